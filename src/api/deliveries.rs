@@ -1,0 +1,14 @@
+//! Loads a page of the delivery log.
+
+use leptos::prelude::*;
+
+use crate::model::DeliveriesPage;
+
+#[server]
+pub async fn load_deliveries(page: u32) -> Result<DeliveriesPage, ServerFnError> {
+    use crate::server::views;
+    let state = views::state()?;
+    views::deliveries_page(&state.store, page)
+        .await
+        .map_err(|e| views::internal("the delivery log", e))
+}

@@ -1,0 +1,55 @@
+//! The HTML shell, the layout and the routes.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::pages::{CallPage, CallsPage, DeliveriesPage, NotFound};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/calltrail.css"/>
+        <Title formatter=|page: String| format!("{page} · calltrail")/>
+        <Router>
+            <header class="topbar">
+                <a href="/" class="brand">"calltrail"</a>
+                <nav aria-label="main">
+                    <a href="/">"Calls"</a>
+                    <a href="/deliveries">"Deliveries"</a>
+                </nav>
+            </header>
+            <main>
+                // Async rendering: pages arrive complete, so they read well without
+                // JavaScript and a missing call gets a real 404 status.
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=CallsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/calls/*id") view=CallPage ssr=SsrMode::Async/>
+                    <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

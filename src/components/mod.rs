@@ -1,0 +1,21 @@
+//! Reusable pieces of the pages, one per file.
+
+mod call_header;
+mod calls_table;
+mod clock;
+mod counters;
+mod live_stream;
+mod pager;
+mod raw_json;
+mod status_badge;
+mod timeline_entry;
+
+pub use call_header::CallHeader;
+pub use calls_table::CallsTable;
+pub use clock::use_clock;
+pub use counters::Counters;
+pub use live_stream::{use_live_stream, LinkState, LiveIndicator};
+pub use pager::Pager;
+pub use raw_json::RawJson;
+pub use status_badge::StatusBadge;
+pub use timeline_entry::TimelineEntry;

@@ -1,0 +1,39 @@
+//! The `calltrail` binary: `serve` (default) and `simulate`.
+
+use clap::Parser;
+
+use calltrail::server::config::{Cli, Command, LogFormat, ServeConfig};
+use calltrail::server::{serve, simulate};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve(cli.serve));
+    let format = match &command {
+        Command::Serve(ServeConfig { log_format, .. }) => *log_format,
+        Command::Simulate(_) => LogFormat::Text,
+    };
+    init_tracing(format);
+    let result = match command {
+        Command::Serve(config) => serve::run(config).await,
+        Command::Simulate(config) => simulate::run(config).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("calltrail: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn,sqlx=warn,leptos_axum=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}

@@ -1,0 +1,327 @@
+//! The per-call read model: one summary row kept current as events arrive.
+
+use serde::{Deserialize, Serialize};
+
+use super::{EventDetail, Role, TimelineItem};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallStatus {
+    Live,
+    Ended,
+    Transferred,
+}
+
+impl CallStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallStatus::Live => "live",
+            CallStatus::Ended => "ended",
+            CallStatus::Transferred => "transferred",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "ended" => CallStatus::Ended,
+            "transferred" => CallStatus::Transferred,
+            _ => CallStatus::Live,
+        }
+    }
+
+    /// Status only moves forward, so a late event never revives a call.
+    fn rank(self) -> u8 {
+        match self {
+            CallStatus::Live => 0,
+            CallStatus::Ended => 1,
+            CallStatus::Transferred => 2,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CallSummary {
+    pub call_id: String,
+    pub source: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub status: CallStatus,
+    /// Epoch ms; the earliest start any event implies.
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub last_event_at: i64,
+    /// Row id of the newest event: the cursor for live streams.
+    pub last_event_id: i64,
+    pub ended_by: Option<String>,
+    pub end_reason: Option<String>,
+    pub summary: Option<String>,
+    pub recording_url: Option<String>,
+    pub duration_ms: Option<i64>,
+    pub last_speaker: Option<String>,
+    pub n_events: i64,
+    pub n_messages: i64,
+    pub n_tool_calls: i64,
+    pub n_tool_errors: i64,
+    pub n_hangs: i64,
+    pub n_interruptions: i64,
+    pub n_transfers: i64,
+}
+
+impl TryFrom<String> for CallStatus {
+    type Error = std::convert::Infallible;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Ok(CallStatus::parse(&s))
+    }
+}
+
+impl CallSummary {
+    /// The summary of a call whose first stored event is `item`.
+    pub fn new(source: &str, item: &TimelineItem) -> Self {
+        let mut call = CallSummary {
+            call_id: item.call_id.clone(),
+            source: source.to_string(),
+            status: CallStatus::Live,
+            started_at: implied_start(item),
+            ended_at: None,
+            last_event_at: item.occurred_at,
+            last_event_id: item.id,
+            ended_by: None,
+            end_reason: None,
+            summary: None,
+            recording_url: None,
+            duration_ms: None,
+            last_speaker: None,
+            n_events: 0,
+            n_messages: 0,
+            n_tool_calls: 0,
+            n_tool_errors: 0,
+            n_hangs: 0,
+            n_interruptions: 0,
+            n_transfers: 0,
+        };
+        call.apply(item);
+        call
+    }
+
+    /// Fold one newly stored event into the summary. Events may arrive in any
+    /// order; the result does not depend on it except for `last_speaker`.
+    pub fn apply(&mut self, item: &TimelineItem) {
+        self.n_events += 1;
+        self.started_at = self.started_at.min(implied_start(item));
+        self.last_event_id = self.last_event_id.max(item.id);
+        let newest = item.occurred_at >= self.last_event_at;
+        self.last_event_at = self.last_event_at.max(item.occurred_at);
+        match &item.detail {
+            EventDetail::Message { role, .. } => {
+                self.n_messages += 1;
+                if newest && *role != Role::System {
+                    self.last_speaker = Some(role.label().to_string());
+                }
+            }
+            EventDetail::ToolCall { error, .. } => {
+                self.n_tool_calls += 1;
+                if error.is_some() {
+                    self.n_tool_errors += 1;
+                }
+            }
+            EventDetail::Interruption { .. } => self.n_interruptions += 1,
+            EventDetail::Hang { .. } => self.n_hangs += 1,
+            EventDetail::Transfer { .. } => {
+                self.n_transfers += 1;
+                self.advance(CallStatus::Transferred, item.occurred_at);
+            }
+            EventDetail::End { ended_by } => {
+                if let Some(by) = ended_by {
+                    self.ended_by = Some(by.clone());
+                }
+                self.advance(CallStatus::Ended, item.occurred_at);
+            }
+            EventDetail::Report {
+                summary,
+                recording_url,
+                duration_ms,
+                ended_reason,
+                ..
+            } => {
+                self.summary = summary.clone().or(self.summary.take());
+                self.recording_url = recording_url.clone().or(self.recording_url.take());
+                self.duration_ms = duration_ms.or(self.duration_ms);
+                self.end_reason = ended_reason.clone().or(self.end_reason.take());
+                self.advance(CallStatus::Ended, item.occurred_at);
+            }
+            EventDetail::Unknown { .. } => {}
+        }
+    }
+
+    fn advance(&mut self, status: CallStatus, at: i64) {
+        if status.rank() > self.status.rank() {
+            self.status = status;
+        }
+        self.ended_at = Some(self.ended_at.map_or(at, |e| e.max(at)));
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.status == CallStatus::Live
+    }
+
+    /// Length of the call in ms: the report's figure, else end minus start, else
+    /// (for a live call) `now` minus start.
+    pub fn duration_at(&self, now_ms: i64) -> i64 {
+        if let Some(d) = self.duration_ms {
+            return d;
+        }
+        let end = self.ended_at.unwrap_or(now_ms.max(self.last_event_at));
+        (end - self.started_at).max(0)
+    }
+
+    /// "who ended / transferred": the outcome column of the calls list.
+    pub fn outcome(&self) -> String {
+        match self.status {
+            CallStatus::Live => "in progress".to_string(),
+            CallStatus::Transferred => "transferred".to_string(),
+            CallStatus::Ended => match (&self.ended_by, &self.end_reason) {
+                (Some(by), _) => format!("ended by {by}"),
+                (None, Some(reason)) => reason.clone(),
+                (None, None) => "ended".to_string(),
+            },
+        }
+    }
+
+    /// Whether the row deserves a second look: errors, hangs or interruptions.
+    pub fn had_trouble(&self) -> bool {
+        self.n_tool_errors > 0 || self.n_hangs > 0
+    }
+}
+
+/// When the call started, as far as this one event can tell.
+fn implied_start(item: &TimelineItem) -> i64 {
+    if let EventDetail::Report {
+        started_at: Some(s),
+        ..
+    } = item.detail
+    {
+        return s;
+    }
+    match item.seconds_from_start {
+        Some(s) if s >= 0.0 => item.occurred_at - (s * 1000.0).round() as i64,
+        _ => item.occurred_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn item(id: i64, at: i64, detail: EventDetail) -> TimelineItem {
+        TimelineItem {
+            id,
+            call_id: "c1".into(),
+            occurred_at: at,
+            seconds_from_start: None,
+            received_at: at,
+            detail,
+            raw: "{}".into(),
+        }
+    }
+
+    fn message(role: Role) -> EventDetail {
+        EventDetail::Message {
+            role,
+            text: "hi".into(),
+        }
+    }
+
+    #[test]
+    fn counts_and_start_follow_events() {
+        let mut first = item(1, 10_000, message(Role::Agent));
+        first.seconds_from_start = Some(1.5);
+        let mut call = CallSummary::new("infer", &first);
+        assert_eq!(call.started_at, 8_500);
+        call.apply(&item(
+            2,
+            12_000,
+            EventDetail::ToolCall {
+                function: "f".into(),
+                arguments: json!({}),
+                response: Some(json!({"error": "boom"})),
+                error: Some("boom".into()),
+            },
+        ));
+        call.apply(&item(3, 13_000, message(Role::User)));
+        call.apply(&item(
+            4,
+            14_000,
+            EventDetail::Hang {
+                after_seconds: Some(10.0),
+                message: None,
+            },
+        ));
+        assert_eq!(call.n_events, 4);
+        assert_eq!(call.n_messages, 2);
+        assert_eq!(call.n_tool_calls, 1);
+        assert_eq!(call.n_tool_errors, 1);
+        assert_eq!(call.n_hangs, 1);
+        assert_eq!(call.last_speaker.as_deref(), Some("User"));
+        assert_eq!(call.status, CallStatus::Live);
+        assert_eq!(call.duration_at(20_000), 11_500);
+        assert!(call.had_trouble());
+    }
+
+    #[test]
+    fn status_moves_forward_only_even_out_of_order() {
+        let mut call = CallSummary::new(
+            "infer",
+            &item(
+                1,
+                50_000,
+                EventDetail::End {
+                    ended_by: Some("user".into()),
+                },
+            ),
+        );
+        assert_eq!(call.status, CallStatus::Ended);
+        // a late turn does not make the call live again, and does not move the end
+        call.apply(&item(2, 40_000, message(Role::Agent)));
+        assert_eq!(call.status, CallStatus::Ended);
+        assert_eq!(call.ended_at, Some(50_000));
+        assert_eq!(call.started_at, 40_000);
+        assert_eq!(call.last_speaker, None);
+        assert_eq!(call.outcome(), "ended by user");
+        call.apply(&item(
+            3,
+            45_000,
+            EventDetail::Transfer {
+                transfer_type: Some("cold".into()),
+                destination: None,
+                label: None,
+            },
+        ));
+        assert_eq!(call.status, CallStatus::Transferred);
+        assert_eq!(call.ended_at, Some(50_000));
+    }
+
+    #[test]
+    fn report_fills_summary_and_duration() {
+        let mut call = CallSummary::new("infer", &item(1, 1_000, message(Role::Agent)));
+        call.apply(&item(
+            2,
+            9_000,
+            EventDetail::Report {
+                summary: Some("short".into()),
+                transcript: None,
+                recording_url: Some("https://r".into()),
+                stereo_recording_url: None,
+                duration_ms: Some(7_734),
+                ended_reason: Some("customer-ended-call".into()),
+                cost: None,
+                started_at: Some(500),
+            },
+        ));
+        assert_eq!(call.started_at, 500);
+        assert_eq!(call.duration_at(99_999), 7_734);
+        assert_eq!(call.summary.as_deref(), Some("short"));
+        assert_eq!(call.outcome(), "customer-ended-call");
+        assert_eq!(call.status, CallStatus::Ended);
+    }
+}

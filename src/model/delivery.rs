@@ -1,0 +1,52 @@
+//! One request that reached a webhook route, and what calltrail did with it.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryOutcome {
+    Accepted,
+    Duplicate,
+    Rejected,
+}
+
+impl DeliveryOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryOutcome::Accepted => "accepted",
+            DeliveryOutcome::Duplicate => "duplicate",
+            DeliveryOutcome::Rejected => "rejected",
+        }
+    }
+}
+
+impl TryFrom<String> for DeliveryOutcome {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        match s.as_str() {
+            "accepted" => Ok(DeliveryOutcome::Accepted),
+            "duplicate" => Ok(DeliveryOutcome::Duplicate),
+            "rejected" => Ok(DeliveryOutcome::Rejected),
+            other => Err(format!("unknown delivery outcome {other:?}")),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub id: i64,
+    pub received_at: i64,
+    pub source: String,
+    pub remote_addr: Option<String>,
+    pub content_type: Option<String>,
+    pub webhook_id: Option<String>,
+    pub outcome: DeliveryOutcome,
+    pub http_status: i64,
+    pub error: Option<String>,
+    pub detail: Option<String>,
+    pub call_id: Option<String>,
+    pub event_id: Option<i64>,
+    /// The body as text (invalid UTF-8 replaced); may be cut at the size limit.
+    pub body: String,
+    pub body_truncated: bool,
+}

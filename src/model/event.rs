@@ -1,0 +1,204 @@
+//! One event of a call, normalized from whatever the platform sent.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Who spoke a turn. Platforms disagree on names ("bot", "assistant"), so they
+/// are folded into these; anything else is kept as it came.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Agent,
+    User,
+    System,
+    Other(String),
+}
+
+impl Role {
+    pub fn from_wire(role: &str) -> Self {
+        match role.trim().to_ascii_lowercase().as_str() {
+            "agent" | "bot" | "assistant" | "ai" => Role::Agent,
+            "user" | "customer" | "human" | "caller" => Role::User,
+            "system" => Role::System,
+            _ => Role::Other(role.to_string()),
+        }
+    }
+
+    pub fn label(&self) -> &str {
+        match self {
+            Role::Agent => "Agent",
+            Role::User => "User",
+            Role::System => "System",
+            Role::Other(name) => name,
+        }
+    }
+
+    pub fn css_class(&self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::User => "user",
+            Role::System => "system",
+            Role::Other(_) => "other",
+        }
+    }
+}
+
+/// What happened, by kind. Unknown event types are kept, not rejected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventDetail {
+    Message {
+        role: Role,
+        text: String,
+    },
+    ToolCall {
+        function: String,
+        arguments: Value,
+        response: Option<Value>,
+        /// Set when the response reads as a failure; the text to show.
+        error: Option<String>,
+    },
+    Interruption {
+        /// The partial transcript up to the cut.
+        text: String,
+        /// Seconds from call start at which the speech was cut.
+        at_seconds: Option<f64>,
+        /// Who was cut off, only when the payload says so.
+        who: Option<Role>,
+    },
+    Hang {
+        after_seconds: Option<f64>,
+        message: Option<String>,
+    },
+    Transfer {
+        transfer_type: Option<String>,
+        destination: Option<String>,
+        label: Option<String>,
+    },
+    End {
+        ended_by: Option<String>,
+    },
+    Report {
+        summary: Option<String>,
+        transcript: Option<String>,
+        recording_url: Option<String>,
+        stereo_recording_url: Option<String>,
+        duration_ms: Option<i64>,
+        ended_reason: Option<String>,
+        cost: Option<f64>,
+        started_at: Option<i64>,
+    },
+    Unknown {
+        event_type: String,
+    },
+}
+
+impl EventDetail {
+    /// The short name stored in the `events.kind` column.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EventDetail::Message { .. } => "message",
+            EventDetail::ToolCall { .. } => "tool_call",
+            EventDetail::Interruption { .. } => "interruption",
+            EventDetail::Hang { .. } => "hang",
+            EventDetail::Transfer { .. } => "transfer",
+            EventDetail::End { .. } => "end",
+            EventDetail::Report { .. } => "report",
+            EventDetail::Unknown { .. } => "unknown",
+        }
+    }
+}
+
+/// One stored event as the timeline shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineItem {
+    /// Row id: unique, increasing in commit order; the SSE `id`.
+    pub id: i64,
+    pub call_id: String,
+    /// Best time the event carries (epoch ms), else its arrival.
+    pub occurred_at: i64,
+    pub seconds_from_start: Option<f64>,
+    pub received_at: i64,
+    pub detail: EventDetail,
+    /// The body as delivered.
+    pub raw: String,
+}
+
+impl TimelineItem {
+    /// Timeline order: best time, then arrival (row id).
+    pub fn sort_key(&self) -> (i64, i64) {
+        (self.occurred_at, self.id)
+    }
+
+    /// Offset from the call's start in ms, preferring the payload's own
+    /// seconds-from-start over a difference of clocks.
+    pub fn offset_ms(&self, call_started_at: i64) -> i64 {
+        match self.seconds_from_start {
+            Some(s) => (s * 1000.0).round() as i64,
+            None => self.occurred_at - call_started_at,
+        }
+    }
+}
+
+/// What a live call page receives for each new event: the item and the call's
+/// summary after it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LiveUpdate {
+    pub item: TimelineItem,
+    pub call: super::CallSummary,
+}
+
+/// Insert `item` into a timeline kept in [`TimelineItem::sort_key`] order,
+/// ignoring an item already present. Returns whether it was inserted.
+pub fn insert_sorted(items: &mut Vec<TimelineItem>, item: TimelineItem) -> bool {
+    if items.iter().any(|i| i.id == item.id) {
+        return false;
+    }
+    let at = items.partition_point(|i| i.sort_key() < item.sort_key());
+    items.insert(at, item);
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: i64, occurred_at: i64) -> TimelineItem {
+        TimelineItem {
+            id,
+            call_id: "c".into(),
+            occurred_at,
+            seconds_from_start: None,
+            received_at: 0,
+            detail: EventDetail::End { ended_by: None },
+            raw: "{}".into(),
+        }
+    }
+
+    #[test]
+    fn roles_fold_platform_names() {
+        assert_eq!(Role::from_wire("bot"), Role::Agent);
+        assert_eq!(Role::from_wire("Assistant"), Role::Agent);
+        assert_eq!(Role::from_wire("user"), Role::User);
+        assert_eq!(Role::from_wire("system"), Role::System);
+        assert_eq!(Role::from_wire("moderator"), Role::Other("moderator".into()));
+    }
+
+    #[test]
+    fn insert_sorted_places_late_items_by_time_then_id() {
+        let mut items = vec![item(1, 100), item(2, 300)];
+        assert!(insert_sorted(&mut items, item(3, 200)));
+        assert!(insert_sorted(&mut items, item(4, 300)));
+        assert!(!insert_sorted(&mut items, item(3, 200)));
+        let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+        assert_eq!(ids, vec![1, 3, 2, 4]);
+    }
+
+    #[test]
+    fn offset_prefers_seconds_from_start() {
+        let mut i = item(1, 10_500);
+        assert_eq!(i.offset_ms(10_000), 500);
+        i.seconds_from_start = Some(1.25);
+        assert_eq!(i.offset_ms(10_000), 1250);
+    }
+}

@@ -1,0 +1,104 @@
+//! Formatting of times and durations, identical on the server and in the
+//! browser so hydrated text matches what was rendered.
+
+use chrono::DateTime;
+
+/// `2026-03-14 16:02:11 UTC`
+pub fn datetime(epoch_ms: i64) -> String {
+    match DateTime::from_timestamp_millis(epoch_ms) {
+        Some(t) => t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        None => "—".to_string(),
+    }
+}
+
+/// `+00:12.9`, or `+1:02:03.4` past an hour; negative offsets keep their sign.
+pub fn offset(ms: i64) -> String {
+    let sign = if ms < 0 { '-' } else { '+' };
+    let ms = ms.unsigned_abs();
+    let tenths = (ms % 1000) / 100;
+    let secs = ms / 1000;
+    let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
+    if h > 0 {
+        format!("{sign}{h}:{m:02}:{s:02}.{tenths}")
+    } else {
+        format!("{sign}{m:02}:{s:02}.{tenths}")
+    }
+}
+
+/// `4m 05s`, `1h 02m`, `12s`.
+pub fn duration(ms: i64) -> String {
+    let secs = ms.max(0) / 1000;
+    let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
+    if h > 0 {
+        format!("{h}h {m:02}m")
+    } else if m > 0 {
+        format!("{m}m {s:02}s")
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// `10 s`, `2.5 s`
+pub fn seconds(s: f64) -> String {
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
+/// Pretty-printed JSON text for display.
+pub fn pretty_json(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
+
+/// A raw body, pretty-printed when it is JSON, else as it came.
+pub fn pretty_raw(raw: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(raw) {
+        Ok(v) => pretty_json(&v),
+        Err(_) => raw.to_string(),
+    }
+}
+
+/// A value made safe for one URL path segment: everything but unreserved
+/// characters is percent-encoded.
+pub fn url_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_path_segments() {
+        assert_eq!(url_segment("call_7f3a-9.c~"), "call_7f3a-9.c~");
+        assert_eq!(url_segment("a/b c?#é"), "a%2Fb%20c%3F%23%C3%A9");
+    }
+
+    #[test]
+    fn formats_offsets() {
+        assert_eq!(offset(12_900), "+00:12.9");
+        assert_eq!(offset(62_050), "+01:02.0");
+        assert_eq!(offset(3_723_400), "+1:02:03.4");
+        assert_eq!(offset(-1_500), "-00:01.5");
+    }
+
+    #[test]
+    fn formats_durations_and_dates() {
+        assert_eq!(duration(12_400), "12s");
+        assert_eq!(duration(245_000), "4m 05s");
+        assert_eq!(duration(3_720_000), "1h 02m");
+        assert_eq!(datetime(1_773_504_131_900), "2026-03-14 16:02:11 UTC");
+        assert_eq!(seconds(10.0), "10 s");
+        assert_eq!(seconds(15.1), "15.1 s");
+    }
+}

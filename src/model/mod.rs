@@ -1,0 +1,13 @@
+//! Types shared by the server and the browser: what a call, a timeline item and a
+//! delivery look like once calltrail has made sense of them.
+
+mod call;
+mod delivery;
+mod event;
+pub mod format;
+mod pages;
+
+pub use call::{CallStatus, CallSummary};
+pub use delivery::{Delivery, DeliveryOutcome};
+pub use event::{insert_sorted, EventDetail, LiveUpdate, Role, TimelineItem};
+pub use pages::{CallTimeline, CallsPage, DeliveriesPage};

@@ -1,0 +1,175 @@
+//! The SSE routes: `/api/live/calls` (summaries for the calls list) and
+//! `/api/live/calls/{call_id}` (one call's new events). Each message's `id` is
+//! an event row id; a client resumes with `Last-Event-ID` (or `?after=` on its
+//! first connection) and is sent what it missed before anything new.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::time::Duration;
+
+use async_stream::stream;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::Stream;
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::Hub;
+use crate::model::{CallSummary, LiveUpdate};
+use crate::server::store::Store;
+use crate::server::AppState;
+
+/// Rows read from the database per catch-up query.
+const CATCH_UP_BATCH: i64 = 500;
+/// How soon a browser retries after losing the stream.
+const RETRY: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Deserialize)]
+pub struct Resume {
+    after: Option<i64>,
+}
+
+/// Where to resume: the browser's `Last-Event-ID` wins over `?after=`.
+fn resume_point(headers: &HeaderMap, query: &Resume) -> i64 {
+    headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .or(query.after)
+        .unwrap_or(0)
+        .max(0)
+}
+
+/// One kind of live stream: what it replays from the database and which hub
+/// updates it forwards. Message ids are event row ids in both.
+trait Feed: Send + Sync + 'static {
+    type Msg: Serialize + Send + Sync;
+    /// Messages for what was committed after event `after`, oldest first, at
+    /// most one batch; each with its id.
+    fn missed(&self, after: i64) -> impl Future<Output = Result<Vec<(i64, Self::Msg)>, sqlx::Error>> + Send;
+    /// The message this feed sends for a live update, if any.
+    fn pick(&self, update: &LiveUpdate) -> Option<Self::Msg>;
+}
+
+/// `/api/live/calls/{call_id}`
+pub async fn call_stream(
+    State(state): State<AppState>,
+    Path(call_id): Path<String>,
+    Query(query): Query<Resume>,
+    headers: HeaderMap,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let feed = CallFeed {
+        store: state.store.clone(),
+        call_id,
+    };
+    follow(state.hub.clone(), feed, resume_point(&headers, &query))
+}
+
+/// `/api/live/calls`
+pub async fn calls_stream(
+    State(state): State<AppState>,
+    Query(query): Query<Resume>,
+    headers: HeaderMap,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let feed = CallsFeed {
+        store: state.store.clone(),
+    };
+    follow(state.hub.clone(), feed, resume_point(&headers, &query))
+}
+
+struct CallFeed {
+    store: Store,
+    call_id: String,
+}
+
+impl Feed for CallFeed {
+    type Msg = LiveUpdate;
+
+    async fn missed(&self, after: i64) -> Result<Vec<(i64, LiveUpdate)>, sqlx::Error> {
+        let items = self.store.events_after(&self.call_id, after, CATCH_UP_BATCH).await?;
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Some(call) = self.store.call(&self.call_id).await? else {
+            return Ok(Vec::new());
+        };
+        Ok(items
+            .into_iter()
+            .map(|item| (item.id, LiveUpdate { item, call: call.clone() }))
+            .collect())
+    }
+
+    fn pick(&self, update: &LiveUpdate) -> Option<LiveUpdate> {
+        (update.item.call_id == self.call_id).then(|| update.clone())
+    }
+}
+
+struct CallsFeed {
+    store: Store,
+}
+
+impl Feed for CallsFeed {
+    type Msg = CallSummary;
+
+    async fn missed(&self, after: i64) -> Result<Vec<(i64, CallSummary)>, sqlx::Error> {
+        let calls = self.store.calls_changed_after(after, CATCH_UP_BATCH).await?;
+        Ok(calls.into_iter().map(|c| (c.last_event_id, c)).collect())
+    }
+
+    fn pick(&self, update: &LiveUpdate) -> Option<CallSummary> {
+        Some(update.call.clone())
+    }
+}
+
+/// The stream every feed shares: replay what was missed, then forward live
+/// updates; replay again whenever the hub says this subscriber fell behind.
+fn follow<F: Feed>(hub: Hub, feed: F, mut last: i64) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    // Subscribe before the first replay so nothing committed in between is missed.
+    let mut rx = hub.subscribe();
+    let stream = stream! {
+        yield Ok(Event::default().retry(RETRY).comment("calltrail live"));
+        let mut behind = true;
+        loop {
+            while behind {
+                match feed.missed(last).await {
+                    Ok(batch) => {
+                        behind = batch.len() as i64 == CATCH_UP_BATCH;
+                        for (id, msg) in batch {
+                            last = id;
+                            yield Ok(message(id, &msg));
+                        }
+                    }
+                    Err(e) => {
+                        // Ending the stream makes the browser reconnect and resume.
+                        tracing::warn!(error = %e, "live catch-up failed; closing the stream");
+                        return;
+                    }
+                }
+            }
+            let received = tokio::select! {
+                _ = hub.stopping() => return,
+                received = rx.recv() => received,
+            };
+            match received {
+                Ok(update) if update.item.id > last => {
+                    if let Some(msg) = feed.pick(&update) {
+                        last = update.item.id;
+                        yield Ok(message(last, &msg));
+                    }
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) => behind = true,
+                Err(RecvError::Closed) => return,
+            }
+        }
+    };
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+fn message<T: Serialize>(id: i64, data: &T) -> Event {
+    Event::default()
+        .id(id.to_string())
+        .json_data(data)
+        .unwrap_or_else(|_| Event::default().comment("unserializable update"))
+}

@@ -1,0 +1,84 @@
+//! Starting and stopping the server: open the database, build the router,
+//! listen, and shut down gracefully (live streams end, in-flight writes finish).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use leptos::config::LeptosOptions;
+use tokio::sync::watch;
+
+use super::config::ServeConfig;
+use super::live::Hub;
+use super::store::Store;
+use super::{demo, router, AppState};
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
+    let (stop, stopping) = watch::channel(false);
+    let hub = Hub::new(stopping.clone());
+    let store = Store::open(&config.db, hub.publisher())
+        .await
+        .with_context(|| format!("opening the database {}", config.db.display()))?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("listening on {}", config.addr))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, db = %config.db.display(), "calltrail is listening on http://{addr}");
+    if config.demo {
+        tokio::spawn(demo::run(format!("http://{addr}/webhooks/infer"), stopping));
+        tracing::info!("demo mode: simulated calls are running");
+    }
+    let app = router::router(app_state(store, hub, config));
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down");
+            let _ = stop.send(true);
+        })
+        .await
+        .context("serving HTTP")
+}
+
+/// The state the router and server functions share.
+pub fn app_state(store: Store, hub: Hub, config: ServeConfig) -> AppState {
+    let leptos = LeptosOptions::builder()
+        .output_name("calltrail")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    AppState {
+        store,
+        hub,
+        config: Arc::new(config),
+        leptos,
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,131 @@
+//! `calltrail simulate`: sends realistic Infer calls to a webhook URL, paced in
+//! real time or faster, several at once, and reports what the server said.
+
+pub mod scenario;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::config::SimulateConfig;
+use super::store::now_ms;
+
+/// What the server answered, summed over calls.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub accepted: u64,
+    pub duplicate: u64,
+    pub failed: u64,
+}
+
+impl Tally {
+    fn add(&mut self, other: Tally) {
+        self.accepted += other.accepted;
+        self.duplicate += other.duplicate;
+        self.failed += other.failed;
+    }
+
+    fn sent(&self) -> u64 {
+        self.accepted + self.duplicate + self.failed
+    }
+}
+
+pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
+    if config.calls == 0 || config.concurrency == 0 {
+        bail!("--calls and --concurrency must be at least 1");
+    }
+    if !(config.speed >= 0.0 && config.speed.is_finite()) {
+        bail!("--speed must be 0 (as fast as possible) or a positive number");
+    }
+    let seed = config.seed.unwrap_or_else(rand::random);
+    println!(
+        "simulating {} call(s) against {} (concurrency {}, speed {}, seed {seed})",
+        config.calls, config.url, config.concurrency, config.speed
+    );
+    let client = reqwest::Client::new();
+    let slots = Arc::new(Semaphore::new(config.concurrency));
+    let started = Instant::now();
+    let mut calls = JoinSet::new();
+    for i in 0..config.calls {
+        let permit = slots.clone().acquire_owned().await.context("simulator stopped")?;
+        let (client, url, speed) = (client.clone(), config.url.clone(), config.speed);
+        let call_seed = seed.wrapping_add(i as u64);
+        calls.spawn(async move {
+            let tally = send_call(&client, &url, call_seed, speed).await;
+            drop(permit);
+            tally
+        });
+        if i + 1 < config.calls {
+            tokio::time::sleep(paced(config.stagger * 1000.0, config.speed)).await;
+        }
+    }
+    let mut total = Tally::default();
+    while let Some(tally) = calls.join_next().await {
+        total.add(tally.context("a simulated call panicked")?);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "sent {} events in {secs:.1} s ({:.0}/s): {} accepted, {} duplicate, {} failed",
+        total.sent(),
+        total.sent() as f64 / secs.max(1e-9),
+        total.accepted,
+        total.duplicate,
+        total.failed
+    );
+    if total.failed > 0 {
+        bail!("{} event(s) were not accepted", total.failed);
+    }
+    Ok(())
+}
+
+/// Sends one simulated call, event by event, at `speed` × real time.
+pub async fn send_call(client: &reqwest::Client, url: &str, seed: u64, speed: f64) -> Tally {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let steps = scenario::call(&mut rng);
+    let call_id = format!("call_{seed:016x}");
+    let started_at = now_ms();
+    let clock = Instant::now();
+    let mut tally = Tally::default();
+    for (at, mut body) in steps {
+        let due = paced(at as f64, speed);
+        if let Some(wait) = due.checked_sub(clock.elapsed()) {
+            tokio::time::sleep(wait).await;
+        }
+        scenario::stamp(&mut body, &call_id, started_at, at);
+        let response = client
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await;
+        match response {
+            Ok(r) if r.status().is_success() => match r.text().await {
+                Ok(text) if text.contains("\"duplicate\"") => tally.duplicate += 1,
+                _ => tally.accepted += 1,
+            },
+            Ok(r) => {
+                tracing::warn!(status = %r.status(), call_id, "event refused");
+                tally.failed += 1;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, call_id, "event not delivered");
+                tally.failed += 1;
+            }
+        }
+    }
+    tally
+}
+
+/// `ms` of call time at `speed` (0 = no waiting).
+fn paced(ms: f64, speed: f64) -> Duration {
+    if speed <= 0.0 {
+        Duration::ZERO
+    } else {
+        Duration::from_secs_f64((ms / speed / 1000.0).max(0.0))
+    }
+}

@@ -1,0 +1,106 @@
+//! The `calls` read model: kept current inside each event's transaction, read
+//! by the calls list and the live streams.
+
+use sqlx::{QueryBuilder, Sqlite, Transaction};
+
+use super::Store;
+use crate::model::{CallSummary, TimelineItem};
+
+const COLUMNS: &str = "call_id, source, status, started_at, ended_at, last_event_at, last_event_id,
+    ended_by, end_reason, summary, recording_url, duration_ms, last_speaker, n_events, n_messages,
+    n_tool_calls, n_tool_errors, n_hangs, n_interruptions, n_transfers";
+
+/// Folds a newly stored event into its call's row and returns the new summary.
+pub(super) async fn apply_event(
+    tx: &mut Transaction<'_, Sqlite>,
+    source: &str,
+    item: &TimelineItem,
+) -> Result<CallSummary, sqlx::Error> {
+    let current: Option<CallSummary> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM calls WHERE call_id = ?"))
+            .bind(&item.call_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let call = match current {
+        Some(mut call) => {
+            call.apply(item);
+            call
+        }
+        None => CallSummary::new(source, item),
+    };
+    let mut q = QueryBuilder::<Sqlite>::new(format!("INSERT OR REPLACE INTO calls ({COLUMNS}) "));
+    q.push_values([&call], |mut row, c| {
+        row.push_bind(&c.call_id)
+            .push_bind(&c.source)
+            .push_bind(c.status.as_str())
+            .push_bind(c.started_at)
+            .push_bind(c.ended_at)
+            .push_bind(c.last_event_at)
+            .push_bind(c.last_event_id)
+            .push_bind(&c.ended_by)
+            .push_bind(&c.end_reason)
+            .push_bind(&c.summary)
+            .push_bind(&c.recording_url)
+            .push_bind(c.duration_ms)
+            .push_bind(&c.last_speaker)
+            .push_bind(c.n_events)
+            .push_bind(c.n_messages)
+            .push_bind(c.n_tool_calls)
+            .push_bind(c.n_tool_errors)
+            .push_bind(c.n_hangs)
+            .push_bind(c.n_interruptions)
+            .push_bind(c.n_transfers);
+    });
+    q.build().execute(&mut **tx).await?;
+    Ok(call)
+}
+
+impl Store {
+    pub async fn call(&self, call_id: &str) -> Result<Option<CallSummary>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM calls WHERE call_id = ?"))
+            .bind(call_id)
+            .fetch_optional(&self.read)
+            .await
+    }
+
+    /// Calls still in progress, newest first.
+    pub async fn live_calls(&self) -> Result<Vec<CallSummary>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM calls WHERE status = 'live' ORDER BY started_at DESC, call_id LIMIT 500"
+        ))
+        .fetch_all(&self.read)
+        .await
+    }
+
+    /// One page of finished calls, newest first; `limit + 1` rows are asked for
+    /// so the caller knows whether there is a next page.
+    pub async fn past_calls(&self, offset: i64, limit: i64) -> Result<Vec<CallSummary>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM calls WHERE status != 'live'
+             ORDER BY started_at DESC, call_id LIMIT ? OFFSET ?"
+        ))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.read)
+        .await
+    }
+
+    /// Calls changed by events after `after_event_id`, in the order they changed:
+    /// what a reconnecting calls list missed.
+    pub async fn calls_changed_after(&self, after_event_id: i64, limit: i64) -> Result<Vec<CallSummary>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM calls WHERE last_event_id > ? ORDER BY last_event_id LIMIT ?"
+        ))
+        .bind(after_event_id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await
+    }
+
+    /// The newest event id stored: where a live stream starts.
+    pub async fn latest_event_id(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+            .fetch_one(&self.read)
+            .await
+    }
+}

@@ -1,0 +1,63 @@
+//! Reading a call's events back as timeline items.
+
+use sqlx::FromRow;
+
+use super::Store;
+use crate::model::{EventDetail, TimelineItem};
+
+#[derive(FromRow)]
+struct EventRow {
+    id: i64,
+    call_id: String,
+    kind: String,
+    occurred_at: i64,
+    seconds_from_start: Option<f64>,
+    received_at: i64,
+    normalized: String,
+    raw: String,
+}
+
+impl From<EventRow> for TimelineItem {
+    fn from(row: EventRow) -> Self {
+        // A row written by an older normalizer still shows, as its kind and raw JSON.
+        let detail = serde_json::from_str(&row.normalized).unwrap_or(EventDetail::Unknown { event_type: row.kind });
+        TimelineItem {
+            id: row.id,
+            call_id: row.call_id,
+            occurred_at: row.occurred_at,
+            seconds_from_start: row.seconds_from_start,
+            received_at: row.received_at,
+            detail,
+            raw: row.raw,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, call_id, kind, occurred_at, seconds_from_start, received_at, normalized, raw";
+
+impl Store {
+    /// A call's timeline, in timeline order (best time, then arrival).
+    pub async fn timeline(&self, call_id: &str) -> Result<Vec<TimelineItem>, sqlx::Error> {
+        let rows: Vec<EventRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM events WHERE call_id = ? ORDER BY occurred_at, id"
+        ))
+        .bind(call_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(TimelineItem::from).collect())
+    }
+
+    /// A call's events stored after `after_id`, in commit order: what a
+    /// reconnecting or lagging call page missed.
+    pub async fn events_after(&self, call_id: &str, after_id: i64, limit: i64) -> Result<Vec<TimelineItem>, sqlx::Error> {
+        let rows: Vec<EventRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM events WHERE call_id = ? AND id > ? ORDER BY id LIMIT ?"
+        ))
+        .bind(call_id)
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(TimelineItem::from).collect())
+    }
+}

@@ -1,0 +1,78 @@
+//! SQLite storage: opening the database, the single writer task that commits
+//! events in groups, and the read queries behind the pages and live streams.
+//! Everything that touches SQL lives in this module.
+
+mod calls;
+mod deliveries;
+mod events;
+mod writer;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+pub use writer::{NewDelivery, NewEvent, Publish, Stored, WriteError, Writer};
+
+/// Read access plus the handle to the writer task.
+#[derive(Clone)]
+pub struct Store {
+    read: SqlitePool,
+    writer: Writer,
+}
+
+impl Store {
+    /// Opens (creating if missing) the database file at `path`, applies the
+    /// migrations and starts the writer task. `publish` is called with each
+    /// committed batch, in commit order.
+    pub async fn open(path: &Path, publish: Publish) -> Result<Self, sqlx::Error> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+        }
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // An acknowledged event must survive power loss.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let write_pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("./migrations").run(&write_pool).await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Self::from_pools(read, write_pool, publish))
+    }
+
+    /// A store over existing pools (tests use this with `#[sqlx::test]`).
+    pub fn from_pools(read: SqlitePool, write: SqlitePool, publish: Publish) -> Self {
+        Store {
+            read,
+            writer: Writer::spawn(write, publish),
+        }
+    }
+
+    pub fn writer(&self) -> &Writer {
+        &self.writer
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.read).await.is_ok()
+    }
+}
+
+/// Now, in epoch milliseconds.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

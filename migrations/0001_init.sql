@@ -49,6 +49,7 @@ CREATE TABLE calls (
     recording_url   TEXT,
     duration_ms     INTEGER,
     last_speaker    TEXT,
+    last_spoke_at   INTEGER,
     n_events        INTEGER NOT NULL DEFAULT 0,
     n_messages      INTEGER NOT NULL DEFAULT 0,
     n_tool_calls    INTEGER NOT NULL DEFAULT 0,

@@ -27,7 +27,7 @@ pub fn use_live_stream(url: String, on_message: impl Fn(String) + 'static) -> Re
 #[cfg(feature = "hydrate")]
 mod browser {
     use leptos::prelude::*;
-    use leptos::send_wrapper::SendWrapper;
+    use send_wrapper::SendWrapper;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     use web_sys::{EventSource, MessageEvent};

@@ -58,6 +58,9 @@ pub struct CallSummary {
     pub recording_url: Option<String>,
     pub duration_ms: Option<i64>,
     pub last_speaker: Option<String>,
+    /// When the latest turn was spoken: decides `last_speaker` whatever the
+    /// delivery order.
+    pub last_spoke_at: Option<i64>,
     pub n_events: i64,
     pub n_messages: i64,
     pub n_tool_calls: i64,
@@ -91,6 +94,7 @@ impl CallSummary {
             recording_url: None,
             duration_ms: None,
             last_speaker: None,
+            last_spoke_at: None,
             n_events: 0,
             n_messages: 0,
             n_tool_calls: 0,
@@ -109,13 +113,14 @@ impl CallSummary {
         self.n_events += 1;
         self.started_at = self.started_at.min(implied_start(item));
         self.last_event_id = self.last_event_id.max(item.id);
-        let newest = item.occurred_at >= self.last_event_at;
         self.last_event_at = self.last_event_at.max(item.occurred_at);
         match &item.detail {
             EventDetail::Message { role, .. } => {
                 self.n_messages += 1;
-                if newest && *role != Role::System {
+                let latest = self.last_spoke_at.is_none_or(|t| item.occurred_at >= t);
+                if latest && *role != Role::System {
                     self.last_speaker = Some(role.label().to_string());
+                    self.last_spoke_at = Some(item.occurred_at);
                 }
             }
             EventDetail::ToolCall { error, .. } => {
@@ -286,7 +291,9 @@ mod tests {
         assert_eq!(call.status, CallStatus::Ended);
         assert_eq!(call.ended_at, Some(50_000));
         assert_eq!(call.started_at, 40_000);
-        assert_eq!(call.last_speaker, None);
+        assert_eq!(call.last_speaker.as_deref(), Some("Agent"));
+        call.apply(&item(4, 30_000, message(Role::User)));
+        assert_eq!(call.last_speaker.as_deref(), Some("Agent"));
         assert_eq!(call.outcome(), "ended by user");
         call.apply(&item(
             3,

@@ -7,7 +7,7 @@ use super::Store;
 use crate::model::{CallSummary, TimelineItem};
 
 const COLUMNS: &str = "call_id, source, status, started_at, ended_at, last_event_at, last_event_id,
-    ended_by, end_reason, summary, recording_url, duration_ms, last_speaker, n_events, n_messages,
+    ended_by, end_reason, summary, recording_url, duration_ms, last_speaker, last_spoke_at, n_events, n_messages,
     n_tool_calls, n_tool_errors, n_hangs, n_interruptions, n_transfers";
 
 /// Folds a newly stored event into its call's row and returns the new summary.
@@ -43,6 +43,7 @@ pub(super) async fn apply_event(
             .push_bind(&c.recording_url)
             .push_bind(c.duration_ms)
             .push_bind(&c.last_speaker)
+            .push_bind(c.last_spoke_at)
             .push_bind(c.n_events)
             .push_bind(c.n_messages)
             .push_bind(c.n_tool_calls)

@@ -1,0 +1,187 @@
+//! The webhook route, driven with `oneshot`: acceptance, duplicates, and every
+//! kind of bad input, each checked in the delivery log too.
+
+mod common;
+
+use axum::http::{Request, StatusCode};
+use common::{app, app_with, call_sequence, fixture, post, send, webhook};
+use serde_json::json;
+use sqlx::SqlitePool;
+
+use calltrail::model::{CallStatus, DeliveryOutcome, EventDetail};
+
+#[sqlx::test]
+async fn every_fixture_is_accepted_and_stored(pool: SqlitePool) {
+    let app = app(pool);
+    for name in [
+        "conversation-update.json",
+        "tool-call.json",
+        "user-interrupted.json",
+        "hang-notification.json",
+        "transfer-call.json",
+        "end-call.json",
+        "end-of-call-report.json",
+    ] {
+        let (status, body) = post(&app, &fixture(name)).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {body}");
+        assert_eq!(body["status"], "accepted", "{name}");
+        assert!(body["event_id"].as_i64().unwrap() > 0);
+    }
+    let store = &app.state.store;
+    let kinds: Vec<&str> = store.timeline("abc123").await.unwrap().iter().map(|i| i.detail.kind()).collect();
+    assert_eq!(kinds.len(), 6);
+    let report = store.timeline("call123").await.unwrap();
+    assert!(matches!(report[0].detail, EventDetail::Report { .. }));
+    let call = store.call("call123").await.unwrap().unwrap();
+    assert_eq!(call.status, CallStatus::Ended);
+    assert_eq!(call.duration_ms, Some(7734));
+}
+
+#[sqlx::test]
+async fn a_repeated_body_is_a_duplicate_and_stored_once(pool: SqlitePool) {
+    let app = app(pool);
+    let body = fixture("tool-call.json");
+    let (_, first) = post(&app, &body).await;
+    let (status, second) = post(&app, &body).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(second["status"], "duplicate");
+    assert_eq!(second["event_id"], first["event_id"]);
+    let store = &app.state.store;
+    assert_eq!(store.timeline("abc123").await.unwrap().len(), 1);
+    assert_eq!(store.call("abc123").await.unwrap().unwrap().n_tool_calls, 1);
+    let log = store.deliveries(0, 10).await.unwrap();
+    let outcomes: Vec<DeliveryOutcome> = log.iter().map(|d| d.outcome).collect();
+    assert_eq!(outcomes, vec![DeliveryOutcome::Duplicate, DeliveryOutcome::Accepted]);
+}
+
+#[sqlx::test]
+async fn webhook_id_header_decides_identity(pool: SqlitePool) {
+    let app = app(pool);
+    let with_id = |id: &str, body: &str| {
+        Request::post("/webhooks/infer")
+            .header("content-type", "application/json")
+            .header("webhook-id", id)
+            .body(body.to_string().into())
+            .unwrap()
+    };
+    let a = fixture("end-call.json");
+    let b = a.replace("\"user\"", "\"agent\"");
+    assert_eq!(send(&app, with_id("msg_1", &a)).await.1["status"], "accepted");
+    // same id, different body: still the same delivery
+    assert_eq!(send(&app, with_id("msg_1", &b)).await.1["status"], "duplicate");
+    // same body, another id: a distinct delivery
+    assert_eq!(send(&app, with_id("msg_2", &a)).await.1["status"], "accepted");
+    let log = app.state.store.deliveries(0, 10).await.unwrap();
+    assert_eq!(log[0].webhook_id.as_deref(), Some("msg_2"));
+}
+
+#[sqlx::test]
+async fn unknown_event_types_are_accepted(pool: SqlitePool) {
+    let app = app(pool);
+    let (status, body) = post(&app, r#"{"type":"speech-started","call_id":"c9","metadata":{}}"#).await;
+    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("accepted")));
+    let items = app.state.store.timeline("c9").await.unwrap();
+    assert_eq!(items[0].detail, EventDetail::Unknown { event_type: "speech-started".into() });
+}
+
+async fn assert_rejected(app: &common::TestApp, request: Request<axum::body::Body>, status: StatusCode, error: &str) {
+    let (got, body) = send(app, request).await;
+    assert_eq!(got, status, "{body}");
+    assert_eq!(body["error"], error);
+    assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    let logged = &app.state.store.deliveries(0, 1).await.unwrap()[0];
+    assert_eq!(logged.outcome, DeliveryOutcome::Rejected);
+    assert_eq!(logged.http_status, i64::from(status.as_u16()));
+    assert_eq!(logged.error.as_deref(), Some(error));
+}
+
+#[sqlx::test]
+async fn bad_input_gets_the_right_status_and_is_logged(pool: SqlitePool) {
+    let app = app(pool);
+    assert_rejected(&app, webhook("{not json"), StatusCode::BAD_REQUEST, "invalid JSON").await;
+    let logged = &app.state.store.deliveries(0, 1).await.unwrap()[0];
+    assert_eq!(logged.body, "{not json");
+
+    let text = Request::post("/webhooks/infer")
+        .header("content-type", "text/plain")
+        .body(fixture("end-call.json").into())
+        .unwrap();
+    assert_rejected(&app, text, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported content type").await;
+    let missing = Request::post("/webhooks/infer").body(fixture("end-call.json").into()).unwrap();
+    assert_rejected(&app, missing, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported content type").await;
+
+    assert_rejected(&app, webhook("[1,2,3]"), StatusCode::UNPROCESSABLE_ENTITY, "not an event").await;
+    assert_rejected(&app, webhook(r#"{"type":"end-call"}"#), StatusCode::UNPROCESSABLE_ENTITY, "not an event").await;
+    assert_rejected(&app, webhook(r#"{"call_id":""}"#), StatusCode::UNPROCESSABLE_ENTITY, "not an event").await;
+    assert!(app.state.store.timeline("").await.unwrap().is_empty());
+}
+
+#[sqlx::test]
+async fn bodies_over_the_limit_get_413_and_their_start_is_kept(pool: SqlitePool) {
+    let app = app_with(pool, |c| c.body_limit = 64);
+    let big = json!({"type": "conversation-update", "call_id": "c", "metadata": {"message": "x".repeat(500)}}).to_string();
+    // streamed without a length: cut while reading
+    let stream = futures::stream::iter(vec![Ok::<_, std::io::Error>(big.clone())]);
+    let request = Request::post("/webhooks/infer")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from_stream(stream))
+        .unwrap();
+    assert_rejected(&app, request, StatusCode::PAYLOAD_TOO_LARGE, "body too large").await;
+    let logged = &app.state.store.deliveries(0, 1).await.unwrap()[0];
+    assert!(logged.body_truncated);
+    assert_eq!(logged.body, big[..64]);
+    // declared too long up front
+    let declared = Request::post("/webhooks/infer")
+        .header("content-type", "application/json")
+        .header("content-length", big.len())
+        .body(big.into())
+        .unwrap();
+    assert_rejected(&app, declared, StatusCode::PAYLOAD_TOO_LARGE, "body too large").await;
+}
+
+#[sqlx::test]
+async fn the_fixture_call_builds_its_summary(pool: SqlitePool) {
+    let app = app(pool);
+    for line in call_sequence() {
+        assert_eq!(post(&app, &line).await.0, StatusCode::OK);
+    }
+    let call = app.state.store.call("call_7f3a9c2e").await.unwrap().unwrap();
+    assert_eq!(call.status, CallStatus::Transferred);
+    assert_eq!(call.ended_by.as_deref(), Some("agent"));
+    assert_eq!(
+        (call.n_events, call.n_messages, call.n_tool_calls, call.n_tool_errors, call.n_hangs, call.n_interruptions, call.n_transfers),
+        (13, 7, 2, 1, 1, 1, 1)
+    );
+    // 16:02:11.900 minus 0.9 s from start
+    assert_eq!(calltrail::model::format::datetime(call.started_at), "2026-03-14 16:02:11 UTC");
+    assert_eq!(call.duration_at(0), 32_000);
+}
+
+#[sqlx::test]
+async fn out_of_order_events_are_shown_in_time_order(pool: SqlitePool) {
+    let app = app(pool);
+    let lines = call_sequence();
+    // deliver in reverse
+    for line in lines.iter().rev() {
+        assert_eq!(post(&app, line).await.0, StatusCode::OK);
+    }
+    let items = app.state.store.timeline("call_7f3a9c2e").await.unwrap();
+    let times: Vec<i64> = items.iter().map(|i| i.occurred_at).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted);
+    assert!(matches!(&items[0].detail, EventDetail::Message { text, .. } if text.starts_with("Hi, this is Ava")));
+    assert!(matches!(items.last().unwrap().detail, EventDetail::End { .. }));
+    // the call did not come back to life from the early turns arriving last
+    let call = app.state.store.call("call_7f3a9c2e").await.unwrap().unwrap();
+    assert_eq!(call.status, CallStatus::Transferred);
+    assert_eq!(call.last_speaker.as_deref(), Some("Agent"));
+}
+
+#[sqlx::test]
+async fn healthz_answers(pool: SqlitePool) {
+    let app = app(pool);
+    let (status, body) = send(&app, Request::get("/healthz").body(axum::body::Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+}

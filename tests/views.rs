@@ -1,0 +1,79 @@
+//! What the pages load: live calls first, past calls paged newest first, a
+//! call's timeline in time order, the delivery log newest first.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{app, call_sequence, fixture, post};
+use serde_json::json;
+use sqlx::SqlitePool;
+
+use calltrail::model::CallStatus;
+use calltrail::server::views::{self, CALLS_PER_PAGE};
+
+fn turn(call_id: &str, at_ms: i64) -> String {
+    json!({"type": "conversation-update", "call_id": call_id,
+           "metadata": {"role": "user", "message": "hello", "time": at_ms}})
+    .to_string()
+}
+
+fn end(call_id: &str, at_ms: i64) -> String {
+    json!({"type": "end-call", "call_id": call_id, "timestamp": at_ms, "metadata": {"ended_by": "user"}}).to_string()
+}
+
+#[sqlx::test]
+async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
+    let app = app(pool);
+    let base = 1_700_000_000_000i64;
+    let past = CALLS_PER_PAGE as i64 + 5;
+    for i in 0..past {
+        let id = format!("past-{i:03}");
+        post(&app, &turn(&id, base + i * 1000)).await;
+        post(&app, &end(&id, base + i * 1000 + 500)).await;
+    }
+    post(&app, &turn("live-1", base)).await;
+
+    let store = &app.state.store;
+    let first = views::calls_page(store, 1, "u".into()).await.unwrap();
+    assert_eq!(first.live.iter().map(|c| c.call_id.as_str()).collect::<Vec<_>>(), vec!["live-1"]);
+    assert_eq!(first.past.len(), CALLS_PER_PAGE as usize);
+    assert_eq!(first.past[0].call_id, format!("past-{:03}", past - 1));
+    assert!(first.past.iter().all(|c| c.status == CallStatus::Ended));
+    assert!(first.has_more);
+    assert_eq!(first.cursor, store.latest_event_id().await.unwrap());
+
+    let second = views::calls_page(store, 2, "u".into()).await.unwrap();
+    assert_eq!(second.past.len(), 5);
+    assert_eq!(second.past[4].call_id, "past-000");
+    assert!(!second.has_more);
+}
+
+#[sqlx::test]
+async fn call_timeline_is_in_time_order_with_cursor(pool: SqlitePool) {
+    let app = app(pool);
+    let lines = call_sequence();
+    // the tool call arrives before the turns that precede it
+    post(&app, &lines[4]).await;
+    for line in &lines[..4] {
+        post(&app, line).await;
+    }
+    let timeline = views::call_timeline(&app.state.store, "call_7f3a9c2e").await.unwrap().unwrap();
+    let kinds: Vec<&str> = timeline.items.iter().map(|i| i.detail.kind()).collect();
+    assert_eq!(kinds, vec!["message", "message", "message", "message", "tool_call"]);
+    assert_eq!(timeline.cursor, timeline.items.iter().map(|i| i.id).max().unwrap());
+    assert!(views::call_timeline(&app.state.store, "nope").await.unwrap().is_none());
+}
+
+#[sqlx::test]
+async fn deliveries_page_is_newest_first_with_reasons(pool: SqlitePool) {
+    let app = app(pool);
+    post(&app, &fixture("end-call.json")).await;
+    let (status, _) = post(&app, "{oops").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let page = views::deliveries_page(&app.state.store, 1).await.unwrap();
+    assert_eq!(page.deliveries.len(), 2);
+    assert_eq!(page.deliveries[0].error.as_deref(), Some("invalid JSON"));
+    assert_eq!(page.deliveries[0].body, "{oops");
+    assert_eq!(page.deliveries[1].call_id.as_deref(), Some("abc123"));
+    assert!(!page.has_more);
+}

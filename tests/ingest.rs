@@ -28,7 +28,13 @@ async fn every_fixture_is_accepted_and_stored(pool: SqlitePool) {
         assert!(body["event_id"].as_i64().unwrap() > 0);
     }
     let store = &app.state.store;
-    let kinds: Vec<&str> = store.timeline("abc123").await.unwrap().iter().map(|i| i.detail.kind()).collect();
+    let kinds: Vec<&str> = store
+        .timeline("abc123")
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.detail.kind())
+        .collect();
     assert_eq!(kinds.len(), 6);
     let report = store.timeline("call123").await.unwrap();
     assert!(matches!(report[0].detail, EventDetail::Report { .. }));
@@ -51,7 +57,10 @@ async fn a_repeated_body_is_a_duplicate_and_stored_once(pool: SqlitePool) {
     assert_eq!(store.call("abc123").await.unwrap().unwrap().n_tool_calls, 1);
     let log = store.deliveries(0, 10).await.unwrap();
     let outcomes: Vec<DeliveryOutcome> = log.iter().map(|d| d.outcome).collect();
-    assert_eq!(outcomes, vec![DeliveryOutcome::Duplicate, DeliveryOutcome::Accepted]);
+    assert_eq!(
+        outcomes,
+        vec![DeliveryOutcome::Duplicate, DeliveryOutcome::Accepted]
+    );
 }
 
 #[sqlx::test]
@@ -66,11 +75,20 @@ async fn webhook_id_header_decides_identity(pool: SqlitePool) {
     };
     let a = fixture("end-call.json");
     let b = a.replace("\"user\"", "\"agent\"");
-    assert_eq!(send(&app, with_id("msg_1", &a)).await.1["status"], "accepted");
+    assert_eq!(
+        send(&app, with_id("msg_1", &a)).await.1["status"],
+        "accepted"
+    );
     // same id, different body: still the same delivery
-    assert_eq!(send(&app, with_id("msg_1", &b)).await.1["status"], "duplicate");
+    assert_eq!(
+        send(&app, with_id("msg_1", &b)).await.1["status"],
+        "duplicate"
+    );
     // same body, another id: a distinct delivery
-    assert_eq!(send(&app, with_id("msg_2", &a)).await.1["status"], "accepted");
+    assert_eq!(
+        send(&app, with_id("msg_2", &a)).await.1["status"],
+        "accepted"
+    );
     let log = app.state.store.deliveries(0, 10).await.unwrap();
     assert_eq!(log[0].webhook_id.as_deref(), Some("msg_2"));
 }
@@ -78,13 +96,30 @@ async fn webhook_id_header_decides_identity(pool: SqlitePool) {
 #[sqlx::test]
 async fn unknown_event_types_are_accepted(pool: SqlitePool) {
     let app = app(pool);
-    let (status, body) = post(&app, r#"{"type":"speech-started","call_id":"c9","metadata":{}}"#).await;
-    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("accepted")));
+    let (status, body) = post(
+        &app,
+        r#"{"type":"speech-started","call_id":"c9","metadata":{}}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("accepted"))
+    );
     let items = app.state.store.timeline("c9").await.unwrap();
-    assert_eq!(items[0].detail, EventDetail::Unknown { event_type: "speech-started".into() });
+    assert_eq!(
+        items[0].detail,
+        EventDetail::Unknown {
+            event_type: "speech-started".into()
+        }
+    );
 }
 
-async fn assert_rejected(app: &common::TestApp, request: Request<axum::body::Body>, status: StatusCode, error: &str) {
+async fn assert_rejected(
+    app: &common::TestApp,
+    request: Request<axum::body::Body>,
+    status: StatusCode,
+    error: &str,
+) {
     let (got, body) = send(app, request).await;
     assert_eq!(got, status, "{body}");
     assert_eq!(body["error"], error);
@@ -98,7 +133,13 @@ async fn assert_rejected(app: &common::TestApp, request: Request<axum::body::Bod
 #[sqlx::test]
 async fn bad_input_gets_the_right_status_and_is_logged(pool: SqlitePool) {
     let app = app(pool);
-    assert_rejected(&app, webhook("{not json"), StatusCode::BAD_REQUEST, "invalid JSON").await;
+    assert_rejected(
+        &app,
+        webhook("{not json"),
+        StatusCode::BAD_REQUEST,
+        "invalid JSON",
+    )
+    .await;
     let logged = &app.state.store.deliveries(0, 1).await.unwrap()[0];
     assert_eq!(logged.body, "{not json");
 
@@ -106,13 +147,45 @@ async fn bad_input_gets_the_right_status_and_is_logged(pool: SqlitePool) {
         .header("content-type", "text/plain")
         .body(fixture("end-call.json").into())
         .unwrap();
-    assert_rejected(&app, text, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported content type").await;
-    let missing = Request::post("/webhooks/infer").body(fixture("end-call.json").into()).unwrap();
-    assert_rejected(&app, missing, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported content type").await;
+    assert_rejected(
+        &app,
+        text,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported content type",
+    )
+    .await;
+    let missing = Request::post("/webhooks/infer")
+        .body(fixture("end-call.json").into())
+        .unwrap();
+    assert_rejected(
+        &app,
+        missing,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported content type",
+    )
+    .await;
 
-    assert_rejected(&app, webhook("[1,2,3]"), StatusCode::UNPROCESSABLE_ENTITY, "not an event").await;
-    assert_rejected(&app, webhook(r#"{"type":"end-call"}"#), StatusCode::UNPROCESSABLE_ENTITY, "not an event").await;
-    assert_rejected(&app, webhook(r#"{"call_id":""}"#), StatusCode::UNPROCESSABLE_ENTITY, "not an event").await;
+    assert_rejected(
+        &app,
+        webhook("[1,2,3]"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not an event",
+    )
+    .await;
+    assert_rejected(
+        &app,
+        webhook(r#"{"type":"end-call"}"#),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not an event",
+    )
+    .await;
+    assert_rejected(
+        &app,
+        webhook(r#"{"call_id":""}"#),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not an event",
+    )
+    .await;
     assert!(app.state.store.timeline("").await.unwrap().is_empty());
 }
 
@@ -126,7 +199,13 @@ async fn bodies_over_the_limit_get_413_and_their_start_is_kept(pool: SqlitePool)
         .header("content-type", "application/json")
         .body(axum::body::Body::from_stream(stream))
         .unwrap();
-    assert_rejected(&app, request, StatusCode::PAYLOAD_TOO_LARGE, "body too large").await;
+    assert_rejected(
+        &app,
+        request,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body too large",
+    )
+    .await;
     let logged = &app.state.store.deliveries(0, 1).await.unwrap()[0];
     assert!(logged.body_truncated);
     assert_eq!(logged.body, big[..64]);
@@ -136,7 +215,13 @@ async fn bodies_over_the_limit_get_413_and_their_start_is_kept(pool: SqlitePool)
         .header("content-length", big.len())
         .body(big.into())
         .unwrap();
-    assert_rejected(&app, declared, StatusCode::PAYLOAD_TOO_LARGE, "body too large").await;
+    assert_rejected(
+        &app,
+        declared,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body too large",
+    )
+    .await;
 }
 
 #[sqlx::test]
@@ -145,15 +230,32 @@ async fn the_fixture_call_builds_its_summary(pool: SqlitePool) {
     for line in call_sequence() {
         assert_eq!(post(&app, &line).await.0, StatusCode::OK);
     }
-    let call = app.state.store.call("call_7f3a9c2e").await.unwrap().unwrap();
+    let call = app
+        .state
+        .store
+        .call("call_7f3a9c2e")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(call.status, CallStatus::Transferred);
     assert_eq!(call.ended_by.as_deref(), Some("agent"));
     assert_eq!(
-        (call.n_events, call.n_messages, call.n_tool_calls, call.n_tool_errors, call.n_hangs, call.n_interruptions, call.n_transfers),
+        (
+            call.n_events,
+            call.n_messages,
+            call.n_tool_calls,
+            call.n_tool_errors,
+            call.n_hangs,
+            call.n_interruptions,
+            call.n_transfers
+        ),
         (13, 7, 2, 1, 1, 1, 1)
     );
     // 16:02:11.900 minus 0.9 s from start
-    assert_eq!(calltrail::model::format::datetime(call.started_at), "2026-03-14 16:02:11 UTC");
+    assert_eq!(
+        calltrail::model::format::datetime(call.started_at),
+        "2026-03-14 16:02:11 UTC"
+    );
     assert_eq!(call.duration_at(0), 32_000);
 }
 
@@ -170,10 +272,21 @@ async fn out_of_order_events_are_shown_in_time_order(pool: SqlitePool) {
     let mut sorted = times.clone();
     sorted.sort();
     assert_eq!(times, sorted);
-    assert!(matches!(&items[0].detail, EventDetail::Message { text, .. } if text.starts_with("Hi, this is Ava")));
-    assert!(matches!(items.last().unwrap().detail, EventDetail::End { .. }));
+    assert!(
+        matches!(&items[0].detail, EventDetail::Message { text, .. } if text.starts_with("Hi, this is Ava"))
+    );
+    assert!(matches!(
+        items.last().unwrap().detail,
+        EventDetail::End { .. }
+    ));
     // the call did not come back to life from the early turns arriving last
-    let call = app.state.store.call("call_7f3a9c2e").await.unwrap().unwrap();
+    let call = app
+        .state
+        .store
+        .call("call_7f3a9c2e")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(call.status, CallStatus::Transferred);
     assert_eq!(call.last_speaker.as_deref(), Some("Agent"));
 }
@@ -181,7 +294,13 @@ async fn out_of_order_events_are_shown_in_time_order(pool: SqlitePool) {
 #[sqlx::test]
 async fn healthz_answers(pool: SqlitePool) {
     let app = app(pool);
-    let (status, body) = send(&app, Request::get("/healthz").body(axum::body::Body::empty()).unwrap()).await;
+    let (status, body) = send(
+        &app,
+        Request::get("/healthz")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"], "ok");
 }

@@ -20,7 +20,12 @@ async fn open(app: &TestApp, uri: &str, last_event_id: Option<i64>) -> Body {
     if let Some(id) = last_event_id {
         request = request.header("last-event-id", id.to_string());
     }
-    let response = app.router.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let response = app
+        .router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "text/event-stream");
     response.into_body()
@@ -36,11 +41,16 @@ async fn read(body: &mut Body, n: usize) -> Vec<(i64, Value)> {
             .expect("a message within 5 s")
             .expect("stream open")
             .expect("frame");
-        let Ok(data) = frame.into_data() else { continue };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
         text.push_str(std::str::from_utf8(&data).unwrap());
         while let Some(end) = text.find("\n\n") {
             let block: String = text.drain(..end + 2).collect();
-            let id = block.lines().find_map(|l| l.strip_prefix("id: ")).map(|v| v.parse().unwrap());
+            let id = block
+                .lines()
+                .find_map(|l| l.strip_prefix("id: "))
+                .map(|v| v.parse().unwrap());
             let data = block.lines().find_map(|l| l.strip_prefix("data: "));
             if let (Some(id), Some(data)) = (id, data) {
                 messages.push((id, serde_json::from_str(data).unwrap()));
@@ -86,7 +96,12 @@ async fn call_stream_skips_other_calls_and_honours_after(pool: SqlitePool) {
     let app = app(pool);
     let lines = call_sequence();
     let ids = post_sequence(&app, &lines[..3]).await;
-    let mut body = open(&app, &format!("/api/live/calls/call_7f3a9c2e?after={}", ids[2]), None).await;
+    let mut body = open(
+        &app,
+        &format!("/api/live/calls/call_7f3a9c2e?after={}", ids[2]),
+        None,
+    )
+    .await;
     // an event of another call, then one of this call
     post(&app, &common::fixture("end-call.json")).await;
     let next = post_sequence(&app, &lines[3..4]).await;
@@ -104,7 +119,10 @@ async fn calls_stream_replays_changed_calls_then_follows(pool: SqlitePool) {
 
     let mut body = open(&app, &format!("/api/live/calls?after={}", first[0]), None).await;
     let replayed = read(&mut body, 2).await;
-    let calls: Vec<&str> = replayed.iter().map(|(_, c)| c["call_id"].as_str().unwrap()).collect();
+    let calls: Vec<&str> = replayed
+        .iter()
+        .map(|(_, c)| c["call_id"].as_str().unwrap())
+        .collect();
     assert_eq!(calls, vec!["call_7f3a9c2e", "abc123"]);
     assert_eq!(replayed[1].1["status"], "ended");
 

@@ -35,7 +35,14 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
 
     let store = &app.state.store;
     let first = views::calls_page(store, 1, "u".into()).await.unwrap();
-    assert_eq!(first.live.iter().map(|c| c.call_id.as_str()).collect::<Vec<_>>(), vec!["live-1"]);
+    assert_eq!(
+        first
+            .live
+            .iter()
+            .map(|c| c.call_id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["live-1"]
+    );
     assert_eq!(first.past.len(), CALLS_PER_PAGE as usize);
     assert_eq!(first.past[0].call_id, format!("past-{:03}", past - 1));
     assert!(first.past.iter().all(|c| c.status == CallStatus::Ended));
@@ -57,11 +64,23 @@ async fn call_timeline_is_in_time_order_with_cursor(pool: SqlitePool) {
     for line in &lines[..4] {
         post(&app, line).await;
     }
-    let timeline = views::call_timeline(&app.state.store, "call_7f3a9c2e").await.unwrap().unwrap();
+    let timeline = views::call_timeline(&app.state.store, "call_7f3a9c2e")
+        .await
+        .unwrap()
+        .unwrap();
     let kinds: Vec<&str> = timeline.items.iter().map(|i| i.detail.kind()).collect();
-    assert_eq!(kinds, vec!["message", "message", "message", "message", "tool_call"]);
-    assert_eq!(timeline.cursor, timeline.items.iter().map(|i| i.id).max().unwrap());
-    assert!(views::call_timeline(&app.state.store, "nope").await.unwrap().is_none());
+    assert_eq!(
+        kinds,
+        vec!["message", "message", "message", "message", "tool_call"]
+    );
+    assert_eq!(
+        timeline.cursor,
+        timeline.items.iter().map(|i| i.id).max().unwrap()
+    );
+    assert!(views::call_timeline(&app.state.store, "nope")
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[sqlx::test]

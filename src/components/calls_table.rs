@@ -38,7 +38,9 @@ fn CallRow(call: CallSummary, now: ReadSignal<i64>) -> impl IntoView {
     let href = format!("/calls/{}", format::url_segment(&call.call_id));
     let trouble = call.had_trouble();
     let live = call.is_live();
-    let state = live.then(|| call.last_speaker.clone().map(|s| format!("last: {s}"))).flatten();
+    let state = live
+        .then(|| call.last_speaker.clone().map(|s| format!("last: {s}")))
+        .flatten();
     let duration = {
         let call = call.clone();
         move || format::duration(call.duration_at(now.get()))

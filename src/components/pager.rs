@@ -6,10 +6,16 @@ use leptos::prelude::*;
 #[component]
 pub fn Pager(base: &'static str, page: u32, has_more: bool) -> impl IntoView {
     let newer = (page > 1).then(|| {
-        let href = if page == 2 { base.to_string() } else { format!("{base}?page={}", page - 1) };
+        let href = if page == 2 {
+            base.to_string()
+        } else {
+            format!("{base}?page={}", page - 1)
+        };
         view! { <a class="pager-link" href=href>"← Newer"</a> }
     });
-    let older = has_more.then(|| view! { <a class="pager-link" href=format!("{base}?page={}", page + 1)>"Older →"</a> });
+    let older = has_more.then(
+        || view! { <a class="pager-link" href=format!("{base}?page={}", page + 1)>"Older →"</a> },
+    );
     view! {
         <nav class="pager" aria-label="pages">
             {newer}

@@ -4,7 +4,11 @@
 use leptos::prelude::*;
 
 #[component]
-pub fn RawJson(#[prop(into)] label: String, text: String, #[prop(optional)] open: bool) -> impl IntoView {
+pub fn RawJson(
+    #[prop(into)] label: String,
+    text: String,
+    #[prop(optional)] open: bool,
+) -> impl IntoView {
     view! {
         <details class="json" open=open>
             <summary>{label}</summary>

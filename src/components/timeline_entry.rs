@@ -48,7 +48,7 @@ fn body(detail: &EventDetail) -> (String, AnyView) {
                 if failed { "card tool tool-error".to_string() } else { "card tool".to_string() },
                 view! {
                     <div class="card-head">
-                        <span class="icon" aria-hidden="true">"🔧"</span>
+                        <span class="icon" aria-hidden="true">"ƒ"</span>
                         <code class="fn">{function}</code>
                         {if failed {
                             view! { <span class="tag tag-error">"error"</span> }.into_any()
@@ -89,7 +89,7 @@ fn body(detail: &EventDetail) -> (String, AnyView) {
             "band hang".to_string(),
             view! {
                 <p class="band-text">
-                    <span class="icon" aria-hidden="true">"⏳"</span>
+                    <span class="icon" aria-hidden="true">"⚠"</span>
                     <strong>
                         {match after_seconds {
                             Some(s) => format!("Agent silent {}", format::seconds(s)),
@@ -139,7 +139,7 @@ fn body(detail: &EventDetail) -> (String, AnyView) {
             "card report".to_string(),
             view! {
                 <div class="card-head">
-                    <span class="icon" aria-hidden="true">"📋"</span>
+                    <span class="icon" aria-hidden="true">"≡"</span>
                     <strong>"End-of-call report"</strong>
                 </div>
                 {summary.map(|s| view! { <p class="summary">{s}</p> })}
@@ -160,7 +160,7 @@ fn body(detail: &EventDetail) -> (String, AnyView) {
             "card unknown".to_string(),
             view! {
                 <div class="card-head">
-                    <span class="icon" aria-hidden="true">"❔"</span>
+                    <span class="icon" aria-hidden="true">"?"</span>
                     <strong>{if event_type.is_empty() { "Event without a type".to_string() } else { event_type }}</strong>
                     <span class="tag">"not recognised"</span>
                 </div>
@@ -172,7 +172,10 @@ fn body(detail: &EventDetail) -> (String, AnyView) {
 
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Only http(s) links are rendered as links.

@@ -70,10 +70,9 @@ pub struct CallSummary {
     pub n_transfers: i64,
 }
 
-impl TryFrom<String> for CallStatus {
-    type Error = std::convert::Infallible;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Ok(CallStatus::parse(&s))
+impl From<String> for CallStatus {
+    fn from(s: String) -> Self {
+        CallStatus::parse(&s)
     }
 }
 

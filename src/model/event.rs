@@ -181,7 +181,10 @@ mod tests {
         assert_eq!(Role::from_wire("Assistant"), Role::Agent);
         assert_eq!(Role::from_wire("user"), Role::User);
         assert_eq!(Role::from_wire("system"), Role::System);
-        assert_eq!(Role::from_wire("moderator"), Role::Other("moderator".into()));
+        assert_eq!(
+            Role::from_wire("moderator"),
+            Role::Other("moderator".into())
+        );
     }
 
     #[test]

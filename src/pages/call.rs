@@ -35,19 +35,30 @@ pub fn CallPage() -> impl IntoView {
 
 #[component]
 fn Timeline(timeline: CallTimeline) -> impl IntoView {
-    let CallTimeline { call, items, cursor, now } = timeline;
-    let url = format!("/api/live/calls/{}?after={cursor}", format::url_segment(&call.call_id));
+    let CallTimeline {
+        call,
+        items,
+        cursor,
+        now,
+    } = timeline;
+    let stream_path = format!("/api/live/calls/{}", format::url_segment(&call.call_id));
     let call = RwSignal::new(call);
     let items = RwSignal::new(items);
     let now = use_clock(now);
     let unseen = RwSignal::new(0usize);
-    let link = use_live_stream(url, move |data| {
-        let Ok(LiveUpdate { item, call: summary }) = serde_json::from_str::<LiveUpdate>(&data) else {
+    let link = use_live_stream(stream_path, cursor, move |data| {
+        let Ok(LiveUpdate {
+            item,
+            call: summary,
+        }) = serde_json::from_str::<LiveUpdate>(&data)
+        else {
             return;
         };
         let id = item.id;
         let following = follow::at_bottom();
-        let added = items.try_update(|items| insert_sorted(items, item)).unwrap_or(false);
+        let added = items
+            .try_update(|items| insert_sorted(items, item))
+            .unwrap_or(false);
         call.set(summary);
         if added {
             if following {
@@ -99,8 +110,15 @@ mod follow {
         #[cfg(feature = "hydrate")]
         {
             let w = window();
-            let doc_height = document().document_element().map(|e| e.scroll_height() as f64).unwrap_or(0.0);
-            let seen = w.scroll_y().unwrap_or(0.0) + w.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+            let doc_height = document()
+                .document_element()
+                .map(|e| e.scroll_height() as f64)
+                .unwrap_or(0.0);
+            let seen = w.scroll_y().unwrap_or(0.0)
+                + w.inner_height()
+                    .ok()
+                    .and_then(|h| h.as_f64())
+                    .unwrap_or(0.0);
             seen + SLACK >= doc_height
         }
         #[cfg(not(feature = "hydrate"))]

@@ -28,10 +28,18 @@ pub fn CallsPage() -> impl IntoView {
 
 #[component]
 fn CallsView(data: Data) -> impl IntoView {
-    let Data { live, past, page, has_more, cursor, now, webhook_url } = data;
+    let Data {
+        live,
+        past,
+        page,
+        has_more,
+        cursor,
+        now,
+        webhook_url,
+    } = data;
     let calls = RwSignal::new(live.into_iter().chain(past).collect::<Vec<_>>());
     let now = use_clock(now);
-    let link = use_live_stream(format!("/api/live/calls?after={cursor}"), move |data| {
+    let link = use_live_stream("/api/live/calls".to_string(), cursor, move |data| {
         if let Ok(call) = serde_json::from_str::<CallSummary>(&data) {
             calls.update(|calls| upsert(calls, call, page == 1));
         }
@@ -71,11 +79,8 @@ fn CallsView(data: Data) -> impl IntoView {
 /// Replaces a call's row, or adds it when it is new and this is the first page.
 fn upsert(calls: &mut Vec<CallSummary>, call: CallSummary, first_page: bool) {
     match calls.iter_mut().find(|c| c.call_id == call.call_id) {
-        Some(existing) => {
-            if call.last_event_id >= existing.last_event_id {
-                *existing = call;
-            }
-        }
+        Some(existing) if call.last_event_id >= existing.last_event_id => *existing = call,
+        Some(_) => {}
         None if first_page || call.is_live() => calls.push(call),
         None => {}
     }
@@ -84,7 +89,11 @@ fn upsert(calls: &mut Vec<CallSummary>, call: CallSummary, first_page: bool) {
 /// Live or past calls, newest first.
 fn sorted(mut calls: Vec<CallSummary>, live: bool) -> Vec<CallSummary> {
     calls.retain(|c| c.is_live() == live);
-    calls.sort_by(|a, b| b.started_at.cmp(&a.started_at).then_with(|| a.call_id.cmp(&b.call_id)));
+    calls.sort_by(|a, b| {
+        b.started_at
+            .cmp(&a.started_at)
+            .then_with(|| a.call_id.cmp(&b.call_id))
+    });
     calls
 }
 

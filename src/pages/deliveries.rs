@@ -32,7 +32,11 @@ pub fn DeliveriesPage() -> impl IntoView {
 
 #[component]
 fn DeliveriesView(data: Data) -> impl IntoView {
-    let Data { deliveries, page, has_more } = data;
+    let Data {
+        deliveries,
+        page,
+        has_more,
+    } = data;
     if deliveries.is_empty() {
         return view! {
             <section class="empty">
@@ -60,8 +64,16 @@ fn DeliveryRow(d: Delivery) -> impl IntoView {
         let href = format!("/calls/{}", format::url_segment(&id));
         view! { <a class="call-id" href=href>{id}</a> }
     });
-    let body_label = if d.body_truncated { "body (cut at the size limit)" } else { "body" };
-    let body = if d.body.is_empty() { "(empty)".to_string() } else { format::pretty_raw(&d.body) };
+    let body_label = if d.body_truncated {
+        "body (cut at the size limit)"
+    } else {
+        "body"
+    };
+    let body = if d.body.is_empty() {
+        "(empty)".to_string()
+    } else {
+        format::pretty_raw(&d.body)
+    };
     view! {
         <li class=format!("delivery delivery-{outcome}") data-outcome=outcome data-delivery-id=d.id>
             <div class="delivery-head">

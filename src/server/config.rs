@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "calltrail", version, about = "Live dashboard for voice-AI agent calls")]
+#[command(
+    name = "calltrail",
+    version,
+    about = "Live dashboard for voice-AI agent calls"
+)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]

@@ -7,9 +7,9 @@ pub mod ingest;
 pub mod live;
 pub mod router;
 pub mod serve;
-pub mod views;
 pub mod simulate;
 pub mod store;
+pub mod views;
 
 use std::sync::Arc;
 

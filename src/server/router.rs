@@ -31,7 +31,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/live/calls", get(live::calls_stream))
         .route("/api/live/calls/{call_id}", get(live::call_stream))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -30,14 +30,17 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         tracing::info!("demo mode: simulated calls are running");
     }
     let app = router::router(app_state(store, hub, config));
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down");
-            let _ = stop.send(true);
-        })
-        .await
-        .context("serving HTTP")
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        let _ = stop.send(true);
+    })
+    .await
+    .context("serving HTTP")
 }
 
 /// The state the router and server functions share.

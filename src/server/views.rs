@@ -13,12 +13,18 @@ pub const CALLS_PER_PAGE: u32 = 50;
 /// Deliveries per page on `/deliveries`.
 pub const DELIVERIES_PER_PAGE: u32 = 50;
 
-pub async fn calls_page(store: &Store, page: u32, webhook_url: String) -> Result<CallsPage, sqlx::Error> {
+pub async fn calls_page(
+    store: &Store,
+    page: u32,
+    webhook_url: String,
+) -> Result<CallsPage, sqlx::Error> {
     let page = page.max(1);
     let cursor = store.latest_event_id().await?;
     let live = store.live_calls().await?;
     let offset = i64::from((page - 1) * CALLS_PER_PAGE);
-    let mut past = store.past_calls(offset, i64::from(CALLS_PER_PAGE) + 1).await?;
+    let mut past = store
+        .past_calls(offset, i64::from(CALLS_PER_PAGE) + 1)
+        .await?;
     let has_more = past.len() > CALLS_PER_PAGE as usize;
     past.truncate(CALLS_PER_PAGE as usize);
     Ok(CallsPage {
@@ -32,13 +38,21 @@ pub async fn calls_page(store: &Store, page: u32, webhook_url: String) -> Result
     })
 }
 
-pub async fn call_timeline(store: &Store, call_id: &str) -> Result<Option<CallTimeline>, sqlx::Error> {
+pub async fn call_timeline(
+    store: &Store,
+    call_id: &str,
+) -> Result<Option<CallTimeline>, sqlx::Error> {
     let Some(call) = store.call(call_id).await? else {
         return Ok(None);
     };
     let items = store.timeline(call_id).await?;
     // The newest id read, so the live stream resumes exactly after what is shown.
-    let cursor = items.iter().map(|i| i.id).max().unwrap_or(0).max(call.last_event_id);
+    let cursor = items
+        .iter()
+        .map(|i| i.id)
+        .max()
+        .unwrap_or(0)
+        .max(call.last_event_id);
     Ok(Some(CallTimeline {
         call,
         items,
@@ -50,7 +64,9 @@ pub async fn call_timeline(store: &Store, call_id: &str) -> Result<Option<CallTi
 pub async fn deliveries_page(store: &Store, page: u32) -> Result<DeliveriesPage, sqlx::Error> {
     let page = page.max(1);
     let offset = i64::from((page - 1) * DELIVERIES_PER_PAGE);
-    let mut deliveries = store.deliveries(offset, i64::from(DELIVERIES_PER_PAGE) + 1).await?;
+    let mut deliveries = store
+        .deliveries(offset, i64::from(DELIVERIES_PER_PAGE) + 1)
+        .await?;
     let has_more = deliveries.len() > DELIVERIES_PER_PAGE as usize;
     deliveries.truncate(DELIVERIES_PER_PAGE as usize);
     Ok(DeliveriesPage {
@@ -76,7 +92,11 @@ pub async fn webhook_url() -> String {
     let host = leptos_axum::extract::<HeaderMap>()
         .await
         .ok()
-        .and_then(|h| h.get(header::HOST).and_then(|v| v.to_str().ok()).map(str::to_string));
+        .and_then(|h| {
+            h.get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        });
     match host {
         Some(host) => format!("http://{host}/webhooks/infer"),
         None => "/webhooks/infer".to_string(),

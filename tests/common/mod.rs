@@ -50,7 +50,10 @@ pub fn fixture(name: &str) -> String {
 }
 
 pub fn call_sequence() -> Vec<String> {
-    fixture("call-sequence.jsonl").lines().map(str::to_string).collect()
+    fixture("call-sequence.jsonl")
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 pub fn webhook(body: impl Into<Body>) -> Request<Body> {
@@ -64,7 +67,12 @@ pub fn webhook(body: impl Into<Body>) -> Request<Body> {
 pub async fn send(app: &TestApp, request: Request<Body>) -> (StatusCode, Value) {
     let response = app.router.clone().oneshot(request).await.expect("response");
     let status = response.status();
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
     let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     (status, json)
 }

@@ -77,7 +77,10 @@ pub fn parse(body: &Value) -> Result<ParsedEvent, ParseError> {
         }
         "hang-notification" | "agent-hang-notification" => {
             event.detail = EventDetail::Hang {
-                after_seconds: num_field(meta, &["triggeredAfterSeconds", "triggered_after_seconds"]),
+                after_seconds: num_field(
+                    meta,
+                    &["triggeredAfterSeconds", "triggered_after_seconds"],
+                ),
                 message: str_field(meta, &["message"]).map(str::to_string),
             };
         }
@@ -141,7 +144,9 @@ fn parse_report(obj: &Map<String, Value>, event: &mut ParsedEvent) {
 fn parse_tool_call(meta: &Map<String, Value>) -> EventDetail {
     let arguments = match meta.get("arguments").or_else(|| meta.get("args")) {
         // Arguments sometimes arrive as a JSON string.
-        Some(Value::String(s)) => serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone())),
+        Some(Value::String(s)) => {
+            serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone()))
+        }
         Some(v) => v.clone(),
         None => Value::Null,
     };
@@ -166,15 +171,20 @@ fn parse_tool_call(meta: &Map<String, Value>) -> EventDetail {
 /// The error text when a tool response reads as a failure.
 fn response_error(response: &Value) -> Option<String> {
     let obj = response.as_object()?;
-    if let Some(text) = ["error", "errors"].iter().find_map(|k| obj.get(*k).and_then(error_text)) {
+    if let Some(text) = ["error", "errors"]
+        .iter()
+        .find_map(|k| obj.get(*k).and_then(error_text))
+    {
         return Some(text);
     }
     let failed = obj.get("success") == Some(&Value::Bool(false))
         || obj.get("ok") == Some(&Value::Bool(false))
-        || obj
-            .get("status")
-            .and_then(Value::as_str)
-            .is_some_and(|s| matches!(s.to_ascii_lowercase().as_str(), "error" | "failed" | "failure"));
+        || obj.get("status").and_then(Value::as_str).is_some_and(|s| {
+            matches!(
+                s.to_ascii_lowercase().as_str(),
+                "error" | "failed" | "failure"
+            )
+        });
     failed.then(|| {
         str_field(obj, &["message", "detail", "reason"])
             .unwrap_or("the tool reported a failure")
@@ -199,7 +209,10 @@ fn error_text(value: &Value) -> Option<String> {
 
 fn parse_transfer(meta: &Map<String, Value>) -> EventDetail {
     let mut label = str_field(meta, &["label"]).map(str::to_string);
-    let destination = match meta.get("transferred_to").or_else(|| meta.get("destination")) {
+    let destination = match meta
+        .get("transferred_to")
+        .or_else(|| meta.get("destination"))
+    {
         Some(Value::String(s)) => Some(s.clone()),
         // The REST API's shape: {type, value, label}.
         Some(Value::Object(o)) => {
@@ -220,7 +233,8 @@ fn parse_transfer(meta: &Map<String, Value>) -> EventDetail {
 }
 
 fn str_field<'a>(obj: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a str> {
-    keys.iter().find_map(|k| obj.get(*k).and_then(Value::as_str))
+    keys.iter()
+        .find_map(|k| obj.get(*k).and_then(Value::as_str))
 }
 
 fn num_field(obj: &Map<String, Value>, keys: &[&str]) -> Option<f64> {

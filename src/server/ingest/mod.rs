@@ -52,26 +52,40 @@ pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> R
             let logged = state
                 .store
                 .writer()
-                .store_rejected(delivery, rejection.status.as_u16(), rejection.error, &rejection.detail)
+                .store_rejected(
+                    delivery,
+                    rejection.status.as_u16(),
+                    rejection.error,
+                    &rejection.detail,
+                )
                 .await;
             if let Err(e) = logged {
                 tracing::error!(error = %e, "could not log a rejected delivery");
             }
-            tracing::info!(status = rejection.status.as_u16(), error = rejection.error, "delivery rejected");
+            tracing::info!(
+                status = rejection.status.as_u16(),
+                error = rejection.error,
+                "delivery rejected"
+            );
             rejection.into_response()
         }
     }
 }
 
 /// Checks a delivery and turns it into an event to store, or says why not.
-fn accept(state: &AppState, delivery: &NewDelivery, truncated: bool) -> Result<NewEvent, Rejection> {
+fn accept(
+    state: &AppState,
+    delivery: &NewDelivery,
+    truncated: bool,
+) -> Result<NewEvent, Rejection> {
     if truncated {
         return Err(Rejection::too_large(state.config.body_limit));
     }
     if !is_json_content_type(delivery.content_type.as_deref()) {
         return Err(Rejection::content_type(delivery.content_type.as_deref()));
     }
-    let value: Value = serde_json::from_slice(&delivery.body).map_err(|e| Rejection::not_json(&e))?;
+    let value: Value =
+        serde_json::from_slice(&delivery.body).map_err(|e| Rejection::not_json(&e))?;
     let parsed = infer::parse(&value).map_err(|e| Rejection::unprocessable(&e))?;
     let dedup_key = match &delivery.webhook_id {
         Some(id) => format!("webhook-id:{id}"),
@@ -119,8 +133,14 @@ fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
 /// `application/json`, any `+json` type, with or without parameters.
 fn is_json_content_type(content_type: Option<&str>) -> bool {
     let Some(ct) = content_type else { return false };
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 #[cfg(test)]
@@ -130,10 +150,14 @@ mod tests {
     #[test]
     fn json_content_types() {
         assert!(is_json_content_type(Some("application/json")));
-        assert!(is_json_content_type(Some("Application/JSON; charset=utf-8")));
+        assert!(is_json_content_type(Some(
+            "Application/JSON; charset=utf-8"
+        )));
         assert!(is_json_content_type(Some("application/cloudevents+json")));
         assert!(!is_json_content_type(Some("text/plain")));
-        assert!(!is_json_content_type(Some("application/x-www-form-urlencoded")));
+        assert!(!is_json_content_type(Some(
+            "application/x-www-form-urlencoded"
+        )));
         assert!(!is_json_content_type(None));
     }
 }

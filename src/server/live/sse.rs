@@ -47,7 +47,10 @@ trait Feed: Send + Sync + 'static {
     type Msg: Serialize + Send + Sync;
     /// Messages for what was committed after event `after`, oldest first, at
     /// most one batch; each with its id.
-    fn missed(&self, after: i64) -> impl Future<Output = Result<Vec<(i64, Self::Msg)>, sqlx::Error>> + Send;
+    fn missed(
+        &self,
+        after: i64,
+    ) -> impl Future<Output = Result<Vec<(i64, Self::Msg)>, sqlx::Error>> + Send;
     /// The message this feed sends for a live update, if any.
     fn pick(&self, update: &LiveUpdate) -> Option<Self::Msg>;
 }
@@ -87,7 +90,10 @@ impl Feed for CallFeed {
     type Msg = LiveUpdate;
 
     async fn missed(&self, after: i64) -> Result<Vec<(i64, LiveUpdate)>, sqlx::Error> {
-        let items = self.store.events_after(&self.call_id, after, CATCH_UP_BATCH).await?;
+        let items = self
+            .store
+            .events_after(&self.call_id, after, CATCH_UP_BATCH)
+            .await?;
         if items.is_empty() {
             return Ok(Vec::new());
         }
@@ -96,7 +102,15 @@ impl Feed for CallFeed {
         };
         Ok(items
             .into_iter()
-            .map(|item| (item.id, LiveUpdate { item, call: call.clone() }))
+            .map(|item| {
+                (
+                    item.id,
+                    LiveUpdate {
+                        item,
+                        call: call.clone(),
+                    },
+                )
+            })
             .collect())
     }
 
@@ -113,7 +127,10 @@ impl Feed for CallsFeed {
     type Msg = CallSummary;
 
     async fn missed(&self, after: i64) -> Result<Vec<(i64, CallSummary)>, sqlx::Error> {
-        let calls = self.store.calls_changed_after(after, CATCH_UP_BATCH).await?;
+        let calls = self
+            .store
+            .calls_changed_after(after, CATCH_UP_BATCH)
+            .await?;
         Ok(calls.into_iter().map(|c| (c.last_event_id, c)).collect())
     }
 
@@ -124,7 +141,11 @@ impl Feed for CallsFeed {
 
 /// The stream every feed shares: replay what was missed, then forward live
 /// updates; replay again whenever the hub says this subscriber fell behind.
-fn follow<F: Feed>(hub: Hub, feed: F, mut last: i64) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+fn follow<F: Feed>(
+    hub: Hub,
+    feed: F,
+    mut last: i64,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // Subscribe before the first replay so nothing committed in between is missed.
     let mut rx = hub.subscribe();
     let stream = stream! {

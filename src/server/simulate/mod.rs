@@ -52,7 +52,11 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut calls = JoinSet::new();
     for i in 0..config.calls {
-        let permit = slots.clone().acquire_owned().await.context("simulator stopped")?;
+        let permit = slots
+            .clone()
+            .acquire_owned()
+            .await
+            .context("simulator stopped")?;
         let (client, url, speed) = (client.clone(), config.url.clone(), config.speed);
         let call_seed = seed.wrapping_add(i as u64);
         calls.spawn(async move {

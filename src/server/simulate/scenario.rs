@@ -8,10 +8,14 @@ use rand::seq::IndexedRandom;
 use rand::Rng;
 use serde_json::{json, Value};
 
-
 const FIXTURE: &str = include_str!("../../../tests/fixtures/infer/call-sequence.jsonl");
 const AGENTS: [&str; 5] = ["Ava", "Max", "Nora", "Leo", "Iris"];
-const BUSINESSES: [&str; 4] = ["Bright Dental", "Oak Street Clinic", "Sunrise Dental", "Harbor Smiles"];
+const BUSINESSES: [&str; 4] = [
+    "Bright Dental",
+    "Oak Street Clinic",
+    "Sunrise Dental",
+    "Harbor Smiles",
+];
 
 /// A whole call, ready to stamp and send: each event with its offset (ms) from
 /// the call's start.
@@ -73,7 +77,10 @@ fn iso(epoch_ms: i64) -> String {
 
 /// The fixture's events with their offsets from the call's start.
 fn fixture_events() -> Vec<(i64, Value)> {
-    let events: Vec<Value> = FIXTURE.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let events: Vec<Value> = FIXTURE
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
     let times: Vec<i64> = events
         .iter()
         .map(|e| crate::server::ingest::timestamp::parse(&e["timestamp"]).unwrap_or(0))
@@ -84,13 +91,15 @@ fn fixture_events() -> Vec<(i64, Value)> {
         .and_then(Value::as_f64)
         .unwrap_or(0.0);
     let start = times.first().copied().unwrap_or(0) - (first_offset * 1000.0) as i64;
-    events.into_iter().zip(times).map(|(e, t)| (t - start, e)).collect()
+    events
+        .into_iter()
+        .zip(times)
+        .map(|(e, t)| (t - start, e))
+        .collect()
 }
 
 fn smooth_ending(at: i64) -> Vec<(i64, Value)> {
-    let turn = |role: &str, text: &str, secs: f64| {
-        json!({"type": "conversation-update", "metadata": {"role": role, "message": text, "time": 0, "secondsFromStart": secs}})
-    };
+    let turn = |role: &str, text: &str, secs: f64| json!({"type": "conversation-update", "metadata": {"role": role, "message": text, "time": 0, "secondsFromStart": secs}});
     let s = |ms: i64| ms as f64 / 1000.0;
     vec![
         (
@@ -99,17 +108,40 @@ fn smooth_ending(at: i64) -> Vec<(i64, Value)> {
                 "arguments": {"date": "2026-03-26", "after": "12:00"},
                 "response": {"slots": ["14:15", "16:30"]}}}),
         ),
-        (at + 1_800, turn("agent", "I have Thursday at two fifteen or four thirty. Which would you like?", s(at + 1_800))),
-        (at + 5_200, turn("user", "Two fifteen, please.", s(at + 5_200))),
+        (
+            at + 1_800,
+            turn(
+                "agent",
+                "I have Thursday at two fifteen or four thirty. Which would you like?",
+                s(at + 1_800),
+            ),
+        ),
+        (
+            at + 5_200,
+            turn("user", "Two fifteen, please.", s(at + 5_200)),
+        ),
         (
             at + 5_900,
             json!({"type": "tool-call", "metadata": {"functionName": "moveAppointment",
                 "arguments": "{\"appointment_id\": \"apt_5521\", \"when\": \"2026-03-26T14:15:00\"}",
                 "result": {"confirmed": true}}}),
         ),
-        (at + 7_400, turn("agent", "Done. You're booked for Thursday at two fifteen. Anything else?", s(at + 7_400))),
-        (at + 10_100, turn("user", "No, that's all. Thanks!", s(at + 10_100))),
-        (at + 10_900, json!({"type": "end-call", "metadata": {"ended_by": "user"}})),
+        (
+            at + 7_400,
+            turn(
+                "agent",
+                "Done. You're booked for Thursday at two fifteen. Anything else?",
+                s(at + 7_400),
+            ),
+        ),
+        (
+            at + 10_100,
+            turn("user", "No, that's all. Thanks!", s(at + 10_100)),
+        ),
+        (
+            at + 10_900,
+            json!({"type": "end-call", "metadata": {"ended_by": "user"}}),
+        ),
     ]
 }
 

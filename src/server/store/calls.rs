@@ -75,7 +75,11 @@ impl Store {
 
     /// One page of finished calls, newest first; `limit + 1` rows are asked for
     /// so the caller knows whether there is a next page.
-    pub async fn past_calls(&self, offset: i64, limit: i64) -> Result<Vec<CallSummary>, sqlx::Error> {
+    pub async fn past_calls(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<CallSummary>, sqlx::Error> {
         sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM calls WHERE status != 'live'
              ORDER BY started_at DESC, call_id LIMIT ? OFFSET ?"
@@ -88,7 +92,11 @@ impl Store {
 
     /// Calls changed by events after `after_event_id`, in the order they changed:
     /// what a reconnecting calls list missed.
-    pub async fn calls_changed_after(&self, after_event_id: i64, limit: i64) -> Result<Vec<CallSummary>, sqlx::Error> {
+    pub async fn calls_changed_after(
+        &self,
+        after_event_id: i64,
+        limit: i64,
+    ) -> Result<Vec<CallSummary>, sqlx::Error> {
         sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM calls WHERE last_event_id > ? ORDER BY last_event_id LIMIT ?"
         ))

@@ -20,7 +20,9 @@ struct EventRow {
 impl From<EventRow> for TimelineItem {
     fn from(row: EventRow) -> Self {
         // A row written by an older normalizer still shows, as its kind and raw JSON.
-        let detail = serde_json::from_str(&row.normalized).unwrap_or(EventDetail::Unknown { event_type: row.kind });
+        let detail = serde_json::from_str(&row.normalized).unwrap_or(EventDetail::Unknown {
+            event_type: row.kind,
+        });
         TimelineItem {
             id: row.id,
             call_id: row.call_id,
@@ -33,7 +35,8 @@ impl From<EventRow> for TimelineItem {
     }
 }
 
-const COLUMNS: &str = "id, call_id, kind, occurred_at, seconds_from_start, received_at, normalized, raw";
+const COLUMNS: &str =
+    "id, call_id, kind, occurred_at, seconds_from_start, received_at, normalized, raw";
 
 impl Store {
     /// A call's timeline, in timeline order (best time, then arrival).
@@ -49,7 +52,12 @@ impl Store {
 
     /// A call's events stored after `after_id`, in commit order: what a
     /// reconnecting or lagging call page missed.
-    pub async fn events_after(&self, call_id: &str, after_id: i64, limit: i64) -> Result<Vec<TimelineItem>, sqlx::Error> {
+    pub async fn events_after(
+        &self,
+        call_id: &str,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<TimelineItem>, sqlx::Error> {
         let rows: Vec<EventRow> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM events WHERE call_id = ? AND id > ? ORDER BY id LIMIT ?"
         ))

@@ -58,7 +58,7 @@ pub enum WriteError {
 }
 
 enum Job {
-    Event(NewDelivery, NewEvent),
+    Event(NewDelivery, Box<NewEvent>),
     Rejected {
         delivery: NewDelivery,
         status: u16,
@@ -84,8 +84,12 @@ impl Writer {
 
     /// Stores the event (unless it is a repeat) and logs the delivery; returns
     /// once both are committed.
-    pub async fn store_event(&self, delivery: NewDelivery, event: NewEvent) -> Result<Stored, WriteError> {
-        self.submit(Job::Event(delivery, event)).await
+    pub async fn store_event(
+        &self,
+        delivery: NewDelivery,
+        event: NewEvent,
+    ) -> Result<Stored, WriteError> {
+        self.submit(Job::Event(delivery, Box::new(event))).await
     }
 
     /// Logs a delivery that was refused, with why.
@@ -107,7 +111,10 @@ impl Writer {
 
     async fn submit(&self, job: Job) -> Result<Stored, WriteError> {
         let (tx, rx) = oneshot::channel();
-        self.queue.send((job, tx)).await.map_err(|_| WriteError::Stopped)?;
+        self.queue
+            .send((job, tx))
+            .await
+            .map_err(|_| WriteError::Stopped)?;
         match rx.await {
             Ok(Ok(stored)) => Ok(stored),
             Ok(Err(e)) => Err(WriteError::Database(clone_error(&e))),
@@ -145,7 +152,10 @@ async fn run(pool: SqlitePool, mut rx: mpsc::Receiver<(Job, Reply)>, publish: Pu
     }
 }
 
-async fn commit(pool: &SqlitePool, jobs: Vec<Job>) -> Result<(Vec<Stored>, Vec<LiveUpdate>), sqlx::Error> {
+async fn commit(
+    pool: &SqlitePool,
+    jobs: Vec<Job>,
+) -> Result<(Vec<Stored>, Vec<LiveUpdate>), sqlx::Error> {
     let mut conn = pool.acquire().await?;
     let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
     let mut results = Vec::with_capacity(jobs.len());
@@ -153,7 +163,7 @@ async fn commit(pool: &SqlitePool, jobs: Vec<Job>) -> Result<(Vec<Stored>, Vec<L
     for job in jobs {
         let stored = match job {
             Job::Event(delivery, event) => {
-                let (stored, update) = write_event(&mut tx, delivery, event).await?;
+                let (stored, update) = write_event(&mut tx, delivery, *event).await?;
                 updates.extend(update);
                 stored
             }
@@ -186,7 +196,8 @@ async fn write_event(
     delivery: NewDelivery,
     event: NewEvent,
 ) -> Result<(Stored, Option<LiveUpdate>), sqlx::Error> {
-    let normalized = serde_json::to_string(&event.detail).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let normalized =
+        serde_json::to_string(&event.detail).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO events (call_id, source, kind, occurred_at, seconds_from_start, received_at, dedup_key, normalized, raw)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -212,7 +223,13 @@ async fn write_event(
             .await?;
         let log = DeliveryLog::ok(DeliveryOutcome::Duplicate, &event.call_id, existing);
         let delivery_id = insert_delivery(tx, &delivery, log).await?;
-        return Ok((Stored::Duplicate { delivery_id, event_id: existing }, None));
+        return Ok((
+            Stored::Duplicate {
+                delivery_id,
+                event_id: existing,
+            },
+            None,
+        ));
     };
 
     let item = TimelineItem {
@@ -227,7 +244,13 @@ async fn write_event(
     let call = super::calls::apply_event(tx, &delivery.source, &item).await?;
     let log = DeliveryLog::ok(DeliveryOutcome::Accepted, &item.call_id, event_id);
     let delivery_id = insert_delivery(tx, &delivery, log).await?;
-    Ok((Stored::Accepted { delivery_id, event_id }, Some(LiveUpdate { item, call })))
+    Ok((
+        Stored::Accepted {
+            delivery_id,
+            event_id,
+        },
+        Some(LiveUpdate { item, call }),
+    ))
 }
 
 /// How a delivery ended, for its log row.

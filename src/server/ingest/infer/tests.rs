@@ -3,13 +3,21 @@ use serde_json::json;
 
 fn fixture(name: &str) -> Value {
     let text = match name {
-        "conversation-update" => include_str!("../../../../tests/fixtures/infer/conversation-update.json"),
+        "conversation-update" => {
+            include_str!("../../../../tests/fixtures/infer/conversation-update.json")
+        }
         "tool-call" => include_str!("../../../../tests/fixtures/infer/tool-call.json"),
-        "user-interrupted" => include_str!("../../../../tests/fixtures/infer/user-interrupted.json"),
-        "hang-notification" => include_str!("../../../../tests/fixtures/infer/hang-notification.json"),
+        "user-interrupted" => {
+            include_str!("../../../../tests/fixtures/infer/user-interrupted.json")
+        }
+        "hang-notification" => {
+            include_str!("../../../../tests/fixtures/infer/hang-notification.json")
+        }
         "transfer-call" => include_str!("../../../../tests/fixtures/infer/transfer-call.json"),
         "end-call" => include_str!("../../../../tests/fixtures/infer/end-call.json"),
-        "end-of-call-report" => include_str!("../../../../tests/fixtures/infer/end-of-call-report.json"),
+        "end-of-call-report" => {
+            include_str!("../../../../tests/fixtures/infer/end-of-call-report.json")
+        }
         other => panic!("no fixture {other}"),
     };
     serde_json::from_str(text).expect("fixture is JSON")
@@ -50,7 +58,13 @@ fn tool_call_result_names_and_string_arguments() {
     for key in ["response", "result", "output"] {
         let body = json!({"type": "tool-call", "call_id": "c", "metadata": {
             "functionName": "f", "arguments": "{\"a\":1}", key: {"ok": true}}});
-        let EventDetail::ToolCall { arguments, response, error, .. } = parse(&body).unwrap().detail else {
+        let EventDetail::ToolCall {
+            arguments,
+            response,
+            error,
+            ..
+        } = parse(&body).unwrap().detail
+        else {
             panic!("not a tool call")
         };
         assert_eq!(arguments, json!({"a": 1}));
@@ -62,10 +76,22 @@ fn tool_call_result_names_and_string_arguments() {
 #[test]
 fn tool_call_errors_are_recognised() {
     let cases = [
-        (json!({"error": "upstream timeout after 8000 ms"}), Some("upstream timeout after 8000 ms")),
-        (json!({"error": {"message": "denied", "code": 403}}), Some("denied")),
-        (json!({"success": false, "message": "no slots"}), Some("no slots")),
-        (json!({"status": "FAILED"}), Some("the tool reported a failure")),
+        (
+            json!({"error": "upstream timeout after 8000 ms"}),
+            Some("upstream timeout after 8000 ms"),
+        ),
+        (
+            json!({"error": {"message": "denied", "code": 403}}),
+            Some("denied"),
+        ),
+        (
+            json!({"success": false, "message": "no slots"}),
+            Some("no slots"),
+        ),
+        (
+            json!({"status": "FAILED"}),
+            Some("the tool reported a failure"),
+        ),
         (json!({"error": null, "slots": []}), None),
         (json!("plain text result"), None),
     ];
@@ -112,7 +138,9 @@ fn hang_transfer_and_end() {
     );
     assert_eq!(
         parse(&fixture("end-call")).unwrap().detail,
-        EventDetail::End { ended_by: Some("user".into()) }
+        EventDetail::End {
+            ended_by: Some("user".into())
+        }
     );
 }
 
@@ -135,11 +163,22 @@ fn end_of_call_report_recognised_by_shape() {
     let e = parse(&fixture("end-of-call-report")).unwrap();
     assert_eq!(e.call_id, "call123");
     assert_eq!(e.occurred_at, Some(1_744_364_981_358));
-    let EventDetail::Report { summary, recording_url, duration_ms, ended_reason, started_at, .. } = e.detail else {
+    let EventDetail::Report {
+        summary,
+        recording_url,
+        duration_ms,
+        ended_reason,
+        started_at,
+        ..
+    } = e.detail
+    else {
         panic!("not a report: {:?}", e.detail)
     };
     assert!(summary.unwrap().starts_with("The call was very brief"));
-    assert_eq!(recording_url.as_deref(), Some("https://example.com/rec/mono.wav"));
+    assert_eq!(
+        recording_url.as_deref(),
+        Some("https://example.com/rec/mono.wav")
+    );
     assert_eq!(duration_ms, Some(7734));
     assert_eq!(ended_reason.as_deref(), Some("customer-ended-call"));
     assert_eq!(started_at, Some(1_744_364_973_624));
@@ -150,7 +189,9 @@ fn unknown_types_are_kept() {
     let body = json!({"type": "speech-started", "call_id": "c", "metadata": {"x": 1}});
     assert_eq!(
         parse(&body).unwrap().detail,
-        EventDetail::Unknown { event_type: "speech-started".into() }
+        EventDetail::Unknown {
+            event_type: "speech-started".into()
+        }
     );
 }
 

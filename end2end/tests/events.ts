@@ -1,0 +1,44 @@
+// Builders for Infer webhook payloads, and a helper to deliver them.
+import { expect, type APIRequestContext } from '@playwright/test';
+
+export const T0 = Date.UTC(2026, 2, 14, 16, 2, 11, 0);
+
+export function newCallId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export function turn(callId: string, role: 'agent' | 'user', message: string, seconds: number) {
+  return {
+    type: 'conversation-update',
+    call_id: callId,
+    timestamp: new Date(T0 + seconds * 1000).toISOString(),
+    metadata: { role, message, time: T0 + seconds * 1000, secondsFromStart: seconds },
+  };
+}
+
+export function toolCall(callId: string, seconds: number, functionName: string, response: unknown) {
+  return {
+    type: 'tool-call',
+    call_id: callId,
+    timestamp: new Date(T0 + seconds * 1000).toISOString(),
+    metadata: { functionName, arguments: { date: '2026-03-26' }, response },
+  };
+}
+
+export function endCall(callId: string, seconds: number, endedBy: string) {
+  return {
+    type: 'end-call',
+    call_id: callId,
+    timestamp: new Date(T0 + seconds * 1000).toISOString(),
+    metadata: { ended_by: endedBy },
+  };
+}
+
+/** POSTs an event and checks calltrail acknowledged it. */
+export async function deliver(request: APIRequestContext, event: object): Promise<number> {
+  const response = await request.post('/webhooks/infer', { data: event });
+  expect(response.status()).toBe(200);
+  const body = await response.json();
+  expect(body.status).toBe('accepted');
+  return body.event_id;
+}

@@ -4,7 +4,8 @@ test('a rejected delivery shows on /deliveries with its reason and body', async 
   const marker = `broken-${Date.now()}`;
   const response = await request.post('/webhooks/infer', {
     headers: { 'content-type': 'application/json' },
-    data: `{"call_id": "${marker}", oops`,
+    // a Buffer is sent as it is (a string would be JSON-encoded)
+    data: Buffer.from(`{"call_id": "${marker}", oops`),
   });
   expect(response.status()).toBe(400);
   expect((await response.json()).error).toBe('invalid JSON');

@@ -224,19 +224,18 @@ async fn bodies_over_the_limit_get_413_and_their_start_is_kept(pool: SqlitePool)
     .await;
 }
 
+async fn fixture_call_summary(app: &common::TestApp) -> calltrail::model::CallSummary {
+    let call = app.state.store.call("call_7f3a9c2e").await.unwrap();
+    call.expect("the fixture call is stored")
+}
+
 #[sqlx::test]
 async fn the_fixture_call_builds_its_summary(pool: SqlitePool) {
     let app = app(pool);
     for line in call_sequence() {
         assert_eq!(post(&app, &line).await.0, StatusCode::OK);
     }
-    let call = app
-        .state
-        .store
-        .call("call_7f3a9c2e")
-        .await
-        .unwrap()
-        .unwrap();
+    let call = fixture_call_summary(&app).await;
     assert_eq!(call.status, CallStatus::Transferred);
     assert_eq!(call.ended_by.as_deref(), Some("agent"));
     assert_eq!(
@@ -280,13 +279,7 @@ async fn out_of_order_events_are_shown_in_time_order(pool: SqlitePool) {
         EventDetail::End { .. }
     ));
     // the call did not come back to life from the early turns arriving last
-    let call = app
-        .state
-        .store
-        .call("call_7f3a9c2e")
-        .await
-        .unwrap()
-        .unwrap();
+    let call = fixture_call_summary(&app).await;
     assert_eq!(call.status, CallStatus::Transferred);
     assert_eq!(call.last_speaker.as_deref(), Some("Agent"));
 }

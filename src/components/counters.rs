@@ -11,12 +11,12 @@ pub fn Counters(#[prop(into)] call: Signal<CallSummary>) -> impl IntoView {
     let n = move |get: fn(&CallSummary) -> i64| Signal::derive(move || call.with(get));
     view! {
         <span class="counters">
-            <Counter class="c-messages" label="turns" title="turns" n=n(|c| c.n_messages)/>
-            <Counter class="c-tools" label="tools" title="tool calls" n=n(|c| c.n_tool_calls)/>
-            <Counter class="c-errors" label="errors" title="tool errors" n=n(|c| c.n_tool_errors)/>
-            <Counter class="c-hangs" label="hangs" title="hangs" n=n(|c| c.n_hangs)/>
-            <Counter class="c-interruptions" label="cuts" title="interruptions" n=n(|c| c.n_interruptions)/>
-            <Counter class="c-transfers" label="transfers" title="transfers" n=n(|c| c.n_transfers)/>
+            <Counter class="c-messages" label=("turn", "turns") title="turns" n=n(|c| c.n_messages)/>
+            <Counter class="c-tools" label=("tool", "tools") title="tool calls" n=n(|c| c.n_tool_calls)/>
+            <Counter class="c-errors" label=("error", "errors") title="tool errors" n=n(|c| c.n_tool_errors)/>
+            <Counter class="c-hangs" label=("hang", "hangs") title="hangs" n=n(|c| c.n_hangs)/>
+            <Counter class="c-interruptions" label=("cut", "cuts") title="interruptions" n=n(|c| c.n_interruptions)/>
+            <Counter class="c-transfers" label=("transfer", "transfers") title="transfers" n=n(|c| c.n_transfers)/>
         </span>
     }
 }
@@ -24,7 +24,7 @@ pub fn Counters(#[prop(into)] call: Signal<CallSummary>) -> impl IntoView {
 #[component]
 fn Counter(
     class: &'static str,
-    label: &'static str,
+    label: (&'static str, &'static str),
     title: &'static str,
     n: Signal<i64>,
 ) -> impl IntoView {
@@ -39,7 +39,7 @@ fn Counter(
         <span class=class title=title data-counter=title>
             <span class="n">{n}</span>
             " "
-            <span class="label">{label}</span>
+            <span class="label">{move || if n.get() == 1 { label.0 } else { label.1 }}</span>
         </span>
     }
 }

@@ -4,6 +4,7 @@ mod call_header;
 mod calls_table;
 mod clock;
 mod counters;
+pub mod follow;
 mod live_stream;
 mod pager;
 mod raw_json;

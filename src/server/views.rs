@@ -18,15 +18,11 @@ pub async fn calls_page(
     page: u32,
     webhook_url: String,
 ) -> Result<CallsPage, sqlx::Error> {
-    let page = page.max(1);
+    let paging = Paging::new(page, CALLS_PER_PAGE);
     let cursor = store.latest_event_id().await?;
     let live = store.live_calls().await?;
-    let offset = i64::from((page - 1) * CALLS_PER_PAGE);
-    let mut past = store
-        .past_calls(offset, i64::from(CALLS_PER_PAGE) + 1)
-        .await?;
-    let has_more = past.len() > CALLS_PER_PAGE as usize;
-    past.truncate(CALLS_PER_PAGE as usize);
+    let (past, has_more) = paging.split(store.past_calls(paging.offset, paging.limit).await?);
+    let page = paging.page;
     Ok(CallsPage {
         live,
         past,
@@ -62,18 +58,40 @@ pub async fn call_timeline(
 }
 
 pub async fn deliveries_page(store: &Store, page: u32) -> Result<DeliveriesPage, sqlx::Error> {
-    let page = page.max(1);
-    let offset = i64::from((page - 1) * DELIVERIES_PER_PAGE);
-    let mut deliveries = store
-        .deliveries(offset, i64::from(DELIVERIES_PER_PAGE) + 1)
-        .await?;
-    let has_more = deliveries.len() > DELIVERIES_PER_PAGE as usize;
-    deliveries.truncate(DELIVERIES_PER_PAGE as usize);
+    let paging = Paging::new(page, DELIVERIES_PER_PAGE);
+    let (deliveries, has_more) = paging.split(store.deliveries(paging.offset, paging.limit).await?);
     Ok(DeliveriesPage {
         deliveries,
-        page,
+        page: paging.page,
         has_more,
     })
+}
+
+/// One page of a list: rows are asked for with one extra, which tells
+/// whether another page follows.
+struct Paging {
+    page: u32,
+    per_page: usize,
+    offset: i64,
+    limit: i64,
+}
+
+impl Paging {
+    fn new(page: u32, per_page: u32) -> Self {
+        let page = page.max(1);
+        Paging {
+            page,
+            per_page: per_page as usize,
+            offset: i64::from(page - 1) * i64::from(per_page),
+            limit: i64::from(per_page) + 1,
+        }
+    }
+
+    fn split<T>(&self, mut rows: Vec<T>) -> (Vec<T>, bool) {
+        let more = rows.len() > self.per_page;
+        rows.truncate(self.per_page);
+        (rows, more)
+    }
 }
 
 /// The server state, inside a server function or a server render.

@@ -25,7 +25,12 @@ const SOURCE_INFER: &str = "infer";
 pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> Response {
     let received_at = now_ms();
     let (parts, body) = request.into_parts();
-    let mut delivery = NewDelivery {
+    let (body, body_truncated) =
+        match body::read_limited(&parts.headers, body, state.config.body_limit).await {
+            Ok(bytes) => (bytes, false),
+            Err(body::TooLarge { prefix }) => (prefix, true),
+        };
+    let delivery = NewDelivery {
         received_at,
         source: SOURCE_INFER.to_string(),
         remote_addr: parts
@@ -34,19 +39,11 @@ pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> R
             .map(|ConnectInfo(addr)| addr.ip().to_string()),
         content_type: header_text(&parts.headers, header::CONTENT_TYPE.as_str()),
         webhook_id: header_text(&parts.headers, "webhook-id"),
-        body: Vec::new(),
-        body_truncated: false,
+        body,
+        body_truncated,
     };
 
-    let read = body::read_limited(&parts.headers, body, state.config.body_limit).await;
-    let (bytes, truncated) = match read {
-        Ok(bytes) => (bytes, false),
-        Err(body::TooLarge { prefix }) => (prefix, true),
-    };
-    delivery.body = bytes;
-    delivery.body_truncated = truncated;
-
-    match accept(&state, &delivery, truncated) {
+    match accept(&state, &delivery) {
         Ok(event) => store(&state, delivery, event).await,
         Err(rejection) => {
             let logged = state
@@ -73,12 +70,8 @@ pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> R
 }
 
 /// Checks a delivery and turns it into an event to store, or says why not.
-fn accept(
-    state: &AppState,
-    delivery: &NewDelivery,
-    truncated: bool,
-) -> Result<NewEvent, Rejection> {
-    if truncated {
+fn accept(state: &AppState, delivery: &NewDelivery) -> Result<NewEvent, Rejection> {
+    if delivery.body_truncated {
         return Err(Rejection::too_large(state.config.body_limit));
     }
     if !is_json_content_type(delivery.content_type.as_deref()) {

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use calltrail::server::live::Hub;
 use common::{app, call_sequence, post, TestApp};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -130,6 +131,29 @@ async fn calls_stream_replays_changed_calls_then_follows(pool: SqlitePool) {
     let live = read(&mut body, 1).await;
     assert_eq!(live[0].0, more[0]);
     assert_eq!(live[0].1["n_messages"], 3);
+}
+
+#[sqlx::test]
+async fn a_subscriber_that_falls_behind_is_caught_up_without_gaps(pool: SqlitePool) {
+    // The hub keeps only 2 updates; the stream is not read while 12 are committed.
+    let app = common::app_with_hub(pool, |_| {}, |stop| Hub::with_capacity(stop, 2));
+    let lines = call_sequence();
+    let first = post_sequence(&app, &lines[..1]).await;
+    let mut body = open(
+        &app,
+        &format!("/api/live/calls/call_7f3a9c2e?after={}", first[0]),
+        None,
+    )
+    .await;
+    // Reading the greeting makes the stream subscribe and catch up (nothing yet).
+    let _ = tokio::time::timeout(Duration::from_millis(200), read(&mut body, 1)).await;
+    let ids = post_sequence(&app, &lines[1..]).await;
+    let got: Vec<i64> = read(&mut body, ids.len())
+        .await
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(got, ids);
 }
 
 #[sqlx::test]

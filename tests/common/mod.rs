@@ -31,8 +31,17 @@ pub fn app(pool: SqlitePool) -> TestApp {
 }
 
 pub fn app_with(pool: SqlitePool, configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
+    app_with_hub(pool, configure, Hub::new)
+}
+
+/// An app whose live hub is made by `hub` (to choose its capacity).
+pub fn app_with_hub(
+    pool: SqlitePool,
+    configure: impl FnOnce(&mut ServeConfig),
+    hub: impl FnOnce(watch::Receiver<bool>) -> Hub,
+) -> TestApp {
     let (stop, stopping) = watch::channel(false);
-    let hub = Hub::new(stopping);
+    let hub = hub(stopping);
     let store = Store::from_pools(pool.clone(), pool, hub.publisher());
     let mut config = ServeConfig::for_tests("unused.db".into());
     configure(&mut config);

@@ -24,7 +24,13 @@ pub struct Hub {
 impl Hub {
     /// A hub whose streams end when `shutdown` turns true.
     pub fn new(shutdown: watch::Receiver<bool>) -> Self {
-        let (updates, _) = broadcast::channel(CAPACITY);
+        Self::with_capacity(shutdown, CAPACITY)
+    }
+
+    /// A hub that keeps `capacity` updates for slow subscribers (tests use a
+    /// small one to make subscribers fall behind).
+    pub fn with_capacity(shutdown: watch::Receiver<bool>, capacity: usize) -> Self {
+        let (updates, _) = broadcast::channel(capacity);
         Hub { updates, shutdown }
     }
 

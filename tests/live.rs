@@ -14,8 +14,7 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 use tower::ServiceExt;
 
-/// Opens a stream and returns a function reading the next `n` messages as
-/// `(id, data)`.
+/// Opens a stream, optionally resuming with `Last-Event-ID`, and returns its body.
 async fn open(app: &TestApp, uri: &str, last_event_id: Option<i64>) -> Body {
     let mut request = Request::get(uri);
     if let Some(id) = last_event_id {
@@ -30,6 +29,16 @@ async fn open(app: &TestApp, uri: &str, last_event_id: Option<i64>) -> Body {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "text/event-stream");
     response.into_body()
+}
+
+/// Opens the fixture call's stream on its first connection: `?after=`.
+async fn open_fixture_call_after(app: &TestApp, after: i64) -> Body {
+    open(
+        app,
+        &format!("/api/live/calls/call_7f3a9c2e?after={after}"),
+        None,
+    )
+    .await
 }
 
 /// Reads SSE messages (id + JSON data) until `n` have arrived.
@@ -97,12 +106,7 @@ async fn call_stream_skips_other_calls_and_honours_after(pool: SqlitePool) {
     let app = app(pool);
     let lines = call_sequence();
     let ids = post_sequence(&app, &lines[..3]).await;
-    let mut body = open(
-        &app,
-        &format!("/api/live/calls/call_7f3a9c2e?after={}", ids[2]),
-        None,
-    )
-    .await;
+    let mut body = open_fixture_call_after(&app, ids[2]).await;
     // an event of another call, then one of this call
     post(&app, &common::fixture("end-call.json")).await;
     let next = post_sequence(&app, &lines[3..4]).await;
@@ -139,13 +143,8 @@ async fn a_subscriber_that_falls_behind_is_caught_up_without_gaps(pool: SqlitePo
     let app = common::app_with_hub(pool, |_| {}, |stop| Hub::with_capacity(stop, 2));
     let lines = call_sequence();
     let first = post_sequence(&app, &lines[..1]).await;
-    let mut body = open(
-        &app,
-        &format!("/api/live/calls/call_7f3a9c2e?after={}", first[0]),
-        None,
-    )
-    .await;
-    // Reading the greeting makes the stream subscribe and catch up (nothing yet).
+    let mut body = open_fixture_call_after(&app, first[0]).await;
+    // Reading the greeting lets the stream run its first catch-up (nothing yet).
     let _ = tokio::time::timeout(Duration::from_millis(200), read(&mut body, 1)).await;
     let ids = post_sequence(&app, &lines[1..]).await;
     let got: Vec<i64> = read(&mut body, ids.len())

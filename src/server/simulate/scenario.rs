@@ -2,6 +2,8 @@
 //! conversation, with other names, with or without the failing tool, the hang,
 //! the interruption and the transfer, stamped with fresh times and ids.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, SecondsFormat};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -20,7 +22,7 @@ const BUSINESSES: [&str; 4] = [
 /// A whole call, ready to stamp and send: each event with its offset (ms) from
 /// the call's start.
 pub fn call(rng: &mut StdRng) -> Vec<(i64, Value)> {
-    let fixture = fixture_events();
+    let fixture = &*FIXTURE_EVENTS;
     let agent = *AGENTS.choose(rng).unwrap_or(&"Ava");
     let business = *BUSINESSES.choose(rng).unwrap_or(&"Bright Dental");
     let smooth = rng.random_bool(0.45);
@@ -75,7 +77,9 @@ fn iso(epoch_ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The fixture's events with their offsets from the call's start.
+/// The fixture's events with their offsets from the call's start, parsed once.
+static FIXTURE_EVENTS: LazyLock<Vec<(i64, Value)>> = LazyLock::new(fixture_events);
+
 fn fixture_events() -> Vec<(i64, Value)> {
     let events: Vec<Value> = FIXTURE
         .lines()

@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CREDENTIALS_ENV } from './tests/server';
 
 // The server under test: the debug build from `cargo leptos build`, on its own
 // port and a fresh database for every run.
@@ -15,6 +16,11 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
+  projects: [
+    { name: 'sign-in', testMatch: /sign-in\.setup\.ts/ },
+    // Signed in as the admin; tests that need another state set their own.
+    { name: 'chromium', dependencies: ['sign-in'], use: { storageState: '.auth/admin.json' } },
+  ],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     trace: 'off',
@@ -37,6 +43,7 @@ export default defineConfig({
       CALLTRAIL_DB: db,
       LEPTOS_SITE_ROOT: 'target/site',
       RUST_LOG: 'warn',
+      ...CREDENTIALS_ENV,
     },
   },
 });

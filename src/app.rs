@@ -5,9 +5,12 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::pages::{CallPage, CallsPage, DeliveriesPage, NotFound};
+use crate::components::TopBar;
+use crate::pages::{CallPage, CallsPage, DeliveriesPage, LoginPage, NotFound, SetupPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::security::set_page_csp();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -34,13 +37,7 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/calltrail.css"/>
         <Title formatter=|page: String| format!("{page} · calltrail")/>
         <Router>
-            <header class="topbar">
-                <a href="/" class="brand">"calltrail"</a>
-                <nav aria-label="main">
-                    <a href="/">"Calls"</a>
-                    <a href="/deliveries">"Deliveries"</a>
-                </nav>
-            </header>
+            <TopBar/>
             <main>
                 // Async rendering: pages arrive complete, so they read well without
                 // JavaScript and a missing call gets a real 404 status.
@@ -48,6 +45,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=CallsPage ssr=SsrMode::Async/>
                     <Route path=path!("/calls/*id") view=CallPage ssr=SsrMode::Async/>
                     <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -1,9 +1,9 @@
-//! The `calltrail` binary: `serve` (default) and `simulate`.
+//! The `calltrail` binary: `serve` (default), `simulate` and `user`.
 
 use clap::Parser;
 
 use calltrail::server::config::{Cli, Command, LogFormat, ServeConfig};
-use calltrail::server::{serve, simulate};
+use calltrail::server::{auth, serve, simulate};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -11,12 +11,13 @@ async fn main() -> std::process::ExitCode {
     let command = cli.command.unwrap_or(Command::Serve(cli.serve));
     let format = match &command {
         Command::Serve(ServeConfig { log_format, .. }) => *log_format,
-        Command::Simulate(_) => LogFormat::Text,
+        Command::Simulate(_) | Command::User(_) => LogFormat::Text,
     };
     init_tracing(format);
     let result = match command {
         Command::Serve(config) => serve::run(config).await,
         Command::Simulate(config) => simulate::run(config).await,
+        Command::User(command) => auth::cli::run(command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -12,7 +12,7 @@ use calltrail::model::{CallStatus, DeliveryOutcome, EventDetail};
 
 #[sqlx::test]
 async fn every_fixture_is_accepted_and_stored(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     for name in [
         "conversation-update.json",
         "tool-call.json",
@@ -45,7 +45,7 @@ async fn every_fixture_is_accepted_and_stored(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn a_repeated_body_is_a_duplicate_and_stored_once(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     let body = fixture("tool-call.json");
     let (_, first) = post(&app, &body).await;
     let (status, second) = post(&app, &body).await;
@@ -65,7 +65,7 @@ async fn a_repeated_body_is_a_duplicate_and_stored_once(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn webhook_id_header_decides_identity(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     let with_id = |id: &str, body: &str| {
         Request::post("/webhooks/infer")
             .header("content-type", "application/json")
@@ -95,7 +95,7 @@ async fn webhook_id_header_decides_identity(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn unknown_event_types_are_accepted(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     let (status, body) = post(
         &app,
         r#"{"type":"speech-started","call_id":"c9","metadata":{}}"#,
@@ -132,7 +132,7 @@ async fn assert_rejected(
 
 #[sqlx::test]
 async fn bad_input_gets_the_right_status_and_is_logged(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     assert_rejected(
         &app,
         webhook("{not json"),
@@ -191,7 +191,7 @@ async fn bad_input_gets_the_right_status_and_is_logged(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn bodies_over_the_limit_get_413_and_their_start_is_kept(pool: SqlitePool) {
-    let app = app_with(pool, |c| c.body_limit = 64);
+    let app = app_with(pool, |c| c.body_limit = 64).await;
     let big = json!({"type": "conversation-update", "call_id": "c", "metadata": {"message": "x".repeat(500)}}).to_string();
     // streamed without a length: cut while reading
     let stream = futures::stream::iter(vec![Ok::<_, std::io::Error>(big.clone())]);
@@ -231,7 +231,7 @@ async fn fixture_call_summary(app: &common::TestApp) -> calltrail::model::CallSu
 
 #[sqlx::test]
 async fn the_fixture_call_builds_its_summary(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     for line in call_sequence() {
         assert_eq!(post(&app, &line).await.0, StatusCode::OK);
     }
@@ -260,7 +260,7 @@ async fn the_fixture_call_builds_its_summary(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn out_of_order_events_are_shown_in_time_order(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     let lines = call_sequence();
     // deliver in reverse
     for line in lines.iter().rev() {
@@ -286,7 +286,7 @@ async fn out_of_order_events_are_shown_in_time_order(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn healthz_answers(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     let (status, body) = send(
         &app,
         Request::get("/healthz")

@@ -16,7 +16,7 @@ use tower::ServiceExt;
 
 /// Opens a stream, optionally resuming with `Last-Event-ID`, and returns its body.
 async fn open(app: &TestApp, uri: &str, last_event_id: Option<i64>) -> Body {
-    let mut request = Request::get(uri);
+    let mut request = Request::get(uri).header("cookie", &app.cookie);
     if let Some(id) = last_event_id {
         request = request.header("last-event-id", id.to_string());
     }
@@ -82,7 +82,7 @@ async fn post_sequence(app: &TestApp, lines: &[String]) -> Vec<i64> {
 
 #[sqlx::test]
 async fn call_stream_resumes_after_last_event_id(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     let lines = call_sequence();
     let ids = post_sequence(&app, &lines[..5]).await;
 
@@ -103,7 +103,7 @@ async fn call_stream_resumes_after_last_event_id(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn call_stream_skips_other_calls_and_honours_after(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     let lines = call_sequence();
     let ids = post_sequence(&app, &lines[..3]).await;
     let mut body = open_fixture_call_after(&app, ids[2]).await;
@@ -117,7 +117,7 @@ async fn call_stream_skips_other_calls_and_honours_after(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn calls_stream_replays_changed_calls_then_follows(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     let lines = call_sequence();
     let first = post_sequence(&app, &lines[..2]).await;
     post(&app, &common::fixture("end-call.json")).await;
@@ -140,7 +140,7 @@ async fn calls_stream_replays_changed_calls_then_follows(pool: SqlitePool) {
 #[sqlx::test]
 async fn a_subscriber_that_falls_behind_is_caught_up_without_gaps(pool: SqlitePool) {
     // The hub keeps only 2 updates; the stream is not read while 12 are committed.
-    let app = common::app_with_hub(pool, |_| {}, |stop| Hub::with_capacity(stop, 2));
+    let app = common::app_with_hub(pool, |_| {}, |stop| Hub::with_capacity(stop, 2)).await;
     let lines = call_sequence();
     let first = post_sequence(&app, &lines[..1]).await;
     let mut body = open_fixture_call_after(&app, first[0]).await;
@@ -157,7 +157,7 @@ async fn a_subscriber_that_falls_behind_is_caught_up_without_gaps(pool: SqlitePo
 
 #[sqlx::test]
 async fn streams_end_on_shutdown(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     let mut body = open(&app, "/api/live/calls", None).await;
     app.stop.send(true).unwrap();
     let end = tokio::time::timeout(Duration::from_secs(5), async {

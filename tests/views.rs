@@ -23,7 +23,7 @@ fn end(call_id: &str, at_ms: i64) -> String {
 
 #[sqlx::test]
 async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     let base = 1_700_000_000_000i64;
     let past = CALLS_PER_PAGE as i64 + 5;
     for i in 0..past {
@@ -34,7 +34,7 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
     post(&app, &turn("live-1", base)).await;
 
     let store = &app.state.store;
-    let first = views::calls_page(store, 1, "u".into()).await.unwrap();
+    let first = views::calls_page(store, 1, app.state.webhook_auth.connect_info("http://x")).await.unwrap();
     assert_eq!(
         first
             .live
@@ -49,7 +49,7 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
     assert!(first.has_more);
     assert_eq!(first.cursor, store.latest_event_id().await.unwrap());
 
-    let second = views::calls_page(store, 2, "u".into()).await.unwrap();
+    let second = views::calls_page(store, 2, app.state.webhook_auth.connect_info("http://x")).await.unwrap();
     assert_eq!(second.past.len(), 5);
     assert_eq!(second.past[4].call_id, "past-000");
     assert!(!second.has_more);
@@ -57,7 +57,7 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn call_timeline_is_in_time_order_with_cursor(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     let lines = call_sequence();
     // the tool call arrives before the turns that precede it
     post(&app, &lines[4]).await;
@@ -85,7 +85,7 @@ async fn call_timeline_is_in_time_order_with_cursor(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn deliveries_page_is_newest_first_with_reasons(pool: SqlitePool) {
-    let app = app(pool);
+    let app = app(pool).await;
     post(&app, &fixture("end-call.json")).await;
     let (status, _) = post(&app, "{oops").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

@@ -1,8 +1,9 @@
 import { test, expect } from '@playwright/test';
+import { WEBHOOK } from './events';
 
 test('a rejected delivery shows on /deliveries with its reason and body', async ({ page, request }) => {
   const marker = `broken-${Date.now()}`;
-  const response = await request.post('/webhooks/infer', {
+  const response = await request.post(WEBHOOK, {
     headers: { 'content-type': 'application/json' },
     // a Buffer is sent as it is (a string would be JSON-encoded)
     data: Buffer.from(`{"call_id": "${marker}", oops`),

@@ -1,5 +1,9 @@
 // Builders for Infer webhook payloads, and a helper to deliver them.
 import { expect, type APIRequestContext } from '@playwright/test';
+import { WEBHOOK_TOKEN } from './server';
+
+/** The webhook route with the shared server's token. */
+export const WEBHOOK = `/webhooks/infer?token=${WEBHOOK_TOKEN}`;
 
 export const T0 = Date.UTC(2026, 2, 14, 16, 2, 11, 0);
 
@@ -35,8 +39,8 @@ export function endCall(callId: string, seconds: number, endedBy: string) {
 }
 
 /** POSTs an event and checks calltrail acknowledged it. */
-export async function deliver(request: APIRequestContext, event: object): Promise<number> {
-  const response = await request.post('/webhooks/infer', { data: event });
+export async function deliver(request: APIRequestContext, event: object, url = WEBHOOK): Promise<number> {
+  const response = await request.post(url, { data: event });
   expect(response.status()).toBe(200);
   const body = await response.json();
   expect(body.status).toBe('accepted');

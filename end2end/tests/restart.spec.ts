@@ -1,39 +1,24 @@
 import { test, expect, request as apiRequest } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { deliver, newCallId, turn } from './events';
+import { CREDENTIALS_ENV, healthy as healthyAt, signIn, startServer, stopServer as stop } from './server';
 
 // This test runs its own server, so it can restart it under an open page.
 const port = 3998;
 const base = `http://127.0.0.1:${port}`;
+const healthy = () => healthyAt(base);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calltrail-restart-'));
 
 function start(): ChildProcess {
-  return spawn('target/debug/calltrail', ['serve'], {
-    cwd: path.join(__dirname, '..', '..'),
-    env: { ...process.env, CALLTRAIL_ADDR: `127.0.0.1:${port}`, CALLTRAIL_DB: path.join(dir, 'restart.db'), RUST_LOG: 'warn' },
-    stdio: 'ignore',
-  });
+  return startServer(port, path.join(dir, 'restart.db'), CREDENTIALS_ENV);
 }
 
-async function healthy(): Promise<void> {
-  const api = await apiRequest.newContext();
-  await expect
-    .poll(async () => (await api.get(`${base}/healthz`).catch(() => null))?.status(), { timeout: 20_000 })
-    .toBe(200);
-  await api.dispose();
-}
-
-async function stop(server: ChildProcess): Promise<void> {
-  if (server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
-}
-
-test('after a server restart the open page reconnects and catches up by itself', async ({ page }) => {
+test('after a server restart the open page reconnects and catches up by itself', async ({ browser }) => {
+  // Its own server has its own sessions: a fresh context, signed in there.
+  const page = await browser.newPage({ storageState: { cookies: [], origins: [] } });
   let server = start();
   try {
     await healthy();
@@ -41,6 +26,7 @@ test('after a server restart the open page reconnects and catches up by itself',
     const id = newCallId('restart');
     await deliver(api, turn(id, 'agent', 'Before the restart.', 1));
 
+    await signIn(page, base);
     await page.goto(`${base}/calls/${id}`);
     const link = page.locator('[data-link]');
     await expect(link).toHaveAttribute('data-link', 'live');

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::model::CallTimeline;
 
-#[server]
+#[server(endpoint = "load_call")]
 pub async fn load_call(call_id: String) -> Result<Option<CallTimeline>, ServerFnError> {
     use crate::server::views;
     let state = views::state()?;

@@ -4,12 +4,12 @@ use leptos::prelude::*;
 
 use crate::model::CallsPage;
 
-#[server]
+#[server(endpoint = "load_calls")]
 pub async fn load_calls(page: u32) -> Result<CallsPage, ServerFnError> {
     use crate::server::views;
     let state = views::state()?;
-    let webhook_url = views::webhook_url().await;
-    views::calls_page(&state.store, page, webhook_url)
+    let connect = views::connect_info(&state).await;
+    views::calls_page(&state.store, page, connect)
         .await
         .map_err(|e| views::internal("the calls", e))
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::model::DeliveriesPage;
 
-#[server]
+#[server(endpoint = "load_deliveries")]
 pub async fn load_deliveries(page: u32) -> Result<DeliveriesPage, ServerFnError> {
     use crate::server::views;
     let state = views::state()?;

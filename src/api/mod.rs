@@ -1,10 +1,12 @@
 //! Server functions: one per page, each a thin call into
 //! [`crate::server::views`], which holds the tested logic.
 
+mod access;
 mod call;
 mod calls;
 mod deliveries;
 
+pub use access::{load_viewer, rotate_webhook_token, LoadViewer, RotateWebhookToken};
 pub use call::{load_call, LoadCall};
 pub use calls::{load_calls, LoadCalls};
 pub use deliveries::{load_deliveries, LoadDeliveries};

@@ -3,6 +3,7 @@
 mod call_header;
 mod calls_table;
 mod clock;
+mod connect_panel;
 mod counters;
 pub mod follow;
 mod live_stream;
@@ -10,13 +11,16 @@ mod pager;
 mod raw_json;
 mod status_badge;
 mod timeline_entry;
+mod topbar;
 
 pub use call_header::CallHeader;
 pub use calls_table::CallsTable;
 pub use clock::use_clock;
+pub use connect_panel::ConnectPanel;
 pub use counters::Counters;
 pub use live_stream::{use_live_stream, LinkState, LiveIndicator};
 pub use pager::Pager;
 pub use raw_json::RawJson;
 pub use status_badge::StatusBadge;
 pub use timeline_entry::TimelineEntry;
+pub use topbar::TopBar;

@@ -1,12 +1,14 @@
 //! Types shared by the server and the browser: what a call, a timeline item and a
 //! delivery look like once calltrail has made sense of them.
 
+mod access;
 mod call;
 mod delivery;
 mod event;
 pub mod format;
 mod pages;
 
+pub use access::{ConnectInfo, Viewer};
 pub use call::{CallStatus, CallSummary};
 pub use delivery::{Delivery, DeliveryOutcome};
 pub use event::{insert_sorted, EventDetail, LiveUpdate, Role, TimelineItem};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CallSummary, Delivery, TimelineItem};
+use super::{CallSummary, ConnectInfo, Delivery, TimelineItem};
 
 /// `/`: live calls on top, then one page of past calls, newest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17,7 +17,7 @@ pub struct CallsPage {
     /// the server and in the browser until the browser's clock takes over.
     pub now: i64,
     /// Where platforms should POST events, as this server was reached.
-    pub webhook_url: String,
+    pub connect: ConnectInfo,
 }
 
 /// `/calls/{id}`: the call and its whole timeline, in timeline order.

@@ -6,8 +6,10 @@ use leptos_meta::Title;
 
 use super::{page_param, LoadError};
 use crate::api::load_calls;
-use crate::components::{use_clock, use_live_stream, CallsTable, LiveIndicator, Pager};
-use crate::model::{CallSummary, CallsPage as Data};
+use crate::components::{
+    use_clock, use_live_stream, CallsTable, ConnectPanel, LiveIndicator, Pager,
+};
+use crate::model::{CallSummary, CallsPage as Data, ConnectInfo};
 
 #[component]
 pub fn CallsPage() -> impl IntoView {
@@ -35,7 +37,7 @@ fn CallsView(data: Data) -> impl IntoView {
         has_more,
         cursor,
         now,
-        webhook_url,
+        connect,
     } = data;
     let calls = RwSignal::new(live.into_iter().chain(past).collect::<Vec<_>>());
     let now = use_clock(now);
@@ -52,7 +54,17 @@ fn CallsView(data: Data) -> impl IntoView {
             <h1>"Calls"</h1>
             <LiveIndicator state=link/>
         </div>
-        <Show when=move || !empty() fallback=move || view! { <EmptyState webhook_url=webhook_url.clone()/> }>
+        <Show
+            when=move || !empty()
+            fallback={
+                let connect = connect.clone();
+                move || view! { <EmptyState connect=connect.clone()/> }
+            }
+        >
+            <details class="connect-details">
+                <summary>"Connect your agent"</summary>
+                <ConnectPanel info=connect.clone()/>
+            </details>
             <section class="live-calls" aria-labelledby="live-heading">
                 <h2 id="live-heading">"Live " <span class="count">{move || live.with(Vec::len)}</span></h2>
                 <Show
@@ -98,20 +110,16 @@ fn sorted(mut calls: Vec<CallSummary>, live: bool) -> Vec<CallSummary> {
 }
 
 #[component]
-fn EmptyState(webhook_url: String) -> impl IntoView {
+fn EmptyState(connect: ConnectInfo) -> impl IntoView {
     view! {
         <section class="empty" aria-labelledby="empty-heading">
             <h2 id="empty-heading">"No calls yet"</h2>
             <p>"Connect a voice agent and its calls appear here live, as they happen."</p>
-            <ol>
-                <li>
-                    "In Infer, set the agent's " <code>"event_webhook_url"</code> " to:"
-                    <pre class="copyable"><code>{webhook_url}</code></pre>
-                </li>
-                <li>"Or watch a demo: restart with " <code>"calltrail serve --demo"</code>
-                    ", or send simulated calls with " <code>"calltrail simulate --calls 3"</code> "."
-                </li>
-            </ol>
+            <ConnectPanel info=connect/>
+            <p class="muted">"Or watch a demo: restart with " <code>"calltrail serve --demo"</code>
+                ", or send simulated calls with " <code>"calltrail simulate --calls 3"</code>
+                " (give it the token with " <code>"--token"</code> ")."
+            </p>
         </section>
     }
 }

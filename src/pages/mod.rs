@@ -3,12 +3,16 @@
 mod call;
 mod calls;
 mod deliveries;
+mod login;
 mod not_found;
+mod setup;
 
 pub use call::CallPage;
 pub use calls::CallsPage;
 pub use deliveries::DeliveriesPage;
+pub use login::LoginPage;
 pub use not_found::NotFound;
+pub use setup::SetupPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -26,13 +30,23 @@ fn page_param() -> Memo<u32> {
     })
 }
 
-/// A load failure, said plainly.
+/// A load failure, said plainly; an ended session offers to sign in again.
 #[component]
 fn LoadError(error: ServerFnError) -> impl IntoView {
+    let text = error.to_string();
+    if text.contains("not signed in") || text.contains("401") {
+        return view! {
+            <div class="notice notice-error" role="alert">
+                "Your session has ended. " <a href="/login" rel="external">"Sign in again"</a>
+            </div>
+        }
+        .into_any();
+    }
     view! {
         <div class="notice notice-error" role="alert">
             <strong>"Something went wrong. "</strong>
-            {error.to_string()}
+            {text}
         </div>
     }
+    .into_any()
 }

@@ -27,6 +27,28 @@ pub enum Command {
     Serve(ServeConfig),
     /// Send simulated Infer calls to a calltrail webhook URL.
     Simulate(SimulateConfig),
+    /// Manage dashboard accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account; asks for its password (or reads it from stdin with --password-stdin).
+    Add(UserArgs),
+    /// Set a new password for an account, which signs out its sessions.
+    ResetPassword(UserArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserArgs {
+    pub username: String,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// SQLite database file.
+    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db")]
+    pub db: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -49,6 +71,69 @@ pub struct ServeConfig {
     /// Folder with the built site (wasm, JS, CSS) that cargo-leptos produces.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
+    /// The address people and agents reach this server at, e.g.
+    /// `https://calltrail.example.com`. Used for the webhook URL the dashboard
+    /// shows; an `https://` URL also makes the session cookie Secure.
+    #[arg(long, env = "CALLTRAIL_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Send the session cookie over HTTPS only (default: on when the public URL is https).
+    #[arg(long, env = "CALLTRAIL_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+    /// A session ends after this many minutes without a request.
+    #[arg(long, env = "CALLTRAIL_SESSION_IDLE_MINUTES", default_value_t = 12 * 60)]
+    pub session_idle_minutes: u32,
+    /// A session ends this many hours after signing in, however active.
+    #[arg(long, env = "CALLTRAIL_SESSION_MAX_HOURS", default_value_t = 7 * 24)]
+    pub session_max_hours: u32,
+    /// With `CALLTRAIL_ADMIN_PASSWORD`: the account to create at start-up when there is none.
+    #[arg(long, env = "CALLTRAIL_ADMIN_USER")]
+    pub admin_user: Option<String>,
+    #[arg(long, env = "CALLTRAIL_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<Secret>,
+    /// Seconds a request may take to arrive and be answered (live streams excepted).
+    #[arg(long, env = "CALLTRAIL_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+    #[command(flatten)]
+    pub webhook: WebhookConfig,
+}
+
+/// How webhook senders prove who they are.
+#[derive(Debug, Clone, Default, Args)]
+pub struct WebhookConfig {
+    /// Checks every webhook must pass, comma-separated: `token`, `signature`, `ip`;
+    /// or `none` to leave the endpoint open. Default: `token`, plus `signature`
+    /// when secrets are set and `ip` when an allowlist is set.
+    #[arg(long = "webhook-auth", env = "CALLTRAIL_WEBHOOK_AUTH")]
+    pub auth: Option<String>,
+    /// The webhook token (default: generated on first start and kept in the database).
+    #[arg(long = "webhook-token", env = "CALLTRAIL_WEBHOOK_TOKEN", hide_env_values = true)]
+    pub token: Option<Secret>,
+    /// Standard Webhooks signing secrets (`whsec_…`), comma-separated; any one verifies.
+    #[arg(long = "webhook-secret", env = "CALLTRAIL_WEBHOOK_SECRET", hide_env_values = true)]
+    pub secrets: Option<Secret>,
+    /// Addresses allowed to send webhooks: IPs or CIDRs, comma-separated.
+    #[arg(long = "webhook-allow-ips", env = "CALLTRAIL_WEBHOOK_ALLOW_IPS")]
+    pub allow_ips: Option<String>,
+    /// Proxies whose `X-Forwarded-For` is believed: IPs or CIDRs, comma-separated.
+    #[arg(long = "trusted-proxies", env = "CALLTRAIL_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<String>,
+}
+
+/// A setting that must never reach a log: its `Debug` is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
 }
 
 impl ServeConfig {
@@ -61,7 +146,27 @@ impl ServeConfig {
             demo: false,
             log_format: LogFormat::Text,
             site_root: "target/site".into(),
+            public_url: None,
+            secure_cookies: None,
+            session_idle_minutes: 12 * 60,
+            session_max_hours: 7 * 24,
+            admin_user: None,
+            admin_password: None,
+            request_timeout_secs: 30,
+            webhook: WebhookConfig {
+                auth: Some("none".into()),
+                ..WebhookConfig::default()
+            },
         }
+    }
+
+    /// True when the session cookie is marked Secure.
+    pub fn cookies_secure(&self) -> bool {
+        self.secure_cookies.unwrap_or_else(|| {
+            self.public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
+        })
     }
 }
 
@@ -91,4 +196,10 @@ pub struct SimulateConfig {
     /// Seed for the variation between calls (random when not given).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Webhook token to send as `Authorization: Bearer` (when the URL has none).
+    #[arg(long, env = "CALLTRAIL_WEBHOOK_TOKEN", hide_env_values = true)]
+    pub token: Option<Secret>,
+    /// Standard Webhooks secret (`whsec_…`) to sign each event with.
+    #[arg(long, env = "CALLTRAIL_WEBHOOK_SECRET", hide_env_values = true)]
+    pub secret: Option<Secret>,
 }

@@ -1,17 +1,22 @@
-//! The HTTP surface in one place: health, webhooks, live streams, server
-//! functions and the server-rendered pages.
+//! The HTTP surface in one place: health and webhooks (open to senders), and
+//! the dashboard — pages, server functions, live streams, sign-in — behind a
+//! session.
 
-use axum::extract::State;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use serde_json::json;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::{ingest, live, AppState};
+use super::{auth, ingest, live, security, AppState};
 use crate::app::{shell, App};
 
 /// Builds the whole application router over `state`.
@@ -25,17 +30,43 @@ pub fn router(state: AppState) -> Router {
         let options = state.leptos.clone();
         move || shell(options.clone())
     };
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/webhooks/infer", post(ingest::infer_webhook))
+    // Slow or stalled requests end; live streams are long by design.
+    let timeout = TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        Duration::from_secs(state.config.request_timeout_secs),
+    );
+    let dashboard = Router::new()
+        .route("/login", post(auth::routes::login))
+        .route("/setup", post(auth::routes::setup))
+        .route("/logout", post(auth::routes::logout))
+        .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
+        .layer(timeout.clone())
         .route("/api/live/calls", get(live::calls_stream))
         .route("/api/live/calls/{call_id}", get(live::call_stream))
-        .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            auth::guard::require_session,
+        ))
+        .route_layer(from_fn(security::same_origin))
+        .layer(auth::session_layer(&state.store, &state.config));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route(
+            "/webhooks/infer",
+            post(ingest::infer_webhook).layer(timeout),
+        )
+        .merge(dashboard)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(context, shell))
-        .layer(TraceLayer::new_for_http())
+        .layer(from_fn(security::headers))
+        // Spans name the path only: a query may hold the webhook token.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                tracing::info_span!("request", method = %request.method(), path = request.uri().path())
+            }),
+        )
         .with_state(state)
 }
 

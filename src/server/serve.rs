@@ -11,7 +11,8 @@ use tokio::sync::watch;
 use super::config::ServeConfig;
 use super::live::Hub;
 use super::store::Store;
-use super::{demo, router, AppState};
+use super::webhook_auth::WebhookAuth;
+use super::{auth, demo, router, AppState};
 
 /// Runs the server until Ctrl-C or SIGTERM.
 pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
@@ -20,16 +21,27 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
     let store = Store::open(&config.db, hub.publisher())
         .await
         .with_context(|| format!("opening the database {}", config.db.display()))?;
+    auth::ensure_admin(&store, &config).await?;
+    auth::spawn_session_cleanup(&store);
+    let state = app_state(store, hub, config).await?;
+    let config = state.config.clone();
+    if state.webhook_auth.checks.open() {
+        tracing::warn!("CALLTRAIL_WEBHOOK_AUTH=none: anyone who can reach the webhook route can post events");
+    }
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("listening on {}", config.addr))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, db = %config.db.display(), "calltrail is listening on http://{addr}");
+    if !state.store.has_users().await? {
+        tracing::info!("no account yet: open http://{addr}/setup to create the admin account");
+    }
     if config.demo {
-        tokio::spawn(demo::run(format!("http://{addr}/webhooks/infer"), stopping));
+        let url = format!("http://{addr}/webhooks/infer");
+        tokio::spawn(demo::run(url, state.webhook_auth.clone(), stopping));
         tracing::info!("demo mode: simulated calls are running");
     }
-    let app = router::router(app_state(store, hub, config));
+    let app = router::router(state);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -43,20 +55,24 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
     .context("serving HTTP")
 }
 
-/// The state the router and server functions share.
-pub fn app_state(store: Store, hub: Hub, config: ServeConfig) -> AppState {
+/// The state the router and server functions share. Fails on a webhook
+/// authentication setting that is malformed or contradictory.
+pub async fn app_state(store: Store, hub: Hub, config: ServeConfig) -> anyhow::Result<AppState> {
+    let webhook_auth = WebhookAuth::load(&config.webhook, &store).await?;
     let leptos = LeptosOptions::builder()
         .output_name("calltrail")
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    AppState {
+    Ok(AppState {
         store,
         hub,
         config: Arc::new(config),
         leptos,
-    }
+        webhook_auth: Arc::new(webhook_auth),
+        throttle: Arc::default(),
+    })
 }
 
 async fn shutdown_signal() {

@@ -6,7 +6,8 @@ use leptos::prelude::{use_context, ServerFnError};
 
 use super::store::{now_ms, Store};
 use super::AppState;
-use crate::model::{CallTimeline, CallsPage, DeliveriesPage};
+use super::auth::CurrentUser;
+use crate::model::{CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, Viewer};
 
 /// Past calls per page on `/`.
 pub const CALLS_PER_PAGE: u32 = 50;
@@ -16,7 +17,7 @@ pub const DELIVERIES_PER_PAGE: u32 = 50;
 pub async fn calls_page(
     store: &Store,
     page: u32,
-    webhook_url: String,
+    connect: ConnectInfo,
 ) -> Result<CallsPage, sqlx::Error> {
     let paging = Paging::new(page, CALLS_PER_PAGE);
     let cursor = store.latest_event_id().await?;
@@ -30,7 +31,7 @@ pub async fn calls_page(
         has_more,
         cursor,
         now: now_ms(),
-        webhook_url,
+        connect,
     })
 }
 
@@ -105,18 +106,33 @@ pub fn internal(what: &str, e: impl std::fmt::Display) -> ServerFnError {
     ServerFnError::new(format!("could not load {what}; the server log has details"))
 }
 
-/// The webhook URL to show, as this request reached the server.
-pub async fn webhook_url() -> String {
-    let host = leptos_axum::extract::<HeaderMap>()
-        .await
-        .ok()
-        .and_then(|h| {
-            h.get(header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        });
-    match host {
-        Some(host) => format!("http://{host}/webhooks/infer"),
-        None => "/webhooks/infer".to_string(),
-    }
+/// The signed-in account of the request being served (the guard put it there).
+pub fn current_user() -> Option<CurrentUser> {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CurrentUser>().cloned())
+}
+
+/// Who is looking, for the layout.
+pub fn viewer(state: &AppState) -> Option<Viewer> {
+    current_user().map(|user| Viewer {
+        username: user.username,
+        webhook_open: state.webhook_auth.checks.open(),
+    })
+}
+
+/// How to connect an agent, with URLs as this server is reached:
+/// `CALLTRAIL_PUBLIC_URL`, else the request's `Host`.
+pub async fn connect_info(state: &AppState) -> ConnectInfo {
+    let base = match &state.config.public_url {
+        Some(url) => url.clone(),
+        None => {
+            let host = leptos_axum::extract::<HeaderMap>().await.ok().and_then(|h| {
+                h.get(header::HOST)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            });
+            host.map_or_else(String::new, |host| format!("http://{host}"))
+        }
+    };
+    state.webhook_auth.connect_info(&base)
 }

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -12,6 +12,7 @@ use sqlx::SqlitePool;
 use tokio::sync::watch;
 use tower::ServiceExt;
 
+use calltrail::server::auth::password;
 use calltrail::server::config::ServeConfig;
 use calltrail::server::live::Hub;
 use calltrail::server::router::router;
@@ -22,35 +23,87 @@ use calltrail::server::AppState;
 pub struct TestApp {
     pub state: AppState,
     pub router: Router,
+    /// A signed-in session's `Cookie` header value (account `admin`).
+    pub cookie: String,
     /// Dropping this would end the live streams; tests keep it.
     pub stop: watch::Sender<bool>,
 }
 
-pub fn app(pool: SqlitePool) -> TestApp {
-    app_with(pool, |_| {})
+pub const ADMIN: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+
+pub async fn app(pool: SqlitePool) -> TestApp {
+    app_with(pool, |_| {}).await
 }
 
-pub fn app_with(pool: SqlitePool, configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
-    app_with_hub(pool, configure, Hub::new)
+pub async fn app_with(pool: SqlitePool, configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
+    app_with_hub(pool, configure, Hub::new).await
 }
 
-/// An app whose live hub is made by `hub` (to choose its capacity).
-pub fn app_with_hub(
+/// An app whose live hub is made by `hub` (to choose its capacity), with an
+/// admin account signed in.
+pub async fn app_with_hub(
+    pool: SqlitePool,
+    configure: impl FnOnce(&mut ServeConfig),
+    hub: impl FnOnce(watch::Receiver<bool>) -> Hub,
+) -> TestApp {
+    let mut app = bare_app_with_hub(pool, configure, hub).await;
+    let hash = password::hash(ADMIN_PASSWORD.to_string()).await;
+    app.state
+        .store
+        .create_first_user(ADMIN, &hash)
+        .await
+        .expect("create admin");
+    app.cookie = sign_in(&app.router, ADMIN, ADMIN_PASSWORD)
+        .await
+        .expect("the admin signs in");
+    app
+}
+
+/// An app on its first run: no account yet, nobody signed in.
+pub async fn bare_app(pool: SqlitePool, configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
+    bare_app_with_hub(pool, configure, Hub::new).await
+}
+
+async fn bare_app_with_hub(
     pool: SqlitePool,
     configure: impl FnOnce(&mut ServeConfig),
     hub: impl FnOnce(watch::Receiver<bool>) -> Hub,
 ) -> TestApp {
     let (stop, stopping) = watch::channel(false);
     let hub = hub(stopping);
-    let store = Store::from_pools(pool.clone(), pool, hub.publisher());
+    let store = Store::from_pool(pool, hub.publisher());
     let mut config = ServeConfig::for_tests("unused.db".into());
     configure(&mut config);
-    let state = app_state(store, hub, config);
+    let state = app_state(store, hub, config).await.expect("app state");
     TestApp {
         router: router(state.clone()),
         state,
+        cookie: String::new(),
         stop,
     }
+}
+
+/// Posts the login form; the session cookie when it succeeds.
+pub async fn sign_in(router: &Router, username: &str, password: &str) -> Option<String> {
+    let form = format!("username={username}&password={}&next=/", password.replace(' ', "+"));
+    let response = router
+        .clone()
+        .oneshot(
+            Request::post("/login")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(form))
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    if location.starts_with("/login") {
+        return None;
+    }
+    let set_cookie = response.headers().get("set-cookie")?.to_str().ok()?;
+    Some(set_cookie.split(';').next()?.to_string())
 }
 
 pub fn fixture(name: &str) -> String {
@@ -74,16 +127,23 @@ pub fn webhook(body: impl Into<Body>) -> Request<Body> {
 
 /// Sends a request and returns the status and the JSON body.
 pub async fn send(app: &TestApp, request: Request<Body>) -> (StatusCode, Value) {
+    let (status, _, body) = exchange(app, request).await;
+    let json = serde_json::from_slice(body.as_bytes()).unwrap_or(Value::Null);
+    (status, json)
+}
+
+/// Sends a request and returns the status, headers and body text.
+pub async fn exchange(app: &TestApp, request: Request<Body>) -> (StatusCode, HeaderMap, String) {
     let response = app.router.clone().oneshot(request).await.expect("response");
     let status = response.status();
+    let headers = response.headers().clone();
     let bytes = response
         .into_body()
         .collect()
         .await
         .expect("body")
         .to_bytes();
-    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, json)
+    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
 }
 
 pub async fn post(app: &TestApp, body: &str) -> (StatusCode, Value) {

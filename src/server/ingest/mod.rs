@@ -6,16 +6,16 @@ pub mod infer;
 mod rejection;
 pub mod timestamp;
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use super::client::client_ip;
 use super::store::{now_ms, NewDelivery, NewEvent, Stored};
+use super::webhook_auth::Incoming;
 use super::AppState;
 pub use rejection::Rejection;
 
@@ -30,43 +30,65 @@ pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> R
             Ok(bytes) => (bytes, false),
             Err(body::TooLarge { prefix }) => (prefix, true),
         };
+    let client_ip = client_ip(&parts, &state);
     let delivery = NewDelivery {
         received_at,
         source: SOURCE_INFER.to_string(),
-        remote_addr: parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string()),
+        remote_addr: client_ip.map(|ip| ip.to_string()),
         content_type: header_text(&parts.headers, header::CONTENT_TYPE.as_str()),
         webhook_id: header_text(&parts.headers, "webhook-id"),
         body,
         body_truncated,
     };
 
+    let incoming = Incoming {
+        uri: &parts.uri,
+        headers: &parts.headers,
+        client_ip,
+        body: &delivery.body,
+    };
+    if let Err(denied) = state.webhook_auth.check(&incoming, received_at / 1000) {
+        // The log keeps the reason for the operator; the sender learns only
+        // that its credentials were not accepted.
+        let rejection = Rejection::unauthenticated(denied.status());
+        let reason = denied.to_string();
+        return refuse(&state, delivery, rejection, &reason).await;
+    }
     match accept(&state, &delivery) {
         Ok(event) => store(&state, delivery, event).await,
         Err(rejection) => {
-            let logged = state
-                .store
-                .writer()
-                .store_rejected(
-                    delivery,
-                    rejection.status.as_u16(),
-                    rejection.error,
-                    &rejection.detail,
-                )
-                .await;
-            if let Err(e) = logged {
-                tracing::error!(error = %e, "could not log a rejected delivery");
-            }
-            tracing::info!(
-                status = rejection.status.as_u16(),
-                error = rejection.error,
-                "delivery rejected"
-            );
-            rejection.into_response()
+            let detail = rejection.detail.clone();
+            refuse(&state, delivery, rejection, &detail).await
         }
     }
+}
+
+/// Logs a refused delivery (body kept, no event made) and answers the sender.
+async fn refuse(
+    state: &AppState,
+    delivery: NewDelivery,
+    rejection: Rejection,
+    logged_detail: &str,
+) -> Response {
+    let logged = state
+        .store
+        .writer()
+        .store_rejected(
+            delivery,
+            rejection.status.as_u16(),
+            rejection.error,
+            logged_detail,
+        )
+        .await;
+    if let Err(e) = logged {
+        tracing::error!(error = %e, "could not log a rejected delivery");
+    }
+    tracing::info!(
+        status = rejection.status.as_u16(),
+        error = rejection.error,
+        "delivery rejected"
+    );
+    rejection.into_response()
 }
 
 /// Checks a delivery and turns it into an event to store, or says why not.

@@ -53,6 +53,18 @@ impl Rejection {
         }
     }
 
+    /// 401 for missing or wrong credentials, 403 for a refused address; the
+    /// detail helps a legitimate operator without saying which check failed.
+    pub fn unauthenticated(status: StatusCode) -> Self {
+        Rejection {
+            status,
+            error: "unauthenticated",
+            detail: "the webhook was not accepted: check the URL (with its token) or the signing \
+                     secret this sender uses; the calltrail delivery log says what failed"
+                .to_string(),
+        }
+    }
+
     pub fn storage(detail: &str) -> Self {
         Rejection {
             status: StatusCode::SERVICE_UNAVAILABLE,

@@ -14,6 +14,37 @@ use tokio::task::JoinSet;
 
 use super::config::SimulateConfig;
 use super::store::now_ms;
+use super::webhook_auth::SigningKey;
+
+/// Where simulated events go, and the credentials they carry.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub url: String,
+    /// Sent as `Authorization: Bearer`.
+    pub token: Option<String>,
+    /// Signs each event the Standard Webhooks way.
+    pub key: Option<SigningKey>,
+}
+
+impl Target {
+    fn post(&self, client: &reqwest::Client, body: String) -> reqwest::RequestBuilder {
+        let mut request = client
+            .post(&self.url)
+            .header("content-type", "application/json");
+        if let Some(token) = &self.token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        if let Some(key) = &self.key {
+            let id = format!("msg_{:032x}", rand::random::<u128>());
+            let at = now_ms() / 1000;
+            request = request
+                .header("webhook-signature", key.sign(&id, at, body.as_bytes()))
+                .header("webhook-id", id)
+                .header("webhook-timestamp", at.to_string());
+        }
+        request.body(body)
+    }
+}
 
 /// What the server answered, summed over calls.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +78,15 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
         "simulating {} call(s) against {} (concurrency {}, speed {}, seed {seed})",
         config.calls, config.url, config.concurrency, config.speed
     );
+    let key = match &config.secret {
+        Some(secret) => Some(SigningKey::parse(secret.0.split(',').next().unwrap_or_default())?),
+        None => None,
+    };
+    let target = Arc::new(Target {
+        url: config.url.clone(),
+        token: config.token.as_ref().map(|t| t.0.clone()),
+        key,
+    });
     let client = reqwest::Client::new();
     let slots = Arc::new(Semaphore::new(config.concurrency));
     let started = Instant::now();
@@ -57,10 +97,10 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
             .acquire_owned()
             .await
             .context("simulator stopped")?;
-        let (client, url, speed) = (client.clone(), config.url.clone(), config.speed);
+        let (client, target, speed) = (client.clone(), target.clone(), config.speed);
         let call_seed = seed.wrapping_add(i as u64);
         calls.spawn(async move {
-            let tally = send_call(&client, &url, call_seed, speed).await;
+            let tally = send_call(&client, &target, call_seed, speed).await;
             drop(permit);
             tally
         });
@@ -88,7 +128,7 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
 }
 
 /// Sends one simulated call, event by event, at `speed` × real time.
-pub async fn send_call(client: &reqwest::Client, url: &str, seed: u64, speed: f64) -> Tally {
+pub async fn send_call(client: &reqwest::Client, target: &Target, seed: u64, speed: f64) -> Tally {
     let mut rng = StdRng::seed_from_u64(seed);
     let steps = scenario::call(&mut rng);
     let call_id = format!("call_{seed:016x}");
@@ -101,12 +141,7 @@ pub async fn send_call(client: &reqwest::Client, url: &str, seed: u64, speed: f6
             tokio::time::sleep(wait).await;
         }
         scenario::stamp(&mut body, &call_id, started_at, at);
-        let response = client
-            .post(url)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await;
+        let response = target.post(client, body.to_string()).send().await;
         match response {
             Ok(r) if r.status().is_success() => match r.text().await {
                 Ok(text) if text.contains("\"duplicate\"") => tally.duplicate += 1,

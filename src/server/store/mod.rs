@@ -5,6 +5,8 @@
 mod calls;
 mod deliveries;
 mod events;
+mod settings;
+mod users;
 mod writer;
 
 use std::path::Path;
@@ -14,13 +16,16 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+pub use users::User;
 pub use writer::{NewDelivery, NewEvent, Publish, Stored, WriteError, Writer};
 
-/// Read access plus the handle to the writer task.
+/// Read access, the handle to the writer task, and a small read-write pool
+/// for the rare writes that are not events (accounts, sessions, settings).
 #[derive(Clone)]
 pub struct Store {
     read: SqlitePool,
     writer: Writer,
+    auth: SqlitePool,
 }
 
 impl Store {
@@ -44,23 +49,37 @@ impl Store {
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations").run(&write_pool).await?;
+        let auth = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options.clone())
+            .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options.read_only(true))
             .await?;
-        Ok(Self::from_pools(read, write_pool, publish))
+        Ok(Store {
+            read,
+            writer: Writer::spawn(write_pool, publish),
+            auth,
+        })
     }
 
-    /// A store over existing pools (tests use this with `#[sqlx::test]`).
-    pub fn from_pools(read: SqlitePool, write: SqlitePool, publish: Publish) -> Self {
+    /// A store over one existing pool (tests use this with `#[sqlx::test]`).
+    pub fn from_pool(pool: SqlitePool, publish: Publish) -> Self {
         Store {
-            read,
-            writer: Writer::spawn(write, publish),
+            read: pool.clone(),
+            writer: Writer::spawn(pool.clone(), publish),
+            auth: pool,
         }
     }
 
     pub fn writer(&self) -> &Writer {
         &self.writer
+    }
+
+    /// The pool the session store keeps its table in.
+    pub fn session_pool(&self) -> SqlitePool {
+        self.auth.clone()
     }
 
     /// True when the database answers a trivial query.

@@ -1,0 +1,50 @@
+import { test, expect, request as apiRequest } from '@playwright/test';
+import { deliver, newCallId, toolCall, turn } from './events';
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+test('live streams and server functions answer 401 without a session', async ({ baseURL, request }) => {
+  const anonymous = await apiRequest.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const stream = await anonymous.get('/api/live/calls');
+  expect(stream.status()).toBe(401);
+  const fn = await anonymous.post('/api/load_calls', { form: { page: '1' } });
+  expect(fn.status()).toBe(401);
+  expect((await fn.json()).error).toBe('not signed in');
+  await anonymous.dispose();
+
+  // The signed-in session may.
+  const signedIn = await request.post('/api/load_calls', { form: { page: '1' } });
+  expect(signedIn.status()).toBe(200);
+});
+
+test('transcripts and tool arguments that look like HTML show as text and run nothing', async ({ page, request }) => {
+  const dialogs: string[] = [];
+  page.on('dialog', async (dialog) => {
+    dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
+  const cspViolations: string[] = [];
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+  });
+
+  const id = newCallId('xss');
+  await deliver(request, turn(id, 'user', HOSTILE, 1));
+  await page.goto(`/calls/${id}`);
+  await expect(page.locator('[data-link]')).toHaveAttribute('data-link', 'live');
+  // And once more through the live stream, rendered by the browser.
+  await deliver(request, toolCall(id, 2, HOSTILE, { note: HOSTILE }));
+  await deliver(request, turn(id, 'agent', `<script>alert(2)</script>`, 3));
+
+  const items = page.locator('.timeline > li');
+  await expect(items).toHaveCount(3);
+  await expect(items.nth(0).locator('.text')).toHaveText(HOSTILE);
+  await expect(items.nth(1).locator('.fn')).toHaveText(HOSTILE);
+  await expect(items.nth(2).locator('.text')).toHaveText('<script>alert(2)</script>');
+  await items.nth(1).locator('summary').first().click();
+  await expect(items.nth(1)).toContainText(HOSTILE);
+  expect(await page.locator('.timeline img').count()).toBe(0);
+  await page.waitForTimeout(300);
+  expect(dialogs).toEqual([]);
+  expect(cspViolations).toEqual([]);
+});

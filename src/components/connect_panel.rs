@@ -1,0 +1,86 @@
+//! "Connect your agent": the complete webhook URL to paste into Infer, a copy
+//! button, and the token's rotate action (confirmed first; works without
+//! JavaScript too).
+
+use leptos::prelude::*;
+
+use crate::api::RotateWebhookToken;
+use crate::model::ConnectInfo;
+
+#[component]
+pub fn ConnectPanel(info: ConnectInfo) -> impl IntoView {
+    let rotate = ServerAction::<RotateWebhookToken>::new();
+    let initial = info;
+    let info = Memo::new(move |_| match rotate.value().get() {
+        Some(Ok(fresh)) => fresh,
+        _ => initial.clone(),
+    });
+    let url = move || info.with(|i| i.webhook_url.clone());
+    let copied = RwSignal::new(false);
+    // The copy button needs JavaScript; it shows once the page is interactive.
+    let interactive = RwSignal::new(false);
+    Effect::new(move || interactive.set(true));
+    let copy = move |_| {
+        copy_text(&url());
+        copied.set(true);
+    };
+    view! {
+        <section class="connect" aria-labelledby="connect-heading">
+            <h2 id="connect-heading">"Connect your agent"</h2>
+            <p>"In Infer, set the agent's " <code>"event_webhook_url"</code> " to this URL:"</p>
+            <div class="copy-row">
+                <input class="webhook-url" readonly aria-label="Webhook URL" prop:value=url value=url/>
+                <button type="button" class="button" hidden=move || !interactive.get() on:click=copy>
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
+            </div>
+            <ul class="connect-notes muted">
+                {move || info.with(notes)}
+            </ul>
+            <Show when=move || info.with(ConnectInfo::can_rotate)>
+                <details class="rotate">
+                    <summary>"Rotate the token…"</summary>
+                    <p>"A new token replaces the current one at once: agents still using the old URL are refused until you paste the new one."</p>
+                    <ActionForm action=rotate>
+                        <button type="submit" class="button danger">"Rotate now"</button>
+                    </ActionForm>
+                </details>
+            </Show>
+            {move || match rotate.value().get() {
+                Some(Ok(_)) => Some(view! { <p class="notice" role="status">"New token in place. Update the URL in Infer."</p> }.into_any()),
+                Some(Err(e)) => Some(view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any()),
+                None => None,
+            }}
+        </section>
+    }
+}
+
+fn notes(info: &ConnectInfo) -> Vec<AnyView> {
+    let mut notes = Vec::new();
+    if info.open {
+        notes.push(view! { <li>"The endpoint is open: no token or signature is checked."</li> }.into_any());
+    }
+    if info.token_required {
+        notes.push(view! { <li>"Keep this URL secret: its token is what lets events in. Senders may also send the token as " <code>"Authorization: Bearer"</code> "."</li> }.into_any());
+    }
+    if info.token_from_env {
+        notes.push(view! { <li>"The token is set by " <code>"CALLTRAIL_WEBHOOK_TOKEN"</code> "; change it there."</li> }.into_any());
+    }
+    if info.signature_required {
+        notes.push(view! { <li>"Deliveries must also carry a valid Standard Webhooks signature (" <code>"CALLTRAIL_WEBHOOK_SECRET"</code> ")."</li> }.into_any());
+    }
+    if info.ip_allowlist {
+        notes.push(view! { <li>"Only addresses in " <code>"CALLTRAIL_WEBHOOK_ALLOW_IPS"</code> " may send."</li> }.into_any());
+    }
+    notes
+}
+
+#[cfg(feature = "hydrate")]
+fn copy_text(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn copy_text(_text: &str) {}

@@ -1,0 +1,30 @@
+//! Who is looking, and how agents connect.
+
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person, as the layout shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub username: String,
+    /// The webhook endpoint accepts anything (`CALLTRAIL_WEBHOOK_AUTH=none`).
+    pub webhook_open: bool,
+}
+
+/// What the "Connect your agent" panel shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectInfo {
+    /// The complete URL to paste into the agent's `event_webhook_url`.
+    pub webhook_url: String,
+    pub token_required: bool,
+    /// The token comes from `CALLTRAIL_WEBHOOK_TOKEN`, so it is rotated there.
+    pub token_from_env: bool,
+    pub signature_required: bool,
+    pub ip_allowlist: bool,
+    pub open: bool,
+}
+
+impl ConnectInfo {
+    pub fn can_rotate(&self) -> bool {
+        self.token_required && !self.token_from_env
+    }
+}

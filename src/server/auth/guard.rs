@@ -1,0 +1,110 @@
+//! The guard in front of the dashboard: pages redirect to sign-in, server
+//! functions and live streams answer 401, and the sign-in pages themselves
+//! send a signed-in person (or a first-run visitor) where they belong.
+
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::current_user;
+use crate::server::AppState;
+
+pub async fn require_session(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let is_get = request.method() == Method::GET;
+    let user = match current_user(&state.store, &session, state.config.session_max_hours).await {
+        Ok(user) => user,
+        Err(e) => {
+            tracing::error!(error = %e, "could not read the session");
+            return unavailable();
+        }
+    };
+    let has_users = || async {
+        state.store.has_users().await.unwrap_or(true)
+    };
+    match (path, user) {
+        ("/login" | "/setup", Some(_)) if is_get => Redirect::to("/").into_response(),
+        ("/login", None) if is_get && !has_users().await => Redirect::to("/setup").into_response(),
+        ("/setup", None) if is_get && has_users().await => Redirect::to("/login").into_response(),
+        ("/login" | "/setup" | "/logout", _) => next.run(request).await,
+        (_, Some(user)) => {
+            request.extensions_mut().insert(user);
+            next.run(request).await
+        }
+        (p, None) if p.starts_with("/api/") => (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "not signed in", "detail": "sign in at /login first"})),
+        )
+            .into_response(),
+        (_, None) if !has_users().await => Redirect::to("/setup").into_response(),
+        (_, None) => {
+            let wanted = request
+                .uri()
+                .path_and_query()
+                .map_or("/", |pq| pq.as_str());
+            Redirect::to(&format!("/login?next={}", encode(wanted))).into_response()
+        }
+    }
+}
+
+fn unavailable() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(json!({"error": "sessions unavailable", "detail": "the database does not answer; retry"})),
+    )
+        .into_response()
+}
+
+/// Percent-encodes a path for a query value.
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Where to go after signing in: a local path only, never another site.
+pub fn safe_next(next: &str) -> &str {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.contains(['\r', '\n']);
+    if local {
+        next
+    } else {
+        "/"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_kept_local() {
+        assert_eq!(safe_next("/calls/abc?x=1"), "/calls/abc?x=1");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next(""), "/");
+    }
+
+    #[test]
+    fn encodes_a_path_with_query() {
+        assert_eq!(encode("/calls/a b?page=2&x"), "/calls/a%20b%3Fpage%3D2%26x");
+    }
+}

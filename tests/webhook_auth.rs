@@ -1,0 +1,237 @@
+//! Webhook authentication through the real route: tokens, Standard Webhooks
+//! signatures made by independent implementations (the PyPI `standardwebhooks`
+//! and `svix` packages, which `.ci/test` installs), and the IP allowlist.
+//! Every refused delivery is logged as unauthenticated and makes no event.
+
+mod common;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::{Command, Stdio};
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode};
+use calltrail::server::config::{Secret, ServeConfig};
+use calltrail::server::store::now_ms;
+use common::{app_with, fixture, send, TestApp};
+use sqlx::SqlitePool;
+
+const SECRET_A: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const SECRET_B: &str = "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24=";
+const TOKEN: &str = "test-token-0123456789abcdef";
+
+/// Runs the independent signer: `library` is `standardwebhooks` or `svix`.
+fn python_sign(library: &str, secret: &str, id: &str, seconds: i64, body: &str) -> String {
+    let python = std::env::var("CALLTRAIL_PYTHON").unwrap_or_else(|_| "python3".into());
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/signer.py");
+    let mut child = Command::new(&python)
+        .args([script, library, secret, id, &seconds.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("running {python}: {e} (set CALLTRAIL_PYTHON; .ci/test does)"));
+    child.stdin.take().unwrap().write_all(body.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the {library} signer failed — `pip install standardwebhooks svix` (.ci/test does): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn signed(id: &str, seconds: i64, signature: &str, body: &str) -> Request<Body> {
+    Request::post("/webhooks/infer")
+        .header("content-type", "application/json")
+        .header("webhook-id", id)
+        .header("webhook-timestamp", seconds.to_string())
+        .header("webhook-signature", signature)
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn with_secrets(secrets: &str) -> impl FnOnce(&mut ServeConfig) + '_ {
+    move |c| {
+        c.webhook.auth = Some("signature".into());
+        c.webhook.secrets = Some(Secret(secrets.into()));
+    }
+}
+
+/// (error, detail) of every delivery logged, oldest first.
+async fn logged(app: &TestApp) -> Vec<(Option<String>, Option<String>)> {
+    sqlx::query_as("SELECT error, detail FROM deliveries ORDER BY id")
+        .fetch_all(&app.state.store.session_pool())
+        .await
+        .unwrap()
+}
+
+async fn events_stored(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM events")
+        .fetch_one(&app.state.store.session_pool())
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn signatures_from_independent_implementations_verify(pool: SqlitePool) {
+    let app = app_with(pool, with_secrets(SECRET_A)).await;
+    let body = fixture("conversation-update.json");
+    let now = now_ms() / 1000;
+    for (i, library) in ["standardwebhooks", "svix"].into_iter().enumerate() {
+        let id = format!("msg_ok_{i}");
+        let signature = python_sign(library, SECRET_A, &id, now, &body);
+        let (status, json) = send(&app, signed(&id, now, &signature, &body)).await;
+        assert_eq!(status, StatusCode::OK, "{library}: {json}");
+    }
+    assert_eq!(events_stored(&app).await, 2, "each delivery id is its own event");
+}
+
+#[sqlx::test]
+async fn tampered_stale_or_malformed_signatures_are_refused_and_logged(pool: SqlitePool) {
+    let app = app_with(pool, with_secrets(SECRET_A)).await;
+    let body = fixture("conversation-update.json");
+    let now = now_ms() / 1000;
+    let good = python_sign("standardwebhooks", SECRET_A, "msg_1", now, &body);
+    let stale_at = now - 6 * 60;
+    let stale = python_sign("standardwebhooks", SECRET_A, "msg_1", stale_at, &body);
+    let wrong_secret = python_sign("standardwebhooks", SECRET_B, "msg_1", now, &body);
+    let changed_body = body.replace("\"message\"", "\"message\" ");
+    // (what, webhook-id, timestamp, signature, body, reason logged)
+    let cases = [
+        ("changed body", "msg_1", now, good.as_str(), changed_body.as_str(), "no signature matches"),
+        ("changed id", "msg_2", now, &good, &body, "no signature matches"),
+        ("6 minutes old", "msg_1", stale_at, &stale, &body, "s away from the server clock"),
+        ("empty v1", "msg_1", now, "v1,", &body, "no well-formed"),
+        ("wrong secret", "msg_1", now, &wrong_secret, &body, "no signature matches"),
+        ("bad base64", "msg_1", now, "v1,%%%not-base64%%%", &body, "no well-formed"),
+    ];
+    for (what, id, at, signature, body, _) in cases {
+        let (status, json) = send(&app, signed(id, at, signature, body)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
+        assert_eq!(json["error"], "unauthenticated", "{what}");
+        // The sender is not told which check failed.
+        assert!(!json["detail"].as_str().unwrap().contains("signature matches"), "{what}");
+    }
+    let log = logged(&app).await;
+    assert_eq!(log.len(), cases.len());
+    for ((what, .., reason), (error, detail)) in cases.iter().zip(&log) {
+        assert_eq!(error.as_deref(), Some("unauthenticated"), "{what}");
+        let detail = detail.as_deref().unwrap_or_default();
+        assert!(detail.contains(reason), "{what}: logged {detail:?}");
+    }
+    assert_eq!(events_stored(&app).await, 0);
+}
+
+#[sqlx::test]
+async fn any_secret_of_a_rotation_list_verifies(pool: SqlitePool) {
+    let app = app_with(pool, with_secrets(&format!("{SECRET_A},{SECRET_B}"))).await;
+    let body = fixture("conversation-update.json");
+    let now = now_ms() / 1000;
+    let signature = python_sign("svix", SECRET_B, "msg_new", now, &body);
+    let (status, _) = send(&app, signed("msg_new", now, &signature, &body)).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+fn plain(uri: &str, bearer: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(uri).header("content-type", "application/json");
+    if let Some(token) = bearer {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    request
+        .body(Body::from(fixture("conversation-update.json")))
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn token_in_query_or_header_is_accepted_and_a_wrong_one_refused(pool: SqlitePool) {
+    let app = app_with(pool, |c| {
+        c.webhook.auth = None;
+        c.webhook.token = Some(Secret(TOKEN.into()));
+    })
+    .await;
+    let url = format!("/webhooks/infer?token={TOKEN}");
+    assert_eq!(send(&app, plain(&url, None)).await.0, StatusCode::OK);
+    assert_eq!(send(&app, plain("/webhooks/infer", Some(TOKEN))).await.0, StatusCode::OK);
+
+    let (status, json) = send(&app, plain("/webhooks/infer?token=wrong-token", None)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(json["error"], "unauthenticated");
+    assert_eq!(send(&app, plain("/webhooks/infer", Some("wrong"))).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(send(&app, plain("/webhooks/infer", None)).await.0, StatusCode::UNAUTHORIZED);
+
+    let log = logged(&app).await;
+    let reasons: Vec<_> = log[2..].iter().map(|(_, d)| d.clone().unwrap_or_default()).collect();
+    assert!(reasons[0].contains("does not match") && reasons[1].contains("does not match"));
+    assert!(reasons[2].contains("no webhook token"));
+    assert!(!reasons.iter().any(|r| r.contains(TOKEN)), "the token is never logged");
+    assert_eq!(events_stored(&app).await, 1);
+}
+
+#[sqlx::test]
+async fn a_generated_token_is_stored_and_rotated(pool: SqlitePool) {
+    let app = app_with(pool, |c| c.webhook.auth = None).await;
+    let auth = &app.state.webhook_auth;
+    let first = auth.current_token().expect("a token is generated");
+    assert_eq!(app.state.store.webhook_token().await.unwrap(), Some(first.clone()));
+    let info = auth.connect_info("http://calls.example.com");
+    assert_eq!(info.webhook_url, format!("http://calls.example.com/webhooks/infer?token={first}"));
+    assert!(info.can_rotate());
+
+    auth.rotate_token(&app.state.store).await.unwrap();
+    let second = auth.current_token().unwrap();
+    assert_ne!(first, second);
+    assert_eq!(app.state.store.webhook_token().await.unwrap(), Some(second.clone()));
+    let old = format!("/webhooks/infer?token={first}");
+    assert_eq!(send(&app, plain(&old, None)).await.0, StatusCode::UNAUTHORIZED);
+    let new = format!("/webhooks/infer?token={second}");
+    assert_eq!(send(&app, plain(&new, None)).await.0, StatusCode::OK);
+}
+
+fn from_peer(peer: &str, forwarded_for: Option<&str>) -> Request<Body> {
+    let mut request = plain("/webhooks/infer", None);
+    let addr: SocketAddr = format!("{peer}:40000").parse().unwrap();
+    request.extensions_mut().insert(ConnectInfo(addr));
+    if let Some(xff) = forwarded_for {
+        request.headers_mut().insert("x-forwarded-for", xff.parse().unwrap());
+    }
+    request
+}
+
+#[sqlx::test]
+async fn the_allowlist_uses_the_socket_address_without_a_trusted_proxy(pool: SqlitePool) {
+    let app = app_with(pool, |c| {
+        c.webhook.auth = Some("ip".into());
+        c.webhook.allow_ips = Some("10.0.0.0/8".into());
+    })
+    .await;
+    assert_eq!(send(&app, from_peer("10.1.2.3", None)).await.0, StatusCode::OK);
+    let (status, json) = send(&app, from_peer("192.0.2.1", None)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(json["error"], "unauthenticated");
+    // A forged header from an untrusted peer changes nothing.
+    assert_eq!(send(&app, from_peer("127.0.0.1", Some("10.9.9.9"))).await.0, StatusCode::FORBIDDEN);
+    let log = logged(&app).await;
+    assert!(log[1].1.as_deref().unwrap().contains("192.0.2.1"));
+}
+
+#[sqlx::test]
+async fn the_allowlist_believes_a_trusted_proxy(pool: SqlitePool) {
+    let app = app_with(pool, |c| {
+        c.webhook.auth = Some("ip".into());
+        c.webhook.allow_ips = Some("10.0.0.0/8".into());
+        c.webhook.trusted_proxies = Some("127.0.0.1".into());
+    })
+    .await;
+    assert_eq!(send(&app, from_peer("127.0.0.1", Some("10.9.9.9"))).await.0, StatusCode::OK);
+    assert_eq!(send(&app, from_peer("127.0.0.1", Some("192.0.2.5"))).await.0, StatusCode::FORBIDDEN);
+    // The proxy itself is not in the allowlist.
+    assert_eq!(send(&app, from_peer("127.0.0.1", None)).await.0, StatusCode::FORBIDDEN);
+    let addresses: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT remote_addr FROM deliveries ORDER BY id")
+            .fetch_all(&app.state.store.session_pool())
+            .await
+            .unwrap();
+    assert_eq!(addresses[0].as_deref(), Some("10.9.9.9"), "the client, not the proxy, is logged");
+}

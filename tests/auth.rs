@@ -48,23 +48,56 @@ async fn location(app: &TestApp, request: Request<Body>) -> (StatusCode, String)
 #[sqlx::test]
 async fn first_run_creates_the_admin_once(pool: SqlitePool) {
     let app = bare_app(pool, |_| {}).await;
-    assert_eq!(location(&app, get("/", "")).await, (StatusCode::SEE_OTHER, "/setup".into()));
+    assert_eq!(
+        location(&app, get("/", "")).await,
+        (StatusCode::SEE_OTHER, "/setup".into())
+    );
     assert_eq!(location(&app, get("/login", "")).await.1, "/setup");
 
-    let (status, where_to) = location(&app, form("/setup", "username=ada&password=longenough&confirm=different")).await;
-    assert_eq!((status, where_to.as_str()), (StatusCode::SEE_OTHER, "/setup?error=mismatch"));
+    let (status, where_to) = location(
+        &app,
+        form(
+            "/setup",
+            "username=ada&password=longenough&confirm=different",
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, where_to.as_str()),
+        (StatusCode::SEE_OTHER, "/setup?error=mismatch")
+    );
 
-    let (status, headers, _) = exchange(&app, form("/setup", "username=ada&password=longenough&confirm=longenough")).await;
+    let (status, headers, _) = exchange(
+        &app,
+        form(
+            "/setup",
+            "username=ada&password=longenough&confirm=longenough",
+        ),
+    )
+    .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers["location"], "/");
-    let cookie = headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let (status, _, body) = exchange(&app, get("/", &cookie)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("ada"), "the layout names the account");
 
     // Once an account exists, setup is closed to everyone.
     assert_eq!(location(&app, get("/setup", "")).await.1, "/login");
-    let (_, where_to) = location(&app, form("/setup", "username=eve&password=longenough&confirm=longenough")).await;
+    let (_, where_to) = location(
+        &app,
+        form(
+            "/setup",
+            "username=eve&password=longenough&confirm=longenough",
+        ),
+    )
+    .await;
     assert_eq!(where_to, "/login");
     assert!(app.state.store.user_by_name("eve").await.unwrap().is_none());
 }
@@ -75,7 +108,10 @@ async fn without_a_session_pages_redirect_and_data_answers_401(pool: SqlitePool)
     post(&app, &common::fixture("conversation-update.json")).await;
     assert_eq!(
         location(&app, get("/calls/abc123?x=1", "")).await,
-        (StatusCode::SEE_OTHER, "/login?next=/calls/abc123%3Fx%3D1".into())
+        (
+            StatusCode::SEE_OTHER,
+            "/login?next=/calls/abc123%3Fx%3D1".into()
+        )
     );
     for request in [
         get("/api/live/calls", ""),
@@ -92,7 +128,10 @@ async fn without_a_session_pages_redirect_and_data_answers_401(pool: SqlitePool)
     assert_eq!(exchange(&app, get("/healthz", "")).await.0, StatusCode::OK);
 
     // With the session, the same requests work.
-    assert_eq!(exchange(&app, server_fn("load_calls", &app.cookie)).await.0, StatusCode::OK);
+    assert_eq!(
+        exchange(&app, server_fn("load_calls", &app.cookie)).await.0,
+        StatusCode::OK
+    );
     let (status, _, page) = exchange(&app, get("/calls/abc123", &app.cookie)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("abc123"));
@@ -103,14 +142,25 @@ async fn wrong_passwords_are_refused_and_then_throttled(pool: SqlitePool) {
     let app = app(pool).await;
     assert_eq!(sign_in(&app.router, ADMIN, "wrong password").await, None);
     assert_eq!(sign_in(&app.router, "nobody", ADMIN_PASSWORD).await, None);
-    let (_, where_to) = location(&app, form("/login", "username=admin&password=nope&next=/deliveries")).await;
+    let (_, where_to) = location(
+        &app,
+        form("/login", "username=admin&password=nope&next=/deliveries"),
+    )
+    .await;
     assert_eq!(where_to, "/login?error=invalid&next=/deliveries");
     for _ in 0..3 {
         sign_in(&app.router, ADMIN, "still wrong").await;
     }
     // Five failures for the account: even the right password must wait.
-    let (_, where_to) = location(&app, form("/login", "username=admin&password=correct+horse+battery")).await;
-    assert!(where_to.starts_with("/login?error=throttled&wait="), "{where_to}");
+    let (_, where_to) = location(
+        &app,
+        form("/login", "username=admin&password=correct+horse+battery"),
+    )
+    .await;
+    assert!(
+        where_to.starts_with("/login?error=throttled&wait="),
+        "{where_to}"
+    );
 }
 
 #[sqlx::test]
@@ -118,40 +168,60 @@ async fn signing_out_or_resetting_the_password_ends_sessions(pool: SqlitePool) {
     let app = app(pool).await;
     let (status, headers, _) = exchange(&app, {
         let mut r = form("/logout", "");
-        r.headers_mut().insert("cookie", app.cookie.parse().unwrap());
+        r.headers_mut()
+            .insert("cookie", app.cookie.parse().unwrap());
         r
     })
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers["location"], "/login?signed_out=1");
-    assert_eq!(exchange(&app, get("/api/live/calls", &app.cookie)).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        exchange(&app, get("/api/live/calls", &app.cookie)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
 
     let cookie = sign_in(&app.router, ADMIN, ADMIN_PASSWORD).await.unwrap();
-    assert_eq!(exchange(&app, server_fn("load_calls", &cookie)).await.0, StatusCode::OK);
+    assert_eq!(
+        exchange(&app, server_fn("load_calls", &cookie)).await.0,
+        StatusCode::OK
+    );
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     let hash = password::hash("a brand new password".into()).await;
     assert!(app.state.store.set_password(ADMIN, &hash).await.unwrap());
-    assert_eq!(exchange(&app, server_fn("load_calls", &cookie)).await.0, StatusCode::UNAUTHORIZED);
-    assert!(sign_in(&app.router, ADMIN, "a brand new password").await.is_some());
+    assert_eq!(
+        exchange(&app, server_fn("load_calls", &cookie)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(sign_in(&app.router, ADMIN, "a brand new password")
+        .await
+        .is_some());
 }
 
 #[sqlx::test]
 async fn cross_site_server_function_calls_are_refused(pool: SqlitePool) {
     let app = app(pool).await;
     let mut request = server_fn("load_calls", &app.cookie);
-    request.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
+    request
+        .headers_mut()
+        .insert("sec-fetch-site", "cross-site".parse().unwrap());
     assert_eq!(exchange(&app, request).await.0, StatusCode::FORBIDDEN);
     let mut request = server_fn("rotate_webhook_token", &app.cookie);
-    request.headers_mut().insert("origin", "https://evil.example".parse().unwrap());
-    request.headers_mut().insert("host", "localhost:3000".parse().unwrap());
+    request
+        .headers_mut()
+        .insert("origin", "https://evil.example".parse().unwrap());
+    request
+        .headers_mut()
+        .insert("host", "localhost:3000".parse().unwrap());
     assert_eq!(exchange(&app, request).await.0, StatusCode::FORBIDDEN);
 }
 
 #[sqlx::test]
 async fn pages_carry_a_nonce_csp_and_render_transcripts_as_text(pool: SqlitePool) {
     let app = app(pool).await;
-    let hostile = common::fixture("conversation-update.json")
-        .replace("Hello, how can I help you today?", "<img src=x onerror=alert(1)>");
+    let hostile = common::fixture("conversation-update.json").replace(
+        "Hello, how can I help you today?",
+        "<img src=x onerror=alert(1)>",
+    );
     assert_eq!(post(&app, &hostile).await.0, StatusCode::OK);
     let (status, headers, page) = exchange(&app, get("/calls/abc123", &app.cookie)).await;
     assert_eq!(status, StatusCode::OK);
@@ -165,7 +235,10 @@ async fn pages_carry_a_nonce_csp_and_render_transcripts_as_text(pool: SqlitePool
         .and_then(|rest| rest.split('\'').next())
         .expect("a nonce in the CSP");
     assert!(nonce.len() >= 16);
-    assert!(page.contains(&format!("nonce=\"{nonce}\"")), "the page's scripts carry the nonce");
+    assert!(
+        page.contains(&format!("nonce=\"{nonce}\"")),
+        "the page's scripts carry the nonce"
+    );
     assert!(csp.contains("frame-ancestors 'none'"));
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["referrer-policy"], "same-origin");
@@ -181,9 +254,13 @@ async fn the_admin_comes_from_the_environment_when_there_is_none(pool: SqlitePoo
     config.admin_user = Some("ops".into());
     config.admin_password = Some(Secret("from-the-environment".into()));
     ensure_admin(&app.state.store, &config).await.unwrap();
-    assert!(sign_in(&app.router, "ops", "from-the-environment").await.is_some());
+    assert!(sign_in(&app.router, "ops", "from-the-environment")
+        .await
+        .is_some());
     // A second start does not touch the existing account.
     config.admin_password = Some(Secret("another-password".into()));
     ensure_admin(&app.state.store, &config).await.unwrap();
-    assert!(sign_in(&app.router, "ops", "another-password").await.is_none());
+    assert!(sign_in(&app.router, "ops", "another-password")
+        .await
+        .is_none());
 }

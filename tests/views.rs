@@ -34,7 +34,9 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
     post(&app, &turn("live-1", base)).await;
 
     let store = &app.state.store;
-    let first = views::calls_page(store, 1, app.state.webhook_auth.connect_info("http://x")).await.unwrap();
+    let first = views::calls_page(store, 1, app.state.webhook_auth.connect_info("http://x"))
+        .await
+        .unwrap();
     assert_eq!(
         first
             .live
@@ -49,7 +51,9 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
     assert!(first.has_more);
     assert_eq!(first.cursor, store.latest_event_id().await.unwrap());
 
-    let second = views::calls_page(store, 2, app.state.webhook_auth.connect_info("http://x")).await.unwrap();
+    let second = views::calls_page(store, 2, app.state.webhook_auth.connect_info("http://x"))
+        .await
+        .unwrap();
     assert_eq!(second.past.len(), 5);
     assert_eq!(second.past[4].call_id, "past-000");
     assert!(!second.has_more);

@@ -32,7 +32,12 @@ fn python_sign(library: &str, secret: &str, id: &str, seconds: i64, body: &str) 
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("running {python}: {e} (set CALLTRAIL_PYTHON; .ci/test does)"));
-    child.stdin.take().unwrap().write_all(body.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(body.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
@@ -85,7 +90,11 @@ async fn signatures_from_independent_implementations_verify(pool: SqlitePool) {
         let (status, json) = send(&app, signed(&id, now, &signature, &body)).await;
         assert_eq!(status, StatusCode::OK, "{library}: {json}");
     }
-    assert_eq!(events_stored(&app).await, 2, "each delivery id is its own event");
+    assert_eq!(
+        events_stored(&app).await,
+        2,
+        "each delivery id is its own event"
+    );
 }
 
 #[sqlx::test]
@@ -100,19 +109,60 @@ async fn tampered_stale_or_malformed_signatures_are_refused_and_logged(pool: Sql
     let changed_body = body.replace("\"message\"", "\"message\" ");
     // (what, webhook-id, timestamp, signature, body, reason logged)
     let cases = [
-        ("changed body", "msg_1", now, good.as_str(), changed_body.as_str(), "no signature matches"),
-        ("changed id", "msg_2", now, &good, &body, "no signature matches"),
-        ("6 minutes old", "msg_1", stale_at, &stale, &body, "s away from the server clock"),
+        (
+            "changed body",
+            "msg_1",
+            now,
+            good.as_str(),
+            changed_body.as_str(),
+            "no signature matches",
+        ),
+        (
+            "changed id",
+            "msg_2",
+            now,
+            &good,
+            &body,
+            "no signature matches",
+        ),
+        (
+            "6 minutes old",
+            "msg_1",
+            stale_at,
+            &stale,
+            &body,
+            "s away from the server clock",
+        ),
         ("empty v1", "msg_1", now, "v1,", &body, "no well-formed"),
-        ("wrong secret", "msg_1", now, &wrong_secret, &body, "no signature matches"),
-        ("bad base64", "msg_1", now, "v1,%%%not-base64%%%", &body, "no well-formed"),
+        (
+            "wrong secret",
+            "msg_1",
+            now,
+            &wrong_secret,
+            &body,
+            "no signature matches",
+        ),
+        (
+            "bad base64",
+            "msg_1",
+            now,
+            "v1,%%%not-base64%%%",
+            &body,
+            "no well-formed",
+        ),
     ];
     for (what, id, at, signature, body, _) in cases {
         let (status, json) = send(&app, signed(id, at, signature, body)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
         assert_eq!(json["error"], "unauthenticated", "{what}");
         // The sender is not told which check failed.
-        assert!(!json["detail"].as_str().unwrap().contains("signature matches"), "{what}");
+        assert!(
+            !json["detail"]
+                .as_str()
+                .unwrap()
+                .contains("signature matches"),
+            "{what}"
+        );
     }
     let log = logged(&app).await;
     assert_eq!(log.len(), cases.len());
@@ -153,19 +203,34 @@ async fn token_in_query_or_header_is_accepted_and_a_wrong_one_refused(pool: Sqli
     .await;
     let url = format!("/webhooks/infer?token={TOKEN}");
     assert_eq!(send(&app, plain(&url, None)).await.0, StatusCode::OK);
-    assert_eq!(send(&app, plain("/webhooks/infer", Some(TOKEN))).await.0, StatusCode::OK);
+    assert_eq!(
+        send(&app, plain("/webhooks/infer", Some(TOKEN))).await.0,
+        StatusCode::OK
+    );
 
     let (status, json) = send(&app, plain("/webhooks/infer?token=wrong-token", None)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(json["error"], "unauthenticated");
-    assert_eq!(send(&app, plain("/webhooks/infer", Some("wrong"))).await.0, StatusCode::UNAUTHORIZED);
-    assert_eq!(send(&app, plain("/webhooks/infer", None)).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        send(&app, plain("/webhooks/infer", Some("wrong"))).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        send(&app, plain("/webhooks/infer", None)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
 
     let log = logged(&app).await;
-    let reasons: Vec<_> = log[2..].iter().map(|(_, d)| d.clone().unwrap_or_default()).collect();
+    let reasons: Vec<_> = log[2..]
+        .iter()
+        .map(|(_, d)| d.clone().unwrap_or_default())
+        .collect();
     assert!(reasons[0].contains("does not match") && reasons[1].contains("does not match"));
     assert!(reasons[2].contains("no webhook token"));
-    assert!(!reasons.iter().any(|r| r.contains(TOKEN)), "the token is never logged");
+    assert!(
+        !reasons.iter().any(|r| r.contains(TOKEN)),
+        "the token is never logged"
+    );
     assert_eq!(events_stored(&app).await, 1);
 }
 
@@ -174,17 +239,29 @@ async fn a_generated_token_is_stored_and_rotated(pool: SqlitePool) {
     let app = app_with(pool, |c| c.webhook.auth = None).await;
     let auth = &app.state.webhook_auth;
     let first = auth.current_token().expect("a token is generated");
-    assert_eq!(app.state.store.webhook_token().await.unwrap(), Some(first.clone()));
+    assert_eq!(
+        app.state.store.webhook_token().await.unwrap(),
+        Some(first.clone())
+    );
     let info = auth.connect_info("http://calls.example.com");
-    assert_eq!(info.webhook_url, format!("http://calls.example.com/webhooks/infer?token={first}"));
+    assert_eq!(
+        info.webhook_url,
+        format!("http://calls.example.com/webhooks/infer?token={first}")
+    );
     assert!(info.can_rotate());
 
     auth.rotate_token(&app.state.store).await.unwrap();
     let second = auth.current_token().unwrap();
     assert_ne!(first, second);
-    assert_eq!(app.state.store.webhook_token().await.unwrap(), Some(second.clone()));
+    assert_eq!(
+        app.state.store.webhook_token().await.unwrap(),
+        Some(second.clone())
+    );
     let old = format!("/webhooks/infer?token={first}");
-    assert_eq!(send(&app, plain(&old, None)).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        send(&app, plain(&old, None)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
     let new = format!("/webhooks/infer?token={second}");
     assert_eq!(send(&app, plain(&new, None)).await.0, StatusCode::OK);
 }
@@ -194,7 +271,9 @@ fn from_peer(peer: &str, forwarded_for: Option<&str>) -> Request<Body> {
     let addr: SocketAddr = format!("{peer}:40000").parse().unwrap();
     request.extensions_mut().insert(ConnectInfo(addr));
     if let Some(xff) = forwarded_for {
-        request.headers_mut().insert("x-forwarded-for", xff.parse().unwrap());
+        request
+            .headers_mut()
+            .insert("x-forwarded-for", xff.parse().unwrap());
     }
     request
 }
@@ -206,12 +285,18 @@ async fn the_allowlist_uses_the_socket_address_without_a_trusted_proxy(pool: Sql
         c.webhook.allow_ips = Some("10.0.0.0/8".into());
     })
     .await;
-    assert_eq!(send(&app, from_peer("10.1.2.3", None)).await.0, StatusCode::OK);
+    assert_eq!(
+        send(&app, from_peer("10.1.2.3", None)).await.0,
+        StatusCode::OK
+    );
     let (status, json) = send(&app, from_peer("192.0.2.1", None)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(json["error"], "unauthenticated");
     // A forged header from an untrusted peer changes nothing.
-    assert_eq!(send(&app, from_peer("127.0.0.1", Some("10.9.9.9"))).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        send(&app, from_peer("127.0.0.1", Some("10.9.9.9"))).await.0,
+        StatusCode::FORBIDDEN
+    );
     let log = logged(&app).await;
     assert!(log[1].1.as_deref().unwrap().contains("192.0.2.1"));
 }
@@ -224,14 +309,29 @@ async fn the_allowlist_believes_a_trusted_proxy(pool: SqlitePool) {
         c.webhook.trusted_proxies = Some("127.0.0.1".into());
     })
     .await;
-    assert_eq!(send(&app, from_peer("127.0.0.1", Some("10.9.9.9"))).await.0, StatusCode::OK);
-    assert_eq!(send(&app, from_peer("127.0.0.1", Some("192.0.2.5"))).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        send(&app, from_peer("127.0.0.1", Some("10.9.9.9"))).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&app, from_peer("127.0.0.1", Some("192.0.2.5")))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
     // The proxy itself is not in the allowlist.
-    assert_eq!(send(&app, from_peer("127.0.0.1", None)).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        send(&app, from_peer("127.0.0.1", None)).await.0,
+        StatusCode::FORBIDDEN
+    );
     let addresses: Vec<Option<String>> =
         sqlx::query_scalar("SELECT remote_addr FROM deliveries ORDER BY id")
             .fetch_all(&app.state.store.session_pool())
             .await
             .unwrap();
-    assert_eq!(addresses[0].as_deref(), Some("10.9.9.9"), "the client, not the proxy, is logged");
+    assert_eq!(
+        addresses[0].as_deref(),
+        Some("10.9.9.9"),
+        "the client, not the proxy, is logged"
+    );
 }

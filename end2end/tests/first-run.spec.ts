@@ -45,10 +45,10 @@ test('first run: create the admin, connect an agent, rotate, sign out, refuse a 
     expect(refused.status()).toBe(401);
 
     // Rotating replaces the token at once: the old URL stops working.
-    await page.getByText('Connect your agent').click();
+    await page.locator('summary', { hasText: 'webhook URL and token' }).click();
     await page.getByText('Rotate the token…').click();
     await page.getByRole('button', { name: 'Rotate now' }).click();
-    await expect(page.getByRole('status')).toContainText('New token in place');
+    await expect(page.getByText('New token in place')).toBeVisible();
     const rotated = await urlBox.first().inputValue();
     expect(rotated).not.toBe(url);
     expect((await api.post(url, { data: { ...fixture, call_id: id } })).status()).toBe(401);

@@ -58,7 +58,9 @@ pub fn ConnectPanel(info: ConnectInfo) -> impl IntoView {
 fn notes(info: &ConnectInfo) -> Vec<AnyView> {
     let mut notes = Vec::new();
     if info.open {
-        notes.push(view! { <li>"The endpoint is open: no token or signature is checked."</li> }.into_any());
+        notes.push(
+            view! { <li>"The endpoint is open: no token or signature is checked."</li> }.into_any(),
+        );
     }
     if info.token_required {
         notes.push(view! { <li>"Keep this URL secret: its token is what lets events in. Senders may also send the token as " <code>"Authorization: Bearer"</code> "."</li> }.into_any());

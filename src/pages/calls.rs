@@ -62,7 +62,7 @@ fn CallsView(data: Data) -> impl IntoView {
             }
         >
             <details class="connect-details">
-                <summary>"Connect your agent"</summary>
+                <summary>"Connect your agent: webhook URL and token"</summary>
                 <ConnectPanel info=connect.clone()/>
             </details>
             <section class="live-calls" aria-labelledby="live-heading">

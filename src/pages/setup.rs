@@ -8,11 +8,15 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let query = use_query_map();
-    let error = query.with(|q| q.get("error")).map(|code| match code.as_str() {
-        "mismatch" => "The two passwords differ.",
-        "invalid" => "Choose a username without spaces and a password of at least 8 characters.",
-        _ => "The account could not be created; try again.",
-    });
+    let error = query
+        .with(|q| q.get("error"))
+        .map(|code| match code.as_str() {
+            "mismatch" => "The two passwords differ.",
+            "invalid" => {
+                "Choose a username without spaces and a password of at least 8 characters."
+            }
+            _ => "The account could not be created; try again.",
+        });
     view! {
         <Title text="Create the admin account"/>
         <section class="auth-card" aria-labelledby="setup-heading">

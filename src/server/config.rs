@@ -106,10 +106,18 @@ pub struct WebhookConfig {
     #[arg(long = "webhook-auth", env = "CALLTRAIL_WEBHOOK_AUTH")]
     pub auth: Option<String>,
     /// The webhook token (default: generated on first start and kept in the database).
-    #[arg(long = "webhook-token", env = "CALLTRAIL_WEBHOOK_TOKEN", hide_env_values = true)]
+    #[arg(
+        long = "webhook-token",
+        env = "CALLTRAIL_WEBHOOK_TOKEN",
+        hide_env_values = true
+    )]
     pub token: Option<Secret>,
     /// Standard Webhooks signing secrets (`whsec_…`), comma-separated; any one verifies.
-    #[arg(long = "webhook-secret", env = "CALLTRAIL_WEBHOOK_SECRET", hide_env_values = true)]
+    #[arg(
+        long = "webhook-secret",
+        env = "CALLTRAIL_WEBHOOK_SECRET",
+        hide_env_values = true
+    )]
     pub secrets: Option<Secret>,
     /// Addresses allowed to send webhooks: IPs or CIDRs, comma-separated.
     #[arg(long = "webhook-allow-ips", env = "CALLTRAIL_WEBHOOK_ALLOW_IPS")]

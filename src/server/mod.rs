@@ -7,6 +7,7 @@ pub mod client;
 pub mod config;
 pub mod demo;
 pub mod ingest;
+pub mod listen;
 pub mod live;
 pub mod router;
 pub mod security;

@@ -40,7 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/setup", post(auth::routes::setup))
         .route("/logout", post(auth::routes::logout))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
-        .layer(timeout.clone())
+        .layer(timeout)
         .route("/api/live/calls", get(live::calls_stream))
         .route("/api/live/calls/{call_id}", get(live::call_stream))
         .route_layer(from_fn_with_state(

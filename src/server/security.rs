@@ -55,7 +55,10 @@ pub async fn headers(request: Request, next: Next) -> Response {
 /// Refuses dashboard requests that change something when a browser says
 /// they come from another site (server functions, sign-in forms).
 pub async fn same_origin(request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if !safe && is_cross_site(request.headers()) {
         tracing::warn!(path = request.uri().path(), "refused a cross-site request");
         return (
@@ -101,12 +104,24 @@ mod tests {
 
     #[test]
     fn cross_site_is_told_by_fetch_metadata_or_origin() {
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!is_cross_site(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
-        assert!(!is_cross_site(&headers(&[("origin", "http://localhost:3000"), ("host", "localhost:3000")])));
-        assert!(is_cross_site(&headers(&[("origin", "https://evil.example"), ("host", "localhost:3000")])));
-        assert!(is_cross_site(&headers(&[("origin", "null"), ("host", "localhost:3000")])));
+        assert!(!is_cross_site(&headers(&[
+            ("origin", "http://localhost:3000"),
+            ("host", "localhost:3000")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "localhost:3000")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("origin", "null"),
+            ("host", "localhost:3000")
+        ])));
         assert!(!is_cross_site(&headers(&[("host", "localhost:3000")])));
     }
 }

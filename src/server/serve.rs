@@ -1,8 +1,8 @@
 //! Starting and stopping the server: open the database, build the router,
 //! listen, and shut down gracefully (live streams end, in-flight writes finish).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use leptos::config::LeptosOptions;
@@ -12,7 +12,7 @@ use super::config::ServeConfig;
 use super::live::Hub;
 use super::store::Store;
 use super::webhook_auth::WebhookAuth;
-use super::{auth, demo, router, AppState};
+use super::{auth, demo, listen, router, AppState};
 
 /// Runs the server until Ctrl-C or SIGTERM.
 pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
@@ -26,7 +26,9 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
     let state = app_state(store, hub, config).await?;
     let config = state.config.clone();
     if state.webhook_auth.checks.open() {
-        tracing::warn!("CALLTRAIL_WEBHOOK_AUTH=none: anyone who can reach the webhook route can post events");
+        tracing::warn!(
+            "CALLTRAIL_WEBHOOK_AUTH=none: anyone who can reach the webhook route can post events"
+        );
     }
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -42,17 +44,14 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         tracing::info!("demo mode: simulated calls are running");
     }
     let app = router::router(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let header_timeout = Duration::from_secs(config.request_timeout_secs);
+    listen::serve(listener, app, header_timeout, async move {
         shutdown_signal().await;
         tracing::info!("shutting down");
         let _ = stop.send(true);
     })
-    .await
-    .context("serving HTTP")
+    .await;
+    Ok(())
 }
 
 /// The state the router and server functions share. Fails on a webhook

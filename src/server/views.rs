@@ -4,9 +4,9 @@
 use axum::http::{header, HeaderMap};
 use leptos::prelude::{use_context, ServerFnError};
 
+use super::auth::CurrentUser;
 use super::store::{now_ms, Store};
 use super::AppState;
-use super::auth::CurrentUser;
 use crate::model::{CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, Viewer};
 
 /// Past calls per page on `/`.
@@ -126,11 +126,14 @@ pub async fn connect_info(state: &AppState) -> ConnectInfo {
     let base = match &state.config.public_url {
         Some(url) => url.clone(),
         None => {
-            let host = leptos_axum::extract::<HeaderMap>().await.ok().and_then(|h| {
-                h.get(header::HOST)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string)
-            });
+            let host = leptos_axum::extract::<HeaderMap>()
+                .await
+                .ok()
+                .and_then(|h| {
+                    h.get(header::HOST)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string)
+                });
             host.map_or_else(String::new, |host| format!("http://{host}"))
         }
     };

@@ -86,7 +86,10 @@ async fn bare_app_with_hub(
 
 /// Posts the login form; the session cookie when it succeeds.
 pub async fn sign_in(router: &Router, username: &str, password: &str) -> Option<String> {
-    let form = format!("username={username}&password={}&next=/", password.replace(' ', "+"));
+    let form = format!(
+        "username={username}&password={}&next=/",
+        password.replace(' ', "+")
+    );
     let response = router
         .clone()
         .oneshot(
@@ -143,7 +146,11 @@ pub async fn exchange(app: &TestApp, request: Request<Body>) -> (StatusCode, Hea
         .await
         .expect("body")
         .to_bytes();
-    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
 }
 
 pub async fn post(app: &TestApp, body: &str) -> (StatusCode, Value) {

@@ -28,9 +28,7 @@ pub async fn require_session(
             return unavailable();
         }
     };
-    let has_users = || async {
-        state.store.has_users().await.unwrap_or(true)
-    };
+    let has_users = || async { state.store.has_users().await.unwrap_or(true) };
     match (path, user) {
         ("/login" | "/setup", Some(_)) if is_get => Redirect::to("/").into_response(),
         ("/login", None) if is_get && !has_users().await => Redirect::to("/setup").into_response(),
@@ -47,10 +45,7 @@ pub async fn require_session(
             .into_response(),
         (_, None) if !has_users().await => Redirect::to("/setup").into_response(),
         (_, None) => {
-            let wanted = request
-                .uri()
-                .path_and_query()
-                .map_or("/", |pq| pq.as_str());
+            let wanted = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
             Redirect::to(&format!("/login?next={}", encode(wanted))).into_response()
         }
     }

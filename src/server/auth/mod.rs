@@ -122,7 +122,10 @@ pub async fn ensure_admin(store: &Store, config: &ServeConfig) -> anyhow::Result
     password::check_new(user, &pass.0).map_err(anyhow::Error::msg)?;
     let hash = password::hash(pass.0.clone()).await;
     if store.create_first_user(user.trim(), &hash).await?.is_some() {
-        tracing::info!(username = user.trim(), "created the admin account from CALLTRAIL_ADMIN_USER");
+        tracing::info!(
+            username = user.trim(),
+            "created the admin account from CALLTRAIL_ADMIN_USER"
+        );
     }
     Ok(())
 }

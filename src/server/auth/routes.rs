@@ -100,7 +100,11 @@ pub async fn setup(
         return back("invalid");
     }
     let hash = password::hash(form.password).await;
-    match state.store.create_first_user(form.username.trim(), &hash).await {
+    match state
+        .store
+        .create_first_user(form.username.trim(), &hash)
+        .await
+    {
         Ok(Some(user)) => {
             tracing::info!(username = user.username, "created the admin account");
             if let Err(e) = sign_in(&session, &user).await {

@@ -95,13 +95,22 @@ mod tests {
         }
         assert_eq!(throttle.check("admin", Some(ip), t0), Ok(()));
         throttle.failed("Admin", Some(ip), t0);
-        assert_eq!(throttle.check("admin", Some(ip), t0), Err(Duration::from_secs(1)));
+        assert_eq!(
+            throttle.check("admin", Some(ip), t0),
+            Err(Duration::from_secs(1))
+        );
         // Another account from another address is not affected.
-        assert_eq!(throttle.check("bob", Some("192.0.2.2".parse().unwrap()), t0), Ok(()));
+        assert_eq!(
+            throttle.check("bob", Some("192.0.2.2".parse().unwrap()), t0),
+            Ok(())
+        );
         let t1 = t0 + Duration::from_secs(1);
         assert_eq!(throttle.check("admin", Some(ip), t1), Ok(()));
         throttle.failed("admin", Some(ip), t1);
-        assert_eq!(throttle.check("admin", None, t1), Err(Duration::from_secs(2)));
+        assert_eq!(
+            throttle.check("admin", None, t1),
+            Err(Duration::from_secs(2))
+        );
         throttle.succeeded("ADMIN");
         assert_eq!(throttle.check("admin", None, t1), Ok(()));
     }

@@ -79,7 +79,9 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
         config.calls, config.url, config.concurrency, config.speed
     );
     let key = match &config.secret {
-        Some(secret) => Some(SigningKey::parse(secret.0.split(',').next().unwrap_or_default())?),
+        Some(secret) => Some(SigningKey::parse(
+            secret.0.split(',').next().unwrap_or_default(),
+        )?),
         None => None,
     };
     let target = Arc::new(Target {

@@ -124,7 +124,9 @@ impl WebhookAuth {
         let checks = parse_checks(config.auth.as_deref(), !keys.is_empty(), allow.is_some())?;
         let token = match &config.token {
             Some(_) if !checks.token => {
-                bail!("CALLTRAIL_WEBHOOK_TOKEN is set but CALLTRAIL_WEBHOOK_AUTH leaves out `token`")
+                bail!(
+                    "CALLTRAIL_WEBHOOK_TOKEN is set but CALLTRAIL_WEBHOOK_AUTH leaves out `token`"
+                )
             }
             Some(t) if t.0.trim().len() < token::MIN_LEN || t.0.contains(char::is_whitespace) => {
                 bail!(
@@ -147,9 +149,7 @@ impl WebhookAuth {
 
     /// The client's address: the peer, or what a trusted proxy forwarded.
     pub fn client_ip(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
-        let forwarded = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok());
+        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
         peer.map(|peer| network::client_ip(peer, forwarded, &self.proxies))
     }
 
@@ -248,7 +248,11 @@ fn parse_checks(list: Option<&str>, has_keys: bool, has_allowlist: bool) -> anyh
     };
     let mut checks = Checks::default();
     let mut none = false;
-    for name in list.split([',', '+', ' ']).map(str::trim).filter(|n| !n.is_empty()) {
+    for name in list
+        .split([',', '+', ' '])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
         match name.to_ascii_lowercase().as_str() {
             "none" => none = true,
             "token" => checks.token = true,
@@ -263,7 +267,9 @@ fn parse_checks(list: Option<&str>, has_keys: bool, has_allowlist: bool) -> anyh
         bail!("CALLTRAIL_WEBHOOK_AUTH: `none` cannot be combined with other checks");
     }
     if checks.signature && !has_keys {
-        bail!("CALLTRAIL_WEBHOOK_AUTH asks for `signature` but CALLTRAIL_WEBHOOK_SECRET is not set");
+        bail!(
+            "CALLTRAIL_WEBHOOK_AUTH asks for `signature` but CALLTRAIL_WEBHOOK_SECRET is not set"
+        );
     }
     if checks.ip && !has_allowlist {
         bail!("CALLTRAIL_WEBHOOK_AUTH asks for `ip` but CALLTRAIL_WEBHOOK_ALLOW_IPS is not set");

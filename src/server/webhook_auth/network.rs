@@ -87,9 +87,15 @@ mod tests {
         assert_eq!(client_ip(ip("10.0.0.1"), xff, &proxies), ip("198.51.100.2"));
         // Chained trusted proxies are skipped.
         let chain = Networks::parse("10.0.0.0/24").unwrap();
-        assert_eq!(client_ip(ip("10.0.0.1"), Some("198.51.100.2, 10.0.0.5"), &chain), ip("198.51.100.2"));
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), Some("198.51.100.2, 10.0.0.5"), &chain),
+            ip("198.51.100.2")
+        );
         // No header, or garbage: the proxy itself.
         assert_eq!(client_ip(ip("10.0.0.1"), None, &proxies), ip("10.0.0.1"));
-        assert_eq!(client_ip(ip("10.0.0.1"), Some("nonsense"), &proxies), ip("10.0.0.1"));
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), Some("nonsense"), &proxies),
+            ip("10.0.0.1")
+        );
     }
 }

@@ -58,7 +58,10 @@ impl SigningKey {
 
     /// The `webhook-signature` value for a delivery (the simulator and tests sign with it).
     pub fn sign(&self, id: &str, timestamp: i64, body: &[u8]) -> String {
-        let tag = self.mac(id, &timestamp.to_string(), body).finalize().into_bytes();
+        let tag = self
+            .mac(id, &timestamp.to_string(), body)
+            .finalize()
+            .into_bytes();
         format!("v1,{}", STANDARD.encode(tag))
     }
 }
@@ -70,7 +73,9 @@ pub enum SignatureError {
     Missing(&'static str),
     #[error("webhook-timestamp is not a number of seconds")]
     BadTimestamp,
-    #[error("webhook-timestamp is {0} s away from the server clock (tolerance {TOLERANCE_SECS} s)")]
+    #[error(
+        "webhook-timestamp is {0} s away from the server clock (tolerance {TOLERANCE_SECS} s)"
+    )]
     Stale(i64),
     #[error("webhook-signature has no well-formed v1 signature")]
     Malformed,
@@ -135,8 +140,18 @@ mod tests {
     const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     const NOW: i64 = 1_700_000_000;
 
-    fn check(key: &SigningKey, id: &str, ts: &str, sig: &str, body: &[u8]) -> Result<(), SignatureError> {
-        let signed = Signed { id: Some(id), timestamp: Some(ts), signature: Some(sig) };
+    fn check(
+        key: &SigningKey,
+        id: &str,
+        ts: &str,
+        sig: &str,
+        body: &[u8],
+    ) -> Result<(), SignatureError> {
+        let signed = Signed {
+            id: Some(id),
+            timestamp: Some(ts),
+            signature: Some(sig),
+        };
         verify(std::slice::from_ref(key), &signed, body, NOW)
     }
 
@@ -144,7 +159,11 @@ mod tests {
     fn known_vector_from_the_standard_webhooks_spec() {
         // The example in the Standard Webhooks reference implementation's tests.
         let key = SigningKey::parse(SECRET).unwrap();
-        let sig = key.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, br#"{"test": 2432232314}"#);
+        let sig = key.sign(
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            br#"{"test": 2432232314}"#,
+        );
         assert_eq!(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     }
 
@@ -153,16 +172,31 @@ mod tests {
         let key = SigningKey::parse(SECRET).unwrap();
         let sig = key.sign("msg_1", NOW, b"{}");
         assert_eq!(check(&key, "msg_1", &NOW.to_string(), &sig, b"{}"), Ok(()));
-        assert_eq!(check(&key, "msg_1", &NOW.to_string(), &sig, b"{ }"), Err(SignatureError::NoMatch));
-        assert_eq!(check(&key, "msg_2", &NOW.to_string(), &sig, b"{}"), Err(SignatureError::NoMatch));
+        assert_eq!(
+            check(&key, "msg_1", &NOW.to_string(), &sig, b"{ }"),
+            Err(SignatureError::NoMatch)
+        );
+        assert_eq!(
+            check(&key, "msg_2", &NOW.to_string(), &sig, b"{}"),
+            Err(SignatureError::NoMatch)
+        );
         let late = key.sign("msg_1", NOW - 360, b"{}");
         assert_eq!(
             check(&key, "msg_1", &(NOW - 360).to_string(), &late, b"{}"),
             Err(SignatureError::Stale(360))
         );
-        assert_eq!(check(&key, "msg_1", &NOW.to_string(), "v1,", b"{}"), Err(SignatureError::Malformed));
-        assert_eq!(check(&key, "msg_1", &NOW.to_string(), "v1,!!notbase64", b"{}"), Err(SignatureError::Malformed));
-        assert_eq!(check(&key, "msg_1", "yesterday", &sig, b"{}"), Err(SignatureError::BadTimestamp));
+        assert_eq!(
+            check(&key, "msg_1", &NOW.to_string(), "v1,", b"{}"),
+            Err(SignatureError::Malformed)
+        );
+        assert_eq!(
+            check(&key, "msg_1", &NOW.to_string(), "v1,!!notbase64", b"{}"),
+            Err(SignatureError::Malformed)
+        );
+        assert_eq!(
+            check(&key, "msg_1", "yesterday", &sig, b"{}"),
+            Err(SignatureError::BadTimestamp)
+        );
         // Several signatures: any match is enough.
         let many = format!("v1,AAAA {sig} v2,zzz");
         assert_eq!(check(&key, "msg_1", &NOW.to_string(), &many, b"{}"), Ok(()));
@@ -171,8 +205,17 @@ mod tests {
     #[test]
     fn secrets_are_checked_when_parsed() {
         assert_eq!(SigningKey::parse("").unwrap_err(), KeyError::Empty);
-        assert_eq!(SigningKey::parse("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap_err(), KeyError::Prefix);
-        assert_eq!(SigningKey::parse("whsec_%%%").unwrap_err(), KeyError::Base64);
-        assert_eq!(SigningKey::parse("whsec_c2hvcnQ=").unwrap_err(), KeyError::TooShort(5));
+        assert_eq!(
+            SigningKey::parse("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap_err(),
+            KeyError::Prefix
+        );
+        assert_eq!(
+            SigningKey::parse("whsec_%%%").unwrap_err(),
+            KeyError::Base64
+        );
+        assert_eq!(
+            SigningKey::parse("whsec_c2hvcnQ=").unwrap_err(),
+            KeyError::TooShort(5)
+        );
     }
 }

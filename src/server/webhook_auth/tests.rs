@@ -13,13 +13,27 @@ fn config(auth: Option<&str>) -> WebhookConfig {
 #[test]
 fn default_is_the_token_plus_whatever_is_configured() {
     let checks = WebhookAuth::from_config(&config(None)).unwrap().checks;
-    assert_eq!(checks, Checks { token: true, signature: false, ip: false });
+    assert_eq!(
+        checks,
+        Checks {
+            token: true,
+            signature: false,
+            ip: false
+        }
+    );
 
     let mut both = config(None);
     both.secrets = Some(Secret(SECRET.into()));
     both.allow_ips = Some("10.0.0.0/8".into());
     let checks = WebhookAuth::from_config(&both).unwrap().checks;
-    assert_eq!(checks, Checks { token: true, signature: true, ip: true });
+    assert_eq!(
+        checks,
+        Checks {
+            token: true,
+            signature: true,
+            ip: true
+        }
+    );
 }
 
 #[test]

@@ -59,7 +59,9 @@ mod tests {
         let (a, b) = (generate(), generate());
         assert_eq!(a.len(), 43);
         assert_ne!(a, b);
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(a
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
     }
 
     #[test]

@@ -168,3 +168,18 @@ async fn streams_end_on_shutdown(pool: SqlitePool) {
     .await;
     assert!(end.is_ok(), "the stream did not end on shutdown");
 }
+
+#[sqlx::test]
+async fn a_call_channel_exists_only_while_someone_watches(pool: SqlitePool) {
+    let app = app(pool).await;
+    let lines = call_sequence();
+    post_sequence(&app, &lines[..1]).await;
+    assert_eq!(app.state.hub.watched_calls(), 0);
+    let mut body = open_fixture_call_after(&app, 0).await;
+    read(&mut body, 1).await;
+    assert_eq!(app.state.hub.watched_calls(), 1);
+    drop(body);
+    // The next event of that call notices nobody listens and drops the channel.
+    post_sequence(&app, &lines[1..2]).await;
+    assert_eq!(app.state.hub.watched_calls(), 0);
+}

@@ -4,7 +4,8 @@
 
 mod sse;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::{broadcast, watch};
 
@@ -15,9 +16,16 @@ pub use sse::{call_stream, calls_stream};
 /// Updates a subscriber may fall behind by before it is caught up from SQLite.
 const CAPACITY: usize = 4096;
 
+type Channel = broadcast::Sender<Arc<LiveUpdate>>;
+
+/// Fans committed updates out: every update to the calls list's channel, and
+/// each call's updates only to the channel of that call, which exists while
+/// someone watches it. A page watching one call never wakes for the others.
 #[derive(Clone)]
 pub struct Hub {
-    updates: broadcast::Sender<Arc<LiveUpdate>>,
+    all: Channel,
+    calls: Arc<Mutex<HashMap<String, Channel>>>,
+    capacity: usize,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -30,15 +38,28 @@ impl Hub {
     /// A hub that keeps `capacity` updates for slow subscribers (tests use a
     /// small one to make subscribers fall behind).
     pub fn with_capacity(shutdown: watch::Receiver<bool>, capacity: usize) -> Self {
-        let (updates, _) = broadcast::channel(capacity);
-        Hub { updates, shutdown }
+        let (all, _) = broadcast::channel(capacity);
+        Hub {
+            all,
+            calls: Arc::default(),
+            capacity,
+            shutdown,
+        }
     }
 
     /// Publishes committed updates, in commit order.
     pub fn publish(&self, updates: Vec<LiveUpdate>) {
+        let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
         for update in updates {
+            let update = Arc::new(update);
+            if let Some(channel) = calls.get(&update.item.call_id) {
+                if channel.send(update.clone()).is_err() {
+                    // Its last watcher left.
+                    calls.remove(&update.item.call_id);
+                }
+            }
             // No subscriber is not an error: nobody is watching.
-            let _ = self.updates.send(Arc::new(update));
+            let _ = self.all.send(update);
         }
     }
 
@@ -48,8 +69,24 @@ impl Hub {
         Arc::new(move |updates| hub.publish(updates))
     }
 
+    /// Every update (the calls list).
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<LiveUpdate>> {
-        self.updates.subscribe()
+        self.all.subscribe()
+    }
+
+    /// One call's updates only.
+    pub fn subscribe_call(&self, call_id: &str) -> broadcast::Receiver<Arc<LiveUpdate>> {
+        let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
+        calls.retain(|_, channel| channel.receiver_count() > 0);
+        calls
+            .entry(call_id.to_string())
+            .or_insert_with(|| broadcast::channel(self.capacity).0)
+            .subscribe()
+    }
+
+    /// Calls with a channel now (watched, or not yet noticed as unwatched).
+    pub fn watched_calls(&self) -> usize {
+        self.calls.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     /// Resolves when the server is shutting down.

@@ -5,6 +5,7 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_stream::stream;
@@ -13,7 +14,7 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::{self, error::RecvError};
 
 use super::Hub;
 use crate::model::{CallSummary, LiveUpdate};
@@ -53,6 +54,8 @@ trait Feed: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<(i64, Self::Msg)>, sqlx::Error>> + Send;
     /// The message this feed sends for a live update, if any.
     fn pick(&self, update: &LiveUpdate) -> Option<Self::Msg>;
+    /// The hub channel this feed listens to.
+    fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<LiveUpdate>>;
 }
 
 /// `/api/live/calls/{call_id}`
@@ -117,6 +120,10 @@ impl Feed for CallFeed {
     fn pick(&self, update: &LiveUpdate) -> Option<LiveUpdate> {
         (update.item.call_id == self.call_id).then(|| update.clone())
     }
+
+    fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<LiveUpdate>> {
+        hub.subscribe_call(&self.call_id)
+    }
 }
 
 struct CallsFeed {
@@ -137,6 +144,10 @@ impl Feed for CallsFeed {
     fn pick(&self, update: &LiveUpdate) -> Option<CallSummary> {
         Some(update.call.clone())
     }
+
+    fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<LiveUpdate>> {
+        hub.subscribe()
+    }
 }
 
 /// The stream every feed shares: replay what was missed, then forward live
@@ -147,7 +158,7 @@ fn follow<F: Feed>(
     mut last: i64,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // Subscribe before the first replay so nothing committed in between is missed.
-    let mut rx = hub.subscribe();
+    let mut rx = feed.subscribe(&hub);
     let stream = stream! {
         yield Ok(Event::default().retry(RETRY).comment("calltrail live"));
         let mut behind = true;

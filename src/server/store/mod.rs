@@ -43,6 +43,9 @@ impl Store {
             // An acknowledged event must survive power loss.
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5))
+            // SQLite checkpoints the WAL every 1000 pages; after a checkpoint
+            // the file is truncated back to this size, so it cannot grow unbounded.
+            .pragma("journal_size_limit", "67108864")
             .foreign_keys(true);
         let write_pool = SqlitePoolOptions::new()
             .max_connections(1)

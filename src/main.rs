@@ -1,9 +1,10 @@
-//! The `calltrail` binary: `serve` (default), `simulate` and `user`.
+//! The `calltrail` binary: `serve` (default), `simulate`, `user`, `bench`
+//! and `crash-check`.
 
 use clap::Parser;
 
 use calltrail::server::config::{Cli, Command, LogFormat, ServeConfig};
-use calltrail::server::{auth, serve, simulate};
+use calltrail::server::{auth, bench, crash_check, serve, simulate};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -11,13 +12,15 @@ async fn main() -> std::process::ExitCode {
     let command = cli.command.unwrap_or(Command::Serve(cli.serve));
     let format = match &command {
         Command::Serve(ServeConfig { log_format, .. }) => *log_format,
-        Command::Simulate(_) | Command::User(_) => LogFormat::Text,
+        _ => LogFormat::Text,
     };
     init_tracing(format);
     let result = match command {
         Command::Serve(config) => serve::run(config).await,
         Command::Simulate(config) => simulate::run(config).await,
         Command::User(command) => auth::cli::run(command).await,
+        Command::Bench(config) => bench::run(config).await,
+        Command::CrashCheck(config) => crash_check::run(config).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -30,6 +30,36 @@ pub enum Command {
     /// Manage dashboard accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Measure ingest and live-update performance on a fresh temporary server.
+    Bench(BenchConfig),
+    /// kill -9 a server under load, restart it, and check no acknowledged event was lost.
+    CrashCheck(CrashCheckConfig),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BenchConfig {
+    /// Concurrent senders (one long simulated call each).
+    #[arg(long, default_value_t = 32)]
+    pub concurrency: usize,
+    /// SSE clients watching those calls.
+    #[arg(long, default_value_t = 100)]
+    pub subscribers: usize,
+    /// Events per second in the latency phase.
+    #[arg(long, default_value_t = 1000)]
+    pub rate: u32,
+    /// Seconds each phase runs.
+    #[arg(long, default_value_t = 15)]
+    pub duration: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CrashCheckConfig {
+    /// How many kill -9 / restart cycles.
+    #[arg(long, default_value_t = 20)]
+    pub cycles: usize,
+    /// Concurrent senders during each cycle.
+    #[arg(long, default_value_t = 16)]
+    pub concurrency: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +125,9 @@ pub struct ServeConfig {
     pub request_timeout_secs: u64,
     #[command(flatten)]
     pub webhook: WebhookConfig,
+    /// Adds `POST /bench/noop`, which only reads the body (for `calltrail bench`).
+    #[arg(long, env = "CALLTRAIL_BENCH_NOOP", hide = true)]
+    pub bench_noop: bool,
 }
 
 /// How webhook senders prove who they are.
@@ -165,6 +198,7 @@ impl ServeConfig {
                 auth: Some("none".into()),
                 ..WebhookConfig::default()
             },
+            bench_noop: false,
         }
     }
 

@@ -3,8 +3,11 @@
 //! HTTP router, and the simulator.
 
 pub mod auth;
+pub mod bench;
+pub mod child;
 pub mod client;
 pub mod config;
+pub mod crash_check;
 pub mod demo;
 pub mod ingest;
 pub mod listen;

@@ -49,8 +49,12 @@ pub fn router(state: AppState) -> Router {
         ))
         .route_layer(from_fn(security::same_origin))
         .layer(auth::session_layer(&state.store, &state.config));
-    Router::new()
-        .route("/healthz", get(healthz))
+    let bench_noop = state.config.bench_noop;
+    let mut open = Router::new().route("/healthz", get(healthz));
+    if bench_noop {
+        open = open.route("/bench/noop", post(noop).layer(timeout));
+    }
+    open
         .route(
             "/webhooks/infer",
             post(ingest::infer_webhook).layer(timeout),
@@ -68,6 +72,11 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// `POST /bench/noop`: reads the body and answers, touching nothing else.
+async fn noop(body: axum::body::Bytes) -> impl IntoResponse {
+    Json(json!({"status": "ok", "bytes": body.len()}))
 }
 
 /// `GET /healthz`: 200 while the database answers.

@@ -1,0 +1,220 @@
+//! `calltrail bench`: starts a server on a fresh temporary database and
+//! measures, in one run, the no-op route (the ceiling), durable ingest at the
+//! same concurrency, and webhook → SSE latency at a set rate with SSE clients
+//! watching; then checks that every acknowledged event was stored once and
+//! seen by every watcher of its call.
+
+mod load;
+mod stats;
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::SqlitePool;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use super::child::{ServerProcess, TempDir, TOKEN};
+use super::config::BenchConfig;
+use load::{Sent, Worker};
+use stats::{ms, Summary};
+
+pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
+    anyhow::ensure!(config.concurrency > 0, "--concurrency must be at least 1");
+    anyhow::ensure!(config.duration > 0, "--duration must be at least 1 second");
+    let dir = TempDir::new("calltrail-bench")?;
+    let exe = std::env::current_exe()?;
+    let server = ServerProcess::start(
+        &exe,
+        &dir.0.join("bench.db"),
+        &[("CALLTRAIL_BENCH_NOOP", "true")],
+    )
+    .await?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "calltrail bench: {cores} cores, server pid {}, concurrency {}, {} SSE clients, {} s per phase",
+        server.pid(),
+        config.concurrency,
+        config.subscribers,
+        config.duration
+    );
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(config.concurrency + config.subscribers)
+        .build()?;
+    let phase = Duration::from_secs(config.duration);
+    let calls: Vec<String> = (0..config.concurrency).map(|w| format!("bench-call-{w}")).collect();
+
+    // 1. The ceiling: same server, same bodies, a route that only reads them.
+    let noop = drive(&client, &format!("{}/bench/noop", server.base), &calls, "noop", None, phase).await?;
+    let noop_rps = report("no-op route", &noop, phase);
+
+    // SSE clients watch the calls from here on (spread evenly over them).
+    let cookie = server.sign_in().await?;
+    let (stop_watching, stopping) = watch::channel(false);
+    let mut watchers = JoinSet::new();
+    for i in 0..config.subscribers {
+        let call = i % calls.len();
+        let url = format!("{}/api/live/calls/{}", server.base, calls[call]);
+        let (client, cookie, stopping) = (client.clone(), cookie.clone(), stopping.clone());
+        watchers.spawn(async move { (call, load::watch_call(client, url, cookie, stopping).await) });
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // 2. Durable ingest at the same concurrency.
+    let ingest_url = format!("{}/webhooks/infer", server.base);
+    let ingest = drive(&client, &ingest_url, &calls, "ingest", None, phase).await?;
+    let ingest_rps = report("durable ingest", &ingest, phase);
+    println!(
+        "  ingest / no-op: {:.0} % (target ≥ 50 %)",
+        100.0 * ingest_rps / noop_rps.max(1e-9)
+    );
+
+    // 3. Live latency at a set rate, measured at the SSE clients.
+    let pace = Duration::from_secs_f64(config.concurrency as f64 / f64::from(config.rate.max(1)));
+    let paced = drive(&client, &ingest_url, &calls, "paced", Some(pace), phase).await?;
+    report(&format!("paced ingest ({} events/s asked)", config.rate), &paced, phase);
+
+    // Let the last messages arrive, then collect what each client saw.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _ = stop_watching.send(true);
+    let mut seen: Vec<(usize, Vec<(i64, Instant)>)> = Vec::new();
+    while let Some(joined) = watchers.join_next().await {
+        let (call, result) = joined?;
+        seen.push((call, result.context("an SSE client failed")?));
+    }
+
+    let sent_at: HashMap<i64, Instant> = paced.iter().flat_map(|s| s.accepted.iter().copied()).collect();
+    let live_latency: Vec<Duration> = seen
+        .iter()
+        .flat_map(|(_, events)| events.iter())
+        .filter_map(|(id, arrived)| sent_at.get(id).map(|sent| arrived.duration_since(*sent)))
+        .collect();
+    let live = Summary::of(live_latency);
+    println!(
+        "  webhook → SSE client: p50 {}  p99 {}  max {}  ({} deliveries to {} clients; target p99 < 15 ms)",
+        ms(live.p50),
+        ms(live.p99),
+        ms(live.max),
+        live.count,
+        config.subscribers
+    );
+    if let Some(kib) = server.peak_rss_kib() {
+        println!("  server peak RSS: {:.1} MiB", kib as f64 / 1024.0);
+    }
+
+    let all: Vec<&Sent> = ingest.iter().chain(paced.iter()).collect();
+    let ok = correctness(&server, &calls, &all, &seen).await?;
+    server.stop()?;
+    anyhow::ensure!(ok, "the correctness check failed");
+    Ok(())
+}
+
+/// Runs one worker per call against `url` for `phase`.
+async fn drive(
+    client: &reqwest::Client,
+    url: &str,
+    calls: &[String],
+    label: &str,
+    pace: Option<Duration>,
+    phase: Duration,
+) -> anyhow::Result<Vec<Sent>> {
+    let until = Instant::now() + phase;
+    let mut workers = JoinSet::new();
+    for (w, call_id) in calls.iter().enumerate() {
+        let worker = Worker {
+            client: client.clone(),
+            url: url.to_string(),
+            token: TOKEN.to_string(),
+            bodies: load::bodies(call_id, w as u64),
+            label: format!("{label}-{w}"),
+            // Spread the paced workers' first sends over one interval.
+            pace,
+        };
+        let offset = pace.map_or(Duration::ZERO, |p| p.mul_f64(w as f64 / calls.len() as f64));
+        workers.spawn(async move {
+            tokio::time::sleep(offset).await;
+            worker.run(until).await
+        });
+    }
+    let mut sent = Vec::new();
+    while let Some(done) = workers.join_next().await {
+        sent.push(done?);
+    }
+    Ok(sent)
+}
+
+/// Prints a phase's line; returns its requests per second.
+fn report(name: &str, sent: &[Sent], phase: Duration) -> f64 {
+    let latencies: Vec<Duration> = sent.iter().flat_map(|s| s.ack_latency.iter().copied()).collect();
+    let failed: u64 = sent.iter().map(|s| s.failed).sum();
+    let ack = Summary::of(latencies);
+    let rps = ack.count as f64 / phase.as_secs_f64();
+    println!(
+        "{name}: {rps:.0} requests/s ({} requests, {failed} failed); ack p50 {}  p99 {}  max {}",
+        ack.count,
+        ms(ack.p50),
+        ms(ack.p99),
+        ms(ack.max)
+    );
+    rps
+}
+
+/// acknowledged = stored = seen by every watcher of its call, no duplicates.
+async fn correctness(
+    server: &ServerProcess,
+    calls: &[String],
+    sent: &[&Sent],
+    seen: &[(usize, Vec<(i64, Instant)>)],
+) -> anyhow::Result<bool> {
+    let acked: Vec<i64> = sent.iter().flat_map(|s| s.accepted.iter().map(|(id, _)| *id)).collect();
+    let pool = SqlitePool::connect_with(
+        SqliteConnectOptions::new().filename(&server.db).read_only(true),
+    )
+    .await?;
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(&pool).await?;
+    let stored_dupes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE outcome = 'duplicate'")
+        .fetch_one(&pool)
+        .await?;
+    let by_call: HashMap<String, Vec<i64>> = {
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT call_id, id FROM events ORDER BY id")
+            .fetch_all(&pool)
+            .await?;
+        let mut map: HashMap<String, Vec<i64>> = HashMap::new();
+        for (call, id) in rows {
+            map.entry(call).or_default().push(id);
+        }
+        map
+    };
+    pool.close().await;
+    let mut seen_dupes = 0usize;
+    let mut incomplete = 0usize;
+    let mut delivered = 0usize;
+    for (call, events) in seen {
+        let ids: Vec<i64> = events.iter().map(|(id, _)| *id).collect();
+        let mut unique = ids.clone();
+        unique.dedup();
+        seen_dupes += ids.len() - unique.len();
+        let expected = by_call.get(&calls[*call]).cloned().unwrap_or_default();
+        if unique != expected {
+            incomplete += 1;
+        }
+        delivered += ids.len();
+    }
+    let sent_dupes: u64 = sent.iter().map(|s| s.duplicates).sum();
+    let ok = acked.len() as i64 == stored
+        && incomplete == 0
+        && seen_dupes == 0
+        && stored_dupes == 0
+        && sent_dupes == 0;
+    println!(
+        "correctness: acknowledged {} = stored {stored}; {} SSE clients saw {delivered} messages, {} of them missing or reordering events; duplicates {} → {}",
+        acked.len(),
+        seen.len(),
+        incomplete,
+        seen_dupes as u64 + sent_dupes + stored_dupes as u64,
+        if ok { "OK" } else { "FAILED" }
+    );
+    Ok(ok)
+}

@@ -68,7 +68,7 @@ async fn call_timeline_is_in_time_order_with_cursor(pool: SqlitePool) {
     for line in &lines[..4] {
         post(&app, line).await;
     }
-    let timeline = views::call_timeline(&app.state.store, "call_7f3a9c2e")
+    let timeline = views::call_timeline(&app.state.store, "call_7f3a9c2e", None)
         .await
         .unwrap()
         .unwrap();
@@ -81,7 +81,7 @@ async fn call_timeline_is_in_time_order_with_cursor(pool: SqlitePool) {
         timeline.cursor,
         timeline.items.iter().map(|i| i.id).max().unwrap()
     );
-    assert!(views::call_timeline(&app.state.store, "nope")
+    assert!(views::call_timeline(&app.state.store, "nope", None)
         .await
         .unwrap()
         .is_none());
@@ -99,4 +99,31 @@ async fn deliveries_page_is_newest_first_with_reasons(pool: SqlitePool) {
     assert_eq!(page.deliveries[0].body, "{oops");
     assert_eq!(page.deliveries[1].call_id.as_deref(), Some("abc123"));
     assert!(!page.has_more);
+}
+
+#[sqlx::test]
+async fn a_long_call_is_shown_one_window_at_a_time(pool: SqlitePool) {
+    let app = app(pool).await;
+    let base = 1_700_000_000_000i64;
+    // Delivered newest first, so time order and id order disagree.
+    for i in (0..450).rev() {
+        post(&app, &turn("long", base + i * 1000)).await;
+    }
+    let store = &app.state.store;
+    let at = |t: &calltrail::model::CallTimeline| -> Vec<i64> {
+        t.items.iter().map(|i| (i.occurred_at - base) / 1000).collect()
+    };
+    let newest = views::call_timeline(store, "long", None).await.unwrap().unwrap();
+    assert_eq!(at(&newest), (250..450).collect::<Vec<_>>());
+    assert_eq!(newest.before, None);
+    let earlier = newest.earlier.expect("there are earlier events");
+    assert_eq!(earlier.at, base + 250_000);
+
+    let middle = views::call_timeline(store, "long", Some(earlier)).await.unwrap().unwrap();
+    assert_eq!(at(&middle), (50..250).collect::<Vec<_>>());
+    let oldest = views::call_timeline(store, "long", middle.earlier).await.unwrap().unwrap();
+    assert_eq!(at(&oldest), (0..50).collect::<Vec<_>>());
+    assert_eq!(oldest.earlier, None);
+    // Live updates resume after everything stored, whichever window is shown.
+    assert_eq!(oldest.cursor, newest.cursor);
 }

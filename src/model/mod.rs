@@ -12,4 +12,4 @@ pub use access::{ConnectInfo, Viewer};
 pub use call::{CallStatus, CallSummary};
 pub use delivery::{Delivery, DeliveryOutcome};
 pub use event::{insert_sorted, EventDetail, LiveUpdate, Role, TimelineItem};
-pub use pages::{CallTimeline, CallsPage, DeliveriesPage};
+pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};

@@ -20,13 +20,61 @@ pub struct CallsPage {
     pub connect: ConnectInfo,
 }
 
-/// `/calls/{id}`: the call and its whole timeline, in timeline order.
+/// `/calls/{id}`: the call and one window of its timeline (the newest, or
+/// the one before `?before=`), in timeline order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CallTimeline {
     pub call: CallSummary,
     pub items: Vec<TimelineItem>,
+    /// Where the window before this one ends, when there are earlier events.
+    pub earlier: Option<TimelinePoint>,
+    /// Where this window ends, when it is not the newest.
+    pub before: Option<TimelinePoint>,
     pub cursor: i64,
     pub now: i64,
+}
+
+/// A place in a call's timeline: events sort by time, then by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TimelinePoint {
+    pub at: i64,
+    pub id: i64,
+}
+
+impl TimelinePoint {
+    pub fn of(item: &TimelineItem) -> Self {
+        TimelinePoint {
+            at: item.occurred_at,
+            id: item.id,
+        }
+    }
+
+    /// As the `?before=` parameter: `at.id`.
+    pub fn to_param(self) -> String {
+        format!("{}.{}", self.at, self.id)
+    }
+
+    pub fn parse(param: &str) -> Option<Self> {
+        let (at, id) = param.split_once('.')?;
+        Some(TimelinePoint {
+            at: at.parse().ok()?,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TimelinePoint;
+
+    #[test]
+    fn points_round_trip_as_parameters() {
+        let p = TimelinePoint { at: 1_700_000_000_123, id: 42 };
+        assert_eq!(TimelinePoint::parse(&p.to_param()), Some(p));
+        assert_eq!(TimelinePoint::parse("12"), None);
+        assert_eq!(TimelinePoint::parse("a.b"), None);
+        assert!(TimelinePoint { at: 1, id: 9 } < TimelinePoint { at: 2, id: 1 });
+    }
 }
 
 /// `/deliveries`: one page of the delivery log, newest first.

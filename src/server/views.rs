@@ -7,7 +7,9 @@ use leptos::prelude::{use_context, ServerFnError};
 use super::auth::CurrentUser;
 use super::store::{now_ms, Store};
 use super::AppState;
-use crate::model::{CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, Viewer};
+use crate::model::{
+    CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, TimelinePoint, Viewer,
+};
 
 /// Past calls per page on `/`.
 pub const CALLS_PER_PAGE: u32 = 50;
@@ -35,14 +37,26 @@ pub async fn calls_page(
     })
 }
 
+/// Timeline items a call page shows at once; earlier ones are a link away.
+pub const TIMELINE_WINDOW: usize = 200;
+
 pub async fn call_timeline(
     store: &Store,
     call_id: &str,
+    before: Option<TimelinePoint>,
 ) -> Result<Option<CallTimeline>, sqlx::Error> {
     let Some(call) = store.call(call_id).await? else {
         return Ok(None);
     };
-    let items = store.timeline(call_id).await?;
+    let mut items = store
+        .timeline_window(call_id, before, TIMELINE_WINDOW as i64 + 1)
+        .await?;
+    let earlier = if items.len() > TIMELINE_WINDOW {
+        items.remove(0);
+        items.first().map(TimelinePoint::of)
+    } else {
+        None
+    };
     // The newest id read, so the live stream resumes exactly after what is shown.
     let cursor = items
         .iter()
@@ -53,6 +67,8 @@ pub async fn call_timeline(
     Ok(Some(CallTimeline {
         call,
         items,
+        earlier,
+        before,
         cursor,
         now: now_ms(),
     }))

@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use super::Store;
-use crate::model::{EventDetail, TimelineItem};
+use crate::model::{EventDetail, TimelineItem, TimelinePoint};
 
 #[derive(FromRow)]
 struct EventRow {
@@ -48,6 +48,28 @@ impl Store {
         .fetch_all(&self.read)
         .await?;
         Ok(rows.into_iter().map(TimelineItem::from).collect())
+    }
+
+    /// Up to `limit` of a call's events just before `before` (the newest when
+    /// `None`), in timeline order.
+    pub async fn timeline_window(
+        &self,
+        call_id: &str,
+        before: Option<TimelinePoint>,
+        limit: i64,
+    ) -> Result<Vec<TimelineItem>, sqlx::Error> {
+        let before = before.unwrap_or(TimelinePoint { at: i64::MAX, id: i64::MAX });
+        let rows: Vec<EventRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM events WHERE call_id = ?1 AND (occurred_at, id) < (?2, ?3)
+             ORDER BY occurred_at DESC, id DESC LIMIT ?4"
+        ))
+        .bind(call_id)
+        .bind(before.at)
+        .bind(before.id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().rev().map(TimelineItem::from).collect())
     }
 
     /// A call's events stored after `after_id`, in commit order: what a

@@ -111,17 +111,29 @@ async fn a_long_call_is_shown_one_window_at_a_time(pool: SqlitePool) {
     }
     let store = &app.state.store;
     let at = |t: &calltrail::model::CallTimeline| -> Vec<i64> {
-        t.items.iter().map(|i| (i.occurred_at - base) / 1000).collect()
+        t.items
+            .iter()
+            .map(|i| (i.occurred_at - base) / 1000)
+            .collect()
     };
-    let newest = views::call_timeline(store, "long", None).await.unwrap().unwrap();
+    let newest = views::call_timeline(store, "long", None)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(at(&newest), (250..450).collect::<Vec<_>>());
     assert_eq!(newest.before, None);
     let earlier = newest.earlier.expect("there are earlier events");
     assert_eq!(earlier.at, base + 250_000);
 
-    let middle = views::call_timeline(store, "long", Some(earlier)).await.unwrap().unwrap();
+    let middle = views::call_timeline(store, "long", Some(earlier))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(at(&middle), (50..250).collect::<Vec<_>>());
-    let oldest = views::call_timeline(store, "long", middle.earlier).await.unwrap().unwrap();
+    let oldest = views::call_timeline(store, "long", middle.earlier)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(at(&oldest), (0..50).collect::<Vec<_>>());
     assert_eq!(oldest.earlier, None);
     // Live updates resume after everything stored, whichever window is shown.

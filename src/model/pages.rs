@@ -69,7 +69,10 @@ mod tests {
 
     #[test]
     fn points_round_trip_as_parameters() {
-        let p = TimelinePoint { at: 1_700_000_000_123, id: 42 };
+        let p = TimelinePoint {
+            at: 1_700_000_000_123,
+            id: 42,
+        };
         assert_eq!(TimelinePoint::parse(&p.to_param()), Some(p));
         assert_eq!(TimelinePoint::parse("12"), None);
         assert_eq!(TimelinePoint::parse("a.b"), None);

@@ -21,7 +21,9 @@ impl ServerProcess {
     /// Starts `calltrail serve` (this very binary, or `exe`) on a free port
     /// with `db`, and waits until it is healthy.
     pub async fn start(exe: &Path, db: &Path, extra_env: &[(&str, &str)]) -> anyhow::Result<Self> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let mut command = Command::new(exe);
         command
             .arg("serve")
@@ -36,7 +38,9 @@ impl ServerProcess {
         for (k, v) in extra_env {
             command.env(k, v);
         }
-        let child = command.spawn().with_context(|| format!("starting {}", exe.display()))?;
+        let child = command
+            .spawn()
+            .with_context(|| format!("starting {}", exe.display()))?;
         let mut server = ServerProcess {
             child,
             base: format!("http://127.0.0.1:{port}"),

@@ -50,6 +50,9 @@ pub struct BenchConfig {
     /// Seconds each phase runs.
     #[arg(long, default_value_t = 15)]
     pub duration: u64,
+    /// Also store this many events (in calls of 100) before measuring reads.
+    #[arg(long, default_value_t = 0)]
+    pub prefill: i64,
 }
 
 #[derive(Debug, Clone, Args)]

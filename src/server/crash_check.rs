@@ -29,7 +29,10 @@ pub struct CrashReport {
 
 pub async fn run(config: CrashCheckConfig) -> anyhow::Result<()> {
     let exe = std::env::current_exe()?;
-    let report = check(&exe, config.cycles, config.concurrency, |line| println!("{line}")).await?;
+    let report = check(&exe, config.cycles, config.concurrency, |line| {
+        println!("{line}")
+    })
+    .await?;
     println!(
         "{} kill -9 cycles: {} acknowledged, {} stored, {} lost, {} duplicated → {}",
         report.cycles,
@@ -37,9 +40,16 @@ pub async fn run(config: CrashCheckConfig) -> anyhow::Result<()> {
         report.stored,
         report.lost,
         report.duplicated,
-        if report.lost == 0 && report.duplicated == 0 { "OK" } else { "FAILED" }
+        if report.lost == 0 && report.duplicated == 0 {
+            "OK"
+        } else {
+            "FAILED"
+        }
     );
-    anyhow::ensure!(report.lost == 0 && report.duplicated == 0, "acknowledged events were lost or doubled");
+    anyhow::ensure!(
+        report.lost == 0 && report.duplicated == 0,
+        "acknowledged events were lost or doubled"
+    );
     Ok(())
 }
 
@@ -78,7 +88,9 @@ pub async fn check(
     let acked: Vec<String> = acked.lock().unwrap_or_else(|e| e.into_inner()).clone();
     // Opening the database recovers it from its WAL, as a restart would.
     let pool = SqlitePool::connect_with(SqliteConnectOptions::new().filename(&db)).await?;
-    let keys: Vec<String> = sqlx::query_scalar("SELECT dedup_key FROM events").fetch_all(&pool).await?;
+    let keys: Vec<String> = sqlx::query_scalar("SELECT dedup_key FROM events")
+        .fetch_all(&pool)
+        .await?;
     pool.close().await;
     let stored: HashSet<&str> = keys.iter().map(String::as_str).collect();
     let lost = acked

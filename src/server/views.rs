@@ -7,9 +7,7 @@ use leptos::prelude::{use_context, ServerFnError};
 use super::auth::CurrentUser;
 use super::store::{now_ms, Store};
 use super::AppState;
-use crate::model::{
-    CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, TimelinePoint, Viewer,
-};
+use crate::model::{CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, TimelinePoint, Viewer};
 
 /// Past calls per page on `/`.
 pub const CALLS_PER_PAGE: u32 = 50;

@@ -5,6 +5,7 @@
 //! seen by every watcher of its call.
 
 mod load;
+mod prefill;
 mod stats;
 
 use std::collections::HashMap;
@@ -44,10 +45,45 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         .pool_max_idle_per_host(config.concurrency + config.subscribers)
         .build()?;
     let phase = Duration::from_secs(config.duration);
-    let calls: Vec<String> = (0..config.concurrency).map(|w| format!("bench-call-{w}")).collect();
+    let calls: Vec<String> = (0..config.concurrency)
+        .map(|w| format!("bench-call-{w}"))
+        .collect();
+
+    // A template event, then the large call (and any bulk) copied from it.
+    let template = &load::bodies("bench-template", 0)[0];
+    client
+        .post(format!("{}/webhooks/infer", server.base))
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .body(template.clone())
+        .send()
+        .await?
+        .error_for_status()?;
+    let took = prefill::calls(&server.db, "bench-large-", 1, LARGE_CALL).await?;
+    println!(
+        "prefilled a {LARGE_CALL}-event call in {:.1} s",
+        took.as_secs_f64()
+    );
+    if config.prefill > 0 {
+        let n_calls = (config.prefill / 100).max(1);
+        let took = prefill::calls(&server.db, "bench-bulk-", n_calls, 100).await?;
+        println!(
+            "prefilled {} events in {n_calls} calls in {:.1} s",
+            n_calls * 100,
+            took.as_secs_f64()
+        );
+    }
 
     // 1. The ceiling: same server, same bodies, a route that only reads them.
-    let noop = drive(&client, &format!("{}/bench/noop", server.base), &calls, "noop", None, phase).await?;
+    let noop = drive(
+        &client,
+        &format!("{}/bench/noop", server.base),
+        &calls,
+        "noop",
+        None,
+        phase,
+    )
+    .await?;
     let noop_rps = report("no-op route", &noop, phase);
 
     // SSE clients watch the calls from here on (spread evenly over them).
@@ -58,7 +94,8 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         let call = i % calls.len();
         let url = format!("{}/api/live/calls/{}", server.base, calls[call]);
         let (client, cookie, stopping) = (client.clone(), cookie.clone(), stopping.clone());
-        watchers.spawn(async move { (call, load::watch_call(client, url, cookie, stopping).await) });
+        watchers
+            .spawn(async move { (call, load::watch_call(client, url, cookie, stopping).await) });
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
 
@@ -74,7 +111,11 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     // 3. Live latency at a set rate, measured at the SSE clients.
     let pace = Duration::from_secs_f64(config.concurrency as f64 / f64::from(config.rate.max(1)));
     let paced = drive(&client, &ingest_url, &calls, "paced", Some(pace), phase).await?;
-    report(&format!("paced ingest ({} events/s asked)", config.rate), &paced, phase);
+    report(
+        &format!("paced ingest ({} events/s asked)", config.rate),
+        &paced,
+        phase,
+    );
 
     // Let the last messages arrive, then collect what each client saw.
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -85,7 +126,10 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         seen.push((call, result.context("an SSE client failed")?));
     }
 
-    let sent_at: HashMap<i64, Instant> = paced.iter().flat_map(|s| s.accepted.iter().copied()).collect();
+    let sent_at: HashMap<i64, Instant> = paced
+        .iter()
+        .flat_map(|s| s.accepted.iter().copied())
+        .collect();
     let live_latency: Vec<Duration> = seen
         .iter()
         .flat_map(|(_, events)| events.iter())
@@ -104,10 +148,62 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         println!("  server peak RSS: {:.1} MiB", kib as f64 / 1024.0);
     }
 
+    reads(&client, &server, &cookie, config.prefill / 100).await?;
+
     let all: Vec<&Sent> = ingest.iter().chain(paced.iter()).collect();
     let ok = correctness(&server, &calls, &all, &seen).await?;
     server.stop()?;
     anyhow::ensure!(ok, "the correctness check failed");
+    Ok(())
+}
+
+/// Events in the large call whose page render is measured.
+const LARGE_CALL: i64 = 10_000;
+/// Requests per read measurement.
+const READS: usize = 30;
+
+/// Times server-rendered pages: the large call's first view, the calls list,
+/// and (with bulk data) an ordinary call's first page.
+async fn reads(
+    client: &reqwest::Client,
+    server: &ServerProcess,
+    cookie: &str,
+    bulk_calls: i64,
+) -> anyhow::Result<()> {
+    let mut pages = vec![
+        (
+            format!("{LARGE_CALL}-event call, first view"),
+            "/calls/bench-large-0".to_string(),
+            150,
+        ),
+        ("calls list".to_string(), "/".to_string(), 50),
+    ];
+    if bulk_calls > 0 {
+        let path = format!("/calls/bench-bulk-{}", bulk_calls / 2);
+        pages.push(("a call's first page, among the bulk".into(), path, 50));
+    }
+    for (name, path, target) in pages {
+        let mut times = Vec::with_capacity(READS);
+        for _ in 0..READS {
+            let started = Instant::now();
+            let page = client
+                .get(format!("{}{path}", server.base))
+                .header("cookie", cookie)
+                .send()
+                .await?
+                .error_for_status()?
+                .bytes()
+                .await?;
+            times.push(started.elapsed());
+            anyhow::ensure!(page.len() > 1000, "{path} rendered nearly nothing");
+        }
+        let s = Summary::of(times);
+        println!(
+            "page render, {name}: p50 {}  p99 {}  (target < {target} ms)",
+            ms(s.p50),
+            ms(s.p99)
+        );
+    }
     Ok(())
 }
 
@@ -147,7 +243,10 @@ async fn drive(
 
 /// Prints a phase's line; returns its requests per second.
 fn report(name: &str, sent: &[Sent], phase: Duration) -> f64 {
-    let latencies: Vec<Duration> = sent.iter().flat_map(|s| s.ack_latency.iter().copied()).collect();
+    let latencies: Vec<Duration> = sent
+        .iter()
+        .flat_map(|s| s.ack_latency.iter().copied())
+        .collect();
     let failed: u64 = sent.iter().map(|s| s.failed).sum();
     let ack = Summary::of(latencies);
     let rps = ack.count as f64 / phase.as_secs_f64();
@@ -168,15 +267,23 @@ async fn correctness(
     sent: &[&Sent],
     seen: &[(usize, Vec<(i64, Instant)>)],
 ) -> anyhow::Result<bool> {
-    let acked: Vec<i64> = sent.iter().flat_map(|s| s.accepted.iter().map(|(id, _)| *id)).collect();
+    let acked: Vec<i64> = sent
+        .iter()
+        .flat_map(|s| s.accepted.iter().map(|(id, _)| *id))
+        .collect();
     let pool = SqlitePool::connect_with(
-        SqliteConnectOptions::new().filename(&server.db).read_only(true),
+        SqliteConnectOptions::new()
+            .filename(&server.db)
+            .read_only(true),
     )
     .await?;
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(&pool).await?;
-    let stored_dupes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE outcome = 'duplicate'")
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
         .fetch_one(&pool)
         .await?;
+    let stored_dupes: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE outcome = 'duplicate'")
+            .fetch_one(&pool)
+            .await?;
     let by_call: HashMap<String, Vec<i64>> = {
         let rows: Vec<(String, i64)> = sqlx::query_as("SELECT call_id, id FROM events ORDER BY id")
             .fetch_all(&pool)

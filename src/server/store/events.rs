@@ -58,7 +58,10 @@ impl Store {
         before: Option<TimelinePoint>,
         limit: i64,
     ) -> Result<Vec<TimelineItem>, sqlx::Error> {
-        let before = before.unwrap_or(TimelinePoint { at: i64::MAX, id: i64::MAX });
+        let before = before.unwrap_or(TimelinePoint {
+            at: i64::MAX,
+            id: i64::MAX,
+        });
         let rows: Vec<EventRow> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM events WHERE call_id = ?1 AND (occurred_at, id) < (?2, ?3)
              ORDER BY occurred_at DESC, id DESC LIMIT ?4"

@@ -277,9 +277,10 @@ async fn correctness(
             .read_only(true),
     )
     .await?;
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
-        .fetch_one(&pool)
-        .await?;
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE call_id LIKE 'bench-call-%'")
+            .fetch_one(&pool)
+            .await?;
     let stored_dupes: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE outcome = 'duplicate'")
             .fetch_one(&pool)

@@ -5,7 +5,7 @@
 mod sse;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tokio::sync::{broadcast, watch};
 
@@ -16,7 +16,46 @@ pub use sse::{call_stream, calls_stream};
 /// Updates a subscriber may fall behind by before it is caught up from SQLite.
 const CAPACITY: usize = 4096;
 
-type Channel = broadcast::Sender<Arc<LiveUpdate>>;
+/// A committed update as the streams send it: serialized at most once per
+/// form, however many subscribers forward it.
+pub struct Published {
+    pub update: LiveUpdate,
+    full: OnceLock<Arc<str>>,
+    summary: OnceLock<Arc<str>>,
+}
+
+impl Published {
+    fn new(update: LiveUpdate) -> Self {
+        Published {
+            update,
+            full: OnceLock::new(),
+            summary: OnceLock::new(),
+        }
+    }
+
+    /// The whole update (item and call summary), for a call's page.
+    pub fn full_json(&self) -> Arc<str> {
+        self.full.get_or_init(|| to_json(&self.update)).clone()
+    }
+
+    /// The call summary only, for the calls list.
+    pub fn summary_json(&self) -> Arc<str> {
+        self.summary
+            .get_or_init(|| to_json(&self.update.call))
+            .clone()
+    }
+}
+
+pub fn to_json<T: serde::Serialize>(value: &T) -> Arc<str> {
+    serde_json::to_string(value)
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "could not serialize a live update");
+            "null".to_string()
+        })
+        .into()
+}
+
+type Channel = broadcast::Sender<Arc<Published>>;
 
 /// Fans committed updates out: every update to the calls list's channel, and
 /// each call's updates only to the channel of that call, which exists while
@@ -51,11 +90,11 @@ impl Hub {
     pub fn publish(&self, updates: Vec<LiveUpdate>) {
         let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
         for update in updates {
-            let update = Arc::new(update);
-            if let Some(channel) = calls.get(&update.item.call_id) {
+            let update = Arc::new(Published::new(update));
+            if let Some(channel) = calls.get(&update.update.item.call_id) {
                 if channel.send(update.clone()).is_err() {
                     // Its last watcher left.
-                    calls.remove(&update.item.call_id);
+                    calls.remove(&update.update.item.call_id);
                 }
             }
             // No subscriber is not an error: nobody is watching.
@@ -70,12 +109,12 @@ impl Hub {
     }
 
     /// Every update (the calls list).
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<LiveUpdate>> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.all.subscribe()
     }
 
     /// One call's updates only.
-    pub fn subscribe_call(&self, call_id: &str) -> broadcast::Receiver<Arc<LiveUpdate>> {
+    pub fn subscribe_call(&self, call_id: &str) -> broadcast::Receiver<Arc<Published>> {
         let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
         calls.retain(|_, channel| channel.receiver_count() > 0);
         calls

@@ -13,11 +13,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tokio::sync::broadcast::{self, error::RecvError};
 
-use super::Hub;
-use crate::model::{CallSummary, LiveUpdate};
+use super::{to_json, Hub, Published};
+use crate::model::LiveUpdate;
 use crate::server::store::Store;
 use crate::server::AppState;
 
@@ -45,17 +45,16 @@ fn resume_point(headers: &HeaderMap, query: &Resume) -> i64 {
 /// One kind of live stream: what it replays from the database and which hub
 /// updates it forwards. Message ids are event row ids in both.
 trait Feed: Send + Sync + 'static {
-    type Msg: Serialize + Send + Sync;
-    /// Messages for what was committed after event `after`, oldest first, at
-    /// most one batch; each with its id.
+    /// Messages (JSON) for what was committed after event `after`, oldest
+    /// first, at most one batch; each with its id.
     fn missed(
         &self,
         after: i64,
-    ) -> impl Future<Output = Result<Vec<(i64, Self::Msg)>, sqlx::Error>> + Send;
+    ) -> impl Future<Output = Result<Vec<(i64, Arc<str>)>, sqlx::Error>> + Send;
     /// The message this feed sends for a live update, if any.
-    fn pick(&self, update: &LiveUpdate) -> Option<Self::Msg>;
+    fn pick(&self, update: &Published) -> Option<Arc<str>>;
     /// The hub channel this feed listens to.
-    fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<LiveUpdate>>;
+    fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<Published>>;
 }
 
 /// `/api/live/calls/{call_id}`
@@ -90,9 +89,7 @@ struct CallFeed {
 }
 
 impl Feed for CallFeed {
-    type Msg = LiveUpdate;
-
-    async fn missed(&self, after: i64) -> Result<Vec<(i64, LiveUpdate)>, sqlx::Error> {
+    async fn missed(&self, after: i64) -> Result<Vec<(i64, Arc<str>)>, sqlx::Error> {
         let items = self
             .store
             .events_after(&self.call_id, after, CATCH_UP_BATCH)
@@ -108,20 +105,20 @@ impl Feed for CallFeed {
             .map(|item| {
                 (
                     item.id,
-                    LiveUpdate {
+                    to_json(&LiveUpdate {
                         item,
                         call: call.clone(),
-                    },
+                    }),
                 )
             })
             .collect())
     }
 
-    fn pick(&self, update: &LiveUpdate) -> Option<LiveUpdate> {
-        (update.item.call_id == self.call_id).then(|| update.clone())
+    fn pick(&self, published: &Published) -> Option<Arc<str>> {
+        (published.update.item.call_id == self.call_id).then(|| published.full_json())
     }
 
-    fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<LiveUpdate>> {
+    fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<Published>> {
         hub.subscribe_call(&self.call_id)
     }
 }
@@ -131,21 +128,22 @@ struct CallsFeed {
 }
 
 impl Feed for CallsFeed {
-    type Msg = CallSummary;
-
-    async fn missed(&self, after: i64) -> Result<Vec<(i64, CallSummary)>, sqlx::Error> {
+    async fn missed(&self, after: i64) -> Result<Vec<(i64, Arc<str>)>, sqlx::Error> {
         let calls = self
             .store
             .calls_changed_after(after, CATCH_UP_BATCH)
             .await?;
-        Ok(calls.into_iter().map(|c| (c.last_event_id, c)).collect())
+        Ok(calls
+            .into_iter()
+            .map(|c| (c.last_event_id, to_json(&c)))
+            .collect())
     }
 
-    fn pick(&self, update: &LiveUpdate) -> Option<CallSummary> {
-        Some(update.call.clone())
+    fn pick(&self, published: &Published) -> Option<Arc<str>> {
+        Some(published.summary_json())
     }
 
-    fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<LiveUpdate>> {
+    fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<Published>> {
         hub.subscribe()
     }
 }
@@ -184,9 +182,9 @@ fn follow<F: Feed>(
                 received = rx.recv() => received,
             };
             match received {
-                Ok(update) if update.item.id > last => {
+                Ok(update) if update.update.item.id > last => {
                     if let Some(msg) = feed.pick(&update) {
-                        last = update.item.id;
+                        last = update.update.item.id;
                         yield Ok(message(last, &msg));
                     }
                 }
@@ -199,9 +197,6 @@ fn follow<F: Feed>(
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
-fn message<T: Serialize>(id: i64, data: &T) -> Event {
-    Event::default()
-        .id(id.to_string())
-        .json_data(data)
-        .unwrap_or_else(|_| Event::default().comment("unserializable update"))
+fn message(id: i64, json: &str) -> Event {
+    Event::default().id(id.to_string()).data(json)
 }

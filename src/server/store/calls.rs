@@ -1,6 +1,8 @@
 //! The `calls` read model: kept current inside each event's transaction, read
 //! by the calls list and the live streams.
 
+use std::collections::HashMap;
+
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use super::Store;
@@ -10,17 +12,37 @@ const COLUMNS: &str = "call_id, source, status, started_at, ended_at, last_event
     ended_by, end_reason, summary, recording_url, duration_ms, last_speaker, last_spoke_at, n_events, n_messages,
     n_tool_calls, n_tool_errors, n_hangs, n_interruptions, n_transfers";
 
+/// The writer's copy of recently written call rows, so folding an event in
+/// costs one statement, not two. Only the writer writes `calls`; it drops the
+/// cache whenever a transaction fails.
+#[derive(Default)]
+pub(super) struct CallCache(HashMap<String, CallSummary>);
+
+impl CallCache {
+    /// Rows kept before the cache starts over.
+    const LIMIT: usize = 10_000;
+
+    pub(super) fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
 /// Folds a newly stored event into its call's row and returns the new summary.
 pub(super) async fn apply_event(
     tx: &mut Transaction<'_, Sqlite>,
+    cache: &mut CallCache,
     source: &str,
     item: &TimelineItem,
 ) -> Result<CallSummary, sqlx::Error> {
-    let current: Option<CallSummary> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM calls WHERE call_id = ?"))
-            .bind(&item.call_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let current = match cache.0.remove(&item.call_id) {
+        Some(call) => Some(call),
+        None => {
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM calls WHERE call_id = ?"))
+                .bind(&item.call_id)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+    };
     let call = match current {
         Some(mut call) => {
             call.apply(item);
@@ -53,6 +75,10 @@ pub(super) async fn apply_event(
             .push_bind(c.n_transfers);
     });
     q.build().execute(&mut **tx).await?;
+    if cache.0.len() >= CallCache::LIMIT {
+        cache.0.clear();
+    }
+    cache.0.insert(call.call_id.clone(), call.clone());
     Ok(call)
 }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
+use super::calls::CallCache;
 use crate::model::{DeliveryOutcome, EventDetail, LiveUpdate, TimelineItem};
 
 /// Most deliveries committed in one transaction.
@@ -130,9 +131,10 @@ fn clone_error(e: &sqlx::Error) -> sqlx::Error {
 
 async fn run(pool: SqlitePool, mut rx: mpsc::Receiver<(Job, Reply)>, publish: Publish) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut calls = CallCache::default();
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let (jobs, replies): (Vec<Job>, Vec<Reply>) = batch.drain(..).unzip();
-        match commit(&pool, jobs).await {
+        match commit(&pool, &mut calls, jobs).await {
             Ok((results, updates)) => {
                 if !updates.is_empty() {
                     publish(updates);
@@ -142,6 +144,8 @@ async fn run(pool: SqlitePool, mut rx: mpsc::Receiver<(Job, Reply)>, publish: Pu
                 }
             }
             Err(e) => {
+                // Rolled back: the cached rows may hold what was not committed.
+                calls.clear();
                 tracing::error!(error = %e, "write batch failed");
                 let e = Arc::new(e);
                 for reply in replies {
@@ -154,6 +158,7 @@ async fn run(pool: SqlitePool, mut rx: mpsc::Receiver<(Job, Reply)>, publish: Pu
 
 async fn commit(
     pool: &SqlitePool,
+    calls: &mut CallCache,
     jobs: Vec<Job>,
 ) -> Result<(Vec<Stored>, Vec<LiveUpdate>), sqlx::Error> {
     let mut conn = pool.acquire().await?;
@@ -163,7 +168,7 @@ async fn commit(
     for job in jobs {
         let stored = match job {
             Job::Event(delivery, event) => {
-                let (stored, update) = write_event(&mut tx, delivery, *event).await?;
+                let (stored, update) = write_event(&mut tx, calls, delivery, *event).await?;
                 updates.extend(update);
                 stored
             }
@@ -193,6 +198,7 @@ async fn commit(
 
 async fn write_event(
     tx: &mut Transaction<'_, Sqlite>,
+    calls: &mut CallCache,
     delivery: NewDelivery,
     event: NewEvent,
 ) -> Result<(Stored, Option<LiveUpdate>), sqlx::Error> {
@@ -241,7 +247,7 @@ async fn write_event(
         detail: event.detail,
         raw: event.raw,
     };
-    let call = super::calls::apply_event(tx, &delivery.source, &item).await?;
+    let call = super::calls::apply_event(tx, calls, &delivery.source, &item).await?;
     let log = DeliveryLog::ok(DeliveryOutcome::Accepted, &item.call_id, event_id);
     let delivery_id = insert_delivery(tx, &delivery, log).await?;
     Ok((

@@ -20,6 +20,9 @@ use super::AppState;
 pub use rejection::Rejection;
 
 const SOURCE_INFER: &str = "infer";
+/// Bytes of an unauthenticated delivery's body kept in the log: enough to see
+/// what it was, without letting strangers fill the disk.
+const UNAUTHENTICATED_BODY_KEPT: usize = 64 * 1024;
 
 /// `POST /webhooks/infer`
 pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> Response {
@@ -31,7 +34,7 @@ pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> R
             Err(body::TooLarge { prefix }) => (prefix, true),
         };
     let client_ip = client_ip(&parts, &state);
-    let delivery = NewDelivery {
+    let mut delivery = NewDelivery {
         received_at,
         source: SOURCE_INFER.to_string(),
         remote_addr: client_ip.map(|ip| ip.to_string()),
@@ -52,6 +55,10 @@ pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> R
         // that its credentials were not accepted.
         let rejection = Rejection::unauthenticated(denied.status());
         let reason = denied.to_string();
+        if delivery.body.len() > UNAUTHENTICATED_BODY_KEPT {
+            delivery.body.truncate(UNAUTHENTICATED_BODY_KEPT);
+            delivery.body_truncated = true;
+        }
         return refuse(&state, delivery, rejection, &reason).await;
     }
     match accept(&state, &delivery) {

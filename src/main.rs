@@ -14,7 +14,14 @@ async fn main() -> std::process::ExitCode {
         Command::Serve(ServeConfig { log_format, .. }) => *log_format,
         _ => LogFormat::Text,
     };
-    init_tracing(format);
+    // Bulk work in the bench trips sqlx's slow-statement warning; only the
+    // server's own statements are worth warning about.
+    let sqlx_level = if matches!(command, Command::Serve(_)) {
+        "warn"
+    } else {
+        "error"
+    };
+    init_tracing(format, sqlx_level);
     let result = match command {
         Command::Serve(config) => serve::run(config).await,
         Command::Simulate(config) => simulate::run(config).await,
@@ -31,10 +38,13 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-fn init_tracing(format: LogFormat) {
+fn init_tracing(format: LogFormat, sqlx_level: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn,sqlx=warn,leptos_axum=warn"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new(format!(
+            "info,tower_http=warn,sqlx={sqlx_level},leptos_axum=warn"
+        ))
+    });
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     match format {
         LogFormat::Json => builder.json().init(),

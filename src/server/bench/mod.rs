@@ -286,9 +286,11 @@ async fn correctness(
             .fetch_one(&pool)
             .await?;
     let by_call: HashMap<String, Vec<i64>> = {
-        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT call_id, id FROM events ORDER BY id")
-            .fetch_all(&pool)
-            .await?;
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT call_id, id FROM events WHERE call_id LIKE 'bench-call-%' ORDER BY id",
+        )
+        .fetch_all(&pool)
+        .await?;
         let mut map: HashMap<String, Vec<i64>> = HashMap::new();
         for (call, id) in rows {
             map.entry(call).or_default().push(id);

@@ -63,9 +63,20 @@ pub fn pretty_raw(raw: &str) -> String {
 /// A value made safe for one URL path segment: everything but unreserved
 /// characters is percent-encoded.
 pub fn url_segment(s: &str) -> String {
+    percent_encode(s, b"")
+}
+
+/// A local path (with its query) made safe as a query value, such as
+/// `?next=`: like [`url_segment`], but `/` stays readable.
+pub fn query_path(s: &str) -> String {
+    percent_encode(s, b"/")
+}
+
+/// Percent-encodes all but unreserved characters and those in `keep`.
+fn percent_encode(s: &str, keep: &[u8]) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) || keep.contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -82,6 +93,14 @@ mod tests {
     fn encodes_path_segments() {
         assert_eq!(url_segment("call_7f3a-9.c~"), "call_7f3a-9.c~");
         assert_eq!(url_segment("a/b c?#é"), "a%2Fb%20c%3F%23%C3%A9");
+    }
+
+    #[test]
+    fn encodes_a_path_with_query() {
+        assert_eq!(
+            query_path("/calls/a b?page=2&x"),
+            "/calls/a%20b%3Fpage%3D2%26x"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::current_user;
+use crate::model::format::query_path;
 use crate::server::AppState;
 
 pub async fn require_session(
@@ -46,7 +47,7 @@ pub async fn require_session(
         (_, None) if !has_users().await => Redirect::to("/setup").into_response(),
         (_, None) => {
             let wanted = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
-            Redirect::to(&format!("/login?next={}", encode(wanted))).into_response()
+            Redirect::to(&format!("/login?next={}", query_path(wanted))).into_response()
         }
     }
 }
@@ -57,19 +58,6 @@ fn unavailable() -> Response {
         Json(json!({"error": "sessions unavailable", "detail": "the database does not answer; retry"})),
     )
         .into_response()
-}
-
-/// Percent-encodes a path for a query value.
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Where to go after signing in: a local path only, never another site.
@@ -96,10 +84,5 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next(""), "/");
-    }
-
-    #[test]
-    fn encodes_a_path_with_query() {
-        assert_eq!(encode("/calls/a b?page=2&x"), "/calls/a%20b%3Fpage%3D2%26x");
     }
 }

@@ -9,8 +9,9 @@ use axum::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::guard::{encode, safe_next};
+use super::guard::safe_next;
 use super::{password, sign_in};
+use crate::model::format::query_path;
 use crate::server::client::ClientIp;
 use crate::server::AppState;
 
@@ -32,14 +33,14 @@ pub async fn login(
     let username = form.username.trim();
     let next = safe_next(&form.next);
     let back = |error: &str| {
-        Redirect::to(&format!("/login?error={error}&next={}", encode(next))).into_response()
+        Redirect::to(&format!("/login?error={error}&next={}", query_path(next))).into_response()
     };
     if let Err(wait) = state.throttle.check(username, ip, Instant::now()) {
         tracing::warn!(username, ip = ?ip, "sign-in throttled");
         return Redirect::to(&format!(
             "/login?error=throttled&wait={}&next={}",
             wait.as_secs().max(1),
-            encode(next)
+            query_path(next)
         ))
         .into_response();
     }

@@ -26,16 +26,13 @@ impl Store {
         username: &str,
         password_hash: &str,
     ) -> Result<Option<User>, sqlx::Error> {
-        let now = now_ms();
-        sqlx::query_as(
+        self.insert_user(
             "INSERT INTO users (username, password_hash, created_at, password_changed_at)
              SELECT ?1, ?2, ?3, ?3 WHERE NOT EXISTS (SELECT 1 FROM users)
              RETURNING id, username, password_hash, password_changed_at",
+            username,
+            password_hash,
         )
-        .bind(username)
-        .bind(password_hash)
-        .bind(now)
-        .fetch_optional(&self.auth)
         .await
     }
 
@@ -45,17 +42,29 @@ impl Store {
         username: &str,
         password_hash: &str,
     ) -> Result<Option<User>, sqlx::Error> {
-        let now = now_ms();
-        sqlx::query_as(
+        self.insert_user(
             "INSERT INTO users (username, password_hash, created_at, password_changed_at)
              VALUES (?1, ?2, ?3, ?3) ON CONFLICT (username) DO NOTHING
              RETURNING id, username, password_hash, password_changed_at",
+            username,
+            password_hash,
         )
-        .bind(username)
-        .bind(password_hash)
-        .bind(now)
-        .fetch_optional(&self.auth)
         .await
+    }
+
+    /// Runs one of the account inserts above: `?1` name, `?2` hash, `?3` now.
+    async fn insert_user(
+        &self,
+        sql: &'static str,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<Option<User>, sqlx::Error> {
+        sqlx::query_as(sql)
+            .bind(username)
+            .bind(password_hash)
+            .bind(now_ms())
+            .fetch_optional(&self.auth)
+            .await
     }
 
     /// Sets a new password, which signs out every session of the account.

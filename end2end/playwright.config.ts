@@ -31,7 +31,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'target/debug/calltrail serve',
+    command: `${process.env.CALLTRAIL_BIN ?? 'target/debug/calltrail'} serve`,
     cwd: '..',
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,

@@ -3,15 +3,17 @@
 
 use clap::Parser;
 
-use calltrail::server::config::{Cli, Command, LogFormat, ServeConfig};
+use calltrail::server::config::{Cli, Command, LogFormat};
 use calltrail::server::{auth, bench, crash_check, serve, simulate};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let command = cli.command.unwrap_or(Command::Serve(cli.serve));
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Serve(Box::new(cli.serve)));
     let format = match &command {
-        Command::Serve(ServeConfig { log_format, .. }) => *log_format,
+        Command::Serve(config) => config.log_format,
         _ => LogFormat::Text,
     };
     // Bulk work in the bench trips sqlx's slow-statement warning; only the
@@ -23,7 +25,7 @@ async fn main() -> std::process::ExitCode {
     };
     init_tracing(format, sqlx_level);
     let result = match command {
-        Command::Serve(config) => serve::run(config).await,
+        Command::Serve(config) => serve::run(*config).await,
         Command::Simulate(config) => simulate::run(config).await,
         Command::User(command) => auth::cli::run(command).await,
         Command::Bench(config) => bench::run(config).await,

@@ -264,3 +264,112 @@ async fn the_admin_comes_from_the_environment_when_there_is_none(pool: SqlitePoo
         .await
         .is_none());
 }
+
+/// The login form, posted from `peer` (as if from that socket).
+fn login_from(peer: &str, username: &str, password: &str) -> Request<Body> {
+    use axum::extract::ConnectInfo;
+    let mut request = form(
+        "/login",
+        &format!("username={username}&password={password}&next=/deliveries"),
+    );
+    let addr: std::net::SocketAddr = peer.parse().unwrap();
+    request.extensions_mut().insert(ConnectInfo(addr));
+    request
+}
+
+#[sqlx::test]
+async fn parallel_wrong_guesses_cannot_all_pass_the_throttle(pool: SqlitePool) {
+    let app = app(pool).await;
+    let guesses = (0..12).map(|i| {
+        let body = format!("username=admin&password=guess{i}&next=/deliveries");
+        location(&app, form("/login", &body))
+    });
+    let answers = futures::future::join_all(guesses).await;
+    let invalid = answers
+        .iter()
+        .filter(|(_, l)| l == "/login?error=invalid&next=/deliveries")
+        .count();
+    let throttled = answers
+        .iter()
+        .filter(|(_, l)| l.starts_with("/login?error=throttled&wait="))
+        .count();
+    assert_eq!((invalid, throttled), (5, 7), "{answers:?}");
+    assert_eq!(sign_in(&app.router, ADMIN, ADMIN_PASSWORD).await, None);
+}
+
+#[sqlx::test]
+async fn oversized_credentials_are_refused_as_wrong(pool: SqlitePool) {
+    let app = app(pool).await;
+    let huge = "a".repeat(100_000);
+    let (status, where_to) = location(
+        &app,
+        form(
+            "/login",
+            &format!("username={huge}&password=correct+horse+battery&next=/deliveries"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(where_to, "/login?error=invalid&next=/deliveries");
+
+    // A password past the cap is refused even when it is the right one.
+    let long = "p".repeat(password::MAX_PASSWORD_BYTES + 1);
+    let hash = password::hash(long.clone()).await;
+    assert!(app.state.store.set_password(ADMIN, &hash).await.unwrap());
+    assert_eq!(sign_in(&app.router, ADMIN, &long).await, None);
+    let at_cap = "q".repeat(password::MAX_PASSWORD_BYTES);
+    let hash = password::hash(at_cap.clone()).await;
+    assert!(app.state.store.set_password(ADMIN, &hash).await.unwrap());
+    assert!(sign_in(&app.router, ADMIN, &at_cap).await.is_some());
+}
+
+#[sqlx::test]
+async fn a_stranger_guessing_from_elsewhere_slows_but_cannot_lock_out_the_admin(pool: SqlitePool) {
+    let app = app(pool).await;
+    // Twelve wrong guesses, each from another address: none is throttled.
+    for i in 0..12 {
+        let peer = format!("198.51.100.{i}:40000");
+        let (_, where_to) = location(&app, login_from(&peer, ADMIN, "guess")).await;
+        assert_eq!(
+            where_to, "/login?error=invalid&next=/deliveries",
+            "guess {i}"
+        );
+    }
+    // The admin, from home, still gets in.
+    let (_, where_to) = location(
+        &app,
+        login_from("[2001:db8:7:7::1]:443", ADMIN, "correct+horse+battery"),
+    )
+    .await;
+    assert_eq!(where_to, "/deliveries");
+}
+
+#[sqlx::test]
+async fn guesses_from_one_ipv6_64_count_together(pool: SqlitePool) {
+    let app = app(pool).await;
+    // Changing the low 64 bits of the address does not reset the count.
+    for i in 0..5 {
+        let peer = format!("[2001:db8:9:9::{:x}]:443", i + 1);
+        let (_, where_to) = location(&app, login_from(&peer, ADMIN, "guess")).await;
+        assert_eq!(
+            where_to, "/login?error=invalid&next=/deliveries",
+            "guess {i}"
+        );
+    }
+    let (_, where_to) = location(
+        &app,
+        login_from("[2001:db8:9:9:abcd::1]:443", ADMIN, "correct+horse+battery"),
+    )
+    .await;
+    assert!(
+        where_to.starts_with("/login?error=throttled&wait="),
+        "{where_to}"
+    );
+    // The next /64 over is someone else.
+    let (_, where_to) = location(
+        &app,
+        login_from("[2001:db8:9:a::1]:443", ADMIN, "correct+horse+battery"),
+    )
+    .await;
+    assert_eq!(where_to, "/deliveries");
+}

@@ -297,3 +297,150 @@ async fn healthz_answers(pool: SqlitePool) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"], "ok");
 }
+
+#[sqlx::test]
+async fn long_header_values_are_stored_capped(pool: SqlitePool) {
+    let app = app_with(pool, |c| {
+        c.webhook.auth = Some("token".into());
+        c.webhook.token = Some(calltrail::server::config::Secret(
+            "test-token-0123456789abcdef".into(),
+        ));
+    })
+    .await;
+    let long_id = |end: &str| format!("{}{end}", "i".repeat(10 * 1024));
+    let request = |token: &str, id: &str, content_type: &str| {
+        Request::post(format!("/webhooks/infer?token={token}"))
+            .header("content-type", content_type)
+            .header("webhook-id", id)
+            .body(fixture("end-call.json").into())
+            .unwrap()
+    };
+    // Refused: nothing of the headers beyond the cap is kept.
+    let long_type = format!("application/json; x={}", "t".repeat(10 * 1024));
+    let (status, _) = send(&app, request("wrong", &long_id("a"), &long_type)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Accepted: the log is capped, but identity is the whole header, so two
+    // ids that differ only past the cap are two deliveries.
+    let token = "test-token-0123456789abcdef";
+    let (_, first) = send(&app, request(token, &long_id("a"), "application/json")).await;
+    let (_, second) = send(&app, request(token, &long_id("b"), "application/json")).await;
+    assert_eq!(
+        (first["status"].as_str(), second["status"].as_str()),
+        (Some("accepted"), Some("accepted"))
+    );
+    let logged: Vec<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT webhook_id, content_type FROM deliveries ORDER BY id")
+            .fetch_all(&app.state.store.session_pool())
+            .await
+            .unwrap();
+    assert_eq!(logged.len(), 3);
+    let cut = format!("{}… [cut: 10241 bytes sent]", "i".repeat(256));
+    for (webhook_id, _) in &logged {
+        assert_eq!(webhook_id.as_deref(), Some(cut.as_str()));
+    }
+    let content_type = logged[0].1.as_deref().unwrap();
+    assert!(content_type.len() < 300, "{} bytes", content_type.len());
+    assert!(content_type.ends_with(&format!("[cut: {} bytes sent]", long_type.len())));
+}
+
+/// Adds `n` rejected delivery rows received at `at` (epoch ms).
+async fn add_deliveries(pool: &SqlitePool, n: usize, at: i64) {
+    for _ in 0..n {
+        sqlx::query(
+            "INSERT INTO deliveries (received_at, source, outcome, http_status, body)
+             VALUES (?, 'infer', 'rejected', 401, x'')",
+        )
+        .bind(at)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+}
+
+async fn delivery_ids(pool: &SqlitePool) -> Vec<i64> {
+    sqlx::query_scalar("SELECT id FROM deliveries ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn retention_deletes_exactly_the_deliveries_past_the_limits(pool: SqlitePool) {
+    use calltrail::server::store::now_ms;
+    use calltrail::server::store::retention::DeliveryRetention;
+
+    let app = app(pool.clone()).await;
+    let store = &app.state.store;
+    let now = now_ms();
+    let day = 24 * 60 * 60 * 1000;
+    // An accepted event whose delivery row is old: the row goes, the event stays.
+    assert_eq!(
+        post(&app, &fixture("end-call.json")).await.0,
+        StatusCode::OK
+    );
+    sqlx::query("UPDATE deliveries SET received_at = ?")
+        .bind(now - 40 * day)
+        .execute(&pool)
+        .await
+        .unwrap();
+    add_deliveries(&pool, 2, now - 31 * day).await; // ids 2, 3: too old
+    add_deliveries(&pool, 1, now - 29 * day).await; // id 4: young enough
+    add_deliveries(&pool, 6, now).await; // ids 5..=10
+    let limits = DeliveryRetention {
+        max_age_days: Some(30),
+        max_rows: Some(5),
+    };
+    let deleted = store.enforce_delivery_retention(limits, now).await.unwrap();
+    assert_eq!(deleted, 5);
+    assert_eq!(delivery_ids(&pool).await, vec![6, 7, 8, 9, 10]);
+    assert_eq!(store.timeline("abc123").await.unwrap().len(), 1);
+    // Nothing more to do; limits of 0 (none) delete nothing.
+    assert_eq!(
+        store.enforce_delivery_retention(limits, now).await.unwrap(),
+        0
+    );
+    let none = DeliveryRetention {
+        max_age_days: None,
+        max_rows: None,
+    };
+    assert_eq!(
+        store
+            .enforce_delivery_retention(none, now + 400 * day)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(delivery_ids(&pool).await.len(), 5);
+}
+
+#[sqlx::test]
+async fn retention_works_through_a_large_log_in_batches(pool: SqlitePool) {
+    use calltrail::server::store::retention::DeliveryRetention;
+
+    let app = app(pool.clone()).await;
+    let mut tx = pool.begin().await.unwrap();
+    for i in 0..1_234_i64 {
+        sqlx::query(
+            "INSERT INTO deliveries (received_at, source, outcome, http_status, body)
+             VALUES (?, 'infer', 'rejected', 401, x'')",
+        )
+        .bind(1_000 + i)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let limits = DeliveryRetention {
+        max_age_days: None,
+        max_rows: Some(100),
+    };
+    let deleted = app
+        .state
+        .store
+        .enforce_delivery_retention(limits, 2_000)
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1_134);
+    let ids = delivery_ids(&pool).await;
+    assert_eq!(ids, (1_135..=1_234).collect::<Vec<i64>>());
+}

@@ -335,3 +335,181 @@ async fn the_allowlist_believes_a_trusted_proxy(pool: SqlitePool) {
         "the client, not the proxy, is logged"
     );
 }
+
+#[sqlx::test]
+async fn a_forwarded_for_line_appended_by_the_trusted_proxy_wins(pool: SqlitePool) {
+    let app = app_with(pool, |c| {
+        c.webhook.auth = Some("ip".into());
+        c.webhook.allow_ips = Some("10.0.0.0/8".into());
+        c.webhook.trusted_proxies = Some("127.0.0.1".into());
+    })
+    .await;
+    // The client forged the first line; the proxy appended the real address.
+    let mut request = from_peer("127.0.0.1", Some("10.9.9.9"));
+    request
+        .headers_mut()
+        .append("x-forwarded-for", "192.0.2.5".parse().unwrap());
+    assert_eq!(send(&app, request).await.0, StatusCode::FORBIDDEN);
+    // And the other way round, a real allowed client behind the proxy.
+    let mut request = from_peer("127.0.0.1", Some("192.0.2.5"));
+    request
+        .headers_mut()
+        .append("x-forwarded-for", "10.9.9.9".parse().unwrap());
+    assert_eq!(send(&app, request).await.0, StatusCode::OK);
+    let addresses: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT remote_addr FROM deliveries ORDER BY id")
+            .fetch_all(&app.state.store.session_pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        addresses,
+        vec![Some("192.0.2.5".to_string()), Some("10.9.9.9".to_string())]
+    );
+}
+
+#[sqlx::test]
+async fn only_the_first_eight_signature_entries_are_compared(pool: SqlitePool) {
+    use base64::Engine as _;
+    use calltrail::server::webhook_auth::SigningKey;
+
+    let app = app_with(pool, with_secrets(SECRET_A)).await;
+    let body = fixture("conversation-update.json");
+    let now = now_ms() / 1000;
+    let key = SigningKey::parse(SECRET_A).unwrap();
+    let bogus = |n: usize| {
+        (0..n)
+            .map(|i| {
+                let tag = [i as u8; 32];
+                format!(
+                    "v1,{}",
+                    base64::engine::general_purpose::STANDARD.encode(tag)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // A valid signature among the first entries is accepted.
+    let good = key.sign("msg_early", now, body.as_bytes());
+    let header = format!("{} {good}", bogus(3));
+    let (status, json) = send(&app, signed("msg_early", now, &header, &body)).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    // After eight well-formed bogus ones it is never looked at.
+    let good = key.sign("msg_late", now, body.as_bytes());
+    let header = format!("{} {good}", bogus(8));
+    let (status, _) = send(&app, signed("msg_late", now, &header, &body)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let log = logged(&app).await;
+    let detail = log[1].1.as_deref().unwrap_or_default();
+    assert!(
+        detail.contains("no signature matches") && detail.contains("first 8"),
+        "logged {detail:?}"
+    );
+    assert_eq!(events_stored(&app).await, 1);
+}
+
+#[sqlx::test]
+async fn a_wrong_token_is_refused_before_the_body_is_read(pool: SqlitePool) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let app = app_with(pool, |c| {
+        c.webhook.auth = None;
+        c.webhook.token = Some(Secret(TOKEN.into()));
+    })
+    .await;
+    let polled = Arc::new(AtomicBool::new(false));
+    let flag = polled.clone();
+    let mebibyte = vec![b'x'; 1024 * 1024];
+    let stream = futures::stream::once(async move {
+        flag.store(true, Ordering::SeqCst);
+        Ok::<_, std::io::Error>(mebibyte)
+    });
+    let request = Request::post("/webhooks/infer?token=wrong-token-0123456789")
+        .header("content-type", "application/json")
+        .header("content-length", 1024 * 1024)
+        .body(Body::from_stream(stream))
+        .unwrap();
+    let (status, json) = send(&app, request).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(json["error"], "unauthenticated");
+    assert!(!polled.load(Ordering::SeqCst), "the body was read");
+    let (body, truncated, detail): (Vec<u8>, bool, String) =
+        sqlx::query_as("SELECT body, body_truncated, detail FROM deliveries")
+            .fetch_one(&app.state.store.session_pool())
+            .await
+            .unwrap();
+    assert!(body.is_empty(), "{} bytes of body kept", body.len());
+    assert!(truncated, "the log says the body is not all there");
+    assert!(detail.contains("does not match") && detail.contains("not read"));
+}
+
+fn refused_from(peer: &str) -> Request<Body> {
+    let mut request = plain("/webhooks/infer?token=wrong-token-0123456789", None);
+    let addr: SocketAddr = SocketAddr::new(peer.parse().unwrap(), 40000);
+    request.extensions_mut().insert(ConnectInfo(addr));
+    request
+}
+
+#[sqlx::test]
+async fn a_flood_of_refusals_is_counted_not_stored(pool: SqlitePool) {
+    use calltrail::server::ingest::spawn_flush;
+
+    let app = app_with(pool, |c| {
+        c.webhook.auth = None;
+        c.webhook.token = Some(Secret(TOKEN.into()));
+    })
+    .await;
+    for _ in 0..100 {
+        // The sender's answer does not change.
+        assert_eq!(
+            send(&app, refused_from("198.51.100.9")).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Another address, and another /64, have their own allowance.
+    for peer in ["198.51.100.10", "2001:db8:0:1::1", "2001:db8:0:2::1"] {
+        assert_eq!(
+            send(&app, refused_from(peer)).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let pool = app.state.store.session_pool();
+    let rows = |addr: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let n: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE remote_addr = ?")
+                    .bind(addr)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+            n
+        }
+    };
+    assert_eq!(rows("198.51.100.9").await, 60);
+    assert_eq!(rows("198.51.100.10").await, 1);
+    assert_eq!(rows("2001:db8:0:2::1").await, 1);
+
+    // Stopping the periodic flush writes what is still counted.
+    spawn_flush(app.state.refusals.clone(), app.state.store.clone())
+        .finish()
+        .await;
+    let summaries: Vec<(String, i64, String, Vec<u8>)> = sqlx::query_as(
+        "SELECT remote_addr, http_status, detail, body FROM deliveries
+         WHERE error = 'rate limited' AND outcome = 'rejected'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(summaries.len(), 1, "{summaries:?}");
+    let (addr, status, detail, body) = &summaries[0];
+    assert_eq!((addr.as_str(), *status), ("198.51.100.9", 401));
+    assert!(
+        detail.starts_with("40 more refused deliveries from 198.51.100.9 between ")
+            && detail.ends_with("were counted, not stored"),
+        "{detail}"
+    );
+    assert!(body.is_empty());
+    assert_eq!(app.state.refusals.tracked(), 0);
+    assert_eq!(events_stored(&app).await, 0);
+}

@@ -16,7 +16,7 @@ export const CREDENTIALS_ENV = {
 
 /** Starts `calltrail serve` on `port` with `env` added. */
 export function startServer(port: number, db: string, env: Record<string, string> = {}): ChildProcess {
-  return spawn('target/debug/calltrail', ['serve'], {
+  return spawn(process.env.CALLTRAIL_BIN ?? 'target/debug/calltrail', ['serve'], {
     cwd: path.join(__dirname, '..', '..'),
     env: { ...process.env, CALLTRAIL_ADDR: `127.0.0.1:${port}`, CALLTRAIL_DB: db, RUST_LOG: 'warn', ...env },
     stdio: 'ignore',

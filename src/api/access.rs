@@ -1,4 +1,5 @@
-//! Who is signed in, and the webhook token's rotate action.
+//! Who is signed in, whether first-run setup needs its code, and the
+//! webhook token's rotate action.
 
 use leptos::prelude::*;
 
@@ -12,11 +13,18 @@ pub async fn load_viewer() -> Result<Option<Viewer>, ServerFnError> {
     Ok(views::viewer(&state))
 }
 
+/// Whether first-run setup asks for the code the server printed at start-up.
+#[server(endpoint = "setup_needs_code")]
+pub async fn setup_needs_code() -> Result<bool, ServerFnError> {
+    use crate::server::views;
+    Ok(views::state()?.setup_code.is_some())
+}
+
 /// Replaces the webhook token and returns the new connection details.
 #[server(endpoint = "rotate_webhook_token")]
 pub async fn rotate_webhook_token() -> Result<ConnectInfo, ServerFnError> {
     use crate::server::views;
-    let state = views::state()?;
+    let state = views::signed_in_state()?;
     state
         .webhook_auth
         .rotate_token(&state.store)

@@ -10,7 +10,7 @@ pub async fn load_call(
     before: Option<TimelinePoint>,
 ) -> Result<Option<CallTimeline>, ServerFnError> {
     use crate::server::views;
-    let state = views::state()?;
+    let state = views::signed_in_state()?;
     views::call_timeline(&state.store, &call_id, before)
         .await
         .map_err(|e| views::internal("the call", e))

@@ -7,7 +7,7 @@ use crate::model::CallsPage;
 #[server(endpoint = "load_calls")]
 pub async fn load_calls(page: u32) -> Result<CallsPage, ServerFnError> {
     use crate::server::views;
-    let state = views::state()?;
+    let state = views::signed_in_state()?;
     let connect = views::connect_info(&state).await;
     views::calls_page(&state.store, page, connect)
         .await

@@ -7,7 +7,7 @@ use crate::model::DeliveriesPage;
 #[server(endpoint = "load_deliveries")]
 pub async fn load_deliveries(page: u32) -> Result<DeliveriesPage, ServerFnError> {
     use crate::server::views;
-    let state = views::state()?;
+    let state = views::signed_in_state()?;
     views::deliveries_page(&state.store, page)
         .await
         .map_err(|e| views::internal("the delivery log", e))

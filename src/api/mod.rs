@@ -6,7 +6,10 @@ mod call;
 mod calls;
 mod deliveries;
 
-pub use access::{load_viewer, rotate_webhook_token, LoadViewer, RotateWebhookToken};
+pub use access::{
+    load_viewer, rotate_webhook_token, setup_needs_code, LoadViewer, RotateWebhookToken,
+    SetupNeedsCode,
+};
 pub use call::{load_call, LoadCall};
 pub use calls::{load_calls, LoadCalls};
 pub use deliveries::{load_deliveries, LoadDeliveries};

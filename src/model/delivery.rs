@@ -10,6 +10,13 @@ pub enum DeliveryOutcome {
     Rejected,
 }
 
+impl Delivery {
+    /// True when the log shows only the start of the stored body.
+    pub fn body_cut(&self) -> bool {
+        self.body_len > self.body.len() as i64
+    }
+}
+
 impl DeliveryOutcome {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -32,6 +39,9 @@ impl TryFrom<String> for DeliveryOutcome {
     }
 }
 
+/// Bytes of each body the delivery log shows (and sends to the browser).
+pub const BODY_PREVIEW_BYTES: usize = 2048;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Delivery {
     pub id: i64,
@@ -46,7 +56,11 @@ pub struct Delivery {
     pub detail: Option<String>,
     pub call_id: Option<String>,
     pub event_id: Option<i64>,
-    /// The body as text (invalid UTF-8 replaced); may be cut at the size limit.
+    /// The start of the body as text (invalid UTF-8 replaced), at most
+    /// [`BODY_PREVIEW_BYTES`]; the whole body is at `/deliveries/{id}/body`.
     pub body: String,
+    /// The stored body's length in bytes.
+    pub body_len: i64,
+    /// The sender's body was longer than what was stored (the size limit).
     pub body_truncated: bool,
 }

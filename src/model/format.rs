@@ -47,6 +47,15 @@ pub fn seconds(s: f64) -> String {
     }
 }
 
+/// A size in bytes, as people read it: `512 B`, `3.4 KB`, `1.0 MB`.
+pub fn bytes(n: i64) -> String {
+    match n {
+        n if n < 1024 => format!("{n} B"),
+        n if n < 1024 * 1024 => format!("{:.1} KB", n as f64 / 1024.0),
+        n => format!("{:.1} MB", n as f64 / (1024.0 * 1024.0)),
+    }
+}
+
 /// Pretty-printed JSON text for display.
 pub fn pretty_json(value: &serde_json::Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
@@ -119,5 +128,8 @@ mod tests {
         assert_eq!(datetime(1_773_504_131_900), "2026-03-14 16:02:11 UTC");
         assert_eq!(seconds(10.0), "10 s");
         assert_eq!(seconds(15.1), "15.1 s");
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(3_500), "3.4 KB");
+        assert_eq!(bytes(1_048_576), "1.0 MB");
     }
 }

@@ -10,6 +10,6 @@ mod pages;
 
 pub use access::{ConnectInfo, Viewer};
 pub use call::{CallStatus, CallSummary};
-pub use delivery::{Delivery, DeliveryOutcome};
+pub use delivery::{Delivery, DeliveryOutcome, BODY_PREVIEW_BYTES};
 pub use event::{insert_sorted, EventDetail, LiveUpdate, Role, TimelineItem};
 pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};

@@ -64,11 +64,20 @@ fn DeliveryRow(d: Delivery) -> impl IntoView {
         let href = format!("/calls/{}", format::url_segment(&id));
         view! { <a class="call-id" href=href>{id}</a> }
     });
-    let body_label = if d.body_truncated {
-        "body (cut at the size limit)"
-    } else {
-        "body"
+    let body_label = match (d.body_truncated, d.body_cut()) {
+        (true, _) => "body (cut at the size limit)",
+        (false, true) => "body (start)",
+        (false, false) => "body",
     };
+    let full_body = d.body_cut().then(|| {
+        let href = format!("/deliveries/{}/body", d.id);
+        let size = format::bytes(d.body_len);
+        view! {
+            <a class="full-body" href=href rel="external" target="_blank">
+                {format!("Whole body ({size})")}
+            </a>
+        }
+    });
     let body = if d.body.is_empty() {
         "(empty)".to_string()
     } else {
@@ -88,6 +97,7 @@ fn DeliveryRow(d: Delivery) -> impl IntoView {
                 <p class="error-text"><strong>{e}</strong>{d.detail.map(|x| format!(": {x}"))}</p>
             })}
             <RawJson label=body_label text=body open=rejected/>
+            {full_body}
         </li>
     }
 }

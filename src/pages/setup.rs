@@ -5,13 +5,17 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::api::setup_needs_code;
+
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let query = use_query_map();
+    let needs_code = Resource::new(|| (), |_| setup_needs_code());
     let error = query
         .with(|q| q.get("error"))
         .map(|code| match code.as_str() {
             "mismatch" => "The two passwords differ.",
+            "code" => "The setup code is wrong: use the one the server printed when it started.",
             "invalid" => {
                 "Choose a username without spaces and a password of at least 8 characters."
             }
@@ -33,6 +37,15 @@ pub fn SetupPage() -> impl IntoView {
                 <label>"Password again"
                     <input type="password" name="confirm" autocomplete="new-password" minlength="8" required/>
                 </label>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        needs_code.await.unwrap_or(false).then(|| view! {
+                            <label>"Setup code " <span class="muted">"(printed by the server when it started)"</span>
+                                <input name="code" autocomplete="off" spellcheck="false" required/>
+                            </label>
+                        })
+                    })}
+                </Suspense>
                 <button type="submit" class="button primary">"Create account"</button>
             </form>
             <p class="muted">"For automated set-ups, " <code>"CALLTRAIL_ADMIN_USER"</code> " and "

@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the dashboard and the webhook routes (the default).
-    Serve(ServeConfig),
+    Serve(Box<ServeConfig>),
     /// Send simulated Infer calls to a calltrail webhook URL.
     Simulate(SimulateConfig),
     /// Manage dashboard accounts.
@@ -112,6 +112,14 @@ pub struct ServeConfig {
     /// Send the session cookie over HTTPS only (default: on when the public URL is https).
     #[arg(long, env = "CALLTRAIL_SECURE_COOKIES")]
     pub secure_cookies: Option<bool>,
+    /// Extra host names the dashboard may be reached at, comma-separated
+    /// (besides localhost, IP addresses and the public URL's host). Requests
+    /// naming any other `Host` are refused, which stops DNS rebinding.
+    #[arg(long, env = "CALLTRAIL_ALLOWED_HOSTS")]
+    pub allowed_hosts: Option<String>,
+    /// Live streams one session may hold open at once.
+    #[arg(long, env = "CALLTRAIL_MAX_STREAMS_PER_SESSION", default_value_t = 32)]
+    pub max_streams_per_session: usize,
     /// A session ends after this many minutes without a request.
     #[arg(long, env = "CALLTRAIL_SESSION_IDLE_MINUTES", default_value_t = 12 * 60)]
     pub session_idle_minutes: u32,
@@ -126,6 +134,29 @@ pub struct ServeConfig {
     /// Seconds a request may take to arrive and be answered (live streams excepted).
     #[arg(long, env = "CALLTRAIL_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// Connections open at once; more wait until one closes (a warning is logged).
+    #[arg(
+        long,
+        env = "CALLTRAIL_MAX_CONNECTIONS",
+        default_value_t = 1024,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+    )]
+    pub max_connections: usize,
+    /// Seconds a connection may sit with no request in flight before it is
+    /// closed (longer than the live streams' 15-second keep-alive).
+    #[arg(
+        long,
+        env = "CALLTRAIL_IDLE_TIMEOUT",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub idle_timeout_secs: u64,
+    /// Days the delivery log keeps a request; older rows are deleted (0: kept forever).
+    #[arg(long, env = "CALLTRAIL_DELIVERY_RETENTION_DAYS", default_value_t = 30)]
+    pub delivery_retention_days: u32,
+    /// Most rows the delivery log keeps; the oldest beyond it are deleted (0: no limit).
+    #[arg(long, env = "CALLTRAIL_DELIVERY_MAX_ROWS", default_value_t = 100_000)]
+    pub delivery_max_rows: u64,
     #[command(flatten)]
     pub webhook: WebhookConfig,
     /// Adds `POST /bench/noop`, which only reads the body (for `calltrail bench`).
@@ -192,11 +223,17 @@ impl ServeConfig {
             site_root: "target/site".into(),
             public_url: None,
             secure_cookies: None,
+            allowed_hosts: None,
+            max_streams_per_session: 32,
             session_idle_minutes: 12 * 60,
             session_max_hours: 7 * 24,
             admin_user: None,
             admin_password: None,
             request_timeout_secs: 30,
+            max_connections: 1024,
+            idle_timeout_secs: 60,
+            delivery_retention_days: 30,
+            delivery_max_rows: 100_000,
             webhook: WebhookConfig {
                 auth: Some("none".into()),
                 ..WebhookConfig::default()
@@ -207,11 +244,15 @@ impl ServeConfig {
 
     /// True when the session cookie is marked Secure.
     pub fn cookies_secure(&self) -> bool {
-        self.secure_cookies.unwrap_or_else(|| {
-            self.public_url
-                .as_deref()
-                .is_some_and(|u| u.starts_with("https://"))
-        })
+        self.secure_cookies
+            .unwrap_or_else(|| self.public_url_is_https())
+    }
+
+    /// True when people reach this server over HTTPS (its public URL says so).
+    pub fn public_url_is_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
     }
 }
 

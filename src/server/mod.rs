@@ -2,6 +2,7 @@
 //! sessions, webhook authentication and ingest, storage, live streams, the
 //! HTTP router, and the simulator.
 
+pub mod assets;
 pub mod auth;
 pub mod bench;
 pub mod child;
@@ -12,6 +13,7 @@ pub mod demo;
 pub mod ingest;
 pub mod listen;
 pub mod live;
+pub mod network;
 pub mod router;
 pub mod security;
 pub mod serve;
@@ -40,6 +42,15 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub webhook_auth: Arc<WebhookAuth>,
     pub throttle: Arc<Throttle>,
+    /// Who a request came from (peer, trusted proxies); sign-in throttling
+    /// and webhook checks both ask it.
+    pub client: Arc<client::ClientResolver>,
+    /// Refused webhook deliveries per client address, past which they are
+    /// counted rather than each logged.
+    pub refusals: Arc<ingest::RefusalLimiter>,
+    /// The one-time code `/setup` asks for on a first run reachable from
+    /// the network (printed at start-up); `None` when none is needed.
+    pub setup_code: Option<Arc<str>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

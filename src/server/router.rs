@@ -1,13 +1,14 @@
-//! The HTTP surface in one place: health and webhooks (open to senders), and
-//! the dashboard — pages, server functions, live streams, sign-in — behind a
-//! session.
+//! The HTTP surface in one place: health, webhooks (open to senders) and
+//! static assets, and the dashboard — pages, server functions, live streams,
+//! sign-in, the not-found fallback — behind a session.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::prelude::provide_context;
@@ -16,10 +17,18 @@ use serde_json::json;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::{auth, ingest, live, security, AppState};
+use super::security::AllowedHosts;
+use super::{assets, auth, ingest, live, security, AppState};
 use crate::app::{shell, App};
 
 /// Builds the whole application router over `state`.
+///
+/// Two halves: what is open (health, the webhook routes with their own
+/// authentication, and the built site's static files, each routed
+/// explicitly), and the dashboard, where one guard stands in front of every
+/// page, server function, live stream and the not-found fallback — `layer`
+/// (unlike `route_layer`) wraps the fallback too, so no spelling of a path
+/// renders the app without a session.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
@@ -35,36 +44,46 @@ pub fn router(state: AppState) -> Router {
         StatusCode::REQUEST_TIMEOUT,
         Duration::from_secs(state.config.request_timeout_secs),
     );
+    let hosts = Arc::new(AllowedHosts::new(
+        state.config.public_url.as_deref(),
+        state.config.allowed_hosts.as_deref(),
+    ));
     let dashboard = Router::new()
         .route("/login", post(auth::routes::login))
         .route("/setup", post(auth::routes::setup))
         .route("/logout", post(auth::routes::logout))
-        .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
+        .route("/deliveries/{id}/body", get(delivery_body))
+        .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())
+        // A signed-in person asking for an unknown page gets the app's 404 page.
+        .fallback(leptos_axum::render_app_to_stream_with_context(
+            context, app_shell,
+        ))
         .layer(timeout)
         .route("/api/live/calls", get(live::calls_stream))
         .route("/api/live/calls/{call_id}", get(live::call_stream))
-        .route_layer(from_fn_with_state(
+        .layer(from_fn_with_state(
             state.clone(),
             auth::guard::require_session,
         ))
-        .route_layer(from_fn(security::same_origin))
-        .layer(auth::session_layer(&state.store, &state.config));
-    let bench_noop = state.config.bench_noop;
-    let mut open = Router::new().route("/healthz", get(healthz));
-    if bench_noop {
-        open = open.route("/bench/noop", post(noop).layer(timeout));
-    }
-    open
+        .layer(from_fn(security::same_origin))
+        .layer(auth::session_layer(&state.store, &state.config))
+        .layer(from_fn_with_state(hosts, security::check_host));
+    let mut open = Router::new()
+        .route("/healthz", get(healthz))
         .route(
             "/webhooks/infer",
             post(ingest::infer_webhook).layer(timeout),
         )
-        .merge(dashboard)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
-        .layer(from_fn(security::headers))
+        .merge(assets::routes(&state.config.site_root));
+    if state.config.bench_noop {
+        tracing::warn!(
+            "CALLTRAIL_BENCH_NOOP is on: POST /bench/noop answers anyone; use it for benchmarks only"
+        );
+        open = open.route("/bench/noop", post(noop).layer(timeout));
+    }
+    let https = state.config.public_url_is_https();
+    open.merge(dashboard)
+        .layer(from_fn_with_state(https, security::headers))
         // Spans name the path only: a query may hold the webhook token.
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request| {
@@ -72,6 +91,29 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// `GET /deliveries/{id}/body`: one delivery's whole body, as plain text
+/// (the delivery log shows only the start of each).
+async fn delivery_body(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    match state.store.delivery_body(id).await {
+        Ok(Some(body)) => {
+            ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+        }
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "not found", "detail": "there is no delivery with that id"})),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not read a delivery body");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"error": "storage unavailable", "detail": "the database does not answer; retry"})),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// `POST /bench/noop`: reads the body and answers, touching nothing else.

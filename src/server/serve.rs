@@ -23,8 +23,15 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         .with_context(|| format!("opening the database {}", config.db.display()))?;
     auth::ensure_admin(&store, &config).await?;
     auth::spawn_session_cleanup(&store);
-    let state = app_state(store, hub, config).await?;
+    let mut state = app_state(store, hub, config).await?;
+    state.setup_code = auth::setup_code::for_first_run(&state).await?;
     let config = state.config.clone();
+    let refusals = super::ingest::spawn_flush(state.refusals.clone(), state.store.clone());
+    super::store::retention::spawn_delivery_retention(
+        state.store.clone(),
+        &config,
+        stopping.clone(),
+    );
     if state.webhook_auth.checks.open() {
         tracing::warn!(
             "CALLTRAIL_WEBHOOK_AUTH=none: anyone who can reach the webhook route can post events"
@@ -44,13 +51,19 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         tracing::info!("demo mode: simulated calls are running");
     }
     let app = router::router(state);
-    let header_timeout = Duration::from_secs(config.request_timeout_secs);
-    listen::serve(listener, app, header_timeout, async move {
+    let limits = listen::Limits {
+        header_timeout: Duration::from_secs(config.request_timeout_secs),
+        idle_timeout: Duration::from_secs(config.idle_timeout_secs),
+        max_connections: config.max_connections,
+    };
+    listen::serve(listener, app, limits, async move {
         shutdown_signal().await;
         tracing::info!("shutting down");
         let _ = stop.send(true);
     })
     .await;
+    // After the last request: log what the refusal limiter still counts.
+    refusals.finish().await;
     Ok(())
 }
 
@@ -58,6 +71,8 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
 /// authentication setting that is malformed or contradictory.
 pub async fn app_state(store: Store, hub: Hub, config: ServeConfig) -> anyhow::Result<AppState> {
     let webhook_auth = WebhookAuth::load(&config.webhook, &store).await?;
+    let client =
+        super::client::ClientResolver::from_config(config.webhook.trusted_proxies.as_deref())?;
     let leptos = LeptosOptions::builder()
         .output_name("calltrail")
         .site_root(config.site_root.as_str())
@@ -71,6 +86,9 @@ pub async fn app_state(store: Store, hub: Hub, config: ServeConfig) -> anyhow::R
         leptos,
         webhook_auth: Arc::new(webhook_auth),
         throttle: Arc::default(),
+        client: Arc::new(client),
+        refusals: Arc::default(),
+        setup_code: None,
     })
 }
 

@@ -114,6 +114,20 @@ pub fn state() -> Result<AppState, ServerFnError> {
     use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state is missing"))
 }
 
+/// What a server function reads or changes dashboard data with: the server
+/// state, only while someone is signed in. The guard already stands in front
+/// of every route, but a server render calls server functions in-process, so
+/// each checks for itself as well.
+pub fn signed_in_state() -> Result<AppState, ServerFnError> {
+    if current_user().is_none() {
+        return Err(ServerFnError::new(NOT_SIGNED_IN));
+    }
+    state()
+}
+
+/// The error a server function gives without a session (pages recognise it).
+pub const NOT_SIGNED_IN: &str = "not signed in";
+
 /// Logs an internal error and gives the browser a safe message.
 pub fn internal(what: &str, e: impl std::fmt::Display) -> ServerFnError {
     tracing::error!(error = %e, "could not load {what}");

@@ -60,13 +60,17 @@ fn unavailable() -> Response {
         .into_response()
 }
 
-/// Where to go after signing in: a local path only, never another site.
+/// Where to go after signing in: a plain local path only, never another
+/// site. Browsers strip tabs and newlines from URLs and read `\` as `/`, so
+/// `/<TAB>/evil.example` would become `//evil.example`. Paths the guard
+/// sends here are percent-encoded ASCII, so anything but visible ASCII (any
+/// control, whitespace or non-ASCII character), a backslash, or a second
+/// leading slash sends the person to `/` instead.
 pub fn safe_next(next: &str) -> &str {
-    let local = next.starts_with('/')
+    let plain = next.starts_with('/')
         && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains(['\r', '\n']);
-    if local {
+        && next.chars().all(|c| c.is_ascii_graphic() && c != '\\');
+    if plain {
         next
     } else {
         "/"
@@ -80,9 +84,26 @@ mod tests {
     #[test]
     fn next_is_kept_local() {
         assert_eq!(safe_next("/calls/abc?x=1"), "/calls/abc?x=1");
-        assert_eq!(safe_next("https://evil.example"), "/");
-        assert_eq!(safe_next("//evil.example"), "/");
-        assert_eq!(safe_next("/\\evil.example"), "/");
-        assert_eq!(safe_next(""), "/");
+        assert_eq!(safe_next("/calls/a%20b"), "/calls/a%20b");
+        assert_eq!(safe_next("/"), "/");
+        for hostile in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{200b}/evil.example",
+            "/\u{0}/evil.example",
+            "/x\\..\\\\evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(hostile), "/", "{hostile:?}");
+        }
     }
 }

@@ -6,11 +6,13 @@ pub mod cli;
 pub mod guard;
 pub mod password;
 pub mod routes;
+pub mod setup_code;
 pub mod throttle;
 
 use serde::{Deserialize, Serialize};
 use tower_sessions::cookie::{time, SameSite};
-use tower_sessions::{Expiry, Session, SessionManagerLayer};
+use tower_sessions::session::Id;
+use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore as _};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use super::config::ServeConfig;
@@ -73,23 +75,42 @@ pub async fn current_user(
     let Some(signed_in) = session.get::<SignedIn>(SESSION_KEY).await? else {
         return Ok(None);
     };
+    let user = valid_user(store, &signed_in, max_hours).await?;
+    if user.is_none() {
+        session.flush().await?;
+    }
+    Ok(user)
+}
+
+/// Whether the session with `id` is still signed in, read afresh from the
+/// session store: false once it was signed out, expired, or its account's
+/// password changed. Long-lived requests (live streams) ask this as they go.
+pub async fn still_signed_in(store: &Store, id: &Id, max_hours: u32) -> anyhow::Result<bool> {
+    let Some(record) = SqliteStore::new(store.session_pool()).load(id).await? else {
+        return Ok(false);
+    };
+    let Some(value) = record.data.get(SESSION_KEY) else {
+        return Ok(false);
+    };
+    let signed_in: SignedIn = serde_json::from_value(value.clone())?;
+    Ok(valid_user(store, &signed_in, max_hours).await?.is_some())
+}
+
+async fn valid_user(
+    store: &Store,
+    signed_in: &SignedIn,
+    max_hours: u32,
+) -> anyhow::Result<Option<CurrentUser>> {
     let max_ms = i64::from(max_hours) * 3_600_000;
     let user = store.user_by_id(signed_in.user_id).await?;
-    match user {
-        Some(user)
-            if now_ms() - signed_in.at_ms < max_ms
-                && signed_in.at_ms >= user.password_changed_at =>
-        {
-            Ok(Some(CurrentUser {
-                id: user.id,
-                username: user.username,
-            }))
-        }
-        _ => {
-            session.flush().await?;
-            Ok(None)
-        }
-    }
+    Ok(user
+        .filter(|user| {
+            now_ms() - signed_in.at_ms < max_ms && signed_in.at_ms >= user.password_changed_at
+        })
+        .map(|user| CurrentUser {
+            id: user.id,
+            username: user.username,
+        }))
 }
 
 /// Signs `user` in on `session`, under a new session id (no fixation).

@@ -4,13 +4,16 @@
 use std::time::Instant;
 
 use axum::extract::State;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::{Form, Json};
 use serde::Deserialize;
+use serde_json::json;
 use tower_sessions::Session;
 
 use super::guard::safe_next;
-use super::{password, sign_in};
+use super::throttle::Admission;
+use super::{password, setup_code, sign_in};
 use crate::model::format::query_path;
 use crate::server::client::ClientIp;
 use crate::server::AppState;
@@ -23,40 +26,64 @@ pub struct LoginForm {
     next: String,
 }
 
-/// `POST /login`
+/// `POST /login`. The attempt is counted (or refused) before any work;
+/// over-long credentials are refused as wrong without a lookup or a hash.
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     session: Session,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let username = form.username.trim();
+    let username = password::capped_username(&form.username);
     let next = safe_next(&form.next);
     let back = |error: &str| {
         Redirect::to(&format!("/login?error={error}&next={}", query_path(next))).into_response()
     };
-    if let Err(wait) = state.throttle.check(username, ip, Instant::now()) {
-        tracing::warn!(username, ip = ?ip, "sign-in throttled");
-        return Redirect::to(&format!(
-            "/login?error=throttled&wait={}&next={}",
-            wait.as_secs().max(1),
-            query_path(next)
-        ))
-        .into_response();
+    let (attempt, delay) = match state.throttle.admit(username, ip, Instant::now()) {
+        Admission::Admitted { attempt, delay } => (attempt, delay),
+        Admission::Refused { wait } => {
+            tracing::warn!(username, ip = ?ip, "sign-in throttled");
+            return Redirect::to(&format!(
+                "/login?error=throttled&wait={}&next={}",
+                wait.as_secs().max(1),
+                query_path(next)
+            ))
+            .into_response();
+        }
+    };
+    if !password::within_limits(&form.username, &form.password) {
+        tracing::info!(username, ip = ?ip, "sign-in refused: username or password too long");
+        return back("invalid");
+    }
+    if !delay.is_zero() {
+        tracing::info!(
+            username,
+            ?delay,
+            "sign-in slowed: many recent failures for the account"
+        );
+        tokio::time::sleep(delay).await;
     }
     let user = match state.store.user_by_name(username).await {
         Ok(user) => user,
         Err(e) => {
+            state.throttle.withdraw(&attempt);
             tracing::error!(error = %e, "could not read accounts");
             return back("unavailable");
         }
     };
     // With no such account this checks against a decoy hash, so it takes as long.
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let valid = password::verify(form.password, hash).await;
+    let valid = match password::verify(form.password, hash).await {
+        Ok(valid) => valid,
+        Err(busy) => {
+            state.throttle.withdraw(&attempt);
+            tracing::warn!(username, ip = ?ip, "sign-in turned away: {busy}");
+            return busy_response();
+        }
+    };
     match user {
         Some(user) if valid => {
-            state.throttle.succeeded(username);
+            state.throttle.succeeded(&attempt);
             if let Err(e) = sign_in(&session, &user).await {
                 tracing::error!(error = %e, "could not start a session");
                 return back("unavailable");
@@ -65,11 +92,23 @@ pub async fn login(
             Redirect::to(next).into_response()
         }
         _ => {
-            state.throttle.failed(username, ip, Instant::now());
             tracing::info!(username, ip = ?ip, "sign-in refused");
             back("invalid")
         }
     }
+}
+
+/// 429 when no turn to check a password came in time (a flood of sign-ins).
+fn busy_response() -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, "5")],
+        Json(json!({
+            "error": "busy",
+            "detail": "too many sign-ins at once; try again in a few seconds",
+        })),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -77,6 +116,9 @@ pub struct SetupForm {
     username: String,
     password: String,
     confirm: String,
+    /// The setup code, when the server asks for one (see [`super::setup_code`]).
+    #[serde(default)]
+    code: String,
 }
 
 /// `POST /setup`: creates the first account, only while there is none.
@@ -93,6 +135,10 @@ pub async fn setup(
             tracing::error!(error = %e, "could not read accounts");
             return back("unavailable");
         }
+    }
+    if !setup_code::accepts(state.setup_code.as_deref(), &form.code) {
+        tracing::warn!("refused a first-run setup with a wrong setup code");
+        return back("code");
     }
     if form.password != form.confirm {
         return back("mismatch");

@@ -30,7 +30,14 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     let server = ServerProcess::start(
         &exe,
         &dir.0.join("bench.db"),
-        &[("CALLTRAIL_BENCH_NOOP", "true")],
+        &[
+            ("CALLTRAIL_BENCH_NOOP", "true"),
+            // Every SSE client of the bench shares one session.
+            (
+                "CALLTRAIL_MAX_STREAMS_PER_SESSION",
+                &(config.subscribers + 1).to_string(),
+            ),
+        ],
     )
     .await?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

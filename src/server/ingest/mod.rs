@@ -1,10 +1,18 @@
-//! The webhook route. Every request is logged as a delivery; an event is
-//! acknowledged (2xx) only once it is committed.
+//! The webhook route. Every request is logged as a delivery (past a rate,
+//! refused ones from one address are counted instead); an event is
+//! acknowledged (2xx) only once it is committed. The address allowlist and
+//! the token are checked before the body is read, so a stranger failing them
+//! costs no body on disk; the signature, which covers the body, after.
 
 mod body;
+mod headers;
 pub mod infer;
+pub mod refusal_limit;
+pub mod refusal_summary;
 mod rejection;
 pub mod timestamp;
+
+use std::net::IpAddr;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -17,99 +25,148 @@ use super::client::client_ip;
 use super::store::{now_ms, NewDelivery, NewEvent, Stored};
 use super::webhook_auth::Incoming;
 use super::AppState;
+pub use refusal_limit::RefusalLimiter;
+pub use refusal_summary::{spawn_flush, RefusalFlush};
 pub use rejection::Rejection;
 
 const SOURCE_INFER: &str = "infer";
-/// Bytes of an unauthenticated delivery's body kept in the log: enough to see
+/// Bytes of a body refused by its signature kept in the log: enough to see
 /// what it was, without letting strangers fill the disk.
 const UNAUTHENTICATED_BODY_KEPT: usize = 64 * 1024;
+
+/// The headers a delivery is judged by, whole (the log keeps them capped).
+struct Sent {
+    content_type: Option<String>,
+    webhook_id: Option<String>,
+}
 
 /// `POST /webhooks/infer`
 pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> Response {
     let received_at = now_ms();
     let (parts, body) = request.into_parts();
-    let (body, body_truncated) =
-        match body::read_limited(&parts.headers, body, state.config.body_limit).await {
-            Ok(bytes) => (bytes, false),
-            Err(body::TooLarge { prefix }) => (prefix, true),
-        };
     let client_ip = client_ip(&parts, &state);
+    let sent = Sent {
+        content_type: headers::text(&parts.headers, header::CONTENT_TYPE.as_str()),
+        webhook_id: headers::text(&parts.headers, "webhook-id"),
+    };
     let mut delivery = NewDelivery {
         received_at,
         source: SOURCE_INFER.to_string(),
         remote_addr: client_ip.map(|ip| ip.to_string()),
-        content_type: header_text(&parts.headers, header::CONTENT_TYPE.as_str()),
-        webhook_id: header_text(&parts.headers, "webhook-id"),
-        body,
-        body_truncated,
+        content_type: sent.content_type.as_deref().map(headers::capped),
+        webhook_id: sent.webhook_id.as_deref().map(headers::capped),
+        body: Vec::new(),
+        body_truncated: false,
     };
-
     let incoming = Incoming {
         uri: &parts.uri,
         headers: &parts.headers,
         client_ip,
-        body: &delivery.body,
     };
-    if let Err(denied) = state.webhook_auth.check(&incoming, received_at / 1000) {
-        // The log keeps the reason for the operator; the sender learns only
-        // that its credentials were not accepted.
-        let rejection = Rejection::unauthenticated(denied.status());
-        let reason = denied.to_string();
+    if let Err(denied) = state.webhook_auth.check_sender(&incoming) {
+        // Nothing of the body is kept, which the log says when there was one.
+        delivery.body_truncated = may_have_body(&parts.headers);
+        let reason = format!("{denied}; the body was not read");
+        return refuse(
+            &state,
+            client_ip,
+            delivery,
+            Rejection::unauthenticated(denied.status()),
+            &reason,
+        )
+        .await;
+    }
+    (delivery.body, delivery.body_truncated) =
+        match body::read_limited(&parts.headers, body, state.config.body_limit).await {
+            Ok(bytes) => (bytes, false),
+            Err(body::TooLarge { prefix }) => (prefix, true),
+        };
+    let signed = state
+        .webhook_auth
+        .check_body(&incoming, &delivery.body, received_at / 1000);
+    if let Err(denied) = signed {
         if delivery.body.len() > UNAUTHENTICATED_BODY_KEPT {
             delivery.body.truncate(UNAUTHENTICATED_BODY_KEPT);
             delivery.body_truncated = true;
         }
-        return refuse(&state, delivery, rejection, &reason).await;
+        let reason = denied.to_string();
+        return refuse(
+            &state,
+            client_ip,
+            delivery,
+            Rejection::unauthenticated(denied.status()),
+            &reason,
+        )
+        .await;
     }
-    match accept(&state, &delivery) {
+    match accept(&state, &delivery, &sent) {
         Ok(event) => store(&state, delivery, event).await,
         Err(rejection) => {
             let detail = rejection.detail.clone();
-            refuse(&state, delivery, rejection, &detail).await
+            refuse(&state, client_ip, delivery, rejection, &detail).await
         }
     }
 }
 
-/// Logs a refused delivery (body kept, no event made) and answers the sender.
+/// True unless the request says its body is empty.
+fn may_have_body(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        != Some(0)
+}
+
+/// Logs a refused delivery (no event made) — or, past the sender's rate,
+/// only counts it — and answers the sender the same either way.
 async fn refuse(
     state: &AppState,
+    client_ip: Option<IpAddr>,
     delivery: NewDelivery,
     rejection: Rejection,
     logged_detail: &str,
 ) -> Response {
+    let status = rejection.status.as_u16();
+    let admission = state
+        .refusals
+        .admit(client_ip, status, delivery.received_at);
+    if let Some(summary) = admission.ended {
+        refusal_summary::write(&state.store, summary).await;
+    }
+    if !admission.store {
+        tracing::debug!(
+            status,
+            error = rejection.error,
+            "delivery rejected (counted)"
+        );
+        return rejection.into_response();
+    }
     let logged = state
         .store
         .writer()
-        .store_rejected(
-            delivery,
-            rejection.status.as_u16(),
-            rejection.error,
-            logged_detail,
-        )
+        .store_rejected(delivery, status, rejection.error, logged_detail)
         .await;
     if let Err(e) = logged {
         tracing::error!(error = %e, "could not log a rejected delivery");
     }
-    tracing::info!(
-        status = rejection.status.as_u16(),
-        error = rejection.error,
-        "delivery rejected"
-    );
+    tracing::info!(status, error = rejection.error, "delivery rejected");
     rejection.into_response()
 }
 
 /// Checks a delivery and turns it into an event to store, or says why not.
-fn accept(state: &AppState, delivery: &NewDelivery) -> Result<NewEvent, Rejection> {
+fn accept(state: &AppState, delivery: &NewDelivery, sent: &Sent) -> Result<NewEvent, Rejection> {
     if delivery.body_truncated {
         return Err(Rejection::too_large(state.config.body_limit));
     }
-    if !is_json_content_type(delivery.content_type.as_deref()) {
+    if !is_json_content_type(sent.content_type.as_deref()) {
+        // The detail quotes the header as the log keeps it: capped.
         return Err(Rejection::content_type(delivery.content_type.as_deref()));
     }
     let value: Value =
         serde_json::from_slice(&delivery.body).map_err(|e| Rejection::not_json(&e))?;
     let parsed = infer::parse(&value).map_err(|e| Rejection::unprocessable(&e))?;
-    let dedup_key = match &delivery.webhook_id {
+    // The whole header: two long ids that share a beginning are distinct.
+    let dedup_key = match &sent.webhook_id {
         Some(id) => format!("webhook-id:{id}"),
         None => format!("sha256:{}", hex::encode(Sha256::digest(&delivery.body))),
     };
@@ -143,13 +200,6 @@ async fn store(state: &AppState, delivery: NewDelivery, event: NewEvent) -> Resp
             Rejection::storage("the database could not take the write; retry later").into_response()
         }
     }
-}
-
-fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string())
-        .filter(|v| !v.is_empty())
 }
 
 /// `application/json`, any `+json` type, with or without parameters.

@@ -2,6 +2,8 @@
 //! them over Server-Sent Events. A stream that falls behind, or reconnects with
 //! `Last-Event-ID`, is caught up from the database, so nothing is skipped.
 
+mod limits;
+mod session;
 mod sse;
 
 use std::collections::HashMap;
@@ -11,6 +13,7 @@ use tokio::sync::{broadcast, watch};
 
 use crate::model::LiveUpdate;
 
+pub use limits::{StreamSlot, StreamSlots};
 pub use sse::{call_stream, calls_stream};
 
 /// Updates a subscriber may fall behind by before it is caught up from SQLite.
@@ -66,6 +69,8 @@ pub struct Hub {
     calls: Arc<Mutex<HashMap<String, Channel>>>,
     capacity: usize,
     shutdown: watch::Receiver<bool>,
+    /// Open streams per session.
+    pub slots: StreamSlots,
 }
 
 impl Hub {
@@ -83,6 +88,7 @@ impl Hub {
             calls: Arc::default(),
             capacity,
             shutdown,
+            slots: StreamSlots::default(),
         }
     }
 

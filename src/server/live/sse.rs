@@ -1,7 +1,8 @@
 //! The SSE routes: `/api/live/calls` (summaries for the calls list) and
 //! `/api/live/calls/{call_id}` (one call's new events). Each message's `id` is
 //! an event row id; a client resumes with `Last-Event-ID` (or `?after=` on its
-//! first connection) and is sent what it missed before anything new.
+//! first connection) and is sent what it missed before anything new. A
+//! stream lives only as long as the session that opened it.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -12,10 +13,14 @@ use async_stream::stream;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use futures::Stream;
 use serde::Deserialize;
 use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::time::MissedTickBehavior;
+use tower_sessions::Session;
 
+use super::session::{too_many_streams, SessionWatch, SESSION_CHECK};
 use super::{to_json, Hub, Published};
 use crate::model::LiveUpdate;
 use crate::server::store::Store;
@@ -60,27 +65,47 @@ trait Feed: Send + Sync + 'static {
 /// `/api/live/calls/{call_id}`
 pub async fn call_stream(
     State(state): State<AppState>,
+    session: Session,
     Path(call_id): Path<String>,
     Query(query): Query<Resume>,
     headers: HeaderMap,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> Response {
+    let Some(watch) = SessionWatch::start(&state, &session) else {
+        return too_many_streams(&state);
+    };
     let feed = CallFeed {
         store: state.store.clone(),
         call_id,
     };
-    follow(state.hub.clone(), feed, resume_point(&headers, &query))
+    follow(
+        state.hub.clone(),
+        feed,
+        resume_point(&headers, &query),
+        watch,
+    )
+    .into_response()
 }
 
 /// `/api/live/calls`
 pub async fn calls_stream(
     State(state): State<AppState>,
+    session: Session,
     Query(query): Query<Resume>,
     headers: HeaderMap,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> Response {
+    let Some(watch) = SessionWatch::start(&state, &session) else {
+        return too_many_streams(&state);
+    };
     let feed = CallsFeed {
         store: state.store.clone(),
     };
-    follow(state.hub.clone(), feed, resume_point(&headers, &query))
+    follow(
+        state.hub.clone(),
+        feed,
+        resume_point(&headers, &query),
+        watch,
+    )
+    .into_response()
 }
 
 struct CallFeed {
@@ -148,17 +173,31 @@ impl Feed for CallsFeed {
     }
 }
 
+/// What woke a stream up.
+enum Wake {
+    Stop,
+    CheckSession,
+    Update(Result<Arc<Published>, RecvError>),
+}
+
 /// The stream every feed shares: replay what was missed, then forward live
 /// updates; replay again whenever the hub says this subscriber fell behind.
+/// It ends when the server stops or the session that opened it ends.
 fn follow<F: Feed>(
     hub: Hub,
     feed: F,
     mut last: i64,
+    watch: SessionWatch,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // Subscribe before the first replay so nothing committed in between is missed.
     let mut rx = feed.subscribe(&hub);
     let stream = stream! {
         yield Ok(Event::default().retry(RETRY).comment("calltrail live"));
+        let mut session_check = tokio::time::interval_at(
+            tokio::time::Instant::now() + SESSION_CHECK,
+            SESSION_CHECK,
+        );
+        session_check.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut behind = true;
         loop {
             while behind {
@@ -177,20 +216,27 @@ fn follow<F: Feed>(
                     }
                 }
             }
-            let received = tokio::select! {
-                _ = hub.stopping() => return,
-                received = rx.recv() => received,
+            let wake = tokio::select! {
+                _ = hub.stopping() => Wake::Stop,
+                _ = session_check.tick() => Wake::CheckSession,
+                received = rx.recv() => Wake::Update(received),
             };
-            match received {
-                Ok(update) if update.update.item.id > last => {
+            match wake {
+                Wake::Stop => return,
+                Wake::CheckSession => {
+                    if !watch.still_signed_in().await {
+                        return;
+                    }
+                }
+                Wake::Update(Ok(update)) if update.update.item.id > last => {
                     if let Some(msg) = feed.pick(&update) {
                         last = update.update.item.id;
                         yield Ok(message(last, &msg));
                     }
                 }
-                Ok(_) => {}
-                Err(RecvError::Lagged(_)) => behind = true,
-                Err(RecvError::Closed) => return,
+                Wake::Update(Ok(_)) => {}
+                Wake::Update(Err(RecvError::Lagged(_))) => behind = true,
+                Wake::Update(Err(RecvError::Closed)) => return,
             }
         }
     };

@@ -1,9 +1,10 @@
-//! Reading the delivery log.
+//! Reading the delivery log: pages of it with the start of each body, and
+//! one delivery's whole body.
 
 use sqlx::FromRow;
 
 use super::Store;
-use crate::model::{Delivery, DeliveryOutcome};
+use crate::model::{Delivery, DeliveryOutcome, BODY_PREVIEW_BYTES};
 
 #[derive(FromRow)]
 struct DeliveryRow {
@@ -20,19 +21,22 @@ struct DeliveryRow {
     call_id: Option<String>,
     event_id: Option<i64>,
     body: Vec<u8>,
+    body_len: i64,
     body_truncated: bool,
 }
 
-impl From<DeliveryRow> for Delivery {
-    fn from(r: DeliveryRow) -> Self {
-        Delivery {
+impl TryFrom<DeliveryRow> for Delivery {
+    type Error = String;
+
+    fn try_from(r: DeliveryRow) -> Result<Self, String> {
+        Ok(Delivery {
             id: r.id,
             received_at: r.received_at,
             source: r.source,
             remote_addr: r.remote_addr,
             content_type: r.content_type,
             webhook_id: r.webhook_id,
-            outcome: DeliveryOutcome::try_from(r.outcome).unwrap_or(DeliveryOutcome::Rejected),
+            outcome: DeliveryOutcome::try_from(r.outcome)?,
             http_status: r.http_status,
             error: r.error,
             detail: r.detail,
@@ -40,23 +44,37 @@ impl From<DeliveryRow> for Delivery {
             event_id: r.event_id,
             // Bodies are kept as bytes; show them as text whatever they hold.
             body: String::from_utf8_lossy(&r.body).into_owned(),
+            body_len: r.body_len,
             body_truncated: r.body_truncated,
-        }
+        })
     }
 }
 
 impl Store {
-    /// One page of the delivery log, newest first.
+    /// One page of the delivery log, newest first, each body cut to its start.
     pub async fn deliveries(&self, offset: i64, limit: i64) -> Result<Vec<Delivery>, sqlx::Error> {
         let rows: Vec<DeliveryRow> = sqlx::query_as(
             "SELECT id, received_at, source, remote_addr, content_type, webhook_id, outcome, http_status,
-                    error, detail, call_id, event_id, body, body_truncated
+                    error, detail, call_id, event_id, substr(body, 1, ?) AS body,
+                    length(body) AS body_len, body_truncated
              FROM deliveries ORDER BY id DESC LIMIT ? OFFSET ?",
         )
+        .bind(BODY_PREVIEW_BYTES as i64)
         .bind(limit)
         .bind(offset)
         .fetch_all(&self.read)
         .await?;
-        Ok(rows.into_iter().map(Delivery::from).collect())
+        rows.into_iter()
+            .map(|row| Delivery::try_from(row).map_err(|e| sqlx::Error::Decode(e.into())))
+            .collect()
+    }
+
+    /// One delivery's whole body as text (invalid UTF-8 replaced), if it exists.
+    pub async fn delivery_body(&self, id: i64) -> Result<Option<String>, sqlx::Error> {
+        let body: Option<Vec<u8>> = sqlx::query_scalar("SELECT body FROM deliveries WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(body.map(|b| String::from_utf8_lossy(&b).into_owned()))
     }
 }

@@ -5,6 +5,7 @@
 mod calls;
 mod deliveries;
 mod events;
+pub mod retention;
 mod settings;
 mod users;
 mod writer;

@@ -1,14 +1,25 @@
 //! Standard Webhooks signatures (<https://www.standardwebhooks.com>):
 //! HMAC-SHA256 over `{webhook-id}.{webhook-timestamp}.{raw body}` with a
 //! `whsec_`-prefixed base64 secret, sent as `v1,<base64>` entries.
+//!
+//! The MAC is computed once per secret, whatever the header holds, and only
+//! the first [`MAX_ENTRIES`] well-formed `v1` entries are compared with it, so
+//! a header stuffed with entries costs no more than a short one.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use subtle::{Choice, ConstantTimeEq as _};
 
 /// How far a signature's timestamp may be from the server's clock.
 pub const TOLERANCE_SECS: i64 = 5 * 60;
+/// Well-formed `v1` entries of a `webhook-signature` header compared; later
+/// ones are ignored. Senders list one per active secret, so a few suffice.
+pub const MAX_ENTRIES: usize = 8;
+/// Bytes of an HMAC-SHA256 tag; a `v1` entry that decodes to another length
+/// is not well-formed.
+const TAG_LEN: usize = 32;
 
 /// A signing key, decoded from its `whsec_…` form.
 #[derive(Clone)]
@@ -79,7 +90,10 @@ pub enum SignatureError {
     Stale(i64),
     #[error("webhook-signature has no well-formed v1 signature")]
     Malformed,
-    #[error("no signature matches the body with any configured secret")]
+    #[error(
+        "no signature matches the body with any configured secret (only the first \
+         {MAX_ENTRIES} well-formed v1 entries are checked)"
+    )]
     NoMatch,
 }
 
@@ -115,18 +129,22 @@ pub fn verify(
         .split_whitespace()
         .filter_map(|entry| entry.strip_prefix("v1,"))
         .filter_map(|b64| STANDARD.decode(b64).ok())
-        .filter(|tag| !tag.is_empty())
+        .filter(|tag| tag.len() == TAG_LEN)
+        .take(MAX_ENTRIES)
         .collect();
     if candidates.is_empty() {
         return Err(SignatureError::Malformed);
     }
-    let matched = keys.iter().any(|key| {
-        candidates
-            .iter()
-            // `verify_slice` compares in constant time.
-            .any(|tag| key.mac(id, timestamp, body).verify_slice(tag).is_ok())
-    });
-    if matched {
+    // One MAC per secret; every comparison runs, in constant time, so timing
+    // says nothing about which entry or secret matched.
+    let mut matched = Choice::from(0);
+    for key in keys {
+        let expected = key.mac(id, timestamp, body).finalize().into_bytes();
+        for tag in &candidates {
+            matched |= expected.as_slice().ct_eq(tag);
+        }
+    }
+    if bool::from(matched) {
         Ok(())
     } else {
         Err(SignatureError::NoMatch)
@@ -200,6 +218,30 @@ mod tests {
         // Several signatures: any match is enough.
         let many = format!("v1,AAAA {sig} v2,zzz");
         assert_eq!(check(&key, "msg_1", &NOW.to_string(), &many, b"{}"), Ok(()));
+    }
+
+    #[test]
+    fn only_the_first_well_formed_entries_are_compared() {
+        let key = SigningKey::parse(SECRET).unwrap();
+        let sig = key.sign("msg_1", NOW, b"{}");
+        let bogus = |n: usize| vec![format!("v1,{}", STANDARD.encode([7u8; 32])); n].join(" ");
+        let ts = NOW.to_string();
+        // Within the first MAX_ENTRIES: accepted.
+        let early = format!("{} {sig}", bogus(MAX_ENTRIES - 1));
+        assert_eq!(check(&key, "msg_1", &ts, &early, b"{}"), Ok(()));
+        // Entries that are not well-formed do not use up the allowance.
+        let junk = vec!["v1,AAAA v2,zzz v1,!!"; 20].join(" ");
+        assert_eq!(
+            check(&key, "msg_1", &ts, &format!("{junk} {sig}"), b"{}"),
+            Ok(())
+        );
+        // After MAX_ENTRIES well-formed bogus ones: never looked at.
+        let late = format!("{} {sig}", bogus(MAX_ENTRIES));
+        let refused = check(&key, "msg_1", &ts, &late, b"{}").unwrap_err();
+        assert_eq!(refused, SignatureError::NoMatch);
+        assert!(refused
+            .to_string()
+            .contains("first 8 well-formed v1 entries"));
     }
 
     #[test]

@@ -1,3 +1,8 @@
+//! Settings, the connect panel and token reading, without a server.
+
+use axum::http::{header, HeaderMap, Uri};
+
+use super::check::offered_tokens;
 use super::*;
 use crate::server::config::Secret;
 

@@ -1,5 +1,6 @@
-//! The webhook token: generated once and kept in the database, or set by
-//! `CALLTRAIL_WEBHOOK_TOKEN`; compared in constant time.
+//! The webhook token: generated once and kept in the database (and rotated
+//! from the dashboard), or set by `CALLTRAIL_WEBHOOK_TOKEN`; compared in
+//! constant time.
 
 use std::sync::{Arc, RwLock};
 
@@ -8,6 +9,9 @@ use base64::Engine as _;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq as _;
+
+use super::WebhookAuth;
+use crate::server::store::Store;
 
 /// Shortest token accepted from configuration.
 pub const MIN_LEN: usize = 16;
@@ -42,6 +46,55 @@ impl CurrentToken {
         let offered = Sha256::digest(offered.as_bytes());
         expected.ct_eq(&offered).into()
     }
+}
+
+/// The stored token, or a fresh one, stored now, on the first start.
+pub(super) async fn load_or_generate(store: &Store) -> Result<CurrentToken, sqlx::Error> {
+    let token = match store.webhook_token().await? {
+        Some(token) => token,
+        None => {
+            let token = generate();
+            store.set_webhook_token(&token).await?;
+            tracing::info!("generated a webhook token; the dashboard shows the URL to use");
+            token
+        }
+    };
+    Ok(CurrentToken::new(token))
+}
+
+impl WebhookAuth {
+    /// The token senders must present, when the token check is on.
+    pub fn current_token(&self) -> Option<String> {
+        self.token
+            .as_ref()
+            .filter(|_| self.checks.token)
+            .map(CurrentToken::get)
+    }
+
+    /// Replaces the generated token; the old one stops working at once.
+    pub async fn rotate_token(&self, store: &Store) -> Result<(), RotateError> {
+        let Some(current) = self.token.as_ref().filter(|_| self.checks.token) else {
+            return Err(RotateError::NotInUse);
+        };
+        if self.token_from_env {
+            return Err(RotateError::FromEnvironment);
+        }
+        let fresh = generate();
+        store.set_webhook_token(&fresh).await?;
+        current.set(fresh);
+        tracing::info!("the webhook token was rotated");
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RotateError {
+    #[error("the webhook token is not in use (CALLTRAIL_WEBHOOK_AUTH leaves it out)")]
+    NotInUse,
+    #[error("the webhook token is set by CALLTRAIL_WEBHOOK_TOKEN; change it there and restart")]
+    FromEnvironment,
+    #[error("the new token could not be saved: {0}")]
+    Database(#[from] sqlx::Error),
 }
 
 impl std::fmt::Debug for CurrentToken {

@@ -1,56 +1,14 @@
-//! Hardened edges: security headers on every response, a Content Security
-//! Policy with a per-response nonce on pages, and refusal of cross-site
-//! state-changing requests to the dashboard.
+//! Refusal of cross-site requests that change something: a browser tells us
+//! where a request comes from (Fetch Metadata, else `Origin`), and only
+//! calltrail's own pages may post to the dashboard.
 
 use axum::extract::Request;
-use axum::http::header::{
-    CONTENT_SECURITY_POLICY, HOST, ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
-};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::header::{HOST, ORIGIN};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
-
-/// For responses that are not pages (JSON, assets): nothing may run or embed them.
-const STRICT_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
-
-/// The policy for a page whose inline scripts carry `nonce`: only those, and
-/// what they load, run; the wasm bundle may be compiled.
-pub fn page_csp(nonce: &str) -> String {
-    format!(
-        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
-         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    )
-}
-
-/// Called while rendering a page: sets its CSP with the render's nonce.
-pub fn set_page_csp() {
-    use leptos::prelude::use_context;
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce)) {
-        response.insert_header(CONTENT_SECURITY_POLICY, value);
-    }
-}
-
-/// Adds the security headers to every response.
-pub async fn headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers
-        .entry(CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(STRICT_CSP));
-    response
-}
 
 /// Refuses dashboard requests that change something when a browser says
 /// they come from another site (server functions, sign-in forms).
@@ -93,6 +51,7 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

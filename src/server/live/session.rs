@@ -1,0 +1,74 @@
+//! A live stream belongs to the session that opened it: it takes one of the
+//! session's stream slots (a cap per session), and ends once the session
+//! ends — signed out, expired, or its account's password changed.
+
+use std::time::Duration;
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+use tower_sessions::session::Id;
+use tower_sessions::Session;
+
+use super::StreamSlot;
+use crate::server::store::Store;
+use crate::server::{auth, AppState};
+
+/// How often a stream checks that its session is still signed in.
+pub const SESSION_CHECK: Duration = Duration::from_secs(2);
+
+/// The answer when a session already holds its allowance of streams.
+pub fn too_many_streams(state: &AppState) -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, "5")],
+        Json(json!({
+            "error": "too many live streams",
+            "detail": format!(
+                "this session already has {} live streams open (CALLTRAIL_MAX_STREAMS_PER_SESSION); close some tabs",
+                state.config.max_streams_per_session
+            ),
+        })),
+    )
+        .into_response()
+}
+
+/// Ties a stream to the session that opened it: it holds one of the
+/// session's stream slots, and the stream ends once the session does
+/// (signed out, expired, password changed), checked every [`SESSION_CHECK`].
+pub struct SessionWatch {
+    store: Store,
+    id: Id,
+    max_hours: u32,
+    _slot: StreamSlot,
+}
+
+impl SessionWatch {
+    /// `None` when the session has no id (never the case behind the guard)
+    /// or already holds its allowance of streams.
+    pub fn start(state: &AppState, session: &Session) -> Option<Self> {
+        let id = session.id()?;
+        let slot = state
+            .hub
+            .slots
+            .take(&id.to_string(), state.config.max_streams_per_session)?;
+        Some(SessionWatch {
+            store: state.store.clone(),
+            id,
+            max_hours: state.config.session_max_hours,
+            _slot: slot,
+        })
+    }
+
+    pub async fn still_signed_in(&self) -> bool {
+        match auth::still_signed_in(&self.store, &self.id, self.max_hours).await {
+            Ok(valid) => valid,
+            Err(e) => {
+                // Ending the stream makes the browser reconnect through the guard.
+                tracing::warn!(error = %e, "could not check a live stream's session; closing it");
+                false
+            }
+        }
+    }
+}

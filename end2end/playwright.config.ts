@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CREDENTIALS_ENV } from './tests/server';
 
-// The server under test: the debug build from `cargo leptos build`, on its own
+// The server under test: CALLTRAIL_BIN (.ci/test sets it) or the debug build
+// from `cargo leptos build`, serving the site from inside itself, on its own
 // port and a fresh database for every run.
 const port = process.env.CALLTRAIL_E2E_PORT ?? '3999';
 const db = process.env.CALLTRAIL_E2E_DB ?? path.join(os.tmpdir(), `calltrail-e2e-${process.pid}`, 'e2e.db');
@@ -41,7 +42,6 @@ export default defineConfig({
     env: {
       CALLTRAIL_ADDR: `127.0.0.1:${port}`,
       CALLTRAIL_DB: db,
-      LEPTOS_SITE_ROOT: 'target/site',
       RUST_LOG: 'warn',
       ...CREDENTIALS_ENV,
     },

@@ -6,7 +6,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::TopBar;
-use crate::pages::{CallPage, CallsPage, DeliveriesPage, LoginPage, NotFound, SetupPage};
+use crate::pages::{
+    CallPage, CallsPage, DeliveriesPage, LoginPage, NotFound, SettingsPage, SetupPage,
+};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -45,6 +47,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=CallsPage ssr=SsrMode::Async/>
                     <Route path=path!("/calls/*id") view=CallPage ssr=SsrMode::Async/>
                     <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
                 </Routes>

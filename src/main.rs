@@ -1,10 +1,10 @@
-//! The `calltrail` binary: `serve` (default), `simulate`, `user`, `bench`
-//! and `crash-check`.
+//! The `calltrail` binary: `serve` (default), `simulate`, `user`, `bench`,
+//! `crash-check`, `backup` and `restore`.
 
 use clap::Parser;
 
 use calltrail::server::config::{Cli, Command, LogFormat};
-use calltrail::server::{auth, bench, crash_check, serve, simulate};
+use calltrail::server::{auth, backup, bench, crash_check, serve, simulate};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -30,6 +30,8 @@ async fn main() -> std::process::ExitCode {
         Command::User(command) => auth::cli::run(command).await,
         Command::Bench(config) => bench::run(config).await,
         Command::CrashCheck(config) => crash_check::run(config).await,
+        Command::Backup(args) => backup::run_backup(args).await,
+        Command::Restore(args) => backup::run_restore(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -42,9 +44,11 @@ async fn main() -> std::process::ExitCode {
 
 fn init_tracing(format: LogFormat, sqlx_level: &str) {
     use tracing_subscriber::EnvFilter;
+    // The access log (one line per request) is named on its own, so it stays
+    // on while tower_http's per-request noise stays off.
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
         EnvFilter::new(format!(
-            "info,tower_http=warn,sqlx={sqlx_level},leptos_axum=warn"
+            "info,calltrail::access=info,tower_http=warn,sqlx={sqlx_level},leptos_axum=warn"
         ))
     });
     let builder = tracing_subscriber::fmt().with_env_filter(filter);

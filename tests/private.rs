@@ -202,7 +202,7 @@ async fn static_assets_stay_public(pool: SqlitePool) {
     std::fs::write(site.path().join("pkg/calltrail.css"), "body{}").unwrap();
     std::fs::write(site.path().join("favicon.svg"), "<svg/>").unwrap();
     let root = site.path().to_str().unwrap().to_string();
-    let app = app_with(pool, |config| config.site_root = root).await;
+    let app = app_with(pool, |config| config.site_root = Some(root)).await;
     for (uri, body) in [("/pkg/calltrail.css", "body{}"), ("/favicon.svg", "<svg/>")] {
         let (status, _, text) =
             exchange(&app, Request::get(uri).body(Body::empty()).unwrap()).await;

@@ -5,6 +5,7 @@ mod access;
 mod call;
 mod calls;
 mod deliveries;
+mod settings;
 
 pub use access::{
     load_viewer, rotate_webhook_token, setup_needs_code, LoadViewer, RotateWebhookToken,
@@ -13,3 +14,4 @@ pub use access::{
 pub use call::{load_call, LoadCall};
 pub use calls::{load_calls, LoadCalls};
 pub use deliveries::{load_deliveries, LoadDeliveries};
+pub use settings::{load_settings, LoadSettings};

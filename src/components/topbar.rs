@@ -17,6 +17,7 @@ pub fn TopBar() -> impl IntoView {
                         <nav aria-label="main">
                             <a href="/">"Calls"</a>
                             <a href="/deliveries">"Deliveries"</a>
+                            <a href="/settings">"Settings"</a>
                         </nav>
                         <div class="account">
                             <span class="muted" data-testid="username">{viewer.username}</span>

@@ -2,6 +2,7 @@
 //! browser so hydrated text matches what was rendered.
 
 use chrono::DateTime;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// `2026-03-14 16:02:11 UTC`
 pub fn datetime(epoch_ms: i64) -> String {
@@ -69,29 +70,27 @@ pub fn pretty_raw(raw: &str) -> String {
     }
 }
 
+/// Everything but RFC 3986's unreserved characters (`A–Z a–z 0–9 - _ . ~`);
+/// bytes outside ASCII are always encoded.
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// As [`NOT_UNRESERVED`], but `/` is left as it is.
+const NOT_UNRESERVED_OR_SLASH: &AsciiSet = &NOT_UNRESERVED.remove(b'/');
+
 /// A value made safe for one URL path segment: everything but unreserved
 /// characters is percent-encoded.
 pub fn url_segment(s: &str) -> String {
-    percent_encode(s, b"")
+    utf8_percent_encode(s, NOT_UNRESERVED).to_string()
 }
 
 /// A local path (with its query) made safe as a query value, such as
 /// `?next=`: like [`url_segment`], but `/` stays readable.
 pub fn query_path(s: &str) -> String {
-    percent_encode(s, b"/")
-}
-
-/// Percent-encodes all but unreserved characters and those in `keep`.
-fn percent_encode(s: &str, keep: &[u8]) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) || keep.contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(s, NOT_UNRESERVED_OR_SLASH).to_string()
 }
 
 #[cfg(test)]
@@ -110,6 +109,23 @@ mod tests {
             query_path("/calls/a b?page=2&x"),
             "/calls/a%20b%3Fpage%3D2%26x"
         );
+    }
+
+    #[test]
+    fn leaves_only_unreserved_ascii_as_is() {
+        for b in 0u8..=0x7f {
+            let c = (b as char).to_string();
+            let unreserved = b.is_ascii_alphanumeric() || b"-_.~".contains(&b);
+            let escaped = format!("%{b:02X}");
+            let segment = if unreserved { &c } else { &escaped };
+            assert_eq!(&url_segment(&c), segment, "byte {b:#04x}");
+            let path = if unreserved || b == b'/' {
+                &c
+            } else {
+                &escaped
+            };
+            assert_eq!(&query_path(&c), path, "byte {b:#04x}");
+        }
     }
 
     #[test]

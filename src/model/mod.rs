@@ -7,9 +7,11 @@ mod delivery;
 mod event;
 pub mod format;
 mod pages;
+pub mod settings;
 
 pub use access::{ConnectInfo, Viewer};
 pub use call::{CallStatus, CallSummary};
 pub use delivery::{Delivery, DeliveryOutcome, BODY_PREVIEW_BYTES};
 pub use event::{insert_sorted, EventDetail, LiveUpdate, Role, TimelineItem};
 pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};
+pub use settings::{DatabaseInfo, RetentionSetting, SettingsPage};

@@ -5,6 +5,7 @@ mod calls;
 mod deliveries;
 mod login;
 mod not_found;
+mod settings;
 mod setup;
 
 pub use call::CallPage;
@@ -12,6 +13,7 @@ pub use calls::CallsPage;
 pub use deliveries::DeliveriesPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
+pub use settings::SettingsPage;
 pub use setup::SetupPage;
 
 use leptos::prelude::*;

@@ -2,17 +2,24 @@
 //! benchmark measures and the crash check kills.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
+use rustix::process::{kill_process, Pid, Signal};
+use tokio::process::{Child, Command};
 
 pub const ADMIN: &str = "bench";
 pub const ADMIN_PASSWORD: &str = "bench-password";
 pub const TOKEN: &str = "bench-webhook-token-0123456789";
 
+/// How long a server gets to shut down after SIGTERM before it is killed.
+const STOP_GRACE: Duration = Duration::from_secs(30);
+
+/// The child is killed if this is dropped while it runs, whatever went wrong.
 pub struct ServerProcess {
     child: Child,
+    pid: u32,
     pub base: String,
     pub db: PathBuf,
 }
@@ -21,7 +28,8 @@ impl ServerProcess {
     /// Starts `calltrail serve` (this very binary, or `exe`) on a free port
     /// with `db`, and waits until it is healthy.
     pub async fn start(exe: &Path, db: &Path, extra_env: &[(&str, &str)]) -> anyhow::Result<Self> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        let port = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await?
             .local_addr()?
             .port();
         let mut command = Command::new(exe);
@@ -34,15 +42,20 @@ impl ServerProcess {
             .env("CALLTRAIL_WEBHOOK_TOKEN", TOKEN)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
         for (k, v) in extra_env {
             command.env(k, v);
         }
         let child = command
             .spawn()
             .with_context(|| format!("starting {}", exe.display()))?;
+        let pid = child
+            .id()
+            .context("the server exited as soon as it started")?;
         let mut server = ServerProcess {
             child,
+            pid,
             base: format!("http://127.0.0.1:{port}"),
             db: db.to_path_buf(),
         };
@@ -67,7 +80,7 @@ impl ServerProcess {
     }
 
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.pid
     }
 
     /// Peak resident memory so far, in KiB (Linux; `None` elsewhere).
@@ -100,47 +113,30 @@ impl ServerProcess {
     }
 
     /// `kill -9`: no chance to flush or finish anything.
-    pub fn kill_hard(mut self) -> anyhow::Result<()> {
-        self.child.kill()?;
-        self.child.wait()?;
-        Ok(())
+    pub async fn kill_hard(mut self) -> anyhow::Result<()> {
+        self.child.kill().await.context("killing the server")
     }
 
-    /// SIGTERM, then wait for a graceful exit.
-    pub fn stop(mut self) -> anyhow::Result<()> {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.pid().to_string()])
-            .status();
-        self.child.wait()?;
-        Ok(())
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        // Never leave a server behind, whatever went wrong.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A fresh folder under the system temp dir, removed on drop.
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub fn new(prefix: &str) -> anyhow::Result<Self> {
-        let dir = std::env::temp_dir().join(format!(
-            "{prefix}-{}-{:x}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        std::fs::create_dir_all(&dir)?;
-        Ok(TempDir(dir))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+    /// SIGTERM, then wait for a clean exit; SIGKILL if it takes too long.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        // `id()` is `None` once the child has been reaped; until then its pid
+        // cannot have been reused, so the signal reaches our server.
+        let pid = self.child.id().and_then(|id| i32::try_from(id).ok());
+        if let Some(pid) = pid.and_then(Pid::from_raw) {
+            kill_process(pid, Signal::TERM).context("sending SIGTERM to the server")?;
+        }
+        match tokio::time::timeout(STOP_GRACE, self.child.wait()).await {
+            Ok(status) => {
+                let status = status.context("waiting for the server to stop")?;
+                if !status.success() {
+                    bail!("the server exited with {status} after SIGTERM");
+                }
+                Ok(())
+            }
+            Err(_) => {
+                self.child.kill().await.context("killing the server")?;
+                bail!("the server did not stop within {STOP_GRACE:?} of SIGTERM")
+            }
+        }
     }
 }

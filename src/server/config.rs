@@ -34,6 +34,10 @@ pub enum Command {
     Bench(BenchConfig),
     /// kill -9 a server under load, restart it, and check no acknowledged event was lost.
     CrashCheck(CrashCheckConfig),
+    /// Copy the database to a new file, consistently, while the server runs.
+    Backup(BackupArgs),
+    /// Put a backup in place of the database (stop the server first).
+    Restore(RestoreArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -74,6 +78,24 @@ pub enum UserCommand {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// The backup file to write; it must not exist yet.
+    pub file: PathBuf,
+    /// SQLite database file to back up.
+    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db")]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// A file written by `calltrail backup`.
+    pub backup: PathBuf,
+    /// SQLite database file to replace (the one the server uses).
+    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db")]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct UserArgs {
     pub username: String,
     /// Read the password from the first line of standard input.
@@ -101,9 +123,10 @@ pub struct ServeConfig {
     /// Log format: `text` or `json`.
     #[arg(long, env = "CALLTRAIL_LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,
-    /// Folder with the built site (wasm, JS, CSS) that cargo-leptos produces.
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
-    pub site_root: String,
+    /// Serve the built site (wasm, JS, CSS) from this folder instead of the
+    /// copy inside the binary.
+    #[arg(long, env = "LEPTOS_SITE_ROOT")]
+    pub site_root: Option<String>,
     /// The address people and agents reach this server at, e.g.
     /// `https://calltrail.example.com`. Used for the webhook URL the dashboard
     /// shows; an `https://` URL also makes the session cookie Secure.
@@ -157,11 +180,23 @@ pub struct ServeConfig {
     /// Most rows the delivery log keeps; the oldest beyond it are deleted (0: no limit).
     #[arg(long, env = "CALLTRAIL_DELIVERY_MAX_ROWS", default_value_t = 100_000)]
     pub delivery_max_rows: u64,
+    /// Days an ended call is kept after its last event; then it is deleted
+    /// with its events and deliveries (0: kept forever).
+    #[arg(long, env = "CALLTRAIL_RETENTION_DAYS", default_value_t = 0)]
+    pub retention_days: u32,
+    /// Most events kept; past it the least recently active ended calls are
+    /// deleted, whole, until under it (0: no limit). Live calls always stay.
+    #[arg(long, env = "CALLTRAIL_MAX_EVENTS", default_value_t = 0)]
+    pub max_events: u64,
     #[command(flatten)]
     pub webhook: WebhookConfig,
     /// Adds `POST /bench/noop`, which only reads the body (for `calltrail bench`).
     #[arg(long, env = "CALLTRAIL_BENCH_NOOP", hide = true)]
     pub bench_noop: bool,
+    /// Bearer token that lets clients not on this machine read `GET /metrics`
+    /// (unset: only loopback clients may).
+    #[arg(long, env = "CALLTRAIL_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<Secret>,
 }
 
 /// How webhook senders prove who they are.
@@ -220,7 +255,7 @@ impl ServeConfig {
             body_limit: 1024 * 1024,
             demo: false,
             log_format: LogFormat::Text,
-            site_root: "target/site".into(),
+            site_root: None,
             public_url: None,
             secure_cookies: None,
             allowed_hosts: None,
@@ -234,11 +269,14 @@ impl ServeConfig {
             idle_timeout_secs: 60,
             delivery_retention_days: 30,
             delivery_max_rows: 100_000,
+            retention_days: 0,
+            max_events: 0,
             webhook: WebhookConfig {
                 auth: Some("none".into()),
                 ..WebhookConfig::default()
             },
             bench_noop: false,
+            metrics_token: None,
         }
     }
 

@@ -12,7 +12,7 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::SqlitePool;
 use tokio::task::JoinSet;
 
-use super::child::{ServerProcess, TempDir, TOKEN};
+use super::child::{ServerProcess, TOKEN};
 use super::config::CrashCheckConfig;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,8 +60,10 @@ pub async fn check(
     concurrency: usize,
     progress: impl Fn(String),
 ) -> anyhow::Result<CrashReport> {
-    let dir = TempDir::new("calltrail-crash")?;
-    let db = dir.0.join("crash.db");
+    let dir = tempfile::Builder::new()
+        .prefix("calltrail-crash-")
+        .tempdir()?;
+    let db = dir.path().join("crash.db");
     let acked: Arc<Mutex<Vec<String>>> = Arc::default();
     for cycle in 0..cycles {
         let server = ServerProcess::start(exe, &db, &[]).await?;
@@ -75,7 +77,7 @@ pub async fn check(
         let before = acked.lock().unwrap_or_else(|e| e.into_inner()).len();
         let uptime = Duration::from_millis(rand::rng().random_range(300..900));
         tokio::time::sleep(uptime).await;
-        server.kill_hard()?;
+        server.kill_hard().await?;
         while senders.join_next().await.is_some() {}
         let now = acked.lock().unwrap_or_else(|e| e.into_inner()).len();
         progress(format!(

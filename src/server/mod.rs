@@ -2,8 +2,10 @@
 //! sessions, webhook authentication and ingest, storage, live streams, the
 //! HTTP router, and the simulator.
 
+pub mod access_log;
 pub mod assets;
 pub mod auth;
+pub mod backup;
 pub mod bench;
 pub mod child;
 pub mod client;
@@ -13,7 +15,9 @@ pub mod demo;
 pub mod ingest;
 pub mod listen;
 pub mod live;
+pub mod metrics;
 pub mod network;
+pub mod readiness;
 pub mod router;
 pub mod security;
 pub mod serve;

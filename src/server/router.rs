@@ -18,18 +18,20 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use super::security::AllowedHosts;
-use super::{assets, auth, ingest, live, security, AppState};
+use super::{access_log, assets, auth, ingest, live, metrics, readiness, security, AppState};
 use crate::app::{shell, App};
 
 /// Builds the whole application router over `state`.
 ///
-/// Two halves: what is open (health, the webhook routes with their own
-/// authentication, and the built site's static files, each routed
-/// explicitly), and the dashboard, where one guard stands in front of every
+/// Two halves: what is open (health and readiness, metrics and the webhook
+/// routes with their own access rules, and the built site's static files,
+/// each routed explicitly), and the dashboard, where one guard stands in front of every
 /// page, server function, live stream and the not-found fallback — `layer`
 /// (unlike `route_layer`) wraps the fallback too, so no spelling of a path
 /// renders the app without a session.
 pub fn router(state: AppState) -> Router {
+    // Before any request, so the first deliveries are counted too.
+    metrics::install();
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -70,11 +72,14 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(hosts, security::check_host));
     let mut open = Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readiness::readyz))
+        // Loopback clients, or others with CALLTRAIL_METRICS_TOKEN (checked inside).
+        .route("/metrics", get(metrics::scrape))
         .route(
             "/webhooks/infer",
             post(ingest::infer_webhook).layer(timeout),
         )
-        .merge(assets::routes(&state.config.site_root));
+        .merge(assets::routes(state.config.site_root.as_deref()));
     if state.config.bench_noop {
         tracing::warn!(
             "CALLTRAIL_BENCH_NOOP is on: POST /bench/noop answers anyone; use it for benchmarks only"
@@ -90,6 +95,7 @@ pub fn router(state: AppState) -> Router {
                 tracing::info_span!("request", method = %request.method(), path = request.uri().path())
             }),
         )
+        .layer(from_fn(access_log::access_log))
         .with_state(state)
 }
 

@@ -12,7 +12,7 @@ use super::config::ServeConfig;
 use super::live::Hub;
 use super::store::Store;
 use super::webhook_auth::WebhookAuth;
-use super::{auth, demo, listen, router, AppState};
+use super::{assets, auth, demo, listen, router, AppState};
 
 /// Runs the server until Ctrl-C or SIGTERM.
 pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
@@ -28,6 +28,11 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
     let config = state.config.clone();
     let refusals = super::ingest::spawn_flush(state.refusals.clone(), state.store.clone());
     super::store::retention::spawn_delivery_retention(
+        state.store.clone(),
+        &config,
+        stopping.clone(),
+    );
+    super::store::call_retention::spawn_call_retention(
         state.store.clone(),
         &config,
         stopping.clone(),
@@ -75,8 +80,8 @@ pub async fn app_state(store: Store, hub: Hub, config: ServeConfig) -> anyhow::R
         super::client::ClientResolver::from_config(config.webhook.trusted_proxies.as_deref())?;
     let leptos = LeptosOptions::builder()
         .output_name("calltrail")
-        .site_root(config.site_root.as_str())
-        .site_pkg_dir("pkg")
+        .site_root(config.site_root.as_deref().unwrap_or("target/site"))
+        .site_pkg_dir(assets::pkg_dir(config.site_root.as_deref()))
         .site_addr(config.addr)
         .build();
     Ok(AppState {

@@ -9,6 +9,9 @@ use super::store::{now_ms, Store};
 use super::AppState;
 use crate::model::{CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, TimelinePoint, Viewer};
 
+mod settings;
+pub use settings::{retention_settings, settings_page};
+
 /// Past calls per page on `/`.
 pub const CALLS_PER_PAGE: u32 = 50;
 /// Deliveries per page on `/deliveries`.

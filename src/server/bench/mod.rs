@@ -17,7 +17,7 @@ use sqlx::SqlitePool;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use super::child::{ServerProcess, TempDir, TOKEN};
+use super::child::{ServerProcess, TOKEN};
 use super::config::BenchConfig;
 use load::{Sent, Worker};
 use stats::{ms, Summary};
@@ -25,11 +25,13 @@ use stats::{ms, Summary};
 pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     anyhow::ensure!(config.concurrency > 0, "--concurrency must be at least 1");
     anyhow::ensure!(config.duration > 0, "--duration must be at least 1 second");
-    let dir = TempDir::new("calltrail-bench")?;
+    let dir = tempfile::Builder::new()
+        .prefix("calltrail-bench-")
+        .tempdir()?;
     let exe = std::env::current_exe()?;
     let server = ServerProcess::start(
         &exe,
-        &dir.0.join("bench.db"),
+        &dir.path().join("bench.db"),
         &[
             ("CALLTRAIL_BENCH_NOOP", "true"),
             // Every SSE client of the bench shares one session.
@@ -159,7 +161,7 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
 
     let all: Vec<&Sent> = ingest.iter().chain(paced.iter()).collect();
     let ok = correctness(&server, &calls, &all, &seen).await?;
-    server.stop()?;
+    server.stop().await?;
     anyhow::ensure!(ok, "the correctness check failed");
     Ok(())
 }

@@ -13,6 +13,7 @@ mod rejection;
 pub mod timestamp;
 
 use std::net::IpAddr;
+use std::time::Instant;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -22,9 +23,11 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::client::client_ip;
+use super::metrics;
 use super::store::{now_ms, NewDelivery, NewEvent, Stored};
 use super::webhook_auth::Incoming;
 use super::AppState;
+use crate::model::DeliveryOutcome;
 pub use refusal_limit::RefusalLimiter;
 pub use refusal_summary::{spawn_flush, RefusalFlush};
 pub use rejection::Rejection;
@@ -40,11 +43,23 @@ struct Sent {
     webhook_id: Option<String>,
 }
 
+/// What became of a delivery, for the metrics: the delivery log's outcome,
+/// or `None` when storage failed and the sender was told to retry.
+type Outcome = Option<DeliveryOutcome>;
+
 /// `POST /webhooks/infer`
 pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> Response {
+    let started = Instant::now();
+    let (outcome, response) = receive(&state, request).await;
+    // Every answer passes here, so each delivery is counted once.
+    metrics::webhook_answered(outcome, response.status(), started.elapsed());
+    response
+}
+
+async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
     let received_at = now_ms();
     let (parts, body) = request.into_parts();
-    let client_ip = client_ip(&parts, &state);
+    let client_ip = client_ip(&parts, state);
     let sent = Sent {
         content_type: headers::text(&parts.headers, header::CONTENT_TYPE.as_str()),
         webhook_id: headers::text(&parts.headers, "webhook-id"),
@@ -68,7 +83,7 @@ pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> R
         delivery.body_truncated = may_have_body(&parts.headers);
         let reason = format!("{denied}; the body was not read");
         return refuse(
-            &state,
+            state,
             client_ip,
             delivery,
             Rejection::unauthenticated(denied.status()),
@@ -91,7 +106,7 @@ pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> R
         }
         let reason = denied.to_string();
         return refuse(
-            &state,
+            state,
             client_ip,
             delivery,
             Rejection::unauthenticated(denied.status()),
@@ -99,11 +114,11 @@ pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> R
         )
         .await;
     }
-    match accept(&state, &delivery, &sent) {
-        Ok(event) => store(&state, delivery, event).await,
+    match accept(state, &delivery, &sent) {
+        Ok(event) => store(state, delivery, event).await,
         Err(rejection) => {
             let detail = rejection.detail.clone();
-            refuse(&state, client_ip, delivery, rejection, &detail).await
+            refuse(state, client_ip, delivery, rejection, &detail).await
         }
     }
 }
@@ -125,7 +140,8 @@ async fn refuse(
     delivery: NewDelivery,
     rejection: Rejection,
     logged_detail: &str,
-) -> Response {
+) -> (Outcome, Response) {
+    let refused = Some(DeliveryOutcome::Rejected);
     let status = rejection.status.as_u16();
     let admission = state
         .refusals
@@ -139,7 +155,7 @@ async fn refuse(
             error = rejection.error,
             "delivery rejected (counted)"
         );
-        return rejection.into_response();
+        return (refused, rejection.into_response());
     }
     let logged = state
         .store
@@ -150,7 +166,7 @@ async fn refuse(
         tracing::error!(error = %e, "could not log a rejected delivery");
     }
     tracing::info!(status, error = rejection.error, "delivery rejected");
-    rejection.into_response()
+    (refused, rejection.into_response())
 }
 
 /// Checks a delivery and turns it into an event to store, or says why not.
@@ -181,25 +197,38 @@ fn accept(state: &AppState, delivery: &NewDelivery, sent: &Sent) -> Result<NewEv
     })
 }
 
-async fn store(state: &AppState, delivery: NewDelivery, event: NewEvent) -> Response {
+async fn store(state: &AppState, delivery: NewDelivery, event: NewEvent) -> (Outcome, Response) {
     let call_id = event.call_id.clone();
-    match state.store.writer().store_event(delivery, event).await {
-        Ok(Stored::Accepted { event_id, delivery_id }) => (
-            StatusCode::OK,
-            Json(json!({"status": "accepted", "call_id": call_id, "event_id": event_id, "delivery_id": delivery_id})),
-        )
-            .into_response(),
-        Ok(Stored::Duplicate { event_id, delivery_id }) => (
-            StatusCode::OK,
-            Json(json!({"status": "duplicate", "call_id": call_id, "event_id": event_id, "delivery_id": delivery_id})),
-        )
-            .into_response(),
-        Ok(Stored::Rejected { .. }) => Rejection::storage("the event was not stored").into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, call_id, "could not store an event");
-            Rejection::storage("the database could not take the write; retry later").into_response()
-        }
-    }
+    let (outcome, event_id, delivery_id) =
+        match state.store.writer().store_event(delivery, event).await {
+            Ok(Stored::Accepted {
+                event_id,
+                delivery_id,
+            }) => (DeliveryOutcome::Accepted, event_id, delivery_id),
+            Ok(Stored::Duplicate {
+                event_id,
+                delivery_id,
+            }) => (DeliveryOutcome::Duplicate, event_id, delivery_id),
+            Ok(Stored::Rejected { .. }) => {
+                return (
+                    None,
+                    Rejection::storage("the event was not stored").into_response(),
+                )
+            }
+            Err(e) => {
+                tracing::error!(error = %e, call_id, "could not store an event");
+                let rejection =
+                    Rejection::storage("the database could not take the write; retry later");
+                return (None, rejection.into_response());
+            }
+        };
+    let body = json!({
+        "status": outcome.as_str(),
+        "call_id": call_id,
+        "event_id": event_id,
+        "delivery_id": delivery_id,
+    });
+    (Some(outcome), (StatusCode::OK, Json(body)).into_response())
 }
 
 /// `application/json`, any `+json` type, with or without parameters.

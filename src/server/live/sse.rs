@@ -23,6 +23,7 @@ use tower_sessions::Session;
 use super::session::{too_many_streams, SessionWatch, SESSION_CHECK};
 use super::{to_json, Hub, Published};
 use crate::model::LiveUpdate;
+use crate::server::metrics::{self, LiveClient};
 use crate::server::store::Store;
 use crate::server::AppState;
 
@@ -192,6 +193,8 @@ fn follow<F: Feed>(
     // Subscribe before the first replay so nothing committed in between is missed.
     let mut rx = feed.subscribe(&hub);
     let stream = stream! {
+        // Counted while the stream lives, however it ends.
+        let _client = LiveClient::start();
         yield Ok(Event::default().retry(RETRY).comment("calltrail live"));
         let mut session_check = tokio::time::interval_at(
             tokio::time::Instant::now() + SESSION_CHECK,
@@ -235,7 +238,10 @@ fn follow<F: Feed>(
                     }
                 }
                 Wake::Update(Ok(_)) => {}
-                Wake::Update(Err(RecvError::Lagged(_))) => behind = true,
+                Wake::Update(Err(RecvError::Lagged(_))) => {
+                    metrics::live_caught_up();
+                    behind = true;
+                }
                 Wake::Update(Err(RecvError::Closed)) => return,
             }
         }

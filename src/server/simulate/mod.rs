@@ -46,6 +46,15 @@ impl Target {
     }
 }
 
+/// The HTTP client events are sent with: `http://` and `https://` targets
+/// (TLS by rustls with the Mozilla root certificates built in, so it needs no
+/// system OpenSSL or certificate store).
+pub fn client() -> anyhow::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .build()
+        .context("building the HTTP client")
+}
+
 /// What the server answered, summed over calls.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
@@ -89,7 +98,7 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
         token: config.token.as_ref().map(|t| t.0.clone()),
         key,
     });
-    let client = reqwest::Client::new();
+    let client = client()?;
     let slots = Arc::new(Semaphore::new(config.concurrency));
     let started = Instant::now();
     let mut calls = JoinSet::new();
@@ -168,5 +177,55 @@ fn paced(ms: f64, speed: f64) -> Duration {
         Duration::ZERO
     } else {
         Duration::from_secs_f64((ms / speed / 1000.0).max(0.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use tokio::io::AsyncReadExt;
+    use tokio::net::TcpListener;
+
+    use super::*;
+
+    /// An `https://` target is spoken to in TLS: the first byte the server
+    /// sees is a TLS handshake record (0x16), and the request fails only
+    /// because this server never answers the handshake.
+    #[tokio::test]
+    async fn https_targets_are_spoken_to_in_tls() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let first_byte = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let byte = socket.read_u8().await.unwrap();
+            drop(socket);
+            byte
+        });
+
+        let sent = client()
+            .unwrap()
+            .post(format!("https://127.0.0.1:{port}/webhooks/infer"))
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await;
+
+        let error = sent.expect_err("the listener never completes a handshake");
+        let mut chain = vec![error.to_string()];
+        let mut source = error.source();
+        while let Some(e) = source {
+            chain.push(e.to_string());
+            source = e.source();
+        }
+        assert!(!error.is_builder(), "refused as a request: {chain:?}");
+        assert!(
+            !chain.iter().any(|e| e.contains("scheme is not http")),
+            "no TLS in the client: {chain:?}"
+        );
+        let byte = tokio::time::timeout(Duration::from_secs(10), first_byte)
+            .await
+            .expect("the client connected")
+            .unwrap();
+        assert_eq!(byte, 0x16, "not a TLS handshake: {chain:?}");
     }
 }

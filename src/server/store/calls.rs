@@ -2,6 +2,8 @@
 //! by the calls list and the live streams.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
@@ -13,17 +15,44 @@ const COLUMNS: &str = "call_id, source, status, started_at, ended_at, last_event
     n_tool_calls, n_tool_errors, n_hangs, n_interruptions, n_transfers";
 
 /// The writer's copy of recently written call rows, so folding an event in
-/// costs one statement, not two. Only the writer writes `calls`; it drops the
-/// cache whenever a transaction fails.
-#[derive(Default)]
-pub(super) struct CallCache(HashMap<String, CallSummary>);
+/// costs one statement, not two. Only the writer adds to `calls`; it drops
+/// the cache whenever a transaction fails or retention removed rows.
+pub(super) struct CallCache(HashMap<String, CallSummary>, CallsRemoved, u64);
+
+/// Counts transactions of retention that deleted or changed call rows.
+#[derive(Clone, Default)]
+pub(super) struct CallsRemoved(Arc<AtomicU64>);
+
+impl CallsRemoved {
+    pub(super) fn mark(&self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn count(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
 
 impl CallCache {
     /// Rows kept before the cache starts over.
     const LIMIT: usize = 10_000;
 
+    pub(super) fn new(removed: &CallsRemoved) -> Self {
+        CallCache(HashMap::new(), removed.clone(), removed.count())
+    }
+
     pub(super) fn clear(&mut self) {
         self.0.clear();
+    }
+
+    /// Drops every cached row when retention changed `calls` since the last
+    /// look (call with the write lock held).
+    pub(super) fn forget_removed(&mut self) {
+        let now = self.1.count();
+        if now != self.2 {
+            self.0.clear();
+            self.2 = now;
+        }
     }
 }
 

@@ -2,11 +2,14 @@
 //! events in groups, and the read queries behind the pages and live streams.
 //! Everything that touches SQL lives in this module.
 
+pub mod backup;
+pub mod call_retention;
 mod calls;
 mod deliveries;
 mod events;
 pub mod retention;
 mod settings;
+pub mod space;
 mod users;
 mod writer;
 
@@ -14,7 +17,9 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteAutoVacuum, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::SqlitePool;
 
 pub use users::User;
@@ -27,6 +32,9 @@ pub struct Store {
     read: SqlitePool,
     writer: Writer,
     auth: SqlitePool,
+    /// The writer's one connection, which retention shares with it: waiting
+    /// in the pool's queue, neither polls for SQLite's write lock.
+    write: SqlitePool,
 }
 
 impl Store {
@@ -48,23 +56,30 @@ impl Store {
             // the file is truncated back to this size, so it cannot grow unbounded.
             .pragma("journal_size_limit", "67108864")
             .foreign_keys(true);
+        // Set before the first table exists, so a new database can give the
+        // pages retention frees back to the file system (`space.rs`); an
+        // older database keeps its mode until it is restored from a backup.
         let write_pool = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone())
+            .connect_with(options.clone().auto_vacuum(SqliteAutoVacuum::Incremental))
             .await?;
         sqlx::migrate!("./migrations").run(&write_pool).await?;
         let auth = SqlitePoolOptions::new()
             .max_connections(2)
             .connect_with(options.clone())
             .await?;
+        // One connection stays open while the server runs, which is how
+        // `calltrail restore` tells that the database is in use.
         let read = SqlitePoolOptions::new()
             .max_connections(8)
+            .min_connections(1)
             .connect_with(options.read_only(true))
             .await?;
         Ok(Store {
             read,
-            writer: Writer::spawn(write_pool, publish),
+            writer: Writer::spawn(write_pool.clone(), publish),
             auth,
+            write: write_pool,
         })
     }
 
@@ -73,7 +88,8 @@ impl Store {
         Store {
             read: pool.clone(),
             writer: Writer::spawn(pool.clone(), publish),
-            auth: pool,
+            auth: pool.clone(),
+            write: pool,
         }
     }
 
@@ -89,6 +105,14 @@ impl Store {
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.read).await.is_ok()
+    }
+
+    /// Ok when the database would take a write now: takes SQLite's write
+    /// lock (`BEGIN IMMEDIATE`, as the writer does) and lets it go, writing nothing.
+    pub async fn check_writable(&self) -> Result<(), sqlx::Error> {
+        let mut conn = self.auth.acquire().await?;
+        let tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+        tx.rollback().await
     }
 }
 

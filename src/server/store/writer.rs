@@ -4,12 +4,14 @@
 //! the commit.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
-use super::calls::CallCache;
+use super::calls::{CallCache, CallsRemoved};
 use crate::model::{DeliveryOutcome, EventDetail, LiveUpdate, TimelineItem};
+use crate::server::metrics;
 
 /// Most deliveries committed in one transaction.
 const MAX_BATCH: usize = 512;
@@ -74,13 +76,25 @@ type Reply = oneshot::Sender<Result<Stored, Arc<sqlx::Error>>>;
 #[derive(Clone)]
 pub struct Writer {
     queue: mpsc::Sender<(Job, Reply)>,
+    /// Retention tells the writer through this that cached call rows went.
+    calls_removed: CallsRemoved,
 }
 
 impl Writer {
     pub fn spawn(pool: SqlitePool, publish: Publish) -> Self {
         let (queue, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(pool, rx, publish));
-        Writer { queue }
+        let calls_removed = CallsRemoved::default();
+        tokio::spawn(run(pool, rx, publish, CallCache::new(&calls_removed)));
+        Writer {
+            queue,
+            calls_removed,
+        }
+    }
+
+    /// Retention deleted or changed call rows; called inside that
+    /// transaction, before it commits.
+    pub(super) fn calls_removed(&self) {
+        self.calls_removed.mark();
     }
 
     /// Stores the event (unless it is a repeat) and logs the delivery; returns
@@ -110,6 +124,16 @@ impl Writer {
         .await
     }
 
+    /// False once the writer task has ended: nothing can be stored any more.
+    pub fn is_running(&self) -> bool {
+        !self.queue.is_closed()
+    }
+
+    /// Deliveries waiting for the writer now.
+    pub fn queued(&self) -> usize {
+        self.queue.max_capacity() - self.queue.capacity()
+    }
+
     async fn submit(&self, job: Job) -> Result<Stored, WriteError> {
         let (tx, rx) = oneshot::channel();
         self.queue
@@ -129,13 +153,19 @@ fn clone_error(e: &sqlx::Error) -> sqlx::Error {
     sqlx::Error::Protocol(e.to_string())
 }
 
-async fn run(pool: SqlitePool, mut rx: mpsc::Receiver<(Job, Reply)>, publish: Publish) {
+async fn run(
+    pool: SqlitePool,
+    mut rx: mpsc::Receiver<(Job, Reply)>,
+    publish: Publish,
+    mut calls: CallCache,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    let mut calls = CallCache::default();
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let (jobs, replies): (Vec<Job>, Vec<Reply>) = batch.drain(..).unzip();
+        let started = Instant::now();
         match commit(&pool, &mut calls, jobs).await {
             Ok((results, updates)) => {
+                metrics::batch_committed(&results, started.elapsed());
                 if !updates.is_empty() {
                     publish(updates);
                 }
@@ -151,6 +181,12 @@ async fn run(pool: SqlitePool, mut rx: mpsc::Receiver<(Job, Reply)>, publish: Pu
                 for reply in replies {
                     let _ = reply.send(Err(e.clone()));
                 }
+                // A closed pool never opens again: stop, so senders and
+                // readiness learn the writer is gone.
+                if pool.is_closed() {
+                    tracing::error!("the database pool is closed; the writer stops");
+                    return;
+                }
             }
         }
     }
@@ -163,6 +199,8 @@ async fn commit(
 ) -> Result<(Vec<Stored>, Vec<LiveUpdate>), sqlx::Error> {
     let mut conn = pool.acquire().await?;
     let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    // Holding the write lock, no retention transaction is in flight.
+    calls.forget_removed();
     let mut results = Vec::with_capacity(jobs.len());
     let mut updates = Vec::new();
     for job in jobs {

@@ -1,16 +1,13 @@
-//! The built site's static files (wasm, JS, CSS, the public folder): the only
-//! files served without a session. They are routed one by one from the site
-//! root, so no other path can reach a file handler that falls back to the app.
+//! The site served from a folder (`LEPTOS_SITE_ROOT`): `/pkg/…` and each
+//! top-level file, routed one by one.
 
 use std::path::Path;
 
 use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 
-use super::AppState;
-
-/// The folder under the site root that holds the wasm, JS and CSS bundle.
-const PKG_DIR: &str = "pkg";
+use super::PKG_DIR;
+use crate::server::AppState;
 
 /// Routes for `/pkg/…` and for each top-level file of `site_root` (the
 /// public folder's files). Unknown asset paths answer a bare 404.

@@ -1,0 +1,143 @@
+//! `/settings`: how much room the database takes and what it holds, the
+//! retention limits in force (read-only: they come from the environment),
+//! and how to back the data up.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::LoadError;
+use crate::api::load_settings;
+use crate::model::settings::{size, thousands};
+use crate::model::{format, DatabaseInfo, RetentionSetting, SettingsPage as Data};
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_settings());
+    view! {
+        <Title text="Settings"/>
+        <div class="page-head">
+            <h1>"Settings"</h1>
+            <a class="button" href="/settings" rel="external">"Refresh"</a>
+        </div>
+        <Suspense fallback=|| view! { <p class="loading">"Loading the settings…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Data { database, retention }) => view! {
+                        <Database database/>
+                        <Retention retention/>
+                        <Backup/>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Database(database: DatabaseInfo) -> impl IntoView {
+    let total = size(database.total_bytes());
+    let parts = format!(
+        "file {}, write-ahead log {}",
+        size(database.file_bytes),
+        size(database.wal_bytes)
+    );
+    let free = if database.free_bytes == 0 {
+        "none".to_string()
+    } else if database.incremental_vacuum {
+        format!(
+            "{} (given back to the disk within ten minutes)",
+            size(database.free_bytes)
+        )
+    } else {
+        format!(
+            "{} (new rows reuse it; restoring a backup gives it back to the disk)",
+            size(database.free_bytes)
+        )
+    };
+    let calls = match database.live_calls {
+        0 => thousands(database.calls),
+        live => format!("{} ({} live)", thousands(database.calls), thousands(live)),
+    };
+    let oldest = database
+        .oldest_call_at
+        .map_or_else(|| "—".to_string(), format::datetime);
+    let empty = (database.calls == 0 && database.deliveries == 0).then(|| {
+        view! {
+            <p class="muted">
+                "Nothing stored yet: calls appear once an agent posts events to the webhook URL "
+                "shown on the " <a href="/">"Calls"</a> " page."
+            </p>
+        }
+    });
+    view! {
+        <section class="settings-section" aria-labelledby="database-head">
+            <h2 id="database-head">"Database"</h2>
+            <dl class="facts">
+                <dt>"File"</dt>
+                <dd><code data-testid="db-path">{database.path}</code></dd>
+                <dt>"Size"</dt>
+                <dd data-testid="db-size">{total} " " <span class="muted">"(" {parts} ")"</span></dd>
+                <dt>"Free inside the file"</dt>
+                <dd>{free}</dd>
+                <dt>"Calls"</dt>
+                <dd data-testid="db-calls">{calls}</dd>
+                <dt>"Events"</dt>
+                <dd data-testid="db-events">{thousands(database.events)}</dd>
+                <dt>"Deliveries"</dt>
+                <dd data-testid="db-deliveries">{thousands(database.deliveries)}</dd>
+                <dt>"Oldest call's last event"</dt>
+                <dd>{oldest}</dd>
+            </dl>
+            {empty}
+        </section>
+    }
+}
+
+#[component]
+fn Retention(retention: Vec<RetentionSetting>) -> impl IntoView {
+    view! {
+        <section class="settings-section" aria-labelledby="retention-head">
+            <h2 id="retention-head">"Retention"</h2>
+            <p class="muted">
+                "Read from the environment at start-up: set the variable and restart calltrail "
+                "to change a limit (0 turns it off). Live calls are never deleted."
+            </p>
+            <table class="settings-table">
+                <thead>
+                    <tr><th scope="col">"What"</th><th scope="col">"In force"</th><th scope="col">"Variable"</th></tr>
+                </thead>
+                <tbody>
+                    {retention.into_iter().map(|s| {
+                        let limit = match s.limit {
+                            Some(limit) => view! { <span>{limit}</span> }.into_any(),
+                            None => view! { <span class="muted">{format!("off — {}", s.when_off)}</span> }.into_any(),
+                        };
+                        view! {
+                            <tr>
+                                <td>{s.what}</td>
+                                <td>{limit}</td>
+                                <td><code>{s.variable}</code></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn Backup() -> impl IntoView {
+    view! {
+        <section class="settings-section" aria-labelledby="backup-head">
+            <h2 id="backup-head">"Backup"</h2>
+            <p>
+                "On the server, " <code>"calltrail backup FILE"</code>
+                " writes a consistent copy while calltrail keeps running. To restore, stop the server, run "
+                <code>"calltrail restore FILE"</code> " and start it again."
+            </p>
+        </section>
+    }
+}

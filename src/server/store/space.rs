@@ -1,0 +1,116 @@
+//! How much room the database takes, what it holds, and giving the pages
+//! that deleting rows frees back to the file system (incremental vacuum), a
+//! few at a time so the event writer barely notices.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use sqlx::SqliteConnection;
+
+use super::Store;
+
+/// Pages given back per statement (4 KiB each): one short write transaction.
+const VACUUM_STEP: i64 = 64;
+/// Pause between steps, so queued event writes go first.
+const PAUSE: Duration = Duration::from_millis(20);
+
+/// The database file, its write-ahead log, and the rows it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Usage {
+    /// The main database file (`None` for an in-memory database).
+    pub file: Option<PathBuf>,
+    pub file_bytes: u64,
+    pub wal_bytes: u64,
+    /// Room inside the file that deleted rows left; new rows reuse it.
+    pub free_bytes: i64,
+    /// Freed pages go back to the file system (`auto_vacuum=INCREMENTAL`).
+    pub incremental_vacuum: bool,
+    pub calls: i64,
+    pub live_calls: i64,
+    pub events: i64,
+    pub deliveries: i64,
+    /// When the least recently active stored call last had an event (epoch ms).
+    pub oldest_call_at: Option<i64>,
+}
+
+impl Store {
+    /// Sizes and row counts, read from a consistent snapshot.
+    pub async fn usage(&self) -> Result<Usage, sqlx::Error> {
+        let mut tx = self.read.begin().await?;
+        let file: String =
+            sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                .fetch_one(&mut *tx)
+                .await?;
+        let page_size = pragma(&mut tx, "page_size").await?;
+        let free_pages = pragma(&mut tx, "freelist_count").await?;
+        let auto_vacuum = pragma(&mut tx, "auto_vacuum").await?;
+        let (calls, live_calls, oldest_call_at): (i64, i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(status = 'live'), 0), MIN(last_event_at) FROM calls",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
+            .fetch_one(&mut *tx)
+            .await?;
+        let deliveries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deliveries")
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let file = Some(PathBuf::from(file)).filter(|f| !f.as_os_str().is_empty());
+        let size = |path: Option<PathBuf>| {
+            path.and_then(|p| std::fs::metadata(p).ok())
+                .map_or(0, |m| m.len())
+        };
+        let wal = file.as_ref().map(|f| {
+            let mut name = f.clone().into_os_string();
+            name.push("-wal");
+            PathBuf::from(name)
+        });
+        Ok(Usage {
+            file_bytes: size(file.clone()),
+            wal_bytes: size(wal),
+            file,
+            free_bytes: free_pages.saturating_mul(page_size),
+            incremental_vacuum: auto_vacuum == 2,
+            calls,
+            live_calls,
+            events,
+            deliveries,
+            oldest_call_at,
+        })
+    }
+
+    /// Gives the file's free pages back to the file system, a step at a
+    /// time; returns how many went. Does nothing on a database created
+    /// without incremental vacuum.
+    pub async fn reclaim_free_pages(&self) -> Result<u64, sqlx::Error> {
+        if pragma(&mut *self.write.acquire().await?, "auto_vacuum").await? != 2 {
+            return Ok(0);
+        }
+        let mut total = 0;
+        loop {
+            // The writer's connection: event batches and steps take turns.
+            let mut conn = self.write.acquire().await?;
+            let free = pragma(&mut conn, "freelist_count").await?;
+            if free == 0 {
+                return Ok(total);
+            }
+            sqlx::query(&format!("PRAGMA incremental_vacuum({VACUUM_STEP})"))
+                .execute(&mut *conn)
+                .await?;
+            drop(conn);
+            total += free.min(VACUUM_STEP).unsigned_abs();
+            if free <= VACUUM_STEP {
+                return Ok(total);
+            }
+            tokio::time::sleep(PAUSE).await;
+        }
+    }
+}
+
+/// A pragma's single number, such as `page_size`.
+async fn pragma(conn: &mut SqliteConnection, name: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(&format!("PRAGMA {name}"))
+        .fetch_one(conn)
+        .await
+}

@@ -5,9 +5,7 @@
 
 mod common;
 
-use std::io::Write;
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -23,28 +21,13 @@ const TOKEN: &str = "test-token-0123456789abcdef";
 
 /// Runs the independent signer: `library` is `standardwebhooks` or `svix`.
 fn python_sign(library: &str, secret: &str, id: &str, seconds: i64, body: &str) -> String {
-    let python = std::env::var("CALLTRAIL_PYTHON").unwrap_or_else(|_| "python3".into());
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/signer.py");
-    let mut child = Command::new(&python)
-        .args([script, library, secret, id, &seconds.to_string()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("running {python}: {e} (set CALLTRAIL_PYTHON; .ci/test does)"));
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(body.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "the {library} signer failed — `pip install standardwebhooks svix` (.ci/test does): {}",
-        String::from_utf8_lossy(&out.stderr)
+    let seconds = seconds.to_string();
+    let hint = format!(
+        "the {library} signer failed — `pip install standardwebhooks svix` (.ci/test does)"
     );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
+    let out = common::run_python(&[script, library, secret, id, &seconds], body, &hint);
+    String::from_utf8(out).unwrap().trim().to_string()
 }
 
 fn signed(id: &str, seconds: i64, signature: &str, body: &str) -> Request<Body> {

@@ -156,3 +156,32 @@ pub async fn exchange(app: &TestApp, request: Request<Body>) -> (StatusCode, Hea
 pub async fn post(app: &TestApp, body: &str) -> (StatusCode, Value) {
     send(app, webhook(body.to_string())).await
 }
+
+/// Runs the test Python (`CALLTRAIL_PYTHON`, which .ci/test points at the
+/// venv .ci/setup fills; else `python3`) with `args`, feeding it `stdin`;
+/// panics with `hint` and its stderr when it fails. Returns its stdout.
+pub fn run_python(args: &[&str], stdin: &str, hint: &str) -> Vec<u8> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let python = std::env::var("CALLTRAIL_PYTHON").unwrap_or_else(|_| "python3".into());
+    let mut child = Command::new(&python)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("running {python}: {e} (set CALLTRAIL_PYTHON; .ci/test does)"));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{hint}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}

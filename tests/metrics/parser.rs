@@ -1,9 +1,6 @@
 //! The exposition as an independent parser reads it: PyPI's
 //! `prometheus_client` (run with `$CALLTRAIL_PYTHON`, as `.ci/test` sets).
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use axum::http::StatusCode;
 use serde_json::Value;
 use sqlx::SqlitePool;
@@ -23,28 +20,15 @@ for f in text_string_to_metric_families(sys.stdin.read()):
                         "samples": [[s.name, s.labels, s.value] for s in f.samples]}
 print(json.dumps(families))
 "#;
-    let python = std::env::var("CALLTRAIL_PYTHON").unwrap_or_else(|_| "python3".into());
-    let mut child = Command::new(&python)
-        .args(["-c", SCRIPT])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("running {python}: {e} (set CALLTRAIL_PYTHON; .ci/test does)"));
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "prometheus_client could not parse /metrics — or is missing: \
-         `pip install prometheus_client` (.ci/setup does): {}\n{text}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::common::run_python(
+        &["-c", SCRIPT],
+        text,
+        &format!(
+            "prometheus_client could not parse /metrics — or is missing: \
+             `pip install prometheus_client` (.ci/setup does)\n{text}"
+        ),
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_slice(&out).unwrap()
 }
 
 /// The value prometheus_client read for sample `name` with exactly `labels`.

@@ -13,6 +13,7 @@ use sqlx::{Sqlite, Transaction};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use super::retention::{spawn_every, DAY_MS};
 use super::{now_ms, Store};
 use crate::server::config::ServeConfig;
 
@@ -23,9 +24,6 @@ pub const BATCH: i64 = 100;
 /// Least pause between transactions, so queued event writes go first; a slow
 /// transaction is followed by a pause twice its length.
 const PAUSE: Duration = Duration::from_millis(20);
-/// How often the limits are enforced.
-const EVERY: Duration = Duration::from_secs(10 * 60);
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// How many calls to keep; `None` is no limit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -248,16 +246,12 @@ async fn delete_call(
 pub fn spawn_call_retention(
     store: Store,
     config: &ServeConfig,
-    mut stopping: watch::Receiver<bool>,
+    stopping: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     let retention = CallRetention::from_config(config);
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(EVERY);
-        loop {
-            tokio::select! {
-                _ = every.tick() => {}
-                _ = stopping.wait_for(|s| *s) => return,
-            }
+    spawn_every(stopping, move || {
+        let store = store.clone();
+        async move {
             match store
                 .enforce_call_retention(retention, now_ms(), BATCH)
                 .await

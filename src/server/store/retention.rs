@@ -7,6 +7,7 @@
 //! body and normalized form in `events`, and nothing refers to a delivery row
 //! (the reference runs the other way, `deliveries.event_id`).
 
+use std::future::Future;
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -21,7 +22,7 @@ const BATCH: i64 = 500;
 const PAUSE: Duration = Duration::from_millis(20);
 /// How often the limits are enforced.
 const EVERY: Duration = Duration::from_secs(10 * 60);
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+pub(super) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// How much of the delivery log to keep; `None` is no limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,9 +101,27 @@ impl Store {
 pub fn spawn_delivery_retention(
     store: Store,
     config: &ServeConfig,
-    mut stopping: watch::Receiver<bool>,
+    stopping: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     let retention = DeliveryRetention::from_config(config);
+    spawn_every(stopping, move || {
+        let store = store.clone();
+        async move {
+            match store.enforce_delivery_retention(retention, now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "old deliveries deleted from the log"),
+                Err(e) => tracing::warn!(error = %e, "could not delete old deliveries"),
+            }
+        }
+    })
+}
+
+/// Runs `job` now and then every ten minutes, until the server stops.
+pub(super) fn spawn_every<F, Fut>(mut stopping: watch::Receiver<bool>, mut job: F) -> JoinHandle<()>
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
     tokio::spawn(async move {
         let mut every = tokio::time::interval(EVERY);
         loop {
@@ -110,11 +129,7 @@ pub fn spawn_delivery_retention(
                 _ = every.tick() => {}
                 _ = stopping.wait_for(|s| *s) => return,
             }
-            match store.enforce_delivery_retention(retention, now_ms()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(deleted = n, "old deliveries deleted from the log"),
-                Err(e) => tracing::warn!(error = %e, "could not delete old deliveries"),
-            }
+            job().await;
         }
     })
 }

@@ -53,6 +53,7 @@ fn spellings() -> Vec<String> {
         "/deliveries",
         "/deliveries/1/body",
         "/deliveries/3/body",
+        "/settings",
         "/api/live/calls",
         "/api/live/calls/abc123",
         "/api/load_calls",
@@ -60,6 +61,7 @@ fn spellings() -> Vec<String> {
         "/api/load_deliveries",
         "/api/rotate_webhook_token",
         "/api/load_viewer",
+        "/api/load_settings",
     ];
     let mut all = Vec::new();
     for path in paths {
@@ -174,7 +176,7 @@ async fn no_spelling_of_a_path_shows_anything_without_a_session(pool: SqlitePool
             }
         }
     }
-    assert!(tried > 900, "only {tried} requests were tried");
+    assert!(tried > 1000, "only {tried} requests were tried");
 }
 
 #[sqlx::test]
@@ -233,11 +235,15 @@ async fn server_functions_refuse_without_a_signed_in_user_even_in_process(pool: 
     let rotate = owner
         .with(|| ScopedFuture::new(calltrail::api::rotate_webhook_token()))
         .await;
+    let settings = owner
+        .with(|| ScopedFuture::new(calltrail::api::load_settings()))
+        .await;
     for (name, error) in [
         ("load_calls", calls.err()),
         ("load_call", call.err()),
         ("load_deliveries", deliveries.err()),
         ("rotate_webhook_token", rotate.err()),
+        ("load_settings", settings.err()),
     ] {
         let error = error.unwrap_or_else(|| panic!("{name} answered without a user"));
         assert!(

@@ -71,20 +71,11 @@ pub async fn call_stream(
     Query(query): Query<Resume>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(watch) = SessionWatch::start(&state, &session) else {
-        return too_many_streams(&state);
-    };
     let feed = CallFeed {
         store: state.store.clone(),
         call_id,
     };
-    follow(
-        state.hub.clone(),
-        feed,
-        resume_point(&headers, &query),
-        watch,
-    )
-    .into_response()
+    open(&state, &session, resume_point(&headers, &query), feed)
 }
 
 /// `/api/live/calls`
@@ -94,19 +85,19 @@ pub async fn calls_stream(
     Query(query): Query<Resume>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(watch) = SessionWatch::start(&state, &session) else {
-        return too_many_streams(&state);
-    };
     let feed = CallsFeed {
         store: state.store.clone(),
     };
-    follow(
-        state.hub.clone(),
-        feed,
-        resume_point(&headers, &query),
-        watch,
-    )
-    .into_response()
+    open(&state, &session, resume_point(&headers, &query), feed)
+}
+
+/// Opens `feed` as a stream of `session`, after event `after`; `429` when
+/// the session already holds its allowance of streams.
+fn open<F: Feed>(state: &AppState, session: &Session, after: i64, feed: F) -> Response {
+    let Some(watch) = SessionWatch::start(state, session) else {
+        return too_many_streams(state);
+    };
+    follow(state.hub.clone(), feed, after, watch).into_response()
 }
 
 struct CallFeed {

@@ -178,7 +178,8 @@ async fn restore_refuses_while_the_database_is_open_and_keeps_what_it_replaces()
     assert!(!PathBuf::from(format!("{}.restoring", db.display())).exists());
 
     // Stopped: the backup goes in, the database it replaces is moved aside.
-    pool.close().await;
+    // (Closing the store closes the writer's own connection too.)
+    app.state.store.close().await;
     let restored = restore(&saved, &db).await.unwrap();
     let previous = restored.previous.expect("the old database is kept");
     assert!(previous.to_string_lossy().contains(".before-restore-"));

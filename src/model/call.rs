@@ -21,14 +21,6 @@ impl CallStatus {
         }
     }
 
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "ended" => CallStatus::Ended,
-            "transferred" => CallStatus::Transferred,
-            _ => CallStatus::Live,
-        }
-    }
-
     /// Status only moves forward, so a late event never revives a call.
     fn rank(self) -> u8 {
         match self {
@@ -70,9 +62,16 @@ pub struct CallSummary {
     pub n_transfers: i64,
 }
 
-impl From<String> for CallStatus {
-    fn from(s: String) -> Self {
-        CallStatus::parse(&s)
+/// A stored status; an unknown one is an error, never taken for `live`.
+impl TryFrom<String> for CallStatus {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        match s.as_str() {
+            "live" => Ok(CallStatus::Live),
+            "ended" => Ok(CallStatus::Ended),
+            "transferred" => Ok(CallStatus::Transferred),
+            other => Err(format!("unknown call status {other:?}")),
+        }
     }
 }
 

@@ -55,6 +55,7 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         tokio::spawn(demo::run(url, state.webhook_auth.clone(), stopping));
         tracing::info!("demo mode: simulated calls are running");
     }
+    let store = state.store.clone();
     let app = router::router(state);
     let limits = listen::Limits {
         header_timeout: Duration::from_secs(config.request_timeout_secs),
@@ -69,6 +70,8 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
     .await;
     // After the last request: log what the refusal limiter still counts.
     refusals.finish().await;
+    // The writer's last batch commits before the connections close.
+    store.close().await;
     Ok(())
 }
 

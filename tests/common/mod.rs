@@ -72,7 +72,8 @@ async fn bare_app_with_hub(
 ) -> TestApp {
     let (stop, stopping) = watch::channel(false);
     let hub = hub(stopping);
-    let store = Store::from_pool(pool, hub.publisher());
+    let store =
+        Store::from_pool(pool, hub.publisher()).expect("the writer opens the test database");
     let mut config = ServeConfig::for_tests("unused.db".into());
     configure(&mut config);
     let state = app_state(store, hub, config).await.expect("app state");

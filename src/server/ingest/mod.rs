@@ -33,6 +33,8 @@ pub use refusal_summary::{spawn_flush, RefusalFlush};
 pub use rejection::Rejection;
 
 const SOURCE_INFER: &str = "infer";
+/// The answer to a delivery once its event is stored (or found stored).
+const STORED: StatusCode = StatusCode::OK;
 /// Bytes of a body refused by its signature kept in the log: enough to see
 /// what it was, without letting strangers fill the disk.
 const UNAUTHENTICATED_BODY_KEPT: usize = 64 * 1024;
@@ -72,6 +74,7 @@ async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
         webhook_id: sent.webhook_id.as_deref().map(headers::capped),
         body: Vec::new(),
         body_truncated: false,
+        http_status: STORED.as_u16(),
     };
     let incoming = Incoming {
         uri: &parts.uri,
@@ -114,7 +117,7 @@ async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
         )
         .await;
     }
-    match accept(state, &delivery, &sent) {
+    match accept(state, &mut delivery, &sent) {
         Ok(event) => store(state, delivery, event).await,
         Err(rejection) => {
             let detail = rejection.detail.clone();
@@ -137,12 +140,13 @@ fn may_have_body(headers: &HeaderMap) -> bool {
 async fn refuse(
     state: &AppState,
     client_ip: Option<IpAddr>,
-    delivery: NewDelivery,
+    mut delivery: NewDelivery,
     rejection: Rejection,
     logged_detail: &str,
 ) -> (Outcome, Response) {
     let refused = Some(DeliveryOutcome::Rejected);
     let status = rejection.status.as_u16();
+    delivery.http_status = status;
     let admission = state
         .refusals
         .admit(client_ip, status, delivery.received_at);
@@ -160,7 +164,7 @@ async fn refuse(
     let logged = state
         .store
         .writer()
-        .store_rejected(delivery, status, rejection.error, logged_detail)
+        .store_rejected(delivery, rejection.error, logged_detail)
         .await;
     if let Err(e) = logged {
         tracing::error!(error = %e, "could not log a rejected delivery");
@@ -170,7 +174,12 @@ async fn refuse(
 }
 
 /// Checks a delivery and turns it into an event to store, or says why not.
-fn accept(state: &AppState, delivery: &NewDelivery, sent: &Sent) -> Result<NewEvent, Rejection> {
+/// The event takes the body: it is stored once, as the event's `raw`.
+fn accept(
+    state: &AppState,
+    delivery: &mut NewDelivery,
+    sent: &Sent,
+) -> Result<NewEvent, Rejection> {
     if delivery.body_truncated {
         return Err(Rejection::too_large(state.config.body_limit));
     }
@@ -192,8 +201,9 @@ fn accept(state: &AppState, delivery: &NewDelivery, sent: &Sent) -> Result<NewEv
         call_id: parsed.call_id,
         dedup_key,
         detail: parsed.detail,
-        // The body parsed as JSON, so it is valid UTF-8.
-        raw: String::from_utf8_lossy(&delivery.body).into_owned(),
+        // The body parsed as JSON, so it is valid UTF-8: no copy is made.
+        raw: String::from_utf8(std::mem::take(&mut delivery.body))
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
     })
 }
 
@@ -228,7 +238,7 @@ async fn store(state: &AppState, delivery: NewDelivery, event: NewEvent) -> (Out
         "event_id": event_id,
         "delivery_id": delivery_id,
     });
-    (Some(outcome), (StatusCode::OK, Json(body)).into_response())
+    (Some(outcome), (STORED, Json(body)).into_response())
 }
 
 /// `application/json`, any `+json` type, with or without parameters.

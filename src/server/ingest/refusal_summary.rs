@@ -36,10 +36,11 @@ pub async fn write(store: &Store, summary: Summary) {
         webhook_id: None,
         body: Vec::new(),
         body_truncated: false,
+        http_status: summary.status,
     };
     let logged = store
         .writer()
-        .store_rejected(delivery, summary.status, RATE_LIMITED, &detail)
+        .store_rejected(delivery, RATE_LIMITED, &detail)
         .await;
     if let Err(e) = logged {
         tracing::error!(error = %e, %detail, "could not log a summary of refused deliveries");

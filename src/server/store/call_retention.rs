@@ -2,8 +2,8 @@
 //! `CALLTRAIL_RETENTION_DAYS`, and the least recently active ended calls while
 //! more than `CALLTRAIL_MAX_EVENTS` events are stored, are deleted whole with
 //! their events and deliveries. A background task does it in small write
-//! transactions on the writer's own connection, taking turns with event
-//! batches, with pauses between them, so ingest never waits long; live
+//! transactions, taking turns with the writer's event batches, with pauses
+//! between them, so ingest never waits long; live
 //! calls are never deleted. Afterwards the freed pages go back to the file
 //! system ([`super::space`]).
 
@@ -121,13 +121,13 @@ impl Store {
 
     /// One write transaction: deletes up to `batch` events of the calls that
     /// go next; true when nothing more has to go, and how long it held the
-    /// write connection. It waits for that connection in the writer's queue.
+    /// write lock. It waits for its turn behind the writer's batch in flight.
     async fn purge_batch(
         &self,
         purge: &mut Purge,
         batch: i64,
     ) -> Result<(Purged, bool, Duration), sqlx::Error> {
-        let mut conn = self.write.acquire().await?;
+        let mut conn = self.write_turn().await?;
         let started = Instant::now();
         let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
         let mut purged = Purged::default();

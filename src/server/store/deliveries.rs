@@ -6,6 +6,12 @@ use sqlx::FromRow;
 use super::Store;
 use crate::model::{Delivery, DeliveryOutcome, BODY_PREVIEW_BYTES};
 
+/// Deliveries (`d`) with the event (`e`) whose `raw` is the body of those
+/// that keep none of their own: each body is stored once.
+const WITH_BODY: &str = "deliveries d LEFT JOIN events e ON d.body IS NULL AND e.id = d.event_id";
+/// A delivery's body, as bytes, wherever it is kept.
+const BODY: &str = "COALESCE(d.body, CAST(e.raw AS BLOB))";
+
 #[derive(FromRow)]
 struct DeliveryRow {
     id: i64,
@@ -53,12 +59,12 @@ impl TryFrom<DeliveryRow> for Delivery {
 impl Store {
     /// One page of the delivery log, newest first, each body cut to its start.
     pub async fn deliveries(&self, offset: i64, limit: i64) -> Result<Vec<Delivery>, sqlx::Error> {
-        let rows: Vec<DeliveryRow> = sqlx::query_as(
-            "SELECT id, received_at, source, remote_addr, content_type, webhook_id, outcome, http_status,
-                    error, detail, call_id, event_id, substr(body, 1, ?) AS body,
-                    length(body) AS body_len, body_truncated
-             FROM deliveries ORDER BY id DESC LIMIT ? OFFSET ?",
-        )
+        let rows: Vec<DeliveryRow> = sqlx::query_as(&format!(
+            "SELECT d.id, d.received_at, d.source, d.remote_addr, d.content_type, d.webhook_id,
+                        d.outcome, d.http_status, d.error, d.detail, d.call_id, d.event_id,
+                        substr({BODY}, 1, ?) AS body, length({BODY}) AS body_len, d.body_truncated
+                 FROM {WITH_BODY} ORDER BY d.id DESC LIMIT ? OFFSET ?"
+        ))
         .bind(BODY_PREVIEW_BYTES as i64)
         .bind(limit)
         .bind(offset)
@@ -71,10 +77,11 @@ impl Store {
 
     /// One delivery's whole body as text (invalid UTF-8 replaced), if it exists.
     pub async fn delivery_body(&self, id: i64) -> Result<Option<String>, sqlx::Error> {
-        let body: Option<Vec<u8>> = sqlx::query_scalar("SELECT body FROM deliveries WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?;
-        Ok(body.map(|b| String::from_utf8_lossy(&b).into_owned()))
+        let body: Option<Option<Vec<u8>>> =
+            sqlx::query_scalar(&format!("SELECT {BODY} FROM {WITH_BODY} WHERE d.id = ?"))
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(body.map(|b| String::from_utf8_lossy(&b.unwrap_or_default()).into_owned()))
     }
 }

@@ -1,5 +1,5 @@
-//! SQLite storage: opening the database, the single writer task that commits
-//! events in groups, and the read queries behind the pages and live streams.
+//! SQLite storage: opening the database, the single writer thread that
+//! commits events in groups, and the read queries behind the pages and live streams.
 //! Everything that touches SQL lives in this module.
 
 pub mod backup;
@@ -11,19 +11,21 @@ pub mod retention;
 mod settings;
 pub mod space;
 mod users;
-mod writer;
+mod write;
 
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteAutoVacuum, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool};
+use tokio::sync::OwnedMutexGuard;
 
 pub use users::User;
-pub use writer::{NewDelivery, NewEvent, Publish, Stored, WriteError, Writer};
+pub use write::{NewDelivery, NewEvent, Publish, Stored, WriteError, Writer};
 
 /// Read access, the handle to the writer task, and a small read-write pool
 /// for the rare writes that are not events (accounts, sessions, settings).
@@ -32,9 +34,30 @@ pub struct Store {
     read: SqlitePool,
     writer: Writer,
     auth: SqlitePool,
-    /// The writer's one connection, which retention shares with it: waiting
-    /// in the pool's queue, neither polls for SQLite's write lock.
+    /// One connection for background writes (retention, reclaiming space);
+    /// each transaction on it first takes the writer's turn.
     write: SqlitePool,
+    turn: write::WriteTurn,
+}
+
+/// A connection of the `write` pool, holding the writer's turn: while it
+/// lives, the writer thread waits, instead of polling SQLite's write lock.
+struct Turn {
+    conn: PoolConnection<Sqlite>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+impl std::ops::Deref for Turn {
+    type Target = sqlx::SqliteConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Turn {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.conn
+    }
 }
 
 impl Store {
@@ -75,22 +98,41 @@ impl Store {
             .min_connections(1)
             .connect_with(options.read_only(true))
             .await?;
+        let turn = write::WriteTurn::default();
+        let writer = Writer::spawn(path, write_pool.clone(), turn.clone(), publish)
+            .map_err(sqlx::Error::Io)?;
         Ok(Store {
             read,
-            writer: Writer::spawn(write_pool.clone(), publish),
+            writer,
             auth,
             write: write_pool,
+            turn,
         })
     }
 
-    /// A store over one existing pool (tests use this with `#[sqlx::test]`).
-    pub fn from_pool(pool: SqlitePool, publish: Publish) -> Self {
-        Store {
+    /// A store over one existing, migrated pool on a database file (tests
+    /// use this with `#[sqlx::test]`); the writer opens its own connection
+    /// to that file.
+    pub fn from_pool(pool: SqlitePool, publish: Publish) -> Result<Self, sqlx::Error> {
+        let path = pool.connect_options().get_filename().to_path_buf();
+        let turn = write::WriteTurn::default();
+        let writer =
+            Writer::spawn(&path, pool.clone(), turn.clone(), publish).map_err(sqlx::Error::Io)?;
+        Ok(Store {
             read: pool.clone(),
-            writer: Writer::spawn(pool.clone(), publish),
+            writer,
             auth: pool.clone(),
             write: pool,
-        }
+            turn,
+        })
+    }
+
+    /// A connection for a background write, once the writer's batch in
+    /// flight (if any) has committed; the writer waits while it is held.
+    async fn write_turn(&self) -> Result<Turn, sqlx::Error> {
+        let turn = self.turn.clone().lock_owned().await;
+        let conn = self.write.acquire().await?;
+        Ok(Turn { conn, _turn: turn })
     }
 
     pub fn writer(&self) -> &Writer {
@@ -100,6 +142,15 @@ impl Store {
     /// The pool the session store keeps its table in.
     pub fn session_pool(&self) -> SqlitePool {
         self.auth.clone()
+    }
+
+    /// Closes every connection to the database: the writer's, once what is
+    /// queued has committed, then the pools'.
+    pub async fn close(&self) {
+        self.writer.stop().await;
+        self.read.close().await;
+        self.auth.close().await;
+        self.write.close().await;
     }
 
     /// True when the database answers a trivial query.

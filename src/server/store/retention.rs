@@ -64,7 +64,7 @@ impl Store {
         .bind(before)
         .bind(keep)
         .bind(batch)
-        .execute(&self.auth)
+        .execute(&mut *self.write_turn().await?)
         .await?;
         Ok(deleted.rows_affected())
     }

@@ -89,8 +89,8 @@ impl Store {
         }
         let mut total = 0;
         loop {
-            // The writer's connection: event batches and steps take turns.
-            let mut conn = self.write.acquire().await?;
+            // Event batches and these steps take turns at the write lock.
+            let mut conn = self.write_turn().await?;
             let free = pragma(&mut conn, "freelist_count").await?;
             if free == 0 {
                 return Ok(total);

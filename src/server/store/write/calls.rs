@@ -1,0 +1,163 @@
+//! The writer's side of the `calls` read model: the rows it wrote recently,
+//! kept in memory so folding an event in needs no read, and each touched
+//! call written once per batch, after its events.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use rusqlite::{OptionalExtension, Row, Transaction};
+
+use crate::model::{CallStatus, CallSummary, TimelineItem};
+use crate::server::store::calls::{COLUMNS, COLUMN_COUNT};
+
+/// Counts transactions of retention that deleted or changed call rows.
+#[derive(Clone, Default)]
+pub struct CallsRemoved(Arc<AtomicU64>);
+
+impl CallsRemoved {
+    pub(super) fn mark(&self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn count(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Call rows as the writer last wrote them. Only the writer adds to `calls`;
+/// the cache is dropped whenever a transaction fails or retention removed rows.
+pub(super) struct CallCache {
+    rows: HashMap<String, CallSummary>,
+    removed: CallsRemoved,
+    seen: u64,
+}
+
+impl CallCache {
+    /// Rows kept before the cache starts over.
+    const LIMIT: usize = 10_000;
+
+    pub(super) fn new(removed: &CallsRemoved) -> Self {
+        CallCache {
+            rows: HashMap::new(),
+            removed: removed.clone(),
+            seen: removed.count(),
+        }
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.rows.clear();
+    }
+
+    /// Drops every cached row when retention changed `calls` since the last
+    /// look (call holding the write turn).
+    pub(super) fn forget_removed(&mut self) {
+        let now = self.removed.count();
+        if now != self.seen {
+            self.rows.clear();
+            self.seen = now;
+        }
+    }
+
+    /// Folds a newly stored event into its call's row (read from the
+    /// database on a miss) and returns the new summary, which the batch
+    /// writes with [`save`] once all its events are in.
+    pub(super) fn apply(
+        &mut self,
+        tx: &Transaction<'_>,
+        source: &str,
+        item: &TimelineItem,
+    ) -> rusqlite::Result<CallSummary> {
+        if let Some(call) = self.rows.get_mut(&item.call_id) {
+            call.apply(item);
+            return Ok(call.clone());
+        }
+        let call = match load(tx, &item.call_id)? {
+            Some(mut call) => {
+                call.apply(item);
+                call
+            }
+            None => CallSummary::new(source, item),
+        };
+        if self.rows.len() >= Self::LIMIT {
+            self.rows.clear();
+        }
+        self.rows.insert(call.call_id.clone(), call.clone());
+        Ok(call)
+    }
+}
+
+/// Writes each call's row as it stands after the batch.
+pub(super) fn save<'a>(
+    tx: &Transaction<'_>,
+    calls: impl IntoIterator<Item = &'a CallSummary>,
+) -> rusqlite::Result<()> {
+    let mut insert = tx.prepare_cached(&insert_sql())?;
+    for c in calls {
+        insert.execute(rusqlite::params![
+            c.call_id,
+            c.source,
+            c.status.as_str(),
+            c.started_at,
+            c.ended_at,
+            c.last_event_at,
+            c.last_event_id,
+            c.ended_by,
+            c.end_reason,
+            c.summary,
+            c.recording_url,
+            c.duration_ms,
+            c.last_speaker,
+            c.last_spoke_at,
+            c.n_events,
+            c.n_messages,
+            c.n_tool_calls,
+            c.n_tool_errors,
+            c.n_hangs,
+            c.n_interruptions,
+            c.n_transfers,
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_sql() -> String {
+    let marks = vec!["?"; COLUMN_COUNT].join(", ");
+    format!("INSERT OR REPLACE INTO calls ({COLUMNS}) VALUES ({marks})")
+}
+
+fn load(tx: &Transaction<'_>, call_id: &str) -> rusqlite::Result<Option<CallSummary>> {
+    tx.prepare_cached(&format!("SELECT {COLUMNS} FROM calls WHERE call_id = ?"))?
+        .query_row([call_id], from_row)
+        .optional()
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<CallSummary> {
+    let status: String = r.get("status")?;
+    let status = CallStatus::try_from(status).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, e.into())
+    })?;
+    Ok(CallSummary {
+        call_id: r.get("call_id")?,
+        source: r.get("source")?,
+        status,
+        started_at: r.get("started_at")?,
+        ended_at: r.get("ended_at")?,
+        last_event_at: r.get("last_event_at")?,
+        last_event_id: r.get("last_event_id")?,
+        ended_by: r.get("ended_by")?,
+        end_reason: r.get("end_reason")?,
+        summary: r.get("summary")?,
+        recording_url: r.get("recording_url")?,
+        duration_ms: r.get("duration_ms")?,
+        last_speaker: r.get("last_speaker")?,
+        last_spoke_at: r.get("last_spoke_at")?,
+        n_events: r.get("n_events")?,
+        n_messages: r.get("n_messages")?,
+        n_tool_calls: r.get("n_tool_calls")?,
+        n_tool_errors: r.get("n_tool_errors")?,
+        n_hangs: r.get("n_hangs")?,
+        n_interruptions: r.get("n_interruptions")?,
+        n_transfers: r.get("n_transfers")?,
+    })
+}

@@ -1,0 +1,157 @@
+//! The single writer: ingest hands it deliveries and waits for their commit.
+//! It runs on a thread of its own with its own SQLite connection (rusqlite,
+//! on the same SQLite library as sqlx), drains whatever is queued into one
+//! transaction (group commit), so many concurrent webhooks cost one fsync,
+//! and publishes what it stored only after the commit.
+//!
+//! Why a thread and not sqlx: sqlx runs every statement on its own worker
+//! thread and hands each one back and forth; at three statements per event
+//! those hand-offs, not SQLite, bounded ingest (see the bench).
+
+mod batch;
+mod calls;
+mod job;
+mod thread;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+use tokio::sync::{mpsc, oneshot, watch};
+
+pub use calls::CallsRemoved;
+pub use job::{NewDelivery, NewEvent, Stored};
+
+use crate::model::LiveUpdate;
+use job::Job;
+
+/// Deliveries waiting for the writer before senders wait for room.
+const QUEUE: usize = 4096;
+
+/// Called after each commit with the stored events, in commit order.
+pub type Publish = Arc<dyn Fn(Vec<LiveUpdate>) + Send + Sync>;
+
+/// Turns at SQLite's write lock: the writer thread holds it for each batch,
+/// and background jobs on the `write` pool (retention, reclaiming space) for
+/// each of their short transactions, so neither ever waits in SQLite's
+/// busy handler, which sleeps in steps of milliseconds.
+pub type WriteTurn = Arc<tokio::sync::Mutex<()>>;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum WriteError {
+    #[error("the database could not take the write: {0}")]
+    Database(Arc<rusqlite::Error>),
+    #[error("the writer has stopped")]
+    Stopped,
+}
+
+type Reply = oneshot::Sender<Result<Stored, WriteError>>;
+
+/// Handle to the writer thread; cheap to clone.
+#[derive(Clone)]
+pub struct Writer {
+    queue: mpsc::Sender<(Job, Reply)>,
+    /// Retention tells the writer through this that cached call rows went.
+    calls_removed: CallsRemoved,
+    /// Closes when the thread has ended and its connection is closed.
+    running: watch::Receiver<()>,
+    stop: Arc<watch::Sender<bool>>,
+}
+
+impl Writer {
+    /// Opens the writer's connection to the (migrated) database at `path`
+    /// and starts its thread. The writer stops once `store` is closed.
+    pub(super) fn spawn(
+        path: &Path,
+        store: SqlitePool,
+        turn: WriteTurn,
+        publish: Publish,
+    ) -> std::io::Result<Self> {
+        let conn = thread::open(path).map_err(std::io::Error::other)?;
+        let (queue, rx) = mpsc::channel(QUEUE);
+        let calls_removed = CallsRemoved::default();
+        let (running_tx, running) = watch::channel(());
+        let (stop, stop_rx) = watch::channel(false);
+        let state = thread::State {
+            conn,
+            store,
+            turn,
+            publish,
+            calls: calls::CallCache::new(&calls_removed),
+            stop: stop_rx,
+            _running: running_tx,
+        };
+        std::thread::Builder::new()
+            .name("calltrail-writer".into())
+            .spawn(move || thread::run(state, rx))?;
+        Ok(Writer {
+            queue,
+            calls_removed,
+            running,
+            stop: Arc::new(stop),
+        })
+    }
+
+    /// Retention deleted or changed call rows; called inside that
+    /// transaction, before it commits.
+    pub(in crate::server::store) fn calls_removed(&self) {
+        self.calls_removed.mark();
+    }
+
+    /// Stores the event (unless it is a repeat) and logs the delivery; returns
+    /// once both are committed.
+    pub async fn store_event(
+        &self,
+        delivery: NewDelivery,
+        event: NewEvent,
+    ) -> Result<Stored, WriteError> {
+        self.submit(Job::Event(delivery, Box::new(event))).await
+    }
+
+    /// Logs a delivery that was refused, with why (`error`, `detail`).
+    pub async fn store_rejected(
+        &self,
+        delivery: NewDelivery,
+        error: &str,
+        detail: &str,
+    ) -> Result<Stored, WriteError> {
+        self.submit(Job::Rejected {
+            delivery,
+            error: error.to_string(),
+            detail: detail.to_string(),
+        })
+        .await
+    }
+
+    /// False once the writer thread has ended: nothing can be stored any more.
+    pub fn is_running(&self) -> bool {
+        !self.queue.is_closed()
+    }
+
+    /// Ends the thread once what is queued now has been committed, and
+    /// resolves when its connection to the database is closed.
+    pub(in crate::server::store) async fn stop(&self) {
+        let _ = self.stop.send(true);
+        self.stopped().await;
+    }
+
+    /// Resolves once the thread has ended and its connection is closed.
+    pub async fn stopped(&self) {
+        let mut running = self.running.clone();
+        while running.changed().await.is_ok() {}
+    }
+
+    /// Deliveries waiting for the writer now.
+    pub fn queued(&self) -> usize {
+        self.queue.max_capacity() - self.queue.capacity()
+    }
+
+    async fn submit(&self, job: Job) -> Result<Stored, WriteError> {
+        let (tx, rx) = oneshot::channel();
+        self.queue
+            .send((job, tx))
+            .await
+            .map_err(|_| WriteError::Stopped)?;
+        rx.await.unwrap_or(Err(WriteError::Stopped))
+    }
+}

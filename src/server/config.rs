@@ -190,7 +190,8 @@ pub struct ServeConfig {
     pub max_events: u64,
     #[command(flatten)]
     pub webhook: WebhookConfig,
-    /// Adds `POST /bench/noop`, which only reads the body (for `calltrail bench`).
+    /// Adds `POST /bench/noop`, which only reads the body, and `POST
+    /// /bench/naive`, one autocommit INSERT per request (for `calltrail bench`).
     #[arg(long, env = "CALLTRAIL_BENCH_NOOP", hide = true)]
     pub bench_noop: bool,
     /// Bearer token that lets clients not on this machine read `GET /metrics`

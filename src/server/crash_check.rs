@@ -8,12 +8,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rand::Rng;
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::SqlitePool;
 use tokio::task::JoinSet;
 
 use super::child::{ServerProcess, TOKEN};
 use super::config::CrashCheckConfig;
+use super::store::offline;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CrashReport {
@@ -89,11 +88,7 @@ pub async fn check(
     }
     let acked: Vec<String> = acked.lock().unwrap_or_else(|e| e.into_inner()).clone();
     // Opening the database recovers it from its WAL, as a restart would.
-    let pool = SqlitePool::connect_with(SqliteConnectOptions::new().filename(&db)).await?;
-    let keys: Vec<String> = sqlx::query_scalar("SELECT dedup_key FROM events")
-        .fetch_all(&pool)
-        .await?;
-    pool.close().await;
+    let keys = offline::dedup_keys(&db).await?;
     let stored: HashSet<&str> = keys.iter().map(String::as_str).collect();
     let lost = acked
         .iter()

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod auth;
 pub mod backup;
 pub mod bench;
+pub mod bench_routes;
 pub mod child;
 pub mod client;
 pub mod config;

@@ -18,7 +18,9 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use super::security::AllowedHosts;
-use super::{access_log, assets, auth, ingest, live, metrics, readiness, security, AppState};
+use super::{
+    access_log, assets, auth, bench_routes, ingest, live, metrics, readiness, security, AppState,
+};
 use crate::app::{shell, App};
 
 /// Builds the whole application router over `state`.
@@ -82,9 +84,10 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes(state.config.site_root.as_deref()));
     if state.config.bench_noop {
         tracing::warn!(
-            "CALLTRAIL_BENCH_NOOP is on: POST /bench/noop answers anyone; use it for benchmarks only"
+            "CALLTRAIL_BENCH_NOOP is on: POST /bench/noop and /bench/naive answer anyone; use it for benchmarks only"
         );
-        open = open.route("/bench/noop", post(noop).layer(timeout));
+        let naive_db = state.config.db.with_extension("naive.db");
+        open = open.merge(bench_routes::routes(naive_db).layer(timeout));
     }
     let https = state.config.public_url_is_https();
     open.merge(dashboard)
@@ -120,11 +123,6 @@ async fn delivery_body(State(state): State<AppState>, Path(id): Path<i64>) -> Re
                 .into_response()
         }
     }
-}
-
-/// `POST /bench/noop`: reads the body and answers, touching nothing else.
-async fn noop(body: axum::body::Bytes) -> impl IntoResponse {
-    Json(json!({"status": "ok", "bytes": body.len()}))
 }
 
 /// `GET /healthz`: 200 while the database answers.

@@ -27,9 +27,13 @@ pub fn bodies(call_id: &str, seed: u64) -> Vec<String> {
 /// What one worker saw.
 #[derive(Debug, Default)]
 pub struct Sent {
-    /// (event id, when its request started) for each accepted event.
+    /// (event id, when its request was due) for each accepted event.
     pub accepted: Vec<(i64, Instant)>,
+    /// From when each request was due: a paced request delayed by an
+    /// earlier slow one counts that delay (no coordinated omission).
     pub ack_latency: Vec<Duration>,
+    /// From when each request was actually sent.
+    pub service_latency: Vec<Duration>,
     pub duplicates: u64,
     pub failed: u64,
 }
@@ -51,12 +55,16 @@ impl Worker {
         let mut due = Instant::now();
         let mut n = 0usize;
         while Instant::now() < until {
-            if let Some(pace) = self.pace {
-                if let Some(wait) = due.checked_duration_since(Instant::now()) {
-                    tokio::time::sleep(wait).await;
+            let scheduled = match self.pace {
+                Some(pace) => {
+                    if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                        tokio::time::sleep(wait).await;
+                    }
+                    due += pace;
+                    due - pace
                 }
-                due += pace;
-            }
+                None => Instant::now(),
+            };
             let body = self.bodies[n % self.bodies.len()].clone();
             let started = Instant::now();
             let response = self
@@ -73,14 +81,15 @@ impl Worker {
                 Ok(r) if r.status().is_success() => r.bytes().await.ok(),
                 _ => None,
             };
-            sent.ack_latency.push(started.elapsed());
+            sent.ack_latency.push(scheduled.elapsed());
+            sent.service_latency.push(started.elapsed());
             let Some(answer) = answer else {
                 sent.failed += 1;
                 continue;
             };
             let json: serde_json::Value = serde_json::from_slice(&answer).unwrap_or_default();
             match (json["status"].as_str(), json["event_id"].as_i64()) {
-                (Some("accepted"), Some(id)) => sent.accepted.push((id, started)),
+                (Some("accepted"), Some(id)) => sent.accepted.push((id, scheduled)),
                 (Some("duplicate"), _) => sent.duplicates += 1,
                 // The no-op route answers without an event.
                 _ => {}

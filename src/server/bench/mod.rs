@@ -12,13 +12,12 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::SqlitePool;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use super::child::{ServerProcess, TOKEN};
 use super::config::BenchConfig;
+use super::store::offline;
 use load::{Sent, Worker};
 use stats::{ms, Summary};
 
@@ -58,7 +57,8 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         .map(|w| format!("bench-call-{w}"))
         .collect();
 
-    // A template event, then the large call (and any bulk) copied from it.
+    // One event through ingest (the server takes webhooks), then the large
+    // call (and any bulk) stored straight through the writer's batch code.
     let template = &load::bodies("bench-template", 0)[0];
     client
         .post(format!("{}/webhooks/infer", server.base))
@@ -95,6 +95,23 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     .await?;
     let noop_rps = report("no-op route", &noop, phase);
 
+    // 2. The naive baseline: one autocommit INSERT per request, as most
+    //    hand-written receivers do (WAL, synchronous=NORMAL).
+    let naive = drive(
+        &client,
+        &format!("{}/bench/naive", server.base),
+        &calls,
+        "naive",
+        None,
+        phase,
+    )
+    .await?;
+    let naive_rps = report(
+        "naive receiver (autocommit INSERT per request)",
+        &naive,
+        phase,
+    );
+
     // SSE clients watch the calls from here on (spread evenly over them).
     let cookie = server.sign_in().await?;
     let (stop_watching, stopping) = watch::channel(false);
@@ -108,7 +125,7 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    // 2. Durable ingest at the same concurrency.
+    // 3. Durable ingest at the same concurrency.
     let ingest_url = format!("{}/webhooks/infer", server.base);
     let ingest = drive(&client, &ingest_url, &calls, "ingest", None, phase).await?;
     let ingest_rps = report("durable ingest", &ingest, phase);
@@ -116,14 +133,30 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         "  ingest / no-op: {:.0} % (target ≥ 50 %)",
         100.0 * ingest_rps / noop_rps.max(1e-9)
     );
+    println!(
+        "  ingest / naive: {:.1}× (target ≥ 10×)",
+        ingest_rps / naive_rps.max(1e-9)
+    );
 
-    // 3. Live latency at a set rate, measured at the SSE clients.
+    // 4. Live latency at a set rate, measured at the SSE clients from when
+    //    each request was due.
     let pace = Duration::from_secs_f64(config.concurrency as f64 / f64::from(config.rate.max(1)));
     let paced = drive(&client, &ingest_url, &calls, "paced", Some(pace), phase).await?;
     report(
         &format!("paced ingest ({} events/s asked)", config.rate),
         &paced,
         phase,
+    );
+    let service = Summary::of(
+        paced
+            .iter()
+            .flat_map(|s| s.service_latency.iter().copied())
+            .collect(),
+    );
+    println!(
+        "  (ack times above count from when each request was due; from its actual send: p50 {}  p99 {})",
+        ms(service.p50),
+        ms(service.p99)
     );
 
     // Let the last messages arrive, then collect what each client saw.
@@ -280,33 +313,10 @@ async fn correctness(
         .iter()
         .flat_map(|s| s.accepted.iter().map(|(id, _)| *id))
         .collect();
-    let pool = SqlitePool::connect_with(
-        SqliteConnectOptions::new()
-            .filename(&server.db)
-            .read_only(true),
-    )
-    .await?;
-    let stored: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE call_id LIKE 'bench-call-%'")
-            .fetch_one(&pool)
-            .await?;
-    let stored_dupes: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE outcome = 'duplicate'")
-            .fetch_one(&pool)
-            .await?;
-    let by_call: HashMap<String, Vec<i64>> = {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT call_id, id FROM events WHERE call_id LIKE 'bench-call-%' ORDER BY id",
-        )
-        .fetch_all(&pool)
-        .await?;
-        let mut map: HashMap<String, Vec<i64>> = HashMap::new();
-        for (call, id) in rows {
-            map.entry(call).or_default().push(id);
-        }
-        map
-    };
-    pool.close().await;
+    let stored_events = offline::stored_events(&server.db, "bench-call-").await?;
+    let stored = stored_events.events();
+    let stored_dupes = stored_events.duplicate_deliveries;
+    let by_call = stored_events.by_call;
     let mut seen_dupes = 0usize;
     let mut incomplete = 0usize;
     let mut delivered = 0usize;
@@ -322,7 +332,7 @@ async fn correctness(
         delivered += ids.len();
     }
     let sent_dupes: u64 = sent.iter().map(|s| s.duplicates).sum();
-    let ok = acked.len() as i64 == stored
+    let ok = acked.len() == stored
         && incomplete == 0
         && seen_dupes == 0
         && stored_dupes == 0

@@ -1,45 +1,74 @@
-//! Filling the database fast, straight through SQLite, so reads can be
-//! measured at scale (a 10,000-event call, a million events) without posting
-//! each event. Rows are copies of a template event the server stored.
+//! Filling the database fast, so reads can be measured at scale (a
+//! 10,000-event call, a million events) without posting each event. The
+//! events are the simulator's, parsed as ingest parses them, and stored by
+//! the writer's own batch code, so rows and call summaries are what ingest
+//! would have made.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::SqlitePool;
+use rand::rngs::StdRng;
+use rand::SeedableRng;
 
-/// Adds `calls` ended calls named `{prefix}{n}`, `per_call` events each.
+use crate::server::ingest::infer;
+use crate::server::simulate::scenario;
+use crate::server::store::{self, NewDelivery, NewEvent};
+
+/// Adds `calls` calls named `{prefix}{n}`, `per_call` events each.
 pub async fn calls(db: &Path, prefix: &str, calls: i64, per_call: i64) -> anyhow::Result<Duration> {
     let started = Instant::now();
-    let options = SqliteConnectOptions::new()
-        .filename(db)
-        .busy_timeout(Duration::from_secs(30));
-    let pool = SqlitePool::connect_with(options).await?;
-    let mut tx = pool.begin().await?;
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
-         INSERT INTO events (call_id, source, kind, occurred_at, seconds_from_start, received_at,
-                             dedup_key, normalized, raw)
-         SELECT ?2 || (i / ?3), t.source, t.kind, t.occurred_at + (i % ?3) * 1000,
-                (i % ?3), t.received_at, ?2 || 'copy-' || i, t.normalized, t.raw
-         FROM n, (SELECT * FROM events ORDER BY id LIMIT 1) AS t",
-    )
-    .bind(calls * per_call)
-    .bind(prefix)
-    .bind(per_call)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO calls (call_id, source, status, started_at, ended_at, last_event_at,
-                            last_event_id, n_events, n_messages)
-         SELECT call_id, 'infer', 'ended', MIN(occurred_at), MAX(occurred_at), MAX(occurred_at),
-                MAX(id), COUNT(*), COUNT(*)
-         FROM events WHERE call_id LIKE ?1 || '%' GROUP BY call_id",
-    )
-    .bind(prefix)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    pool.close().await;
+    let template = template()?;
+    let (db, prefix) = (db.to_path_buf(), prefix.to_string());
+    tokio::task::spawn_blocking(move || {
+        let events = (0..calls).flat_map(|c| {
+            let call_id = format!("{prefix}{c}");
+            let template = &template;
+            (0..per_call).map(move |i| copy(template, &call_id, i))
+        });
+        store::fill(&db, events)
+    })
+    .await??;
     Ok(started.elapsed())
+}
+
+/// One simulated call's events, parsed, with their bodies.
+fn template() -> anyhow::Result<Vec<(infer::ParsedEvent, String)>> {
+    let mut rng = StdRng::seed_from_u64(7);
+    scenario::call(&mut rng)
+        .into_iter()
+        .map(|(at, mut body)| {
+            scenario::stamp(&mut body, "prefill", 0, at);
+            let parsed = infer::parse(&body)?;
+            Ok((parsed, body.to_string()))
+        })
+        .collect()
+}
+
+/// Event `i` of `call_id`: the template's events in turn, a second apart.
+fn copy(
+    template: &[(infer::ParsedEvent, String)],
+    call_id: &str,
+    i: i64,
+) -> (NewDelivery, NewEvent) {
+    let (parsed, body) = &template[i as usize % template.len()];
+    let at = store::now_ms() - 86_400_000 + i * 1000;
+    let delivery = NewDelivery {
+        received_at: at,
+        source: "infer".to_string(),
+        remote_addr: None,
+        content_type: Some("application/json".to_string()),
+        webhook_id: None,
+        body: Vec::new(),
+        body_truncated: false,
+        http_status: 200,
+    };
+    let event = NewEvent {
+        call_id: call_id.to_string(),
+        occurred_at: at,
+        seconds_from_start: Some(i as f64),
+        dedup_key: format!("prefill:{call_id}:{i}"),
+        detail: parsed.detail.clone(),
+        raw: body.clone(),
+    };
+    (delivery, event)
 }

@@ -207,13 +207,17 @@ async fn delete_call(
             .fetch_optional(&mut **tx)
             .await?;
     let cut = cut.unwrap_or(i64::MAX);
+    // The deliveries first: they are found through the events' ids.
+    let deliveries = sqlx::query(
+        "DELETE FROM deliveries WHERE event_id IN
+             (SELECT id FROM events WHERE call_id = ? AND id < ?)",
+    )
+    .bind(call_id)
+    .bind(cut)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
     let events = sqlx::query("DELETE FROM events WHERE call_id = ? AND id < ?")
-        .bind(call_id)
-        .bind(cut)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    let deliveries = sqlx::query("DELETE FROM deliveries WHERE call_id = ? AND event_id < ?")
         .bind(call_id)
         .bind(cut)
         .execute(&mut **tx)

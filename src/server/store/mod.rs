@@ -5,8 +5,11 @@
 pub mod backup;
 pub mod call_retention;
 mod calls;
+mod checkpoint;
 mod deliveries;
 mod events;
+pub mod naive;
+pub mod offline;
 pub mod retention;
 mod settings;
 pub mod space;
@@ -25,7 +28,7 @@ use sqlx::{Sqlite, SqlitePool};
 use tokio::sync::OwnedMutexGuard;
 
 pub use users::User;
-pub use write::{NewDelivery, NewEvent, Publish, Stored, WriteError, Writer};
+pub use write::{fill, NewDelivery, NewEvent, Publish, Stored, WriteError, Writer};
 
 /// Read access, the handle to the writer task, and a small read-write pool
 /// for the rare writes that are not events (accounts, sessions, settings).
@@ -75,8 +78,8 @@ impl Store {
             // An acknowledged event must survive power loss.
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5))
-            // SQLite checkpoints the WAL every 1000 pages; after a checkpoint
-            // the file is truncated back to this size, so it cannot grow unbounded.
+            // The WAL is checkpointed in the background (`checkpoint.rs`);
+            // after a checkpoint the file is truncated back to this size.
             .pragma("journal_size_limit", "67108864")
             .foreign_keys(true);
         // Set before the first table exists, so a new database can give the
@@ -101,6 +104,7 @@ impl Store {
         let turn = write::WriteTurn::default();
         let writer = Writer::spawn(path, write_pool.clone(), turn.clone(), publish)
             .map_err(sqlx::Error::Io)?;
+        checkpoint::spawn(auth.clone());
         Ok(Store {
             read,
             writer,
@@ -148,9 +152,17 @@ impl Store {
     /// queued has committed, then the pools'.
     pub async fn close(&self) {
         self.writer.stop().await;
-        self.read.close().await;
-        self.auth.close().await;
-        self.write.close().await;
+        for pool in [&self.read, &self.auth, &self.write] {
+            // A connection handed back while `close` ran can be left idle;
+            // closing again closes it (a few tries at most).
+            for _ in 0..50 {
+                pool.close().await;
+                if pool.size() == 0 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
     }
 
     /// True when the database answers a trivial query.

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
-use super::calls::{self, CallCache};
+use super::calls::{self, CallCache, Indexed, Touched};
 use super::job::{Job, NewDelivery, NewEvent, Stored};
-use crate::model::{CallSummary, DeliveryOutcome, LiveUpdate, TimelineItem};
+use crate::model::{DeliveryOutcome, LiveUpdate, TimelineItem};
 
 const INSERT_EVENT: &str = "INSERT INTO events
     (call_id, source, kind, occurred_at, seconds_from_start, received_at, dedup_key, normalized, raw)
@@ -34,13 +34,17 @@ pub(super) fn commit(
     let mut results = Vec::with_capacity(jobs.len());
     let mut updates = Vec::new();
     // Each call's row as it stands after the batch, written once at the end.
-    let mut touched: HashMap<String, CallSummary> = HashMap::new();
+    let mut touched: HashMap<String, Touched> = HashMap::new();
     for job in jobs {
         let stored = match job {
             Job::Event(delivery, event) => {
                 let (stored, update) = write_event(&tx, cache, delivery, *event)?;
-                if let Some(update) = update {
-                    touched.insert(update.call.call_id.clone(), update.call.clone());
+                if let Some((before, update)) = update {
+                    let now = update.call.clone();
+                    touched
+                        .entry(now.call_id.clone())
+                        .and_modify(|t| t.now = now.clone())
+                        .or_insert(Touched { before, now });
                     updates.push(update);
                 }
                 stored
@@ -69,12 +73,16 @@ pub(super) fn commit(
     Ok((results, updates))
 }
 
+/// A newly stored event: its call row's indexed columns before it, and the
+/// live update it makes.
+type Fresh = (Option<Indexed>, LiveUpdate);
+
 fn write_event(
     tx: &Transaction<'_>,
     cache: &mut CallCache,
     delivery: NewDelivery,
     event: NewEvent,
-) -> rusqlite::Result<(Stored, Option<LiveUpdate>)> {
+) -> rusqlite::Result<(Stored, Option<Fresh>)> {
     let normalized = serde_json::to_string(&event.detail)
         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     let inserted = tx.prepare_cached(INSERT_EVENT)?.execute(params![
@@ -117,12 +125,12 @@ fn write_event(
         detail: event.detail,
         raw: event.raw,
     };
-    let call = cache.apply(tx, &delivery.source, &item)?;
+    let (before, call) = cache.apply(tx, &delivery.source, &item)?;
     let stored = Stored::Accepted {
         delivery_id,
         event_id,
     };
-    Ok((stored, Some(LiveUpdate { item, call })))
+    Ok((stored, Some((before, LiveUpdate { item, call }))))
 }
 
 /// How a delivery ended, for its log row.

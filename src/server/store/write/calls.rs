@@ -60,66 +60,118 @@ impl CallCache {
     }
 
     /// Folds a newly stored event into its call's row (read from the
-    /// database on a miss) and returns the new summary, which the batch
+    /// database on a miss) and returns the row's indexed columns as stored
+    /// before (`None` for a new call) and the new summary, which the batch
     /// writes with [`save`] once all its events are in.
     pub(super) fn apply(
         &mut self,
         tx: &Transaction<'_>,
         source: &str,
         item: &TimelineItem,
-    ) -> rusqlite::Result<CallSummary> {
+    ) -> rusqlite::Result<(Option<Indexed>, CallSummary)> {
         if let Some(call) = self.rows.get_mut(&item.call_id) {
+            let before = Indexed::of(call);
             call.apply(item);
-            return Ok(call.clone());
+            return Ok((Some(before), call.clone()));
         }
-        let call = match load(tx, &item.call_id)? {
+        let (before, call) = match load(tx, &item.call_id)? {
             Some(mut call) => {
+                let before = Indexed::of(&call);
                 call.apply(item);
-                call
+                (Some(before), call)
             }
-            None => CallSummary::new(source, item),
+            None => (None, CallSummary::new(source, item)),
         };
         if self.rows.len() >= Self::LIMIT {
             self.rows.clear();
         }
         self.rows.insert(call.call_id.clone(), call.clone());
-        Ok(call)
+        Ok((before, call))
     }
 }
 
-/// Writes each call's row as it stands after the batch.
+/// The columns of a call row that the list indexes sort by and that rarely
+/// change: while they stay, a row is updated without touching those indexes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) struct Indexed(CallStatus, i64);
+
+impl Indexed {
+    fn of(call: &CallSummary) -> Self {
+        Indexed(call.status, call.started_at)
+    }
+}
+
+/// A call touched by a batch: its row as stored before, and as it is now.
+pub(super) struct Touched {
+    pub before: Option<Indexed>,
+    pub now: CallSummary,
+}
+
+/// Writes each touched call's row as it stands after the batch: an UPDATE
+/// of the columns events move when its status and start stayed (the common
+/// case, which leaves the list's indexes alone), else the whole row.
 pub(super) fn save<'a>(
     tx: &Transaction<'_>,
-    calls: impl IntoIterator<Item = &'a CallSummary>,
+    calls: impl IntoIterator<Item = &'a Touched>,
 ) -> rusqlite::Result<()> {
-    let mut insert = tx.prepare_cached(&insert_sql())?;
-    for c in calls {
-        insert.execute(rusqlite::params![
-            c.call_id,
-            c.source,
-            c.status.as_str(),
-            c.started_at,
-            c.ended_at,
-            c.last_event_at,
-            c.last_event_id,
-            c.ended_by,
-            c.end_reason,
-            c.summary,
-            c.recording_url,
-            c.duration_ms,
-            c.last_speaker,
-            c.last_spoke_at,
-            c.n_events,
-            c.n_messages,
-            c.n_tool_calls,
-            c.n_tool_errors,
-            c.n_hangs,
-            c.n_interruptions,
-            c.n_transfers,
-        ])?;
+    for Touched { before, now: c } in calls {
+        if *before == Some(Indexed::of(c)) {
+            tx.prepare_cached(UPDATE_MOVED)?.execute(rusqlite::params![
+                c.last_event_at,
+                c.last_event_id,
+                c.ended_at,
+                c.ended_by,
+                c.end_reason,
+                c.summary,
+                c.recording_url,
+                c.duration_ms,
+                c.last_speaker,
+                c.last_spoke_at,
+                c.n_events,
+                c.n_messages,
+                c.n_tool_calls,
+                c.n_tool_errors,
+                c.n_hangs,
+                c.n_interruptions,
+                c.n_transfers,
+                c.call_id,
+            ])?;
+            continue;
+        }
+        tx.prepare_cached(&insert_sql())?
+            .execute(rusqlite::params![
+                c.call_id,
+                c.source,
+                c.status.as_str(),
+                c.started_at,
+                c.ended_at,
+                c.last_event_at,
+                c.last_event_id,
+                c.ended_by,
+                c.end_reason,
+                c.summary,
+                c.recording_url,
+                c.duration_ms,
+                c.last_speaker,
+                c.last_spoke_at,
+                c.n_events,
+                c.n_messages,
+                c.n_tool_calls,
+                c.n_tool_errors,
+                c.n_hangs,
+                c.n_interruptions,
+                c.n_transfers,
+            ])?;
     }
     Ok(())
 }
+
+/// Every column but the key, `source`, `status` and `started_at`.
+const UPDATE_MOVED: &str = "UPDATE calls SET last_event_at = ?, last_event_id = ?, ended_at = ?,
+    ended_by = ?, end_reason = ?, summary = ?, recording_url = ?, duration_ms = ?, last_speaker = ?,
+    last_spoke_at = ?, n_events = ?, n_messages = ?, n_tool_calls = ?, n_tool_errors = ?, n_hangs = ?,
+    n_interruptions = ?, n_transfers = ?
+    WHERE call_id = ?";
 
 fn insert_sql() -> String {
     let marks = vec!["?"; COLUMN_COUNT].join(", ");

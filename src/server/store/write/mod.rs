@@ -155,3 +155,28 @@ impl Writer {
         rx.await.unwrap_or(Err(WriteError::Stopped))
     }
 }
+
+/// Stores `events` in transactions of [`FILL_BATCH`] through the same code
+/// as the writer (rows, call folding), on a connection of its own: how the
+/// bench fills a database fast without posting each event. Blocking.
+pub fn fill(
+    path: &Path,
+    events: impl IntoIterator<Item = (NewDelivery, NewEvent)>,
+) -> rusqlite::Result<usize> {
+    let mut conn = thread::open(path)?;
+    let mut cache = calls::CallCache::new(&CallsRemoved::default());
+    let mut stored = 0;
+    let mut events = events.into_iter().peekable();
+    while events.peek().is_some() {
+        let jobs: Vec<Job> = events
+            .by_ref()
+            .take(FILL_BATCH)
+            .map(|(delivery, event)| Job::Event(delivery, Box::new(event)))
+            .collect();
+        stored += batch::commit(&mut conn, &mut cache, jobs)?.0.len();
+    }
+    Ok(stored)
+}
+
+/// Events per transaction of [`fill`].
+const FILL_BATCH: usize = 10_000;

@@ -40,8 +40,14 @@ pub(super) fn open(path: &Path) -> rusqlite::Result<Connection> {
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    // Returns the limit set, so it is read, not executed.
+    // These return the value set, so they are read, not executed.
     conn.query_row("PRAGMA journal_size_limit = 67108864", [], |_| Ok(()))?;
+    let autocheckpoint = crate::server::store::checkpoint::WRITER_AUTOCHECKPOINT;
+    conn.query_row(
+        &format!("PRAGMA wal_autocheckpoint = {autocheckpoint}"),
+        [],
+        |_| Ok(()),
+    )?;
     conn.set_prepared_statement_cache_capacity(32);
     Ok(conn)
 }

@@ -4,6 +4,7 @@
 //! watching; then checks that every acknowledged event was stored once and
 //! seen by every watcher of its call.
 
+mod focus;
 mod load;
 mod prefill;
 mod stats;
@@ -36,7 +37,9 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
             // Every SSE client of the bench shares one session.
             (
                 "CALLTRAIL_MAX_STREAMS_PER_SESSION",
-                &(config.subscribers + 1).to_string(),
+                // The main phase's clients, then the focused phase's 100
+                // (the first may not all have been let go yet).
+                &(config.subscribers + 101).to_string(),
             ),
         ],
     )
@@ -190,12 +193,15 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         println!("  server peak RSS: {:.1} MiB", kib as f64 / 1024.0);
     }
 
+    // 5. The same rate again, every event to 10 clients of its call.
+    let focused = focus::run(&client, &server, &cookie, config.rate, phase).await?;
+
     reads(&client, &server, &cookie, config.prefill / 100).await?;
 
     let all: Vec<&Sent> = ingest.iter().chain(paced.iter()).collect();
     let ok = correctness(&server, &calls, &all, &seen).await?;
     server.stop().await?;
-    anyhow::ensure!(ok, "the correctness check failed");
+    anyhow::ensure!(ok && focused, "the correctness check failed");
     Ok(())
 }
 
@@ -249,8 +255,9 @@ async fn reads(
     Ok(())
 }
 
-/// Runs one worker per call against `url` for `phase`.
-async fn drive(
+/// Runs one worker per call against `url` for `phase`; what each saw, in
+/// the order of `calls`.
+pub(super) async fn drive(
     client: &reqwest::Client,
     url: &str,
     calls: &[String],
@@ -273,18 +280,20 @@ async fn drive(
         let offset = pace.map_or(Duration::ZERO, |p| p.mul_f64(w as f64 / calls.len() as f64));
         workers.spawn(async move {
             tokio::time::sleep(offset).await;
-            worker.run(until).await
+            (w, worker.run(until).await)
         });
     }
     let mut sent = Vec::new();
     while let Some(done) = workers.join_next().await {
         sent.push(done?);
     }
-    Ok(sent)
+    // In the order of `calls`.
+    sent.sort_by_key(|(w, _)| *w);
+    Ok(sent.into_iter().map(|(_, s)| s).collect())
 }
 
 /// Prints a phase's line; returns its requests per second.
-fn report(name: &str, sent: &[Sent], phase: Duration) -> f64 {
+pub(super) fn report(name: &str, sent: &[Sent], phase: Duration) -> f64 {
     let latencies: Vec<Duration> = sent
         .iter()
         .flat_map(|s| s.ack_latency.iter().copied())

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use rusqlite::{OptionalExtension, Row, Transaction};
 
@@ -115,68 +115,52 @@ pub(super) fn save<'a>(
     calls: impl IntoIterator<Item = &'a Touched>,
 ) -> rusqlite::Result<()> {
     for Touched { before, now: c } in calls {
-        if *before == Some(Indexed::of(c)) {
-            tx.prepare_cached(UPDATE_MOVED)?.execute(rusqlite::params![
-                c.last_event_at,
-                c.last_event_id,
-                c.ended_at,
-                c.ended_by,
-                c.end_reason,
-                c.summary,
-                c.recording_url,
-                c.duration_ms,
-                c.last_speaker,
-                c.last_spoke_at,
-                c.n_events,
-                c.n_messages,
-                c.n_tool_calls,
-                c.n_tool_errors,
-                c.n_hangs,
-                c.n_interruptions,
-                c.n_transfers,
-                c.call_id,
-            ])?;
-            continue;
-        }
-        tx.prepare_cached(&insert_sql())?
-            .execute(rusqlite::params![
-                c.call_id,
-                c.source,
-                c.status.as_str(),
-                c.started_at,
-                c.ended_at,
-                c.last_event_at,
-                c.last_event_id,
-                c.ended_by,
-                c.end_reason,
-                c.summary,
-                c.recording_url,
-                c.duration_ms,
-                c.last_speaker,
-                c.last_spoke_at,
-                c.n_events,
-                c.n_messages,
-                c.n_tool_calls,
-                c.n_tool_errors,
-                c.n_hangs,
-                c.n_interruptions,
-                c.n_transfers,
-            ])?;
+        let sql: &str = if *before == Some(Indexed::of(c)) {
+            UPDATE_MOVED
+        } else {
+            &INSERT
+        };
+        tx.prepare_cached(sql)?.execute(rusqlite::params![
+            c.call_id,
+            c.source,
+            c.status.as_str(),
+            c.started_at,
+            c.ended_at,
+            c.last_event_at,
+            c.last_event_id,
+            c.ended_by,
+            c.end_reason,
+            c.summary,
+            c.recording_url,
+            c.duration_ms,
+            c.last_speaker,
+            c.last_spoke_at,
+            c.n_events,
+            c.n_messages,
+            c.n_tool_calls,
+            c.n_tool_errors,
+            c.n_hangs,
+            c.n_interruptions,
+            c.n_transfers,
+        ])?;
     }
     Ok(())
 }
 
-/// Every column but the key, `source`, `status` and `started_at`.
-const UPDATE_MOVED: &str = "UPDATE calls SET last_event_at = ?, last_event_id = ?, ended_at = ?,
-    ended_by = ?, end_reason = ?, summary = ?, recording_url = ?, duration_ms = ?, last_speaker = ?,
-    last_spoke_at = ?, n_events = ?, n_messages = ?, n_tool_calls = ?, n_tool_errors = ?, n_hangs = ?,
-    n_interruptions = ?, n_transfers = ?
-    WHERE call_id = ?";
+/// Every column but the key, `source` (?2), `status` (?3) and `started_at`
+/// (?4); parameters numbered as in [`COLUMNS`], so both statements take the
+/// same row.
+const UPDATE_MOVED: &str = "UPDATE calls SET ended_at = ?5, last_event_at = ?6, last_event_id = ?7,
+    ended_by = ?8, end_reason = ?9, summary = ?10, recording_url = ?11, duration_ms = ?12,
+    last_speaker = ?13, last_spoke_at = ?14, n_events = ?15, n_messages = ?16, n_tool_calls = ?17,
+    n_tool_errors = ?18, n_hangs = ?19, n_interruptions = ?20, n_transfers = ?21
+    WHERE call_id = ?1";
 
-fn insert_sql() -> String {
+/// The whole row.
+static INSERT: LazyLock<String> = LazyLock::new(|| {
     let marks = vec!["?"; COLUMN_COUNT].join(", ");
     format!("INSERT OR REPLACE INTO calls ({COLUMNS}) VALUES ({marks})")
-}
+});
 
 fn load(tx: &Transaction<'_>, call_id: &str) -> rusqlite::Result<Option<CallSummary>> {
     tx.prepare_cached(&format!("SELECT {COLUMNS} FROM calls WHERE call_id = ?"))?

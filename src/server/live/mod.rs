@@ -14,6 +14,7 @@ use tokio::sync::{broadcast, watch};
 use crate::model::LiveUpdate;
 
 pub use limits::{StreamSlot, StreamSlots};
+pub use session::SessionChecks;
 pub use sse::{call_stream, calls_stream};
 
 /// Updates a subscriber may fall behind by before it is caught up from SQLite.
@@ -71,6 +72,8 @@ pub struct Hub {
     shutdown: watch::Receiver<bool>,
     /// Open streams per session.
     pub slots: StreamSlots,
+    /// Each session's latest sign-in check, shared by its streams.
+    pub checks: SessionChecks,
 }
 
 impl Hub {
@@ -89,6 +92,7 @@ impl Hub {
             capacity,
             shutdown,
             slots: StreamSlots::default(),
+            checks: SessionChecks::default(),
         }
     }
 

@@ -2,7 +2,9 @@
 //! session's stream slots (a cap per session), and ends once the session
 //! ends — signed out, expired, or its account's password changed.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +19,31 @@ use crate::server::{auth, AppState};
 
 /// How often a stream checks that its session is still signed in.
 pub const SESSION_CHECK: Duration = Duration::from_secs(2);
+/// How long one stream's answer serves the other streams of its session.
+const ANSWER_KEPT: Duration = Duration::from_secs(1);
+
+/// The latest answer for each session, shared by its streams: a session
+/// with many streams open (tabs, or the bench's hundred clients) is looked
+/// up once per [`ANSWER_KEPT`], not once per stream — at the same moment,
+/// in a burst that held every stream's messages back while it queued.
+#[derive(Clone, Default)]
+pub struct SessionChecks(Arc<Mutex<HashMap<String, AnswerSlot>>>);
+
+/// When a session was last looked up, and whether it was signed in.
+type Answer = (Instant, bool);
+type AnswerSlot = Arc<tokio::sync::Mutex<Option<Answer>>>;
+
+impl SessionChecks {
+    /// The session's shared answer slot (created on first use; slots of
+    /// sessions not asked about for a while are dropped).
+    fn slot(&self, id: &str) -> AnswerSlot {
+        let mut slots = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if slots.len() > 1024 {
+            slots.retain(|_, slot| Arc::strong_count(slot) > 1);
+        }
+        slots.entry(id.to_string()).or_default().clone()
+    }
+}
 
 /// The answer when a session already holds its allowance of streams.
 pub fn too_many_streams(state: &AppState) -> Response {
@@ -39,6 +66,7 @@ pub fn too_many_streams(state: &AppState) -> Response {
 /// (signed out, expired, password changed), checked every [`SESSION_CHECK`].
 pub struct SessionWatch {
     store: Store,
+    checks: SessionChecks,
     id: Id,
     max_hours: u32,
     _slot: StreamSlot,
@@ -55,13 +83,29 @@ impl SessionWatch {
             .take(&id.to_string(), state.config.max_streams_per_session)?;
         Some(SessionWatch {
             store: state.store.clone(),
+            checks: state.hub.checks.clone(),
             id,
             max_hours: state.config.session_max_hours,
             _slot: slot,
         })
     }
 
+    /// Asks the database, unless another stream of the session did within
+    /// [`ANSWER_KEPT`]; streams asking at once wait for one answer.
     pub async fn still_signed_in(&self) -> bool {
+        let slot = self.checks.slot(&self.id.to_string());
+        let mut answer = slot.lock().await;
+        if let Some((at, valid)) = *answer {
+            if at.elapsed() < ANSWER_KEPT {
+                return valid;
+            }
+        }
+        let valid = self.ask().await;
+        *answer = Some((Instant::now(), valid));
+        valid
+    }
+
+    async fn ask(&self) -> bool {
         match auth::still_signed_in(&self.store, &self.id, self.max_hours).await {
             Ok(valid) => valid,
             Err(e) => {

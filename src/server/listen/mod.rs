@@ -82,6 +82,12 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        // Each answer and live message goes out whole and at once: without
+        // this, Nagle's algorithm holds a small write back until the last
+        // one is acknowledged, which a delayed ACK can make 40 ms.
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
         let connection = server
             .clone()
             .connection(stream, peer, stopping.clone(), slot);

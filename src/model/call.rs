@@ -216,6 +216,20 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    #[test]
+    fn an_unknown_stored_status_is_an_error_not_live() {
+        for status in [CallStatus::Live, CallStatus::Ended, CallStatus::Transferred] {
+            assert_eq!(
+                CallStatus::try_from(status.as_str().to_string()),
+                Ok(status)
+            );
+        }
+        assert_eq!(
+            CallStatus::try_from("paused".to_string()),
+            Err("unknown call status \"paused\"".to_string())
+        );
+    }
+
     fn item(id: i64, at: i64, detail: EventDetail) -> TimelineItem {
         TimelineItem {
             id,

@@ -3,7 +3,7 @@
 //! is read at scrape time.
 
 use std::io::ErrorKind;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ::metrics::gauge;
 use axum::extract::State;
@@ -14,6 +14,7 @@ use serde_json::json;
 
 use super::{allows, install, Access, DATABASE_BYTES, QUEUED, WAL_BYTES};
 use crate::server::client::ClientIp;
+use crate::server::store::space;
 use crate::server::AppState;
 
 /// The content type of Prometheus' text format.
@@ -53,15 +54,8 @@ pub async fn scrape(
     let handle = install();
     gauge!(QUEUED).set(state.store.writer().queued() as f64);
     gauge!(DATABASE_BYTES).set(file_size(&state.config.db).await as f64);
-    gauge!(WAL_BYTES).set(file_size(&wal_path(&state.config.db)).await as f64);
+    gauge!(WAL_BYTES).set(file_size(&space::wal_path(&state.config.db)).await as f64);
     ([(header::CONTENT_TYPE, TEXT_FORMAT)], handle.render()).into_response()
-}
-
-/// SQLite keeps its write-ahead log beside the database, named `<db>-wal`.
-fn wal_path(db: &Path) -> PathBuf {
-    let mut wal = db.as_os_str().to_owned();
-    wal.push("-wal");
-    PathBuf::from(wal)
 }
 
 /// Bytes in the file at `path`; 0 when there is none (the WAL is removed
@@ -81,20 +75,12 @@ async fn file_size(path: &Path) -> u64 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_wal_sits_beside_the_database() {
-        assert_eq!(
-            wal_path(Path::new("data/calltrail.db")),
-            PathBuf::from("data/calltrail.db-wal")
-        );
-    }
-
     #[tokio::test]
     async fn file_sizes_are_read_and_a_missing_file_is_empty() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let db = dir.path().join("metrics-size.db");
         std::fs::write(&db, [0u8; 1234]).expect("write a file");
         assert_eq!(file_size(&db).await, 1234);
-        assert_eq!(file_size(&wal_path(&db)).await, 0);
+        assert_eq!(file_size(&space::wal_path(&db)).await, 0);
     }
 }

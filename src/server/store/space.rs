@@ -2,40 +2,30 @@
 //! that deleting rows frees back to the file system (incremental vacuum), a
 //! few at a time so the event writer barely notices.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use sqlx::SqliteConnection;
 
 use super::Store;
+use crate::model::DatabaseInfo;
 
 /// Pages given back per statement (4 KiB each): one short write transaction.
 const VACUUM_STEP: i64 = 64;
 /// Pause between steps, so queued event writes go first.
 const PAUSE: Duration = Duration::from_millis(20);
 
-/// The database file, its write-ahead log, and the rows it holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Usage {
-    /// The main database file (`None` for an in-memory database).
-    pub file: Option<PathBuf>,
-    pub file_bytes: u64,
-    pub wal_bytes: u64,
-    /// Room inside the file that deleted rows left; new rows reuse it.
-    pub free_bytes: i64,
-    /// Freed pages go back to the file system (`auto_vacuum=INCREMENTAL`).
-    pub incremental_vacuum: bool,
-    pub calls: i64,
-    pub live_calls: i64,
-    pub events: i64,
-    pub deliveries: i64,
-    /// When the least recently active stored call last had an event (epoch ms).
-    pub oldest_call_at: Option<i64>,
+/// Where SQLite keeps the write-ahead log of the database at `db`: beside
+/// it, named `<db>-wal`.
+pub fn wal_path(db: &Path) -> PathBuf {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    PathBuf::from(wal)
 }
 
 impl Store {
     /// Sizes and row counts, read from a consistent snapshot.
-    pub async fn usage(&self) -> Result<Usage, sqlx::Error> {
+    pub async fn usage(&self) -> Result<DatabaseInfo, sqlx::Error> {
         let mut tx = self.read.begin().await?;
         let file: String =
             sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
@@ -58,18 +48,17 @@ impl Store {
         tx.commit().await?;
         let file = Some(PathBuf::from(file)).filter(|f| !f.as_os_str().is_empty());
         let size = |path: Option<PathBuf>| {
-            path.and_then(|p| std::fs::metadata(p).ok())
-                .map_or(0, |m| m.len())
+            let bytes = path
+                .and_then(|p| std::fs::metadata(p).ok())
+                .map_or(0, |m| m.len());
+            i64::try_from(bytes).unwrap_or(i64::MAX)
         };
-        let wal = file.as_ref().map(|f| {
-            let mut name = f.clone().into_os_string();
-            name.push("-wal");
-            PathBuf::from(name)
-        });
-        Ok(Usage {
+        Ok(DatabaseInfo {
+            path: file
+                .as_ref()
+                .map_or_else(|| "(in memory)".into(), |f| f.display().to_string()),
             file_bytes: size(file.clone()),
-            wal_bytes: size(wal),
-            file,
+            wal_bytes: size(file.as_deref().map(wal_path)),
             free_bytes: free_pages.saturating_mul(page_size),
             incremental_vacuum: auto_vacuum == 2,
             calls,
@@ -113,4 +102,17 @@ async fn pragma(conn: &mut SqliteConnection, name: &str) -> Result<i64, sqlx::Er
     sqlx::query_scalar(&format!("PRAGMA {name}"))
         .fetch_one(conn)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wal_sits_beside_the_database() {
+        assert_eq!(
+            wal_path(Path::new("data/calltrail.db")),
+            PathBuf::from("data/calltrail.db-wal")
+        );
+    }
 }

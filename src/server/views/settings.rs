@@ -2,7 +2,7 @@
 //! retention limits in force with the variable that changes each.
 
 use crate::model::settings::thousands;
-use crate::model::{DatabaseInfo, RetentionSetting, SettingsPage};
+use crate::model::{RetentionSetting, SettingsPage};
 use crate::server::config::ServeConfig;
 use crate::server::store::Store;
 
@@ -10,23 +10,8 @@ pub async fn settings_page(
     store: &Store,
     config: &ServeConfig,
 ) -> Result<SettingsPage, sqlx::Error> {
-    let usage = store.usage().await?;
-    let bytes = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     Ok(SettingsPage {
-        database: DatabaseInfo {
-            path: usage
-                .file
-                .map_or_else(|| "(in memory)".into(), |f| f.display().to_string()),
-            file_bytes: bytes(usage.file_bytes),
-            wal_bytes: bytes(usage.wal_bytes),
-            free_bytes: usage.free_bytes,
-            incremental_vacuum: usage.incremental_vacuum,
-            calls: usage.calls,
-            live_calls: usage.live_calls,
-            events: usage.events,
-            deliveries: usage.deliveries,
-            oldest_call_at: usage.oldest_call_at,
-        },
+        database: store.usage().await?,
         retention: retention_settings(config),
     })
 }

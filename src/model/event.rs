@@ -107,6 +107,21 @@ impl EventDetail {
             EventDetail::Unknown { .. } => "unknown",
         }
     }
+
+    /// The platform's name for this type of event (Infer's), which
+    /// forwarding filters and `match` rules name.
+    pub fn event_type(&self) -> &str {
+        match self {
+            EventDetail::Message { .. } => "conversation-update",
+            EventDetail::ToolCall { .. } => "tool-call",
+            EventDetail::Interruption { .. } => "user-interrupted",
+            EventDetail::Hang { .. } => "hang-notification",
+            EventDetail::Transfer { .. } => "transfer-call",
+            EventDetail::End { .. } => "end-call",
+            EventDetail::Report { .. } => "end-of-call-report",
+            EventDetail::Unknown { event_type } => event_type,
+        }
+    }
 }
 
 /// One stored event as the timeline shows it.

@@ -2,16 +2,26 @@
 //! delivery look like once calltrail has made sense of them.
 
 mod access;
+mod alerts;
+mod automation;
 mod call;
 mod delivery;
 mod event;
 pub mod format;
 mod pages;
+mod rules;
 pub mod settings;
 
 pub use access::{ConnectInfo, Viewer};
+pub use alerts::{
+    event_link, AlertNotice, AlertState, AlertView, AlertsPage, OnMatch, RuleView, Standing,
+};
+pub use automation::{
+    AttemptView, AutomationsPage, ChannelKind, ChannelView, DestinationView, Sending,
+};
 pub use call::{CallStatus, CallSummary};
 pub use delivery::{Delivery, DeliveryOutcome, BODY_PREVIEW_BYTES};
 pub use event::{insert_sorted, EventDetail, LiveUpdate, Role, TimelineItem};
+pub use rules::{normal_endings, Condition, MatchOp, RuleSpec};
 pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};
 pub use settings::{DatabaseInfo, RetentionSetting, SettingsPage};

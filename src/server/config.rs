@@ -198,6 +198,8 @@ pub struct ServeConfig {
     /// (unset: only loopback clients may).
     #[arg(long, env = "CALLTRAIL_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<Secret>,
+    #[command(flatten)]
+    pub outbound: crate::server::outbound::OutboundConfig,
 }
 
 /// How webhook senders prove who they are.
@@ -278,6 +280,7 @@ impl ServeConfig {
             },
             bench_noop: false,
             metrics_token: None,
+            outbound: Default::default(),
         }
     }
 
@@ -285,6 +288,15 @@ impl ServeConfig {
     pub fn cookies_secure(&self) -> bool {
         self.secure_cookies
             .unwrap_or_else(|| self.public_url_is_https())
+    }
+
+    /// Where people reach the dashboard: links in notifications start here
+    /// (`CALLTRAIL_PUBLIC_URL`, else this server's own address).
+    pub fn base_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.addr),
+        }
     }
 
     /// True when people reach this server over HTTPS (its public URL says so).

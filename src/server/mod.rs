@@ -3,6 +3,7 @@
 //! HTTP router, and the simulator.
 
 pub mod access_log;
+pub mod alerts;
 pub mod assets;
 pub mod auth;
 pub mod backup;
@@ -18,6 +19,8 @@ pub mod listen;
 pub mod live;
 pub mod metrics;
 pub mod network;
+pub mod outbound;
+pub mod provision;
 pub mod readiness;
 pub mod router;
 pub mod security;
@@ -56,6 +59,10 @@ pub struct AppState {
     /// The one-time code `/setup` asks for on a first run reachable from
     /// the network (printed at start-up); `None` when none is needed.
     pub setup_code: Option<Arc<str>>,
+    /// Live alert notices, and the outbox worker's wake-up.
+    pub alerts: alerts::AlertHub,
+    /// Sends forwards and notifications (and "Send test").
+    pub sender: outbound::Sender,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -26,6 +26,22 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
     let mut state = app_state(store, hub, config).await?;
     state.setup_code = auth::setup_code::for_first_run(&state).await?;
     let config = state.config.clone();
+    if let Some(path) = &config.outbound.provision {
+        super::provision::apply_file(path, &state.store, config.outbound.allow_private_destinations)
+            .await?;
+    }
+    super::alerts::spawn(
+        state.store.clone(),
+        &state.hub,
+        state.alerts.clone(),
+        stopping.clone(),
+    );
+    super::outbound::spawn(
+        state.store.clone(),
+        state.sender.clone(),
+        state.alerts.outbox.clone(),
+        stopping.clone(),
+    );
     let refusals = super::ingest::spawn_flush(state.refusals.clone(), state.store.clone());
     super::store::retention::spawn_delivery_retention(
         state.store.clone(),
@@ -87,7 +103,14 @@ pub async fn app_state(store: Store, hub: Hub, config: ServeConfig) -> anyhow::R
         .site_pkg_dir(assets::pkg_dir(config.site_root.as_deref()))
         .site_addr(config.addr)
         .build();
+    let sender = super::outbound::Sender::new(
+        store.clone(),
+        &config.outbound,
+        config.base_url(),
+    )?;
     Ok(AppState {
+        sender,
+        alerts: Default::default(),
         store,
         hub,
         config: Arc::new(config),

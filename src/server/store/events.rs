@@ -93,4 +93,37 @@ impl Store {
         .await?;
         Ok(rows.into_iter().map(TimelineItem::from).collect())
     }
+
+    /// Events of every call stored after `after_id`, in commit order: what
+    /// the effects cursor has not handled yet.
+    pub async fn events_since(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<TimelineItem>, sqlx::Error> {
+        let rows: Vec<EventRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?"
+        ))
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(TimelineItem::from).collect())
+    }
+
+    /// The id just before the first event that arrived at or after `at`
+    /// (a replay from a time starts after it).
+    pub async fn event_id_before(&self, at: i64) -> Result<i64, sqlx::Error> {
+        let first: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(id) FROM events WHERE received_at >= ?")
+                .bind(at)
+                .fetch_one(&self.read)
+                .await?;
+        match first {
+            Some(id) => Ok(id - 1),
+            None => sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+                .fetch_one(&self.read)
+                .await,
+        }
+    }
 }

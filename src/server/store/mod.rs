@@ -2,15 +2,20 @@
 //! commits events in groups, and the read queries behind the pages and live streams.
 //! Everything that touches SQL lives in this module.
 
+pub mod alerts;
+pub mod automation;
 pub mod backup;
 pub mod call_retention;
 mod calls;
 mod checkpoint;
 mod deliveries;
+pub mod effects;
 mod events;
 pub mod naive;
 pub mod offline;
+pub mod outbox;
 pub mod retention;
+pub mod rules;
 mod settings;
 pub mod space;
 mod users;

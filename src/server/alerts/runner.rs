@@ -1,0 +1,244 @@
+//! The effects runner: follows the cursor over committed events, evaluates
+//! every enabled rule on each, queues forwards for the destinations whose
+//! filter an event passes, and records it all with the cursor's new position
+//! in one transaction. It never slows a webhook's answer: it runs beside
+//! the writer, woken by each commit.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::{broadcast, watch};
+use tokio::task::JoinHandle;
+
+use super::condition::Compiled;
+use super::evaluate::{on_event, Facts, Needs};
+use super::timed::Timed;
+use super::AlertHub;
+use crate::model::{RuleSpec, TimelineItem};
+use crate::server::live::Hub;
+use crate::server::store::automation::Destination;
+use crate::server::store::effects::{Effects, Forward, Hit, EFFECTS};
+use crate::server::store::rules::Rule;
+use crate::server::store::{now_ms, Store};
+
+/// Events read per pass.
+const BATCH: i64 = 1000;
+/// The clock of the timed rules, and the longest a pass waits for a commit.
+const TICK: Duration = Duration::from_secs(1);
+
+/// A rule ready to evaluate.
+struct Loaded {
+    rule: Rule,
+    condition: Option<Compiled>,
+}
+
+/// A destination ready to filter events.
+struct Filter {
+    destination: Destination,
+    condition: Option<Compiled>,
+}
+
+impl Filter {
+    fn passes(&self, item: &TimelineItem, body: &Value) -> bool {
+        let d = &self.destination;
+        (d.events.is_empty() || d.events.iter().any(|t| t == item.detail.event_type()))
+            && self.condition.as_ref().is_none_or(|c| c.holds(item, body))
+    }
+}
+
+pub struct Runner {
+    store: Store,
+    alerts: AlertHub,
+    timed: Timed,
+}
+
+/// Starts the runner; it stops when `stopping` turns true.
+pub fn spawn(
+    store: Store,
+    hub: &Hub,
+    alerts: AlertHub,
+    mut stopping: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    let mut commits = hub.subscribe();
+    tokio::spawn(async move {
+        let mut runner = Runner::new(store, alerts).await;
+        let mut clock = tokio::time::interval(TICK);
+        loop {
+            tokio::select! {
+                _ = async { let _ = stopping.wait_for(|stop| *stop).await; } => break,
+                _ = clock.tick() => {
+                    if let Err(e) = runner.timed_pass().await {
+                        tracing::error!(error = %e, "timed alert rules failed; retrying");
+                    }
+                }
+                received = commits.recv() => {
+                    if matches!(received, Err(broadcast::error::RecvError::Closed)) {
+                        break;
+                    }
+                    // Whatever else committed meanwhile is read in the same pass.
+                    while commits.try_recv().is_ok() {}
+                }
+            }
+            if let Err(e) = runner.catch_up().await {
+                tracing::error!(error = %e, "evaluating alert rules failed; retrying");
+            }
+        }
+    })
+}
+
+impl Runner {
+    pub async fn new(store: Store, alerts: AlertHub) -> Self {
+        let timed = Timed::start(&store, now_ms()).await;
+        Runner {
+            store,
+            alerts,
+            timed,
+        }
+    }
+
+    /// Handles every committed event the cursor has not reached yet.
+    pub async fn catch_up(&mut self) -> Result<(), sqlx::Error> {
+        while self.event_pass().await? == BATCH as usize {}
+        Ok(())
+    }
+
+    /// One batch after the cursor; returns how many events it handled.
+    pub async fn event_pass(&mut self) -> Result<usize, sqlx::Error> {
+        let cursor = self.store.cursor(EFFECTS).await?;
+        let events = self.store.events_since(cursor, BATCH).await?;
+        let Some(last) = events.last().map(|e| e.id) else {
+            return Ok(0);
+        };
+        let rules = self.event_rules().await?;
+        let filters = self.filters().await?;
+        let specs: Vec<&RuleSpec> = rules.iter().map(|r| &r.rule.spec).collect();
+        let mut effects = Effects {
+            cursor: Some(last),
+            ..Effects::default()
+        };
+        for item in &events {
+            let body: Value = serde_json::from_str(&item.raw).unwrap_or(Value::Null);
+            let facts = self.facts(Needs::of(&specs, &item.detail), item).await?;
+            for loaded in &rules {
+                if let Some(reason) =
+                    on_event(&loaded.rule.spec, loaded.condition.as_ref(), item, &body, facts)
+                {
+                    effects.hits.push(hit(&loaded.rule, item, reason));
+                }
+            }
+            for filter in &filters {
+                if filter.passes(item, &body) {
+                    effects.forwards.push(Forward {
+                        destination_id: filter.destination.id,
+                        event_id: item.id,
+                        call_id: item.call_id.clone(),
+                    });
+                }
+            }
+        }
+        self.record(&effects).await?;
+        Ok(events.len())
+    }
+
+    /// Checks the rules that run on the clock.
+    pub async fn timed_pass(&mut self) -> Result<(), sqlx::Error> {
+        let now = now_ms();
+        let rules: Vec<Rule> = self
+            .store
+            .rules()
+            .await?
+            .into_iter()
+            .filter(|r| r.enabled && r.spec.is_timed())
+            .collect();
+        let hits = self.timed.check(&self.store, &rules, now).await?;
+        let woke = self.store.wake_snoozed(now).await?;
+        let opened = self.record(&Effects {
+            hits,
+            ..Effects::default()
+        })
+        .await?;
+        if woke > 0 && opened == 0 {
+            self.alerts.announce(&self.store, &[]).await?;
+        }
+        Ok(())
+    }
+
+    /// Stores a pass's effects, then wakes the outbox and tells open pages.
+    async fn record(&self, effects: &Effects) -> Result<usize, sqlx::Error> {
+        let opened = self.store.apply_effects(effects, now_ms()).await?;
+        if !effects.forwards.is_empty() || !opened.is_empty() {
+            self.alerts.outbox.notify_one();
+        }
+        if !opened.is_empty() {
+            self.alerts.announce(&self.store, &opened).await?;
+        }
+        Ok(opened.len())
+    }
+
+    async fn event_rules(&self) -> Result<Vec<Loaded>, sqlx::Error> {
+        let mut loaded = Vec::new();
+        for rule in self.store.rules().await? {
+            if !rule.enabled || rule.spec.is_timed() {
+                continue;
+            }
+            let condition = match rule.spec.condition().as_ref().map(Compiled::new) {
+                Some(Err(e)) => {
+                    tracing::warn!(rule = %rule.name, error = %e, "skipping a rule");
+                    continue;
+                }
+                Some(Ok(c)) => Some(c),
+                None => None,
+            };
+            loaded.push(Loaded { rule, condition });
+        }
+        Ok(loaded)
+    }
+
+    async fn filters(&self) -> Result<Vec<Filter>, sqlx::Error> {
+        let mut filters = Vec::new();
+        for destination in self.store.destinations().await? {
+            let condition = match destination.condition.as_ref().map(Compiled::new) {
+                Some(Err(e)) => {
+                    tracing::warn!(destination = %destination.name, error = %e, "skipping a destination");
+                    continue;
+                }
+                Some(Ok(c)) => Some(c),
+                None => None,
+            };
+            filters.push(Filter {
+                destination,
+                condition,
+            });
+        }
+        Ok(filters)
+    }
+
+    async fn facts(&self, needs: Needs, item: &TimelineItem) -> Result<Facts, sqlx::Error> {
+        let mut facts = Facts::default();
+        if needs.hangs {
+            facts.hangs = self.store.hangs_up_to(&item.call_id, item.id).await?;
+        }
+        if let (true, crate::model::EventDetail::ToolCall { function, .. }) =
+            (needs.same_function, &item.detail)
+        {
+            facts.same_function = self
+                .store
+                .calls_of_function_up_to(&item.call_id, function, item.id)
+                .await?;
+        }
+        Ok(facts)
+    }
+}
+
+fn hit(rule: &Rule, item: &TimelineItem, reason: String) -> Hit {
+    Hit {
+        rule_id: rule.id,
+        key: item.call_id.clone(),
+        call_id: Some(item.call_id.clone()),
+        event_id: Some(item.id),
+        reason,
+        count: None,
+        cooldown_ms: rule.cooldown_secs * 1000,
+        channels: rule.channels.clone(),
+    }
+}

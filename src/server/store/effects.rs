@@ -1,0 +1,276 @@
+//! What committed events cause, recorded durably: the alerts rules raise, the
+//! notifications and forwards they queue, and the cursor over `events` that
+//! says how far that has gone — all in one transaction, so a crash between
+//! an event's commit and its side effects neither loses nor repeats one.
+
+use sqlx::{Row, SqliteConnection};
+
+use super::Store;
+use crate::model::{AlertState, OnMatch, Standing};
+
+/// The cursor over `events` that rules and forwarding follow.
+pub const EFFECTS: &str = "effects";
+
+/// A rule matched: its alert is keyed by rule and `key` (a call id, or a
+/// time window).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub rule_id: i64,
+    pub key: String,
+    pub call_id: Option<String>,
+    pub event_id: Option<i64>,
+    pub reason: String,
+    /// The count to record (window rules count deliveries); `None` adds one.
+    pub count: Option<i64>,
+    pub cooldown_ms: i64,
+    /// Channels to notify when this opens the alert.
+    pub channels: Vec<i64>,
+}
+
+/// An event to forward to a destination.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Forward {
+    pub destination_id: i64,
+    pub event_id: i64,
+    pub call_id: String,
+}
+
+/// Everything one pass of the effects runner found.
+#[derive(Clone, Debug, Default)]
+pub struct Effects {
+    /// The new cursor position, when the pass read events.
+    pub cursor: Option<i64>,
+    pub hits: Vec<Hit>,
+    pub forwards: Vec<Forward>,
+    pub replay: bool,
+}
+
+/// The `webhook-id` of an event's forward: the same for every delivery of
+/// it, so receivers can deduplicate.
+pub fn event_message_id(event_id: i64) -> String {
+    format!("evt_{event_id}")
+}
+
+impl Store {
+    /// Where the cursor `name` stands (the last event id handled).
+    pub async fn cursor(&self, name: &str) -> Result<i64, sqlx::Error> {
+        let position: Option<i64> =
+            sqlx::query_scalar("SELECT position FROM cursors WHERE name = ?")
+                .bind(name)
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(position.unwrap_or(0))
+    }
+
+    /// Records a pass's effects and moves the cursor, in one transaction.
+    /// Returns the alerts that opened (or opened again): those notify.
+    pub async fn apply_effects(&self, effects: &Effects, now: i64) -> Result<Vec<i64>, sqlx::Error> {
+        if effects.cursor.is_none() && effects.hits.is_empty() && effects.forwards.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.write_turn().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        let mut opened = Vec::new();
+        for hit in &effects.hits {
+            if let Some(id) = record_hit(&mut tx, hit, now).await? {
+                opened.push(id);
+            }
+        }
+        for f in &effects.forwards {
+            sqlx::query(
+                "INSERT INTO outbox (destination_id, message_id, call_id, event_id, replay, state,
+                    created_at, next_attempt_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6)",
+            )
+            .bind(f.destination_id)
+            .bind(event_message_id(f.event_id))
+            .bind(&f.call_id)
+            .bind(f.event_id)
+            .bind(effects.replay)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(position) = effects.cursor {
+            sqlx::query(
+                "INSERT INTO cursors (name, position) VALUES (?1, ?2)
+                 ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+            )
+            .bind(EFFECTS)
+            .bind(position)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(opened)
+    }
+
+    /// The number of hang notifications of a call up to event `upto`.
+    pub async fn hangs_up_to(&self, call_id: &str, upto: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE call_id = ? AND kind = 'hang' AND id <= ?")
+            .bind(call_id)
+            .bind(upto)
+            .fetch_one(&self.read)
+            .await
+    }
+
+    /// How often a call had called `function` up to event `upto`.
+    pub async fn calls_of_function_up_to(
+        &self,
+        call_id: &str,
+        function: &str,
+        upto: i64,
+    ) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM events WHERE call_id = ? AND kind = 'tool_call' AND id <= ?
+             AND json_extract(normalized, '$.function') = ?",
+        )
+        .bind(call_id)
+        .bind(upto)
+        .bind(function)
+        .fetch_one(&self.read)
+        .await
+    }
+
+    /// Live calls whose newest event arrived at or before `arrived_before`:
+    /// (call id, newest event id, when it arrived).
+    pub async fn quiet_live_calls(
+        &self,
+        arrived_before: i64,
+    ) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT c.call_id, c.last_event_id, e.received_at FROM calls c
+             JOIN events e ON e.id = c.last_event_id
+             WHERE c.status = 'live' AND e.received_at <= ? LIMIT 1000",
+        )
+        .bind(arrived_before)
+        .fetch_all(&self.read)
+        .await
+    }
+
+    /// Deliveries logged after `after_id`: (id, received at, accepted?).
+    pub async fn deliveries_after(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, i64, String)>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, received_at, outcome FROM deliveries WHERE id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await
+    }
+
+    /// The newest delivery's id and the newest accepted event's arrival.
+    pub async fn delivery_marks(&self) -> Result<(i64, Option<i64>), sqlx::Error> {
+        let last_delivery: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM deliveries")
+            .fetch_one(&self.read)
+            .await?;
+        let last_event: Option<i64> =
+            sqlx::query_scalar("SELECT received_at FROM events ORDER BY id DESC LIMIT 1")
+                .fetch_optional(&self.read)
+                .await?;
+        Ok((last_delivery, last_event))
+    }
+}
+
+/// Opens, reopens or bumps the hit's alert; returns its id when it notifies.
+async fn record_hit(
+    tx: &mut SqliteConnection,
+    hit: &Hit,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let existing = sqlx::query(
+        "SELECT id, state, resolved_at, snoozed_until, last_event_id FROM alerts
+         WHERE rule_id = ? AND key = ?",
+    )
+    .bind(hit.rule_id)
+    .bind(&hit.key)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let standing = existing
+        .as_ref()
+        .map(|r| -> Result<_, sqlx::Error> {
+            Ok(Standing {
+                state: AlertState::try_from(r.get::<String, _>("state"))
+                    .map_err(|e| sqlx::Error::Decode(e.into()))?,
+                resolved_at: r.get("resolved_at"),
+                snoozed_until: r.get("snoozed_until"),
+            })
+        })
+        .transpose()?;
+    // The same event never counts twice (a timer seeing the same quiet call).
+    if let (Some(row), Some(event)) = (&existing, hit.event_id) {
+        if row.get::<Option<i64>, _>("last_event_id") == Some(event) {
+            return Ok(None);
+        }
+    }
+    let decision = OnMatch::decide(standing, now, hit.cooldown_ms);
+    let id: i64 = match (decision, existing) {
+        (OnMatch::Open, _) | (_, None) => {
+            sqlx::query_scalar(
+                "INSERT INTO alerts (rule_id, key, call_id, event_id, last_event_id, reason, state,
+                    count, opened_at, last_seen_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, 'open', ?6, ?7, ?7) RETURNING id",
+            )
+            .bind(hit.rule_id)
+            .bind(&hit.key)
+            .bind(&hit.call_id)
+            .bind(hit.event_id)
+            .bind(&hit.reason)
+            .bind(hit.count.unwrap_or(1))
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?
+        }
+        (OnMatch::Reopen, Some(row)) => {
+            let id: i64 = row.get("id");
+            sqlx::query(
+                "UPDATE alerts SET state = 'open', resolved_at = NULL, snoozed_until = NULL,
+                    event_id = COALESCE(?2, event_id), last_event_id = COALESCE(?2, last_event_id),
+                    reason = ?3, count = COALESCE(?4, count + 1), opened_at = ?5, last_seen_at = ?5
+                 WHERE id = ?1",
+            )
+            .bind(id)
+            .bind(hit.event_id)
+            .bind(&hit.reason)
+            .bind(hit.count)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            id
+        }
+        (OnMatch::Bump, Some(row)) => {
+            let id: i64 = row.get("id");
+            sqlx::query(
+                "UPDATE alerts SET count = COALESCE(?2, count + 1), last_seen_at = ?3,
+                    last_event_id = COALESCE(?4, last_event_id)
+                 WHERE id = ?1",
+            )
+            .bind(id)
+            .bind(hit.count)
+            .bind(now)
+            .bind(hit.event_id)
+            .execute(&mut *tx)
+            .await?;
+            return Ok(None);
+        }
+    };
+    for channel in &hit.channels {
+        sqlx::query(
+            "INSERT INTO outbox (channel_id, message_id, call_id, alert_id, state, created_at,
+                next_attempt_at)
+             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
+        )
+        .bind(channel)
+        .bind(format!("ntf_{id}_{now}_{channel}"))
+        .bind(&hit.call_id)
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(Some(id))
+}

@@ -1,0 +1,315 @@
+//! The outbox: events queued for destinations and alerts for channels, each
+//! sent at least once, in order per call and destination, every attempt logged.
+
+use sqlx::Row;
+
+use super::effects::event_message_id;
+use super::Store;
+use crate::model::{AttemptView, DestinationView, Sending};
+
+/// One queued message, ready to send.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub message_id: String,
+    pub replay: bool,
+    pub attempts: i64,
+    pub created_at: i64,
+    pub call_id: Option<String>,
+    pub target: Target,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// An event to a destination; `raw` is `None` when the event is gone
+    /// (deleted by retention).
+    Event {
+        destination_id: i64,
+        url: String,
+        secret: Option<String>,
+        event_id: i64,
+        raw: Option<String>,
+    },
+    /// An alert to a channel.
+    Alert { channel_id: i64, alert_id: i64 },
+}
+
+/// How an attempt ended, and so what happens to its row.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Next {
+    Delivered,
+    /// Try again at this time.
+    RetryAt(i64),
+    /// Given up: retried for too long, or nothing left to send.
+    Failed,
+    /// The receiver said the destination is gone (410): the destination is
+    /// paused and the row waits for it to resume.
+    PauseDestination { destination_id: i64, reason: String },
+}
+
+/// One attempt, as the log keeps it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attempt {
+    pub outbox_id: i64,
+    pub at: i64,
+    pub status: Option<u16>,
+    pub latency_ms: i64,
+    pub response: Option<String>,
+    pub error: Option<String>,
+    pub next: Next,
+}
+
+impl Store {
+    /// Up to `limit` rows due at `now` that may go now: for a destination,
+    /// only the oldest pending row of each call (order per call), and none
+    /// of a paused destination; rows in `busy` (being sent) are left out.
+    pub async fn due_outbox(
+        &self,
+        now: i64,
+        limit: i64,
+        busy: &[i64],
+    ) -> Result<Vec<OutboxItem>, sqlx::Error> {
+        let busy = serde_json::to_string(busy).expect("ids serialize");
+        let rows = sqlx::query(
+            "SELECT o.id, o.message_id, o.replay, o.attempts, o.created_at, o.call_id,
+                    o.destination_id, o.event_id, o.channel_id, o.alert_id,
+                    d.url, d.secret, e.raw
+             FROM outbox o
+             LEFT JOIN destinations d ON d.id = o.destination_id
+             LEFT JOIN events e ON e.id = o.event_id
+             WHERE o.state = 'pending' AND o.next_attempt_at <= ?1
+               AND o.id NOT IN (SELECT value FROM json_each(?3))
+               AND (o.destination_id IS NULL OR (d.paused = 0 AND NOT EXISTS (
+                    SELECT 1 FROM outbox p WHERE p.state = 'pending'
+                      AND p.destination_id = o.destination_id AND p.call_id = o.call_id
+                      AND p.id < o.id)))
+             ORDER BY o.next_attempt_at, o.id LIMIT ?2",
+        )
+        .bind(now)
+        .bind(limit)
+        .bind(busy)
+        .fetch_all(&self.read)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let target = match r.get::<Option<i64>, _>("destination_id") {
+                    Some(destination_id) => Target::Event {
+                        destination_id,
+                        url: r.get("url"),
+                        secret: r.get("secret"),
+                        event_id: r.get("event_id"),
+                        raw: r.get("raw"),
+                    },
+                    None => Target::Alert {
+                        channel_id: r.get("channel_id"),
+                        alert_id: r.get("alert_id"),
+                    },
+                };
+                Ok(OutboxItem {
+                    id: r.get("id"),
+                    message_id: r.get("message_id"),
+                    replay: r.get("replay"),
+                    attempts: r.get("attempts"),
+                    created_at: r.get("created_at"),
+                    call_id: r.get("call_id"),
+                    target,
+                })
+            })
+            .collect()
+    }
+
+    /// When the next pending row falls due (of destinations not paused).
+    pub async fn next_outbox_due(&self) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT MIN(o.next_attempt_at) FROM outbox o
+             LEFT JOIN destinations d ON d.id = o.destination_id
+             WHERE o.state = 'pending' AND (d.id IS NULL OR d.paused = 0)",
+        )
+        .fetch_one(&self.read)
+        .await
+    }
+
+    /// Logs attempts and moves their rows on, in one transaction.
+    pub async fn record_attempts(&self, attempts: &[Attempt]) -> Result<(), sqlx::Error> {
+        if attempts.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.write_turn().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        for a in attempts {
+            sqlx::query(
+                "INSERT INTO attempts (outbox_id, at, status, latency_ms, response, error)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .bind(a.outbox_id)
+            .bind(a.at)
+            .bind(a.status)
+            .bind(a.latency_ms)
+            .bind(&a.response)
+            .bind(&a.error)
+            .execute(&mut *tx)
+            .await?;
+            let (state, next_at) = match &a.next {
+                Next::Delivered => ("delivered", None),
+                Next::RetryAt(at) => ("pending", Some(*at)),
+                Next::Failed => ("failed", None),
+                Next::PauseDestination {
+                    destination_id,
+                    reason,
+                } => {
+                    sqlx::query(
+                        "UPDATE destinations SET paused = 1, paused_reason = ?2 WHERE id = ?1",
+                    )
+                    .bind(destination_id)
+                    .bind(reason)
+                    .execute(&mut *tx)
+                    .await?;
+                    ("pending", Some(a.at))
+                }
+            };
+            sqlx::query(
+                "UPDATE outbox SET state = ?2, attempts = attempts + 1,
+                    next_attempt_at = COALESCE(?3, next_attempt_at),
+                    done_at = CASE WHEN ?2 = 'pending' THEN NULL ELSE ?4 END, last_error = ?5
+                 WHERE id = ?1",
+            )
+            .bind(a.outbox_id)
+            .bind(state)
+            .bind(next_at)
+            .bind(a.at)
+            .bind(&a.error)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Queues `event_ids` (of calls `call_ids`) for a destination again, marked
+    /// as replays; returns how many.
+    pub async fn queue_replay(
+        &self,
+        destination_id: i64,
+        events: &[(i64, String)],
+        now: i64,
+    ) -> Result<u64, sqlx::Error> {
+        let mut conn = self.write_turn().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        for (event_id, call_id) in events {
+            sqlx::query(
+                "INSERT INTO outbox (destination_id, message_id, call_id, event_id, replay, state,
+                    created_at, next_attempt_at)
+                 VALUES (?1, ?2, ?3, ?4, 1, 'pending', ?5, ?5)",
+            )
+            .bind(destination_id)
+            .bind(event_message_id(*event_id))
+            .bind(call_id)
+            .bind(event_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(events.len() as u64)
+    }
+
+    /// Sends one outbox row's message again, as a new replay row; returns
+    /// the new row's id, or `None` when there is no such row.
+    pub async fn redeliver(&self, outbox_id: i64, now: i64) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar(
+            "INSERT INTO outbox (destination_id, channel_id, message_id, call_id, event_id,
+                alert_id, replay, state, created_at, next_attempt_at)
+             SELECT destination_id, channel_id, message_id, call_id, event_id, alert_id, 1,
+                'pending', ?2, ?2 FROM outbox WHERE id = ?1
+             RETURNING id",
+        )
+        .bind(outbox_id)
+        .bind(now)
+        .fetch_optional(&mut *self.write_turn().await?)
+        .await
+    }
+
+    /// Each destination with its delivery health.
+    pub async fn destination_views(&self) -> Result<Vec<DestinationView>, sqlx::Error> {
+        let destinations = self.destinations().await?;
+        let mut views = Vec::with_capacity(destinations.len());
+        for d in destinations {
+            let r = sqlx::query(
+                "SELECT
+                    COUNT(*) FILTER (WHERE state = 'delivered') AS delivered,
+                    COUNT(*) FILTER (WHERE state = 'failed') AS failed,
+                    COUNT(*) FILTER (WHERE state = 'pending') AS pending,
+                    MIN(created_at) FILTER (WHERE state = 'pending') AS oldest
+                 FROM outbox WHERE destination_id = ?",
+            )
+            .bind(d.id)
+            .fetch_one(&self.read)
+            .await?;
+            let last_error: Option<String> = sqlx::query_scalar(
+                "SELECT a.error FROM attempts a JOIN outbox o ON o.id = a.outbox_id
+                 WHERE o.destination_id = ? AND a.error IS NOT NULL ORDER BY a.id DESC LIMIT 1",
+            )
+            .bind(d.id)
+            .fetch_optional(&self.read)
+            .await?
+            .flatten();
+            views.push(DestinationView {
+                id: d.id,
+                name: d.name,
+                url: d.url,
+                events: d.events,
+                condition: d.condition.map(|c| c.describe("events")),
+                signed: d.secret.is_some(),
+                paused: d.paused,
+                paused_reason: d.paused_reason,
+                delivered: r.get("delivered"),
+                failed: r.get("failed"),
+                pending: r.get("pending"),
+                oldest_pending_at: r.get("oldest"),
+                last_error,
+            });
+        }
+        Ok(views)
+    }
+
+    /// The newest attempts, newest first.
+    pub async fn attempt_views(&self, limit: i64) -> Result<Vec<AttemptView>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.outbox_id, a.at, a.status, a.latency_ms, a.response, a.error,
+                    o.call_id, o.replay, o.event_id, o.alert_id, d.name AS destination, c.name AS channel
+             FROM attempts a JOIN outbox o ON o.id = a.outbox_id
+             LEFT JOIN destinations d ON d.id = o.destination_id
+             LEFT JOIN channels c ON c.id = o.channel_id
+             ORDER BY a.id DESC LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let sending = match r.get::<Option<String>, _>("destination") {
+                    Some(destination) => Sending::Event {
+                        destination,
+                        event_id: r.get::<Option<i64>, _>("event_id").unwrap_or(0),
+                    },
+                    None => Sending::Alert {
+                        channel: r.get::<Option<String>, _>("channel").unwrap_or_default(),
+                        alert_id: r.get::<Option<i64>, _>("alert_id").unwrap_or(0),
+                    },
+                };
+                AttemptView {
+                    id: r.get("id"),
+                    outbox_id: r.get("outbox_id"),
+                    sending,
+                    call_id: r.get("call_id"),
+                    replay: r.get("replay"),
+                    at: r.get("at"),
+                    status: r.get("status"),
+                    latency_ms: r.get("latency_ms"),
+                    response: r.get("response"),
+                    error: r.get("error"),
+                }
+            })
+            .collect())
+    }
+}

@@ -85,7 +85,10 @@ impl OnMatch {
             }
             AlertState::Snoozed => OnMatch::Bump,
             AlertState::Resolved
-                if s.resolved_at.unwrap_or(i64::MIN).saturating_add(cooldown_ms) <= now =>
+                if s.resolved_at
+                    .unwrap_or(i64::MIN)
+                    .saturating_add(cooldown_ms)
+                    <= now =>
             {
                 OnMatch::Reopen
             }
@@ -182,10 +185,7 @@ mod tests {
     fn a_first_match_opens_and_repeats_only_bump() {
         assert_eq!(OnMatch::decide(None, 0, 0), OnMatch::Open);
         for state in [AlertState::Open, AlertState::Acknowledged] {
-            assert_eq!(
-                OnMatch::decide(Some(standing(state)), 10, 0),
-                OnMatch::Bump
-            );
+            assert_eq!(OnMatch::decide(Some(standing(state)), 10, 0), OnMatch::Bump);
         }
         assert!(OnMatch::Open.notifies() && OnMatch::Reopen.notifies());
         assert!(!OnMatch::Bump.notifies());

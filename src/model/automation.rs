@@ -12,7 +12,8 @@ pub enum ChannelKind {
 }
 
 impl ChannelKind {
-    pub const ALL: [ChannelKind; 3] = [ChannelKind::Slack, ChannelKind::Webhook, ChannelKind::Email];
+    pub const ALL: [ChannelKind; 3] =
+        [ChannelKind::Slack, ChannelKind::Webhook, ChannelKind::Email];
 
     pub fn as_str(self) -> &'static str {
         match self {

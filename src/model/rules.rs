@@ -198,7 +198,9 @@ impl RuleSpec {
             }
             RuleSpec::Match { event, .. } => {
                 let what = event.as_deref().unwrap_or("any event");
-                self.condition().map(|c| c.describe(what)).unwrap_or_default()
+                self.condition()
+                    .map(|c| c.describe(what))
+                    .unwrap_or_default()
             }
         }
     }

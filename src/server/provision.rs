@@ -94,8 +94,12 @@ impl Provision {
                     .map_err(|_| anyhow!("rule {}: channels must be a list of names", i + 1))?,
                 None => Vec::new(),
             };
-            let spec = RuleSpec::deserialize(toml::Value::Table(table))
-                .with_context(|| format!("rule {}", name.clone().unwrap_or_else(|| (i + 1).to_string())))?;
+            let spec = RuleSpec::deserialize(toml::Value::Table(table)).with_context(|| {
+                format!(
+                    "rule {}",
+                    name.clone().unwrap_or_else(|| (i + 1).to_string())
+                )
+            })?;
             provision.rules.push(ProvisionedRule {
                 name: name.unwrap_or_else(|| spec.kind().to_string()),
                 spec,
@@ -115,7 +119,8 @@ impl Provision {
                 .with_context(|| format!("channel {name:?}"))?;
         }
         for d in &self.destinations {
-            check_url(&d.url, allow_private).with_context(|| format!("destination {:?}", d.name))?;
+            check_url(&d.url, allow_private)
+                .with_context(|| format!("destination {:?}", d.name))?;
             if let Some(c) = &d.condition {
                 Compiled::new(c).with_context(|| format!("destination {:?}", d.name))?;
             }
@@ -126,7 +131,10 @@ impl Provision {
             }
             for channel in &r.channels {
                 if !self.channels.iter().any(|(name, _)| name == channel) {
-                    bail!("rule {:?} names the channel {channel:?}, which the file does not declare", r.name);
+                    bail!(
+                        "rule {:?} names the channel {channel:?}, which the file does not declare",
+                        r.name
+                    );
                 }
             }
         }
@@ -160,7 +168,12 @@ impl Provision {
             let channels = r
                 .channels
                 .iter()
-                .filter_map(|name| channel_ids.iter().find(|(n, _)| n == name).map(|(_, id)| *id))
+                .filter_map(|name| {
+                    channel_ids
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, id)| *id)
+                })
                 .collect();
             let settings = RuleSettings {
                 name: r.name.clone(),

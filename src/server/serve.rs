@@ -27,8 +27,12 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
     state.setup_code = auth::setup_code::for_first_run(&state).await?;
     let config = state.config.clone();
     if let Some(path) = &config.outbound.provision {
-        super::provision::apply_file(path, &state.store, config.outbound.allow_private_destinations)
-            .await?;
+        super::provision::apply_file(
+            path,
+            &state.store,
+            config.outbound.allow_private_destinations,
+        )
+        .await?;
     }
     super::alerts::spawn(
         state.store.clone(),
@@ -103,11 +107,7 @@ pub async fn app_state(store: Store, hub: Hub, config: ServeConfig) -> anyhow::R
         .site_pkg_dir(assets::pkg_dir(config.site_root.as_deref()))
         .site_addr(config.addr)
         .build();
-    let sender = super::outbound::Sender::new(
-        store.clone(),
-        &config.outbound,
-        config.base_url(),
-    )?;
+    let sender = super::outbound::Sender::new(store.clone(), &config.outbound, config.base_url())?;
     Ok(AppState {
         sender,
         alerts: Default::default(),

@@ -55,9 +55,7 @@ impl Compiled {
         match self.op {
             MatchOp::Exists => true,
             MatchOp::Equals => value == self.value,
-            MatchOp::Contains => value
-                .to_lowercase()
-                .contains(&self.value.to_lowercase()),
+            MatchOp::Contains => value.to_lowercase().contains(&self.value.to_lowercase()),
             MatchOp::Regex => self.regex.as_ref().is_some_and(|r| r.is_match(&value)),
         }
     }
@@ -113,11 +111,15 @@ pub fn text_of(detail: &EventDetail, raw: &str) -> String {
             transcript,
             ended_reason,
             ..
-        } => [summary.as_deref(), transcript.as_deref(), ended_reason.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("\n"),
+        } => [
+            summary.as_deref(),
+            transcript.as_deref(),
+            ended_reason.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n"),
         EventDetail::Unknown { .. } => raw.to_string(),
     }
 }
@@ -159,9 +161,16 @@ mod tests {
     #[test]
     fn fields_are_found_by_dotted_path() {
         let (item, body) = tool_call();
-        assert!(condition(Some("metadata.functionName"), MatchOp::Equals, "refund").holds(&item, &body));
-        assert!(!condition(Some("metadata.functionName"), MatchOp::Equals, "refun").holds(&item, &body));
-        assert!(condition(Some("metadata.arguments.amount"), MatchOp::Equals, "120").holds(&item, &body));
+        assert!(
+            condition(Some("metadata.functionName"), MatchOp::Equals, "refund").holds(&item, &body)
+        );
+        assert!(
+            !condition(Some("metadata.functionName"), MatchOp::Equals, "refun").holds(&item, &body)
+        );
+        assert!(
+            condition(Some("metadata.arguments.amount"), MatchOp::Equals, "120")
+                .holds(&item, &body)
+        );
         assert!(condition(Some("metadata.arguments"), MatchOp::Exists, "").holds(&item, &body));
         assert!(!condition(Some("metadata.nope"), MatchOp::Exists, "").holds(&item, &body));
     }

@@ -45,7 +45,12 @@ pub fn on_event(
     facts: Facts,
 ) -> Option<String> {
     match (spec, &item.detail) {
-        (RuleSpec::ToolError {}, EventDetail::ToolCall { function, error, .. }) => error
+        (
+            RuleSpec::ToolError {},
+            EventDetail::ToolCall {
+                function, error, ..
+            },
+        ) => error
             .as_ref()
             .map(|e| format!("Tool {function} failed: {}", clip(e))),
         (
@@ -102,10 +107,14 @@ pub fn on_event(
                 None => format!("Transferred to {to}"),
             })
         }
-        (RuleSpec::ToolLoop { count }, EventDetail::ToolCall { function, .. }) => (facts
-            .same_function
-            >= i64::from(*count))
-        .then(|| format!("{function} called {} times in this call", facts.same_function)),
+        (RuleSpec::ToolLoop { count }, EventDetail::ToolCall { function, .. }) => {
+            (facts.same_function >= i64::from(*count)).then(|| {
+                format!(
+                    "{function} called {} times in this call",
+                    facts.same_function
+                )
+            })
+        }
         (RuleSpec::Match { event, .. }, detail) => {
             let type_ok = event
                 .as_deref()

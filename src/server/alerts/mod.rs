@@ -47,7 +47,9 @@ impl AlertHub {
         }
         let open = store.open_alerts().await?;
         if opened.is_empty() {
-            let _ = self.sender.send(to_json(&AlertNotice { open, opened: None }));
+            let _ = self
+                .sender
+                .send(to_json(&AlertNotice { open, opened: None }));
         }
         for id in opened {
             if let Some(alert) = store.alert(*id).await? {

@@ -120,9 +120,13 @@ impl Runner {
             let body: Value = serde_json::from_str(&item.raw).unwrap_or(Value::Null);
             let facts = self.facts(Needs::of(&specs, &item.detail), item).await?;
             for loaded in &rules {
-                if let Some(reason) =
-                    on_event(&loaded.rule.spec, loaded.condition.as_ref(), item, &body, facts)
-                {
+                if let Some(reason) = on_event(
+                    &loaded.rule.spec,
+                    loaded.condition.as_ref(),
+                    item,
+                    &body,
+                    facts,
+                ) {
                     effects.hits.push(hit(&loaded.rule, item, reason));
                 }
             }
@@ -136,13 +140,17 @@ impl Runner {
                 }
             }
         }
-        self.record(&effects).await?;
+        self.record(&effects, now_ms()).await?;
         Ok(events.len())
     }
 
     /// Checks the rules that run on the clock.
     pub async fn timed_pass(&mut self) -> Result<(), sqlx::Error> {
-        let now = now_ms();
+        self.timed_pass_at(now_ms()).await
+    }
+
+    /// As [`Runner::timed_pass`], as if it were `now` (tests move the clock).
+    pub async fn timed_pass_at(&mut self, now: i64) -> Result<(), sqlx::Error> {
         let rules: Vec<Rule> = self
             .store
             .rules()
@@ -152,11 +160,15 @@ impl Runner {
             .collect();
         let hits = self.timed.check(&self.store, &rules, now).await?;
         let woke = self.store.wake_snoozed(now).await?;
-        let opened = self.record(&Effects {
-            hits,
-            ..Effects::default()
-        })
-        .await?;
+        let opened = self
+            .record(
+                &Effects {
+                    hits,
+                    ..Effects::default()
+                },
+                now,
+            )
+            .await?;
         if woke > 0 && opened == 0 {
             self.alerts.announce(&self.store, &[]).await?;
         }
@@ -164,8 +176,8 @@ impl Runner {
     }
 
     /// Stores a pass's effects, then wakes the outbox and tells open pages.
-    async fn record(&self, effects: &Effects) -> Result<usize, sqlx::Error> {
-        let opened = self.store.apply_effects(effects, now_ms()).await?;
+    async fn record(&self, effects: &Effects, now: i64) -> Result<usize, sqlx::Error> {
+        let opened = self.store.apply_effects(effects, now).await?;
         if !effects.forwards.is_empty() || !opened.is_empty() {
             self.alerts.outbox.notify_one();
         }

@@ -57,7 +57,14 @@ impl Timed {
                             format::duration(now - arrived),
                             format::datetime(arrived)
                         );
-                        hits.push(hit(rule, call_id.clone(), Some(call_id), Some(event_id), reason, None));
+                        hits.push(hit(
+                            rule,
+                            call_id.clone(),
+                            Some(call_id),
+                            Some(event_id),
+                            reason,
+                            None,
+                        ));
                     }
                 }
                 RuleSpec::WebhookAuthFailures { count, minutes } => {
@@ -110,7 +117,10 @@ impl Timed {
             }
         }
         while self.refused.len() > REMEMBERED
-            || self.refused.front().is_some_and(|at| *at < now - LONGEST_WINDOW_MS)
+            || self
+                .refused
+                .front()
+                .is_some_and(|at| *at < now - LONGEST_WINDOW_MS)
         {
             self.refused.pop_front();
         }

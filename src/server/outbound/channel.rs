@@ -11,7 +11,9 @@ use crate::server::webhook_auth::signature::SigningKey;
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ChannelConfig {
     /// A Slack-compatible incoming webhook.
-    Slack { url: String },
+    Slack {
+        url: String,
+    },
     /// JSON to any URL, signed (Standard Webhooks) when a secret is set.
     Webhook {
         url: String,
@@ -64,7 +66,12 @@ impl EmailConfig {
 impl std::fmt::Debug for ChannelConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Secrets and passwords stay out of logs.
-        write!(f, "ChannelConfig({}: {})", self.kind().as_str(), self.target())
+        write!(
+            f,
+            "ChannelConfig({}: {})",
+            self.kind().as_str(),
+            self.target()
+        )
     }
 }
 
@@ -115,7 +122,9 @@ impl ChannelConfig {
                     return Err(ChannelError::Invalid("the SMTP host is empty".into()));
                 }
                 if e.to.is_empty() {
-                    return Err(ChannelError::Invalid("an email channel needs a recipient".into()));
+                    return Err(ChannelError::Invalid(
+                        "an email channel needs a recipient".into(),
+                    ));
                 }
                 for address in e.to.iter().chain([&e.from]) {
                     address.parse::<lettre::Address>().map_err(|_| {
@@ -169,7 +178,9 @@ mod tests {
         assert!(hook("https://x.example/", None).validate(false).is_ok());
         assert!(hook("http://127.0.0.1/", None).validate(false).is_err());
         assert!(hook("http://127.0.0.1/", None).validate(true).is_ok());
-        assert!(hook("https://x.example/", Some("nope")).validate(false).is_err());
+        assert!(hook("https://x.example/", Some("nope"))
+            .validate(false)
+            .is_err());
         let email = ChannelConfig::Email(EmailConfig {
             host: "smtp.example.com".into(),
             port: None,

@@ -116,8 +116,14 @@ mod tests {
         }
         assert!(check_url("https://hooks.example.com/x", false).is_ok());
         assert!(check_url("http://8.8.8.8/", false).is_ok());
-        assert_eq!(check_url("ftp://example.com/", false), Err(GuardError::Scheme));
-        assert!(matches!(check_url("not a url", false), Err(GuardError::NotUrl(_))));
+        assert_eq!(
+            check_url("ftp://example.com/", false),
+            Err(GuardError::Scheme)
+        );
+        assert!(matches!(
+            check_url("not a url", false),
+            Err(GuardError::NotUrl(_))
+        ));
     }
 
     #[tokio::test]

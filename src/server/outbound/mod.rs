@@ -32,7 +32,12 @@ pub struct OutboundConfig {
     #[arg(long, env = "CALLTRAIL_FORWARD_RETRY_HOURS", default_value_t = 24)]
     pub forward_retry_hours: u32,
     /// First wait before a retry, in ms (it doubles after each failure).
-    #[arg(long, env = "CALLTRAIL_FORWARD_RETRY_BASE_MS", default_value_t = 1000, hide = true)]
+    #[arg(
+        long,
+        env = "CALLTRAIL_FORWARD_RETRY_BASE_MS",
+        default_value_t = 1000,
+        hide = true
+    )]
     pub forward_retry_base_ms: u32,
 }
 

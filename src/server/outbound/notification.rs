@@ -133,7 +133,10 @@ mod tests {
         assert_eq!(body["rule"], "tool-error");
         assert_eq!(body["call_id"], "call 1");
         assert_eq!(body["reason"], "Tool book failed: timeout");
-        assert_eq!(body["link"], "https://calltrail.example.com/calls/call%201#e17");
+        assert_eq!(
+            body["link"],
+            "https://calltrail.example.com/calls/call%201#e17"
+        );
         assert_eq!(body["count"], 2);
     }
 

@@ -49,7 +49,10 @@ mod tests {
         assert_eq!(POLICY.after_failure(1, 0, 0, 0.5), Next::RetryAt(1_000));
         assert_eq!(POLICY.after_failure(4, 0, 0, 0.5), Next::RetryAt(8_000));
         assert_eq!(POLICY.after_failure(4, 0, 0, 0.0), Next::RetryAt(6_400));
-        assert_eq!(POLICY.after_failure(4, 0, 0, 0.999_999), Next::RetryAt(9_599));
+        assert_eq!(
+            POLICY.after_failure(4, 0, 0, 0.999_999),
+            Next::RetryAt(9_599)
+        );
         assert_eq!(
             POLICY.after_failure(40, 0, 0, 0.5),
             Next::RetryAt(MAX_DELAY_MS)

@@ -102,8 +102,14 @@ impl Sender {
             } => {
                 let answer = match raw {
                     Some(raw) => {
-                        self.post(url, secret.as_deref(), &item.message_id, raw.as_bytes(), item.replay)
-                            .await
+                        self.post(
+                            url,
+                            secret.as_deref(),
+                            &item.message_id,
+                            raw.as_bytes(),
+                            item.replay,
+                        )
+                        .await
                     }
                     None => Answer::failed("the event is no longer stored (retention deleted it)"),
                 };
@@ -121,7 +127,8 @@ impl Sender {
                 destination_id,
                 reason: "the receiver answered 410 Gone".into(),
             }
-        } else if answer.status.is_none() && matches!(item.target, Target::Event { raw: None, .. }) {
+        } else if answer.status.is_none() && matches!(item.target, Target::Event { raw: None, .. })
+        {
             Next::Failed
         } else {
             let jitter = rand::rng().random::<f64>();
@@ -244,7 +251,8 @@ fn headers(
     body: &[u8],
     replay: bool,
 ) -> Result<HeaderMap, String> {
-    let value = |s: &str| HeaderValue::from_str(s).map_err(|_| format!("{s:?} is not a header value"));
+    let value =
+        |s: &str| HeaderValue::from_str(s).map_err(|_| format!("{s:?} is not a header value"));
     let timestamp = now_ms() / 1000;
     let mut h = HeaderMap::new();
     h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));

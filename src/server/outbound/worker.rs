@@ -53,7 +53,9 @@ pub fn spawn(
             // Until the next row falls due; a due row that waits behind an
             // earlier one of its call is looked at again shortly, not in a spin.
             let sleep = match store.next_outbox_due().await {
-                Ok(Some(at)) => Duration::from_millis((at - now_ms()).clamp(POLL_MS, IDLE_MS) as u64),
+                Ok(Some(at)) => {
+                    Duration::from_millis((at - now_ms()).clamp(POLL_MS, IDLE_MS) as u64)
+                }
                 _ => IDLE,
             };
             tokio::select! {

@@ -87,7 +87,10 @@ fn mistakes_are_errors_that_say_where() {
     assert!(e.contains("rule 1") && e.contains("second"), "{e}");
 
     let unknown = "[[rule]]\nkind = \"tool-error\"\nchannels = [\"nobody\"]\n";
-    let e = Provision::parse(unknown).unwrap().validate(false).unwrap_err();
+    let e = Provision::parse(unknown)
+        .unwrap()
+        .validate(false)
+        .unwrap_err();
     assert!(e.to_string().contains("\"nobody\""), "{e}");
 
     let private = "[[destination]]\nname = \"x\"\nurl = \"http://127.0.0.1:9/\"\n";

@@ -50,7 +50,9 @@ pub enum AlertAction {
     Acknowledge,
     Resolve,
     /// Quiet until this time (epoch ms), then open again.
-    Snooze { until: i64 },
+    Snooze {
+        until: i64,
+    },
     Reopen,
 }
 

@@ -69,8 +69,7 @@ impl TryFrom<ChannelRow> for Channel {
 }
 
 const CHANNEL_COLUMNS: &str = "id, name, kind, config, tested_at, test_result";
-const DESTINATION_COLUMNS: &str =
-    "id, name, url, events, condition, secret, paused, paused_reason";
+const DESTINATION_COLUMNS: &str = "id, name, url, events, condition, secret, paused, paused_reason";
 
 fn destination_of(r: sqlx::sqlite::SqliteRow) -> Result<Destination, sqlx::Error> {
     let events: Option<String> = r.get("events");
@@ -94,19 +93,21 @@ fn destination_of(r: sqlx::sqlite::SqliteRow) -> Result<Destination, sqlx::Error
 
 impl Store {
     pub async fn channels(&self) -> Result<Vec<Channel>, sqlx::Error> {
-        let rows: Vec<ChannelRow> =
-            sqlx::query_as(&format!("SELECT {CHANNEL_COLUMNS} FROM channels ORDER BY name"))
-                .fetch_all(&self.read)
-                .await?;
+        let rows: Vec<ChannelRow> = sqlx::query_as(&format!(
+            "SELECT {CHANNEL_COLUMNS} FROM channels ORDER BY name"
+        ))
+        .fetch_all(&self.read)
+        .await?;
         rows.into_iter().map(Channel::try_from).collect()
     }
 
     pub async fn channel(&self, id: i64) -> Result<Option<Channel>, sqlx::Error> {
-        let row: Option<ChannelRow> =
-            sqlx::query_as(&format!("SELECT {CHANNEL_COLUMNS} FROM channels WHERE id = ?"))
-                .bind(id)
-                .fetch_optional(&self.read)
-                .await?;
+        let row: Option<ChannelRow> = sqlx::query_as(&format!(
+            "SELECT {CHANNEL_COLUMNS} FROM channels WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?;
         row.map(Channel::try_from).transpose()
     }
 
@@ -220,12 +221,13 @@ impl Store {
         id: i64,
         paused: Option<&str>,
     ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("UPDATE destinations SET paused = ?2, paused_reason = ?3 WHERE id = ?1")
-            .bind(id)
-            .bind(paused.is_some())
-            .bind(paused)
-            .execute(&mut *self.write_turn().await?)
-            .await?;
+        let done =
+            sqlx::query("UPDATE destinations SET paused = ?2, paused_reason = ?3 WHERE id = ?1")
+                .bind(id)
+                .bind(paused.is_some())
+                .bind(paused)
+                .execute(&mut *self.write_turn().await?)
+                .await?;
         Ok(done.rows_affected() > 0)
     }
 }

@@ -64,7 +64,11 @@ impl Store {
 
     /// Records a pass's effects and moves the cursor, in one transaction.
     /// Returns the alerts that opened (or opened again): those notify.
-    pub async fn apply_effects(&self, effects: &Effects, now: i64) -> Result<Vec<i64>, sqlx::Error> {
+    pub async fn apply_effects(
+        &self,
+        effects: &Effects,
+        now: i64,
+    ) -> Result<Vec<i64>, sqlx::Error> {
         if effects.cursor.is_none() && effects.hits.is_empty() && effects.forwards.is_empty() {
             return Ok(Vec::new());
         }
@@ -107,11 +111,13 @@ impl Store {
 
     /// The number of hang notifications of a call up to event `upto`.
     pub async fn hangs_up_to(&self, call_id: &str, upto: i64) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE call_id = ? AND kind = 'hang' AND id <= ?")
-            .bind(call_id)
-            .bind(upto)
-            .fetch_one(&self.read)
-            .await
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM events WHERE call_id = ? AND kind = 'hang' AND id <= ?",
+        )
+        .bind(call_id)
+        .bind(upto)
+        .fetch_one(&self.read)
+        .await
     }
 
     /// How often a call had called `function` up to event `upto`.
@@ -208,9 +214,9 @@ async fn record_hit(
         }
     }
     let decision = OnMatch::decide(standing, now, hit.cooldown_ms);
-    let id: i64 = match (decision, existing) {
-        (OnMatch::Open, _) | (_, None) => {
-            sqlx::query_scalar(
+    let id: i64 =
+        match (decision, existing) {
+            (OnMatch::Open, _) | (_, None) => sqlx::query_scalar(
                 "INSERT INTO alerts (rule_id, key, call_id, event_id, last_event_id, reason, state,
                     count, opened_at, last_seen_at)
                  VALUES (?1, ?2, ?3, ?4, ?4, ?5, 'open', ?6, ?7, ?7) RETURNING id",
@@ -223,41 +229,40 @@ async fn record_hit(
             .bind(hit.count.unwrap_or(1))
             .bind(now)
             .fetch_one(&mut *tx)
-            .await?
-        }
-        (OnMatch::Reopen, Some(row)) => {
-            let id: i64 = row.get("id");
-            sqlx::query(
-                "UPDATE alerts SET state = 'open', resolved_at = NULL, snoozed_until = NULL,
+            .await?,
+            (OnMatch::Reopen, Some(row)) => {
+                let id: i64 = row.get("id");
+                sqlx::query(
+                    "UPDATE alerts SET state = 'open', resolved_at = NULL, snoozed_until = NULL,
                     event_id = COALESCE(?2, event_id), last_event_id = COALESCE(?2, last_event_id),
                     reason = ?3, count = COALESCE(?4, count + 1), opened_at = ?5, last_seen_at = ?5
                  WHERE id = ?1",
-            )
-            .bind(id)
-            .bind(hit.event_id)
-            .bind(&hit.reason)
-            .bind(hit.count)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            id
-        }
-        (OnMatch::Bump, Some(row)) => {
-            let id: i64 = row.get("id");
-            sqlx::query(
-                "UPDATE alerts SET count = COALESCE(?2, count + 1), last_seen_at = ?3,
+                )
+                .bind(id)
+                .bind(hit.event_id)
+                .bind(&hit.reason)
+                .bind(hit.count)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                id
+            }
+            (OnMatch::Bump, Some(row)) => {
+                let id: i64 = row.get("id");
+                sqlx::query(
+                    "UPDATE alerts SET count = COALESCE(?2, count + 1), last_seen_at = ?3,
                     last_event_id = COALESCE(?4, last_event_id)
                  WHERE id = ?1",
-            )
-            .bind(id)
-            .bind(hit.count)
-            .bind(now)
-            .bind(hit.event_id)
-            .execute(&mut *tx)
-            .await?;
-            return Ok(None);
-        }
-    };
+                )
+                .bind(id)
+                .bind(hit.count)
+                .bind(now)
+                .bind(hit.event_id)
+                .execute(&mut *tx)
+                .await?;
+                return Ok(None);
+            }
+        };
     for channel in &hit.channels {
         sqlx::query(
             "INSERT INTO outbox (channel_id, message_id, call_id, alert_id, state, created_at,

@@ -121,9 +121,11 @@ impl Store {
                 .await?;
         match first {
             Some(id) => Ok(id - 1),
-            None => sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
-                .fetch_one(&self.read)
-                .await,
+            None => {
+                sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+                    .fetch_one(&self.read)
+                    .await
+            }
         }
     }
 }

@@ -44,7 +44,10 @@ pub enum Next {
     Failed,
     /// The receiver said the destination is gone (410): the destination is
     /// paused and the row waits for it to resume.
-    PauseDestination { destination_id: i64, reason: String },
+    PauseDestination {
+        destination_id: i64,
+        reason: String,
+    },
 }
 
 /// One attempt, as the log keeps it.

@@ -42,9 +42,10 @@ impl Store {
             sqlx::query_as("SELECT rule_id, channel_id FROM rule_channels ORDER BY channel_id")
                 .fetch_all(&self.read)
                 .await?;
-        let rows = sqlx::query("SELECT id, name, spec, enabled, cooldown_secs FROM rules ORDER BY id")
-            .fetch_all(&self.read)
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, name, spec, enabled, cooldown_secs FROM rules ORDER BY id")
+                .fetch_all(&self.read)
+                .await?;
         rows.into_iter()
             .map(|r| {
                 let id: i64 = r.get("id");

@@ -32,7 +32,12 @@ fn check(spec: &RuleSpec, item: &TimelineItem, facts: Facts) -> Option<String> {
 fn tool_errors_match_only_failed_calls() {
     let spec = RuleSpec::ToolError {};
     assert_eq!(
-        check(&spec, &tool("book", Some("timeout after 5 s")), Facts::default()).as_deref(),
+        check(
+            &spec,
+            &tool("book", Some("timeout after 5 s")),
+            Facts::default()
+        )
+        .as_deref(),
         Some("Tool book failed: timeout after 5 s")
     );
     assert_eq!(check(&spec, &tool("book", None), Facts::default()), None);
@@ -70,7 +75,9 @@ fn hangs_respect_count_and_stall() {
         hangs: 3,
         ..Facts::default()
     };
-    assert!(check(&third, &hang, three).unwrap().ends_with("(3 hangs in this call)"));
+    assert!(check(&third, &hang, three)
+        .unwrap()
+        .ends_with("(3 hangs in this call)"));
     assert!(Needs::of(&[&third], &hang.detail).hangs);
     assert!(!Needs::of(&[&any], &hang.detail).hangs);
 }
@@ -80,9 +87,11 @@ fn abnormal_endings_are_those_off_the_list() {
     let spec = RuleSpec::EndedAbnormally {
         normal: normal_endings(),
     };
-    let by = |who: &str| item(EventDetail::End {
-        ended_by: Some(who.into()),
-    });
+    let by = |who: &str| {
+        item(EventDetail::End {
+            ended_by: Some(who.into()),
+        })
+    };
     assert_eq!(check(&spec, &by("User"), Facts::default()), None);
     assert_eq!(
         check(&spec, &by("pipeline-error"), Facts::default()).as_deref(),
@@ -139,7 +148,13 @@ fn match_rules_filter_by_type_then_condition() {
     })
     .unwrap();
     let body = json!({"metadata": {"functionName": "refund"}});
-    let reason = on_event(&spec, Some(&condition), &tool("refund", None), &body, Facts::default());
+    let reason = on_event(
+        &spec,
+        Some(&condition),
+        &tool("refund", None),
+        &body,
+        Facts::default(),
+    );
     assert!(reason.unwrap().starts_with("tool-call matched"));
     let message = item(EventDetail::Message {
         role: crate::model::Role::User,

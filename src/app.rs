@@ -7,7 +7,8 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::TopBar;
 use crate::pages::{
-    CallPage, CallsPage, DeliveriesPage, LoginPage, NotFound, SettingsPage, SetupPage,
+    AlertsPage, AutomationsPage, CallPage, CallsPage, DeliveriesPage, LoginPage, NotFound,
+    RulesPage, SettingsPage, SetupPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -47,6 +48,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=CallsPage ssr=SsrMode::Async/>
                     <Route path=path!("/calls/*id") view=CallPage ssr=SsrMode::Async/>
                     <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/alerts") view=AlertsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/alerts/rules") view=RulesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/automations") view=AutomationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>

@@ -148,9 +148,10 @@ async fn webhook_and_slack_channels_get_the_alert_once(pool: SqlitePool) {
     assert_eq!(answer.summary(), "Delivered: HTTP 200 — thanks");
 }
 
-/// A local SMTP server (aiosmtpd) that prints each message it receives.
+/// A local SMTP server (aiosmtpd) that prints each message it receives;
+/// killed when dropped, whatever happens in the test.
 struct Smtp {
-    child: Child,
+    child: Option<Child>,
     port: u16,
 }
 
@@ -177,19 +178,34 @@ impl Smtp {
             .stderr(Stdio::piped())
             .spawn()
             .expect("starting aiosmtpd (set CALLTRAIL_PYTHON; .ci/test does)");
+        let smtp = Smtp {
+            child: Some(child),
+            port,
+        };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Smtp { child, port };
+                return smtp;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
         panic!("aiosmtpd did not start");
     }
 
+    /// Stops the server; what it printed.
     fn stop(mut self) -> String {
-        let _ = self.child.kill();
-        let out = self.child.wait_with_output().unwrap();
+        let mut child = self.child.take().expect("running");
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 

@@ -62,6 +62,22 @@ fn spellings() -> Vec<String> {
         "/api/rotate_webhook_token",
         "/api/load_viewer",
         "/api/load_settings",
+        "/alerts",
+        "/alerts/rules",
+        "/automations",
+        "/api/live/alerts",
+        "/api/load_alerts",
+        "/api/load_rules",
+        "/api/load_automations",
+        "/alerts/1/act",
+        "/alerts/rules/1",
+        "/alerts/rules/1/delete",
+        "/automations/channels",
+        "/automations/channels/1/test",
+        "/automations/destinations",
+        "/automations/destinations/1/replay",
+        "/automations/destinations/1/pause",
+        "/automations/outbox/1/redeliver",
     ];
     let mut all = Vec::new();
     for path in paths {

@@ -10,7 +10,9 @@ use crate::model::{ConnectInfo, Viewer};
 pub async fn load_viewer() -> Result<Option<Viewer>, ServerFnError> {
     use crate::server::views;
     let state = views::state()?;
-    Ok(views::viewer(&state))
+    views::viewer(&state)
+        .await
+        .map_err(|e| views::internal("your account", e))
 }
 
 /// Whether first-run setup asks for the code the server printed at start-up.

@@ -2,6 +2,7 @@
 //! [`crate::server::views`], which holds the tested logic.
 
 mod access;
+mod alerts;
 mod call;
 mod calls;
 mod deliveries;
@@ -10,6 +11,9 @@ mod settings;
 pub use access::{
     load_viewer, rotate_webhook_token, setup_needs_code, LoadViewer, RotateWebhookToken,
     SetupNeedsCode,
+};
+pub use alerts::{
+    load_alerts, load_automations, load_rules, LoadAlerts, LoadAutomations, LoadRules,
 };
 pub use call::{load_call, LoadCall};
 pub use calls::{load_calls, LoadCalls};

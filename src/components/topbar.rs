@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::AlertBell;
 use crate::api::load_viewer;
 
 #[component]
@@ -17,7 +18,9 @@ pub fn TopBar() -> impl IntoView {
                         <nav aria-label="main">
                             <a href="/">"Calls"</a>
                             <a href="/deliveries">"Deliveries"</a>
+                            <a href="/automations">"Automations"</a>
                             <a href="/settings">"Settings"</a>
+                            <AlertBell open=viewer.open_alerts/>
                         </nav>
                         <div class="account">
                             <span class="muted" data-testid="username">{viewer.username}</span>

@@ -8,6 +8,8 @@ pub struct Viewer {
     pub username: String,
     /// The webhook endpoint accepts anything (`CALLTRAIL_WEBHOOK_AUTH=none`).
     pub webhook_open: bool,
+    /// Alerts open now (the top bar's count; kept live over SSE).
+    pub open_alerts: i64,
 }
 
 /// What the "Connect your agent" panel shows.

@@ -1,18 +1,24 @@
 //! One file per page.
 
+mod alerts;
+mod automations;
 mod call;
 mod calls;
 mod deliveries;
 mod login;
 mod not_found;
+mod rules;
 mod settings;
 mod setup;
 
+pub use alerts::AlertsPage;
+pub use automations::AutomationsPage;
 pub use call::CallPage;
 pub use calls::CallsPage;
 pub use deliveries::DeliveriesPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
+pub use rules::RulesPage;
 pub use settings::SettingsPage;
 pub use setup::SetupPage;
 

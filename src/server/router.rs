@@ -19,7 +19,8 @@ use tower_http::trace::TraceLayer;
 
 use super::security::AllowedHosts;
 use super::{
-    access_log, assets, auth, bench_routes, ingest, live, metrics, readiness, security, AppState,
+    access_log, assets, auth, bench_routes, forms, ingest, live, metrics, readiness, security,
+    AppState,
 };
 use crate::app::{shell, App};
 
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/setup", post(auth::routes::setup))
         .route("/logout", post(auth::routes::logout))
         .route("/deliveries/{id}/body", get(delivery_body))
+        .merge(forms::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())
         // A signed-in person asking for an unknown page gets the app's 404 page.
         .fallback(leptos_axum::render_app_to_stream_with_context(
@@ -65,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .layer(timeout)
         .route("/api/live/calls", get(live::calls_stream))
         .route("/api/live/calls/{call_id}", get(live::call_stream))
+        .route("/api/live/alerts", get(live::alerts_stream))
         .layer(from_fn_with_state(
             state.clone(),
             auth::guard::require_session,

@@ -9,7 +9,9 @@ use super::store::{now_ms, Store};
 use super::AppState;
 use crate::model::{CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, TimelinePoint, Viewer};
 
+mod alerts;
 mod settings;
+pub use alerts::{alerts_page, automations_page, rules_page};
 pub use settings::{retention_settings, settings_page};
 
 /// Past calls per page on `/`.
@@ -144,11 +146,15 @@ pub fn current_user() -> Option<CurrentUser> {
 }
 
 /// Who is looking, for the layout.
-pub fn viewer(state: &AppState) -> Option<Viewer> {
-    current_user().map(|user| Viewer {
+pub async fn viewer(state: &AppState) -> Result<Option<Viewer>, sqlx::Error> {
+    let Some(user) = current_user() else {
+        return Ok(None);
+    };
+    Ok(Some(Viewer {
         username: user.username,
         webhook_open: state.webhook_auth.checks.open(),
-    })
+        open_alerts: state.store.open_alerts().await?,
+    }))
 }
 
 /// How to connect an agent, with URLs as this server is reached:

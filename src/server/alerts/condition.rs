@@ -43,10 +43,7 @@ impl Compiled {
     /// Whether `item` (with its body parsed as `body`) meets the condition.
     pub fn holds(&self, item: &TimelineItem, body: &Value) -> bool {
         let value = match &self.field {
-            Some(path) => match lookup(body, path) {
-                Some(v) => Some(as_text(v)),
-                None => None,
-            },
+            Some(path) => lookup(body, path).map(as_text),
             None => Some(text_of(&item.detail, &item.raw)),
         };
         let Some(value) = value else {

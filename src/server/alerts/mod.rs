@@ -4,6 +4,8 @@
 
 pub mod condition;
 pub mod evaluate;
+pub mod filter;
+mod replay;
 mod runner;
 mod timed;
 
@@ -15,6 +17,7 @@ use crate::model::AlertNotice;
 use crate::server::live::to_json;
 use crate::server::store::Store;
 
+pub use replay::{replay, ReplayFrom};
 pub use runner::{spawn, Runner};
 
 /// Tells open pages about alerts: each message is an [`AlertNotice`] as JSON.

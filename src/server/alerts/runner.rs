@@ -12,11 +12,11 @@ use tokio::task::JoinHandle;
 
 use super::condition::Compiled;
 use super::evaluate::{on_event, Facts, Needs};
+use super::filter::Filter;
 use super::timed::Timed;
 use super::AlertHub;
 use crate::model::{RuleSpec, TimelineItem};
 use crate::server::live::Hub;
-use crate::server::store::automation::Destination;
 use crate::server::store::effects::{Effects, Forward, Hit, EFFECTS};
 use crate::server::store::rules::Rule;
 use crate::server::store::{now_ms, Store};
@@ -30,20 +30,6 @@ const TICK: Duration = Duration::from_secs(1);
 struct Loaded {
     rule: Rule,
     condition: Option<Compiled>,
-}
-
-/// A destination ready to filter events.
-struct Filter {
-    destination: Destination,
-    condition: Option<Compiled>,
-}
-
-impl Filter {
-    fn passes(&self, item: &TimelineItem, body: &Value) -> bool {
-        let d = &self.destination;
-        (d.events.is_empty() || d.events.iter().any(|t| t == item.detail.event_type()))
-            && self.condition.as_ref().is_none_or(|c| c.holds(item, body))
-    }
 }
 
 pub struct Runner {
@@ -110,7 +96,7 @@ impl Runner {
             return Ok(0);
         };
         let rules = self.event_rules().await?;
-        let filters = self.filters().await?;
+        let filters = Filter::load(&self.store).await?;
         let specs: Vec<&RuleSpec> = rules.iter().map(|r| &r.rule.spec).collect();
         let mut effects = Effects {
             cursor: Some(last),
@@ -204,25 +190,6 @@ impl Runner {
             loaded.push(Loaded { rule, condition });
         }
         Ok(loaded)
-    }
-
-    async fn filters(&self) -> Result<Vec<Filter>, sqlx::Error> {
-        let mut filters = Vec::new();
-        for destination in self.store.destinations().await? {
-            let condition = match destination.condition.as_ref().map(Compiled::new) {
-                Some(Err(e)) => {
-                    tracing::warn!(destination = %destination.name, error = %e, "skipping a destination");
-                    continue;
-                }
-                Some(Ok(c)) => Some(c),
-                None => None,
-            };
-            filters.push(Filter {
-                destination,
-                condition,
-            });
-        }
-        Ok(filters)
     }
 
     async fn facts(&self, needs: Needs, item: &TimelineItem) -> Result<Facts, sqlx::Error> {

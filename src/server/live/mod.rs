@@ -2,6 +2,7 @@
 //! them over Server-Sent Events. A stream that falls behind, or reconnects with
 //! `Last-Event-ID`, is caught up from the database, so nothing is skipped.
 
+mod alerts;
 mod limits;
 mod session;
 mod sse;
@@ -13,6 +14,7 @@ use tokio::sync::{broadcast, watch};
 
 use crate::model::LiveUpdate;
 
+pub use alerts::alerts_stream;
 pub use limits::{StreamSlot, StreamSlots};
 pub use session::SessionChecks;
 pub use sse::{call_stream, calls_stream};

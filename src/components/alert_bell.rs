@@ -1,0 +1,138 @@
+//! The top bar's alert link: the open-alert count, kept live over
+//! `/api/live/alerts`; a toast on every page when an alert opens; and, once
+//! the person opts in with a click, a desktop notification too.
+
+use leptos::prelude::*;
+
+use super::use_live_stream;
+use crate::model::{AlertNotice, AlertView};
+
+/// How long a toast stays unless dismissed.
+const TOAST_FOR: std::time::Duration = std::time::Duration::from_secs(15);
+
+#[component]
+pub fn AlertBell(open: i64) -> impl IntoView {
+    let (count, set_count) = signal(open);
+    let (toasts, set_toasts) = signal(Vec::<AlertView>::new());
+    use_live_stream("/api/live/alerts".into(), 0, move |data| {
+        let Ok(notice) = serde_json::from_str::<AlertNotice>(&data) else {
+            return;
+        };
+        set_count.set(notice.open);
+        if let Some(alert) = notice.opened {
+            desktop::notify(&alert);
+            let id = alert.id;
+            set_toasts.update(|t| {
+                t.retain(|a| a.id != id);
+                t.push(alert);
+            });
+            set_timeout(
+                move || set_toasts.update(|t| t.retain(|a| a.id != id)),
+                TOAST_FOR,
+            );
+        }
+    });
+    let label = move || match count.get() {
+        0 => "Alerts".to_string(),
+        n => format!("Alerts ({n} open)"),
+    };
+    let class = move || {
+        if count.get() > 0 {
+            "alert-count alert-count-open"
+        } else {
+            "alert-count"
+        }
+    };
+    view! {
+        <a href="/alerts" class="alert-link" aria-label=label data-testid="alert-link">
+            "Alerts"
+            <span class=class data-testid="open-alerts">{move || count.get()}</span>
+        </a>
+        <desktop::OptIn/>
+        <div class="toasts" role="status" aria-live="polite">
+            <For each=move || toasts.get() key=|a| a.id let:alert>
+                <Toast alert dismiss=move |id| set_toasts.update(|t| t.retain(|a| a.id != id))/>
+            </For>
+        </div>
+    }
+}
+
+#[component]
+fn Toast(alert: AlertView, dismiss: impl Fn(i64) + 'static) -> impl IntoView {
+    let id = alert.id;
+    let href = alert.link().unwrap_or_else(|| "/alerts".into());
+    view! {
+        <div class="toast" data-testid="alert-toast">
+            <strong>{alert.rule_name.clone()}</strong>
+            <a href=href rel="external">{alert.reason.clone()}</a>
+            <button type="button" class="toast-close" aria-label="Dismiss" on:click=move |_| dismiss(id)>"×"</button>
+        </div>
+    }
+}
+
+/// Desktop notifications, only after the person asked for them.
+mod desktop {
+    use leptos::prelude::*;
+
+    use crate::model::AlertView;
+
+    /// A button to turn desktop notifications on, shown while the browser
+    /// has not been asked yet (never in the server render).
+    #[component]
+    pub fn OptIn() -> impl IntoView {
+        let (ask, set_ask) = signal(false);
+        Effect::new(move |_| set_ask.set(can_ask()));
+        let enable = move |_| {
+            request();
+            set_ask.set(false);
+        };
+        view! {
+            <Show when=move || ask.get()>
+                <button type="button" class="button quiet" on:click=enable>
+                    "Desktop alerts"
+                </button>
+            </Show>
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn can_ask() -> bool {
+        use web_sys::{Notification, NotificationPermission};
+        js_sys::Reflect::has(&js_sys::global(), &"Notification".into()).unwrap_or(false)
+            && Notification::permission() == NotificationPermission::Default
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn request() {
+        if let Ok(promise) = web_sys::Notification::request_permission() {
+            drop(promise);
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub fn notify(alert: &AlertView) {
+        use web_sys::{Notification, NotificationOptions, NotificationPermission};
+        let allowed = js_sys::Reflect::has(&js_sys::global(), &"Notification".into())
+            .unwrap_or(false)
+            && Notification::permission() == NotificationPermission::Granted;
+        if !allowed {
+            return;
+        }
+        let options = NotificationOptions::new();
+        options.set_body(&alert.reason);
+        options.set_tag(&format!("calltrail-alert-{}", alert.id));
+        let _ =
+            Notification::new_with_options(&format!("calltrail: {}", alert.rule_name), &options);
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    fn can_ask() -> bool {
+        false
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    fn request() {}
+
+    #[cfg(not(feature = "hydrate"))]
+    pub fn notify(_: &AlertView) {}
+}

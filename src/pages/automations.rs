@@ -1,0 +1,298 @@
+//! `/automations`: forwarding destinations with their health (success
+//! rate, queue, last error) and their pause / resume / replay; notification
+//! channels with "Send test"; and the log of send attempts, each
+//! redeliverable.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::LoadError;
+use crate::api::load_automations;
+use crate::components::FormNotice;
+use crate::model::{
+    event_link, format, AttemptView, AutomationsPage as Data, ChannelKind, ChannelView,
+    DestinationView, Sending,
+};
+
+/// The event types a destination can be limited to.
+const EVENT_TYPES: [&str; 7] = [
+    "conversation-update",
+    "tool-call",
+    "user-interrupted",
+    "hang-notification",
+    "transfer-call",
+    "end-call",
+    "end-of-call-report",
+];
+
+#[component]
+pub fn AutomationsPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_automations());
+    view! {
+        <Title text="Automations"/>
+        <div class="page-head">
+            <h1>"Automations"</h1>
+            <a class="button" href="/automations" rel="external">"Refresh"</a>
+        </div>
+        <FormNotice/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading the automations…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => view! { <AutomationsView data/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AutomationsView(data: Data) -> impl IntoView {
+    let Data {
+        destinations,
+        channels,
+        attempts,
+        private_allowed,
+        now,
+    } = data;
+    let private_note = (!private_allowed).then(|| {
+        view! {
+            <p class="muted">"Loopback and private addresses are refused (set "
+                <code>"CALLTRAIL_ALLOW_PRIVATE_DESTINATIONS=true"</code> " to allow them)."</p>
+        }
+    });
+    view! {
+        <section>
+            <h2>"Forwarding"</h2>
+            <p class="muted">"Every stored event that passes a destination's filter is sent to it as "
+               "it came, with Standard Webhooks headers (" <code>"webhook-id"</code>
+               " is stable per event, so receivers can deduplicate), in order per call, retried with "
+               "backoff for up to a day."</p>
+            {if destinations.is_empty() {
+                view! { <p class="empty-inline">"No destinations yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="destinations">
+                        {destinations.into_iter().map(|d| view! { <DestinationCard d now/> }).collect_view()}
+                    </div>
+                }.into_any()
+            }}
+            <NewDestination/>
+            {private_note}
+        </section>
+        <section>
+            <h2>"Notification channels"</h2>
+            <p class="muted">"Alert rules notify these when an alert opens. "
+               <a href="/alerts/rules">"Choose which rules notify which channel."</a></p>
+            {if channels.is_empty() {
+                view! { <p class="empty-inline">"No channels yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="channels-list">
+                        {channels.into_iter().map(|c| view! { <ChannelRow c/> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <NewChannel/>
+        </section>
+        <section>
+            <h2>"Attempts"</h2>
+            <AttemptLog attempts/>
+        </section>
+    }
+}
+
+#[component]
+fn DestinationCard(d: DestinationView, now: i64) -> impl IntoView {
+    let id = d.id;
+    let health = match d.success_rate() {
+        Some(rate) => format!(
+            "{rate:.1} % delivered ({} of {})",
+            d.delivered,
+            d.delivered + d.failed
+        ),
+        None => "nothing finished yet".into(),
+    };
+    let queue = match d.oldest_pending_at {
+        Some(at) => format!(
+            "{} waiting, oldest {} ago",
+            d.pending,
+            format::duration(now - at)
+        ),
+        None => "queue empty".into(),
+    };
+    let events = if d.events.is_empty() {
+        "all events".to_string()
+    } else {
+        d.events.join(", ")
+    };
+    let toggle = if d.paused {
+        view! { <form method="post" action=format!("/automations/destinations/{id}/resume")><button type="submit" class="button">"Resume"</button></form> }
+    } else {
+        view! { <form method="post" action=format!("/automations/destinations/{id}/pause")><button type="submit" class="button">"Pause"</button></form> }
+    };
+    view! {
+        <article class=if d.paused { "destination destination-paused" } else { "destination" } data-destination=d.name.clone()>
+            <h3>{d.name.clone()} " "
+                {d.paused.then(|| view! { <span class="tag tag-rejected">"paused"</span> })}
+                {d.signed.then(|| view! { <span class="tag">"signed"</span> })}
+            </h3>
+            <p><code>{d.url.clone()}</code></p>
+            <p class="muted">{events} {d.condition.clone().map(|c| format!(" · {c}"))}</p>
+            {d.paused_reason.clone().map(|r| view! { <p class="error-text">{r}</p> })}
+            <p data-testid="health">{health} " · " {queue}</p>
+            {d.last_error.clone().map(|e| view! { <p class="error-text">"Last error: " {e}</p> })}
+            <div class="destination-actions">
+                {toggle}
+                <form method="post" action=format!("/automations/destinations/{id}/replay") class="inline">
+                    <input type="text" name="call_id" placeholder="call id" aria-label="Call to replay"/>
+                    <button type="submit" class="button">"Replay call"</button>
+                </form>
+                <form method="post" action=format!("/automations/destinations/{id}/replay") class="inline">
+                    <input type="datetime-local" name="since" aria-label="Replay everything since (UTC)"/>
+                    <button type="submit" class="button">"Replay since (UTC)"</button>
+                </form>
+                <form method="post" action=format!("/automations/destinations/{id}/delete")>
+                    <button type="submit" class="button danger">"Delete"</button>
+                </form>
+            </div>
+        </article>
+    }
+}
+
+#[component]
+fn NewDestination() -> impl IntoView {
+    view! {
+        <details class="new-form">
+            <summary>"Add a destination"</summary>
+            <form method="post" action="/automations/destinations" class="stacked">
+                <label>"Name " <input type="text" name="name" required/></label>
+                <label>"URL " <input type="url" name="url" required placeholder="https://"/></label>
+                <fieldset>
+                    <legend>"Event types (none ticked: all)"</legend>
+                    {EVENT_TYPES.into_iter().map(|t| view! {
+                        <label><input type="checkbox" name="event" value=t/> " " {t}</label>
+                    }).collect_view()}
+                </fieldset>
+                <label>"Condition field (optional) " <input type="text" name="cond_field" placeholder="metadata.functionName"/></label>
+                <label>"Comparison "
+                    <select name="cond_op">
+                        <option value="">"none"</option>
+                        <option value="equals">"equals"</option>
+                        <option value="contains">"contains"</option>
+                        <option value="regex">"regex"</option>
+                        <option value="exists">"exists"</option>
+                    </select>
+                </label>
+                <label>"Value " <input type="text" name="cond_value"/></label>
+                <label>"Signing secret (optional) " <input type="text" name="secret" placeholder="whsec_…" autocomplete="off"/></label>
+                <button type="submit" class="button">"Add destination"</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn ChannelRow(c: ChannelView) -> impl IntoView {
+    let id = c.id;
+    view! {
+        <li class="channel" data-channel=c.name.clone()>
+            <strong>{c.name.clone()}</strong> " " <span class="tag">{c.kind.as_str()}</span> " "
+            <span class="muted">{c.target.clone()}</span>
+            <form method="post" action=format!("/automations/channels/{id}/test") class="inline">
+                <button type="submit" class="button">"Send test"</button>
+            </form>
+            <form method="post" action=format!("/automations/channels/{id}/delete") class="inline">
+                <button type="submit" class="button danger">"Delete"</button>
+            </form>
+            {c.test_result.clone().map(|r| view! {
+                <p class="muted" data-testid="test-result">
+                    {format!("Last test {}: ", c.tested_at.map(format::datetime).unwrap_or_default())} {r}
+                </p>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn NewChannel() -> impl IntoView {
+    view! {
+        <details class="new-form">
+            <summary>"Add a channel"</summary>
+            <form method="post" action="/automations/channels" class="stacked">
+                <label>"Name " <input type="text" name="name" required/></label>
+                <label>"Kind "
+                    <select name="kind">
+                        {ChannelKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{k.as_str()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <p class="muted">"Slack and webhook: the URL (and, for a webhook, an optional "
+                    <code>"whsec_"</code> " secret). Email: the SMTP settings."</p>
+                <label>"URL " <input type="url" name="url" placeholder="https://"/></label>
+                <label>"Signing secret " <input type="text" name="secret" placeholder="whsec_…" autocomplete="off"/></label>
+                <label>"SMTP host " <input type="text" name="host"/></label>
+                <label>"Port " <input type="number" name="port" min="1" max="65535"/></label>
+                <label>"Encryption "
+                    <select name="tls">
+                        <option value="starttls">"STARTTLS"</option>
+                        <option value="tls">"TLS"</option>
+                        <option value="none">"none (trusted relay only)"</option>
+                    </select>
+                </label>
+                <label>"User " <input type="text" name="username" autocomplete="off"/></label>
+                <label>"Password " <input type="password" name="password" autocomplete="new-password"/></label>
+                <label>"From " <input type="email" name="from"/></label>
+                <label>"To (comma-separated) " <input type="text" name="to"/></label>
+                <button type="submit" class="button">"Add channel"</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn AttemptLog(attempts: Vec<AttemptView>) -> impl IntoView {
+    if attempts.is_empty() {
+        return view! { <p class="empty-inline">"Nothing sent yet."</p> }.into_any();
+    }
+    view! {
+        <table class="attempts">
+            <thead><tr>
+                <th>"When"</th><th>"What"</th><th>"Call"</th><th>"Answer"</th><th>"Time"</th><th></th>
+            </tr></thead>
+            <tbody>
+                {attempts.into_iter().map(|a| {
+                    let what = match &a.sending {
+                        Sending::Event { destination, event_id } => format!("event {event_id} → {destination}"),
+                        Sending::Alert { channel, alert_id } => format!("alert {alert_id} → {channel}"),
+                    };
+                    let call = a.call_id.clone().map(|c| {
+                        let event = match a.sending { Sending::Event { event_id, .. } => Some(event_id), _ => None };
+                        let href = event_link(&c, event);
+                        view! { <a class="call-id" href=href>{c}</a> }
+                    });
+                    let answer = match (a.status, &a.error) {
+                        (Some(s), None) => s.to_string(),
+                        (Some(s), Some(e)) => format!("{s}: {e}"),
+                        (None, Some(e)) => e.clone(),
+                        (None, None) => "sent".into(),
+                    };
+                    let ok = a.succeeded() || (a.status.is_none() && a.error.is_none());
+                    view! {
+                        <tr class=if ok { "attempt-ok" } else { "attempt-failed" }>
+                            <td><time>{format::datetime(a.at)}</time></td>
+                            <td>{what} {a.replay.then_some(" (replay)")}</td>
+                            <td>{call}</td>
+                            <td title=a.response.clone().unwrap_or_default()>{answer}</td>
+                            <td>{format!("{} ms", a.latency_ms)}</td>
+                            <td>
+                                <form method="post" action=format!("/automations/outbox/{}/redeliver", a.outbox_id)>
+                                    <button type="submit" class="button quiet">"Redeliver"</button>
+                                </form>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }.into_any()
+}

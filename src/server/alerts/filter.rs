@@ -1,0 +1,49 @@
+//! Which events a forwarding destination takes: its event types (all when
+//! none are named) and its optional condition.
+
+use serde_json::Value;
+
+use super::condition::Compiled;
+use crate::model::TimelineItem;
+use crate::server::store::automation::Destination;
+use crate::server::store::Store;
+
+/// A destination ready to filter events.
+pub struct Filter {
+    pub destination: Destination,
+    condition: Option<Compiled>,
+}
+
+impl Filter {
+    /// `None` when the destination's stored condition does not compile.
+    pub fn new(destination: Destination) -> Option<Self> {
+        let condition = match destination.condition.as_ref().map(Compiled::new) {
+            Some(Err(e)) => {
+                tracing::warn!(destination = %destination.name, error = %e, "skipping a destination");
+                return None;
+            }
+            Some(Ok(c)) => Some(c),
+            None => None,
+        };
+        Some(Filter {
+            destination,
+            condition,
+        })
+    }
+
+    /// Every destination's filter.
+    pub async fn load(store: &Store) -> Result<Vec<Filter>, sqlx::Error> {
+        Ok(store
+            .destinations()
+            .await?
+            .into_iter()
+            .filter_map(Filter::new)
+            .collect())
+    }
+
+    pub fn passes(&self, item: &TimelineItem, body: &Value) -> bool {
+        let d = &self.destination;
+        (d.events.is_empty() || d.events.iter().any(|t| t == item.detail.event_type()))
+            && self.condition.as_ref().is_none_or(|c| c.holds(item, body))
+    }
+}

@@ -1,0 +1,165 @@
+//! Editing alert rules: a built-in rule's options, enabled and channels;
+//! adding and deleting `match` rules.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde_json::{json, Map, Value};
+
+use super::{back, storage, Fields};
+use crate::model::RuleSpec;
+use crate::server::alerts::condition::Compiled;
+use crate::server::store::rules::RuleSettings;
+use crate::server::AppState;
+
+const PAGE: &str = "/alerts/rules";
+
+/// `POST /alerts/rules/{id}`
+pub async fn update(State(state): State<AppState>, Path(id): Path<i64>, body: Bytes) -> Response {
+    let fields = Fields::parse(&body);
+    let rules = match state.store.rules().await {
+        Ok(r) => r,
+        Err(e) => return back(PAGE, None, Err(storage(e))),
+    };
+    let Some(rule) = rules.into_iter().find(|r| r.id == id) else {
+        return back(PAGE, None, Err(format!("there is no rule {id}")));
+    };
+    let outcome = match settings(&fields, rule.spec.kind(), rule.name.clone()) {
+        Ok(settings) => match state.store.save_rule(Some(id), &settings).await {
+            Ok(_) => Ok(format!("Saved the rule {}", settings.name)),
+            Err(e) => Err(storage(e)),
+        },
+        Err(e) => Err(format!("{}: {e}", rule.name)),
+    };
+    back(PAGE, None, outcome)
+}
+
+/// `POST /alerts/rules`: a new `match` rule.
+pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
+    let fields = Fields::parse(&body);
+    let Some(name) = fields.get("name").map(str::to_string) else {
+        return back(PAGE, None, Err("a new rule needs a name".into()));
+    };
+    let outcome = match settings(&fields, "match", name) {
+        Ok(settings) => match state.store.save_rule(None, &settings).await {
+            Ok(_) => Ok(format!("Added the rule {}", settings.name)),
+            Err(e) => Err(storage(e)),
+        },
+        Err(e) => Err(e),
+    };
+    back(PAGE, None, outcome)
+}
+
+/// `POST /alerts/rules/{id}/delete`
+pub async fn delete(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    let outcome = match state.store.delete_rule(id).await {
+        Ok(true) => Ok("Deleted the rule and its alerts".into()),
+        Ok(false) => Err(format!("there is no rule {id}")),
+        Err(e) => Err(storage(e)),
+    };
+    back(PAGE, None, outcome)
+}
+
+/// A rule of `kind` as the form sets it.
+fn settings(fields: &Fields, kind: &str, name: String) -> Result<RuleSettings, String> {
+    let spec = spec(fields, kind)?;
+    if let Some(condition) = spec.condition() {
+        Compiled::new(&condition).map_err(|e| e.to_string())?;
+    }
+    let channels = fields
+        .all("channel")
+        .into_iter()
+        .map(|c| c.parse().map_err(|_| format!("{c:?} is not a channel")))
+        .collect::<Result<_, _>>()?;
+    Ok(RuleSettings {
+        name,
+        spec,
+        enabled: fields.ticked("enabled"),
+        cooldown_secs: fields
+            .number::<i64>("cooldown_secs", "The cool-down")?
+            .unwrap_or(300)
+            .max(0),
+        channels,
+    })
+}
+
+/// The rule's kind and options from the form's fields: numbers are numbers,
+/// lists are comma-separated, blanks are unset; the kind's own reading
+/// (with its defaults) then checks them.
+pub fn spec(fields: &Fields, kind: &str) -> Result<RuleSpec, String> {
+    let mut options = Map::new();
+    options.insert("kind".into(), json!(kind));
+    for key in ["count", "seconds", "minutes"] {
+        if let Some(n) = fields.number::<u32>(key, key)? {
+            options.insert(key.into(), json!(n));
+        }
+    }
+    if let Some(s) = fields.number::<f64>("stall_seconds", "stall_seconds")? {
+        options.insert("stall_seconds".into(), json!(s));
+    }
+    if let Some(list) = fields.get("normal") {
+        let normal: Vec<&str> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        options.insert("normal".into(), json!(normal));
+    }
+    for key in ["event", "field", "op"] {
+        if let Some(v) = fields.get(key) {
+            options.insert(key.into(), json!(v));
+        }
+    }
+    if kind == "match" {
+        options.insert("value".into(), json!(fields.get("value").unwrap_or("")));
+    }
+    serde_json::from_value(Value::Object(options)).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MatchOp;
+
+    #[test]
+    fn forms_become_specs_with_defaults() {
+        let f = Fields::parse(b"count=5&enabled=on&channel=2&channel=3");
+        assert_eq!(spec(&f, "tool-loop"), Ok(RuleSpec::ToolLoop { count: 5 }));
+        let s = settings(&f, "tool-loop", "tool-loop".into()).unwrap();
+        assert!(s.enabled);
+        assert_eq!(s.channels, vec![2, 3]);
+        let f = Fields::parse(b"normal=user%2C+agent%2C+");
+        assert_eq!(
+            spec(&f, "ended-abnormally"),
+            Ok(RuleSpec::EndedAbnormally {
+                normal: vec!["user".into(), "agent".into()]
+            })
+        );
+        let f = Fields::parse(b"stall_seconds=&count=2");
+        assert_eq!(
+            spec(&f, "hang"),
+            Ok(RuleSpec::Hang {
+                count: 2,
+                stall_seconds: None
+            })
+        );
+    }
+
+    #[test]
+    fn bad_numbers_and_patterns_are_refused() {
+        let f = Fields::parse(b"count=lots");
+        assert!(spec(&f, "tool-loop")
+            .unwrap_err()
+            .contains("count must be a number"));
+        let f = Fields::parse(b"op=regex&value=%28");
+        assert!(settings(&f, "match", "m".into())
+            .unwrap_err()
+            .contains("regular expression"));
+        let f =
+            Fields::parse(b"op=equals&value=refund&field=metadata.functionName&event=tool-call");
+        let RuleSpec::Match { op, .. } = spec(&f, "match").unwrap() else {
+            panic!("not a match rule")
+        };
+        assert_eq!(op, MatchOp::Equals);
+    }
+}

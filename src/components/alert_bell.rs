@@ -14,7 +14,7 @@ const TOAST_FOR: std::time::Duration = std::time::Duration::from_secs(15);
 pub fn AlertBell(open: i64) -> impl IntoView {
     let (count, set_count) = signal(open);
     let (toasts, set_toasts) = signal(Vec::<AlertView>::new());
-    use_live_stream("/api/live/alerts".into(), 0, move |data| {
+    let link = use_live_stream("/api/live/alerts".into(), 0, move |data| {
         let Ok(notice) = serde_json::from_str::<AlertNotice>(&data) else {
             return;
         };
@@ -44,7 +44,8 @@ pub fn AlertBell(open: i64) -> impl IntoView {
         }
     };
     view! {
-        <a href="/alerts" class="alert-link" aria-label=label data-testid="alert-link">
+        <a href="/alerts" class="alert-link" aria-label=label data-testid="alert-link"
+            data-alerts-link=move || format!("{:?}", link.get()).to_lowercase()>
             "Alerts"
             <span class=class data-testid="open-alerts">{move || count.get()}</span>
         </a>

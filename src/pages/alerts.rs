@@ -151,7 +151,7 @@ fn AlertRow(alert: AlertView, back: String, now: i64) -> impl IntoView {
         <li class=format!("alert alert-{}", state.as_str()) data-alert-id=alert.id data-state=state.as_str()>
             <div class="alert-head">
                 <span class=format!("tag tag-{}", state.as_str())>{state.label()} " " {snoozed}</span>
-                <strong class="rule">{alert.rule_name.clone()}</strong>
+                <strong class="alert-rule">{alert.rule_name.clone()}</strong>
                 <span class="count" title="matches">{format!("×{}", alert.count)}</span>
                 <time title="opened">{format::datetime(alert.opened_at)}</time>
                 <span class="muted">{format!("last {}", format::datetime(alert.last_seen_at))}</span>

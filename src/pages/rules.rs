@@ -109,7 +109,7 @@ fn RuleCard(rule: RuleView) -> impl IntoView {
         view! { <form method="post" action=action><button type="submit" class="button danger">"Delete"</button></form> }
     });
     view! {
-        <section class=if rule.enabled { "rule rule-on" } else { "rule rule-off" } data-rule=rule.name.clone()>
+        <article class=if rule.enabled { "rule rule-on" } else { "rule rule-off" } data-rule=rule.name.clone()>
             <h2>{rule.name.clone()} " " <span class="tag">{rule.spec.kind()}</span></h2>
             <p class="muted">{rule.spec.describe()}</p>
             <form method="post" action=action class="rule-form">
@@ -120,7 +120,7 @@ fn RuleCard(rule: RuleView) -> impl IntoView {
                 <button type="submit" class="button">"Save"</button>
             </form>
             {delete}
-        </section>
+        </article>
     }
 }
 
@@ -131,7 +131,7 @@ fn NewMatchRule(channels: Vec<(i64, String, bool)>) -> impl IntoView {
         .map(|(id, name, _)| (id, name, false))
         .collect();
     view! {
-        <section class="rule rule-new">
+        <article class="rule rule-new">
             <h2>"New match rule"</h2>
             <p class="muted">"Alert on any event of a type whose field (a dotted path into its JSON, "
                "such as " <code>"metadata.functionName"</code> ") or text meets a condition."</p>
@@ -142,6 +142,6 @@ fn NewMatchRule(channels: Vec<(i64, String, bool)>) -> impl IntoView {
                 {channel_boxes(channels)}
                 <button type="submit" class="button">"Add rule"</button>
             </form>
-        </section>
+        </article>
     }
 }

@@ -4,6 +4,7 @@
 //! watching; then checks that every acknowledged event was stored once and
 //! seen by every watcher of its call.
 
+mod automations;
 mod focus;
 mod load;
 mod prefill;
@@ -201,6 +202,9 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     let all: Vec<&Sent> = ingest.iter().chain(paced.iter()).collect();
     let ok = correctness(&server, &calls, &all, &seen).await?;
     server.stop().await?;
+
+    // 6. Alerts and automations, on servers of their own.
+    automations::run(&client, &exe, dir.path(), &calls, config.rate, phase).await?;
     anyhow::ensure!(ok && focused, "the correctness check failed");
     Ok(())
 }

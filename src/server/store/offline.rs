@@ -59,3 +59,14 @@ pub async fn stored_events(db: &Path, call_prefix: &str) -> Result<Stored, sqlx:
         duplicate_deliveries,
     })
 }
+
+/// How many events of each kind are stored.
+pub async fn event_kinds(db: &Path) -> Result<HashMap<String, u64>, sqlx::Error> {
+    let pool = open(db).await?;
+    let rows: Result<Vec<(String, i64)>, _> =
+        sqlx::query_as("SELECT kind, COUNT(*) FROM events GROUP BY kind")
+            .fetch_all(&pool)
+            .await;
+    pool.close().await;
+    Ok(rows?.into_iter().map(|(k, n)| (k, n as u64)).collect())
+}

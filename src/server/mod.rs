@@ -26,6 +26,7 @@ pub mod readiness;
 pub mod router;
 pub mod security;
 pub mod serve;
+pub mod side_effects;
 pub mod simulate;
 pub mod store;
 pub mod views;

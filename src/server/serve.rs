@@ -34,18 +34,8 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         )
         .await?;
     }
-    super::alerts::spawn(
-        state.store.clone(),
-        &state.hub,
-        state.alerts.clone(),
-        stopping.clone(),
-    );
-    super::outbound::spawn(
-        state.store.clone(),
-        state.sender.clone(),
-        state.alerts.outbox.clone(),
-        stopping.clone(),
-    );
+    let side_effects = super::side_effects::start(&state, stopping.clone())
+        .context("starting the alert and forwarding thread")?;
     let refusals = super::ingest::spawn_flush(state.refusals.clone(), state.store.clone());
     super::store::retention::spawn_delivery_retention(
         state.store.clone(),
@@ -90,6 +80,8 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
     .await;
     // After the last request: log what the refusal limiter still counts.
     refusals.finish().await;
+    // Rules store their cursor, the outbox its last attempts.
+    let _ = tokio::task::spawn_blocking(move || side_effects.join()).await;
     // The writer's last batch commits before the connections close.
     store.close().await;
     Ok(())

@@ -40,6 +40,11 @@ impl Compiled {
         })
     }
 
+    /// Whether testing an event needs its JSON body parsed (a field is named).
+    pub fn needs_body(&self) -> bool {
+        self.field.is_some()
+    }
+
     /// Whether `item` (with its body parsed as `body`) meets the condition.
     pub fn holds(&self, item: &TimelineItem, body: &Value) -> bool {
         let value = match &self.field {

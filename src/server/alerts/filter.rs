@@ -41,6 +41,10 @@ impl Filter {
             .collect())
     }
 
+    pub fn needs_body(&self) -> bool {
+        self.condition.as_ref().is_some_and(Compiled::needs_body)
+    }
+
     pub fn passes(&self, item: &TimelineItem, body: &Value) -> bool {
         let d = &self.destination;
         (d.events.is_empty() || d.events.iter().any(|t| t == item.detail.event_type()))

@@ -4,7 +4,7 @@
 //! in one transaction. It never slows a webhook's answer: it runs beside
 //! the writer, woken by each commit.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio::sync::{broadcast, watch};
@@ -25,6 +25,14 @@ use crate::server::store::{now_ms, Store};
 const BATCH: i64 = 1000;
 /// The clock of the timed rules, and the longest a pass waits for a commit.
 const TICK: Duration = Duration::from_secs(1);
+/// The shortest time between two passes: under load, a pass takes what
+/// committed meanwhile, so its effects are written in one transaction
+/// (and the writer gives up its turn less often).
+const GATHER: Duration = Duration::from_millis(40);
+/// A pass that caused nothing moves the cursor in memory only; it is
+/// written at least this often (re-reading such events after a crash finds
+/// nothing again).
+const PERSIST_EVERY: Duration = Duration::from_secs(5);
 
 /// A rule ready to evaluate.
 struct Loaded {
@@ -36,6 +44,11 @@ pub struct Runner {
     store: Store,
     alerts: AlertHub,
     timed: Timed,
+    /// The last event handled (`None` until the stored cursor is read).
+    position: Option<i64>,
+    /// The cursor as stored, and when it was written.
+    stored: i64,
+    persisted: Instant,
 }
 
 /// Starts the runner; it stops when `stopping` turns true.
@@ -49,6 +62,7 @@ pub fn spawn(
     tokio::spawn(async move {
         let mut runner = Runner::new(store, alerts).await;
         let mut clock = tokio::time::interval(TICK);
+        let mut last_pass = Instant::now();
         loop {
             tokio::select! {
                 _ = async { let _ = stopping.wait_for(|stop| *stop).await; } => break,
@@ -61,13 +75,20 @@ pub fn spawn(
                     if matches!(received, Err(broadcast::error::RecvError::Closed)) {
                         break;
                     }
+                    if let Some(wait) = GATHER.checked_sub(last_pass.elapsed()) {
+                        tokio::time::sleep(wait).await;
+                    }
                     // Whatever else committed meanwhile is read in the same pass.
                     while commits.try_recv().is_ok() {}
                 }
             }
+            last_pass = Instant::now();
             if let Err(e) = runner.catch_up().await {
                 tracing::error!(error = %e, "evaluating alert rules failed; retrying");
             }
+        }
+        if let Err(e) = runner.persist().await {
+            tracing::warn!(error = %e, "could not store the alert cursor at shutdown");
         }
     })
 }
@@ -79,7 +100,24 @@ impl Runner {
             store,
             alerts,
             timed,
+            position: None,
+            stored: 0,
+            persisted: Instant::now(),
         }
+    }
+
+    /// Writes the in-memory cursor position, if it is ahead.
+    pub async fn persist(&mut self) -> Result<(), sqlx::Error> {
+        if let Some(position) = self.position.filter(|p| *p > self.stored) {
+            let effects = Effects {
+                cursor: Some(position),
+                ..Effects::default()
+            };
+            self.store.apply_effects(&effects, now_ms()).await?;
+            self.stored = position;
+            self.persisted = Instant::now();
+        }
+        Ok(())
     }
 
     /// Handles every committed event the cursor has not reached yet.
@@ -90,7 +128,13 @@ impl Runner {
 
     /// One batch after the cursor; returns how many events it handled.
     pub async fn event_pass(&mut self) -> Result<usize, sqlx::Error> {
-        let cursor = self.store.cursor(EFFECTS).await?;
+        let cursor = match self.position {
+            Some(p) => p,
+            None => {
+                self.stored = self.store.cursor(EFFECTS).await?;
+                self.stored
+            }
+        };
         let events = self.store.events_since(cursor, BATCH).await?;
         let Some(last) = events.last().map(|e| e.id) else {
             return Ok(0);
@@ -98,12 +142,20 @@ impl Runner {
         let rules = self.event_rules().await?;
         let filters = Filter::load(&self.store).await?;
         let specs: Vec<&RuleSpec> = rules.iter().map(|r| &r.rule.spec).collect();
+        let needs_body = rules
+            .iter()
+            .any(|r| r.condition.as_ref().is_some_and(Compiled::needs_body))
+            || filters.iter().any(Filter::needs_body);
         let mut effects = Effects {
             cursor: Some(last),
             ..Effects::default()
         };
         for item in &events {
-            let body: Value = serde_json::from_str(&item.raw).unwrap_or(Value::Null);
+            let body: Value = if needs_body {
+                serde_json::from_str(&item.raw).unwrap_or(Value::Null)
+            } else {
+                Value::Null
+            };
             let facts = self.facts(Needs::of(&specs, &item.detail), item).await?;
             for loaded in &rules {
                 if let Some(reason) = on_event(
@@ -126,7 +178,13 @@ impl Runner {
                 }
             }
         }
-        self.record(&effects, now_ms()).await?;
+        let quiet = effects.hits.is_empty() && effects.forwards.is_empty();
+        if !quiet || self.persisted.elapsed() >= PERSIST_EVERY {
+            self.record(&effects, now_ms()).await?;
+            self.stored = last;
+            self.persisted = Instant::now();
+        }
+        self.position = Some(last);
         Ok(events.len())
     }
 

@@ -39,7 +39,11 @@ async fn take_notification(State(sink): State<Sink>, body: String) -> &'static s
     let arrived = Instant::now();
     if let Ok(json) = serde_json::from_str::<serde_json::Value>(&body) {
         if let Some(call) = json["call_id"].as_str() {
-            sink.notified.lock().unwrap().entry(call.to_string()).or_insert(arrived);
+            sink.notified
+                .lock()
+                .unwrap()
+                .entry(call.to_string())
+                .or_insert(arrived);
         }
     }
     "ok"
@@ -83,13 +87,24 @@ fn provisioning(sink: Option<&str>) -> String {
     }
     for kind in KINDS {
         let on = sink.is_some() && matches!(kind, "tool-error" | "hang" | "tool-loop");
-        let channels = if kind == "tool-error" && on { "channels = [\"sink\"]\n" } else { "" };
-        toml.push_str(&format!("[[rule]]\nkind = \"{kind}\"\nenabled = {on}\n{channels}\n"));
+        let channels = if kind == "tool-error" && on {
+            "channels = [\"sink\"]\n"
+        } else {
+            ""
+        };
+        toml.push_str(&format!(
+            "[[rule]]\nkind = \"{kind}\"\nenabled = {on}\n{channels}\n"
+        ));
     }
     toml
 }
 
-async fn server(exe: &Path, dir: &Path, name: &str, provision: &str) -> anyhow::Result<ServerProcess> {
+async fn server(
+    exe: &Path,
+    dir: &Path,
+    name: &str,
+    provision: &str,
+) -> anyhow::Result<ServerProcess> {
     let file = dir.join(format!("{name}.toml"));
     std::fs::write(&file, provision)?;
     let file = file.to_string_lossy().into_owned();
@@ -127,14 +142,22 @@ pub async fn run(
     );
     // Forwards owed: every event to "all", tool calls and ends to "tools".
     let owed = forwards_owed(&busy).await?;
-    let drained = wait_for(|| sink.events.load(Ordering::Relaxed) >= owed, Duration::from_secs(120)).await;
+    let drained = wait_for(
+        || sink.events.load(Ordering::Relaxed) >= owed,
+        Duration::from_secs(120),
+    )
+    .await;
     let took = started.elapsed();
     println!(
         "forwarding: {} of {owed} forwards received in {:.1} s: {:.0} forwards/s{}",
         sink.events.load(Ordering::Relaxed),
         took.as_secs_f64(),
         sink.events.load(Ordering::Relaxed) as f64 / took.as_secs_f64(),
-        if drained { "" } else { " (not drained within 2 min)" }
+        if drained {
+            ""
+        } else {
+            " (not drained within 2 min)"
+        }
     );
 
     // Notification latency under the paced load.
@@ -142,7 +165,11 @@ pub async fn run(
     let alerts = tokio::spawn(failing_tools(client.clone(), url(&busy), phase));
     drive(client, &url(&busy), calls, "busy-paced", Some(pace), phase).await?;
     let posted = alerts.await??;
-    wait_for(|| sink.notified.lock().unwrap().len() >= posted.len(), Duration::from_secs(10)).await;
+    wait_for(
+        || sink.notified.lock().unwrap().len() >= posted.len(),
+        Duration::from_secs(10),
+    )
+    .await;
     let notified = sink.notified.lock().unwrap().clone();
     let latency: Vec<Duration> = posted
         .iter()
@@ -197,7 +224,10 @@ async fn failing_tools(
 async fn forwards_owed(server: &ServerProcess) -> anyhow::Result<u64> {
     let counts = crate::server::store::offline::event_kinds(&server.db).await?;
     let all: u64 = counts.values().sum();
-    let tools: u64 = ["tool_call", "end"].iter().filter_map(|k| counts.get(*k)).sum();
+    let tools: u64 = ["tool_call", "end"]
+        .iter()
+        .filter_map(|k| counts.get(*k))
+        .sum();
     Ok(all + tools)
 }
 

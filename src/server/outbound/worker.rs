@@ -1,81 +1,158 @@
 //! The outbox worker: takes due rows (the oldest pending row of each call per
 //! destination, so each call's events arrive in order), sends many at once,
-//! and records the attempts in batches.
+//! and records the attempts in batches — one transaction per batch, so a
+//! busy outbox takes the database's write turn a few times a second, not
+//! once per message.
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::JoinHandle;
 
 use super::send::Sender;
-use crate::server::store::outbox::Attempt;
+use crate::server::store::outbox::{Attempt, Next};
 use crate::server::store::{now_ms, Store};
 
 /// Messages in flight at once.
-const IN_FLIGHT: usize = 32;
+const IN_FLIGHT: usize = 64;
+/// Attempts are written at most this often while messages are in flight.
+const RECORD_EVERY: Duration = Duration::from_millis(50);
 /// The longest the worker sleeps without looking at the outbox.
-const IDLE: Duration = Duration::from_millis(IDLE_MS as u64);
 const IDLE_MS: i64 = 1000;
 /// The shortest sleep between two looks.
 const POLL_MS: i64 = 20;
 
-/// Starts the worker; it stops when `stopping` turns true (attempts in
-/// flight then are tried again after a restart: at least once).
+/// Starts the worker; it stops when `stopping` turns true (attempts not yet
+/// recorded then are made again after a restart: at least once).
 pub fn spawn(
     store: Store,
     sender: Sender,
     wake: Arc<Notify>,
-    mut stopping: watch::Receiver<bool>,
+    stopping: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let (done_tx, mut done) = mpsc::channel::<Attempt>(IN_FLIGHT * 2);
-        let mut busy: HashSet<i64> = HashSet::new();
+    tokio::spawn(Worker::new(store, sender).run(wake, stopping))
+}
+
+struct Worker {
+    store: Store,
+    sender: Sender,
+    /// Being sent.
+    busy: HashSet<i64>,
+    /// Sent, not yet recorded.
+    finished: Vec<Attempt>,
+    last_record: Instant,
+    done_tx: mpsc::Sender<Attempt>,
+    done: mpsc::Receiver<Attempt>,
+}
+
+impl Worker {
+    fn new(store: Store, sender: Sender) -> Self {
+        let (done_tx, done) = mpsc::channel(IN_FLIGHT * 2);
+        Worker {
+            store,
+            sender,
+            busy: HashSet::new(),
+            finished: Vec::new(),
+            last_record: Instant::now(),
+            done_tx,
+            done,
+        }
+    }
+
+    async fn run(mut self, wake: Arc<Notify>, mut stopping: watch::Receiver<bool>) {
         loop {
-            if busy.len() < IN_FLIGHT {
-                let ids: Vec<i64> = busy.iter().copied().collect();
-                let room = (IN_FLIGHT - busy.len()) as i64;
-                match store.due_outbox(now_ms(), room, &ids).await {
-                    Ok(items) => {
-                        for item in items {
-                            busy.insert(item.id);
-                            let sender = sender.clone();
-                            let done_tx = done_tx.clone();
-                            tokio::spawn(async move {
-                                let _ = done_tx.send(sender.deliver(&item).await).await;
-                            });
-                        }
-                    }
-                    Err(e) => tracing::error!(error = %e, "reading the outbox failed; retrying"),
-                }
+            self.start_due().await;
+            if !self.finished.is_empty()
+                && (self.busy.is_empty() || self.last_record.elapsed() >= RECORD_EVERY)
+            {
+                self.record().await;
             }
-            // Until the next row falls due; a due row that waits behind an
-            // earlier one of its call is looked at again shortly, not in a spin.
-            let sleep = match store.next_outbox_due().await {
-                Ok(Some(at)) => {
-                    Duration::from_millis((at - now_ms()).clamp(POLL_MS, IDLE_MS) as u64)
-                }
-                _ => IDLE,
+            let wait = if self.finished.is_empty() {
+                self.until_due().await
+            } else {
+                RECORD_EVERY.saturating_sub(self.last_record.elapsed())
             };
             tokio::select! {
                 _ = async { let _ = stopping.wait_for(|stop| *stop).await; } => break,
                 _ = wake.notified() => {}
-                _ = tokio::time::sleep(sleep) => {}
-                Some(first) = done.recv() => {
-                    let mut attempts = vec![first];
-                    while let Ok(more) = done.try_recv() {
-                        attempts.push(more);
-                    }
-                    for a in &attempts {
-                        busy.remove(&a.outbox_id);
-                    }
-                    if let Err(e) = store.record_attempts(&attempts).await {
-                        // The rows stay pending and are sent again: at least once.
-                        tracing::error!(error = %e, "recording send attempts failed");
+                _ = tokio::time::sleep(wait) => {}
+                Some(first) = self.done.recv() => {
+                    self.finish(first);
+                    while let Ok(more) = self.done.try_recv() {
+                        self.finish(more);
                     }
                 }
             }
         }
-    })
+        self.record().await;
+    }
+
+    fn finish(&mut self, attempt: Attempt) {
+        self.busy.remove(&attempt.outbox_id);
+        self.finished.push(attempt);
+    }
+
+    /// Starts sending what may go now, up to the in-flight limit.
+    async fn start_due(&mut self) {
+        if self.busy.len() >= IN_FLIGHT {
+            return;
+        }
+        let excluded: Vec<i64> = self
+            .busy
+            .iter()
+            .copied()
+            .chain(self.finished.iter().map(|a| a.outbox_id))
+            .collect();
+        let delivered: Vec<i64> = self
+            .finished
+            .iter()
+            .filter(|a| a.next == Next::Delivered)
+            .map(|a| a.outbox_id)
+            .collect();
+        let room = (IN_FLIGHT - self.busy.len()) as i64;
+        let items = match self
+            .store
+            .due_outbox(now_ms(), room, &excluded, &delivered)
+            .await
+        {
+            Ok(items) => items,
+            Err(e) => {
+                tracing::error!(error = %e, "reading the outbox failed; retrying");
+                return;
+            }
+        };
+        for item in items {
+            self.busy.insert(item.id);
+            let sender = self.sender.clone();
+            let done = self.done_tx.clone();
+            tokio::spawn(async move {
+                let _ = done.send(sender.deliver(&item).await).await;
+            });
+        }
+    }
+
+    async fn record(&mut self) {
+        if self.finished.is_empty() {
+            return;
+        }
+        match self.store.record_attempts(&self.finished).await {
+            Ok(()) => self.finished.clear(),
+            // Kept, and tried again with the next batch; a crash before then
+            // sends these again: at least once.
+            Err(e) => tracing::error!(error = %e, "recording send attempts failed"),
+        }
+        self.last_record = Instant::now();
+    }
+
+    /// How long until the next row falls due; a due row that waits behind an
+    /// earlier one of its call is looked at again shortly, not in a spin.
+    async fn until_due(&self) -> Duration {
+        let ms = match self.store.next_outbox_due().await {
+            Ok(Some(at)) => (at - now_ms()).clamp(POLL_MS, IDLE_MS),
+            _ => IDLE_MS,
+        };
+        Duration::from_millis(ms as u64)
+    }
 }

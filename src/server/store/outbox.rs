@@ -65,14 +65,18 @@ pub struct Attempt {
 impl Store {
     /// Up to `limit` rows due at `now` that may go now: for a destination,
     /// only the oldest pending row of each call (order per call), and none
-    /// of a paused destination; rows in `busy` (being sent) are left out.
+    /// of a paused destination. Rows in `busy` (being sent, or sent and not
+    /// yet recorded) are left out; of those, the ones in `delivered` no
+    /// longer hold back the next row of their call.
     pub async fn due_outbox(
         &self,
         now: i64,
         limit: i64,
         busy: &[i64],
+        delivered: &[i64],
     ) -> Result<Vec<OutboxItem>, sqlx::Error> {
         let busy = serde_json::to_string(busy).expect("ids serialize");
+        let delivered = serde_json::to_string(delivered).expect("ids serialize");
         let rows = sqlx::query(
             "SELECT o.id, o.message_id, o.replay, o.attempts, o.created_at, o.call_id,
                     o.destination_id, o.event_id, o.channel_id, o.alert_id,
@@ -85,12 +89,13 @@ impl Store {
                AND (o.destination_id IS NULL OR (d.paused = 0 AND NOT EXISTS (
                     SELECT 1 FROM outbox p WHERE p.state = 'pending'
                       AND p.destination_id = o.destination_id AND p.call_id = o.call_id
-                      AND p.id < o.id)))
+                      AND p.id < o.id AND p.id NOT IN (SELECT value FROM json_each(?4)))))
              ORDER BY o.next_attempt_at, o.id LIMIT ?2",
         )
         .bind(now)
         .bind(limit)
         .bind(busy)
+        .bind(delivered)
         .fetch_all(&self.read)
         .await?;
         rows.into_iter()

@@ -1,0 +1,52 @@
+//! Where side effects run: the alert rules' runner and the outbox worker, on
+//! a thread of their own with its own runtime, at a lower CPU priority than
+//! the rest of the server. A burst of webhooks is acknowledged first; rules
+//! and forwards keep up when there is room and catch up after (they follow
+//! durable cursors and an outbox, so falling behind loses nothing).
+
+use std::thread::JoinHandle;
+
+use tokio::sync::watch;
+
+use super::{alerts, outbound, AppState};
+
+/// How much lower the side-effect thread's priority is (nice value).
+const NICENESS: i32 = 10;
+
+/// Starts the runner and the worker; the thread ends once `stopping` turns
+/// true and both have stopped (the runner stores its cursor first).
+pub fn start(state: &AppState, stopping: watch::Receiver<bool>) -> std::io::Result<JoinHandle<()>> {
+    let store = state.store.clone();
+    let hub = state.hub.clone();
+    let alerts_hub = state.alerts.clone();
+    let sender = state.sender.clone();
+    std::thread::Builder::new()
+        .name("calltrail-effects".into())
+        .spawn(move || {
+            lower_priority();
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot start the side-effect runtime; alerts and forwarding are off");
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let wake = alerts_hub.outbox.clone();
+                let runner = alerts::spawn(store.clone(), &hub, alerts_hub, stopping.clone());
+                let worker = outbound::spawn(store, sender, wake, stopping);
+                let _ = tokio::join!(runner, worker);
+            });
+        })
+}
+
+fn lower_priority() {
+    // On Linux the nice value belongs to the thread that sets it.
+    #[cfg(target_os = "linux")]
+    if let Err(e) = rustix::process::setpriority_process(None, NICENESS) {
+        tracing::debug!(error = %e, "could not lower the side-effect thread's priority");
+    }
+}

@@ -7,6 +7,7 @@ pub mod evaluate;
 pub mod filter;
 mod replay;
 mod runner;
+mod tally;
 mod timed;
 
 use std::sync::Arc;

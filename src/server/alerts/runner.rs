@@ -11,8 +11,9 @@ use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
 use super::condition::Compiled;
-use super::evaluate::{on_event, Facts, Needs};
+use super::evaluate::{on_event, Needs};
 use super::filter::Filter;
+use super::tally::Tally;
 use super::timed::Timed;
 use super::AlertHub;
 use crate::model::{RuleSpec, TimelineItem};
@@ -49,6 +50,7 @@ pub struct Runner {
     /// The cursor as stored, and when it was written.
     stored: i64,
     persisted: Instant,
+    tally: Tally,
 }
 
 /// Starts the runner; it stops when `stopping` turns true.
@@ -103,6 +105,7 @@ impl Runner {
             position: None,
             stored: 0,
             persisted: Instant::now(),
+            tally: Tally::default(),
         }
     }
 
@@ -156,7 +159,8 @@ impl Runner {
             } else {
                 Value::Null
             };
-            let facts = self.facts(Needs::of(&specs, &item.detail), item).await?;
+            let needs = Needs::of(&specs, &item.detail);
+            let facts = self.tally.facts(&self.store, needs, item).await?;
             for loaded in &rules {
                 if let Some(reason) = on_event(
                     &loaded.rule.spec,
@@ -248,22 +252,6 @@ impl Runner {
             loaded.push(Loaded { rule, condition });
         }
         Ok(loaded)
-    }
-
-    async fn facts(&self, needs: Needs, item: &TimelineItem) -> Result<Facts, sqlx::Error> {
-        let mut facts = Facts::default();
-        if needs.hangs {
-            facts.hangs = self.store.hangs_up_to(&item.call_id, item.id).await?;
-        }
-        if let (true, crate::model::EventDetail::ToolCall { function, .. }) =
-            (needs.same_function, &item.detail)
-        {
-            facts.same_function = self
-                .store
-                .calls_of_function_up_to(&item.call_id, function, item.id)
-                .await?;
-        }
-        Ok(facts)
     }
 }
 

@@ -112,8 +112,8 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending';
 CREATE INDEX outbox_order ON outbox (destination_id, call_id, id) WHERE state = 'pending';
-CREATE INDEX outbox_by_destination ON outbox (destination_id, id);
-CREATE INDEX outbox_by_channel ON outbox (channel_id, id);
+-- Each destination's health: how many rows are in each state.
+CREATE INDEX outbox_by_destination ON outbox (destination_id, state);
 
 -- Every attempt to send an outbox row.
 CREATE TABLE attempts (

@@ -167,7 +167,7 @@ pub async fn run(
     let posted = alerts.await??;
     wait_for(
         || sink.notified.lock().unwrap().len() >= posted.len(),
-        Duration::from_secs(10),
+        Duration::from_secs(30),
     )
     .await;
     let notified = sink.notified.lock().unwrap().clone();

@@ -17,6 +17,12 @@ use crate::server::store::{now_ms, Store};
 
 /// Messages in flight at once.
 const IN_FLIGHT: usize = 64;
+/// Messages in flight at once while webhooks wait for the writer: ingest
+/// is saturated, and acknowledging events comes first — forwards catch up
+/// once the burst is over (they wait in the outbox, nothing is lost).
+const IN_FLIGHT_UNDER_LOAD: usize = 4;
+/// Webhooks waiting for the writer past which ingest counts as saturated.
+const SATURATED: usize = 16;
 /// Attempts are written at most this often while messages are in flight.
 const RECORD_EVERY: Duration = Duration::from_millis(50);
 /// The longest the worker sleeps without looking at the outbox.
@@ -96,7 +102,12 @@ impl Worker {
 
     /// Starts sending what may go now, up to the in-flight limit.
     async fn start_due(&mut self) {
-        if self.busy.len() >= IN_FLIGHT {
+        let limit = if self.store.writer().queued() > SATURATED {
+            IN_FLIGHT_UNDER_LOAD
+        } else {
+            IN_FLIGHT
+        };
+        if self.busy.len() >= limit {
             return;
         }
         let excluded: Vec<i64> = self
@@ -111,7 +122,7 @@ impl Worker {
             .filter(|a| a.next == Next::Delivered)
             .map(|a| a.outbox_id)
             .collect();
-        let room = (IN_FLIGHT - self.busy.len()) as i64;
+        let room = (limit - self.busy.len()) as i64;
         let items = match self
             .store
             .due_outbox(now_ms(), room, &excluded, &delivered)

@@ -80,21 +80,7 @@ impl Store {
                 opened.push(id);
             }
         }
-        for f in &effects.forwards {
-            sqlx::query(
-                "INSERT INTO outbox (destination_id, message_id, call_id, event_id, replay, state,
-                    created_at, next_attempt_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6)",
-            )
-            .bind(f.destination_id)
-            .bind(event_message_id(f.event_id))
-            .bind(&f.call_id)
-            .bind(f.event_id)
-            .bind(effects.replay)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        queue_forwards(&mut tx, &effects.forwards, effects.replay, now).await?;
         if let Some(position) = effects.cursor {
             sqlx::query(
                 "INSERT INTO cursors (name, position) VALUES (?1, ?2)
@@ -180,6 +166,42 @@ impl Store {
                 .await?;
         Ok((last_delivery, last_event))
     }
+}
+
+/// Queues forwards in one statement (one JSON parameter, not a statement
+/// per row: a busy pass queues thousands).
+pub(super) async fn queue_forwards(
+    tx: &mut SqliteConnection,
+    forwards: &[Forward],
+    replay: bool,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if forwards.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<(i64, i64, &str, String)> = forwards
+        .iter()
+        .map(|f| {
+            (
+                f.destination_id,
+                f.event_id,
+                f.call_id.as_str(),
+                event_message_id(f.event_id),
+            )
+        })
+        .collect();
+    sqlx::query(
+        "INSERT INTO outbox (destination_id, event_id, call_id, message_id, replay, state,
+            created_at, next_attempt_at)
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ?2, 'pending', ?1, ?1
+         FROM json_each(?3)",
+    )
+    .bind(now)
+    .bind(replay)
+    .bind(serde_json::to_string(&rows).expect("rows serialize"))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// Opens, reopens or bumps the hit's alert; returns its id when it notifies.

@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::effects::event_message_id;
+use super::effects::{queue_forwards, Forward};
 use super::Store;
 use crate::model::{AttemptView, DestinationView, Sending};
 
@@ -63,7 +63,8 @@ pub struct Attempt {
 }
 
 impl Store {
-    /// Up to `limit` rows due at `now` that may go now: for a destination,
+    /// Up to `limit` rows due at `now` that may go now, alert notifications
+    /// first (a backlog of forwards never holds an alert back): for a destination,
     /// only the oldest pending row of each call (order per call), and none
     /// of a paused destination. Rows in `busy` (being sent, or sent and not
     /// yet recorded) are left out; of those, the ones in `delivered` no
@@ -90,7 +91,7 @@ impl Store {
                     SELECT 1 FROM outbox p WHERE p.state = 'pending'
                       AND p.destination_id = o.destination_id AND p.call_id = o.call_id
                       AND p.id < o.id AND p.id NOT IN (SELECT value FROM json_each(?4)))))
-             ORDER BY o.next_attempt_at, o.id LIMIT ?2",
+             ORDER BY o.channel_id IS NULL, o.next_attempt_at, o.id LIMIT ?2",
         )
         .bind(now)
         .bind(limit)
@@ -137,62 +138,96 @@ impl Store {
         .await
     }
 
-    /// Logs attempts and moves their rows on, in one transaction.
+    /// Logs attempts and moves their rows on, in one transaction (two
+    /// statements, whatever the number of attempts).
     pub async fn record_attempts(&self, attempts: &[Attempt]) -> Result<(), sqlx::Error> {
         if attempts.is_empty() {
             return Ok(());
         }
+        // (outbox id, at, status, latency, response, error, state, next attempt)
+        type Row<'a> = (
+            i64,
+            i64,
+            Option<u16>,
+            i64,
+            Option<&'a str>,
+            Option<&'a str>,
+            &'static str,
+            Option<i64>,
+        );
+        let rows: Vec<Row> = attempts
+            .iter()
+            .map(|a| {
+                let (state, next_at) = match &a.next {
+                    Next::Delivered => ("delivered", None),
+                    Next::RetryAt(at) => ("pending", Some(*at)),
+                    Next::Failed => ("failed", None),
+                    Next::PauseDestination { .. } => ("pending", Some(a.at)),
+                };
+                (
+                    a.outbox_id,
+                    a.at,
+                    a.status,
+                    a.latency_ms,
+                    a.response.as_deref(),
+                    a.error.as_deref(),
+                    state,
+                    next_at,
+                )
+            })
+            .collect();
+        let rows = serde_json::to_string(&rows).expect("rows serialize");
         let mut conn = self.write_turn().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        sqlx::query(
+            "INSERT INTO attempts (outbox_id, at, status, latency_ms, response, error)
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5
+             FROM json_each(?1)",
+        )
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE outbox SET state = a.value ->> 6, attempts = outbox.attempts + 1,
+                next_attempt_at = COALESCE(a.value ->> 7, outbox.next_attempt_at),
+                done_at = CASE WHEN a.value ->> 6 = 'pending' THEN NULL ELSE a.value ->> 1 END,
+                last_error = a.value ->> 5
+             FROM json_each(?1) AS a WHERE outbox.id = a.value ->> 0",
+        )
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await?;
         for a in attempts {
-            sqlx::query(
-                "INSERT INTO attempts (outbox_id, at, status, latency_ms, response, error)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .bind(a.outbox_id)
-            .bind(a.at)
-            .bind(a.status)
-            .bind(a.latency_ms)
-            .bind(&a.response)
-            .bind(&a.error)
-            .execute(&mut *tx)
-            .await?;
-            let (state, next_at) = match &a.next {
-                Next::Delivered => ("delivered", None),
-                Next::RetryAt(at) => ("pending", Some(*at)),
-                Next::Failed => ("failed", None),
-                Next::PauseDestination {
-                    destination_id,
-                    reason,
-                } => {
-                    sqlx::query(
-                        "UPDATE destinations SET paused = 1, paused_reason = ?2 WHERE id = ?1",
-                    )
+            if let Next::PauseDestination {
+                destination_id,
+                reason,
+            } = &a.next
+            {
+                sqlx::query("UPDATE destinations SET paused = 1, paused_reason = ?2 WHERE id = ?1")
                     .bind(destination_id)
                     .bind(reason)
                     .execute(&mut *tx)
                     .await?;
-                    ("pending", Some(a.at))
-                }
-            };
-            sqlx::query(
-                "UPDATE outbox SET state = ?2, attempts = attempts + 1,
-                    next_attempt_at = COALESCE(?3, next_attempt_at),
-                    done_at = CASE WHEN ?2 = 'pending' THEN NULL ELSE ?4 END, last_error = ?5
-                 WHERE id = ?1",
-            )
-            .bind(a.outbox_id)
-            .bind(state)
-            .bind(next_at)
-            .bind(a.at)
-            .bind(&a.error)
-            .execute(&mut *tx)
-            .await?;
+            }
         }
         tx.commit().await
     }
 
-    /// Queues `event_ids` (of calls `call_ids`) for a destination again, marked
+    /// Deletes up to `batch` finished rows (delivered or given up) done
+    /// before `before`, with their attempts; returns how many went.
+    pub async fn prune_outbox(&self, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "DELETE FROM outbox WHERE id IN (
+                 SELECT id FROM outbox WHERE state != 'pending' AND done_at < ?1 LIMIT ?2)",
+        )
+        .bind(before)
+        .bind(batch)
+        .execute(&mut *self.write_turn().await?)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Queues `events` (event id, call id) for a destination again, marked
     /// as replays; returns how many.
     pub async fn queue_replay(
         &self,
@@ -200,22 +235,17 @@ impl Store {
         events: &[(i64, String)],
         now: i64,
     ) -> Result<u64, sqlx::Error> {
+        let forwards: Vec<Forward> = events
+            .iter()
+            .map(|(event_id, call_id)| Forward {
+                destination_id,
+                event_id: *event_id,
+                call_id: call_id.clone(),
+            })
+            .collect();
         let mut conn = self.write_turn().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        for (event_id, call_id) in events {
-            sqlx::query(
-                "INSERT INTO outbox (destination_id, message_id, call_id, event_id, replay, state,
-                    created_at, next_attempt_at)
-                 VALUES (?1, ?2, ?3, ?4, 1, 'pending', ?5, ?5)",
-            )
-            .bind(destination_id)
-            .bind(event_message_id(*event_id))
-            .bind(call_id)
-            .bind(event_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        queue_forwards(&mut tx, &forwards, true, now).await?;
         tx.commit().await?;
         Ok(events.len() as u64)
     }

@@ -89,10 +89,18 @@ impl Store {
                 .await?;
             total += deleted;
             if deleted < BATCH as u64 {
-                return Ok(total);
+                break;
             }
             tokio::time::sleep(PAUSE).await;
         }
+        // Sent forwards and notifications, with their attempts, are kept as
+        // long as the deliveries.
+        if let Some(before) = before {
+            while self.prune_outbox(before, BATCH).await? == BATCH as u64 {
+                tokio::time::sleep(PAUSE).await;
+            }
+        }
+        Ok(total)
     }
 }
 

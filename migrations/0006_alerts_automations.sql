@@ -110,7 +110,11 @@ CREATE TABLE outbox (
     last_error      TEXT,
     CHECK ((destination_id IS NULL) <> (channel_id IS NULL))
 );
+-- Pending rows: when the next falls due; each destination's (and, with a
+-- NULL destination, the channels') in queue order; and each call's first
+-- pending row per destination, which holds back the rest of the call.
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX outbox_queue ON outbox (destination_id, id) WHERE state = 'pending';
 CREATE INDEX outbox_order ON outbox (destination_id, call_id, id) WHERE state = 'pending';
 -- Each destination's health: how many rows are in each state.
 CREATE INDEX outbox_by_destination ON outbox (destination_id, state);

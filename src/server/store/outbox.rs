@@ -64,11 +64,12 @@ pub struct Attempt {
 
 impl Store {
     /// Up to `limit` rows due at `now` that may go now, alert notifications
-    /// first (a backlog of forwards never holds an alert back): for a destination,
-    /// only the oldest pending row of each call (order per call), and none
-    /// of a paused destination. Rows in `busy` (being sent, or sent and not
-    /// yet recorded) are left out; of those, the ones in `delivered` no
-    /// longer hold back the next row of their call.
+    /// first (a backlog of forwards never holds an alert back); for each
+    /// destination not paused, the oldest pending row of each call (order
+    /// per call). Rows in `busy` (being sent, or sent and not yet recorded)
+    /// are left out; of those, the ones in `delivered` no longer hold back
+    /// the next row of their call. Each query walks one queue in order, so
+    /// its cost follows `limit`, not the length of the backlog.
     pub async fn due_outbox(
         &self,
         now: i64,
@@ -78,64 +79,87 @@ impl Store {
     ) -> Result<Vec<OutboxItem>, sqlx::Error> {
         let busy = serde_json::to_string(busy).expect("ids serialize");
         let delivered = serde_json::to_string(delivered).expect("ids serialize");
-        let rows = sqlx::query(
-            "SELECT o.id, o.message_id, o.replay, o.attempts, o.created_at, o.call_id,
-                    o.destination_id, o.event_id, o.channel_id, o.alert_id,
-                    d.url, d.secret, e.raw
-             FROM outbox o
-             LEFT JOIN destinations d ON d.id = o.destination_id
-             LEFT JOIN events e ON e.id = o.event_id
-             WHERE o.state = 'pending' AND o.next_attempt_at <= ?1
-               AND o.id NOT IN (SELECT value FROM json_each(?3))
-               AND (o.destination_id IS NULL OR (d.paused = 0 AND NOT EXISTS (
-                    SELECT 1 FROM outbox p WHERE p.state = 'pending'
-                      AND p.destination_id = o.destination_id AND p.call_id = o.call_id
-                      AND p.id < o.id AND p.id NOT IN (SELECT value FROM json_each(?4)))))
-             ORDER BY o.channel_id IS NULL, o.next_attempt_at, o.id LIMIT ?2",
+        let mut items: Vec<OutboxItem> = sqlx::query(
+            "SELECT id, message_id, replay, attempts, created_at, call_id, channel_id, alert_id
+             FROM outbox INDEXED BY outbox_queue
+             WHERE destination_id IS NULL AND state = 'pending' AND next_attempt_at <= ?1
+               AND id NOT IN (SELECT value FROM json_each(?3))
+             ORDER BY id LIMIT ?2",
         )
         .bind(now)
         .bind(limit)
-        .bind(busy)
-        .bind(delivered)
+        .bind(&busy)
         .fetch_all(&self.read)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                let target = match r.get::<Option<i64>, _>("destination_id") {
-                    Some(destination_id) => Target::Event {
-                        destination_id,
-                        url: r.get("url"),
-                        secret: r.get("secret"),
-                        event_id: r.get("event_id"),
-                        raw: r.get("raw"),
-                    },
-                    None => Target::Alert {
-                        channel_id: r.get("channel_id"),
-                        alert_id: r.get("alert_id"),
-                    },
-                };
-                Ok(OutboxItem {
-                    id: r.get("id"),
-                    message_id: r.get("message_id"),
-                    replay: r.get("replay"),
-                    attempts: r.get("attempts"),
-                    created_at: r.get("created_at"),
-                    call_id: r.get("call_id"),
-                    target,
-                })
-            })
-            .collect()
+        .await?
+        .into_iter()
+        .map(|r| OutboxItem {
+            id: r.get("id"),
+            message_id: r.get("message_id"),
+            replay: r.get("replay"),
+            attempts: r.get("attempts"),
+            created_at: r.get("created_at"),
+            call_id: r.get("call_id"),
+            target: Target::Alert {
+                channel_id: r.get("channel_id"),
+                alert_id: r.get("alert_id"),
+            },
+        })
+        .collect();
+        let active: Vec<(i64, String, Option<String>)> =
+            sqlx::query_as("SELECT id, url, secret FROM destinations WHERE paused = 0 ORDER BY id")
+                .fetch_all(&self.read)
+                .await?;
+        for (destination_id, url, secret) in active {
+            let room = limit - items.len() as i64;
+            if room <= 0 {
+                break;
+            }
+            let rows = sqlx::query(
+                "SELECT o.id, o.message_id, o.replay, o.attempts, o.created_at, o.call_id,
+                        o.event_id, e.raw
+                 FROM outbox o INDEXED BY outbox_queue
+                 LEFT JOIN events e ON e.id = o.event_id
+                 WHERE o.destination_id = ?1 AND o.state = 'pending' AND o.next_attempt_at <= ?2
+                   AND o.id NOT IN (SELECT value FROM json_each(?4))
+                   AND NOT EXISTS (
+                       SELECT 1 FROM outbox p INDEXED BY outbox_order
+                       WHERE p.destination_id = ?1 AND p.call_id = o.call_id
+                         AND p.state = 'pending' AND p.id < o.id
+                         AND p.id NOT IN (SELECT value FROM json_each(?5)))
+                 ORDER BY o.id LIMIT ?3",
+            )
+            .bind(destination_id)
+            .bind(now)
+            .bind(room)
+            .bind(&busy)
+            .bind(&delivered)
+            .fetch_all(&self.read)
+            .await?;
+            items.extend(rows.into_iter().map(|r| OutboxItem {
+                id: r.get("id"),
+                message_id: r.get("message_id"),
+                replay: r.get("replay"),
+                attempts: r.get("attempts"),
+                created_at: r.get("created_at"),
+                call_id: r.get("call_id"),
+                target: Target::Event {
+                    destination_id,
+                    url: url.clone(),
+                    secret: secret.clone(),
+                    event_id: r.get("event_id"),
+                    raw: r.get("raw"),
+                },
+            }));
+        }
+        Ok(items)
     }
 
-    /// When the next pending row falls due (of destinations not paused).
+    /// When the next pending row falls due (a paused destination's rows
+    /// count too: the worker then looks again shortly).
     pub async fn next_outbox_due(&self) -> Result<Option<i64>, sqlx::Error> {
-        sqlx::query_scalar(
-            "SELECT MIN(o.next_attempt_at) FROM outbox o
-             LEFT JOIN destinations d ON d.id = o.destination_id
-             WHERE o.state = 'pending' AND (d.id IS NULL OR d.paused = 0)",
-        )
-        .fetch_one(&self.read)
-        .await
+        sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'")
+            .fetch_one(&self.read)
+            .await
     }
 
     /// Logs attempts and moves their rows on, in one transaction (two

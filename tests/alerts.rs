@@ -57,7 +57,10 @@ async fn set_rule(store: &Store, name: &str, spec: RuleSpec, channels: Vec<i64>)
 }
 
 async fn notifications(store: &Store) -> i64 {
-    let pending = store.due_outbox(i64::MAX, 1000, &[], &[]).await.unwrap();
+    let pending = store
+        .due_outbox(i64::MAX, 1000, 1000, &[], &[])
+        .await
+        .unwrap();
     pending.len() as i64
 }
 

@@ -30,6 +30,8 @@ const TICK: Duration = Duration::from_secs(1);
 /// committed meanwhile, so its effects are written in one transaction
 /// (and the writer gives up its turn less often).
 const GATHER: Duration = Duration::from_millis(40);
+/// The same while ingest is saturated: fewer, larger transactions.
+const GATHER_SATURATED: Duration = Duration::from_millis(200);
 /// A pass that caused nothing moves the cursor in memory only; it is
 /// written at least this often (re-reading such events after a crash finds
 /// nothing again).
@@ -77,7 +79,8 @@ pub fn spawn(
                     if matches!(received, Err(broadcast::error::RecvError::Closed)) {
                         break;
                     }
-                    if let Some(wait) = GATHER.checked_sub(last_pass.elapsed()) {
+                    let gather = if runner.store.writer().saturated() { GATHER_SATURATED } else { GATHER };
+                    if let Some(wait) = gather.checked_sub(last_pass.elapsed()) {
                         tokio::time::sleep(wait).await;
                     }
                     // Whatever else committed meanwhile is read in the same pass.

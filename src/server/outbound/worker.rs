@@ -17,12 +17,12 @@ use crate::server::store::{now_ms, Store};
 
 /// Messages in flight at once.
 const IN_FLIGHT: usize = 64;
-/// Messages in flight at once while webhooks wait for the writer: ingest
-/// is saturated, and acknowledging events comes first — forwards catch up
-/// once the burst is over (they wait in the outbox, nothing is lost).
-const IN_FLIGHT_UNDER_LOAD: usize = 4;
-/// Webhooks waiting for the writer past which ingest counts as saturated.
-const SATURATED: usize = 16;
+/// While ingest is saturated, acknowledging events comes first: alert
+/// notifications still go at once, forwards only in a trickle of this many
+/// every [`TRICKLE_EVERY`] — they wait in the outbox (nothing is lost) and
+/// catch up once the burst is over.
+const TRICKLE: usize = 8;
+const TRICKLE_EVERY: Duration = Duration::from_millis(500);
 /// Attempts are written at most this often while messages are in flight.
 const RECORD_EVERY: Duration = Duration::from_millis(50);
 /// The longest the worker sleeps without looking at the outbox.
@@ -49,6 +49,8 @@ struct Worker {
     /// Sent, not yet recorded.
     finished: Vec<Attempt>,
     last_record: Instant,
+    /// When forwards last went while ingest was saturated.
+    last_trickle: Instant,
     done_tx: mpsc::Sender<Attempt>,
     done: mpsc::Receiver<Attempt>,
 }
@@ -62,6 +64,7 @@ impl Worker {
             busy: HashSet::new(),
             finished: Vec::new(),
             last_record: Instant::now(),
+            last_trickle: Instant::now(),
             done_tx,
             done,
         }
@@ -102,11 +105,15 @@ impl Worker {
 
     /// Starts sending what may go now, up to the in-flight limit.
     async fn start_due(&mut self) {
-        let limit = if self.store.writer().queued() > SATURATED {
-            IN_FLIGHT_UNDER_LOAD
-        } else {
+        let forwards = if !self.store.writer().saturated() {
             IN_FLIGHT
+        } else if self.last_trickle.elapsed() >= TRICKLE_EVERY {
+            self.last_trickle = Instant::now();
+            TRICKLE
+        } else {
+            0
         };
+        let limit = IN_FLIGHT;
         if self.busy.len() >= limit {
             return;
         }
@@ -125,7 +132,13 @@ impl Worker {
         let room = (limit - self.busy.len()) as i64;
         let items = match self
             .store
-            .due_outbox(now_ms(), room, &excluded, &delivered)
+            .due_outbox(
+                now_ms(),
+                room,
+                forwards.min(room as usize) as i64,
+                &excluded,
+                &delivered,
+            )
             .await
         {
             Ok(items) => items,

@@ -63,8 +63,9 @@ pub struct Attempt {
 }
 
 impl Store {
-    /// Up to `limit` rows due at `now` that may go now, alert notifications
-    /// first (a backlog of forwards never holds an alert back); for each
+    /// Up to `limit` rows due at `now` that may go now (of them at most
+    /// `forwards` forwards), alert notifications first (a backlog of
+    /// forwards never holds an alert back); for each
     /// destination not paused, the oldest pending row of each call (order
     /// per call). Rows in `busy` (being sent, or sent and not yet recorded)
     /// are left out; of those, the ones in `delivered` no longer hold back
@@ -74,6 +75,7 @@ impl Store {
         &self,
         now: i64,
         limit: i64,
+        forwards: i64,
         busy: &[i64],
         delivered: &[i64],
     ) -> Result<Vec<OutboxItem>, sqlx::Error> {
@@ -109,8 +111,9 @@ impl Store {
             sqlx::query_as("SELECT id, url, secret FROM destinations WHERE paused = 0 ORDER BY id")
                 .fetch_all(&self.read)
                 .await?;
+        let until = items.len() as i64 + forwards;
         for (destination_id, url, secret) in active {
-            let room = limit - items.len() as i64;
+            let room = until.min(limit) - items.len() as i64;
             if room <= 0 {
                 break;
             }

@@ -14,6 +14,7 @@ mod job;
 mod thread;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use sqlx::SqlitePool;
@@ -56,6 +57,8 @@ pub struct Writer {
     /// Closes when the thread has ended and its connection is closed.
     running: watch::Receiver<()>,
     stop: Arc<watch::Sender<bool>>,
+    /// Until when (epoch ms) ingest counts as saturated: see [`Writer::saturated`].
+    busy_until: Arc<AtomicI64>,
 }
 
 impl Writer {
@@ -72,7 +75,9 @@ impl Writer {
         let calls_removed = CallsRemoved::default();
         let (running_tx, running) = watch::channel(());
         let (stop, stop_rx) = watch::channel(false);
+        let busy_until = Arc::new(AtomicI64::new(0));
         let state = thread::State {
+            busy_until: busy_until.clone(),
             conn,
             store,
             turn,
@@ -89,6 +94,7 @@ impl Writer {
             calls_removed,
             running,
             stop: Arc::new(stop),
+            busy_until,
         })
     }
 
@@ -142,6 +148,13 @@ impl Writer {
     }
 
     /// Deliveries waiting for the writer now.
+    /// True while webhooks arrive faster than one at a time: the writer
+    /// recently committed a batch of [`thread::BUSY_BATCH`] or more. Work
+    /// that can wait (forwarding) then waits, so acknowledging comes first.
+    pub fn saturated(&self) -> bool {
+        self.busy_until.load(Ordering::Relaxed) > crate::server::store::now_ms()
+    }
+
     pub fn queued(&self) -> usize {
         self.queue.max_capacity() - self.queue.capacity()
     }

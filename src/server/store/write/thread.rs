@@ -18,6 +18,10 @@ use crate::server::metrics;
 
 /// Most deliveries committed in one transaction.
 const MAX_BATCH: usize = 512;
+/// A batch this large means webhooks are queueing for the writer: ingest
+/// is saturated for [`BUSY_FOR_MS`] after it.
+pub(super) const BUSY_BATCH: usize = 8;
+const BUSY_FOR_MS: i64 = 250;
 
 /// Everything the thread owns.
 pub(super) struct State {
@@ -29,6 +33,8 @@ pub(super) struct State {
     pub calls: CallCache,
     /// Turns true when the store is closed.
     pub stop: watch::Receiver<bool>,
+    /// Set after each large batch: [`super::Writer::saturated`].
+    pub busy_until: std::sync::Arc<std::sync::atomic::AtomicI64>,
     /// Dropped when the thread ends, however it ends: [`super::Writer::stopped`].
     pub _running: watch::Sender<()>,
 }
@@ -64,6 +70,12 @@ pub(super) fn run(mut state: State, mut rx: mpsc::Receiver<(Job, Reply)>) {
                 Ok(queued) => batch.push(queued),
                 Err(_) => break,
             }
+        }
+        if batch.len() >= BUSY_BATCH {
+            state.busy_until.store(
+                crate::server::store::now_ms() + BUSY_FOR_MS,
+                std::sync::atomic::Ordering::Relaxed,
+            );
         }
         let (jobs, replies): (Vec<Job>, Vec<Reply>) = batch.drain(..).unzip();
         if state.store.is_closed() {

@@ -83,15 +83,7 @@ async fn forwarding_app(pool: SqlitePool, allow_private: bool) -> TestApp {
         c.outbound.forward_retry_base_ms = 20;
     })
     .await;
-    let s = &app.state;
-    let stopping = app.stop.subscribe();
-    calltrail::server::alerts::spawn(s.store.clone(), &s.hub, s.alerts.clone(), stopping.clone());
-    calltrail::server::outbound::spawn(
-        s.store.clone(),
-        s.sender.clone(),
-        s.alerts.outbox.clone(),
-        stopping,
-    );
+    common::start_side_effects(&app);
     app
 }
 

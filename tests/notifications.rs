@@ -50,15 +50,7 @@ async fn notifying_app(pool: SqlitePool) -> TestApp {
         c.public_url = Some("https://calltrail.example.com".into());
     })
     .await;
-    let s = &app.state;
-    let stopping = app.stop.subscribe();
-    calltrail::server::alerts::spawn(s.store.clone(), &s.hub, s.alerts.clone(), stopping.clone());
-    calltrail::server::outbound::spawn(
-        s.store.clone(),
-        s.sender.clone(),
-        s.alerts.outbox.clone(),
-        stopping,
-    );
+    common::start_side_effects(&app);
     app
 }
 

@@ -85,6 +85,13 @@ async fn bare_app_with_hub(
     }
 }
 
+/// Starts the alert rules' runner and the outbox worker, as the server does;
+/// they stop with the app.
+pub fn start_side_effects(app: &TestApp) {
+    calltrail::server::side_effects::start(&app.state, app.stop.subscribe())
+        .expect("the side-effect thread starts");
+}
+
 /// Posts the login form; the session cookie when it succeeds.
 pub async fn sign_in(router: &Router, username: &str, password: &str) -> Option<String> {
     let form = format!(

@@ -29,6 +29,9 @@ const RECORD_EVERY: Duration = Duration::from_millis(50);
 const IDLE_MS: i64 = 1000;
 /// The shortest sleep between two looks.
 const POLL_MS: i64 = 20;
+/// The shortest time between two looks at the outbox while sends finish:
+/// each look starts what the finished sends let go, many at once.
+const LOOK_EVERY: Duration = Duration::from_millis(10);
 
 /// Starts the worker; it stops when `stopping` turns true (attempts not yet
 /// recorded then are made again after a restart: at least once).
@@ -51,6 +54,8 @@ struct Worker {
     last_record: Instant,
     /// When forwards last went while ingest was saturated.
     last_trickle: Instant,
+    /// When the outbox was last looked at.
+    last_look: Instant,
     done_tx: mpsc::Sender<Attempt>,
     done: mpsc::Receiver<Attempt>,
 }
@@ -65,6 +70,7 @@ impl Worker {
             finished: Vec::new(),
             last_record: Instant::now(),
             last_trickle: Instant::now(),
+            last_look: look_now(),
             done_tx,
             done,
         }
@@ -82,10 +88,11 @@ impl Worker {
                 self.until_due().await
             } else {
                 RECORD_EVERY.saturating_sub(self.last_record.elapsed())
-            };
+            }
+            .max(LOOK_EVERY.saturating_sub(self.last_look.elapsed()));
             tokio::select! {
                 _ = async { let _ = stopping.wait_for(|stop| *stop).await; } => break,
-                _ = wake.notified() => {}
+                _ = wake.notified() => self.last_look = look_now(),
                 _ = tokio::time::sleep(wait) => {}
                 Some(first) = self.done.recv() => {
                     self.finish(first);
@@ -105,6 +112,9 @@ impl Worker {
 
     /// Starts sending what may go now, up to the in-flight limit.
     async fn start_due(&mut self) {
+        if self.last_look.elapsed() < LOOK_EVERY {
+            return;
+        }
         let forwards = if !self.store.writer().saturated() {
             IN_FLIGHT
         } else if self.last_trickle.elapsed() >= TRICKLE_EVERY {
@@ -130,6 +140,7 @@ impl Worker {
             .map(|a| a.outbox_id)
             .collect();
         let room = (limit - self.busy.len()) as i64;
+        self.last_look = Instant::now();
         let items = match self
             .store
             .due_outbox(
@@ -179,4 +190,11 @@ impl Worker {
         };
         Duration::from_millis(ms as u64)
     }
+}
+
+/// A `last_look` that lets the next look happen at once.
+fn look_now() -> Instant {
+    Instant::now()
+        .checked_sub(LOOK_EVERY)
+        .unwrap_or_else(Instant::now)
 }

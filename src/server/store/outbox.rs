@@ -1,6 +1,7 @@
 //! The outbox: events queued for destinations and alerts for channels, each
 //! sent at least once, in order per call and destination, every attempt logged.
 
+use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 use super::effects::{queue_forwards, Forward};
@@ -62,6 +63,24 @@ pub struct Attempt {
     pub next: Next,
 }
 
+/// Pending rows of a destination looked at per query, oldest first: every
+/// call's next row is among them unless older rows of other calls fill it,
+/// and then those go first. It bounds each query's cost whatever the backlog.
+const WINDOW: i64 = 512;
+
+/// An outbox row's common columns, with what it sends.
+fn item(r: &SqliteRow, target: Target) -> OutboxItem {
+    OutboxItem {
+        id: r.get("id"),
+        message_id: r.get("message_id"),
+        replay: r.get("replay"),
+        attempts: r.get("attempts"),
+        created_at: r.get("created_at"),
+        call_id: r.get("call_id"),
+        target,
+    }
+}
+
 impl Store {
     /// Up to `limit` rows due at `now` that may go now (of them at most
     /// `forwards` forwards), alert notifications first (a backlog of
@@ -69,8 +88,8 @@ impl Store {
     /// destination not paused, the oldest pending row of each call (order
     /// per call). Rows in `busy` (being sent, or sent and not yet recorded)
     /// are left out; of those, the ones in `delivered` no longer hold back
-    /// the next row of their call. Each query walks one queue in order, so
-    /// its cost follows `limit`, not the length of the backlog.
+    /// the next row of their call. Each query looks at the oldest
+    /// [`WINDOW`] rows of one queue, so its cost never follows the backlog.
     pub async fn due_outbox(
         &self,
         now: i64,
@@ -94,17 +113,12 @@ impl Store {
         .fetch_all(&self.read)
         .await?
         .into_iter()
-        .map(|r| OutboxItem {
-            id: r.get("id"),
-            message_id: r.get("message_id"),
-            replay: r.get("replay"),
-            attempts: r.get("attempts"),
-            created_at: r.get("created_at"),
-            call_id: r.get("call_id"),
-            target: Target::Alert {
+        .map(|r| {
+            let target = Target::Alert {
                 channel_id: r.get("channel_id"),
                 alert_id: r.get("alert_id"),
-            },
+            };
+            item(&r, target)
         })
         .collect();
         let active: Vec<(i64, String, Option<String>)> =
@@ -120,9 +134,12 @@ impl Store {
             let rows = sqlx::query(
                 "SELECT o.id, o.message_id, o.replay, o.attempts, o.created_at, o.call_id,
                         o.event_id, e.raw
-                 FROM outbox o INDEXED BY outbox_queue
+                 FROM (SELECT id FROM outbox INDEXED BY outbox_queue
+                       WHERE destination_id = ?1 AND state = 'pending'
+                       ORDER BY id LIMIT ?6) AS w
+                 JOIN outbox o ON o.id = w.id
                  LEFT JOIN events e ON e.id = o.event_id
-                 WHERE o.destination_id = ?1 AND o.state = 'pending' AND o.next_attempt_at <= ?2
+                 WHERE o.next_attempt_at <= ?2
                    AND o.id NOT IN (SELECT value FROM json_each(?4))
                    AND NOT EXISTS (
                        SELECT 1 FROM outbox p INDEXED BY outbox_order
@@ -136,22 +153,18 @@ impl Store {
             .bind(room)
             .bind(&busy)
             .bind(&delivered)
+            .bind(WINDOW)
             .fetch_all(&self.read)
             .await?;
-            items.extend(rows.into_iter().map(|r| OutboxItem {
-                id: r.get("id"),
-                message_id: r.get("message_id"),
-                replay: r.get("replay"),
-                attempts: r.get("attempts"),
-                created_at: r.get("created_at"),
-                call_id: r.get("call_id"),
-                target: Target::Event {
+            items.extend(rows.into_iter().map(|r| {
+                let target = Target::Event {
                     destination_id,
                     url: url.clone(),
                     secret: secret.clone(),
                     event_id: r.get("event_id"),
                     raw: r.get("raw"),
-                },
+                };
+                item(&r, target)
             }));
         }
         Ok(items)

@@ -87,7 +87,12 @@ CREATE TABLE destinations (
     secret        TEXT,
     paused        INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
     paused_reason TEXT,
-    created_at    INTEGER NOT NULL
+    created_at    INTEGER NOT NULL,
+    -- Health, kept by each batch of attempts (the outbox is pruned).
+    delivered     INTEGER NOT NULL DEFAULT 0,
+    failed        INTEGER NOT NULL DEFAULT 0,
+    last_error    TEXT,
+    last_error_at INTEGER
 );
 
 -- What is to be sent: an event to a destination, or an alert to a channel.
@@ -110,14 +115,11 @@ CREATE TABLE outbox (
     last_error      TEXT,
     CHECK ((destination_id IS NULL) <> (channel_id IS NULL))
 );
--- Pending rows: when the next falls due; each destination's (and, with a
--- NULL destination, the channels') in queue order; and each call's first
--- pending row per destination, which holds back the rest of the call.
+-- Pending rows only (each index is written for every row queued): when the
+-- next falls due, and each destination's (with a NULL destination, the
+-- channels') queue in order.
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending';
 CREATE INDEX outbox_queue ON outbox (destination_id, id) WHERE state = 'pending';
-CREATE INDEX outbox_order ON outbox (destination_id, call_id, id) WHERE state = 'pending';
--- Each destination's health: how many rows are in each state.
-CREATE INDEX outbox_by_destination ON outbox (destination_id, state);
 
 -- Every attempt to send an outbox row.
 CREATE TABLE attempts (

@@ -301,3 +301,37 @@ async fn internal_addresses_are_refused_by_default(pool: SqlitePool) {
     assert!(error.contains("loopback or private"), "{error}");
     assert!(got.lock().unwrap().is_empty());
 }
+
+#[sqlx::test]
+async fn redirects_are_not_followed(pool: SqlitePool) {
+    let app = forwarding_app(pool, true).await;
+    // The redirect's target would accept anything.
+    let (target, reached) = receiver(0.0, 0.0, StatusCode::OK).await;
+    let redirect = Router::new().route(
+        "/hook",
+        post_route(move || {
+            let target = target.clone();
+            async move { (StatusCode::TEMPORARY_REDIRECT, [("location", target)]) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, redirect).await.unwrap() });
+    destination(&app, "moved", &url, &[]).await;
+    post(&app, &message("m", 1)).await;
+    let mut attempts = Vec::new();
+    for _ in 0..100 {
+        attempts = app.state.store.attempt_views(10).await.unwrap();
+        if !attempts.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(attempts[0].status, Some(307), "{attempts:?}");
+    assert!(!attempts[0].succeeded());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        reached.lock().unwrap().is_empty(),
+        "the redirect was followed"
+    );
+}

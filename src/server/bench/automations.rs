@@ -176,6 +176,15 @@ pub async fn run(
         .filter_map(|(call, sent)| notified.get(call).map(|at| at.duration_since(*sent)))
         .collect();
     let s = Summary::of(latency);
+    let missing: Vec<&str> = posted
+        .iter()
+        .filter(|(call, _)| !notified.contains_key(call))
+        .map(|(call, _)| call.as_str())
+        .take(5)
+        .collect();
+    if !missing.is_empty() {
+        println!("  no notification (yet) for: {}", missing.join(", "));
+    }
     println!(
         "webhook → alert notification received: p50 {}  p99 {}  max {}  ({} of {} alerts, at {rate} events/s; target p99 < 250 ms)",
         ms(s.p50),

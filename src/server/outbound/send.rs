@@ -137,6 +137,7 @@ impl Sender {
         };
         Attempt {
             outbox_id: item.id,
+            destination_id: destination,
             at,
             status: answer.status,
             latency_ms: started.elapsed().as_millis() as i64,

@@ -55,6 +55,9 @@ pub enum Next {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attempt {
     pub outbox_id: i64,
+    /// The destination of a forward (its health counts it); `None` for a
+    /// notification.
+    pub destination_id: Option<i64>,
     pub at: i64,
     pub status: Option<u16>,
     pub latency_ms: i64,
@@ -67,6 +70,66 @@ pub struct Attempt {
 /// call's next row is among them unless older rows of other calls fill it,
 /// and then those go first. It bounds each query's cost whatever the backlog.
 const WINDOW: i64 = 512;
+
+/// The rows of `window` (id, call, next attempt; oldest pending first) that
+/// may go now: due, not `busy`, and the first of their call still pending
+/// (rows in `delivered` no longer count); at most `room`.
+fn heads(
+    window: &[(i64, Option<String>, i64)],
+    now: i64,
+    busy: &[i64],
+    delivered: &[i64],
+    room: usize,
+) -> Vec<i64> {
+    let mut held: std::collections::HashSet<&Option<String>> = std::collections::HashSet::new();
+    let mut heads = Vec::new();
+    for (id, call, next_at) in window {
+        if heads.len() >= room {
+            break;
+        }
+        if delivered.contains(id) {
+            continue;
+        }
+        // Whatever this row is, the later rows of its call wait for it.
+        if !held.insert(call) {
+            continue;
+        }
+        if *next_at <= now && !busy.contains(id) {
+            heads.push(*id);
+        }
+    }
+    heads
+}
+
+/// What a batch of attempts changes in each destination's health.
+#[derive(Default)]
+struct Health<'a> {
+    delivered: i64,
+    failed: i64,
+    /// The newest error: when, and what.
+    last_error: Option<(i64, &'a str)>,
+}
+
+fn health_of(attempts: &[Attempt]) -> std::collections::BTreeMap<i64, Health<'_>> {
+    let mut by = std::collections::BTreeMap::<i64, Health>::new();
+    for a in attempts {
+        let Some(destination) = a.destination_id else {
+            continue;
+        };
+        let h = by.entry(destination).or_default();
+        match a.next {
+            Next::Delivered => h.delivered += 1,
+            Next::Failed => h.failed += 1,
+            _ => {}
+        }
+        if let Some(e) = a.error.as_deref() {
+            if h.last_error.is_none_or(|(at, _)| at <= a.at) {
+                h.last_error = Some((a.at, e));
+            }
+        }
+    }
+    by
+}
 
 /// An outbox row's common columns, with what it sends.
 fn item(r: &SqliteRow, target: Target) -> OutboxItem {
@@ -98,8 +161,8 @@ impl Store {
         busy: &[i64],
         delivered: &[i64],
     ) -> Result<Vec<OutboxItem>, sqlx::Error> {
+        let (busy_ids, delivered_ids) = (busy, delivered);
         let busy = serde_json::to_string(busy).expect("ids serialize");
-        let delivered = serde_json::to_string(delivered).expect("ids serialize");
         let mut items: Vec<OutboxItem> = sqlx::query(
             "SELECT id, message_id, replay, attempts, created_at, call_id, channel_id, alert_id
              FROM outbox INDEXED BY outbox_queue
@@ -131,29 +194,27 @@ impl Store {
             if room <= 0 {
                 break;
             }
+            // The oldest pending rows: a call's earlier rows are among them,
+            // so its next row (its head) is found here, in order.
+            let window: Vec<(i64, Option<String>, i64)> = sqlx::query_as(
+                "SELECT id, call_id, next_attempt_at FROM outbox INDEXED BY outbox_queue
+                 WHERE destination_id = ? AND state = 'pending' ORDER BY id LIMIT ?",
+            )
+            .bind(destination_id)
+            .bind(WINDOW)
+            .fetch_all(&self.read)
+            .await?;
+            let heads = heads(&window, now, busy_ids, delivered_ids, room as usize);
+            if heads.is_empty() {
+                continue;
+            }
             let rows = sqlx::query(
                 "SELECT o.id, o.message_id, o.replay, o.attempts, o.created_at, o.call_id,
                         o.event_id, e.raw
-                 FROM (SELECT id FROM outbox INDEXED BY outbox_queue
-                       WHERE destination_id = ?1 AND state = 'pending'
-                       ORDER BY id LIMIT ?6) AS w
-                 JOIN outbox o ON o.id = w.id
-                 LEFT JOIN events e ON e.id = o.event_id
-                 WHERE o.next_attempt_at <= ?2
-                   AND o.id NOT IN (SELECT value FROM json_each(?4))
-                   AND NOT EXISTS (
-                       SELECT 1 FROM outbox p INDEXED BY outbox_order
-                       WHERE p.destination_id = ?1 AND p.call_id = o.call_id
-                         AND p.state = 'pending' AND p.id < o.id
-                         AND p.id NOT IN (SELECT value FROM json_each(?5)))
-                 ORDER BY o.id LIMIT ?3",
+                 FROM outbox o LEFT JOIN events e ON e.id = o.event_id
+                 WHERE o.id IN (SELECT value FROM json_each(?)) ORDER BY o.id",
             )
-            .bind(destination_id)
-            .bind(now)
-            .bind(room)
-            .bind(&busy)
-            .bind(&delivered)
-            .bind(WINDOW)
+            .bind(serde_json::to_string(&heads).expect("ids serialize"))
             .fetch_all(&self.read)
             .await?;
             items.extend(rows.into_iter().map(|r| {
@@ -237,6 +298,20 @@ impl Store {
         .bind(&rows)
         .execute(&mut *tx)
         .await?;
+        for (destination, health) in health_of(attempts) {
+            sqlx::query(
+                "UPDATE destinations SET delivered = delivered + ?2, failed = failed + ?3,
+                    last_error = COALESCE(?4, last_error), last_error_at = COALESCE(?5, last_error_at)
+                 WHERE id = ?1",
+            )
+            .bind(destination)
+            .bind(health.delivered)
+            .bind(health.failed)
+            .bind(health.last_error.map(|(_, e)| e))
+            .bind(health.last_error.map(|(at, _)| at))
+            .execute(&mut *tx)
+            .await?;
+        }
         for a in attempts {
             if let Next::PauseDestination {
                 destination_id,
@@ -312,24 +387,17 @@ impl Store {
         let mut views = Vec::with_capacity(destinations.len());
         for d in destinations {
             let r = sqlx::query(
-                "SELECT
-                    COUNT(*) FILTER (WHERE state = 'delivered') AS delivered,
-                    COUNT(*) FILTER (WHERE state = 'failed') AS failed,
-                    COUNT(*) FILTER (WHERE state = 'pending') AS pending,
-                    MIN(created_at) FILTER (WHERE state = 'pending') AS oldest
-                 FROM outbox WHERE destination_id = ?",
+                "SELECT d.delivered, d.failed, d.last_error,
+                    (SELECT COUNT(*) FROM outbox INDEXED BY outbox_queue
+                     WHERE destination_id = d.id AND state = 'pending') AS pending,
+                    (SELECT created_at FROM outbox INDEXED BY outbox_queue
+                     WHERE destination_id = d.id AND state = 'pending' ORDER BY id LIMIT 1) AS oldest
+                 FROM destinations d WHERE d.id = ?",
             )
             .bind(d.id)
             .fetch_one(&self.read)
             .await?;
-            let last_error: Option<String> = sqlx::query_scalar(
-                "SELECT a.error FROM attempts a JOIN outbox o ON o.id = a.outbox_id
-                 WHERE o.destination_id = ? AND a.error IS NOT NULL ORDER BY a.id DESC LIMIT 1",
-            )
-            .bind(d.id)
-            .fetch_optional(&self.read)
-            .await?
-            .flatten();
+            let last_error: Option<String> = r.get("last_error");
             views.push(DestinationView {
                 id: d.id,
                 name: d.name,
@@ -389,5 +457,29 @@ impl Store {
                 }
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heads;
+
+    #[test]
+    fn each_call_goes_in_order_one_row_at_a_time() {
+        let call = |c: &str| Some(c.to_string());
+        let window = vec![
+            (1, call("a"), 0),
+            (2, call("b"), 0),
+            (3, call("a"), 0),
+            (4, call("c"), 500), // retrying later: c waits
+            (5, call("c"), 0),
+            (6, call("d"), 0),
+            (7, call("b"), 0),
+        ];
+        assert_eq!(heads(&window, 100, &[], &[], 10), vec![1, 2, 6]);
+        // a's first row is being sent: a waits; b's first was delivered: b goes on.
+        assert_eq!(heads(&window, 100, &[1], &[2], 10), vec![6, 7]);
+        assert_eq!(heads(&window, 1000, &[], &[], 10), vec![1, 2, 4, 6]);
+        assert_eq!(heads(&window, 100, &[], &[], 2), vec![1, 2]);
     }
 }

@@ -115,10 +115,9 @@ CREATE TABLE outbox (
     last_error      TEXT,
     CHECK ((destination_id IS NULL) <> (channel_id IS NULL))
 );
--- Pending rows only (each index is written for every row queued): when the
--- next falls due, and each destination's (with a NULL destination, the
--- channels') queue in order.
-CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending';
+-- Pending rows only, in each destination's queue order (with a NULL
+-- destination, the channels'); one index, as each is written for every row
+-- queued and again when it is sent.
 CREATE INDEX outbox_queue ON outbox (destination_id, id) WHERE state = 'pending';
 
 -- Every attempt to send an outbox row.

@@ -61,7 +61,7 @@ async fn notifications(store: &Store) -> i64 {
         .due_outbox(i64::MAX, 1000, 1000, &[], &[])
         .await
         .unwrap();
-    pending.len() as i64
+    pending.items.len() as i64
 }
 
 async fn channel(store: &Store) -> i64 {

@@ -54,8 +54,11 @@ struct Worker {
     last_record: Instant,
     /// When forwards last went while ingest was saturated.
     last_trickle: Instant,
-    /// When the outbox was last looked at.
+    /// When the outbox was last looked at, and the earliest retry it saw.
     last_look: Instant,
+    next_at: Option<i64>,
+    /// Sends finished since the last look.
+    look_owed: bool,
     done_tx: mpsc::Sender<Attempt>,
     done: mpsc::Receiver<Attempt>,
 }
@@ -71,6 +74,8 @@ impl Worker {
             last_record: Instant::now(),
             last_trickle: Instant::now(),
             last_look: look_now(),
+            next_at: None,
+            look_owed: false,
             done_tx,
             done,
         }
@@ -84,8 +89,12 @@ impl Worker {
             {
                 self.record().await;
             }
-            let wait = if self.finished.is_empty() {
-                self.until_due().await
+            let wait = if self.look_owed {
+                // Sends finished since the last look: what they let go starts
+                // at the next look.
+                Duration::ZERO
+            } else if self.finished.is_empty() {
+                self.until_due()
             } else {
                 RECORD_EVERY.saturating_sub(self.last_record.elapsed())
             }
@@ -106,6 +115,7 @@ impl Worker {
     }
 
     fn finish(&mut self, attempt: Attempt) {
+        self.look_owed = true;
         self.busy.remove(&attempt.outbox_id);
         self.finished.push(attempt);
     }
@@ -124,6 +134,8 @@ impl Worker {
             0
         };
         let limit = IN_FLIGHT;
+        // Whatever happens below, this is the look the finished sends asked for.
+        self.look_owed = false;
         if self.busy.len() >= limit {
             return;
         }
@@ -141,7 +153,7 @@ impl Worker {
             .collect();
         let room = (limit - self.busy.len()) as i64;
         self.last_look = Instant::now();
-        let items = match self
+        let due = match self
             .store
             .due_outbox(
                 now_ms(),
@@ -152,13 +164,18 @@ impl Worker {
             )
             .await
         {
-            Ok(items) => items,
+            Ok(due) => due,
             Err(e) => {
                 tracing::error!(error = %e, "reading the outbox failed; retrying");
                 return;
             }
         };
-        for item in items {
+        self.next_at = due.next_at;
+        // Forwards held back while ingest is saturated are looked at again soon.
+        if forwards < IN_FLIGHT {
+            self.next_at = Some(now_ms() + POLL_MS);
+        }
+        for item in due.items {
             self.busy.insert(item.id);
             let sender = self.sender.clone();
             let done = self.done_tx.clone();
@@ -172,6 +189,19 @@ impl Worker {
         if self.finished.is_empty() {
             return;
         }
+        // A retry may fall due before anything the last look saw.
+        let retry = self
+            .finished
+            .iter()
+            .filter_map(|a| match a.next {
+                Next::RetryAt(at) => Some(at),
+                _ => None,
+            })
+            .min();
+        self.next_at = match (self.next_at, retry) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         match self.store.record_attempts(&self.finished).await {
             Ok(()) => self.finished.clear(),
             // Kept, and tried again with the next batch; a crash before then
@@ -181,12 +211,12 @@ impl Worker {
         self.last_record = Instant::now();
     }
 
-    /// How long until the next row falls due; a due row that waits behind an
-    /// earlier one of its call is looked at again shortly, not in a spin.
-    async fn until_due(&self) -> Duration {
-        let ms = match self.store.next_outbox_due().await {
-            Ok(Some(at)) => (at - now_ms()).clamp(POLL_MS, IDLE_MS),
-            _ => IDLE_MS,
+    /// How long until the next waiting row falls due (new rows wake the
+    /// worker; so do sends finishing).
+    fn until_due(&self) -> Duration {
+        let ms = match self.next_at {
+            Some(at) => (at - now_ms()).clamp(POLL_MS, IDLE_MS),
+            None => IDLE_MS,
         };
         Duration::from_millis(ms as u64)
     }

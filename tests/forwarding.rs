@@ -283,20 +283,25 @@ async fn gone_pauses_the_destination(pool: SqlitePool) {
     );
 }
 
+/// The attempt log once the first attempt is in it (5 s at most).
+async fn first_attempts(app: &TestApp) -> Vec<calltrail::model::AttemptView> {
+    for _ in 0..100 {
+        let attempts = app.state.store.attempt_views(10).await.unwrap();
+        if !attempts.is_empty() {
+            return attempts;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no attempt was made within 5 s");
+}
+
 #[sqlx::test]
 async fn internal_addresses_are_refused_by_default(pool: SqlitePool) {
     let app = forwarding_app(pool, false).await;
     let (url, got) = receiver(0.0, 0.0, StatusCode::OK).await;
     destination(&app, "inside", &url, &[]).await;
     post(&app, &message("s", 1)).await;
-    let mut attempts = Vec::new();
-    for _ in 0..100 {
-        attempts = app.state.store.attempt_views(10).await.unwrap();
-        if !attempts.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let attempts = first_attempts(&app).await;
     let error = attempts[0].error.clone().unwrap_or_default();
     assert!(error.contains("loopback or private"), "{error}");
     assert!(got.lock().unwrap().is_empty());
@@ -319,14 +324,7 @@ async fn redirects_are_not_followed(pool: SqlitePool) {
     tokio::spawn(async move { axum::serve(listener, redirect).await.unwrap() });
     destination(&app, "moved", &url, &[]).await;
     post(&app, &message("m", 1)).await;
-    let mut attempts = Vec::new();
-    for _ in 0..100 {
-        attempts = app.state.store.attempt_views(10).await.unwrap();
-        if !attempts.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let attempts = first_attempts(&app).await;
     assert_eq!(attempts[0].status, Some(307), "{attempts:?}");
     assert!(!attempts[0].succeeded());
     tokio::time::sleep(Duration::from_millis(200)).await;

@@ -16,9 +16,9 @@ use super::filter::Filter;
 use super::tally::Tally;
 use super::timed::Timed;
 use super::AlertHub;
-use crate::model::{RuleSpec, TimelineItem};
+use crate::model::RuleSpec;
 use crate::server::live::Hub;
-use crate::server::store::effects::{Effects, Forward, Hit, EFFECTS};
+use crate::server::store::effects::{Effects, Forward, EFFECTS};
 use crate::server::store::rules::Rule;
 use crate::server::store::{now_ms, Store};
 
@@ -172,7 +172,13 @@ impl Runner {
                     &body,
                     facts,
                 ) {
-                    effects.hits.push(hit(&loaded.rule, item, reason));
+                    effects.hits.push(loaded.rule.hit(
+                        item.call_id.clone(),
+                        Some(item.call_id.clone()),
+                        Some(item.id),
+                        reason,
+                        None,
+                    ));
                 }
             }
             for filter in &filters {
@@ -255,18 +261,5 @@ impl Runner {
             loaded.push(Loaded { rule, condition });
         }
         Ok(loaded)
-    }
-}
-
-fn hit(rule: &Rule, item: &TimelineItem, reason: String) -> Hit {
-    Hit {
-        rule_id: rule.id,
-        key: item.call_id.clone(),
-        call_id: Some(item.call_id.clone()),
-        event_id: Some(item.id),
-        reason,
-        count: None,
-        cooldown_ms: rule.cooldown_secs * 1000,
-        channels: rule.channels.clone(),
     }
 }

@@ -57,8 +57,7 @@ impl Timed {
                             format::duration(now - arrived),
                             format::datetime(arrived)
                         );
-                        hits.push(hit(
-                            rule,
+                        hits.push(rule.hit(
                             call_id.clone(),
                             Some(call_id),
                             Some(event_id),
@@ -76,7 +75,7 @@ impl Timed {
                             "{refused} refused webhook deliveries in the last {minutes} min"
                         );
                         let key = format!("window:{}", now - now.rem_euclid(window));
-                        hits.push(hit(rule, key, None, None, reason, Some(refused)));
+                        hits.push(rule.hit(key, None, None, reason, Some(refused)));
                     }
                 }
                 RuleSpec::WebhookSilence { minutes } => {
@@ -88,7 +87,7 @@ impl Timed {
                             format::datetime(self.last_accepted)
                         );
                         let key = format!("since:{}", self.last_accepted);
-                        hits.push(hit(rule, key, None, None, reason, Some(1)));
+                        hits.push(rule.hit(key, None, None, reason, Some(1)));
                     }
                 }
                 _ => {}
@@ -125,25 +124,5 @@ impl Timed {
             self.refused.pop_front();
         }
         Ok(())
-    }
-}
-
-fn hit(
-    rule: &Rule,
-    key: String,
-    call_id: Option<String>,
-    event_id: Option<i64>,
-    reason: String,
-    count: Option<i64>,
-) -> Hit {
-    Hit {
-        rule_id: rule.id,
-        key,
-        call_id,
-        event_id,
-        reason,
-        count,
-        cooldown_ms: rule.cooldown_secs * 1000,
-        channels: rule.channels.clone(),
     }
 }

@@ -198,10 +198,7 @@ impl Worker {
                 _ => None,
             })
             .min();
-        self.next_at = match (self.next_at, retry) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        self.next_at = self.next_at.into_iter().chain(retry).min();
         match self.store.record_attempts(&self.finished).await {
             Ok(()) => self.finished.clear(),
             // Kept, and tried again with the next batch; a crash before then

@@ -30,7 +30,7 @@ impl TryFrom<AlertRow> for AlertView {
             call_id: r.call_id,
             event_id: r.event_id,
             reason: r.reason,
-            state: AlertState::try_from(r.state).map_err(|e| sqlx::Error::Decode(e.into()))?,
+            state: AlertState::try_from(r.state).map_err(super::decode)?,
             count: r.count,
             opened_at: r.opened_at,
             last_seen_at: r.last_seen_at,

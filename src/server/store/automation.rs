@@ -2,7 +2,7 @@
 
 use sqlx::{FromRow, Row};
 
-use super::Store;
+use super::{decode, Store};
 use crate::model::{ChannelKind, Condition};
 
 /// A channel with its settings (`config` is the kind's JSON, secrets included).
@@ -50,17 +50,13 @@ struct ChannelRow {
     test_result: Option<String>,
 }
 
-fn decode<E: std::error::Error + Send + Sync + 'static>(e: E) -> sqlx::Error {
-    sqlx::Error::Decode(e.into())
-}
-
 impl TryFrom<ChannelRow> for Channel {
     type Error = sqlx::Error;
     fn try_from(r: ChannelRow) -> Result<Self, sqlx::Error> {
         Ok(Channel {
             id: r.id,
             name: r.name,
-            kind: ChannelKind::try_from(r.kind).map_err(|e| sqlx::Error::Decode(e.into()))?,
+            kind: ChannelKind::try_from(r.kind).map_err(decode)?,
             config: r.config,
             tested_at: r.tested_at,
             test_result: r.test_result,

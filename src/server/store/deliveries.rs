@@ -71,7 +71,7 @@ impl Store {
         .fetch_all(&self.read)
         .await?;
         rows.into_iter()
-            .map(|row| Delivery::try_from(row).map_err(|e| sqlx::Error::Decode(e.into())))
+            .map(|row| Delivery::try_from(row).map_err(super::decode))
             .collect()
     }
 

@@ -222,8 +222,7 @@ async fn record_hit(
         .as_ref()
         .map(|r| -> Result<_, sqlx::Error> {
             Ok(Standing {
-                state: AlertState::try_from(r.get::<String, _>("state"))
-                    .map_err(|e| sqlx::Error::Decode(e.into()))?,
+                state: AlertState::try_from(r.get::<String, _>("state")).map_err(super::decode)?,
                 resolved_at: r.get("resolved_at"),
                 snoozed_until: r.get("snoozed_until"),
             })

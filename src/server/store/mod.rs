@@ -184,6 +184,11 @@ impl Store {
     }
 }
 
+/// A stored value that does not read as its type: an error, never a default.
+fn decode(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> sqlx::Error {
+    sqlx::Error::Decode(e.into())
+}
+
 /// Now, in epoch milliseconds.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

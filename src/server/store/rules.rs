@@ -2,6 +2,7 @@
 
 use sqlx::Row;
 
+use super::effects::Hit;
 use super::Store;
 use crate::model::{RuleSpec, RuleView};
 
@@ -17,6 +18,30 @@ pub struct Rule {
     pub channels: Vec<i64>,
 }
 
+impl Rule {
+    /// A match of this rule, keyed by `key`; it notifies the rule's channels
+    /// when it opens an alert.
+    pub fn hit(
+        &self,
+        key: String,
+        call_id: Option<String>,
+        event_id: Option<i64>,
+        reason: String,
+        count: Option<i64>,
+    ) -> Hit {
+        Hit {
+            rule_id: self.id,
+            key,
+            call_id,
+            event_id,
+            reason,
+            count,
+            cooldown_ms: self.cooldown_secs * 1000,
+            channels: self.channels.clone(),
+        }
+    }
+}
+
 /// What a rule is set to: a form or the provisioning file fills it in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RuleSettings {
@@ -28,7 +53,7 @@ pub struct RuleSettings {
 }
 
 pub(super) fn spec_of(json: &str) -> Result<RuleSpec, sqlx::Error> {
-    serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(e.into()))
+    serde_json::from_str(json).map_err(super::decode)
 }
 
 fn json_of(spec: &RuleSpec) -> String {

@@ -131,10 +131,7 @@ impl Due {
             .map(|(_, _, at)| *at)
             .filter(|at| *at > now)
             .min();
-        self.next_at = match (self.next_at, waiting) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        self.next_at = self.next_at.into_iter().chain(waiting).min();
     }
 }
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::{Counters, StatusBadge};
-use crate::model::{format, CallSummary};
+use crate::model::{event_link, format, CallSummary};
 
 #[component]
 pub fn CallsTable(
@@ -35,7 +35,7 @@ pub fn CallsTable(
 
 #[component]
 fn CallRow(call: CallSummary, now: ReadSignal<i64>) -> impl IntoView {
-    let href = format!("/calls/{}", format::url_segment(&call.call_id));
+    let href = event_link(&call.call_id, None);
     let trouble = call.had_trouble();
     let live = call.is_live();
     let state = live

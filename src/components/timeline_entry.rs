@@ -7,11 +7,11 @@ use leptos::prelude::*;
 
 use super::RawJson;
 use crate::model::format;
-use crate::model::{EventDetail, TimelineItem};
+use crate::model::{event_anchor, EventDetail, TimelineItem};
 
 #[component]
 pub fn TimelineEntry(item: TimelineItem, #[prop(into)] started_at: Signal<i64>) -> impl IntoView {
-    let anchor = format!("e{}", item.id);
+    let anchor = event_anchor(item.id);
     let href = format!("#{anchor}");
     let offset = {
         let item = item.clone();

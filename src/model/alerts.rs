@@ -130,7 +130,7 @@ impl AlertView {
 pub fn event_link(call_id: &str, event_id: Option<i64>) -> String {
     let call = super::format::url_segment(call_id);
     match event_id {
-        Some(id) => format!("/calls/{call}#e{id}"),
+        Some(id) => format!("/calls/{call}#{}", super::event_anchor(id)),
         None => format!("/calls/{call}"),
     }
 }

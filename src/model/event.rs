@@ -155,6 +155,12 @@ impl TimelineItem {
     }
 }
 
+/// The element id of an event's timeline item (`e42`): links to the event
+/// end in `#e42`.
+pub fn event_anchor(id: i64) -> String {
+    format!("e{id}")
+}
+
 /// What a live call page receives for each new event: the item and the call's
 /// summary after it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

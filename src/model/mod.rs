@@ -21,7 +21,7 @@ pub use automation::{
 };
 pub use call::{CallStatus, CallSummary};
 pub use delivery::{Delivery, DeliveryOutcome, BODY_PREVIEW_BYTES};
-pub use event::{insert_sorted, EventDetail, LiveUpdate, Role, TimelineItem};
+pub use event::{event_anchor, insert_sorted, EventDetail, LiveUpdate, Role, TimelineItem};
 pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};
 pub use rules::{normal_endings, Condition, MatchOp, RuleSpec};
 pub use settings::{DatabaseInfo, RetentionSetting, SettingsPage};

@@ -13,7 +13,7 @@ use crate::api::load_call;
 use crate::components::{
     follow, use_clock, use_live_stream, CallHeader, LiveIndicator, TimelineEntry,
 };
-use crate::model::{format, insert_sorted, CallTimeline, LiveUpdate, TimelinePoint};
+use crate::model::{event_link, format, insert_sorted, CallTimeline, LiveUpdate, TimelinePoint};
 
 /// A live page trims its oldest items beyond this many (they stay a link away).
 const MAX_ITEMS: usize = 400;
@@ -62,7 +62,7 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
         cursor,
         now,
     } = timeline;
-    let page_path = format!("/calls/{}", format::url_segment(&call.call_id));
+    let page_path = event_link(&call.call_id, None);
     let stream_path = format!("/api/live/calls/{}", format::url_segment(&call.call_id));
     let earlier = RwSignal::new(earlier);
     let call = RwSignal::new(call);

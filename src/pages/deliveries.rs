@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use super::{page_param, LoadError};
 use crate::api::load_deliveries;
 use crate::components::{Pager, RawJson};
-use crate::model::{format, DeliveriesPage as Data, Delivery, DeliveryOutcome};
+use crate::model::{event_link, format, DeliveriesPage as Data, Delivery, DeliveryOutcome};
 
 #[component]
 pub fn DeliveriesPage() -> impl IntoView {
@@ -61,7 +61,7 @@ fn DeliveryRow(d: Delivery) -> impl IntoView {
     let outcome = d.outcome.as_str();
     let rejected = d.outcome == DeliveryOutcome::Rejected;
     let call = d.call_id.clone().map(|id| {
-        let href = format!("/calls/{}", format::url_segment(&id));
+        let href = event_link(&id, None);
         view! { <a class="call-id" href=href>{id}</a> }
     });
     let body_label = match (d.body_truncated, d.body_cut()) {

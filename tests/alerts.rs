@@ -116,6 +116,25 @@ async fn a_failing_tool_opens_one_alert_that_repeats_only_bump(pool: SqlitePool)
         "one notification per alert, not per match"
     );
     assert_eq!(store.open_alerts().await.unwrap(), 2);
+
+    // Two more in the next pass: one read of the open alert, both counted.
+    for n in 3..5 {
+        post(&app, &failing_tool("c1", n)).await;
+    }
+    runner.catch_up().await.unwrap();
+    let alerts = alerts_of(store, "c1").await;
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].count, 5);
+    assert_eq!(alerts[0].event_id, Some(opening));
+    assert_eq!(notifications(store).await, 2, "bumps notify nobody");
+}
+
+async fn alerts_of(store: &Store, call: &str) -> Vec<AlertView> {
+    alerts(store)
+        .await
+        .into_iter()
+        .filter(|a| a.call_id.as_deref() == Some(call))
+        .collect()
 }
 
 #[sqlx::test]

@@ -57,6 +57,16 @@ pub struct BenchConfig {
     /// Also store this many events (in calls of 100) before measuring reads.
     #[arg(long, default_value_t = 0)]
     pub prefill: i64,
+    /// Run only these phases (all when omitted).
+    #[arg(long, value_enum)]
+    pub only: Option<BenchPart>,
+}
+
+/// A part of the bench that runs on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchPart {
+    /// The alerts and automations phases (they start servers of their own).
+    Automations,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -18,7 +18,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use super::child::{ServerProcess, TOKEN};
-use super::config::BenchConfig;
+use super::config::{BenchConfig, BenchPart};
 use super::store::offline;
 use load::{Sent, Worker};
 use stats::{ms, Summary};
@@ -30,6 +30,16 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         .prefix("calltrail-bench-")
         .tempdir()?;
     let exe = std::env::current_exe()?;
+    let calls: Vec<String> = (0..config.concurrency)
+        .map(|w| format!("bench-call-{w}"))
+        .collect();
+    let phase = Duration::from_secs(config.duration);
+    if config.only == Some(BenchPart::Automations) {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(config.concurrency)
+            .build()?;
+        return automations::run(&client, &exe, dir.path(), &calls, config.rate, phase).await;
+    }
     let server = ServerProcess::start(
         &exe,
         &dir.path().join("bench.db"),
@@ -56,10 +66,6 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(config.concurrency + config.subscribers)
         .build()?;
-    let phase = Duration::from_secs(config.duration);
-    let calls: Vec<String> = (0..config.concurrency)
-        .map(|w| format!("bench-call-{w}"))
-        .collect();
 
     // One event through ingest (the server takes webhooks), then the large
     // call (and any bulk) stored straight through the writer's batch code.

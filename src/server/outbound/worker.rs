@@ -171,9 +171,14 @@ impl Worker {
             }
         };
         self.next_at = due.next_at;
-        // Forwards held back while ingest is saturated are looked at again soon.
+        // Forwards held back while ingest is saturated go at the next
+        // trickle (new notifications wake the worker sooner).
         if forwards < IN_FLIGHT {
-            self.next_at = Some(now_ms() + POLL_MS);
+            let trickle = now_ms()
+                + TRICKLE_EVERY
+                    .saturating_sub(self.last_trickle.elapsed())
+                    .as_millis() as i64;
+            self.next_at = Some(self.next_at.map_or(trickle, |at| at.min(trickle)));
         }
         for item in due.items {
             self.busy.insert(item.id);

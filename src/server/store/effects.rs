@@ -3,10 +3,11 @@
 //! says how far that has gone — all in one transaction, so a crash between
 //! an event's commit and its side effects neither loses nor repeats one.
 
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
+
+use super::hits::record_hits;
 
 use super::Store;
-use crate::model::{AlertState, OnMatch, Standing};
 
 /// The cursor over `events` that rules and forwarding follow.
 pub const EFFECTS: &str = "effects";
@@ -74,12 +75,7 @@ impl Store {
         }
         let mut conn = self.write_turn().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        let mut opened = Vec::new();
-        for hit in &effects.hits {
-            if let Some(id) = record_hit(&mut tx, hit, now).await? {
-                opened.push(id);
-            }
-        }
+        let opened = record_hits(&mut tx, &effects.hits, now).await?;
         queue_forwards(&mut tx, &effects.forwards, effects.replay, now).await?;
         if let Some(position) = effects.cursor {
             sqlx::query(
@@ -202,101 +198,4 @@ pub(super) async fn queue_forwards(
     .execute(&mut *tx)
     .await?;
     Ok(())
-}
-
-/// Opens, reopens or bumps the hit's alert; returns its id when it notifies.
-async fn record_hit(
-    tx: &mut SqliteConnection,
-    hit: &Hit,
-    now: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let existing = sqlx::query(
-        "SELECT id, state, resolved_at, snoozed_until, last_event_id FROM alerts
-         WHERE rule_id = ? AND key = ?",
-    )
-    .bind(hit.rule_id)
-    .bind(&hit.key)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let standing = existing
-        .as_ref()
-        .map(|r| -> Result<_, sqlx::Error> {
-            Ok(Standing {
-                state: AlertState::try_from(r.get::<String, _>("state")).map_err(super::decode)?,
-                resolved_at: r.get("resolved_at"),
-                snoozed_until: r.get("snoozed_until"),
-            })
-        })
-        .transpose()?;
-    // The same event never counts twice (a timer seeing the same quiet call).
-    if let (Some(row), Some(event)) = (&existing, hit.event_id) {
-        if row.get::<Option<i64>, _>("last_event_id") == Some(event) {
-            return Ok(None);
-        }
-    }
-    let decision = OnMatch::decide(standing, now, hit.cooldown_ms);
-    let id: i64 =
-        match (decision, existing) {
-            (OnMatch::Open, _) | (_, None) => sqlx::query_scalar(
-                "INSERT INTO alerts (rule_id, key, call_id, event_id, last_event_id, reason, state,
-                    count, opened_at, last_seen_at)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, 'open', ?6, ?7, ?7) RETURNING id",
-            )
-            .bind(hit.rule_id)
-            .bind(&hit.key)
-            .bind(&hit.call_id)
-            .bind(hit.event_id)
-            .bind(&hit.reason)
-            .bind(hit.count.unwrap_or(1))
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?,
-            (OnMatch::Reopen, Some(row)) => {
-                let id: i64 = row.get("id");
-                sqlx::query(
-                    "UPDATE alerts SET state = 'open', resolved_at = NULL, snoozed_until = NULL,
-                    event_id = COALESCE(?2, event_id), last_event_id = COALESCE(?2, last_event_id),
-                    reason = ?3, count = COALESCE(?4, count + 1), opened_at = ?5, last_seen_at = ?5
-                 WHERE id = ?1",
-                )
-                .bind(id)
-                .bind(hit.event_id)
-                .bind(&hit.reason)
-                .bind(hit.count)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                id
-            }
-            (OnMatch::Bump, Some(row)) => {
-                let id: i64 = row.get("id");
-                sqlx::query(
-                    "UPDATE alerts SET count = COALESCE(?2, count + 1), last_seen_at = ?3,
-                    last_event_id = COALESCE(?4, last_event_id)
-                 WHERE id = ?1",
-                )
-                .bind(id)
-                .bind(hit.count)
-                .bind(now)
-                .bind(hit.event_id)
-                .execute(&mut *tx)
-                .await?;
-                return Ok(None);
-            }
-        };
-    for channel in &hit.channels {
-        sqlx::query(
-            "INSERT INTO outbox (channel_id, message_id, call_id, alert_id, state, created_at,
-                next_attempt_at)
-             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
-        )
-        .bind(channel)
-        .bind(format!("ntf_{id}_{now}_{channel}"))
-        .bind(&hit.call_id)
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
-    Ok(Some(id))
 }

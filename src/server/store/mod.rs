@@ -11,6 +11,7 @@ mod checkpoint;
 mod deliveries;
 pub mod effects;
 mod events;
+mod hits;
 pub mod naive;
 pub mod offline;
 pub mod outbox;

@@ -177,11 +177,15 @@ impl Store {
                 item(&r, target)
             }));
         }
+        let until = (due.items.len() as i64 + forwards).min(limit);
+        if until <= due.items.len() as i64 {
+            // No room for forwards: their queues are not read at all.
+            return Ok(due);
+        }
         let active: Vec<(i64, String, Option<String>)> =
             sqlx::query_as("SELECT id, url, secret FROM destinations WHERE paused = 0 ORDER BY id")
                 .fetch_all(&self.read)
                 .await?;
-        let until = (due.items.len() as i64 + forwards).min(limit);
         for (destination_id, url, secret) in active {
             let room = until - due.items.len() as i64;
             // The oldest pending rows: a call's earlier rows are among them,

@@ -3,6 +3,7 @@
 //! and the live notices that tell open pages an alert opened.
 
 pub mod condition;
+mod cursor;
 pub mod evaluate;
 pub mod filter;
 mod replay;

@@ -1,8 +1,8 @@
-//! The effects runner: follows the cursor over committed events, evaluates
-//! every enabled rule on each, queues forwards for the destinations whose
-//! filter an event passes, and records it all with the cursor's new position
-//! in one transaction. It never slows a webhook's answer: it runs beside
-//! the writer, woken by each commit.
+//! The effects runner: follows two cursors over committed events — one
+//! evaluates every enabled rule on each, the other queues forwards for the
+//! destinations whose filter an event passes — and records what each pass
+//! caused with its cursor's new position in one transaction. It never slows
+//! a webhook's answer: it runs beside the writer, woken by each commit.
 
 use std::time::{Duration, Instant};
 
@@ -11,14 +11,15 @@ use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
 use super::condition::Compiled;
+use super::cursor::Cursor;
 use super::evaluate::{on_event, Needs};
 use super::filter::Filter;
 use super::tally::Tally;
 use super::timed::Timed;
 use super::AlertHub;
-use crate::model::RuleSpec;
+use crate::model::{RuleSpec, TimelineItem};
 use crate::server::live::Hub;
-use crate::server::store::effects::{Effects, Forward, EFFECTS};
+use crate::server::store::effects::{Effects, Forward, EFFECTS, FORWARDS};
 use crate::server::store::rules::Rule;
 use crate::server::store::{now_ms, Store};
 
@@ -32,10 +33,6 @@ const TICK: Duration = Duration::from_secs(1);
 const GATHER: Duration = Duration::from_millis(40);
 /// The same while ingest is saturated: fewer, larger transactions.
 const GATHER_SATURATED: Duration = Duration::from_millis(200);
-/// A pass that caused nothing moves the cursor in memory only; it is
-/// written at least this often (re-reading such events after a crash finds
-/// nothing again).
-const PERSIST_EVERY: Duration = Duration::from_secs(5);
 
 /// A rule ready to evaluate.
 struct Loaded {
@@ -47,11 +44,11 @@ pub struct Runner {
     store: Store,
     alerts: AlertHub,
     timed: Timed,
-    /// The last event handled (`None` until the stored cursor is read).
-    position: Option<i64>,
-    /// The cursor as stored, and when it was written.
-    stored: i64,
-    persisted: Instant,
+    /// How far the rules have gone.
+    rules: Cursor,
+    /// How far forwards have been queued: while ingest is saturated this
+    /// waits (acknowledging events comes first; the rules do not wait).
+    forwards: Cursor,
     tally: Tally,
 }
 
@@ -93,7 +90,7 @@ pub fn spawn(
             }
         }
         if let Err(e) = runner.persist().await {
-            tracing::warn!(error = %e, "could not store the alert cursor at shutdown");
+            tracing::warn!(error = %e, "could not store the alert cursors at shutdown");
         }
     })
 }
@@ -105,63 +102,54 @@ impl Runner {
             store,
             alerts,
             timed,
-            position: None,
-            stored: 0,
-            persisted: Instant::now(),
+            rules: Cursor::new(EFFECTS),
+            forwards: Cursor::new(FORWARDS),
             tally: Tally::default(),
         }
     }
 
-    /// Writes the in-memory cursor position, if it is ahead.
+    /// Writes the cursors' positions held in memory only.
     pub async fn persist(&mut self) -> Result<(), sqlx::Error> {
-        if let Some(position) = self.position.filter(|p| *p > self.stored) {
-            let effects = Effects {
-                cursor: Some(position),
-                ..Effects::default()
-            };
-            self.store.apply_effects(&effects, now_ms()).await?;
-            self.stored = position;
-            self.persisted = Instant::now();
+        for cursor in [&mut self.rules, &mut self.forwards] {
+            if let Some(position) = cursor.unwritten() {
+                let effects = Effects {
+                    cursor: Some((cursor.name, position)),
+                    ..Effects::default()
+                };
+                self.store.apply_effects(&effects, now_ms()).await?;
+                cursor.moved(position, true);
+            }
         }
         Ok(())
     }
 
-    /// Handles every committed event the cursor has not reached yet.
+    /// Handles every committed event the cursors have not reached yet:
+    /// the rules always, forwards unless ingest is saturated (they are
+    /// queued once the burst is over; their cursor holds their place).
     pub async fn catch_up(&mut self) -> Result<(), sqlx::Error> {
-        while self.event_pass().await? == BATCH as usize {}
+        while self.rule_pass().await? == BATCH as usize {}
+        while !self.store.writer().saturated() && self.forward_pass().await? == BATCH as usize {}
         Ok(())
     }
 
-    /// One batch after the cursor; returns how many events it handled.
-    pub async fn event_pass(&mut self) -> Result<usize, sqlx::Error> {
-        let cursor = match self.position {
-            Some(p) => p,
-            None => {
-                self.stored = self.store.cursor(EFFECTS).await?;
-                self.stored
-            }
-        };
-        let events = self.store.events_since(cursor, BATCH).await?;
+    /// One batch after the rules' cursor; returns how many events it read.
+    async fn rule_pass(&mut self) -> Result<usize, sqlx::Error> {
+        let after = self.rules.position(&self.store).await?;
+        let events = self.store.events_since(after, BATCH).await?;
         let Some(last) = events.last().map(|e| e.id) else {
             return Ok(0);
         };
         let rules = self.event_rules().await?;
-        let filters = Filter::load(&self.store).await?;
         let specs: Vec<&RuleSpec> = rules.iter().map(|r| &r.rule.spec).collect();
         let needs_body = rules
             .iter()
-            .any(|r| r.condition.as_ref().is_some_and(Compiled::needs_body))
-            || filters.iter().any(Filter::needs_body);
+            .any(|r| r.condition.as_ref().is_some_and(Compiled::needs_body));
         let mut effects = Effects {
-            cursor: Some(last),
+            cursor: Some((EFFECTS, last)),
             ..Effects::default()
         };
         for item in &events {
-            let body: Value = if needs_body {
-                serde_json::from_str(&item.raw).unwrap_or(Value::Null)
-            } else {
-                Value::Null
-            };
+            let body = body_of(item, needs_body);
             let needs = Needs::of(&specs, &item.detail);
             let facts = self.tally.facts(&self.store, needs, item).await?;
             for loaded in &rules {
@@ -181,23 +169,44 @@ impl Runner {
                     ));
                 }
             }
-            for filter in &filters {
-                if filter.passes(item, &body) {
-                    effects.forwards.push(Forward {
-                        destination_id: filter.destination.id,
-                        event_id: item.id,
-                        call_id: item.call_id.clone(),
-                    });
-                }
+        }
+        let write = self.rules.must_write(!effects.hits.is_empty());
+        if write {
+            self.record(&effects, now_ms()).await?;
+        }
+        self.rules.moved(last, write);
+        Ok(events.len())
+    }
+
+    /// One batch after the forwards' cursor: queues each event for the
+    /// destinations whose filter it passes; returns how many events it read.
+    async fn forward_pass(&mut self) -> Result<usize, sqlx::Error> {
+        let after = self.forwards.position(&self.store).await?;
+        let events = self.store.events_since(after, BATCH).await?;
+        let Some(last) = events.last().map(|e| e.id) else {
+            return Ok(0);
+        };
+        let filters = Filter::load(&self.store).await?;
+        let needs_body = filters.iter().any(Filter::needs_body);
+        let mut effects = Effects {
+            cursor: Some((FORWARDS, last)),
+            ..Effects::default()
+        };
+        for item in &events {
+            let body = body_of(item, needs_body);
+            for filter in filters.iter().filter(|f| f.passes(item, &body)) {
+                effects.forwards.push(Forward {
+                    destination_id: filter.destination.id,
+                    event_id: item.id,
+                    call_id: item.call_id.clone(),
+                });
             }
         }
-        let quiet = effects.hits.is_empty() && effects.forwards.is_empty();
-        if !quiet || self.persisted.elapsed() >= PERSIST_EVERY {
+        let write = self.forwards.must_write(!effects.forwards.is_empty());
+        if write {
             self.record(&effects, now_ms()).await?;
-            self.stored = last;
-            self.persisted = Instant::now();
         }
-        self.position = Some(last);
+        self.forwards.moved(last, write);
         Ok(events.len())
     }
 
@@ -261,5 +270,14 @@ impl Runner {
             loaded.push(Loaded { rule, condition });
         }
         Ok(loaded)
+    }
+}
+
+/// The event's body as JSON, when a condition looks into it.
+fn body_of(item: &TimelineItem, needed: bool) -> Value {
+    if needed {
+        serde_json::from_str(&item.raw).unwrap_or(Value::Null)
+    } else {
+        Value::Null
     }
 }

@@ -9,8 +9,11 @@ use super::hits::record_hits;
 
 use super::Store;
 
-/// The cursor over `events` that rules and forwarding follow.
+/// The cursor over `events` that the rules follow.
 pub const EFFECTS: &str = "effects";
+/// The cursor over `events` that queuing forwards follows (it waits while
+/// ingest is saturated, so it may stand behind [`EFFECTS`]).
+pub const FORWARDS: &str = "forwards";
 
 /// A rule matched: its alert is keyed by rule and `key` (a call id, or a
 /// time window).
@@ -39,8 +42,9 @@ pub struct Forward {
 /// Everything one pass of the effects runner found.
 #[derive(Clone, Debug, Default)]
 pub struct Effects {
-    /// The new cursor position, when the pass read events.
-    pub cursor: Option<i64>,
+    /// A cursor's new position (its name and the last event handled),
+    /// when the pass read events.
+    pub cursor: Option<(&'static str, i64)>,
     pub hits: Vec<Hit>,
     pub forwards: Vec<Forward>,
     pub replay: bool,
@@ -77,12 +81,12 @@ impl Store {
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let opened = record_hits(&mut tx, &effects.hits, now).await?;
         queue_forwards(&mut tx, &effects.forwards, effects.replay, now).await?;
-        if let Some(position) = effects.cursor {
+        if let Some((name, position)) = effects.cursor {
             sqlx::query(
                 "INSERT INTO cursors (name, position) VALUES (?1, ?2)
                  ON CONFLICT (name) DO UPDATE SET position = excluded.position",
             )
-            .bind(EFFECTS)
+            .bind(name)
             .bind(position)
             .execute(&mut *tx)
             .await?;

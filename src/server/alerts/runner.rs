@@ -31,8 +31,9 @@ const TICK: Duration = Duration::from_secs(1);
 /// committed meanwhile, so its effects are written in one transaction
 /// (and the writer gives up its turn less often).
 const GATHER: Duration = Duration::from_millis(40);
-/// The same while ingest is saturated: fewer, larger transactions.
-const GATHER_SATURATED: Duration = Duration::from_millis(200);
+/// The same while ingest is saturated: fewer, larger transactions, each of
+/// which the writer waits for (alerts then open within about a second).
+const GATHER_SATURATED: Duration = Duration::from_millis(1000);
 
 /// A rule ready to evaluate.
 struct Loaded {

@@ -1,6 +1,6 @@
-//! "Connect your agent": the complete webhook URL to paste into Infer, a copy
-//! button, and the token's rotate action (confirmed first; works without
-//! JavaScript too).
+//! "Connect your agent": the complete webhook URL to paste into Infer (and
+//! Vapi's and Retell's, with where each goes), copy buttons, and the
+//! token's rotate action (confirmed first; works without JavaScript too).
 
 use leptos::prelude::*;
 
@@ -15,25 +15,34 @@ pub fn ConnectPanel(info: ConnectInfo) -> impl IntoView {
         Some(Ok(fresh)) => fresh,
         _ => initial.clone(),
     });
-    let url = move || info.with(|i| i.webhook_url.clone());
-    let copied = RwSignal::new(false);
-    // The copy button needs JavaScript; it shows once the page is interactive.
-    let interactive = RwSignal::new(false);
-    Effect::new(move || interactive.set(true));
-    let copy = move |_| {
-        copy_text(&url());
-        copied.set(true);
+    let url = Signal::derive(move || info.with(|i| i.webhook_url.clone()));
+    let platforms = move || {
+        info.with(|i| i.platforms.clone())
+            .into_iter()
+            .map(|link| {
+                let url = Signal::stored(link.url.clone());
+                let label = format!("{} webhook URL", link.name);
+                view! {
+                    <li>
+                        <p>
+                            <strong>{link.name.clone()}</strong>": paste into " {link.paste_into.clone()} "."
+                        </p>
+                        <CopyRow url=url label=label/>
+                        {link.secret_note.map(|n| view! { <p class="muted">{n}</p> })}
+                    </li>
+                }
+            })
+            .collect_view()
     };
     view! {
         <section class="connect" aria-labelledby="connect-heading">
             <h2 id="connect-heading">"Connect your agent"</h2>
             <p>"In Infer, set the agent's " <code>"event_webhook_url"</code> " to this URL:"</p>
-            <div class="copy-row">
-                <input class="webhook-url" readonly aria-label="Webhook URL" prop:value=url value=url/>
-                <button type="button" class="button" hidden=move || !interactive.get() on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
-                </button>
-            </div>
+            <CopyRow url=url label="Webhook URL".to_string()/>
+            <details class="other-platforms">
+                <summary>"Vapi or Retell instead"</summary>
+                <ul class="platform-links">{platforms}</ul>
+            </details>
             <ul class="connect-notes muted">
                 {move || info.with(notes)}
             </ul>
@@ -52,6 +61,27 @@ pub fn ConnectPanel(info: ConnectInfo) -> impl IntoView {
                 None => None,
             }}
         </section>
+    }
+}
+
+/// A read-only URL field with a copy button (shown once the page is
+/// interactive: copying needs JavaScript).
+#[component]
+fn CopyRow(url: Signal<String>, label: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let interactive = RwSignal::new(false);
+    Effect::new(move || interactive.set(true));
+    let copy = move |_| {
+        copy_text(&url.get());
+        copied.set(true);
+    };
+    view! {
+        <div class="copy-row">
+            <input class="webhook-url" readonly aria-label=label prop:value=url value=url/>
+            <button type="button" class="button" hidden=move || !interactive.get() on:click=copy>
+                {move || if copied.get() { "Copied" } else { "Copy" }}
+            </button>
+        </div>
     }
 }
 

@@ -65,6 +65,18 @@ fn body(detail: &EventDetail) -> (String, AnyView) {
                 .into_any(),
             )
         }
+        EventDetail::ToolRequest { function, arguments } => (
+            "card tool tool-request".to_string(),
+            view! {
+                <div class="card-head">
+                    <span class="icon" aria-hidden="true">"ƒ"</span>
+                    <code class="fn">{function}</code>
+                    <span class="tag">"requested"</span>
+                </div>
+                <RawJson label="arguments" text=format::pretty_json(&arguments)/>
+            }
+            .into_any(),
+        ),
         EventDetail::Interruption { text, at_seconds, who } => (
             "card interruption".to_string(),
             view! {
@@ -135,7 +147,7 @@ fn body(detail: &EventDetail) -> (String, AnyView) {
             }
             .into_any(),
         ),
-        EventDetail::Report { summary, transcript, recording_url, duration_ms, ended_reason, cost, .. } => (
+        EventDetail::Report { summary, transcript, recording_url, duration_ms, ended_reason, cost, success, sentiment, .. } => (
             "card report".to_string(),
             view! {
                 <div class="card-head">
@@ -147,6 +159,8 @@ fn body(detail: &EventDetail) -> (String, AnyView) {
                     {duration_ms.map(|d| view! { <dt>"Duration"</dt><dd>{format::duration(d)}</dd> })}
                     {ended_reason.map(|r| view! { <dt>"End reason"</dt><dd>{r}</dd> })}
                     {cost.map(|c| view! { <dt>"Cost"</dt><dd>{format!("{c:.2}")}</dd> })}
+                    {success.map(|s| view! { <dt>"Success"</dt><dd>{s}</dd> })}
+                    {sentiment.map(|s| view! { <dt>"Sentiment"</dt><dd>{s}</dd> })}
                     {safe_link(recording_url).map(|u| view! {
                         <dt>"Recording"</dt>
                         <dd><a href=u.clone() target="_blank" rel="noopener noreferrer">"listen"</a></dd>

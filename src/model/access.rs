@@ -23,6 +23,19 @@ pub struct ConnectInfo {
     pub signature_required: bool,
     pub ip_allowlist: bool,
     pub open: bool,
+    /// Where Vapi and Retell post, and what to set on their side.
+    pub platforms: Vec<PlatformLink>,
+}
+
+/// One more platform's webhook URL and where it goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformLink {
+    pub name: String,
+    pub url: String,
+    /// Where the URL is pasted on the platform's side.
+    pub paste_into: String,
+    /// What else to set there, when calltrail checks the platform's own proof.
+    pub secret_note: Option<String>,
 }
 
 impl ConnectInfo {

@@ -152,7 +152,8 @@ impl CallSummary {
                 self.end_reason = ended_reason.clone().or(self.end_reason.take());
                 self.advance(CallStatus::Ended, item.occurred_at);
             }
-            EventDetail::Unknown { .. } => {}
+            // A request's result, when it comes, is the tool call counted.
+            EventDetail::ToolRequest { .. } | EventDetail::Unknown { .. } => {}
         }
     }
 
@@ -335,6 +336,8 @@ mod tests {
                 ended_reason: Some("customer-ended-call".into()),
                 cost: None,
                 started_at: Some(500),
+                success: None,
+                sentiment: None,
             },
         ));
         assert_eq!(call.started_at, 500);

@@ -58,6 +58,12 @@ pub enum EventDetail {
         /// Set when the response reads as a failure; the text to show.
         error: Option<String>,
     },
+    /// The platform asked for a tool to run (Vapi and Retell send the
+    /// request and its result apart; the result is a `ToolCall`).
+    ToolRequest {
+        function: String,
+        arguments: Value,
+    },
     Interruption {
         /// The partial transcript up to the cut.
         text: String,
@@ -87,6 +93,12 @@ pub enum EventDetail {
         ended_reason: Option<String>,
         cost: Option<f64>,
         started_at: Option<i64>,
+        /// The platform's verdict on the call ("true", a score, …).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        success: Option<String>,
+        /// The caller's sentiment, when the platform judged it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sentiment: Option<String>,
     },
     Unknown {
         event_type: String,
@@ -99,6 +111,7 @@ impl EventDetail {
         match self {
             EventDetail::Message { .. } => "message",
             EventDetail::ToolCall { .. } => "tool_call",
+            EventDetail::ToolRequest { .. } => "tool_request",
             EventDetail::Interruption { .. } => "interruption",
             EventDetail::Hang { .. } => "hang",
             EventDetail::Transfer { .. } => "transfer",
@@ -114,6 +127,7 @@ impl EventDetail {
         match self {
             EventDetail::Message { .. } => "conversation-update",
             EventDetail::ToolCall { .. } => "tool-call",
+            EventDetail::ToolRequest { .. } => "tool-calls",
             EventDetail::Interruption { .. } => "user-interrupted",
             EventDetail::Hang { .. } => "hang-notification",
             EventDetail::Transfer { .. } => "transfer-call",

@@ -12,7 +12,7 @@ mod pages;
 mod rules;
 pub mod settings;
 
-pub use access::{ConnectInfo, Viewer};
+pub use access::{ConnectInfo, PlatformLink, Viewer};
 pub use alerts::{
     event_link, AlertNotice, AlertState, AlertView, AlertsPage, OnMatch, RuleView, Standing,
 };

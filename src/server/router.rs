@@ -84,6 +84,14 @@ pub fn router(state: AppState) -> Router {
             "/webhooks/infer",
             post(ingest::infer_webhook).layer(timeout),
         )
+        .route(
+            "/webhooks/vapi",
+            post(ingest::vapi_webhook).layer(timeout),
+        )
+        .route(
+            "/webhooks/retell",
+            post(ingest::retell_webhook).layer(timeout),
+        )
         .merge(assets::routes(state.config.site_root.as_deref()));
     if state.config.bench_noop {
         tracing::warn!(

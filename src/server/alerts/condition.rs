@@ -99,6 +99,10 @@ pub fn text_of(detail: &EventDetail, raw: &str) -> String {
             }
             s
         }
+        EventDetail::ToolRequest {
+            function,
+            arguments,
+        } => format!("{function} {arguments}"),
         EventDetail::Hang { message, .. } => message.clone().unwrap_or_default(),
         EventDetail::Transfer {
             destination, label, ..

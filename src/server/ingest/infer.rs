@@ -4,29 +4,11 @@
 
 use serde_json::{Map, Value};
 
+use super::fields::{num_field, parse_arguments, str_field, tool_error};
+pub use super::platform::{ParseError, ParsedEvent};
+use super::platform::valid_call_id;
 use super::timestamp;
 use crate::model::{EventDetail, Role};
-
-/// An event understood well enough to store.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParsedEvent {
-    pub call_id: String,
-    /// Best time the event carries, in epoch ms.
-    pub occurred_at: Option<i64>,
-    pub seconds_from_start: Option<f64>,
-    pub detail: EventDetail,
-}
-
-/// Why a JSON body cannot become an event (the 422 cases).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ParseError {
-    #[error("the body is JSON but not an object")]
-    NotAnObject,
-    #[error("no usable call_id: {0}")]
-    CallId(&'static str),
-}
-
-const MAX_CALL_ID_LEN: usize = 200;
 
 pub fn parse(body: &Value) -> Result<ParsedEvent, ParseError> {
     let obj = body.as_object().ok_or(ParseError::NotAnObject)?;
@@ -96,22 +78,7 @@ pub fn parse(body: &Value) -> Result<ParsedEvent, ParseError> {
 }
 
 fn call_id(obj: &Map<String, Value>) -> Result<String, ParseError> {
-    let id = match obj.get("call_id").or_else(|| obj.get("callId")) {
-        None | Some(Value::Null) => return Err(ParseError::CallId("the field is missing")),
-        Some(Value::String(s)) => s.trim().to_string(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(_) => return Err(ParseError::CallId("it must be a string")),
-    };
-    if id.is_empty() {
-        return Err(ParseError::CallId("it is empty"));
-    }
-    if id.len() > MAX_CALL_ID_LEN {
-        return Err(ParseError::CallId("it is longer than 200 characters"));
-    }
-    if id.chars().any(char::is_control) {
-        return Err(ParseError::CallId("it contains control characters"));
-    }
-    Ok(id)
+    valid_call_id(obj.get("call_id").or_else(|| obj.get("callId")))
 }
 
 /// The end-of-call report carries no envelope: `type` there is the call's type
@@ -138,26 +105,18 @@ fn parse_report(obj: &Map<String, Value>, event: &mut ParsedEvent) {
         ended_reason: str_field(obj, &["endedReason", "ended_reason"]).map(str::to_string),
         cost: num_field(obj, &["cost"]),
         started_at: obj.get("startedAt").and_then(timestamp::parse),
+        success: None,
+        sentiment: None,
     };
 }
 
 fn parse_tool_call(meta: &Map<String, Value>) -> EventDetail {
-    let arguments = match meta.get("arguments").or_else(|| meta.get("args")) {
-        // Arguments sometimes arrive as a JSON string.
-        Some(Value::String(s)) => {
-            serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone()))
-        }
-        Some(v) => v.clone(),
-        None => Value::Null,
-    };
+    let arguments = parse_arguments(meta.get("arguments").or_else(|| meta.get("args")));
     let response = ["response", "result", "output"]
         .iter()
         .find_map(|k| meta.get(*k))
         .cloned();
-    let error = meta
-        .get("error")
-        .and_then(error_text)
-        .or_else(|| response.as_ref().and_then(response_error));
+    let error = tool_error(meta.get("error"), response.as_ref());
     EventDetail::ToolCall {
         function: str_field(meta, &["functionName", "function_name", "name"])
             .unwrap_or("(unnamed tool)")
@@ -165,45 +124,6 @@ fn parse_tool_call(meta: &Map<String, Value>) -> EventDetail {
         arguments,
         response,
         error,
-    }
-}
-
-/// The error text when a tool response reads as a failure.
-fn response_error(response: &Value) -> Option<String> {
-    let obj = response.as_object()?;
-    if let Some(text) = ["error", "errors"]
-        .iter()
-        .find_map(|k| obj.get(*k).and_then(error_text))
-    {
-        return Some(text);
-    }
-    let failed = obj.get("success") == Some(&Value::Bool(false))
-        || obj.get("ok") == Some(&Value::Bool(false))
-        || obj.get("status").and_then(Value::as_str).is_some_and(|s| {
-            matches!(
-                s.to_ascii_lowercase().as_str(),
-                "error" | "failed" | "failure"
-            )
-        });
-    failed.then(|| {
-        str_field(obj, &["message", "detail", "reason"])
-            .unwrap_or("the tool reported a failure")
-            .to_string()
-    })
-}
-
-fn error_text(value: &Value) -> Option<String> {
-    match value {
-        Value::Null | Value::Bool(false) => None,
-        Value::String(s) if s.is_empty() => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Array(a) if a.is_empty() => None,
-        Value::Object(o) => Some(
-            str_field(o, &["message", "detail"])
-                .map(str::to_string)
-                .unwrap_or_else(|| value.to_string()),
-        ),
-        other => Some(other.to_string()),
     }
 }
 
@@ -230,19 +150,6 @@ fn parse_transfer(meta: &Map<String, Value>) -> EventDetail {
         destination,
         label,
     }
-}
-
-fn str_field<'a>(obj: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a str> {
-    keys.iter()
-        .find_map(|k| obj.get(*k).and_then(Value::as_str))
-}
-
-fn num_field(obj: &Map<String, Value>, keys: &[&str]) -> Option<f64> {
-    keys.iter().find_map(|k| match obj.get(*k)? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    })
 }
 
 #[cfg(test)]

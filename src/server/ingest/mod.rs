@@ -5,8 +5,12 @@
 //! costs no body on disk; the signature, which covers the body, after.
 
 mod body;
+mod fields;
 mod headers;
 pub mod infer;
+mod platform;
+pub mod retell;
+pub mod vapi;
 pub mod refusal_limit;
 pub mod refusal_summary;
 mod rejection;
@@ -30,9 +34,9 @@ use super::AppState;
 use crate::model::DeliveryOutcome;
 pub use refusal_limit::RefusalLimiter;
 pub use refusal_summary::{spawn_flush, RefusalFlush};
+pub use platform::{Item, ParseError, ParsedEvent, Platform};
 pub use rejection::Rejection;
 
-const SOURCE_INFER: &str = "infer";
 /// The answer to a delivery once its event is stored (or found stored).
 const STORED: StatusCode = StatusCode::OK;
 /// Bytes of a body refused by its signature kept in the log: enough to see
@@ -51,14 +55,28 @@ type Outcome = Option<DeliveryOutcome>;
 
 /// `POST /webhooks/infer`
 pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> Response {
+    webhook(&state, Platform::Infer, request).await
+}
+
+/// `POST /webhooks/vapi`
+pub async fn vapi_webhook(State(state): State<AppState>, request: Request) -> Response {
+    webhook(&state, Platform::Vapi, request).await
+}
+
+/// `POST /webhooks/retell`
+pub async fn retell_webhook(State(state): State<AppState>, request: Request) -> Response {
+    webhook(&state, Platform::Retell, request).await
+}
+
+async fn webhook(state: &AppState, platform: Platform, request: Request) -> Response {
     let started = Instant::now();
-    let (outcome, response) = receive(&state, request).await;
+    let (outcome, response) = receive(state, platform, request).await;
     // Every answer passes here, so each delivery is counted once.
     metrics::webhook_answered(outcome, response.status(), started.elapsed());
     response
 }
 
-async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
+async fn receive(state: &AppState, platform: Platform, request: Request) -> (Outcome, Response) {
     let received_at = now_ms();
     let (parts, body) = request.into_parts();
     let client_ip = client_ip(&parts, state);
@@ -68,7 +86,7 @@ async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
     };
     let mut delivery = NewDelivery {
         received_at,
-        source: SOURCE_INFER.to_string(),
+        source: platform.source().to_string(),
         remote_addr: client_ip.map(|ip| ip.to_string()),
         content_type: sent.content_type.as_deref().map(headers::capped),
         webhook_id: sent.webhook_id.as_deref().map(headers::capped),
@@ -101,7 +119,7 @@ async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
         };
     let signed = state
         .webhook_auth
-        .check_body(&incoming, &delivery.body, received_at / 1000);
+        .check_body(&incoming, &delivery.body, received_at, platform);
     if let Err(denied) = signed {
         if delivery.body.len() > UNAUTHENTICATED_BODY_KEPT {
             delivery.body.truncate(UNAUTHENTICATED_BODY_KEPT);
@@ -117,8 +135,8 @@ async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
         )
         .await;
     }
-    match accept(state, &mut delivery, &sent) {
-        Ok(event) => store(state, delivery, event).await,
+    match accept(state, platform, &mut delivery, &sent) {
+        Ok((event, more)) => store(state, delivery, event, more).await,
         Err(rejection) => {
             let detail = rejection.detail.clone();
             refuse(state, client_ip, delivery, rejection, &detail).await
@@ -173,13 +191,15 @@ async fn refuse(
     (refused, rejection.into_response())
 }
 
-/// Checks a delivery and turns it into an event to store, or says why not.
-/// The event takes the body: it is stored once, as the event's `raw`.
+/// Checks a delivery and turns it into the events to store, or says why
+/// not. A lone event takes the body: it is stored once, as the event's
+/// `raw`; a delivery of several keeps it, each event the part it comes from.
 fn accept(
     state: &AppState,
+    platform: Platform,
     delivery: &mut NewDelivery,
     sent: &Sent,
-) -> Result<NewEvent, Rejection> {
+) -> Result<(NewEvent, Vec<NewEvent>), Rejection> {
     if delivery.body_truncated {
         return Err(Rejection::too_large(state.config.body_limit));
     }
@@ -189,28 +209,62 @@ fn accept(
     }
     let value: Value =
         serde_json::from_slice(&delivery.body).map_err(|e| Rejection::not_json(&e))?;
-    let parsed = infer::parse(&value).map_err(|e| Rejection::unprocessable(&e))?;
+    let mut items = platform
+        .parse(&value)
+        .map_err(|e| Rejection::unprocessable(&e))?
+        .into_iter();
+    let first = items.next().expect("a parsed delivery has an event");
+    let more: Vec<Item> = items.collect();
     // The whole header: two long ids that share a beginning are distinct.
-    let dedup_key = match &sent.webhook_id {
+    let delivery_key = match &sent.webhook_id {
         Some(id) => format!("webhook-id:{id}"),
         None => format!("sha256:{}", hex::encode(Sha256::digest(&delivery.body))),
     };
-    Ok(NewEvent {
-        occurred_at: parsed.occurred_at.unwrap_or(delivery.received_at),
-        seconds_from_start: parsed.seconds_from_start,
-        call_id: parsed.call_id,
-        dedup_key,
-        detail: parsed.detail,
+    let event = |item: Item, raw: String| {
+        let dedup_key = match &item.key {
+            Some(key) => format!("{}:{}:{key}", platform.source(), item.event.call_id),
+            None => delivery_key.clone(),
+        };
+        NewEvent {
+            occurred_at: item.event.occurred_at.unwrap_or(delivery.received_at),
+            seconds_from_start: item.event.seconds_from_start,
+            call_id: item.event.call_id,
+            dedup_key,
+            detail: item.event.detail,
+            raw,
+        }
+    };
+    if more.is_empty() && first.part.is_none() {
         // The body parsed as JSON, so it is valid UTF-8: no copy is made.
-        raw: String::from_utf8(std::mem::take(&mut delivery.body))
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-    })
+        let body = String::from_utf8(std::mem::take(&mut delivery.body))
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        return Ok((event(first, body), Vec::new()));
+    }
+    let body = String::from_utf8_lossy(&delivery.body).into_owned();
+    let raw = |item: &Item| match &item.part {
+        Some(part) => part.to_string(),
+        None => body.clone(),
+    };
+    let first_raw = raw(&first);
+    let more = more
+        .into_iter()
+        .map(|item| {
+            let r = raw(&item);
+            event(item, r)
+        })
+        .collect();
+    Ok((event(first, first_raw), more))
 }
 
-async fn store(state: &AppState, delivery: NewDelivery, event: NewEvent) -> (Outcome, Response) {
+async fn store(
+    state: &AppState,
+    delivery: NewDelivery,
+    event: NewEvent,
+    more: Vec<NewEvent>,
+) -> (Outcome, Response) {
     let call_id = event.call_id.clone();
     let (outcome, event_id, delivery_id) =
-        match state.store.writer().store_event(delivery, event).await {
+        match state.store.writer().store_event(delivery, event, more).await {
             Ok(Stored::Accepted {
                 event_id,
                 delivery_id,

@@ -10,7 +10,6 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::refusal_limit::{RefusalLimiter, Summary};
-use super::SOURCE_INFER;
 use crate::model::format::datetime;
 use crate::server::store::{now_ms, NewDelivery, Store};
 
@@ -30,7 +29,8 @@ pub async fn write(store: &Store, summary: Summary) {
     );
     let delivery = NewDelivery {
         received_at: summary.last_at,
-        source: SOURCE_INFER.to_string(),
+        // Counted refusals may have come on any platform's route.
+        source: "webhooks".to_string(),
         remote_addr: summary.sender.remote_addr(),
         content_type: None,
         webhook_id: None,

@@ -9,6 +9,7 @@ use axum::http::{header, HeaderMap, Uri};
 use serde::Deserialize;
 
 use super::{signature, Denied, WebhookAuth};
+use crate::server::ingest::Platform;
 
 /// The parts of a request the checks look at, besides the body.
 pub struct Incoming<'a> {
@@ -39,23 +40,38 @@ impl WebhookAuth {
         Ok(())
     }
 
-    /// The checks over the body; `now` is the server clock in seconds.
-    pub fn check_body(&self, request: &Incoming<'_>, body: &[u8], now: i64) -> Result<(), Denied> {
-        if self.checks.signature {
-            let signed = signature::Signed {
-                id: standard_header(request.headers, "id"),
-                timestamp: standard_header(request.headers, "timestamp"),
-                signature: standard_header(request.headers, "signature"),
-            };
-            signature::verify(&self.keys, &signed, body, now)?;
+    /// The checks over the body; `now_ms` is the server clock. Infer's
+    /// route checks Standard Webhooks signatures when they are on; Vapi's
+    /// and Retell's check their platform's own scheme when its secret is
+    /// set, and refuse when signatures are on and it is not.
+    pub fn check_body(
+        &self,
+        request: &Incoming<'_>,
+        body: &[u8],
+        now_ms: i64,
+        platform: Platform,
+    ) -> Result<(), Denied> {
+        let required = self.checks.signature;
+        match platform {
+            Platform::Infer if required => {
+                let signed = signature::Signed {
+                    id: standard_header(request.headers, "id"),
+                    timestamp: standard_header(request.headers, "timestamp"),
+                    signature: standard_header(request.headers, "signature"),
+                };
+                signature::verify(&self.keys, &signed, body, now_ms / 1000)?;
+            }
+            Platform::Infer => {}
+            Platform::Vapi => {
+                self.platforms
+                    .check_vapi(request.headers, body, now_ms, required)?
+            }
+            Platform::Retell => {
+                self.platforms
+                    .check_retell(request.headers, body, now_ms, required)?
+            }
         }
         Ok(())
-    }
-
-    /// Runs every configured check; `now` is the server clock in seconds.
-    pub fn check(&self, request: &Incoming<'_>, body: &[u8], now: i64) -> Result<(), Denied> {
-        self.check_sender(request)?;
-        self.check_body(request, body, now)
     }
 }
 

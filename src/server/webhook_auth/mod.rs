@@ -1,11 +1,12 @@
 //! Who may post webhooks: a token (query or Bearer), Standard Webhooks
-//! signatures, and an IP allowlist — each optional, all combinable, and an
+//! signatures (Vapi's and Retell's own on their routes), and an IP allowlist — each optional, all combinable, and an
 //! open endpoint only when configured so explicitly. The client address the
 //! allowlist checks is resolved by `server::client`.
 
 mod check;
 mod config;
 mod connect;
+pub mod platforms;
 pub mod signature;
 pub mod token;
 
@@ -15,6 +16,7 @@ use super::config::WebhookConfig;
 use super::network::Networks;
 use super::store::Store;
 pub use check::Incoming;
+pub use platforms::{PlatformDenied, PlatformKeys};
 pub use signature::{SignatureError, SigningKey};
 pub use token::{CurrentToken, RotateError};
 
@@ -39,6 +41,7 @@ pub struct WebhookAuth {
     token: Option<CurrentToken>,
     token_from_env: bool,
     keys: Vec<SigningKey>,
+    platforms: PlatformKeys,
     allow: Option<Networks>,
 }
 
@@ -54,6 +57,8 @@ pub enum Denied {
     WrongToken,
     #[error("signature: {0}")]
     Signature(#[from] SignatureError),
+    #[error("signature: {0}")]
+    Platform(#[from] PlatformDenied),
 }
 
 impl Denied {

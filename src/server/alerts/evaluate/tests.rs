@@ -106,6 +106,8 @@ fn abnormal_endings_are_those_off_the_list() {
         ended_reason: Some("assistant-error".into()),
         cost: None,
         started_at: None,
+        success: None,
+        sentiment: None,
     });
     assert_eq!(
         check(&spec, &report, Facts::default()).as_deref(),

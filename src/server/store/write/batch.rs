@@ -37,9 +37,9 @@ pub(super) fn commit(
     let mut touched: HashMap<String, Touched> = HashMap::new();
     for job in jobs {
         let stored = match job {
-            Job::Event(delivery, event) => {
-                let (stored, update) = write_event(&tx, cache, delivery, *event)?;
-                if let Some((before, update)) = update {
+            Job::Event(delivery, event, more) => {
+                let (stored, fresh) = write_events(&tx, cache, delivery, *event, more)?;
+                for (before, update) in fresh {
                     let now = update.call.clone();
                     touched
                         .entry(now.call_id.clone())
@@ -77,12 +77,71 @@ pub(super) fn commit(
 /// live update it makes.
 type Fresh = (Option<Indexed>, LiveUpdate);
 
-fn write_event(
+/// Stores a delivery's events and logs it once. A lone event's `raw` is
+/// the delivery's body (stored once, there); a delivery of several keeps
+/// its body in its log row, each event the part it comes from.
+fn write_events(
     tx: &Transaction<'_>,
     cache: &mut CallCache,
     delivery: NewDelivery,
+    first: NewEvent,
+    more: Vec<NewEvent>,
+) -> rusqlite::Result<(Stored, Vec<Fresh>)> {
+    let lone = more.is_empty();
+    let call_id = first.call_id.clone();
+    let mut fresh = Vec::new();
+    let (mut new_id, mut old_id, mut repeat_body) = (None, None, None);
+    for event in std::iter::once(first).chain(more) {
+        match write_event(tx, cache, &delivery, event)? {
+            Written::New(id, made) => {
+                new_id = new_id.or(Some(id));
+                fresh.push(*made);
+            }
+            Written::Repeat(id, raw) => {
+                old_id = old_id.or(Some(id));
+                repeat_body = repeat_body.or(Some(raw));
+            }
+        }
+    }
+    let (outcome, event_id) = match (new_id, old_id) {
+        (Some(id), _) => (DeliveryOutcome::Accepted, id),
+        (None, Some(id)) => (DeliveryOutcome::Duplicate, id),
+        (None, None) => unreachable!("a delivery has at least one event"),
+    };
+    let mut log = DeliveryLog::ok(outcome, &call_id, event_id);
+    if !lone {
+        log = log.with_body(&delivery.body);
+    } else if let Some(raw) = &repeat_body {
+        // A repeat keeps its own body: it may differ from the first.
+        log = log.with_body(raw.as_bytes());
+    }
+    let delivery_id = insert_delivery(tx, &delivery, log)?;
+    let stored = match outcome {
+        DeliveryOutcome::Accepted => Stored::Accepted {
+            delivery_id,
+            event_id,
+        },
+        _ => Stored::Duplicate {
+            delivery_id,
+            event_id,
+        },
+    };
+    Ok((stored, fresh))
+}
+
+/// What became of one event: stored now (with its call row's change), or
+/// stored before (with the repeat's own `raw`).
+enum Written {
+    New(i64, Box<Fresh>),
+    Repeat(i64, String),
+}
+
+fn write_event(
+    tx: &Transaction<'_>,
+    cache: &mut CallCache,
+    delivery: &NewDelivery,
     event: NewEvent,
-) -> rusqlite::Result<(Stored, Option<Fresh>)> {
+) -> rusqlite::Result<Written> {
     let normalized = serde_json::to_string(&event.detail)
         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     let inserted = tx.prepare_cached(INSERT_EVENT)?.execute(params![
@@ -96,26 +155,13 @@ fn write_event(
         normalized,
         event.raw,
     ])?;
-
     if inserted == 0 {
         let existing: i64 = tx
             .prepare_cached(STORED_EVENT)?
             .query_row([&event.dedup_key], |r| r.get(0))?;
-        // A repeat keeps its own body: it may differ from the first.
-        let log = DeliveryLog::ok(DeliveryOutcome::Duplicate, &event.call_id, existing)
-            .with_body(event.raw.as_bytes());
-        let delivery_id = insert_delivery(tx, &delivery, log)?;
-        let stored = Stored::Duplicate {
-            delivery_id,
-            event_id: existing,
-        };
-        return Ok((stored, None));
+        return Ok(Written::Repeat(existing, event.raw));
     }
-
     let event_id = tx.last_insert_rowid();
-    // The delivery's body is the event's `raw`: stored once, there.
-    let log = DeliveryLog::ok(DeliveryOutcome::Accepted, &event.call_id, event_id);
-    let delivery_id = insert_delivery(tx, &delivery, log)?;
     let item = TimelineItem {
         id: event_id,
         call_id: event.call_id,
@@ -126,11 +172,10 @@ fn write_event(
         raw: event.raw,
     };
     let (before, call) = cache.apply(tx, &delivery.source, &item)?;
-    let stored = Stored::Accepted {
-        delivery_id,
+    Ok(Written::New(
         event_id,
-    };
-    Ok((stored, Some((before, LiveUpdate { item, call }))))
+        Box::new((before, LiveUpdate { item, call })),
+    ))
 }
 
 /// How a delivery ended, for its log row.

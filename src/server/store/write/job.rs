@@ -27,11 +27,14 @@ pub struct NewEvent {
     pub seconds_from_start: Option<f64>,
     pub dedup_key: String,
     pub detail: EventDetail,
-    /// The body as delivered.
+    /// The body as delivered (or, for one of several events of a delivery,
+    /// the part of it the event comes from).
     pub raw: String,
 }
 
-/// What the writer did with a delivery.
+/// What the writer did with a delivery. For a delivery of several events,
+/// `event_id` is the first one stored (or, when all were stored before,
+/// the first of those): it is `Duplicate` only when none was new.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stored {
     Accepted { delivery_id: i64, event_id: i64 },
@@ -40,7 +43,8 @@ pub enum Stored {
 }
 
 pub(super) enum Job {
-    Event(NewDelivery, Box<NewEvent>),
+    /// A delivery and its events (the first, and any more it carried).
+    Event(NewDelivery, Box<NewEvent>, Vec<NewEvent>),
     Rejected {
         delivery: NewDelivery,
         error: String,

@@ -104,14 +104,15 @@ impl Writer {
         self.calls_removed.mark();
     }
 
-    /// Stores the event (unless it is a repeat) and logs the delivery; returns
-    /// once both are committed.
+    /// Stores a delivery's events (each unless it is a repeat) and logs the
+    /// delivery; returns once all are committed.
     pub async fn store_event(
         &self,
         delivery: NewDelivery,
         event: NewEvent,
+        more: Vec<NewEvent>,
     ) -> Result<Stored, WriteError> {
-        self.submit(Job::Event(delivery, Box::new(event))).await
+        self.submit(Job::Event(delivery, Box::new(event), more)).await
     }
 
     /// Logs a delivery that was refused, with why (`error`, `detail`).
@@ -184,7 +185,7 @@ pub fn fill(
         let jobs: Vec<Job> = events
             .by_ref()
             .take(FILL_BATCH)
-            .map(|(delivery, event)| Job::Event(delivery, Box::new(event)))
+            .map(|(delivery, event)| Job::Event(delivery, Box::new(event), Vec::new()))
             .collect();
         stored += batch::commit(&mut conn, &mut cache, jobs)?.0.len();
     }

@@ -27,8 +27,8 @@ fn fixture(platform: &str, name: &str) -> String {
 }
 
 fn request(platform: &str, body: &str, headers: &[(&str, String)]) -> Request<Body> {
-    let mut request = Request::post(format!("/webhooks/{platform}"))
-        .header("content-type", "application/json");
+    let mut request =
+        Request::post(format!("/webhooks/{platform}")).header("content-type", "application/json");
     for (name, value) in headers {
         request = request.header(*name, value);
     }
@@ -63,7 +63,10 @@ async fn a_growing_vapi_history_yields_each_message_once_in_order(pool: SqlitePo
     assert_eq!(first.len(), 4, "{first:?}");
 
     let (status, body) = deliver(&app, "vapi", "conversation-update-2").await;
-    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("accepted")));
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("accepted"))
+    );
     // The same history again adds nothing.
     let (_, body) = deliver(&app, "vapi", "conversation-update-2").await;
     assert_eq!(body["status"], "duplicate");
@@ -121,7 +124,15 @@ async fn vapi_messages_map_to_timeline_items_and_unknown_types_are_kept(pool: Sq
     kinds.sort_unstable();
     assert_eq!(
         kinds,
-        vec!["end", "hang", "interruption", "tool_request", "transfer", "unknown", "unknown"],
+        vec![
+            "end",
+            "hang",
+            "interruption",
+            "tool_request",
+            "transfer",
+            "unknown",
+            "unknown"
+        ],
         "the two tool-calls shapes are one request; status and speech updates are kept"
     );
     let call = app.state.store.call(VAPI_CALL).await.unwrap().unwrap();
@@ -155,7 +166,8 @@ async fn a_retell_call_reads_in_time_order_with_tools_transfer_end_and_report(po
         items[1].detail,
         EventDetail::Message {
             role: Role::Agent,
-            text: "Thanks for calling Northwind Outfitters, this is Ava. How can I help you today?".into()
+            text: "Thanks for calling Northwind Outfitters, this is Ava. How can I help you today?"
+                .into()
         },
         "after the start, the first turn"
     );
@@ -242,7 +254,10 @@ async fn vapi_secrets_and_hmac_signatures_are_checked(pool: SqlitePool) {
     let good = vec![
         ("x-vapi-secret", "vapi-shared-secret".to_string()),
         ("x-timestamp", stamp.clone()),
-        ("x-signature", vapi_signature("vapi-hmac-secret", &stamp, body.as_bytes())),
+        (
+            "x-signature",
+            vapi_signature("vapi-hmac-secret", &stamp, body.as_bytes()),
+        ),
     ];
     let (status, answer) = send(&app, request("vapi", &body, &good)).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
@@ -255,17 +270,26 @@ async fn vapi_secrets_and_hmac_signatures_are_checked(pool: SqlitePool) {
     let (status, _) = send(&app, request("vapi", &tampered, &good)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // Infer's route is not Vapi's: its checks are its own.
-    let (status, _) = send(&app, request("infer", &common::fixture("end-call.json"), &[])).await;
+    let (status, _) = send(
+        &app,
+        request("infer", &common::fixture("end-call.json"), &[]),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
 }
 
 #[sqlx::test]
 async fn a_platform_body_on_the_wrong_route_says_what_the_route_takes(pool: SqlitePool) {
     let app = app(pool).await;
-    let (status, body) = send(&app, request("vapi", &fixture("retell", "call_started"), &[])).await;
+    let (status, body) = send(
+        &app,
+        request("vapi", &fixture("retell", "call_started"), &[]),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        body.to_string().contains("this route takes Vapi server messages"),
+        body.to_string()
+            .contains("this route takes Vapi server messages"),
         "{body}"
     );
     let (status, _) = send(&app, request("retell", &fixture("vapi", "hang"), &[])).await;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::timeline_entry::safe_link;
-use super::{Counters, StatusBadge};
+use super::{Counters, SourceBadge, StatusBadge};
 use crate::model::{format, CallSummary};
 
 #[component]
@@ -16,6 +16,7 @@ pub fn CallHeader(call: RwSignal<CallSummary>, now: ReadSignal<i64>) -> impl Int
             <div class="call-title">
                 <h1><code class="call-id">{move || call.with(|c| c.call_id.clone())}</code></h1>
                 <StatusBadge status/>
+                <SourceBadge source=Signal::derive(move || call.with(|c| c.source.clone()))/>
             </div>
             <dl class="facts">
                 <dt>"Started"</dt>

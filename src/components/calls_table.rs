@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{Counters, StatusBadge};
+use super::{Counters, SourceBadge, StatusBadge};
 use crate::model::{event_link, format, CallSummary};
 
 #[component]
@@ -47,11 +47,13 @@ fn CallRow(call: CallSummary, now: ReadSignal<i64>) -> impl IntoView {
     };
     let status = call.status;
     let call_id = call.call_id.clone();
+    let source = call.source.clone();
     view! {
         <tr class:trouble=trouble class:live=live data-call-id=call.call_id.clone()>
             <td data-label="Status"><StatusBadge status/></td>
             <td data-label="Call">
                 <a class="call-id" href=href>{call_id}</a>
+                " "<SourceBadge source=source/>
                 {state.map(|s| view! { <span class="muted state">" " {s}</span> })}
             </td>
             <td data-label="Started">{format::datetime(call.started_at)}</td>

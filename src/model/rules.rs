@@ -86,6 +86,16 @@ pub fn normal_endings() -> Vec<String> {
         "assistant-said-end-call-phrase",
         "customer-did-not-answer",
         "voicemail",
+        // Vapi's other ordinary endings, then Retell's.
+        "assistant-ended-call-with-hangup-task",
+        "assistant-ended-call-after-message-spoken",
+        "assistant-forwarded-call",
+        "user_hangup",
+        "agent_hangup",
+        "call_transfer",
+        "transfer_bridged",
+        "voicemail_reached",
+        "dial_no_answer",
     ]
     .map(String::from)
     .to_vec()
@@ -272,8 +282,23 @@ mod tests {
             .map(|json| serde_json::from_str(json).expect(json))
             .collect();
         assert_eq!(specs.len(), 8);
-        assert!(specs.contains(&RuleSpec::EndedAbnormally {
-            normal: normal_endings()
-        }));
+        // Brought up to date by a later migration: it sets today's defaults.
+        let later = include_str!("../../migrations/0008_platform_endings.sql");
+        let set = later
+            .lines()
+            .find_map(|l| l.split('\'').find(|part| part.starts_with("{\"kind\"")))
+            .expect("the UPDATE's spec");
+        assert_eq!(
+            serde_json::from_str::<RuleSpec>(set).unwrap(),
+            RuleSpec::EndedAbnormally {
+                normal: normal_endings()
+            }
+        );
+        let created = later
+            .lines()
+            .filter_map(|l| l.split('\'').find(|part| part.starts_with("{\"kind\"")))
+            .nth(1)
+            .expect("the spec it replaces");
+        assert!(sql.contains(created), "it replaces the list 0006 created");
     }
 }

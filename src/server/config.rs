@@ -236,15 +236,27 @@ pub struct WebhookConfig {
     pub secrets: Option<Secret>,
     /// Vapi's secret: `/webhooks/vapi` takes only deliveries whose
     /// `x-vapi-secret` header holds it.
-    #[arg(long = "vapi-secret", env = "CALLTRAIL_VAPI_SECRET", hide_env_values = true)]
+    #[arg(
+        long = "vapi-secret",
+        env = "CALLTRAIL_VAPI_SECRET",
+        hide_env_values = true
+    )]
     pub vapi_secret: Option<Secret>,
     /// The secret of a Vapi HMAC credential (SHA-256, default headers and
     /// format): `/webhooks/vapi` takes only deliveries it signed.
-    #[arg(long = "vapi-hmac-secret", env = "CALLTRAIL_VAPI_HMAC_SECRET", hide_env_values = true)]
+    #[arg(
+        long = "vapi-hmac-secret",
+        env = "CALLTRAIL_VAPI_HMAC_SECRET",
+        hide_env_values = true
+    )]
     pub vapi_hmac_secret: Option<Secret>,
     /// A Retell API key with the webhook badge: `/webhooks/retell` takes
     /// only deliveries whose `x-retell-signature` it verifies.
-    #[arg(long = "retell-api-key", env = "CALLTRAIL_RETELL_API_KEY", hide_env_values = true)]
+    #[arg(
+        long = "retell-api-key",
+        env = "CALLTRAIL_RETELL_API_KEY",
+        hide_env_values = true
+    )]
     pub retell_api_key: Option<Secret>,
     /// Addresses allowed to send webhooks: IPs or CIDRs, comma-separated.
     #[arg(long = "webhook-allow-ips", env = "CALLTRAIL_WEBHOOK_ALLOW_IPS")]
@@ -337,9 +349,12 @@ pub enum LogFormat {
 
 #[derive(Debug, Clone, Args)]
 pub struct SimulateConfig {
-    /// Webhook URL to send to.
-    #[arg(long, default_value = "http://127.0.0.1:3000/webhooks/infer")]
-    pub url: String,
+    /// The platform whose calls to send.
+    #[arg(long, value_enum, default_value_t = SimulatedPlatform::Infer)]
+    pub platform: SimulatedPlatform,
+    /// Webhook URL to send to (default: http://127.0.0.1:3000/webhooks/<platform>).
+    #[arg(long)]
+    pub url: Option<String>,
     /// How many calls to simulate.
     #[arg(long, default_value_t = 5)]
     pub calls: usize,
@@ -358,7 +373,21 @@ pub struct SimulateConfig {
     /// Webhook token to send as `Authorization: Bearer` (when the URL has none).
     #[arg(long, env = "CALLTRAIL_WEBHOOK_TOKEN", hide_env_values = true)]
     pub token: Option<Secret>,
-    /// Standard Webhooks secret (`whsec_…`) to sign each event with.
+    /// Standard Webhooks secret (`whsec_…`) to sign each Infer event with.
     #[arg(long, env = "CALLTRAIL_WEBHOOK_SECRET", hide_env_values = true)]
     pub secret: Option<Secret>,
+    /// Sent as Vapi's `x-vapi-secret` header with each Vapi event.
+    #[arg(long, env = "CALLTRAIL_VAPI_SECRET", hide_env_values = true)]
+    pub vapi_secret: Option<Secret>,
+    /// Signs each Retell event as Retell does (`x-retell-signature`).
+    #[arg(long, env = "CALLTRAIL_RETELL_API_KEY", hide_env_values = true)]
+    pub retell_api_key: Option<Secret>,
+}
+
+/// `calltrail simulate --platform`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SimulatedPlatform {
+    Infer,
+    Vapi,
+    Retell,
 }

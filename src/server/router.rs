@@ -84,10 +84,7 @@ pub fn router(state: AppState) -> Router {
             "/webhooks/infer",
             post(ingest::infer_webhook).layer(timeout),
         )
-        .route(
-            "/webhooks/vapi",
-            post(ingest::vapi_webhook).layer(timeout),
-        )
+        .route("/webhooks/vapi", post(ingest::vapi_webhook).layer(timeout))
         .route(
             "/webhooks/retell",
             post(ingest::retell_webhook).layer(timeout),

@@ -61,8 +61,8 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         tracing::info!("no account yet: open http://{addr}/setup to create the admin account");
     }
     if config.demo {
-        let url = format!("http://{addr}/webhooks/infer");
-        tokio::spawn(demo::run(url, state.webhook_auth.clone(), stopping));
+        let base = format!("http://{addr}/webhooks");
+        tokio::spawn(demo::run(base, state.webhook_auth.clone(), stopping));
         tracing::info!("demo mode: simulated calls are running");
     }
     let store = state.store.clone();

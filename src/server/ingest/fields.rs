@@ -86,4 +86,3 @@ fn error_text(value: &Value) -> Option<String> {
         other => Some(other.to_string()),
     }
 }
-

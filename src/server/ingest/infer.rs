@@ -5,8 +5,8 @@
 use serde_json::{Map, Value};
 
 use super::fields::{num_field, parse_arguments, str_field, tool_error};
-pub use super::platform::{ParseError, ParsedEvent};
 use super::platform::valid_call_id;
+pub use super::platform::{ParseError, ParsedEvent};
 use super::timestamp;
 use crate::model::{EventDetail, Role};
 

@@ -9,12 +9,12 @@ mod fields;
 mod headers;
 pub mod infer;
 mod platform;
-pub mod retell;
-pub mod vapi;
 pub mod refusal_limit;
 pub mod refusal_summary;
 mod rejection;
+pub mod retell;
 pub mod timestamp;
+pub mod vapi;
 
 use std::net::IpAddr;
 use std::time::Instant;
@@ -32,9 +32,9 @@ use super::store::{now_ms, NewDelivery, NewEvent, Stored};
 use super::webhook_auth::Incoming;
 use super::AppState;
 use crate::model::DeliveryOutcome;
+pub use platform::{Item, ParseError, ParsedEvent, Platform};
 pub use refusal_limit::RefusalLimiter;
 pub use refusal_summary::{spawn_flush, RefusalFlush};
-pub use platform::{Item, ParseError, ParsedEvent, Platform};
 pub use rejection::Rejection;
 
 /// The answer to a delivery once its event is stored (or found stored).
@@ -263,29 +263,33 @@ async fn store(
     more: Vec<NewEvent>,
 ) -> (Outcome, Response) {
     let call_id = event.call_id.clone();
-    let (outcome, event_id, delivery_id) =
-        match state.store.writer().store_event(delivery, event, more).await {
-            Ok(Stored::Accepted {
-                event_id,
-                delivery_id,
-            }) => (DeliveryOutcome::Accepted, event_id, delivery_id),
-            Ok(Stored::Duplicate {
-                event_id,
-                delivery_id,
-            }) => (DeliveryOutcome::Duplicate, event_id, delivery_id),
-            Ok(Stored::Rejected { .. }) => {
-                return (
-                    None,
-                    Rejection::storage("the event was not stored").into_response(),
-                )
-            }
-            Err(e) => {
-                tracing::error!(error = %e, call_id, "could not store an event");
-                let rejection =
-                    Rejection::storage("the database could not take the write; retry later");
-                return (None, rejection.into_response());
-            }
-        };
+    let (outcome, event_id, delivery_id) = match state
+        .store
+        .writer()
+        .store_event(delivery, event, more)
+        .await
+    {
+        Ok(Stored::Accepted {
+            event_id,
+            delivery_id,
+        }) => (DeliveryOutcome::Accepted, event_id, delivery_id),
+        Ok(Stored::Duplicate {
+            event_id,
+            delivery_id,
+        }) => (DeliveryOutcome::Duplicate, event_id, delivery_id),
+        Ok(Stored::Rejected { .. }) => {
+            return (
+                None,
+                Rejection::storage("the event was not stored").into_response(),
+            )
+        }
+        Err(e) => {
+            tracing::error!(error = %e, call_id, "could not store an event");
+            let rejection =
+                Rejection::storage("the database could not take the write; retry later");
+            return (None, rejection.into_response());
+        }
+    };
     let body = json!({
         "status": outcome.as_str(),
         "call_id": call_id,

@@ -38,6 +38,17 @@ impl Platform {
     }
 }
 
+impl From<crate::server::config::SimulatedPlatform> for Platform {
+    fn from(p: crate::server::config::SimulatedPlatform) -> Self {
+        use crate::server::config::SimulatedPlatform as S;
+        match p {
+            S::Infer => Platform::Infer,
+            S::Vapi => Platform::Vapi,
+            S::Retell => Platform::Retell,
+        }
+    }
+}
+
 /// An event understood well enough to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedEvent {

@@ -129,7 +129,11 @@ fn transcript(call_id: &str, call: &Object, started: Option<i64>) -> Vec<Item> {
                 let content = e.get("content").cloned().unwrap_or(Value::Null);
                 let response = Some(parse_result(&content));
                 let error = if e.get("successful") == Some(&Value::Bool(false)) {
-                    Some(str_field(e, &["content"]).unwrap_or("the tool failed").to_string())
+                    Some(
+                        str_field(e, &["content"])
+                            .unwrap_or("the tool failed")
+                            .to_string(),
+                    )
                 } else {
                     tool_error(None, response.as_ref())
                 };

@@ -37,10 +37,7 @@ pub fn parse(body: &Value) -> Result<Vec<Item>, ParseError> {
         "conversation-update" => history(&call_id, list(message, "messages")),
         "end-of-call-report" => {
             let mut report = event(report(message));
-            report.occurred_at = message
-                .get("endedAt")
-                .and_then(timestamp::parse)
-                .or(at);
+            report.occurred_at = message.get("endedAt").and_then(timestamp::parse).or(at);
             let mut items = vec![keyed(report, "report")];
             let artifact = message.get("artifact").and_then(Value::as_object);
             let messages = artifact

@@ -1,6 +1,8 @@
-//! `calltrail simulate`: sends realistic Infer calls to a webhook URL, paced in
-//! real time or faster, several at once, and reports what the server said.
+//! `calltrail simulate`: sends realistic calls (Infer's, Vapi's or Retell's)
+//! to a webhook URL, paced in real time or faster, several at once, and
+//! reports what the server said.
 
+pub mod platforms;
 pub mod scenario;
 
 use std::sync::Arc;
@@ -13,17 +15,22 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::config::SimulateConfig;
+use super::ingest::Platform;
 use super::store::now_ms;
-use super::webhook_auth::SigningKey;
+use super::webhook_auth::platforms::{retell_signature, vapi_signature};
+use super::webhook_auth::{PlatformKeys, SigningKey};
 
 /// Where simulated events go, and the credentials they carry.
 #[derive(Debug, Clone)]
 pub struct Target {
+    pub platform: Platform,
     pub url: String,
     /// Sent as `Authorization: Bearer`.
     pub token: Option<String>,
-    /// Signs each event the Standard Webhooks way.
+    /// Signs each Infer event the Standard Webhooks way.
     pub key: Option<SigningKey>,
+    /// Vapi's secret header and Retell's signature, when set.
+    pub platform_keys: PlatformKeys,
 }
 
 impl Target {
@@ -34,7 +41,33 @@ impl Target {
         if let Some(token) = &self.token {
             request = request.header("authorization", format!("Bearer {token}"));
         }
-        if let Some(key) = &self.key {
+        let keys = &self.platform_keys;
+        match self.platform {
+            Platform::Vapi => {
+                if let Some(secret) = &keys.vapi_secret {
+                    request = request.header("x-vapi-secret", &secret.0);
+                }
+                if let Some(secret) = &keys.vapi_hmac {
+                    let at = now_ms().to_string();
+                    let signed = vapi_signature(&secret.0, &at, body.as_bytes());
+                    request = request
+                        .header("x-timestamp", at)
+                        .header("x-signature", signed);
+                }
+            }
+            Platform::Retell => {
+                if let Some(key) = &keys.retell_api_key {
+                    let signed = retell_signature(&key.0, now_ms(), body.as_bytes());
+                    request = request.header("x-retell-signature", signed);
+                }
+            }
+            Platform::Infer => {}
+        }
+        if let Some(key) = self
+            .key
+            .as_ref()
+            .filter(|_| self.platform == Platform::Infer)
+        {
             let id = format!("msg_{:032x}", rand::random::<u128>());
             let at = now_ms() / 1000;
             request = request
@@ -83,9 +116,17 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
         bail!("--speed must be 0 (as fast as possible) or a positive number");
     }
     let seed = config.seed.unwrap_or_else(rand::random);
+    let platform: Platform = config.platform.into();
+    let url = config
+        .url
+        .clone()
+        .unwrap_or_else(|| format!("http://127.0.0.1:3000/webhooks/{}", platform.source()));
     println!(
-        "simulating {} call(s) against {} (concurrency {}, speed {}, seed {seed})",
-        config.calls, config.url, config.concurrency, config.speed
+        "simulating {} {} call(s) against {url} (concurrency {}, speed {}, seed {seed})",
+        config.calls,
+        platform.source(),
+        config.concurrency,
+        config.speed
     );
     let key = match &config.secret {
         Some(secret) => Some(SigningKey::parse(
@@ -94,9 +135,15 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
         None => None,
     };
     let target = Arc::new(Target {
-        url: config.url.clone(),
+        platform,
+        url,
         token: config.token.as_ref().map(|t| t.0.clone()),
         key,
+        platform_keys: PlatformKeys {
+            vapi_secret: config.vapi_secret.clone(),
+            vapi_hmac: None,
+            retell_api_key: config.retell_api_key.clone(),
+        },
     });
     let client = client()?;
     let slots = Arc::new(Semaphore::new(config.concurrency));
@@ -141,7 +188,8 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
 /// Sends one simulated call, event by event, at `speed` × real time.
 pub async fn send_call(client: &reqwest::Client, target: &Target, seed: u64, speed: f64) -> Tally {
     let mut rng = StdRng::seed_from_u64(seed);
-    let steps = scenario::call(&mut rng);
+    let platform = target.platform;
+    let steps = platforms::call(platform).unwrap_or_else(|| scenario::call(&mut rng));
     let call_id = format!("call_{seed:016x}");
     let started_at = now_ms();
     let clock = Instant::now();
@@ -151,7 +199,10 @@ pub async fn send_call(client: &reqwest::Client, target: &Target, seed: u64, spe
         if let Some(wait) = due.checked_sub(clock.elapsed()) {
             tokio::time::sleep(wait).await;
         }
-        scenario::stamp(&mut body, &call_id, started_at, at);
+        match platform {
+            Platform::Infer => scenario::stamp(&mut body, &call_id, started_at, at),
+            _ => platforms::stamp(platform, &mut body, &call_id, started_at),
+        }
         let response = target.post(client, body.to_string()).send().await;
         match response {
             Ok(r) if r.status().is_success() => match r.text().await {

@@ -49,11 +49,7 @@ fn by_alert(hits: &[Hit]) -> Vec<Vec<&Hit>> {
 
 /// The hits after the first of a group: once the first has opened,
 /// reopened or bumped the alert, each of these is a bump.
-async fn bump_again(
-    tx: &mut SqliteConnection,
-    rest: &[&Hit],
-    now: i64,
-) -> Result<(), sqlx::Error> {
+async fn bump_again(tx: &mut SqliteConnection, rest: &[&Hit], now: i64) -> Result<(), sqlx::Error> {
     let last = rest.last().expect("rest is not empty");
     let last_event = rest.iter().rev().find_map(|h| h.event_id);
     sqlx::query(
@@ -197,7 +193,11 @@ mod tests {
         ];
         let groups: Vec<Vec<i64>> = by_alert(&hits)
             .iter()
-            .map(|g| g.iter().map(|h| h.event_id.unwrap() * 10 + h.rule_id).collect())
+            .map(|g| {
+                g.iter()
+                    .map(|h| h.event_id.unwrap() * 10 + h.rule_id)
+                    .collect()
+            })
             .collect();
         assert_eq!(groups, vec![vec![101, 121], vec![102], vec![111, 131]]);
     }

@@ -62,10 +62,9 @@ impl WebhookAuth {
                 signature::verify(&self.keys, &signed, body, now_ms / 1000)?;
             }
             Platform::Infer => {}
-            Platform::Vapi => {
-                self.platforms
-                    .check_vapi(request.headers, body, now_ms, required)?
-            }
+            Platform::Vapi => self
+                .platforms
+                .check_vapi(request.headers, body, now_ms, required)?,
             Platform::Retell => {
                 self.platforms
                     .check_retell(request.headers, body, now_ms, required)?

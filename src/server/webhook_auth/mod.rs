@@ -81,6 +81,11 @@ impl WebhookAuth {
         Ok(auth)
     }
 
+    /// Vapi's and Retell's secrets (the demo sends and signs with them).
+    pub fn platform_keys(&self) -> PlatformKeys {
+        self.platforms.clone()
+    }
+
     /// The first signing key, when signatures are required (the demo signs with it).
     pub fn signing_key(&self) -> Option<SigningKey> {
         self.keys.first().filter(|_| self.checks.signature).cloned()

@@ -72,7 +72,9 @@ impl PlatformKeys {
         required: bool,
     ) -> Result<(), PlatformDenied> {
         if required && !self.vapi_configured() {
-            return Err(PlatformDenied::NotConfigured("CALLTRAIL_VAPI_SECRET or CALLTRAIL_VAPI_HMAC_SECRET"));
+            return Err(PlatformDenied::NotConfigured(
+                "CALLTRAIL_VAPI_SECRET or CALLTRAIL_VAPI_HMAC_SECRET",
+            ));
         }
         if let Some(secret) = &self.vapi_secret {
             let offered = header(headers, VAPI_SECRET_HEADER)
@@ -134,7 +136,10 @@ impl PlatformKeys {
 /// `v=<digits>,d=<64 hex digits>` → (the digits, the hex).
 fn parse_retell(value: &str) -> Result<(&str, &str), PlatformDenied> {
     let malformed = |why| PlatformDenied::Malformed(RETELL_HEADER, why);
-    let (v, d) = value.trim().split_once(',').ok_or(malformed("expected v=…,d=…"))?;
+    let (v, d) = value
+        .trim()
+        .split_once(',')
+        .ok_or(malformed("expected v=…,d=…"))?;
     let stamp = v.strip_prefix("v=").ok_or(malformed("no v="))?;
     let digest = d.strip_prefix("d=").ok_or(malformed("no d="))?;
     if stamp.is_empty() || !stamp.bytes().all(|b| b.is_ascii_digit()) {
@@ -242,7 +247,10 @@ mod tests {
             Err(PlatformDenied::Missing(RETELL_HEADER))
         );
         let none = PlatformKeys::default();
-        assert_eq!(none.check_retell(&HeaderMap::new(), body, NOW, false), Ok(()));
+        assert_eq!(
+            none.check_retell(&HeaderMap::new(), body, NOW, false),
+            Ok(())
+        );
         assert_eq!(
             none.check_retell(&HeaderMap::new(), body, NOW, true),
             Err(PlatformDenied::NotConfigured("CALLTRAIL_RETELL_API_KEY"))
@@ -254,12 +262,21 @@ mod tests {
         // Worked out independently: secret, time and body give this hex.
         let body = br#"{"message":{"type":"hang"}}"#;
         let expected = "35c889a5417a37865cabcd02cb1c0b4af466f074eccfc09fd882986284d02ae6";
-        assert_eq!(vapi_signature("test-secret", "1777647921950", body), expected);
+        assert_eq!(
+            vapi_signature("test-secret", "1777647921950", body),
+            expected
+        );
         let at = 1_777_647_921_950;
-        let h = headers(&[(VAPI_SIGNATURE_HEADER, expected), (VAPI_TIMESTAMP_HEADER, "1777647921950")]);
+        let h = headers(&[
+            (VAPI_SIGNATURE_HEADER, expected),
+            (VAPI_TIMESTAMP_HEADER, "1777647921950"),
+        ]);
         assert_eq!(keys().check_vapi(&h, body, at, false), Ok(()));
         let prefixed = format!("sha256={expected}");
-        let h = headers(&[(VAPI_SIGNATURE_HEADER, &prefixed), (VAPI_TIMESTAMP_HEADER, "1777647921950")]);
+        let h = headers(&[
+            (VAPI_SIGNATURE_HEADER, &prefixed),
+            (VAPI_TIMESTAMP_HEADER, "1777647921950"),
+        ]);
         assert_eq!(keys().check_vapi(&h, body, at, false), Ok(()));
         assert_eq!(
             keys().check_vapi(&h, br#"{"message":{"type":"hung"}}"#, at, false),

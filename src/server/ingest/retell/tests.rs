@@ -1,7 +1,10 @@
 use super::*;
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/retell/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/retell/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).expect("fixture is JSON")
 }
@@ -108,7 +111,10 @@ fn the_analysis_becomes_the_report() {
     assert_eq!(ended_reason.as_deref(), Some("user_hangup"));
     assert_eq!(success.as_deref(), Some("true"));
     assert!(sentiment.is_some());
-    assert!(cost.is_some_and(|c| c > 0.0 && c < 10.0), "cents become dollars: {cost:?}");
+    assert!(
+        cost.is_some_and(|c| c > 0.0 && c < 10.0),
+        "cents become dollars: {cost:?}"
+    );
     assert!(recording_url.is_some());
     assert_eq!(*duration_ms, Some(1_777_652_471_912 - START));
 }
@@ -137,7 +143,12 @@ fn a_transfer_start_is_a_transfer_and_the_rest_are_kept() {
             label: None,
         }
     );
-    for name in ["transfer_cancelled", "transfer_bridged", "transfer_ended", "call_started"] {
+    for name in [
+        "transfer_cancelled",
+        "transfer_bridged",
+        "transfer_ended",
+        "call_started",
+    ] {
         let items = parse(&fixture(name)).unwrap();
         assert_eq!(
             items[0].event.detail,
@@ -153,5 +164,8 @@ fn a_transfer_start_is_a_transfer_and_the_rest_are_kept() {
 #[test]
 fn a_body_without_a_call_is_refused_with_the_reason() {
     let err = parse(&serde_json::json!({"event": "call_ended"})).unwrap_err();
-    assert_eq!(err.to_string(), "no `call` object: this route takes Retell webhooks");
+    assert_eq!(
+        err.to_string(),
+        "no `call` object: this route takes Retell webhooks"
+    );
 }

@@ -1,7 +1,10 @@
 use super::*;
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/vapi/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/vapi/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).expect("fixture is JSON")
 }
@@ -57,7 +60,11 @@ fn a_growing_history_repeats_the_keys_of_what_it_had() {
     };
     let (one, two) = (keys("conversation-update-1"), keys("conversation-update-2"));
     assert!(two.len() > one.len());
-    assert_eq!(two[..one.len()], one[..], "the older part keeps its keys and order");
+    assert_eq!(
+        two[..one.len()],
+        one[..],
+        "the older part keeps its keys and order"
+    );
 }
 
 #[test]
@@ -118,7 +125,10 @@ fn the_report_reads_its_reason_summary_recording_and_cost() {
     else {
         panic!("{:?}", items[0].event.detail)
     };
-    assert!(summary.as_deref().unwrap().starts_with("The caller asked about order NW48217"));
+    assert!(summary
+        .as_deref()
+        .unwrap()
+        .starts_with("The caller asked about order NW48217"));
     assert_eq!(ended_reason.as_deref(), Some("customer-ended-call"));
     assert!(recording_url.as_deref().unwrap().starts_with("https://"));
     assert_eq!(*cost, Some(0.1307));
@@ -126,9 +136,10 @@ fn the_report_reads_its_reason_summary_recording_and_cost() {
     assert!(duration_ms.unwrap() > 50_000);
     // The artifact's messages come too (stored only where new).
     assert!(items.len() > 10);
-    assert!(items[1..]
-        .iter()
-        .all(|i| i.key.as_deref().is_some_and(|k| k.starts_with("msg:") || k.starts_with("tool"))));
+    assert!(items[1..].iter().all(|i| i
+        .key
+        .as_deref()
+        .is_some_and(|k| k.starts_with("msg:") || k.starts_with("tool"))));
 }
 
 #[test]
@@ -163,7 +174,10 @@ fn unknown_and_informational_types_are_kept_as_they_came() {
     for (name, kind) in [
         ("speech-update", "speech-update"),
         ("status-update-in-progress", "status-update"),
-        ("transfer-destination-request", "transfer-destination-request"),
+        (
+            "transfer-destination-request",
+            "transfer-destination-request",
+        ),
     ] {
         assert_eq!(
             details(name),

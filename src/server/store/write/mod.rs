@@ -112,7 +112,8 @@ impl Writer {
         event: NewEvent,
         more: Vec<NewEvent>,
     ) -> Result<Stored, WriteError> {
-        self.submit(Job::Event(delivery, Box::new(event), more)).await
+        self.submit(Job::Event(delivery, Box::new(event), more))
+            .await
     }
 
     /// Logs a delivery that was refused, with why (`error`, `detail`).

@@ -1,7 +1,9 @@
-//! Recording rule hits on their alerts: each (rule, key) of a pass is read
-//! once, its first hit decides (open, reopen or bump) and the rest only add
-//! to the count — under load one call matches the same rule many times a
-//! pass, and that costs two statements, not two per hit.
+//! Recording a pass's rule hits on their alerts in a few statements, not a
+//! few per hit: under load one call matches the same rule many times a
+//! pass, and the writer waits while this runs. Every alert the pass touches
+//! is read in one query; a group of hits on one alert decides once, by its
+//! first hit (open, reopen or bump); and every bump is written in one
+//! statement. Opening and reopening — rare, and they notify — go one by one.
 
 use std::collections::HashMap;
 
@@ -10,23 +12,64 @@ use sqlx::{Row, SqliteConnection};
 use super::effects::Hit;
 use crate::model::{AlertState, OnMatch, Standing};
 
-/// Records a pass's hits in order; returns the alerts that opened (or
-/// opened again): those notify.
+/// An alert as a pass finds it.
+#[derive(Clone, Debug, PartialEq)]
+struct Existing {
+    id: i64,
+    standing: Standing,
+    last_event_id: Option<i64>,
+}
+
+/// What one group of hits does to its alert.
+#[derive(Clone, Debug, PartialEq)]
+enum Plan {
+    /// Open (`None`: no alert yet) or reopen it with the first hit; the
+    /// rest, if any, bump it.
+    Open(Option<i64>),
+    /// Add to the count (or set it: window rules count themselves).
+    Bump(Bump),
+    /// Nothing new (a timer seeing the same quiet call again).
+    Nothing,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Bump {
+    id: i64,
+    add: i64,
+    set: Option<i64>,
+    last_event_id: Option<i64>,
+}
+
+/// Records a pass's hits; returns the alerts that opened (or opened
+/// again): those notify.
 pub(super) async fn record_hits(
     tx: &mut SqliteConnection,
     hits: &[Hit],
     now: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
+    if hits.is_empty() {
+        return Ok(Vec::new());
+    }
+    let groups = by_alert(hits);
+    let found = existing(tx, &groups).await?;
     let mut opened = Vec::new();
-    for group in by_alert(hits) {
-        let (first, rest) = group.split_first().expect("groups are not empty");
-        if let Some(id) = record_hit(tx, first, now).await? {
-            opened.push(id);
-        }
-        if !rest.is_empty() {
-            bump_again(tx, rest, now).await?;
+    let mut bumps = Vec::new();
+    for group in &groups {
+        let first = group[0];
+        let alert = found.get(&(first.rule_id, first.key.clone()));
+        match plan(alert, group, now) {
+            Plan::Open(reopen) => {
+                let id = open(tx, first, reopen, now).await?;
+                opened.push(id);
+                if let Some(rest) = bump_of(id, &group[1..]) {
+                    bumps.push(rest);
+                }
+            }
+            Plan::Bump(bump) => bumps.push(bump),
+            Plan::Nothing => {}
         }
     }
+    bump_all(tx, &bumps, now).await?;
     Ok(opened)
 }
 
@@ -47,61 +90,101 @@ fn by_alert(hits: &[Hit]) -> Vec<Vec<&Hit>> {
     groups
 }
 
-/// The hits after the first of a group: once the first has opened,
-/// reopened or bumped the alert, each of these is a bump.
-async fn bump_again(tx: &mut SqliteConnection, rest: &[&Hit], now: i64) -> Result<(), sqlx::Error> {
-    let last = rest.last().expect("rest is not empty");
-    let last_event = rest.iter().rev().find_map(|h| h.event_id);
-    sqlx::query(
-        "UPDATE alerts SET count = COALESCE(?3, count + ?4), last_seen_at = ?5,
-            last_event_id = COALESCE(?6, last_event_id)
-         WHERE rule_id = ?1 AND key = ?2",
+/// What a group does, decided by its first hit against the alert as it stands.
+fn plan(alert: Option<&Existing>, group: &[&Hit], now: i64) -> Plan {
+    let first = group[0];
+    let Some(alert) = alert else {
+        return Plan::Open(None);
+    };
+    // The same event never counts twice.
+    let counted = match first.event_id {
+        Some(event) if alert.last_event_id == Some(event) => &group[1..],
+        _ => group,
+    };
+    match OnMatch::decide(Some(alert.standing), now, first.cooldown_ms) {
+        OnMatch::Open | OnMatch::Reopen if counted.len() == group.len() => {
+            Plan::Open(Some(alert.id))
+        }
+        _ => bump_of(alert.id, counted).map_or(Plan::Nothing, Plan::Bump),
+    }
+}
+
+/// `hits` as one bump of alert `id`, when there are any.
+fn bump_of(id: i64, hits: &[&Hit]) -> Option<Bump> {
+    let last = hits.last()?;
+    Some(Bump {
+        id,
+        add: hits.len() as i64,
+        set: last.count,
+        last_event_id: hits.iter().rev().find_map(|h| h.event_id),
+    })
+}
+
+/// The alerts the groups land on, by (rule, key), read in one query.
+async fn existing(
+    tx: &mut SqliteConnection,
+    groups: &[Vec<&Hit>],
+) -> Result<HashMap<(i64, String), Existing>, sqlx::Error> {
+    let keys: Vec<(i64, &str)> = groups
+        .iter()
+        .map(|g| (g[0].rule_id, g[0].key.as_str()))
+        .collect();
+    let rows = sqlx::query(
+        "SELECT a.id, a.rule_id, a.key, a.state, a.resolved_at, a.snoozed_until, a.last_event_id
+         FROM json_each(?) AS j JOIN alerts a ON a.rule_id = j.value ->> 0 AND a.key = j.value ->> 1",
     )
-    .bind(last.rule_id)
-    .bind(&last.key)
-    .bind(last.count)
-    .bind(rest.len() as i64)
+    .bind(serde_json::to_string(&keys).expect("keys serialize"))
+    .fetch_all(&mut *tx)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let state = AlertState::try_from(r.get::<String, _>("state")).map_err(super::decode)?;
+            let alert = Existing {
+                id: r.get("id"),
+                standing: Standing {
+                    state,
+                    resolved_at: r.get("resolved_at"),
+                    snoozed_until: r.get("snoozed_until"),
+                },
+                last_event_id: r.get("last_event_id"),
+            };
+            Ok(((r.get("rule_id"), r.get("key")), alert))
+        })
+        .collect()
+}
+
+/// Every bump of the pass, in one statement.
+async fn bump_all(tx: &mut SqliteConnection, bumps: &[Bump], now: i64) -> Result<(), sqlx::Error> {
+    if bumps.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<(i64, i64, Option<i64>, Option<i64>)> = bumps
+        .iter()
+        .map(|b| (b.id, b.add, b.set, b.last_event_id))
+        .collect();
+    sqlx::query(
+        "UPDATE alerts SET count = COALESCE(j.value ->> 2, count + (j.value ->> 1)),
+            last_seen_at = ?1, last_event_id = COALESCE(j.value ->> 3, last_event_id)
+         FROM json_each(?2) AS j WHERE alerts.id = j.value ->> 0",
+    )
     .bind(now)
-    .bind(last_event)
+    .bind(serde_json::to_string(&rows).expect("rows serialize"))
     .execute(&mut *tx)
     .await?;
     Ok(())
 }
 
-/// Opens, reopens or bumps the hit's alert; returns its id when it notifies.
-async fn record_hit(
+/// Opens the hit's alert (`reopen`: the one that stands, resolved or
+/// snoozed) and queues its notifications; returns its id.
+async fn open(
     tx: &mut SqliteConnection,
     hit: &Hit,
+    reopen: Option<i64>,
     now: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let existing = sqlx::query(
-        "SELECT id, state, resolved_at, snoozed_until, last_event_id FROM alerts
-         WHERE rule_id = ? AND key = ?",
-    )
-    .bind(hit.rule_id)
-    .bind(&hit.key)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let standing = existing
-        .as_ref()
-        .map(|r| -> Result<_, sqlx::Error> {
-            Ok(Standing {
-                state: AlertState::try_from(r.get::<String, _>("state")).map_err(super::decode)?,
-                resolved_at: r.get("resolved_at"),
-                snoozed_until: r.get("snoozed_until"),
-            })
-        })
-        .transpose()?;
-    // The same event never counts twice (a timer seeing the same quiet call).
-    if let (Some(row), Some(event)) = (&existing, hit.event_id) {
-        if row.get::<Option<i64>, _>("last_event_id") == Some(event) {
-            return Ok(None);
-        }
-    }
-    let decision = OnMatch::decide(standing, now, hit.cooldown_ms);
+) -> Result<i64, sqlx::Error> {
     let id: i64 =
-        match (decision, existing) {
-            (OnMatch::Open, _) | (_, None) => sqlx::query_scalar(
+        match reopen {
+            None => sqlx::query_scalar(
                 "INSERT INTO alerts (rule_id, key, call_id, event_id, last_event_id, reason, state,
                     count, opened_at, last_seen_at)
                  VALUES (?1, ?2, ?3, ?4, ?4, ?5, 'open', ?6, ?7, ?7) RETURNING id",
@@ -115,8 +198,7 @@ async fn record_hit(
             .bind(now)
             .fetch_one(&mut *tx)
             .await?,
-            (OnMatch::Reopen, Some(row)) => {
-                let id: i64 = row.get("id");
+            Some(id) => {
                 sqlx::query(
                     "UPDATE alerts SET state = 'open', resolved_at = NULL, snoozed_until = NULL,
                     event_id = COALESCE(?2, event_id), last_event_id = COALESCE(?2, last_event_id),
@@ -131,21 +213,6 @@ async fn record_hit(
                 .execute(&mut *tx)
                 .await?;
                 id
-            }
-            (OnMatch::Bump, Some(row)) => {
-                let id: i64 = row.get("id");
-                sqlx::query(
-                    "UPDATE alerts SET count = COALESCE(?2, count + 1), last_seen_at = ?3,
-                    last_event_id = COALESCE(?4, last_event_id)
-                 WHERE id = ?1",
-                )
-                .bind(id)
-                .bind(hit.count)
-                .bind(now)
-                .bind(hit.event_id)
-                .execute(&mut *tx)
-                .await?;
-                return Ok(None);
             }
         };
     for channel in &hit.channels {
@@ -162,7 +229,7 @@ async fn record_hit(
         .execute(&mut *tx)
         .await?;
     }
-    Ok(Some(id))
+    Ok(id)
 }
 
 #[cfg(test)]
@@ -177,8 +244,20 @@ mod tests {
             event_id: Some(event_id),
             reason: format!("event {event_id}"),
             count: None,
-            cooldown_ms: 0,
+            cooldown_ms: 60_000,
             channels: vec![],
+        }
+    }
+
+    fn alert(state: AlertState, resolved_at: Option<i64>, last_event_id: i64) -> Existing {
+        Existing {
+            id: 7,
+            standing: Standing {
+                state,
+                resolved_at,
+                snoozed_until: None,
+            },
+            last_event_id: Some(last_event_id),
         }
     }
 
@@ -200,5 +279,41 @@ mod tests {
             })
             .collect();
         assert_eq!(groups, vec![vec![101, 121], vec![102], vec![111, 131]]);
+    }
+
+    #[test]
+    fn a_group_opens_reopens_or_bumps_by_its_first_hit() {
+        let (a, b, c) = (hit(1, "k", 20), hit(1, "k", 21), hit(1, "k", 22));
+        let group = [&a, &b, &c];
+        assert_eq!(plan(None, &group, 1_000), Plan::Open(None));
+        let open = alert(AlertState::Open, None, 5);
+        assert_eq!(
+            plan(Some(&open), &group, 1_000),
+            Plan::Bump(Bump {
+                id: 7,
+                add: 3,
+                set: None,
+                last_event_id: Some(22)
+            })
+        );
+        // Resolved past its cool-down: the first hit reopens it.
+        let resolved = alert(AlertState::Resolved, Some(0), 5);
+        assert_eq!(plan(Some(&resolved), &group, 61_000), Plan::Open(Some(7)));
+        // Within the cool-down: counted, still resolved.
+        assert!(matches!(
+            plan(Some(&resolved), &group, 30_000),
+            Plan::Bump(_)
+        ));
+        // The event the alert last counted is not counted again.
+        let seen = alert(AlertState::Open, None, 20);
+        assert_eq!(
+            plan(Some(&seen), &[&a], 1_000),
+            Plan::Nothing,
+            "a timer seeing the same quiet call"
+        );
+        assert!(matches!(
+            plan(Some(&seen), &group, 1_000),
+            Plan::Bump(Bump { add: 2, .. })
+        ));
     }
 }

@@ -115,3 +115,31 @@ pub fn valid_call_id(value: Option<&Value>) -> Result<String, ParseError> {
     }
     Ok(id)
 }
+
+/// The platforms' fixtures (`tests/fixtures/<platform>/`), for the parsers' tests.
+#[cfg(test)]
+pub mod fixtures {
+    use serde_json::Value;
+
+    fn dir(platform: &str) -> String {
+        format!("{}/tests/fixtures/{platform}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    /// `tests/fixtures/<platform>/<name>.json`, parsed.
+    pub fn load(platform: &str, name: &str) -> Value {
+        let path = format!("{}/{name}.json", dir(platform));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_json::from_str(&text).expect("fixture is JSON")
+    }
+
+    /// The names of every fixture of `platform`.
+    pub fn names(platform: &str) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir(platform))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter_map(|n| n.strip_suffix(".json").map(str::to_string))
+            .collect();
+        names.sort();
+        names
+    }
+}

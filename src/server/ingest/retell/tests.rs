@@ -1,12 +1,7 @@
 use super::*;
 
 fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/retell/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).expect("fixture is JSON")
+    crate::server::ingest::platform::fixtures::load("retell", name)
 }
 
 const CALL: &str = "call_5e1a9c7d3b2f4e60a8d1c4b7e9f2";
@@ -14,11 +9,9 @@ const START: i64 = 1_777_652_404_512;
 
 #[test]
 fn every_fixture_parses_into_events_of_its_call() {
-    let dir = format!("{}/tests/fixtures/retell", env!("CARGO_MANIFEST_DIR"));
     let mut n = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        let items = parse(&fixture(name.trim_end_matches(".json"))).unwrap();
+    for name in crate::server::ingest::platform::fixtures::names("retell") {
+        let items = parse(&fixture(&name)).unwrap();
         assert!(!items.is_empty(), "{name}");
         let call = &items[0].event.call_id;
         assert!(items.iter().all(|i| &i.event.call_id == call), "{name}");

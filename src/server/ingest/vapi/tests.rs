@@ -1,12 +1,7 @@
 use super::*;
 
 fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/vapi/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).expect("fixture is JSON")
+    crate::server::ingest::platform::fixtures::load("vapi", name)
 }
 
 const CALL: &str = "5b6f2c1e-8a43-4d7f-9e21-3c0a7d94b1f6";
@@ -19,11 +14,9 @@ fn details(name: &str) -> Vec<EventDetail> {
 
 #[test]
 fn every_fixture_parses_into_events_of_its_call() {
-    let dir = format!("{}/tests/fixtures/vapi", env!("CARGO_MANIFEST_DIR"));
     let mut n = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        let items = details(name.trim_end_matches(".json"));
+    for name in crate::server::ingest::platform::fixtures::names("vapi") {
+        let items = details(&name);
         assert!(!items.is_empty(), "{name}");
         n += 1;
     }

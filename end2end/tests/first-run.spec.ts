@@ -33,7 +33,7 @@ test('first run: create the admin, connect an agent, rotate, sign out, refuse a 
     await expect(page.getByRole('heading', { name: 'No calls yet' })).toBeVisible();
 
     // The panel's URL, pasted into an agent, lets its events in — live.
-    const urlBox = page.getByLabel('Webhook URL');
+    const urlBox = page.getByLabel('Webhook URL', { exact: true });
     const url = await urlBox.inputValue();
     expect(url).toMatch(new RegExp(`^${base}/webhooks/infer\\?token=[A-Za-z0-9_-]{43}$`));
     await expect(page.locator('[data-link]')).toHaveAttribute('data-link', 'live');
@@ -53,6 +53,10 @@ test('first run: create the admin, connect an agent, rotate, sign out, refuse a 
     expect(rotated).not.toBe(url);
     expect((await api.post(url, { data: { ...fixture, call_id: id } })).status()).toBe(401);
     expect((await api.post(rotated, { data: { ...fixture, call_id: `${id}-2` } })).status()).toBe(200);
+    // Vapi's and Retell's URLs carry the new token too.
+    const token = new URL(rotated).searchParams.get('token');
+    await expect(page.getByLabel('Vapi webhook URL')).toHaveValue(`${base}/webhooks/vapi?token=${token}`);
+    await expect(page.getByLabel('Retell webhook URL')).toHaveValue(`${base}/webhooks/retell?token=${token}`);
 
     // Setup is closed now.
     await page.goto(`${base}/setup`);

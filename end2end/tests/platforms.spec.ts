@@ -57,5 +57,9 @@ for (const { platform, badge, checks } of [
       await expect(timeline).toContainText(text, { timeout: 15_000 });
     }
     await expect(page.locator('.call-header .status')).toContainText(/ended|transferred/);
+    // The tool call reads in one line, arguments and result, without a click.
+    const tool = page.locator('.tool-line', { hasText: 'out_for_delivery' });
+    await expect(tool).toBeVisible();
+    await expect(tool).toContainText('lookup_order(order_id: "NW48217") → out_for_delivery');
   });
 }

@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 
 use super::RawJson;
-use crate::model::format;
 use crate::model::{event_anchor, EventDetail, TimelineItem};
+use crate::model::{format, tool_line};
 
 #[component]
 pub fn TimelineEntry(item: TimelineItem, #[prop(into)] started_at: Signal<i64>) -> impl IntoView {
@@ -44,6 +44,12 @@ fn body(detail: &EventDetail) -> (String, AnyView) {
         ),
         EventDetail::ToolCall { function, arguments, response, error } => {
             let failed = error.is_some();
+            let line = tool_line::call(&function, &arguments);
+            let said = match (&error, &response) {
+                (Some(_), _) => Some("failed".to_string()),
+                (None, Some(r)) => Some(tool_line::result(r)),
+                (None, None) => None,
+            };
             (
                 if failed { "card tool tool-error".to_string() } else { "card tool".to_string() },
                 view! {
@@ -58,6 +64,10 @@ fn body(detail: &EventDetail) -> (String, AnyView) {
                             view! { <span class="tag">"no response"</span> }.into_any()
                         }}
                     </div>
+                    <p class="tool-line">
+                        <code>{line}</code>
+                        {said.map(|said| view! { " → " <span class="result" class:failed=failed>{said}</span> })}
+                    </p>
                     {error.map(|e| view! { <p class="error-text">{e}</p> })}
                     <RawJson label="arguments" text=format::pretty_json(&arguments)/>
                     {response.map(|r| view! { <RawJson label="response" text=format::pretty_json(&r) open=failed/> })}
@@ -65,7 +75,9 @@ fn body(detail: &EventDetail) -> (String, AnyView) {
                 .into_any(),
             )
         }
-        EventDetail::ToolRequest { function, arguments } => (
+        EventDetail::ToolRequest { function, arguments } => {
+            let line = tool_line::call(&function, &arguments);
+            (
             "card tool tool-request".to_string(),
             view! {
                 <div class="card-head">
@@ -73,10 +85,12 @@ fn body(detail: &EventDetail) -> (String, AnyView) {
                     <code class="fn">{function}</code>
                     <span class="tag">"requested"</span>
                 </div>
+                <p class="tool-line"><code>{line}</code></p>
                 <RawJson label="arguments" text=format::pretty_json(&arguments)/>
             }
             .into_any(),
-        ),
+        )
+        }
         EventDetail::Interruption { text, at_seconds, who } => (
             "card interruption".to_string(),
             view! {

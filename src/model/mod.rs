@@ -11,6 +11,7 @@ pub mod format;
 mod pages;
 mod rules;
 pub mod settings;
+pub mod tool_line;
 
 pub use access::{ConnectInfo, PlatformLink, Viewer};
 pub use alerts::{

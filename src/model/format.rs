@@ -70,6 +70,16 @@ pub fn pretty_raw(raw: &str) -> String {
     }
 }
 
+/// The first line of `s`, cut to `max` characters; `…` marks anything left out.
+pub fn one_line(s: &str, max: usize) -> String {
+    let line = s.lines().next().unwrap_or("");
+    if line.chars().count() <= max && line.len() == s.len() {
+        return line.to_string();
+    }
+    let cut: String = line.chars().take(max).collect();
+    format!("{cut}…")
+}
+
 /// Everything but RFC 3986's unreserved characters (`A–Z a–z 0–9 - _ . ~`);
 /// bytes outside ASCII are always encoded.
 const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC

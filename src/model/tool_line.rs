@@ -39,12 +39,7 @@ pub fn result(response: &Value) -> String {
 }
 
 fn clip(s: &str) -> String {
-    let line = s.lines().next().unwrap_or("");
-    if line.chars().count() <= MAX && line.len() == s.len() {
-        return line.to_string();
-    }
-    let cut: String = line.chars().take(MAX).collect();
-    format!("{cut}…")
+    super::format::one_line(s, MAX)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::condition::Compiled;
-use crate::model::{EventDetail, RuleSpec, TimelineItem};
+use crate::model::{format, EventDetail, RuleSpec, TimelineItem};
 
 /// What the call had seen by this event, for the counting rules.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -133,13 +133,7 @@ fn is_normal(normal: &[String], value: &str) -> bool {
 
 /// A reason stays one short line.
 fn clip(s: &str) -> String {
-    const MAX: usize = 200;
-    let line = s.lines().next().unwrap_or("");
-    if line.chars().count() <= MAX && line.len() == s.len() {
-        return line.to_string();
-    }
-    let cut: String = line.chars().take(MAX).collect();
-    format!("{cut}…")
+    format::one_line(s, 200)
 }
 
 #[cfg(test)]

@@ -5,6 +5,9 @@
 
 use serde_json::{Map, Value};
 
+/// The name a tool call goes by when the platform sent none.
+pub const UNNAMED_TOOL: &str = "(unnamed tool)";
+
 /// The first of `keys` that holds a string.
 pub fn str_field<'a>(obj: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a str> {
     keys.iter()

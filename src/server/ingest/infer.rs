@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::fields::{num_field, parse_arguments, str_field, tool_error};
+use super::fields::{num_field, parse_arguments, str_field, tool_error, UNNAMED_TOOL};
 use super::platform::valid_call_id;
 pub use super::platform::{ParseError, ParsedEvent};
 use super::timestamp;
@@ -119,7 +119,7 @@ fn parse_tool_call(meta: &Map<String, Value>) -> EventDetail {
     let error = tool_error(meta.get("error"), response.as_ref());
     EventDetail::ToolCall {
         function: str_field(meta, &["functionName", "function_name", "name"])
-            .unwrap_or("(unnamed tool)")
+            .unwrap_or(UNNAMED_TOOL)
             .to_string(),
         arguments,
         response,

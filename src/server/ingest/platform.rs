@@ -132,6 +132,16 @@ pub mod fixtures {
         serde_json::from_str(&text).expect("fixture is JSON")
     }
 
+    /// The dedup keys of the events a fixture of `platform` makes, in order.
+    pub fn keys(platform: super::Platform, name: &str) -> Vec<String> {
+        platform
+            .parse(&load(platform.source(), name))
+            .unwrap()
+            .into_iter()
+            .filter_map(|i| i.key)
+            .collect()
+    }
+
     /// The names of every fixture of `platform`.
     pub fn names(platform: &str) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir(platform))

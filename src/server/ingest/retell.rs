@@ -9,7 +9,9 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::fields::{num_field, parse_arguments, parse_result, str_field, tool_error};
+use super::fields::{
+    num_field, parse_arguments, parse_result, str_field, tool_error, UNNAMED_TOOL,
+};
 use super::platform::{valid_call_id, Item, ParseError, ParsedEvent};
 use crate::model::{EventDetail, Role};
 
@@ -117,15 +119,19 @@ fn transcript(call_id: &str, call: &Object, started: Option<i64>) -> Vec<Item> {
         };
         let id = str_field(e, &["tool_call_id"]).unwrap_or_default();
         let (key, detail) = match role {
-            "tool_call_invocation" => (format!("tool:{id}"), invocation(e)),
-            "tool_call_result" => {
-                let (function, arguments) = match asked.get(id).map(|e| invocation(e)) {
-                    Some(EventDetail::ToolRequest {
-                        function,
-                        arguments,
-                    }) => (function, arguments),
-                    _ => ("(unnamed tool)".to_string(), Value::Null),
+            "tool_call_invocation" => {
+                let (function, arguments) = invoked(e);
+                let detail = EventDetail::ToolRequest {
+                    function,
+                    arguments,
                 };
+                (format!("tool:{id}"), detail)
+            }
+            "tool_call_result" => {
+                let (function, arguments) = asked
+                    .get(id)
+                    .map(|e| invoked(e))
+                    .unwrap_or_else(|| (UNNAMED_TOOL.to_string(), Value::Null));
                 let content = e.get("content").cloned().unwrap_or(Value::Null);
                 let response = Some(parse_result(&content));
                 let error = if e.get("successful") == Some(&Value::Bool(false)) {
@@ -168,15 +174,13 @@ fn transcript(call_id: &str, call: &Object, started: Option<i64>) -> Vec<Item> {
     items
 }
 
-/// `{role: "tool_call_invocation", tool_call_id, name, arguments}`, the
-/// arguments a JSON string.
-fn invocation(e: &Object) -> EventDetail {
-    EventDetail::ToolRequest {
-        function: str_field(e, &["name"])
-            .unwrap_or("(unnamed tool)")
-            .to_string(),
-        arguments: parse_arguments(e.get("arguments")),
-    }
+/// The function and arguments of `{role: "tool_call_invocation",
+/// tool_call_id, name, arguments}`, the arguments a JSON string.
+fn invoked(e: &Object) -> (String, Value) {
+    (
+        str_field(e, &["name"]).unwrap_or(UNNAMED_TOOL).to_string(),
+        parse_arguments(e.get("arguments")),
+    )
 }
 
 /// Where the transfer goes: beside the call or inside it (the docs do not

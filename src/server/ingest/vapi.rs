@@ -10,7 +10,9 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::fields::{num_field, parse_arguments, parse_result, str_field, tool_error};
+use super::fields::{
+    num_field, parse_arguments, parse_result, str_field, tool_error, UNNAMED_TOOL,
+};
 use super::platform::{valid_call_id, Item, ParseError, ParsedEvent};
 use super::timestamp;
 use crate::model::{EventDetail, Role};
@@ -131,14 +133,10 @@ fn history(call_id: &str, messages: Vec<&Object>) -> Vec<Item> {
             }
             "tool_call_result" => {
                 let id = str_field(m, &["toolCallId"]).unwrap_or_default();
-                let asked = asked.get(id).map(|call| request(call));
-                let (function, arguments) = match asked {
-                    Some(EventDetail::ToolRequest {
-                        function,
-                        arguments,
-                    }) => (function, arguments),
-                    _ => (unnamed(m), Value::Null),
-                };
+                let (function, arguments) = asked
+                    .get(id)
+                    .map(|call| requested(call))
+                    .unwrap_or_else(|| (unnamed(m), Value::Null));
                 let response = m.get("result").map(parse_result);
                 let error = tool_error(m.get("error"), response.as_ref());
                 items.push(Item {
@@ -197,6 +195,15 @@ fn requests(message: &Object) -> Vec<(&str, &Object)> {
 /// `{id, name, arguments | parameters}` some of Vapi's pages show; the
 /// arguments an object or a JSON string.
 fn request(call: &Object) -> EventDetail {
+    let (function, arguments) = requested(call);
+    EventDetail::ToolRequest {
+        function,
+        arguments,
+    }
+}
+
+/// A requested call's function name and arguments.
+fn requested(call: &Object) -> (String, Value) {
     let function = call.get("function").and_then(Value::as_object);
     let name = function
         .and_then(|f| str_field(f, &["name"]))
@@ -205,15 +212,15 @@ fn request(call: &Object) -> EventDetail {
         .and_then(|f| f.get("arguments").or_else(|| f.get("parameters")))
         .or_else(|| call.get("arguments"))
         .or_else(|| call.get("parameters"));
-    EventDetail::ToolRequest {
-        function: name.map_or_else(|| unnamed(call), str::to_string),
-        arguments: parse_arguments(arguments),
-    }
+    (
+        name.unwrap_or(UNNAMED_TOOL).to_string(),
+        parse_arguments(arguments),
+    )
 }
 
 fn unnamed(obj: &Object) -> String {
     str_field(obj, &["name"])
-        .unwrap_or("(unnamed tool)")
+        .unwrap_or(UNNAMED_TOOL)
         .to_string()
 }
 

@@ -1,7 +1,9 @@
 use super::*;
+use crate::server::ingest::platform::fixtures;
+use crate::server::ingest::Platform;
 
 fn fixture(name: &str) -> Value {
-    crate::server::ingest::platform::fixtures::load("retell", name)
+    fixtures::load("retell", name)
 }
 
 const CALL: &str = "call_5e1a9c7d3b2f4e60a8d1c4b7e9f2";
@@ -10,7 +12,7 @@ const START: i64 = 1_777_652_404_512;
 #[test]
 fn every_fixture_parses_into_events_of_its_call() {
     let mut n = 0;
-    for name in crate::server::ingest::platform::fixtures::names("retell") {
+    for name in fixtures::names("retell") {
         let items = parse(&fixture(&name)).unwrap();
         assert!(!items.is_empty(), "{name}");
         let call = &items[0].event.call_id;
@@ -68,13 +70,7 @@ fn the_ended_transcript_yields_turns_and_tool_calls_in_time_order() {
 
 #[test]
 fn updates_and_the_end_share_keys_so_each_turn_is_stored_once() {
-    let keys = |name| -> Vec<String> {
-        parse(&fixture(name))
-            .unwrap()
-            .into_iter()
-            .filter_map(|i| i.key)
-            .collect()
-    };
+    let keys = |name| fixtures::keys(Platform::Retell, name);
     let (updated, ended) = (keys("transcript_updated"), keys("call_ended"));
     assert!(!updated.is_empty());
     for key in &updated {

@@ -1,7 +1,9 @@
 use super::*;
+use crate::server::ingest::platform::fixtures;
+use crate::server::ingest::Platform;
 
 fn fixture(name: &str) -> Value {
-    crate::server::ingest::platform::fixtures::load("vapi", name)
+    fixtures::load("vapi", name)
 }
 
 const CALL: &str = "5b6f2c1e-8a43-4d7f-9e21-3c0a7d94b1f6";
@@ -15,7 +17,7 @@ fn details(name: &str) -> Vec<EventDetail> {
 #[test]
 fn every_fixture_parses_into_events_of_its_call() {
     let mut n = 0;
-    for name in crate::server::ingest::platform::fixtures::names("vapi") {
+    for name in fixtures::names("vapi") {
         let items = details(&name);
         assert!(!items.is_empty(), "{name}");
         n += 1;
@@ -44,13 +46,7 @@ fn a_conversation_update_yields_its_said_messages_in_order_without_the_prompt() 
 
 #[test]
 fn a_growing_history_repeats_the_keys_of_what_it_had() {
-    let keys = |name| -> Vec<String> {
-        parse(&fixture(name))
-            .unwrap()
-            .into_iter()
-            .filter_map(|i| i.key)
-            .collect()
-    };
+    let keys = |name| fixtures::keys(Platform::Vapi, name);
     let (one, two) = (keys("conversation-update-1"), keys("conversation-update-2"));
     assert!(two.len() > one.len());
     assert_eq!(

@@ -216,14 +216,16 @@ fn accept(
     let first = items.next().expect("a parsed delivery has an event");
     let more: Vec<Item> = items.collect();
     // The whole header: two long ids that share a beginning are distinct.
-    let delivery_key = match &sent.webhook_id {
+    // Only an event without a key of its own needs this, and its `raw` is
+    // then the whole body: the hash is taken only when it is used.
+    let delivery_key = |body: &[u8]| match &sent.webhook_id {
         Some(id) => format!("webhook-id:{id}"),
-        None => format!("sha256:{}", hex::encode(Sha256::digest(&delivery.body))),
+        None => format!("sha256:{}", hex::encode(Sha256::digest(body))),
     };
     let event = |item: Item, raw: String| {
         let dedup_key = match &item.key {
             Some(key) => format!("{}:{}:{key}", platform.source(), item.event.call_id),
-            None => delivery_key.clone(),
+            None => delivery_key(raw.as_bytes()),
         };
         NewEvent {
             occurred_at: item.event.occurred_at.unwrap_or(delivery.received_at),

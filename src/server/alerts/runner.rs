@@ -128,18 +128,34 @@ impl Runner {
     /// Handles every committed event the cursors have not reached yet:
     /// the rules always, forwards unless ingest is saturated (they are
     /// queued once the burst is over; their cursor holds their place).
+    /// While both cursors stand together, as they do unless a burst held
+    /// forwards back, each batch of events is read once for both.
     pub async fn catch_up(&mut self) -> Result<(), sqlx::Error> {
-        while self.rule_pass().await? == BATCH as usize {}
-        while !self.store.writer().saturated() && self.forward_pass().await? == BATCH as usize {}
-        Ok(())
+        loop {
+            let rules_at = self.rules.position(&self.store).await?;
+            let events = self.store.events_since(rules_at, BATCH).await?;
+            let mut more = events.len() == BATCH as usize;
+            self.rule_pass(&events).await?;
+            if !self.store.writer().saturated() {
+                let forwards_at = self.forwards.position(&self.store).await?;
+                if forwards_at == rules_at {
+                    self.forward_pass(&events).await?;
+                } else {
+                    let behind = self.store.events_since(forwards_at, BATCH).await?;
+                    more |= behind.len() == BATCH as usize;
+                    self.forward_pass(&behind).await?;
+                }
+            }
+            if !more {
+                return Ok(());
+            }
+        }
     }
 
-    /// One batch after the rules' cursor; returns how many events it read.
-    async fn rule_pass(&mut self) -> Result<usize, sqlx::Error> {
-        let after = self.rules.position(&self.store).await?;
-        let events = self.store.events_since(after, BATCH).await?;
+    /// Evaluates the rules on a batch of events after their cursor.
+    async fn rule_pass(&mut self, events: &[TimelineItem]) -> Result<(), sqlx::Error> {
         let Some(last) = events.last().map(|e| e.id) else {
-            return Ok(0);
+            return Ok(());
         };
         let rules = self.event_rules().await?;
         let specs: Vec<&RuleSpec> = rules.iter().map(|r| &r.rule.spec).collect();
@@ -150,7 +166,7 @@ impl Runner {
             cursor: Some((EFFECTS, last)),
             ..Effects::default()
         };
-        for item in &events {
+        for item in events {
             let body = body_of(item, needs_body);
             let needs = Needs::of(&specs, &item.detail);
             let facts = self.tally.facts(&self.store, needs, item).await?;
@@ -177,16 +193,14 @@ impl Runner {
             self.record(&effects, now_ms()).await?;
         }
         self.rules.moved(last, write);
-        Ok(events.len())
+        Ok(())
     }
 
-    /// One batch after the forwards' cursor: queues each event for the
-    /// destinations whose filter it passes; returns how many events it read.
-    async fn forward_pass(&mut self) -> Result<usize, sqlx::Error> {
-        let after = self.forwards.position(&self.store).await?;
-        let events = self.store.events_since(after, BATCH).await?;
+    /// Queues each of a batch of events after the forwards' cursor for the
+    /// destinations whose filter it passes.
+    async fn forward_pass(&mut self, events: &[TimelineItem]) -> Result<(), sqlx::Error> {
         let Some(last) = events.last().map(|e| e.id) else {
-            return Ok(0);
+            return Ok(());
         };
         let filters = Filter::load(&self.store).await?;
         let needs_body = filters.iter().any(Filter::needs_body);
@@ -194,7 +208,7 @@ impl Runner {
             cursor: Some((FORWARDS, last)),
             ..Effects::default()
         };
-        for item in &events {
+        for item in events {
             let body = body_of(item, needs_body);
             for filter in filters.iter().filter(|f| f.passes(item, &body)) {
                 effects.forwards.push(Forward {
@@ -209,7 +223,7 @@ impl Runner {
             self.record(&effects, now_ms()).await?;
         }
         self.forwards.moved(last, write);
-        Ok(events.len())
+        Ok(())
     }
 
     /// Checks the rules that run on the clock.

@@ -295,3 +295,62 @@ async fn a_platform_body_on_the_wrong_route_says_what_the_route_takes(pool: Sqli
     let (status, _) = send(&app, request("retell", &fixture("vapi", "hang"), &[])).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[sqlx::test]
+async fn the_platform_routes_take_the_webhook_token_like_infers(pool: SqlitePool) {
+    const TOKEN: &str = "test-token-0123456789abcdef";
+    let app = app_with(pool, |c| {
+        c.webhook.auth = None;
+        c.webhook.token = Some(Secret(TOKEN.into()));
+    })
+    .await;
+    for (platform, name) in [("vapi", "hang"), ("retell", "call_started")] {
+        let body = fixture(platform, name);
+        let post = |path: String, headers: &[(&str, String)]| {
+            let mut request = Request::post(path).header("content-type", "application/json");
+            for (k, v) in headers {
+                request = request.header(*k, v);
+            }
+            request.body(Body::from(body.clone())).unwrap()
+        };
+        // Without the token, whatever the path's spelling, nothing gets in.
+        for path in [
+            format!("/webhooks/{platform}"),
+            format!("/webhooks/{platform}/"),
+            format!("/webhooks/./{platform}"),
+            format!("/webhooks/%2e/{platform}"),
+            format!("/webhooks/{}", platform.to_uppercase()),
+            format!("/webhooks/{platform}?token=wrong-token-0123456789"),
+        ] {
+            let (status, _) = send(&app, post(path.clone(), &[])).await;
+            assert!(!status.is_success(), "{path}: {status}");
+        }
+        let call = if platform == "vapi" {
+            VAPI_CALL
+        } else {
+            RETELL_CALL
+        };
+        assert!(
+            timeline(&app, call).await.is_empty(),
+            "{platform}: stored nothing"
+        );
+        let url = format!("/webhooks/{platform}?token={TOKEN}");
+        assert_eq!(
+            send(&app, post(url, &[])).await.0,
+            StatusCode::OK,
+            "{platform}"
+        );
+        let bearer = [("authorization", format!("Bearer {TOKEN}"))];
+        let (status, body) = send(&app, post(format!("/webhooks/{platform}"), &bearer)).await;
+        assert_eq!(status, StatusCode::OK, "{platform}");
+        assert_eq!(
+            body["status"], "duplicate",
+            "the same delivery, stored once"
+        );
+    }
+    let stored = app.state.store.deliveries(0, 100).await.unwrap();
+    assert!(stored
+        .iter()
+        .filter(|d| d.outcome == DeliveryOutcome::Accepted)
+        .all(|d| d.source == "vapi" || d.source == "retell"));
+}

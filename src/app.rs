@@ -5,7 +5,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::components::TopBar;
+use crate::components::{Shortcuts, TopBar};
 use crate::pages::{
     AlertsPage, AutomationsPage, CallPage, CallsPage, DeliveriesPage, LoginPage, NotFound,
     RulesPage, SettingsPage, SetupPage,
@@ -14,13 +14,21 @@ use crate::pages::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::security::set_page_csp();
+    #[cfg(feature = "ssr")]
+    let theme = crate::server::theme::current();
+    #[cfg(not(feature = "ssr"))]
+    let theme = crate::model::Theme::System;
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=theme.as_str()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="color-scheme" content="light dark"/>
+                <meta name="color-scheme" content=match theme {
+                    crate::model::Theme::System => "light dark",
+                    crate::model::Theme::Light => "light",
+                    crate::model::Theme::Dark => "dark",
+                }/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
@@ -56,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
+            <Shortcuts/>
         </Router>
     }
 }

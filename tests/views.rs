@@ -34,9 +34,14 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
     post(&app, &turn("live-1", base)).await;
 
     let store = &app.state.store;
-    let first = views::calls_page(store, 1, app.state.webhook_auth.connect_info("http://x"))
-        .await
-        .unwrap();
+    let first = views::calls_page(
+        store,
+        1,
+        app.state.webhook_auth.connect_info("http://x"),
+        900_000,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         first
             .live
@@ -51,9 +56,14 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
     assert!(first.has_more);
     assert_eq!(first.cursor, store.latest_event_id().await.unwrap());
 
-    let second = views::calls_page(store, 2, app.state.webhook_auth.connect_info("http://x"))
-        .await
-        .unwrap();
+    let second = views::calls_page(
+        store,
+        2,
+        app.state.webhook_auth.connect_info("http://x"),
+        900_000,
+    )
+    .await
+    .unwrap();
     assert_eq!(second.past.len(), 5);
     assert_eq!(second.past[4].call_id, "past-000");
     assert!(!second.has_more);
@@ -68,7 +78,7 @@ async fn call_timeline_is_in_time_order_with_cursor(pool: SqlitePool) {
     for line in &lines[..4] {
         post(&app, line).await;
     }
-    let timeline = views::call_timeline(&app.state.store, "call_7f3a9c2e", None)
+    let timeline = views::call_timeline(&app.state.store, "call_7f3a9c2e", None, 900_000)
         .await
         .unwrap()
         .unwrap();
@@ -81,10 +91,12 @@ async fn call_timeline_is_in_time_order_with_cursor(pool: SqlitePool) {
         timeline.cursor,
         timeline.items.iter().map(|i| i.id).max().unwrap()
     );
-    assert!(views::call_timeline(&app.state.store, "nope", None)
-        .await
-        .unwrap()
-        .is_none());
+    assert!(
+        views::call_timeline(&app.state.store, "nope", None, 900_000)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[sqlx::test]
@@ -116,7 +128,7 @@ async fn a_long_call_is_shown_one_window_at_a_time(pool: SqlitePool) {
             .map(|i| (i.occurred_at - base) / 1000)
             .collect()
     };
-    let newest = views::call_timeline(store, "long", None)
+    let newest = views::call_timeline(store, "long", None, 900_000)
         .await
         .unwrap()
         .unwrap();
@@ -125,12 +137,12 @@ async fn a_long_call_is_shown_one_window_at_a_time(pool: SqlitePool) {
     let earlier = newest.earlier.expect("there are earlier events");
     assert_eq!(earlier.at, base + 250_000);
 
-    let middle = views::call_timeline(store, "long", Some(earlier))
+    let middle = views::call_timeline(store, "long", Some(earlier), 900_000)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(at(&middle), (50..250).collect::<Vec<_>>());
-    let oldest = views::call_timeline(store, "long", middle.earlier)
+    let oldest = views::call_timeline(store, "long", middle.earlier, 900_000)
         .await
         .unwrap()
         .unwrap();

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { deliver, newCallId, toolCall, turn } from './events';
 
 test('a failing tool call raises a toast and an alert; acknowledging it updates the count live', async ({ page, request }) => {

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { deliver, endCall, newCallId, turn } from './events';
 
 test('a new call appears live on the calls list, then moves to past calls', async ({ page, request }) => {

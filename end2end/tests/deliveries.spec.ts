@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { WEBHOOK } from './events';
 
 test('a rejected delivery shows on /deliveries with its reason and body', async ({ page, request }) => {

@@ -1,5 +1,7 @@
 // Builders for Infer webhook payloads, and a helper to deliver them.
 import { expect, type APIRequestContext } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { WEBHOOK_TOKEN } from './server';
 
 /** The webhook route with the shared server's token. */
@@ -46,3 +48,19 @@ export async function deliver(request: APIRequestContext, event: object, url = W
   expect(body.status).toBe('accepted');
   return body.event_id;
 }
+
+const FIXTURES = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'infer');
+
+/** The fixture call (13 events: turns, tools, a cut, a hang, a transfer, the end) and its report, under a new id. */
+export async function deliverFixtureCall(request: APIRequestContext, id: string) {
+  const lines = fs.readFileSync(path.join(FIXTURES, 'call-sequence.jsonl'), 'utf8').trim().split('\n');
+  const ids: Record<string, number> = {};
+  for (const line of lines) {
+    const event = { ...JSON.parse(line), call_id: id };
+    ids[`${event.type}:${event.metadata?.functionName ?? ''}`] = await deliver(request, event);
+  }
+  const report = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'end-of-call-report.json'), 'utf8'));
+  await deliver(request, { ...report, call_id: id });
+  return ids;
+}
+

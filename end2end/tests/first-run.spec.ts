@@ -1,4 +1,5 @@
-import { test, expect, request as apiRequest } from '@playwright/test';
+import { request as apiRequest } from '@playwright/test';
+import { test, expect } from './fixtures';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

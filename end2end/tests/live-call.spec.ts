@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { deliver, endCall, newCallId, toolCall, turn } from './events';
 
 test('a call page shows new events live, in time order, without reloading', async ({ page, request }) => {
@@ -31,8 +31,8 @@ test('a call page shows new events live, in time order, without reloading', asyn
   await expect(items.nth(4)).toContainText('Call ended by user');
 
   // The header followed: status and counters.
-  await expect(page.locator('.call-header .status')).toHaveText(/ended/i);
-  await expect(page.locator('.call-header [data-counter="tool errors"] .n')).toHaveText('1');
+  await expect(page.locator('.call-bar .status')).toHaveText(/ended/i);
+  await expect(page.locator('.call-bar [data-counter="tool errors"] .n')).toHaveText('1');
   expect(await page.evaluate(() => (window as any).__notReloaded)).toBe(true);
 });
 
@@ -46,8 +46,13 @@ test('any item reveals its raw JSON and links to itself', async ({ page, request
   await expect(item.locator('details.json pre')).toContainText('"secondsFromStart": 2');
 });
 
-test('an unknown call gets a 404 page', async ({ page }) => {
-  const response = await page.goto('/calls/no-such-call');
-  expect(response?.status()).toBe(404);
-  await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+test.describe('a missing call', () => {
+  // The browser notes the page's own 404 status in its console.
+  test.use({ consoleExpected: [/status of 404 \(Not Found\) \(\S+\/calls\/no-such-call\)/] });
+
+  test('an unknown call gets a 404 page', async ({ page }) => {
+    const response = await page.goto('/calls/no-such-call');
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  });
 });

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { deliver, newCallId, turn } from './events';
 
 test('a long call shows its newest events and pages back through the rest', async ({ page, request }) => {

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { deliver, newCallId, toolCall, turn } from './events';
 
 test.use({ javaScriptEnabled: false });
@@ -16,7 +16,7 @@ test('a call page is fully rendered by the server, without JavaScript', async ({
   await expect(items.nth(0)).toContainText('Rendered on the server.');
   await expect(items.nth(1).locator('.fn')).toHaveText('findAppointment');
   await expect(items.nth(2)).toContainText('And readable without scripts.');
-  await expect(page.locator('.call-header')).toContainText(id);
+  await expect(page.locator('.call-bar')).toContainText(id);
 
   // The calls list renders too, with the call in it.
   await page.goto('/');

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { WEBHOOK_TOKEN } from './server';
@@ -7,7 +7,7 @@ const port = process.env.CALLTRAIL_E2E_PORT ?? '3999';
 
 /** Runs `calltrail simulate` for one call of `platform`, ten times faster
  *  than real time; resolves with its exit code. The call's id comes from
- *  the seed: `call_` and the seed in 16 hex digits. */
+ *  the seed: `demo_` and the seed in 16 hex digits. */
 function simulate(platform: 'vapi' | 'retell', seed: number): Promise<number | null> {
   const child = spawn(
     process.env.CALLTRAIL_BIN ?? 'target/debug/calltrail',
@@ -19,7 +19,7 @@ function simulate(platform: 'vapi' | 'retell', seed: number): Promise<number | n
 }
 
 function callId(seed: number): string {
-  return `call_${seed.toString(16).padStart(16, '0')}`;
+  return `demo_${seed.toString(16).padStart(16, '0')}`;
 }
 
 for (const { platform, badge, checks } of [
@@ -49,14 +49,14 @@ for (const { platform, badge, checks } of [
     await expect(row.locator('.tag.source')).toHaveText(badge);
 
     await page.goto(`/calls/${id}`);
-    await expect(page.locator('.call-header .tag.source')).toHaveText(badge);
+    await expect(page.locator('.call-bar .tag.source')).toHaveText(badge);
     expect(await done).toBe(0);
     // Everything the platform sent reads as timeline items, live.
     const timeline = page.locator('main');
     for (const text of checks) {
       await expect(timeline).toContainText(text, { timeout: 15_000 });
     }
-    await expect(page.locator('.call-header .status')).toContainText(/ended|transferred/);
+    await expect(page.locator('.call-bar .status')).toContainText(/ended|transferred/);
     // The tool call reads in one line, arguments and result, without a click.
     const tool = page.locator('.tool-line', { hasText: 'out_for_delivery' });
     await expect(tool).toBeVisible();

@@ -1,4 +1,5 @@
-import { test, expect, request as apiRequest } from '@playwright/test';
+import { request as apiRequest } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { deliver, newCallId, toolCall, turn } from './events';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { deliver, newCallId, turn } from './events';
 import { signIn } from './server';
 

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::{ConnectInfo, Viewer};
+use crate::model::{ConnectInfo, TestEvent, Viewer};
 
 /// The signed-in account; `None` on the sign-in pages.
 #[server(endpoint = "load_viewer")]
@@ -33,4 +33,12 @@ pub async fn rotate_webhook_token() -> Result<ConnectInfo, ServerFnError> {
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))?;
     Ok(views::connect_info(&state).await)
+}
+
+/// Posts a sample event through the webhook route, as an agent would.
+#[server(endpoint = "send_test_event")]
+pub async fn send_test_event() -> Result<TestEvent, ServerFnError> {
+    use crate::server::{test_event, views};
+    let state = views::signed_in_state()?;
+    Ok(test_event::send(&state).await)
 }

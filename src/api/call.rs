@@ -11,7 +11,12 @@ pub async fn load_call(
 ) -> Result<Option<CallTimeline>, ServerFnError> {
     use crate::server::views;
     let state = views::signed_in_state()?;
-    views::call_timeline(&state.store, &call_id, before)
-        .await
-        .map_err(|e| views::internal("the call", e))
+    views::call_timeline(
+        &state.store,
+        &call_id,
+        before,
+        state.config.stale_after_ms(),
+    )
+    .await
+    .map_err(|e| views::internal("the call", e))
 }

@@ -9,7 +9,7 @@ pub async fn load_calls(page: u32) -> Result<CallsPage, ServerFnError> {
     use crate::server::views;
     let state = views::signed_in_state()?;
     let connect = views::connect_info(&state).await;
-    views::calls_page(&state.store, page, connect)
+    views::calls_page(&state.store, page, connect, state.config.stale_after_ms())
         .await
         .map_err(|e| views::internal("the calls", e))
 }

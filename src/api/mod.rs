@@ -9,8 +9,8 @@ mod deliveries;
 mod settings;
 
 pub use access::{
-    load_viewer, rotate_webhook_token, setup_needs_code, LoadViewer, RotateWebhookToken,
-    SetupNeedsCode,
+    load_viewer, rotate_webhook_token, send_test_event, setup_needs_code, LoadViewer,
+    RotateWebhookToken, SendTestEvent, SetupNeedsCode,
 };
 pub use alerts::{
     load_alerts, load_automations, load_rules, LoadAlerts, LoadAutomations, LoadRules,

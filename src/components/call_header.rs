@@ -1,40 +1,159 @@
-//! The head of a call page: id, status, start, duration (ticking while live),
-//! outcome, counters, and the report's summary and recording when present.
+//! The head of a call page. A compact bar that stays at the top while the
+//! timeline scrolls (id, status, duration, counters that step through their
+//! events, follow-live and raw-JSON switches), then the facts: start,
+//! outcome, the report's summary and an inline recording player.
 
 use leptos::prelude::*;
 
 use super::timeline_entry::safe_link;
-use super::{Counters, SourceBadge, StatusBadge};
+use super::{CounterLinks, Counters, LinkState, LiveIndicator, SourceBadge, StatusBadge, When};
+use crate::model::overview::Steps;
 use crate::model::{format, CallSummary};
 
 #[component]
-pub fn CallHeader(call: RwSignal<CallSummary>, now: ReadSignal<i64>) -> impl IntoView {
+pub fn CallBar(
+    call: RwSignal<CallSummary>,
+    now: ReadSignal<i64>,
+    stale_after_ms: i64,
+    steps: Memo<Steps>,
+    link: ReadSignal<LinkState>,
+    following: RwSignal<bool>,
+    /// Follow the newest item again.
+    on_follow: Callback<()>,
+) -> impl IntoView {
     let status = Signal::derive(move || call.with(|c| c.status));
+    let stale = move || call.with(|c| c.is_stale(now.get(), stale_after_ms));
     let duration = move || format::duration(call.with(|c| c.duration_at(now.get())));
+    let raw_open = RwSignal::new(false);
+    let interactive = RwSignal::new(false);
+    Effect::new(move || interactive.set(true));
     view! {
-        <header class="call-header">
+        <div class="call-bar">
             <div class="call-title">
                 <h1><code class="call-id">{move || call.with(|c| c.call_id.clone())}</code></h1>
-                <StatusBadge status/>
+                {move || if stale() {
+                    view! {
+                        <span class="status status-stale">
+                            <span class="dot" aria-hidden="true"></span>
+                            {format!("stale — no events for {}", format::duration(now.get() - call.with(|c| c.last_received_at)))}
+                        </span>
+                    }.into_any()
+                } else {
+                    view! { <StatusBadge status/> }.into_any()
+                }}
                 <SourceBadge source=Signal::derive(move || call.with(|c| c.source.clone()))/>
+                {move || call.with(CallSummary::is_sample).then(|| view! { <span class="tag tag-demo">"demo"</span> })}
+                <span class="duration" title="Duration">{duration}</span>
             </div>
+            <div class="call-tools">
+                <Counters call links=CounterLinks::Steps(steps)/>
+                <span class="bar-actions">
+                    <Show when=move || interactive.get() && call.with(CallSummary::is_live)>
+                        <button type="button" class="button quiet" data-key="l"
+                            aria-pressed=move || following.get().to_string()
+                            on:click=move |_| on_follow.run(())>
+                            {move || if following.get() { "Following live" } else { "Follow live (l)" }}
+                        </button>
+                    </Show>
+                    <Show when=move || interactive.get()>
+                        <button type="button" class="button quiet" aria-pressed=move || raw_open.get().to_string()
+                            on:click=move |_| {
+                                raw_open.update(|o| *o = !*o);
+                                open_all_raw(raw_open.get_untracked());
+                            }>
+                            "Raw JSON"
+                        </button>
+                    </Show>
+                    <LiveIndicator state=link/>
+                </span>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn CallHeader(
+    call: RwSignal<CallSummary>,
+    now: ReadSignal<i64>,
+    /// Set while the recording plays: where it is (ms).
+    playing: WriteSignal<Option<i64>>,
+) -> impl IntoView {
+    let started = move || call.with(|c| c.started_at);
+    view! {
+        <header class="call-header">
             <dl class="facts">
                 <dt>"Started"</dt>
-                <dd>{move || format::datetime(call.with(|c| c.started_at))}</dd>
-                <dt>"Duration"</dt>
-                <dd class="duration">{duration}</dd>
+                <dd>{move || view! { <When at=started() now/> }}</dd>
                 <dt>"Outcome"</dt>
                 <dd class="outcome">{move || call.with(CallSummary::outcome)}</dd>
                 {move || call.with(|c| c.last_speaker.clone()).filter(|_| call.with(CallSummary::is_live)).map(|s| view! {
                     <dt>"Last speaker"</dt><dd>{s}</dd>
                 })}
-                {move || safe_link(call.with(|c| c.recording_url.clone())).map(|u| view! {
-                    <dt>"Recording"</dt>
-                    <dd><a href=u target="_blank" rel="noopener noreferrer">"listen"</a></dd>
-                })}
             </dl>
-            <Counters call/>
             {move || call.with(|c| c.summary.clone()).map(|s| view! { <p class="summary">{s}</p> })}
+            {move || safe_link(call.with(|c| c.recording_url.clone())).map(|url| view! {
+                <Recording url playing/>
+            })}
         </header>
     }
+}
+
+/// An inline player for an `https://` recording (the page's policy lets
+/// media come from https only); a link for anything else.
+#[component]
+fn Recording(url: String, playing: WriteSignal<Option<i64>>) -> impl IntoView {
+    if !url.to_ascii_lowercase().starts_with("https://") {
+        return view! {
+            <p class="recording">"Recording: " <a href=url target="_blank" rel="noopener noreferrer">"listen"</a></p>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="recording">
+            <audio
+                id="recording"
+                controls
+                preload="none"
+                src=url.clone()
+                aria-label="Call recording"
+                on:timeupdate=move |ev| playing.set(media_time_ms(&ev))
+            ></audio>
+            <p class="muted">"Click an item's time to play from there. "
+                <a href=url target="_blank" rel="noopener noreferrer">"Open the file"</a>
+            </p>
+        </div>
+    }
+    .into_any()
+}
+
+fn media_time_ms(ev: &leptos::ev::Event) -> Option<i64> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlMediaElement>().ok())
+            .map(|m| (m.current_time() * 1000.0) as i64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+/// Opens (or closes) every item's raw JSON at once.
+fn open_all_raw(open: bool) {
+    #[cfg(feature = "hydrate")]
+    if let Ok(all) = document().query_selector_all(".timeline details.raw") {
+        for i in 0..all.length() {
+            if let Some(el) = all
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            {
+                let _ = el.toggle_attribute_with_force("open", open);
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = open;
 }

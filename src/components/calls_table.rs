@@ -1,14 +1,16 @@
-//! A table of calls: one dense row each, collapsing to cards on a phone.
+//! A table of calls: one dense row each (the whole row opens the call),
+//! collapsing to two-line cards on a phone.
 
 use leptos::prelude::*;
 
-use super::{Counters, SourceBadge, StatusBadge};
+use super::{CounterLinks, Counters, SourceBadge, StatusBadge, When};
 use crate::model::{event_link, format, CallSummary};
 
 #[component]
 pub fn CallsTable(
     #[prop(into)] calls: Signal<Vec<CallSummary>>,
     now: ReadSignal<i64>,
+    stale_after_ms: i64,
     caption: &'static str,
 ) -> impl IntoView {
     view! {
@@ -26,7 +28,7 @@ pub fn CallsTable(
             </thead>
             <tbody>
                 <For each=move || calls.get() key=|c| (c.call_id.clone(), c.last_event_id) let(call)>
-                    <CallRow call now/>
+                    <CallRow call now stale_after_ms/>
                 </For>
             </tbody>
         </table>
@@ -34,10 +36,12 @@ pub fn CallsTable(
 }
 
 #[component]
-fn CallRow(call: CallSummary, now: ReadSignal<i64>) -> impl IntoView {
+fn CallRow(call: CallSummary, now: ReadSignal<i64>, stale_after_ms: i64) -> impl IntoView {
     let href = event_link(&call.call_id, None);
     let trouble = call.had_trouble();
     let live = call.is_live();
+    let last_received_at = call.last_received_at;
+    let stale = move || live && now.get() - last_received_at >= stale_after_ms;
     let state = live
         .then(|| call.last_speaker.clone().map(|s| format!("last: {s}")))
         .flatten();
@@ -46,20 +50,33 @@ fn CallRow(call: CallSummary, now: ReadSignal<i64>) -> impl IntoView {
         move || format::duration(call.duration_at(now.get()))
     };
     let status = call.status;
-    let call_id = call.call_id.clone();
-    let source = call.source.clone();
+    let problem = format!("{href}#first-problem");
     view! {
-        <tr class:trouble=trouble class:live=live data-call-id=call.call_id.clone()>
-            <td data-label="Status"><StatusBadge status/></td>
-            <td data-label="Call">
-                <a class="call-id" href=href>{call_id}</a>
-                " "<SourceBadge source=source/>
+        <tr class:trouble=trouble class:live=live class:stale=stale data-call-id=call.call_id.clone()>
+            <td data-label="Status">
+                {move || if stale() {
+                    view! {
+                        <span class="status status-stale">
+                            <span class="dot" aria-hidden="true"></span>
+                            {format!("stale — no events for {}", format::duration(now.get() - last_received_at))}
+                        </span>
+                    }.into_any()
+                } else {
+                    view! { <StatusBadge status/> }.into_any()
+                }}
+            </td>
+            <td data-label="Call" class="call-cell">
+                <a class="call-id row-link" href=href>{call.call_id.clone()}</a>
+                " "<SourceBadge source=call.source.clone()/>
+                {call.is_sample().then(|| view! { " "<span class="tag tag-demo" title="Made by calltrail (demo, simulate or a test event), not by an agent">"demo"</span> })}
                 {state.map(|s| view! { <span class="muted state">" " {s}</span> })}
             </td>
-            <td data-label="Started">{format::datetime(call.started_at)}</td>
+            <td data-label="Started"><When at=call.started_at now/></td>
             <td data-label="Duration" class="duration">{duration}</td>
             <td data-label="Outcome" class="outcome">{call.outcome()}</td>
-            <td data-label="Events"><Counters call=Signal::stored(call.clone())/></td>
+            <td data-label="Events">
+                <Counters call=Signal::stored(call.clone()) links=CounterLinks::FirstProblem(problem)/>
+            </td>
         </tr>
     }
 }

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::api::RotateWebhookToken;
-use crate::model::ConnectInfo;
+use crate::api::{RotateWebhookToken, SendTestEvent};
+use crate::model::{event_link, ConnectInfo};
 
 #[component]
 pub fn ConnectPanel(info: ConnectInfo) -> impl IntoView {
@@ -39,6 +39,16 @@ pub fn ConnectPanel(info: ConnectInfo) -> impl IntoView {
             <h2 id="connect-heading">"Connect your agent"</h2>
             <p>"In Infer, set the agent's " <code>"event_webhook_url"</code> " to this URL:"</p>
             <CopyRow url=url label="Webhook URL".to_string()/>
+            <Show when=move || info.with(ConnectInfo::unreachable_from_cloud)>
+                <p class="notice notice-warn" role="note" data-testid="local-url-warning">
+                    <strong>"This URL only works on this machine or network."</strong>
+                    " An agent running in the cloud cannot reach it. Expose calltrail with a tunnel "
+                    "(for example " <code>"cloudflared tunnel --url http://localhost:3000"</code> " or "
+                    <code>"ngrok http 3000"</code> ") or put it behind a public address, then set "
+                    <code>"CALLTRAIL_PUBLIC_URL"</code> " to that address so this URL shows it."
+                </p>
+            </Show>
+            <TestEventButton/>
             <details class="other-platforms">
                 <summary>"Vapi or Retell instead"</summary>
                 <ul class="platform-links">{platforms}</ul>
@@ -61,6 +71,36 @@ pub fn ConnectPanel(info: ConnectInfo) -> impl IntoView {
                 None => None,
             }}
         </section>
+    }
+}
+
+/// Posts a sample event through the real webhook route and says how it
+/// went, with a link to the call it made (the calls list shows it arrive).
+#[component]
+fn TestEventButton() -> impl IntoView {
+    let send = ServerAction::<SendTestEvent>::new();
+    view! {
+        <ActionForm action=send attr:class="test-event">
+            <button type="submit" class="button primary" disabled=move || send.pending().get()>
+                {move || if send.pending().get() { "Sending…" } else { "Send a test event" }}
+            </button>
+            " "
+            <span class="muted">"Posts a sample turn to the webhook URL, as an agent would."</span>
+        </ActionForm>
+        {move || send.value().get().map(|result| match result {
+            Ok(sent) if sent.accepted => view! {
+                <p class="notice notice-ok" role="status">
+                    "Test event stored (" {sent.answer} "). "
+                    <a href=event_link(&sent.call_id, None)>"Open the test call"</a>
+                </p>
+            }.into_any(),
+            Ok(sent) => view! {
+                <p class="notice notice-error" role="alert">
+                    "The webhook route refused the test event: " {sent.answer}
+                </p>
+            }.into_any(),
+            Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
+        })}
     }
 }
 

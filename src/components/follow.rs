@@ -1,17 +1,62 @@
-//! Scrolling that follows the newest timeline item, unless the reader has
-//! scrolled up; only does anything in the browser.
+//! Following the newest timeline item. The view follows until the reader
+//! moves away themselves — a wheel, a touch, a key, a click that scrolls the
+//! page up — and follows again once they are back at the bottom. Scrolls the
+//! page makes on its own (following, trimming old items) never count as the
+//! reader's, so a burst of events cannot switch following off, and a short
+//! page never pulls the reader back. Only does anything in the browser.
 
 use leptos::prelude::*;
 
-/// Pixels from the bottom that still count as "at the bottom".
-#[cfg(feature = "hydrate")]
-const SLACK: f64 = 120.0;
-
-pub fn at_bottom() -> bool {
+/// Whether the view follows the newest item; kept current by the reader's
+/// own scrolling.
+pub fn use_follow() -> RwSignal<bool> {
+    let following = RwSignal::new(true);
     #[cfg(feature = "hydrate")]
-    {
+    browser::track(following);
+    following
+}
+
+/// Scrolls to the bottom of the page once what is pending is rendered.
+pub fn to_bottom() {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(browser::scroll_to_end);
+}
+
+/// Scrolls to the element the URL's fragment names, once rendered.
+pub fn to_fragment() {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(|| {
+        let hash = window().location().hash().unwrap_or_default();
+        if let Some(el) = hash
+            .strip_prefix('#')
+            .and_then(|id| document().get_element_by_id(id))
+        {
+            el.scroll_into_view();
+        }
+    });
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use leptos::prelude::*;
+
+    /// A scroll this soon (ms) after the reader's own input is theirs.
+    const INPUT_WINDOW_MS: f64 = 700.0;
+    /// Pixels from the bottom that still count as "at the bottom".
+    const SLACK: f64 = 24.0;
+
+    pub fn scroll_to_end() {
+        if let Some(height) = document().document_element().map(|e| e.scroll_height()) {
+            window().scroll_to_with_x_and_y(0.0, height as f64);
+        }
+    }
+
+    fn at_bottom() -> bool {
         let w = window();
-        let doc_height = document()
+        let height = document()
             .document_element()
             .map(|e| e.scroll_height() as f64)
             .unwrap_or(0.0);
@@ -20,45 +65,54 @@ pub fn at_bottom() -> bool {
                 .ok()
                 .and_then(|h| h.as_f64())
                 .unwrap_or(0.0);
-        seen + SLACK >= doc_height
+        seen + SLACK >= height
     }
-    #[cfg(not(feature = "hydrate"))]
-    true
-}
 
-/// Scrolls the item into view once it is rendered.
-pub fn reveal(id: i64) {
-    #[cfg(feature = "hydrate")]
-    request_animation_frame(move || {
-        if let Some(el) = document().get_element_by_id(&format!("e{id}")) {
-            let options = web_sys::ScrollIntoViewOptions::new();
-            options.set_behavior(web_sys::ScrollBehavior::Smooth);
-            options.set_block(web_sys::ScrollLogicalPosition::End);
-            el.scroll_into_view_with_scroll_into_view_options(&options);
-        }
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = id;
-}
-
-pub fn to_bottom() {
-    #[cfg(feature = "hydrate")]
-    if let Some(height) = document().document_element().map(|e| e.scroll_height()) {
-        window().scroll_to_with_x_and_y(0.0, height as f64);
+    pub fn track(following: RwSignal<bool>) {
+        let last_input = Rc::new(Cell::new(f64::MIN));
+        let last_y = Rc::new(Cell::new(window().scroll_y().unwrap_or(0.0)));
+        let mark = {
+            let last_input = last_input.clone();
+            move || last_input.set(js_sys::Date::now())
+        };
+        let handles = vec![
+            window_event_listener(leptos::ev::wheel, {
+                let mark = mark.clone();
+                move |ev| {
+                    mark();
+                    // On a page too short to scroll, the wheel alone says it.
+                    if ev.delta_y() < 0.0 {
+                        following.set(false);
+                    } else if ev.delta_y() > 0.0 && at_bottom() {
+                        following.set(true);
+                    }
+                }
+            }),
+            window_event_listener(leptos::ev::touchmove, {
+                let mark = mark.clone();
+                move |_| mark()
+            }),
+            window_event_listener(leptos::ev::keydown, {
+                let mark = mark.clone();
+                move |_| mark()
+            }),
+            window_event_listener(leptos::ev::pointerdown, {
+                let mark = mark.clone();
+                move |_| mark()
+            }),
+            window_event_listener(leptos::ev::scroll, move |_| {
+                let y = window().scroll_y().unwrap_or(0.0);
+                let went_up = y < last_y.get();
+                last_y.set(y);
+                if at_bottom() {
+                    if !following.get_untracked() && !went_up {
+                        following.set(true);
+                    }
+                } else if js_sys::Date::now() - last_input.get() < INPUT_WINDOW_MS {
+                    following.set(false);
+                }
+            }),
+        ];
+        on_cleanup(move || handles.into_iter().for_each(|h| h.remove()));
     }
-}
-
-/// Resets the "new events" count when the reader scrolls back down.
-pub fn clear_when_at_bottom(unseen: RwSignal<usize>) {
-    #[cfg(feature = "hydrate")]
-    {
-        let handle = window_event_listener(leptos::ev::scroll, move |_| {
-            if unseen.get_untracked() > 0 && at_bottom() {
-                unseen.set(0);
-            }
-        });
-        on_cleanup(move || handle.remove());
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = unseen;
 }

@@ -10,7 +10,7 @@ pub fn RawJson(
     #[prop(optional)] open: bool,
 ) -> impl IntoView {
     view! {
-        <details class="json" open=open>
+        <details class="json raw" open=open>
             <summary>{label}</summary>
             <pre><code>{text}</code></pre>
         </details>

@@ -1,27 +1,46 @@
 //! One item of a call's timeline: a turn, a tool call card, an interruption, a
 //! hang band, a transfer or end marker, the end-of-call report, or a neutral
 //! card for event types calltrail does not know yet. Each shows its offset from
-//! the call's start, links to itself, and can reveal its raw JSON.
+//! the call's start (which also seeks the recording), links to itself, and
+//! can reveal its raw JSON.
 
 use leptos::prelude::*;
 
-use super::RawJson;
-use crate::model::{event_anchor, EventDetail, TimelineItem};
+use super::{JsonTree, RawJson};
+use crate::model::overview::{Cut, Notes};
+use crate::model::{event_anchor, EventDetail, Role, TimelineItem};
 use crate::model::{format, tool_line};
 
 #[component]
-pub fn TimelineEntry(item: TimelineItem, #[prop(into)] started_at: Signal<i64>) -> impl IntoView {
+pub fn TimelineEntry(
+    item: TimelineItem,
+    #[prop(into)] started_at: Signal<i64>,
+    /// Latency, cut point, or the turn an interruption cut.
+    #[prop(into)]
+    notes: Signal<Notes>,
+    /// The call's first error or hang: the calls list links here.
+    #[prop(into)]
+    first_problem: Signal<bool>,
+) -> impl IntoView {
     let anchor = event_anchor(item.id);
     let href = format!("#{anchor}");
-    let offset = {
-        let item = item.clone();
-        move || format::offset(item.offset_ms(started_at.get()))
+    let offset_ms = {
+        let item = StoredValue::new(item.clone());
+        move || item.with_value(|i| i.offset_ms(started_at.get()))
     };
-    let (class, body) = body(&item.detail);
+    let (class, body) = body(&item.detail, notes);
     view! {
         <li id=anchor class=format!("item {class}") data-kind=item.detail.kind() data-event-id=item.id>
-            <a class="offset" href=href title=format::datetime(item.occurred_at)>{offset}</a>
+            <a
+                class="offset"
+                href=href
+                title=format!("{} — plays the recording from here", format::datetime(item.occurred_at))
+                on:click=move |_| seek_recording(offset_ms())
+            >
+                {move || format::offset(offset_ms())}
+            </a>
             <div class="item-body">
+                {move || first_problem.get().then(|| view! { <span id="first-problem" class="anchor"></span> })}
                 {body}
                 <RawJson label="raw JSON" text=format::pretty_raw(&item.raw)/>
             </div>
@@ -29,16 +48,60 @@ pub fn TimelineEntry(item: TimelineItem, #[prop(into)] started_at: Signal<i64>) 
     }
 }
 
+/// Moves the call's recording player (when there is one) to `ms`.
+fn seek_recording(ms: i64) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(player) = document()
+            .get_element_by_id("recording")
+            .and_then(|e| e.dyn_into::<web_sys::HtmlMediaElement>().ok())
+        {
+            player.set_current_time(ms.max(0) as f64 / 1000.0);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ms;
+}
+
+/// A turn's text; when it was cut off, the spoken part as it was said, the
+/// cut marked, and the unspoken rest faded.
+fn turn_text(text: String, cut: Option<Cut>) -> AnyView {
+    let Some(cut) = cut else {
+        return view! { <p class="text">{text}</p> }.into_any();
+    };
+    let (said, unsaid) = match cut.spoken {
+        Some(at) if at <= text.len() => (text[..at].to_string(), text[at..].to_string()),
+        _ => (text, String::new()),
+    };
+    let mark = format!("cut off at {}", format::seconds(cut.at_ms as f64 / 1000.0));
+    view! {
+        <p class="text">
+            <span class="said">{said}</span>
+            <span class="cut-mark" role="img" aria-label=mark.clone() title=mark.clone()>"✂"</span>
+            {(!unsaid.is_empty()).then(|| view! { <span class="unsaid" title="not spoken">{unsaid}</span> })}
+        </p>
+        <p class="cut-note">{mark}</p>
+    }
+    .into_any()
+}
+
 /// The item's CSS class and its main content.
-fn body(detail: &EventDetail) -> (String, AnyView) {
+fn body(detail: &EventDetail, notes: Signal<Notes>) -> (String, AnyView) {
     match detail.clone() {
         EventDetail::Message { role, text } => (
             format!("turn turn-{}", role.css_class()),
             view! {
-                <div class="bubble">
+                <div class="bubble" class:was-cut=move || notes.get().cut.is_some()>
                     <span class="who">{role.label().to_string()}</span>
-                    <p class="text">{text}</p>
+                    {move || turn_text(text.clone(), notes.get().cut)}
                 </div>
+                {move || notes.get().latency.filter(|_| role == Role::Agent).map(|l| view! {
+                    <p class="latency" title="From the estimated end of the caller's turn (turn events carry no end time) to the start of this one">
+                        {format!("answered {} after the caller", format::seconds_ms(l.ms))}
+                        {l.estimated.then_some(" (estimated)")}
+                    </p>
+                })}
             }
             .into_any(),
         ),
@@ -69,8 +132,10 @@ fn body(detail: &EventDetail) -> (String, AnyView) {
                         {said.map(|said| view! { " → " <span class="result" class:failed=failed>{said}</span> })}
                     </p>
                     {error.map(|e| view! { <p class="error-text">{e}</p> })}
-                    <RawJson label="arguments" text=format::pretty_json(&arguments)/>
-                    {response.map(|r| view! { <RawJson label="response" text=format::pretty_json(&r) open=failed/> })}
+                    <div class="tool-io">
+                        <JsonTree label="arguments" value=arguments/>
+                        {response.map(|r| view! { <JsonTree label=if failed { "error response" } else { "result" } value=r/> })}
+                    </div>
                 }
                 .into_any(),
             )
@@ -86,31 +151,35 @@ fn body(detail: &EventDetail) -> (String, AnyView) {
                     <span class="tag">"requested"</span>
                 </div>
                 <p class="tool-line"><code>{line}</code></p>
-                <RawJson label="arguments" text=format::pretty_json(&arguments)/>
+                <div class="tool-io"><JsonTree label="arguments" value=arguments/></div>
             }
             .into_any(),
         )
         }
-        EventDetail::Interruption { text, at_seconds, who } => (
-            "card interruption".to_string(),
-            view! {
-                <div class="card-head">
-                    <span class="icon" aria-hidden="true">"✂"</span>
-                    <strong>
-                        {match &who {
-                            Some(role) => format!("{} cut off", role.label()),
-                            None => "Speech cut off".to_string(),
+        EventDetail::Interruption { text, at_seconds, who } => {
+            let who = match &who {
+                Some(role) => format!("{} cut off", role.label()),
+                None => "Speech cut off".to_string(),
+            };
+            let at = at_seconds.map(|s| format!(" at {}", format::seconds(s))).unwrap_or_default();
+            (
+                "marker interruption".to_string(),
+                view! {
+                    <p class="marker-text">
+                        <span class="icon" aria-hidden="true">"✂"</span>
+                        <strong>{who}{at}</strong>
+                        {move || match notes.get().cut_turn {
+                            // The turn shows the cut; its words are not repeated here.
+                            Some(turn) => view! {
+                                " — " <a href=format!("#{}", event_anchor(turn))>"see the turn"</a>
+                            }.into_any(),
+                            None => view! { ": “" <span class="said">{text.clone()}</span> "”" }.into_any(),
                         }}
-                        {at_seconds.map(|s| format!(" at {}", format::seconds(s)))}
-                    </strong>
-                </div>
-                <p class="cut-text">
-                    <span class="said">{text}</span>
-                    <span class="cut-mark" title="cut off here">" ⟂ cut"</span>
-                </p>
-            }
-            .into_any(),
-        ),
+                    </p>
+                }
+                .into_any(),
+            )
+        }
         EventDetail::Hang { after_seconds, message } => (
             "band hang".to_string(),
             view! {

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::AlertBell;
+use super::{AlertBell, ThemeSwitch};
 use crate::api::load_viewer;
 
 #[component]
@@ -12,6 +12,7 @@ pub fn TopBar() -> impl IntoView {
     view! {
         <header class="topbar">
             <a href="/" class="brand">"calltrail"</a>
+            <ThemeSwitch/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     viewer.await.ok().flatten().map(|viewer| view! {

@@ -23,6 +23,8 @@ pub struct ConnectInfo {
     pub signature_required: bool,
     pub ip_allowlist: bool,
     pub open: bool,
+    /// `CALLTRAIL_PUBLIC_URL` is set: the URL is the one agents reach.
+    pub public_url_set: bool,
     /// Where Vapi and Retell post, and what to set on their side.
     pub platforms: Vec<PlatformLink>,
 }
@@ -38,8 +40,97 @@ pub struct PlatformLink {
     pub secret_note: Option<String>,
 }
 
+/// What became of a "Send a test event".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestEvent {
+    pub call_id: String,
+    /// The webhook route answered 2xx: the event is stored.
+    pub accepted: bool,
+    /// The route's answer, as a sender would see it.
+    pub answer: String,
+}
+
 impl ConnectInfo {
     pub fn can_rotate(&self) -> bool {
         self.token_required && !self.token_from_env
+    }
+
+    /// The URL names this machine or a private network, and no public URL
+    /// is set: an agent running in the cloud cannot reach it.
+    pub fn unreachable_from_cloud(&self) -> bool {
+        !self.public_url_set && host_of(&self.webhook_url).is_some_and(is_private_host)
+    }
+}
+
+/// The host of an `http(s)://host[:port]/…` URL, without brackets.
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next()?,
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    Some(host)
+}
+
+/// Loopback, private, link-local and `.local`/`localhost` names.
+fn is_private_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") || host.ends_with(".local") {
+        return true;
+    }
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => {
+            ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified()
+        }
+        Ok(std::net::IpAddr::V6(ip)) => {
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || (ip.segments()[0] & 0xfe00) == 0xfc00
+                || (ip.segments()[0] & 0xffc0) == 0xfe80
+        }
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(url: &str, public_url_set: bool) -> ConnectInfo {
+        ConnectInfo {
+            webhook_url: url.into(),
+            token_required: true,
+            token_from_env: false,
+            signature_required: false,
+            ip_allowlist: false,
+            open: false,
+            public_url_set,
+            platforms: vec![],
+        }
+    }
+
+    #[test]
+    fn local_addresses_are_flagged_unless_a_public_url_is_set() {
+        for url in [
+            "http://127.0.0.1:3000/webhooks/infer?token=x",
+            "http://localhost:3000/webhooks/infer",
+            "http://192.168.1.20:3000/webhooks/infer",
+            "http://10.0.0.5/webhooks/infer",
+            "http://172.20.1.1:80/x",
+            "http://[::1]:3000/webhooks/infer",
+            "http://[fd00::1]:3000/x",
+            "http://calltrail.local:3000/x",
+        ] {
+            assert!(info(url, false).unreachable_from_cloud(), "{url}");
+            assert!(!info(url, true).unreachable_from_cloud(), "{url}");
+        }
+        for url in [
+            "https://calltrail.example.com/webhooks/infer",
+            "http://203.0.113.9:3000/webhooks/infer",
+            "http://172.32.0.1/x",
+        ] {
+            assert!(!info(url, false).unreachable_from_cloud(), "{url}");
+        }
     }
 }

@@ -31,6 +31,9 @@ impl CallStatus {
     }
 }
 
+/// The start of the ids of calls calltrail makes itself.
+pub const SAMPLE_PREFIX: &str = "demo_";
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CallSummary {
@@ -60,6 +63,9 @@ pub struct CallSummary {
     pub n_hangs: i64,
     pub n_interruptions: i64,
     pub n_transfers: i64,
+    /// When this server last received an event of the call (epoch ms, its
+    /// own clock): what "stale" is measured from.
+    pub last_received_at: i64,
 }
 
 /// A stored status; an unknown one is an error, never taken for `live`.
@@ -100,6 +106,7 @@ impl CallSummary {
             n_hangs: 0,
             n_interruptions: 0,
             n_transfers: 0,
+            last_received_at: item.received_at,
         };
         call.apply(item);
         call
@@ -112,6 +119,7 @@ impl CallSummary {
         self.started_at = self.started_at.min(implied_start(item));
         self.last_event_id = self.last_event_id.max(item.id);
         self.last_event_at = self.last_event_at.max(item.occurred_at);
+        self.last_received_at = self.last_received_at.max(item.received_at);
         match &item.detail {
             EventDetail::Message { role, .. } => {
                 self.n_messages += 1;
@@ -189,6 +197,18 @@ impl CallSummary {
                 (None, None) => "ended".to_string(),
             },
         }
+    }
+
+    /// A live call that has sent nothing for `stale_after_ms`: probably over
+    /// without an end event. It leaves the Live section.
+    pub fn is_stale(&self, now_ms: i64, stale_after_ms: i64) -> bool {
+        self.is_live() && now_ms - self.last_received_at >= stale_after_ms
+    }
+
+    /// Made by calltrail itself (the demo, `simulate`, the "Send a test
+    /// event" button), not by a connected agent.
+    pub fn is_sample(&self) -> bool {
+        self.call_id.starts_with(SAMPLE_PREFIX)
     }
 
     /// Whether the row deserves a second look: errors, hangs or interruptions.

@@ -12,6 +12,41 @@ pub fn datetime(epoch_ms: i64) -> String {
     }
 }
 
+/// `2026-03-14T16:02:11.900Z`, for `<time datetime>`.
+pub fn iso(epoch_ms: i64) -> String {
+    DateTime::from_timestamp_millis(epoch_ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+        .unwrap_or_default()
+}
+
+/// When something happened, for people: `Mar 14, 16:02:11`, in the
+/// browser's zone once it is known (`offset_minutes` east of UTC), else in
+/// UTC and saying so.
+pub fn local_datetime(epoch_ms: i64, offset_minutes: Option<i32>) -> String {
+    let Some(t) = DateTime::from_timestamp_millis(epoch_ms) else {
+        return "—".to_string();
+    };
+    match offset_minutes.and_then(|m| chrono::FixedOffset::east_opt(m * 60)) {
+        Some(zone) => t
+            .with_timezone(&zone)
+            .format("%b %-d, %H:%M:%S")
+            .to_string(),
+        None => t.format("%b %-d, %H:%M:%S UTC").to_string(),
+    }
+}
+
+/// How long ago, roughly: `just now`, `42 s ago`, `5 min ago`, `3 h ago`, `2 d ago`.
+pub fn ago(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    match s {
+        0..10 => "just now".to_string(),
+        10..60 => format!("{s} s ago"),
+        60..3600 => format!("{} min ago", s / 60),
+        3600..86400 => format!("{} h ago", s / 3600),
+        _ => format!("{} d ago", s / 86400),
+    }
+}
+
 /// `+00:12.9`, or `+1:02:03.4` past an hour; negative offsets keep their sign.
 pub fn offset(ms: i64) -> String {
     let sign = if ms < 0 { '-' } else { '+' };
@@ -46,6 +81,11 @@ pub fn seconds(s: f64) -> String {
     } else {
         format!("{s:.1} s")
     }
+}
+
+/// A span of ms in seconds: `1.2 s`, `0.4 s`.
+pub fn seconds_ms(ms: i64) -> String {
+    format!("{:.1} s", ms as f64 / 1000.0)
 }
 
 /// A size in bytes, as people read it: `512 B`, `3.4 KB`, `1.0 MB`.
@@ -152,8 +192,26 @@ mod tests {
         assert_eq!(duration(245_000), "4m 05s");
         assert_eq!(duration(3_720_000), "1h 02m");
         assert_eq!(datetime(1_773_504_131_900), "2026-03-14 16:02:11 UTC");
+        assert_eq!(
+            local_datetime(1_773_504_131_900, None),
+            "Mar 14, 16:02:11 UTC"
+        );
+        assert_eq!(
+            local_datetime(1_773_504_131_900, Some(60)),
+            "Mar 14, 17:02:11"
+        );
+        assert_eq!(
+            local_datetime(1_773_504_131_900, Some(-300)),
+            "Mar 14, 11:02:11"
+        );
+        assert_eq!(ago(3_000), "just now");
+        assert_eq!(ago(42_000), "42 s ago");
+        assert_eq!(ago(300_000), "5 min ago");
+        assert_eq!(ago(3 * 3_600_000), "3 h ago");
+        assert_eq!(ago(50 * 3_600_000), "2 d ago");
         assert_eq!(seconds(10.0), "10 s");
         assert_eq!(seconds(15.1), "15.1 s");
+        assert_eq!(seconds_ms(1_240), "1.2 s");
         assert_eq!(bytes(512), "512 B");
         assert_eq!(bytes(3_500), "3.4 KB");
         assert_eq!(bytes(1_048_576), "1.0 MB");

@@ -8,21 +8,24 @@ mod call;
 mod delivery;
 mod event;
 pub mod format;
+pub mod overview;
 mod pages;
 mod rules;
 pub mod settings;
+mod theme;
 pub mod tool_line;
 
-pub use access::{ConnectInfo, PlatformLink, Viewer};
+pub use access::{ConnectInfo, PlatformLink, TestEvent, Viewer};
 pub use alerts::{
     event_link, AlertNotice, AlertState, AlertView, AlertsPage, OnMatch, RuleView, Standing,
 };
 pub use automation::{
     AttemptView, AutomationsPage, ChannelKind, ChannelView, DestinationView, Sending,
 };
-pub use call::{CallStatus, CallSummary};
+pub use call::{CallStatus, CallSummary, SAMPLE_PREFIX};
 pub use delivery::{Delivery, DeliveryOutcome, BODY_PREVIEW_BYTES};
 pub use event::{event_anchor, insert_sorted, EventDetail, LiveUpdate, Role, TimelineItem};
 pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};
 pub use rules::{normal_endings, Condition, MatchOp, RuleSpec};
 pub use settings::{DatabaseInfo, RetentionSetting, SettingsPage};
+pub use theme::{Theme, THEME_COOKIE};

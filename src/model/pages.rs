@@ -18,6 +18,11 @@ pub struct CallsPage {
     pub now: i64,
     /// Where platforms should POST events, as this server was reached.
     pub connect: ConnectInfo,
+    /// A live call quiet this long (ms) counts as stale.
+    pub stale_after_ms: i64,
+    /// Whether any call came from a connected agent (not the demo or a test
+    /// event): until then the Connect panel stays open.
+    pub agent_connected: bool,
 }
 
 /// `/calls/{id}`: the call and one window of its timeline (the newest, or
@@ -32,6 +37,8 @@ pub struct CallTimeline {
     pub before: Option<TimelinePoint>,
     pub cursor: i64,
     pub now: i64,
+    /// A live call quiet this long (ms) counts as stale.
+    pub stale_after_ms: i64,
 }
 
 /// A place in a call's timeline: events sort by time, then by id.

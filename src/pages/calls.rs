@@ -1,8 +1,10 @@
-//! `/`: live calls on top, then past calls newest first; rows appear and
-//! update live. With no calls yet, it says how to connect an agent.
+//! `/`: live calls on top, then calls gone quiet (stale), then past calls
+//! newest first; rows appear, update and move between sections live. Until
+//! an agent has sent anything, the Connect panel leads the page.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use super::{page_param, LoadError};
 use crate::api::load_calls;
@@ -10,6 +12,35 @@ use crate::components::{
     use_clock, use_live_stream, CallsTable, ConnectPanel, LiveIndicator, Pager,
 };
 use crate::model::{CallSummary, CallsPage as Data, ConnectInfo};
+
+/// Which sections `?show=` keeps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Show {
+    All,
+    Live,
+    Stale,
+    Ended,
+}
+
+impl Show {
+    const ALL: [(Show, &'static str, &'static str); 4] = [
+        (Show::All, "", "All"),
+        (Show::Live, "live", "Live"),
+        (Show::Stale, "stale", "Stale"),
+        (Show::Ended, "ended", "Ended"),
+    ];
+
+    fn parse(s: Option<String>) -> Show {
+        Show::ALL
+            .into_iter()
+            .find(|(_, key, _)| Some(*key) == s.as_deref())
+            .map_or(Show::All, |(show, ..)| show)
+    }
+
+    fn keeps(self, section: Show) -> bool {
+        self == Show::All || self == section
+    }
+}
 
 #[component]
 pub fn CallsPage() -> impl IntoView {
@@ -38,7 +69,11 @@ fn CallsView(data: Data) -> impl IntoView {
         cursor,
         now,
         connect,
+        stale_after_ms,
+        agent_connected,
     } = data;
+    let query = use_query_map();
+    let show = Memo::new(move |_| Show::parse(query.read().get("show")));
     let calls = RwSignal::new(live.into_iter().chain(past).collect::<Vec<_>>());
     let now = use_clock(now);
     let link = use_live_stream("/api/live/calls".to_string(), cursor, move |data| {
@@ -46,9 +81,36 @@ fn CallsView(data: Data) -> impl IntoView {
             calls.update(|calls| upsert(calls, call, page == 1));
         }
     });
-    let live = Signal::derive(move || sorted(calls.get(), true));
-    let past = Signal::derive(move || sorted(calls.get(), false));
+    let section = move |which: Show| {
+        Memo::new(move |_| {
+            let now = now.get();
+            let mut picked: Vec<CallSummary> = calls.with(|calls| {
+                calls
+                    .iter()
+                    .filter(|c| match which {
+                        Show::Live => c.is_live() && !c.is_stale(now, stale_after_ms),
+                        Show::Stale => c.is_stale(now, stale_after_ms),
+                        _ => !c.is_live(),
+                    })
+                    .cloned()
+                    .collect()
+            });
+            newest_first(&mut picked);
+            picked
+        })
+    };
+    let live = section(Show::Live);
+    let stale = section(Show::Stale);
+    let past = section(Show::Ended);
     let empty = move || calls.with(Vec::is_empty);
+    // Collapses the Connect panel as soon as an agent's first call arrives.
+    let agent_connected = Memo::new(move |_| {
+        agent_connected || calls.with(|calls| calls.iter().any(|c| !c.is_sample()))
+    });
+    let stale_note = StoredValue::new(format!(
+        "Live calls with no event for {}: most likely over without an end event.",
+        format_minutes(stale_after_ms)
+    ));
     view! {
         <div class="page-head">
             <h1>"Calls"</h1>
@@ -61,29 +123,77 @@ fn CallsView(data: Data) -> impl IntoView {
                 move || view! { <EmptyState connect=connect.clone()/> }
             }
         >
-            <details class="connect-details">
-                <summary>"Connect your agent: webhook URL and token"</summary>
-                <ConnectPanel info=connect.clone()/>
-            </details>
-            <section class="live-calls" aria-labelledby="live-heading">
-                <h2 id="live-heading">"Live " <span class="count">{move || live.with(Vec::len)}</span></h2>
-                <Show
-                    when=move || live.with(|l| !l.is_empty())
-                    fallback=|| view! { <p class="muted">"No call in progress."</p> }
-                >
-                    <CallsTable calls=live now caption="Live calls"/>
-                </Show>
-            </section>
-            <section class="past-calls" aria-labelledby="past-heading">
-                <h2 id="past-heading">"Past calls"</h2>
-                <Show
-                    when=move || past.with(|p| !p.is_empty())
-                    fallback=|| view! { <p class="muted">"No finished call on this page."</p> }
-                >
-                    <CallsTable calls=past now caption="Past calls"/>
-                </Show>
-                <Pager base="/" page has_more/>
-            </section>
+            {
+                let connect = connect.clone();
+                move || if agent_connected.get() {
+                    view! {
+                        <details class="connect-details">
+                            <summary>"Connect an agent: webhook URL and token"</summary>
+                            <ConnectPanel info=connect.clone()/>
+                        </details>
+                    }.into_any()
+                } else {
+                    view! {
+                        <div class="connect-first">
+                            <p class="muted">"Only demo or test calls so far. Connect your agent and its calls appear here live."</p>
+                            <ConnectPanel info=connect.clone()/>
+                        </div>
+                    }.into_any()
+                }
+            }
+            <nav class="chips" aria-label="show">
+                {Show::ALL.into_iter().map(|(which, key, label)| {
+                    let href = if key.is_empty() { "/".to_string() } else { format!("/?show={key}") };
+                    let count = move || match which {
+                        Show::Live => Some(live.with(Vec::len)),
+                        Show::Stale => Some(stale.with(Vec::len)),
+                        _ => None,
+                    };
+                    view! {
+                        <a class="chip" href=href aria-current=move || (show.get() == which).then_some("page")>
+                            {label}
+                            {move || count().map(|n| view! { " " <span class="count">{n}</span> })}
+                        </a>
+                    }
+                }).collect_view()}
+            </nav>
+            <Show when=move || show.get().keeps(Show::Live)>
+                <section class="live-calls" aria-labelledby="live-heading">
+                    <h2 id="live-heading">"Live " <span class="count">{move || live.with(Vec::len)}</span></h2>
+                    <Show
+                        when=move || live.with(|l| !l.is_empty())
+                        fallback=|| view! { <p class="muted">"No call in progress."</p> }
+                    >
+                        <CallsTable calls=live now stale_after_ms caption="Live calls"/>
+                    </Show>
+                </section>
+            </Show>
+            <Show when=move || show.get().keeps(Show::Stale) && (show.get() == Show::Stale || stale.with(|s| !s.is_empty()))>
+                <section class="stale-calls" aria-labelledby="stale-heading">
+                    <h2 id="stale-heading">
+                        "Stale " <span class="count">{move || stale.with(Vec::len)}</span>
+                    </h2>
+                    <p class="muted">{stale_note.get_value()}</p>
+                    <Show
+                        when=move || stale.with(|s| !s.is_empty())
+                        fallback=|| view! { <p class="muted">"No stale call."</p> }
+                    >
+                        <CallsTable calls=stale now stale_after_ms caption="Stale calls"/>
+                    </Show>
+                </section>
+            </Show>
+            <Show when=move || show.get().keeps(Show::Ended)>
+                <section class="past-calls" aria-labelledby="past-heading">
+                    <h2 id="past-heading">"Past calls"</h2>
+                    <Show
+                        when=move || past.with(|p| !p.is_empty())
+                        fallback=|| view! { <p class="muted">"No finished call on this page."</p> }
+                    >
+                        <CallsTable calls=past now stale_after_ms caption="Past calls"/>
+                    </Show>
+                    <Pager base="/" page has_more/>
+                </section>
+            </Show>
         </Show>
     }
 }
@@ -98,15 +208,21 @@ fn upsert(calls: &mut Vec<CallSummary>, call: CallSummary, first_page: bool) {
     }
 }
 
-/// Live or past calls, newest first.
-fn sorted(mut calls: Vec<CallSummary>, live: bool) -> Vec<CallSummary> {
-    calls.retain(|c| c.is_live() == live);
+fn newest_first(calls: &mut [CallSummary]) {
     calls.sort_by(|a, b| {
         b.started_at
             .cmp(&a.started_at)
             .then_with(|| a.call_id.cmp(&b.call_id))
     });
-    calls
+}
+
+/// `15 min`, `30 s`.
+fn format_minutes(ms: i64) -> String {
+    if ms >= 60_000 && ms % 60_000 == 0 {
+        format!("{} min", ms / 60_000)
+    } else {
+        format!("{} s", ms / 1000)
+    }
 }
 
 #[component]

@@ -198,6 +198,10 @@ pub struct ServeConfig {
     /// deleted, whole, until under it (0: no limit). Live calls always stay.
     #[arg(long, env = "CALLTRAIL_MAX_EVENTS", default_value_t = 0)]
     pub max_events: u64,
+    /// Minutes without an event after which a live call shows as stale and
+    /// leaves the Live section (fractions allowed).
+    #[arg(long, env = "CALLTRAIL_STALE_MINUTES", default_value_t = 15.0, value_parser = positive_minutes)]
+    pub stale_minutes: f64,
     #[command(flatten)]
     pub webhook: WebhookConfig,
     /// Adds `POST /bench/noop`, which only reads the body, and `POST
@@ -283,6 +287,13 @@ impl std::str::FromStr for Secret {
     }
 }
 
+fn positive_minutes(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(m) if m > 0.0 && m.is_finite() => Ok(m),
+        _ => Err(format!("{s:?} is not a positive number of minutes")),
+    }
+}
+
 impl ServeConfig {
     /// The defaults, with the database at `db` and any free port (for tests).
     pub fn for_tests(db: PathBuf) -> Self {
@@ -308,6 +319,7 @@ impl ServeConfig {
             delivery_max_rows: 100_000,
             retention_days: 0,
             max_events: 0,
+            stale_minutes: 15.0,
             webhook: WebhookConfig {
                 auth: Some("none".into()),
                 ..WebhookConfig::default()
@@ -334,6 +346,11 @@ impl ServeConfig {
     }
 
     /// True when people reach this server over HTTPS (its public URL says so).
+    /// [`ServeConfig::stale_minutes`] in ms.
+    pub fn stale_after_ms(&self) -> i64 {
+        (self.stale_minutes * 60_000.0).round() as i64
+    }
+
     pub fn public_url_is_https(&self) -> bool {
         self.public_url
             .as_deref()

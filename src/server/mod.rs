@@ -29,6 +29,8 @@ pub mod serve;
 pub mod side_effects;
 pub mod simulate;
 pub mod store;
+pub mod test_event;
+pub mod theme;
 pub mod views;
 pub mod webhook_auth;
 

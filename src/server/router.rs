@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/login", post(auth::routes::login))
         .route("/setup", post(auth::routes::setup))
         .route("/logout", post(auth::routes::logout))
+        .route("/theme", post(super::theme::choose))
         .route("/deliveries/{id}/body", get(delivery_body))
         .merge(forms::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())

@@ -23,6 +23,7 @@ pub async fn calls_page(
     store: &Store,
     page: u32,
     connect: ConnectInfo,
+    stale_after_ms: i64,
 ) -> Result<CallsPage, sqlx::Error> {
     let paging = Paging::new(page, CALLS_PER_PAGE);
     let cursor = store.latest_event_id().await?;
@@ -37,6 +38,8 @@ pub async fn calls_page(
         cursor,
         now: now_ms(),
         connect,
+        stale_after_ms,
+        agent_connected: store.has_agent_calls().await?,
     })
 }
 
@@ -47,6 +50,7 @@ pub async fn call_timeline(
     store: &Store,
     call_id: &str,
     before: Option<TimelinePoint>,
+    stale_after_ms: i64,
 ) -> Result<Option<CallTimeline>, sqlx::Error> {
     let Some(call) = store.call(call_id).await? else {
         return Ok(None);
@@ -74,6 +78,7 @@ pub async fn call_timeline(
         before,
         cursor,
         now: now_ms(),
+        stale_after_ms,
     }))
 }
 
@@ -174,5 +179,7 @@ pub async fn connect_info(state: &AppState) -> ConnectInfo {
             host.map_or_else(String::new, |host| format!("http://{host}"))
         }
     };
-    state.webhook_auth.connect_info(&base)
+    let mut info = state.webhook_auth.connect_info(&base);
+    info.public_url_set = state.config.public_url.is_some();
+    info
 }

@@ -34,7 +34,7 @@ pub async fn require_session(
         ("/login" | "/setup", Some(_)) if is_get => Redirect::to("/").into_response(),
         ("/login", None) if is_get && !has_users().await => Redirect::to("/setup").into_response(),
         ("/setup", None) if is_get && has_users().await => Redirect::to("/login").into_response(),
-        ("/login" | "/setup" | "/logout", _) => next.run(request).await,
+        ("/login" | "/setup" | "/logout" | "/theme", _) => next.run(request).await,
         (_, Some(user)) => {
             request.extensions_mut().insert(user);
             next.run(request).await

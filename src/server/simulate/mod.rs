@@ -19,6 +19,7 @@ use super::ingest::Platform;
 use super::store::now_ms;
 use super::webhook_auth::platforms::{retell_signature, vapi_signature};
 use super::webhook_auth::{PlatformKeys, SigningKey};
+use crate::model::SAMPLE_PREFIX;
 
 /// Where simulated events go, and the credentials they carry.
 #[derive(Debug, Clone)]
@@ -190,7 +191,9 @@ pub async fn send_call(client: &reqwest::Client, target: &Target, seed: u64, spe
     let mut rng = StdRng::seed_from_u64(seed);
     let platform = target.platform;
     let steps = platforms::call(platform).unwrap_or_else(|| scenario::call(&mut rng));
-    let call_id = format!("call_{seed:016x}");
+    // Marked as a sample, so the dashboard badges it and keeps the Connect
+    // panel open until a real agent sends something.
+    let call_id = format!("{SAMPLE_PREFIX}{seed:016x}");
     let started_at = now_ms();
     let clock = Instant::now();
     let mut tally = Tally::default();

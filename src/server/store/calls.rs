@@ -8,9 +8,9 @@ use crate::model::CallSummary;
 /// Every column of `calls`, in the order the writer inserts them.
 pub(super) const COLUMNS: &str = "call_id, source, status, started_at, ended_at, last_event_at, last_event_id,
     ended_by, end_reason, summary, recording_url, duration_ms, last_speaker, last_spoke_at, n_events, n_messages,
-    n_tool_calls, n_tool_errors, n_hangs, n_interruptions, n_transfers";
+    n_tool_calls, n_tool_errors, n_hangs, n_interruptions, n_transfers, last_received_at";
 /// How many names [`COLUMNS`] lists.
-pub(super) const COLUMN_COUNT: usize = 21;
+pub(super) const COLUMN_COUNT: usize = 22;
 
 impl Store {
     pub async fn call(&self, call_id: &str) -> Result<Option<CallSummary>, sqlx::Error> {
@@ -26,6 +26,17 @@ impl Store {
             "SELECT {COLUMNS} FROM calls WHERE status = 'live' ORDER BY started_at DESC, call_id LIMIT 500"
         ))
         .fetch_all(&self.read)
+        .await
+    }
+
+    /// Whether any call came from outside calltrail (not a sample it made).
+    pub async fn has_agent_calls(&self) -> Result<bool, sqlx::Error> {
+        let prefix = format!("{}%", crate::model::SAMPLE_PREFIX.replace('_', "\\_"));
+        sqlx::query_scalar(
+            "SELECT EXISTS(SELECT 1 FROM calls WHERE call_id NOT LIKE ? ESCAPE '\\')",
+        )
+        .bind(prefix)
+        .fetch_one(&self.read)
         .await
     }
 

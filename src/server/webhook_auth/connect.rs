@@ -36,6 +36,7 @@ impl WebhookAuth {
             signature_required: self.checks.signature,
             ip_allowlist: self.checks.ip,
             open: self.checks.open(),
+            public_url_set: false,
             platforms: vec![
                 PlatformLink {
                     name: "Vapi".into(),

@@ -1,0 +1,33 @@
+//! A moment as people read it: local time and how long ago, with the exact
+//! UTC time on hover. The server renders UTC (it does not know the reader's
+//! zone); the browser switches to its own zone once the page is hydrated.
+
+use leptos::prelude::*;
+
+use crate::model::format;
+
+#[component]
+pub fn When(at: i64, now: ReadSignal<i64>) -> impl IntoView {
+    let zone = RwSignal::new(None::<i32>);
+    Effect::new(move || zone.set(browser_offset_minutes(at)));
+    view! {
+        <time class="when" datetime=format::iso(at) title=format::datetime(at)>
+            {move || format::local_datetime(at, zone.get())}
+            <span class="ago">{move || format!(" · {}", format::ago(now.get() - at))}</span>
+        </time>
+    }
+}
+
+/// Minutes east of UTC in the browser's zone at `at`.
+fn browser_offset_minutes(at: i64) -> Option<i32> {
+    #[cfg(feature = "hydrate")]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+        Some(-(date.get_timezone_offset() as i32))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = at;
+        None
+    }
+}

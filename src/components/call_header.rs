@@ -5,10 +5,9 @@
 
 use leptos::prelude::*;
 
-use super::timeline_entry::safe_link;
 use super::{CounterLinks, Counters, LinkState, LiveIndicator, SourceBadge, StatusBadge, When};
 use crate::model::overview::Steps;
-use crate::model::{format, CallSummary};
+use crate::model::{format, safe_link, CallSummary};
 
 #[component]
 pub fn CallBar(
@@ -85,7 +84,7 @@ pub fn CallHeader(
                 <dt>"Started"</dt>
                 <dd>{move || view! { <When at=started() now/> }}</dd>
                 <dt>"Outcome"</dt>
-                <dd class="outcome">{move || call.with(CallSummary::outcome)}</dd>
+                <dd class="outcome">{move || call.with(CallSummary::outcome_in_full)}</dd>
                 {move || call.with(|c| c.last_speaker.clone()).filter(|_| call.with(CallSummary::is_live)).map(|s| view! {
                     <dt>"Last speaker"</dt><dd>{s}</dd>
                 })}

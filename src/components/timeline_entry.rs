@@ -8,8 +8,8 @@ use leptos::prelude::*;
 
 use super::{JsonTree, RawJson};
 use crate::model::overview::{Cut, Notes};
-use crate::model::{event_anchor, EventDetail, Role, TimelineItem};
-use crate::model::{format, tool_line};
+use crate::model::{event_anchor, words, EventDetail, Role, TimelineItem};
+use crate::model::{format, safe_link, tool_line};
 
 #[component]
 pub fn TimelineEntry(
@@ -240,7 +240,7 @@ fn body(detail: &EventDetail, notes: Signal<Notes>) -> (String, AnyView) {
                 {summary.map(|s| view! { <p class="summary">{s}</p> })}
                 <dl class="facts">
                     {duration_ms.map(|d| view! { <dt>"Duration"</dt><dd>{format::duration(d)}</dd> })}
-                    {ended_reason.map(|r| view! { <dt>"End reason"</dt><dd>{r}</dd> })}
+                    {ended_reason.map(|r| view! { <dt>"End reason"</dt><dd>{words(&r)}</dd> })}
                     {cost.map(|c| view! { <dt>"Cost"</dt><dd>{format!("{c:.2}")}</dd> })}
                     {success.map(|s| view! { <dt>"Success"</dt><dd>{s}</dd> })}
                     {sentiment.map(|s| view! { <dt>"Sentiment"</dt><dd>{s}</dd> })}
@@ -273,48 +273,4 @@ fn capitalize(s: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-/// Only http(s) links are rendered as links: never `javascript:`, `data:`
-/// or anything else a browser would run or interpret.
-pub fn safe_link(url: Option<String>) -> Option<String> {
-    url.filter(|u| {
-        let scheme = u.get(..8).unwrap_or(u).to_ascii_lowercase();
-        scheme.starts_with("https://") || scheme.starts_with("http://")
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_link;
-
-    fn link(url: &str) -> Option<String> {
-        safe_link(Some(url.to_string()))
-    }
-
-    #[test]
-    fn only_http_links_pass() {
-        assert_eq!(
-            link("https://rec.example/a.wav").as_deref(),
-            Some("https://rec.example/a.wav")
-        );
-        assert!(link("http://rec.example/a.wav").is_some());
-        assert!(link("HTTPS://rec.example/a.wav").is_some());
-        for hostile in [
-            "javascript:alert(1)",
-            "JavaScript:alert(1)",
-            " javascript:alert(1)",
-            "\tjavascript:alert(1)",
-            "data:text/html,<script>alert(1)</script>",
-            "vbscript:msgbox(1)",
-            "//evil.example/a.wav",
-            "/relative",
-            "http:/evil.example",
-            "",
-            "é",
-        ] {
-            assert_eq!(link(hostile), None, "{hostile}");
-        }
-        assert_eq!(safe_link(None), None);
-    }
 }

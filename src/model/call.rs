@@ -199,6 +199,21 @@ impl CallSummary {
         }
     }
 
+    /// The outcome with the platform's end reason beside it, in words: the
+    /// call page's header (`ended by user — customer ended call`), so the
+    /// header and the report never tell two stories.
+    pub fn outcome_in_full(&self) -> String {
+        let outcome = self.outcome();
+        match (&self.end_reason, self.status) {
+            (Some(reason), CallStatus::Transferred) => format!("{outcome} — {}", words(reason)),
+            (Some(reason), CallStatus::Ended) if self.ended_by.is_some() => {
+                format!("{outcome} — {}", words(reason))
+            }
+            (Some(reason), CallStatus::Ended) => words(reason),
+            _ => outcome,
+        }
+    }
+
     /// A live call that has sent nothing for `stale_after_ms`: probably over
     /// without an end event. It leaves the Live section.
     pub fn is_stale(&self, now_ms: i64, stale_after_ms: i64) -> bool {
@@ -215,6 +230,11 @@ impl CallSummary {
     pub fn had_trouble(&self) -> bool {
         self.n_tool_errors > 0 || self.n_hangs > 0
     }
+}
+
+/// A platform's code as words: `customer-ended-call` → `customer ended call`.
+pub fn words(code: &str) -> String {
+    code.replace(['-', '_'], " ")
 }
 
 /// When the call started, as far as this one event can tell.
@@ -364,6 +384,12 @@ mod tests {
         assert_eq!(call.duration_at(99_999), 7_734);
         assert_eq!(call.summary.as_deref(), Some("short"));
         assert_eq!(call.outcome(), "customer-ended-call");
+        assert_eq!(call.outcome_in_full(), "customer ended call");
+        call.ended_by = Some("user".into());
+        assert_eq!(
+            call.outcome_in_full(),
+            "ended by user — customer ended call"
+        );
         assert_eq!(call.status, CallStatus::Ended);
     }
 }

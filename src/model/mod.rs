@@ -8,6 +8,7 @@ mod call;
 mod delivery;
 mod event;
 pub mod format;
+mod links;
 pub mod overview;
 mod pages;
 mod rules;
@@ -22,9 +23,10 @@ pub use alerts::{
 pub use automation::{
     AttemptView, AutomationsPage, ChannelKind, ChannelView, DestinationView, Sending,
 };
-pub use call::{CallStatus, CallSummary, SAMPLE_PREFIX};
+pub use call::{words, CallStatus, CallSummary, SAMPLE_PREFIX};
 pub use delivery::{Delivery, DeliveryOutcome, BODY_PREVIEW_BYTES};
 pub use event::{event_anchor, insert_sorted, EventDetail, LiveUpdate, Role, TimelineItem};
+pub use links::safe_link;
 pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};
 pub use rules::{normal_endings, Condition, MatchOp, RuleSpec};
 pub use settings::{DatabaseInfo, RetentionSetting, SettingsPage};

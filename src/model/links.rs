@@ -1,0 +1,45 @@
+//! Links made from what platforms send.
+
+/// Only http(s) links are rendered as links: never `javascript:`, `data:`
+/// or anything else a browser would run or interpret.
+pub fn safe_link(url: Option<String>) -> Option<String> {
+    url.filter(|u| {
+        let scheme = u.get(..8).unwrap_or(u).to_ascii_lowercase();
+        scheme.starts_with("https://") || scheme.starts_with("http://")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_link;
+
+    fn link(url: &str) -> Option<String> {
+        safe_link(Some(url.to_string()))
+    }
+
+    #[test]
+    fn only_http_links_pass() {
+        assert_eq!(
+            link("https://rec.example/a.wav").as_deref(),
+            Some("https://rec.example/a.wav")
+        );
+        assert!(link("http://rec.example/a.wav").is_some());
+        assert!(link("HTTPS://rec.example/a.wav").is_some());
+        for hostile in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " javascript:alert(1)",
+            "\tjavascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)",
+            "//evil.example/a.wav",
+            "/relative",
+            "http:/evil.example",
+            "",
+            "é",
+        ] {
+            assert_eq!(link(hostile), None, "{hostile}");
+        }
+        assert_eq!(safe_link(None), None);
+    }
+}

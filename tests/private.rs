@@ -240,7 +240,7 @@ async fn server_functions_refuse_without_a_signed_in_user_even_in_process(pool: 
     let owner = Owner::new();
     owner.with(|| provide_context(app.state.clone()));
     let calls = owner
-        .with(|| ScopedFuture::new(calltrail::api::load_calls(1)))
+        .with(|| ScopedFuture::new(calltrail::api::load_calls(1, None)))
         .await;
     let call = owner
         .with(|| ScopedFuture::new(calltrail::api::load_call("abc123".into(), None)))

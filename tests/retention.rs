@@ -228,12 +228,22 @@ async fn freed_pages_go_back_to_the_file_system() {
     let store = &app.state.store;
     let full = store.usage().await.unwrap();
     assert!(full.incremental_vacuum);
-    assert_eq!(full.free_bytes, 0);
+    // The search index merges its segments as it grows, leaving a few free pages.
+    assert!(
+        full.free_bytes < 60 * 8_000 / 4,
+        "{} bytes free",
+        full.free_bytes
+    );
     let before = checkpointed_size(&pool, &dir).await;
 
     let purged = store.enforce_call_retention(days(30), NOW, 300).await;
     assert_eq!(purged.unwrap().events, 61);
-    let freed = store.usage().await.unwrap().free_bytes;
+    let indexed: i64 = sqlx::query_scalar("SELECT count(*) FROM event_text")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(indexed, 0, "purged events leave the search index too");
+    let freed = store.usage().await.unwrap().free_bytes - full.free_bytes;
     assert!(freed > 60 * 8_000, "only {freed} bytes freed");
 
     let pages = store.reclaim_free_pages().await.unwrap();

@@ -37,6 +37,7 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
     let first = views::calls_page(
         store,
         1,
+        None,
         app.state.webhook_auth.connect_info("http://x"),
         900_000,
     )
@@ -59,6 +60,7 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
     let second = views::calls_page(
         store,
         2,
+        None,
         app.state.webhook_auth.connect_info("http://x"),
         900_000,
     )

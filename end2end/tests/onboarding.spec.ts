@@ -47,9 +47,9 @@ test('a live call idle past the stale time leaves the Live section', async ({ br
     await expect(stale.locator('.status-stale')).toContainText('stale — no events for');
     await expect(page.locator(`.live-calls tr[data-call-id="${id}"]`)).toHaveCount(0);
     // And it can be filtered on.
-    await page.getByRole('link', { name: /^Stale/ }).click();
-    await expect(page).toHaveURL(`${base}/?show=stale`);
-    await expect(page.locator(`tr[data-call-id="${id}"]`)).toBeVisible();
+    await page.getByRole('link', { name: 'Stale', exact: true }).click();
+    await expect(page).toHaveURL(`${base}/?q=status%3Astale`);
+    await expect(page.locator(`.results tr[data-call-id="${id}"]`)).toBeVisible();
     await expect(page.locator('.live-calls')).toHaveCount(0);
     await api.dispose();
   } finally {

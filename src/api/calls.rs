@@ -5,11 +5,17 @@ use leptos::prelude::*;
 use crate::model::CallsPage;
 
 #[server(endpoint = "load_calls")]
-pub async fn load_calls(page: u32) -> Result<CallsPage, ServerFnError> {
+pub async fn load_calls(page: u32, q: Option<String>) -> Result<CallsPage, ServerFnError> {
     use crate::server::views;
     let state = views::signed_in_state()?;
     let connect = views::connect_info(&state).await;
-    views::calls_page(&state.store, page, connect, state.config.stale_after_ms())
-        .await
-        .map_err(|e| views::internal("the calls", e))
+    views::calls_page(
+        &state.store,
+        page,
+        q,
+        connect,
+        state.config.stale_after_ms(),
+    )
+    .await
+    .map_err(|e| views::internal("the calls", e))
 }

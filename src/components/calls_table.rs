@@ -4,11 +4,25 @@
 use leptos::prelude::*;
 
 use super::{CounterLinks, Counters, SourceBadge, StatusBadge, When};
-use crate::model::{event_link, format, CallSummary};
+use crate::model::{event_link, format, highlight, CallSummary, SearchHit};
+
+/// Calls as rows without search hits.
+pub fn plain_rows(calls: Vec<CallSummary>) -> Vec<SearchHit> {
+    calls
+        .into_iter()
+        .map(|call| SearchHit {
+            call,
+            event_id: None,
+            snippet: None,
+        })
+        .collect()
+}
 
 #[component]
 pub fn CallsTable(
-    #[prop(into)] calls: Signal<Vec<CallSummary>>,
+    /// The calls, each with the search hit it opens at, when searching.
+    #[prop(into)]
+    calls: Signal<Vec<SearchHit>>,
     now: ReadSignal<i64>,
     stale_after_ms: i64,
     caption: &'static str,
@@ -27,8 +41,8 @@ pub fn CallsTable(
                 </tr>
             </thead>
             <tbody>
-                <For each=move || calls.get() key=|c| (c.call_id.clone(), c.last_event_id) let(call)>
-                    <CallRow call now stale_after_ms/>
+                <For each=move || calls.get() key=|r| (r.call.call_id.clone(), r.call.last_event_id) let(row)>
+                    <CallRow call=row.call hit=row.event_id snippet=row.snippet now stale_after_ms/>
                 </For>
             </tbody>
         </table>
@@ -36,8 +50,16 @@ pub fn CallsTable(
 }
 
 #[component]
-fn CallRow(call: CallSummary, now: ReadSignal<i64>, stale_after_ms: i64) -> impl IntoView {
-    let href = event_link(&call.call_id, None);
+fn CallRow(
+    call: CallSummary,
+    /// The event a search matched: the row opens the call there.
+    hit: Option<i64>,
+    snippet: Option<String>,
+    now: ReadSignal<i64>,
+    stale_after_ms: i64,
+) -> impl IntoView {
+    let href = event_link(&call.call_id, hit);
+    let problem = format!("{}#first-problem", event_link(&call.call_id, None));
     let trouble = call.had_trouble();
     let live = call.is_live();
     let last_received_at = call.last_received_at;
@@ -50,7 +72,6 @@ fn CallRow(call: CallSummary, now: ReadSignal<i64>, stale_after_ms: i64) -> impl
         move || format::duration(call.duration_at(now.get()))
     };
     let status = call.status;
-    let problem = format!("{href}#first-problem");
     view! {
         <tr class:trouble=trouble class:live=live class:stale=stale data-call-id=call.call_id.clone()>
             <td data-label="Status">
@@ -70,6 +91,15 @@ fn CallRow(call: CallSummary, now: ReadSignal<i64>, stale_after_ms: i64) -> impl
                 " "<SourceBadge source=call.source.clone()/>
                 {call.is_sample().then(|| view! { " "<span class="tag tag-demo" title="Made by calltrail (demo, simulate or a test event), not by an agent">"demo"</span> })}
                 {state.map(|s| view! { <span class="muted state">" " {s}</span> })}
+                {snippet.map(|s| view! {
+                    <p class="snippet">
+                        {highlight(&s).into_iter().map(|(text, marked)| if marked {
+                            view! { <mark>{text}</mark> }.into_any()
+                        } else {
+                            text.into_any()
+                        }).collect_view()}
+                    </p>
+                })}
             </td>
             <td data-label="Started"><When at=call.started_at now/></td>
             <td data-label="Duration" class="duration">{duration}</td>

@@ -23,7 +23,7 @@ mod when;
 
 pub use alert_bell::AlertBell;
 pub use call_header::{CallBar, CallHeader};
-pub use calls_table::CallsTable;
+pub use calls_table::{plain_rows, CallsTable};
 pub use clock::use_clock;
 pub use connect_panel::ConnectPanel;
 pub use counters::{CounterLinks, Counters};

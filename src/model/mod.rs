@@ -11,7 +11,9 @@ pub mod format;
 mod links;
 pub mod overview;
 mod pages;
+pub mod query;
 mod rules;
+mod search;
 pub mod settings;
 mod theme;
 pub mod tool_line;
@@ -29,5 +31,6 @@ pub use event::{event_anchor, insert_sorted, EventDetail, LiveUpdate, Role, Time
 pub use links::safe_link;
 pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};
 pub use rules::{normal_endings, Condition, MatchOp, RuleSpec};
+pub use search::{highlight, SearchHit, SearchResults, HIT_END, HIT_START};
 pub use settings::{DatabaseInfo, RetentionSetting, SettingsPage};
 pub use theme::{Theme, THEME_COOKIE};

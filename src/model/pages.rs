@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CallSummary, ConnectInfo, Delivery, TimelineItem};
+use super::{CallSummary, ConnectInfo, Delivery, SearchResults, TimelineItem};
 
 /// `/`: live calls on top, then one page of past calls, newest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,6 +23,9 @@ pub struct CallsPage {
     /// Whether any call came from a connected agent (not the demo or a test
     /// event): until then the Connect panel stays open.
     pub agent_connected: bool,
+    /// Set when the list was asked for with a query (`?q=`): the calls it
+    /// selects, in place of the live and past sections.
+    pub search: Option<SearchResults>,
 }
 
 /// `/calls/{id}`: the call and one window of its timeline (the newest, or

@@ -1,6 +1,7 @@
-//! `/`: live calls on top, then calls gone quiet (stale), then past calls
-//! newest first; rows appear, update and move between sections live. Until
-//! an agent has sent anything, the Connect panel leads the page.
+//! `/`: a query bar, then live calls on top, calls gone quiet (stale), and
+//! past calls newest first; rows appear, update and move between sections
+//! live. With a query (`/?q=…`) the list is the calls it selects instead.
+//! Until an agent has sent anything, the Connect panel leads the page.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,43 +10,31 @@ use leptos_router::hooks::use_query_map;
 use super::{page_param, LoadError};
 use crate::api::load_calls;
 use crate::components::{
-    use_clock, use_live_stream, CallsTable, ConnectPanel, LiveIndicator, Pager,
+    plain_rows, use_clock, use_live_stream, CallsTable, ConnectPanel, LiveIndicator, Pager,
 };
-use crate::model::{CallSummary, CallsPage as Data, ConnectInfo};
+use crate::model::{format, CallSummary, CallsPage as Data, ConnectInfo, SearchHit, SearchResults};
 
-/// Which sections `?show=` keeps.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Show {
-    All,
-    Live,
-    Stale,
-    Ended,
-}
-
-impl Show {
-    const ALL: [(Show, &'static str, &'static str); 4] = [
-        (Show::All, "", "All"),
-        (Show::Live, "live", "Live"),
-        (Show::Stale, "stale", "Stale"),
-        (Show::Ended, "ended", "Ended"),
-    ];
-
-    fn parse(s: Option<String>) -> Show {
-        Show::ALL
-            .into_iter()
-            .find(|(_, key, _)| Some(*key) == s.as_deref())
-            .map_or(Show::All, |(show, ..)| show)
-    }
-
-    fn keeps(self, section: Show) -> bool {
-        self == Show::All || self == section
-    }
-}
+/// One-click queries above the list.
+const CHIPS: [(&str, &str); 8] = [
+    ("Errors", "has:tool_error"),
+    ("Hangs", "has:hang"),
+    ("Interruptions", "has:interruption"),
+    ("Transferred", "status:transferred"),
+    ("Live", "status:live"),
+    ("Stale", "status:stale"),
+    ("Last hour", "started>-1h"),
+    ("Last 7 days", "started>-7d"),
+];
 
 #[component]
 pub fn CallsPage() -> impl IntoView {
     let page = page_param();
-    let data = Resource::new(move || page.get(), load_calls);
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.read().get("q").filter(|q| !q.trim().is_empty()));
+    let data = Resource::new(
+        move || (page.get(), q.get()),
+        |(page, q)| load_calls(page, q),
+    );
     view! {
         <Title text="Calls"/>
         <Suspense fallback=|| view! { <p class="loading">"Loading calls…"</p> }>
@@ -71,37 +60,42 @@ fn CallsView(data: Data) -> impl IntoView {
         connect,
         stale_after_ms,
         agent_connected,
+        search,
     } = data;
-    let query = use_query_map();
-    let show = Memo::new(move |_| Show::parse(query.read().get("show")));
-    let calls = RwSignal::new(live.into_iter().chain(past).collect::<Vec<_>>());
+    let searching = search.is_some();
+    let calls = RwSignal::new(match &search {
+        Some(found) => found.hits.iter().map(|h| h.call.clone()).collect(),
+        None => live.into_iter().chain(past).collect::<Vec<_>>(),
+    });
+    let search = StoredValue::new(search);
     let now = use_clock(now);
     let link = use_live_stream("/api/live/calls".to_string(), cursor, move |data| {
         if let Ok(call) = serde_json::from_str::<CallSummary>(&data) {
-            calls.update(|calls| upsert(calls, call, page == 1));
+            // Search results stay the calls the query selected; their rows update.
+            calls.update(|calls| upsert(calls, call, page == 1 && !searching));
         }
     });
-    let section = move |which: Show| {
+    let section = move |which: Section| {
         Memo::new(move |_| {
             let now = now.get();
             let mut picked: Vec<CallSummary> = calls.with(|calls| {
                 calls
                     .iter()
                     .filter(|c| match which {
-                        Show::Live => c.is_live() && !c.is_stale(now, stale_after_ms),
-                        Show::Stale => c.is_stale(now, stale_after_ms),
-                        _ => !c.is_live(),
+                        Section::Live => c.is_live() && !c.is_stale(now, stale_after_ms),
+                        Section::Stale => c.is_stale(now, stale_after_ms),
+                        Section::Past => !c.is_live(),
                     })
                     .cloned()
                     .collect()
             });
             newest_first(&mut picked);
-            picked
+            plain_rows(picked)
         })
     };
-    let live = section(Show::Live);
-    let stale = section(Show::Stale);
-    let past = section(Show::Ended);
+    let live = section(Section::Live);
+    let stale = section(Section::Stale);
+    let past = section(Section::Past);
     let empty = move || calls.with(Vec::is_empty);
     // Collapses the Connect panel as soon as an agent's first call arrives.
     let agent_connected = Memo::new(move |_| {
@@ -117,7 +111,7 @@ fn CallsView(data: Data) -> impl IntoView {
             <LiveIndicator state=link/>
         </div>
         <Show
-            when=move || !empty()
+            when=move || searching || !empty()
             fallback={
                 let connect = connect.clone();
                 move || view! { <EmptyState connect=connect.clone()/> }
@@ -141,59 +135,40 @@ fn CallsView(data: Data) -> impl IntoView {
                     }.into_any()
                 }
             }
-            <nav class="chips" aria-label="show">
-                {Show::ALL.into_iter().map(|(which, key, label)| {
-                    let href = if key.is_empty() { "/".to_string() } else { format!("/?show={key}") };
-                    let count = move || match which {
-                        Show::Live => Some(live.with(Vec::len)),
-                        Show::Stale => Some(stale.with(Vec::len)),
-                        _ => None,
-                    };
-                    view! {
-                        <a class="chip" href=href aria-current=move || (show.get() == which).then_some("page")>
-                            {label}
-                            {move || count().map(|n| view! { " " <span class="count">{n}</span> })}
-                        </a>
-                    }
-                }).collect_view()}
-            </nav>
-            <Show when=move || show.get().keeps(Show::Live)>
-                <section class="live-calls" aria-labelledby="live-heading">
-                    <h2 id="live-heading">"Live " <span class="count">{move || live.with(Vec::len)}</span></h2>
-                    <Show
-                        when=move || live.with(|l| !l.is_empty())
-                        fallback=|| view! { <p class="muted">"No call in progress."</p> }
-                    >
-                        <CallsTable calls=live now stale_after_ms caption="Live calls"/>
+            <QueryBar q=search.with_value(|s| s.as_ref().map(|s| s.q.clone()).unwrap_or_default())/>
+            {move || match search.get_value() {
+                Some(results) => view! { <Results results calls now stale_after_ms page has_more/> }.into_any(),
+                None => view! {
+                    <section class="live-calls" aria-labelledby="live-heading">
+                        <h2 id="live-heading">"Live " <span class="count">{move || live.with(Vec::len)}</span></h2>
+                        <Show
+                            when=move || live.with(|l| !l.is_empty())
+                            fallback=|| view! { <p class="muted">"No call in progress."</p> }
+                        >
+                            <CallsTable calls=live now stale_after_ms caption="Live calls"/>
+                        </Show>
+                    </section>
+                    <Show when=move || stale.with(|s| !s.is_empty())>
+                        <section class="stale-calls" aria-labelledby="stale-heading">
+                            <h2 id="stale-heading">
+                                "Stale " <span class="count">{move || stale.with(Vec::len)}</span>
+                            </h2>
+                            <p class="muted">{stale_note.get_value()}</p>
+                            <CallsTable calls=stale now stale_after_ms caption="Stale calls"/>
+                        </section>
                     </Show>
-                </section>
-            </Show>
-            <Show when=move || show.get().keeps(Show::Stale) && (show.get() == Show::Stale || stale.with(|s| !s.is_empty()))>
-                <section class="stale-calls" aria-labelledby="stale-heading">
-                    <h2 id="stale-heading">
-                        "Stale " <span class="count">{move || stale.with(Vec::len)}</span>
-                    </h2>
-                    <p class="muted">{stale_note.get_value()}</p>
-                    <Show
-                        when=move || stale.with(|s| !s.is_empty())
-                        fallback=|| view! { <p class="muted">"No stale call."</p> }
-                    >
-                        <CallsTable calls=stale now stale_after_ms caption="Stale calls"/>
-                    </Show>
-                </section>
-            </Show>
-            <Show when=move || show.get().keeps(Show::Ended)>
-                <section class="past-calls" aria-labelledby="past-heading">
-                    <h2 id="past-heading">"Past calls"</h2>
-                    <Show
-                        when=move || past.with(|p| !p.is_empty())
-                        fallback=|| view! { <p class="muted">"No finished call on this page."</p> }
-                    >
-                        <CallsTable calls=past now stale_after_ms caption="Past calls"/>
-                    </Show>
-                    <Pager base="/" page has_more/>
-                </section>
-            </Show>
+                    <section class="past-calls" aria-labelledby="past-heading">
+                        <h2 id="past-heading">"Past calls"</h2>
+                        <Show
+                            when=move || past.with(|p| !p.is_empty())
+                            fallback=|| view! { <p class="muted">"No finished call on this page."</p> }
+                        >
+                            <CallsTable calls=past now stale_after_ms caption="Past calls"/>
+                        </Show>
+                        <Pager base="/" page has_more/>
+                    </section>
+                }.into_any(),
+            }}
         </Show>
     }
 }
@@ -206,6 +181,94 @@ fn upsert(calls: &mut Vec<CallSummary>, call: CallSummary, first_page: bool) {
         None if first_page || call.is_live() => calls.push(call),
         None => {}
     }
+}
+
+/// The sections of the list.
+#[derive(Clone, Copy)]
+enum Section {
+    Live,
+    Stale,
+    Past,
+}
+
+/// The query bar: a GET form, so the query lives in the URL (`/?q=…`) and
+/// works without JavaScript; chips run the common queries.
+#[component]
+fn QueryBar(q: String) -> impl IntoView {
+    view! {
+        <form class="query-bar" method="get" action="/" role="search">
+            <input
+                type="search"
+                name="q"
+                value=q
+                aria-label="Search calls"
+                placeholder="Words, \"phrases\", has:tool_error, tool:NAME, status:live, duration>120, started>-7d, -word…"
+                autocomplete="off"
+                spellcheck="false"
+            />
+            <button type="submit" class="button">"Search"</button>
+        </form>
+        <nav class="chips" aria-label="common queries">
+            {CHIPS.into_iter().map(|(label, query)| view! {
+                <a class="chip" href=format!("/?q={}", format::url_segment(query)) title=query>{label}</a>
+            }).collect_view()}
+        </nav>
+    }
+}
+
+/// The calls a query selected, each opening at its best text hit.
+#[component]
+fn Results(
+    results: SearchResults,
+    calls: RwSignal<Vec<CallSummary>>,
+    now: ReadSignal<i64>,
+    stale_after_ms: i64,
+    page: u32,
+    has_more: bool,
+) -> impl IntoView {
+    let SearchResults { q, error, hits } = results;
+    if let Some(error) = error {
+        return view! {
+            <p class="notice notice-error" role="alert" data-testid="query-error">
+                <strong>"This query cannot be read: "</strong>{error}
+            </p>
+        }
+        .into_any();
+    }
+    // Rows follow the live summaries of the calls they show.
+    let rows = Signal::derive(move || {
+        calls.with(|calls| {
+            hits.iter()
+                .map(|h| SearchHit {
+                    call: calls
+                        .iter()
+                        .find(|c| c.call_id == h.call.call_id)
+                        .cloned()
+                        .unwrap_or_else(|| h.call.clone()),
+                    event_id: h.event_id,
+                    snippet: h.snippet.clone(),
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let count = move || rows.with(Vec::len);
+    let base = format!("/?q={}", format::url_segment(&q));
+    view! {
+        <section class="results" aria-labelledby="results-heading">
+            <h2 id="results-heading">
+                "Results " <span class="count">{move || format!("{}{}", count(), if has_more { "+" } else { "" })}</span>
+                " " <a class="clear" href="/">"Clear"</a>
+            </h2>
+            <Show
+                when=move || { count() > 0 }
+                fallback=|| view! { <p class="muted">"No call matches this query."</p> }
+            >
+                <CallsTable calls=rows now stale_after_ms caption="Calls matching the query"/>
+            </Show>
+            <Pager base=base.clone() page has_more/>
+        </section>
+    }
+    .into_any()
 }
 
 fn newest_first(calls: &mut [CallSummary]) {

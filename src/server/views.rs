@@ -5,9 +5,12 @@ use axum::http::{header, HeaderMap};
 use leptos::prelude::{use_context, ServerFnError};
 
 use super::auth::CurrentUser;
-use super::store::{now_ms, Store};
+use super::store::{now_ms, SearchAt, Store};
 use super::AppState;
-use crate::model::{CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, TimelinePoint, Viewer};
+use crate::model::query::Query;
+use crate::model::{
+    CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, SearchResults, TimelinePoint, Viewer,
+};
 
 mod alerts;
 mod settings;
@@ -22,13 +25,40 @@ pub const DELIVERIES_PER_PAGE: u32 = 50;
 pub async fn calls_page(
     store: &Store,
     page: u32,
+    q: Option<String>,
     connect: ConnectInfo,
     stale_after_ms: i64,
 ) -> Result<CallsPage, sqlx::Error> {
     let paging = Paging::new(page, CALLS_PER_PAGE);
     let cursor = store.latest_event_id().await?;
-    let live = store.live_calls().await?;
-    let (past, has_more) = paging.split(store.past_calls(paging.offset, paging.limit).await?);
+    let q = q.filter(|q| !q.trim().is_empty());
+    let (live, past, search, has_more) = match q {
+        None => {
+            let live = store.live_calls().await?;
+            let (past, has_more) =
+                paging.split(store.past_calls(paging.offset, paging.limit).await?);
+            (live, past, None, has_more)
+        }
+        Some(q) => {
+            let at = SearchAt {
+                now_ms: now_ms(),
+                stale_after_ms,
+            };
+            let (hits, error, has_more) = match Query::parse(&q) {
+                Ok(query) => {
+                    let (hits, more) = paging.split(
+                        store
+                            .search_calls(&query, at, paging.offset, paging.limit)
+                            .await?,
+                    );
+                    (hits, None, more)
+                }
+                Err(e) => (Vec::new(), Some(e.to_string()), false),
+            };
+            let search = SearchResults { q, error, hits };
+            (Vec::new(), Vec::new(), Some(search), has_more)
+        }
+    };
     let page = paging.page;
     Ok(CallsPage {
         live,
@@ -40,6 +70,7 @@ pub async fn calls_page(
         connect,
         stale_after_ms,
         agent_connected: store.has_agent_calls().await?,
+        search,
     })
 }
 

@@ -17,6 +17,7 @@ pub mod offline;
 pub mod outbox;
 pub mod retention;
 pub mod rules;
+mod search;
 mod settings;
 pub mod space;
 mod users;
@@ -33,6 +34,7 @@ use sqlx::sqlite::{
 use sqlx::{Sqlite, SqlitePool};
 use tokio::sync::OwnedMutexGuard;
 
+pub use search::SearchAt;
 pub use users::User;
 pub use write::{fill, NewDelivery, NewEvent, Publish, Stored, WriteError, Writer};
 

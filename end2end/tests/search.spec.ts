@@ -1,0 +1,65 @@
+// Finding calls: a query typed in the bar lives in the URL, shows the right
+// calls with the hit marked, opens a call at the hit, survives Back, and
+// works the same without JavaScript.
+import { test, expect } from './fixtures';
+import { deliver, deliverFixtureCall, newCallId, turn } from './events';
+
+test('a query finds the calls, marks the hit, and opens the call at it', async ({ page, request }) => {
+  const word = `zebra${Date.now().toString(36)}`;
+  const hit = newCallId('found');
+  const other = newCallId('other');
+  const eventId = await deliver(request, turn(hit, 'user', `My ${word} order never arrived`, 1));
+  await deliver(request, turn(other, 'user', 'Nothing to see here', 1));
+
+  await page.goto('/');
+  const bar = page.getByRole('searchbox', { name: 'Search calls' });
+  await bar.fill(word);
+  await bar.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`\\?q=${word}$`));
+  const rows = page.locator('.results tr[data-call-id]');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-call-id', hit);
+  await expect(rows.first().locator('.snippet mark')).toHaveText(word);
+
+  await rows.first().locator('a.row-link').click();
+  await expect(page).toHaveURL(new RegExp(`/calls/${hit}#e${eventId}$`));
+  await expect(page.locator(`#e${eventId}`)).toBeInViewport();
+
+  // Back restores the query and its results.
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`\\?q=${word}$`));
+  await expect(page.getByRole('searchbox', { name: 'Search calls' })).toHaveValue(word);
+  await expect(page.locator('.results tr[data-call-id]')).toHaveCount(1);
+});
+
+test('structured terms narrow, chips run them, and a bad query says what is wrong', async ({ page, request }) => {
+  const id = newCallId('chips');
+  await deliverFixtureCall(request, id);
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Errors', exact: true }).click();
+  await expect(page).toHaveURL(/\?q=has%3Atool_error$/);
+  await expect(page.locator(`.results tr[data-call-id="${id}"]`)).toBeVisible();
+
+  await page.goto(`/?q=${encodeURIComponent(`tool:listOpenSlots -has:hang`)}`);
+  await expect(page.locator(`.results tr[data-call-id="${id}"]`)).toHaveCount(0);
+  await page.goto(`/?q=${encodeURIComponent(`tool:listOpenSlots has:hang "front desk"`)}`);
+  await expect(page.locator(`.results tr[data-call-id="${id}"] .snippet mark`)).toHaveText('Front desk');
+
+  await page.goto(`/?q=${encodeURIComponent('status:gone')}`);
+  await expect(page.getByTestId('query-error')).toContainText('unknown status `gone`: use live, ended, transferred or stale (at character 1)');
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the query bar is a plain form', async ({ page, request }) => {
+    const word = `nojs${Date.now().toString(36)}`;
+    const id = newCallId('nojs-search');
+    await deliver(request, turn(id, 'agent', `Plain ${word} form`, 1));
+    await page.goto('/');
+    await page.getByRole('searchbox', { name: 'Search calls' }).fill(word);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page).toHaveURL(new RegExp(`\\?q=${word}$`));
+    await expect(page.locator(`.results tr[data-call-id="${id}"] .snippet mark`)).toHaveText(word);
+  });
+});

@@ -1,0 +1,453 @@
+//! The calls list's query language: free words and `"quoted phrases"`
+//! (full-text), and terms that narrow — `status:live|ended|transferred|stale`,
+//! `ended_by:agent|user`, `has:tool_error|hang|interruption|transfer`,
+//! `tool:NAME`, `source:infer|vapi|retell`, `duration>120` (seconds; `<`,
+//! `<=`, `>=`, `=` too), `started>2026-05-01` (a date, a date and time, or
+//! `-1h` / `-24h` / `-7d` back from now). `-term` negates any of them. A
+//! query that cannot be read says what is wrong and where.
+
+use std::fmt;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Query {
+    pub terms: Vec<Term>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Term {
+    pub negated: bool,
+    pub filter: Filter,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Filter {
+    /// A word (`word*` matches its prefix) or a phrase, searched in the text.
+    Text {
+        text: String,
+        phrase: bool,
+    },
+    Status(StatusIs),
+    EndedBy(String),
+    Has(Feature),
+    Tool(String),
+    Source(String),
+    /// Seconds.
+    Duration(Cmp, i64),
+    Started(Cmp, When),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StatusIs {
+    Live,
+    Ended,
+    Transferred,
+    Stale,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Feature {
+    ToolError,
+    Hang,
+    Interruption,
+    Transfer,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+}
+
+/// A moment: epoch ms (UTC), or ms back from now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum When {
+    At(i64),
+    Ago(i64),
+}
+
+impl When {
+    pub fn resolve(self, now_ms: i64) -> i64 {
+        match self {
+            When::At(ms) => ms,
+            When::Ago(ms) => now_ms - ms,
+        }
+    }
+}
+
+impl Cmp {
+    pub fn sql(self) -> &'static str {
+        match self {
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+            Cmp::Eq => "=",
+        }
+    }
+}
+
+/// What is wrong with a query, and where (a character offset).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryError {
+    pub at: usize,
+    pub message: String,
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (at character {})", self.message, self.at + 1)
+    }
+}
+
+const KEYS: &str = "status, ended_by, has, tool, source, duration, started";
+
+impl Query {
+    pub fn parse(input: &str) -> Result<Query, QueryError> {
+        let mut terms = Vec::new();
+        for token in tokens(input)? {
+            terms.push(term(&token)?);
+        }
+        Ok(Query { terms })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The words and phrases to search, without the negated ones.
+    pub fn texts(&self) -> impl Iterator<Item = (&str, bool, bool)> {
+        self.terms.iter().filter_map(|t| match &t.filter {
+            Filter::Text { text, phrase } => Some((text.as_str(), *phrase, t.negated)),
+            _ => None,
+        })
+    }
+}
+
+/// One piece of the query: its text (quotes removed), where it starts, and
+/// whether its value was quoted.
+struct Token {
+    at: usize,
+    negated: bool,
+    /// `key` and operator when the token is `key:value`, `key>value`, ….
+    key: Option<(String, String)>,
+    value: String,
+    quoted: bool,
+}
+
+fn tokens(input: &str) -> Result<Vec<Token>, QueryError> {
+    let chars: Vec<(usize, char)> = input.char_indices().collect();
+    let position = |byte: usize| input[..byte].chars().count();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let negated = c == '-' && chars.get(i + 1).is_some_and(|(_, n)| !n.is_whitespace());
+        if negated {
+            i += 1;
+        }
+        // A key: letters and underscores followed by an operator.
+        let mut key = None;
+        let mut j = i;
+        while j < chars.len() && (chars[j].1.is_ascii_alphabetic() || chars[j].1 == '_') {
+            j += 1;
+        }
+        if j > i && j < chars.len() {
+            let op: String = match (chars[j].1, chars.get(j + 1).map(|c| c.1)) {
+                ('>' | '<', Some('=')) => chars[j..j + 2].iter().map(|c| c.1).collect(),
+                (':' | '>' | '<' | '=', _) => chars[j].1.to_string(),
+                _ => String::new(),
+            };
+            if !op.is_empty() {
+                let name: String = chars[i..j].iter().map(|c| c.1).collect();
+                i = j + op.chars().count();
+                key = Some((name.to_ascii_lowercase(), op));
+            }
+        }
+        let (value, quoted) = if chars.get(i).is_some_and(|c| c.1 == '"') {
+            let open = i;
+            i += 1;
+            let mut text = String::new();
+            while i < chars.len() && chars[i].1 != '"' {
+                text.push(chars[i].1);
+                i += 1;
+            }
+            if i >= chars.len() {
+                return Err(QueryError {
+                    at: position(chars[open].0),
+                    message: "a quote is never closed: add the closing \"".into(),
+                });
+            }
+            i += 1;
+            (text, true)
+        } else {
+            let mut text = String::new();
+            while i < chars.len() && !chars[i].1.is_whitespace() {
+                text.push(chars[i].1);
+                i += 1;
+            }
+            (text, false)
+        };
+        out.push(Token {
+            at: position(start),
+            negated,
+            key,
+            value,
+            quoted,
+        });
+    }
+    Ok(out)
+}
+
+fn term(token: &Token) -> Result<Term, QueryError> {
+    let error = |message: String| QueryError {
+        at: token.at,
+        message,
+    };
+    let value = token.value.trim();
+    let filter = match &token.key {
+        None => {
+            if value.is_empty() {
+                return Err(error(
+                    "an empty phrase: put words between the quotes".into(),
+                ));
+            }
+            Filter::Text {
+                text: value.to_string(),
+                phrase: token.quoted,
+            }
+        }
+        Some((key, op)) => {
+            if value.is_empty() {
+                return Err(error(format!("`{key}{op}` needs a value")));
+            }
+            let lower = value.to_ascii_lowercase();
+            let colon = |f: Filter| {
+                if op == ":" {
+                    Ok(f)
+                } else {
+                    Err(error(format!("`{key}` takes `{key}:value`, not `{op}`")))
+                }
+            };
+            match key.as_str() {
+                "status" => colon(Filter::Status(match lower.as_str() {
+                    "live" => StatusIs::Live,
+                    "ended" => StatusIs::Ended,
+                    "transferred" => StatusIs::Transferred,
+                    "stale" => StatusIs::Stale,
+                    _ => {
+                        return Err(error(format!(
+                            "unknown status `{value}`: use live, ended, transferred or stale"
+                        )))
+                    }
+                }))?,
+                "ended_by" => colon(Filter::EndedBy(lower))?,
+                "has" => colon(Filter::Has(match lower.as_str() {
+                    "tool_error" | "error" => Feature::ToolError,
+                    "hang" => Feature::Hang,
+                    "interruption" => Feature::Interruption,
+                    "transfer" => Feature::Transfer,
+                    _ => {
+                        return Err(error(format!(
+                            "unknown `has:{value}`: use tool_error, hang, interruption or transfer"
+                        )))
+                    }
+                }))?,
+                "tool" => colon(Filter::Tool(value.to_string()))?,
+                "source" => colon(Filter::Source(lower))?,
+                "duration" => {
+                    let secs = value.parse::<i64>().ok().filter(|s| *s >= 0).ok_or_else(|| {
+                        error(format!("`duration` needs whole seconds, like duration>120, not `{value}`"))
+                    })?;
+                    Filter::Duration(cmp(op).ok_or_else(|| error(format!("`duration` compares with < <= > >= =, not `{op}`")))?, secs)
+                }
+                "started" => Filter::Started(
+                    cmp(op).ok_or_else(|| error(format!("`started` compares with < <= > >= =, not `{op}`")))?,
+                    when(value).ok_or_else(|| {
+                        error(format!(
+                            "`started` needs a date (2026-05-01), a date and time (2026-05-01T14:30) or a span back from now (-1h, -7d), not `{value}`"
+                        ))
+                    })?,
+                ),
+                _ => return Err(error(format!("unknown filter `{key}{op}`: use {KEYS}, or put it in quotes to search for it"))),
+            }
+        }
+    };
+    Ok(Term {
+        negated: token.negated,
+        filter,
+    })
+}
+
+fn cmp(op: &str) -> Option<Cmp> {
+    Some(match op {
+        "<" => Cmp::Lt,
+        "<=" => Cmp::Le,
+        ">" => Cmp::Gt,
+        ">=" => Cmp::Ge,
+        "=" | ":" => Cmp::Eq,
+        _ => return None,
+    })
+}
+
+fn when(value: &str) -> Option<When> {
+    if let Some(span) = value.strip_prefix('-') {
+        let (n, unit) = span.split_at(span.len().checked_sub(1)?);
+        let n: i64 = n.parse().ok().filter(|n| *n > 0)?;
+        let ms = match unit {
+            "m" => 60_000,
+            "h" => 3_600_000,
+            "d" => 86_400_000,
+            _ => return None,
+        };
+        return Some(When::Ago(n * ms));
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        return Some(When::At(
+            date.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis(),
+        ));
+    }
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(value, f).ok())
+        .map(|t| When::At(t.and_utc().timestamp_millis()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(input: &str) -> Term {
+        let q = Query::parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+        assert_eq!(q.terms.len(), 1, "{input}");
+        q.terms.into_iter().next().unwrap()
+    }
+
+    fn fails(input: &str) -> QueryError {
+        Query::parse(input).expect_err(input)
+    }
+
+    #[test]
+    fn words_phrases_and_negation() {
+        let q = Query::parse(r#"refund "front desk" -voicemail café"#).unwrap();
+        let texts: Vec<_> = q.texts().collect();
+        assert_eq!(
+            texts,
+            vec![
+                ("refund", false, false),
+                ("front desk", true, false),
+                ("voicemail", false, true),
+                ("café", false, false)
+            ]
+        );
+        assert!(Query::parse("   ").unwrap().is_empty());
+        // A lone dash is a word, not a negation of nothing.
+        assert_eq!(
+            one("-").filter,
+            Filter::Text {
+                text: "-".into(),
+                phrase: false
+            }
+        );
+    }
+
+    #[test]
+    fn every_filter() {
+        assert_eq!(one("status:live").filter, Filter::Status(StatusIs::Live));
+        assert_eq!(one("status:Stale").filter, Filter::Status(StatusIs::Stale));
+        assert_eq!(
+            one("status:transferred").filter,
+            Filter::Status(StatusIs::Transferred)
+        );
+        assert_eq!(one("status:ended").filter, Filter::Status(StatusIs::Ended));
+        assert_eq!(one("ended_by:user").filter, Filter::EndedBy("user".into()));
+        assert_eq!(
+            one("has:tool_error").filter,
+            Filter::Has(Feature::ToolError)
+        );
+        assert_eq!(one("has:hang").filter, Filter::Has(Feature::Hang));
+        assert_eq!(
+            one("has:interruption").filter,
+            Filter::Has(Feature::Interruption)
+        );
+        assert_eq!(one("has:transfer").filter, Filter::Has(Feature::Transfer));
+        assert_eq!(
+            one("tool:lookupOrder").filter,
+            Filter::Tool("lookupOrder".into())
+        );
+        assert_eq!(
+            one(r#"tool:"look up""#).filter,
+            Filter::Tool("look up".into())
+        );
+        assert_eq!(one("source:Vapi").filter, Filter::Source("vapi".into()));
+        assert_eq!(one("duration>120").filter, Filter::Duration(Cmp::Gt, 120));
+        assert_eq!(one("duration<=30").filter, Filter::Duration(Cmp::Le, 30));
+        assert_eq!(one("duration>=5").filter, Filter::Duration(Cmp::Ge, 5));
+        assert_eq!(one("duration<5").filter, Filter::Duration(Cmp::Lt, 5));
+        assert_eq!(one("duration=5").filter, Filter::Duration(Cmp::Eq, 5));
+        assert_eq!(one("duration:5").filter, Filter::Duration(Cmp::Eq, 5));
+        assert_eq!(
+            one("started>2026-05-01").filter,
+            Filter::Started(Cmp::Gt, When::At(1_777_593_600_000))
+        );
+        assert_eq!(
+            one("started>=2026-05-01T14:30").filter,
+            Filter::Started(
+                Cmp::Ge,
+                When::At(1_777_593_600_000 + 14 * 3_600_000 + 30 * 60_000)
+            )
+        );
+        assert_eq!(
+            one("started>-1h").filter,
+            Filter::Started(Cmp::Gt, When::Ago(3_600_000))
+        );
+        assert_eq!(
+            one("started>-7d").filter,
+            Filter::Started(Cmp::Gt, When::Ago(7 * 86_400_000))
+        );
+        let negated = one("-has:hang");
+        assert!(negated.negated);
+        assert_eq!(negated.filter, Filter::Has(Feature::Hang));
+        assert_eq!(When::Ago(1_000).resolve(5_000), 4_000);
+    }
+
+    #[test]
+    fn errors_say_what_and_where() {
+        let e = fails("refund status:gone");
+        assert_eq!(e.at, 7);
+        assert!(e.message.contains("unknown status `gone`"), "{e}");
+        assert!(fails("has:everything").message.contains("tool_error, hang"));
+        assert!(fails("colour:red")
+            .message
+            .contains("unknown filter `colour:`"));
+        assert!(fails("duration>soon").message.contains("whole seconds"));
+        assert!(fails("status>live")
+            .message
+            .contains("takes `status:value`"));
+        assert!(fails("started>yesterday").message.contains("needs a date"));
+        assert!(fails("started>-3w").message.contains("needs a date"));
+        assert!(fails("tool:").message.contains("needs a value"));
+        let open = fails(r#"ok "never closed"#);
+        assert_eq!(open.at, 3);
+        assert!(open.message.contains("never closed"));
+        assert!(fails(r#""""#).message.contains("empty phrase"));
+        assert_eq!(
+            fails("café status:x").at,
+            5,
+            "positions count characters, not bytes"
+        );
+        assert_eq!(
+            fails("x status:x").to_string(),
+            "unknown status `x`: use live, ended, transferred or stale (at character 3)"
+        );
+    }
+}

@@ -1,0 +1,181 @@
+//! Finding calls by the query bar's query: structured terms become conditions
+//! on the `calls` read model; words and phrases search the FTS5 index of
+//! event text (`event_text`, kept by triggers in the ingest transaction).
+
+use std::collections::HashMap;
+
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use super::calls::COLUMNS;
+use super::Store;
+use crate::model::query::{Feature, Filter, Query, StatusIs, Term};
+use crate::model::{CallSummary, SearchHit, HIT_END, HIT_START};
+
+/// Words around a hit in its snippet.
+const SNIPPET_TOKENS: i64 = 12;
+
+/// What a query is run against: the clock and the stale time, for
+/// `status:` and `started>-1h`.
+#[derive(Clone, Copy)]
+pub struct SearchAt {
+    pub now_ms: i64,
+    pub stale_after_ms: i64,
+}
+
+impl Store {
+    /// One page of the calls `query` selects, newest first (`limit + 1`
+    /// asked for, so the caller knows whether more follow), each with its
+    /// best text hit when the query searched words.
+    pub async fn search_calls(
+        &self,
+        query: &Query,
+        at: SearchAt,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<SearchHit>, sqlx::Error> {
+        let mut sql = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM calls WHERE 1"));
+        for term in &query.terms {
+            sql.push(if term.negated { " AND NOT (" } else { " AND (" });
+            condition(&mut sql, term, at);
+            sql.push(")");
+        }
+        sql.push(" ORDER BY started_at DESC, call_id LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let calls: Vec<CallSummary> = sql.build_query_as().fetch_all(&self.read).await?;
+        let mut hits = self.best_hits(query, &calls).await?;
+        Ok(calls
+            .into_iter()
+            .map(|call| {
+                let hit = hits.remove(&call.call_id);
+                SearchHit {
+                    event_id: hit.as_ref().map(|h| h.0),
+                    snippet: hit.map(|h| h.1),
+                    call,
+                }
+            })
+            .collect())
+    }
+
+    /// For each call, its best-ranked event matching any searched word.
+    async fn best_hits(
+        &self,
+        query: &Query,
+        calls: &[CallSummary],
+    ) -> Result<HashMap<String, (i64, String)>, sqlx::Error> {
+        let any: Vec<String> = query
+            .texts()
+            .filter(|(_, _, negated)| !negated)
+            .map(|(text, phrase, _)| fts_term(text, phrase))
+            .collect();
+        if any.is_empty() || calls.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut sql =
+            QueryBuilder::<Sqlite>::new("SELECT e.call_id, e.id, snippet(event_text, 0, ");
+        sql.push_bind(HIT_START.to_string())
+            .push(", ")
+            .push_bind(HIT_END.to_string())
+            .push(", '…', ")
+            .push_bind(SNIPPET_TOKENS)
+            .push(") AS snippet FROM event_text JOIN events e ON e.id = event_text.rowid WHERE event_text MATCH ")
+            .push_bind(any.join(" OR "))
+            .push(" AND e.call_id IN (");
+        let mut ids = sql.separated(", ");
+        for call in calls {
+            ids.push_bind(&call.call_id);
+        }
+        sql.push(") ORDER BY e.call_id, rank");
+        let mut best = HashMap::new();
+        for row in sql.build().fetch_all(&self.read).await? {
+            let call_id: String = row.try_get("call_id")?;
+            best.entry(call_id)
+                .or_insert((row.try_get("id")?, row.try_get("snippet")?));
+        }
+        Ok(best)
+    }
+}
+
+/// A word or phrase as an FTS5 string: quoted (so no word is read as FTS5
+/// syntax), with a trailing `*` kept as a prefix search.
+fn fts_term(text: &str, phrase: bool) -> String {
+    let (text, prefix) = match text.strip_suffix('*') {
+        Some(stem) if !phrase && !stem.is_empty() => (stem, "*"),
+        _ => (text, ""),
+    };
+    format!("\"{}\"{prefix}", text.replace('"', "\"\""))
+}
+
+fn condition(sql: &mut QueryBuilder<'_, Sqlite>, term: &Term, at: SearchAt) {
+    let stale_since = at.now_ms - at.stale_after_ms;
+    match &term.filter {
+        Filter::Text { text, phrase } => {
+            sql.push("call_id IN (SELECT e.call_id FROM event_text JOIN events e ON e.id = event_text.rowid WHERE event_text MATCH ")
+                .push_bind(fts_term(text, *phrase))
+                .push(")");
+        }
+        Filter::Status(StatusIs::Live) => {
+            sql.push("status = 'live' AND last_received_at >= ")
+                .push_bind(stale_since);
+        }
+        Filter::Status(StatusIs::Stale) => {
+            sql.push("status = 'live' AND last_received_at < ")
+                .push_bind(stale_since);
+        }
+        Filter::Status(StatusIs::Ended) => {
+            sql.push("status = 'ended'");
+        }
+        Filter::Status(StatusIs::Transferred) => {
+            sql.push("status = 'transferred'");
+        }
+        Filter::EndedBy(who) => {
+            sql.push("lower(coalesce(ended_by, '')) = ")
+                .push_bind(who.clone());
+        }
+        Filter::Has(feature) => {
+            sql.push(match feature {
+                Feature::ToolError => "n_tool_errors > 0",
+                Feature::Hang => "n_hangs > 0",
+                Feature::Interruption => "n_interruptions > 0",
+                Feature::Transfer => "n_transfers > 0",
+            });
+        }
+        Filter::Tool(name) => {
+            sql.push("call_id IN (SELECT call_id FROM events WHERE kind IN ('tool_call', 'tool_request') AND json_extract(normalized, '$.function') = ")
+                .push_bind(name.clone())
+                .push(")");
+        }
+        Filter::Source(source) => {
+            sql.push("source = ").push_bind(source.clone());
+        }
+        Filter::Duration(cmp, secs) => {
+            sql.push("coalesce(duration_ms, coalesce(ended_at, ")
+                .push_bind(at.now_ms)
+                .push(") - started_at) ")
+                .push(cmp.sql())
+                .push(" ")
+                .push_bind(secs * 1000);
+        }
+        Filter::Started(cmp, when) => {
+            sql.push("started_at ")
+                .push(cmp.sql())
+                .push(" ")
+                .push_bind(when.resolve(at.now_ms));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_term;
+
+    #[test]
+    fn words_reach_fts5_as_quoted_strings() {
+        assert_eq!(fts_term("refund", false), "\"refund\"");
+        assert_eq!(fts_term("front desk", true), "\"front desk\"");
+        assert_eq!(fts_term("ref*", false), "\"ref\"*");
+        assert_eq!(fts_term("say \"hi\" OR x", true), "\"say \"\"hi\"\" OR x\"");
+        assert_eq!(fts_term("*", false), "\"*\"");
+    }
+}

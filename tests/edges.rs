@@ -128,7 +128,7 @@ async fn the_delivery_log_previews_bodies_and_links_the_whole(pool: SqlitePool) 
         "x".repeat(10_000)
     );
     assert_eq!(post(&app, &big).await.0, StatusCode::BAD_REQUEST);
-    let page = calltrail::server::views::deliveries_page(&app.state.store, 1)
+    let page = calltrail::server::views::deliveries_page(&app.state.store, 1, Default::default())
         .await
         .unwrap();
     let logged = &page.deliveries[0];

@@ -78,6 +78,10 @@ fn spellings() -> Vec<String> {
         "/automations/destinations/1/replay",
         "/automations/destinations/1/pause",
         "/automations/outbox/1/redeliver",
+        "/export",
+        "/views",
+        "/views/1/delete",
+        "/api/send_test_event",
     ];
     let mut all = Vec::new();
     for path in paths {
@@ -246,7 +250,7 @@ async fn server_functions_refuse_without_a_signed_in_user_even_in_process(pool: 
         .with(|| ScopedFuture::new(calltrail::api::load_call("abc123".into(), None)))
         .await;
     let deliveries = owner
-        .with(|| ScopedFuture::new(calltrail::api::load_deliveries(1)))
+        .with(|| ScopedFuture::new(calltrail::api::load_deliveries(1, Default::default())))
         .await;
     let rotate = owner
         .with(|| ScopedFuture::new(calltrail::api::rotate_webhook_token()))

@@ -163,3 +163,160 @@ async fn structured_terms_and_negation_narrow(pool: SqlitePool) {
     assert_eq!(ids(&app, "refund -fermé").await, Vec::<String>::new());
     assert_eq!(ids(&app, "hello -refund").await, vec!["open"]);
 }
+
+#[sqlx::test]
+async fn saved_views_belong_to_their_account(pool: SqlitePool) {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+
+    let app = app(pool).await;
+    let save = |form: &str| {
+        Request::post("/views")
+            .header("cookie", &app.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(form.to_string()))
+            .unwrap()
+    };
+    let (status, headers, _) =
+        common::exchange(&app, save("q=has%3Atool_error+refund&name=Refund+errors")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let to = headers["location"].to_str().unwrap();
+    assert!(
+        to.starts_with("/?q=has%3Atool_error%20refund&notice="),
+        "{to}"
+    );
+    let user = app
+        .state
+        .store
+        .user_by_name(common::ADMIN)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let views = app.state.store.saved_views(user).await.unwrap();
+    assert_eq!(views.len(), 1);
+    assert_eq!(
+        (views[0].name.as_str(), views[0].q.as_str()),
+        ("Refund errors", "has:tool_error refund")
+    );
+
+    // Saving under the same name replaces the query; a bad query is refused, saying why.
+    common::exchange(&app, save("q=has%3Ahang&name=Refund+errors")).await;
+    assert_eq!(
+        app.state.store.saved_views(user).await.unwrap()[0].q,
+        "has:hang"
+    );
+    let (_, headers, _) = common::exchange(&app, save("q=status%3Agone&name=x")).await;
+    assert!(headers["location"]
+        .to_str()
+        .unwrap()
+        .contains("error=this%20query%20cannot%20be%20saved"));
+
+    // Another account can neither see nor delete them.
+    assert!(app
+        .state
+        .store
+        .saved_views(user + 1)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(!app
+        .state
+        .store
+        .delete_view(user + 1, views[0].id)
+        .await
+        .unwrap());
+    assert!(app
+        .state
+        .store
+        .delete_view(user, views[0].id)
+        .await
+        .unwrap());
+    // Without a session, nothing is saved.
+    let anonymous = Request::post("/views")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("q=x&name=y"))
+        .unwrap();
+    let (status, headers, _) = common::exchange(&app, anonymous).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers["location"].to_str().unwrap().starts_with("/login"));
+}
+
+#[sqlx::test]
+async fn exports_stream_exactly_what_the_query_selects(pool: SqlitePool) {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+
+    let app = three_calls(pool).await;
+    let get = |uri: &str| {
+        Request::get(uri)
+            .header("cookie", &app.cookie)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, headers, csv) = common::exchange(&app, get("/export?q=refund&format=csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].starts_with("call_id,source,status,started_at"));
+    assert!(lines[1].starts_with("cafe,infer,ended,"), "{}", lines[1]);
+    assert!(
+        lines[1].ends_with(",0,0,I want a refund: the café was fermé,"),
+        "{}",
+        lines[1]
+    );
+
+    let (_, _, json) = common::exchange(&app, get("/export?q=source%3Ainfer&format=json")).await;
+    let calls: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    assert_eq!(calls.len(), 3);
+
+    let (_, _, jsonl) =
+        common::exchange(&app, get("/export?q=has%3Atool_error&format=jsonl")).await;
+    let events: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), call_sequence().len());
+    assert!(events.iter().all(|e| e["call_id"] == "dental"));
+    assert_eq!(events[4]["detail"]["function"], "findAppointment");
+    let raw: serde_json::Value = serde_json::from_str(events[0]["raw"].as_str().unwrap()).unwrap();
+    assert_eq!(raw["type"], "conversation-update");
+
+    let (status, _, body) = common::exchange(&app, get("/export?q=status%3Agone&format=csv")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("unknown status"));
+    let (status, _, _) = common::exchange(&app, get("/export?format=xml")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Not without a session.
+    let anonymous = Request::get("/export?format=csv")
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, _) = common::exchange(&app, anonymous).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[sqlx::test]
+async fn the_writer_indexes_what_the_backfill_view_reads(pool: SqlitePool) {
+    let app = three_calls(pool.clone()).await;
+    deliver(
+        &app,
+        serde_json::from_str(&common::fixture("end-of-call-report.json")).unwrap(),
+    )
+    .await;
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT t.rowid, t.body, v.body FROM event_text t JOIN event_search_text v ON v.id = t.rowid",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rows.len() as i64, events, "every event is indexed");
+    for (id, written, viewed) in rows {
+        let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(words(&written), words(&viewed), "event {id}");
+    }
+}

@@ -8,7 +8,7 @@ use common::{app, call_sequence, fixture, post};
 use serde_json::json;
 use sqlx::SqlitePool;
 
-use calltrail::model::CallStatus;
+use calltrail::model::{CallStatus, DeliveryFilter, DeliveryOutcome};
 use calltrail::server::views::{self, CALLS_PER_PAGE};
 
 fn turn(call_id: &str, at_ms: i64) -> String {
@@ -40,6 +40,7 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
         None,
         app.state.webhook_auth.connect_info("http://x"),
         900_000,
+        None,
     )
     .await
     .unwrap();
@@ -63,6 +64,7 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
         None,
         app.state.webhook_auth.connect_info("http://x"),
         900_000,
+        None,
     )
     .await
     .unwrap();
@@ -107,12 +109,77 @@ async fn deliveries_page_is_newest_first_with_reasons(pool: SqlitePool) {
     post(&app, &fixture("end-call.json")).await;
     let (status, _) = post(&app, "{oops").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let page = views::deliveries_page(&app.state.store, 1).await.unwrap();
+    let page = views::deliveries_page(&app.state.store, 1, Default::default())
+        .await
+        .unwrap();
     assert_eq!(page.deliveries.len(), 2);
     assert_eq!(page.deliveries[0].error.as_deref(), Some("invalid JSON"));
     assert_eq!(page.deliveries[0].body, "{oops");
     assert_eq!(page.deliveries[1].call_id.as_deref(), Some("abc123"));
     assert!(!page.has_more);
+}
+
+#[sqlx::test]
+async fn the_delivery_log_narrows_by_outcome_status_kind_call_and_text(pool: SqlitePool) {
+    let app = app(pool).await;
+    post(&app, &fixture("end-call.json")).await;
+    post(&app, &fixture("tool-call.json")).await;
+    post(&app, "{oops, Ünïcode").await;
+    let find = |filter: DeliveryFilter| {
+        let store = app.state.store.clone();
+        async move {
+            let page = views::deliveries_page(&store, 1, filter).await.unwrap();
+            page.deliveries
+                .iter()
+                .map(|d| (d.http_status, d.kind.clone()))
+                .collect::<Vec<_>>()
+        }
+    };
+    let all = find(DeliveryFilter::default()).await;
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[1], (200, Some("tool_call".to_string())));
+    let rejected = DeliveryFilter {
+        outcome: Some(DeliveryOutcome::Rejected),
+        ..Default::default()
+    };
+    assert_eq!(find(rejected).await, vec![(400, None)]);
+    let by_status = DeliveryFilter {
+        status: Some(200),
+        ..Default::default()
+    };
+    assert_eq!(find(by_status).await.len(), 2);
+    let by_kind = DeliveryFilter {
+        kind: Some("end".into()),
+        ..Default::default()
+    };
+    assert_eq!(find(by_kind).await, vec![(200, Some("end".to_string()))]);
+    let by_call = DeliveryFilter {
+        call: Some("abc123".into()),
+        ..Default::default()
+    };
+    assert_eq!(find(by_call).await.len(), 2);
+    let by_text = DeliveryFilter {
+        text: Some("üNÏCODE".into()),
+        ..Default::default()
+    };
+    assert_eq!(find(by_text).await, vec![], "lower() folds ASCII only");
+    let by_text = DeliveryFilter {
+        text: Some("OOPS".into()),
+        ..Default::default()
+    };
+    assert_eq!(find(by_text).await, vec![(400, None)]);
+    // Each stored event says what it was in a line.
+    let page = views::deliveries_page(&app.state.store, 1, Default::default())
+        .await
+        .unwrap();
+    assert!(
+        page.deliveries[1]
+            .preview
+            .as_deref()
+            .is_some_and(|p| p.contains("getWeather")),
+        "{:?}",
+        page.deliveries[1].preview
+    );
 }
 
 #[sqlx::test]

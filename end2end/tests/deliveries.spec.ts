@@ -19,3 +19,20 @@ test('a rejected delivery shows on /deliveries with its reason and body', async 
   await expect(row.locator('details.json pre')).toBeVisible();
   await expect(row.locator('details.json pre')).toContainText(`"call_id": "${marker}", oops`);
 });
+
+test('a rejected delivery is found by filtering the delivery log', async ({ page, request }) => {
+  const marker = `needle-${Date.now()}`;
+  expect((await request.post(WEBHOOK, { headers: { 'content-type': 'application/json' }, data: Buffer.from(`{"call_id": "${marker}", nope`) })).status()).toBe(400);
+  await page.goto('/deliveries');
+  await page.getByLabel('Outcome').selectOption('rejected');
+  await page.getByLabel('Body contains').fill(marker);
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(new RegExp(`outcome=rejected.*text=${marker}`));
+  const rows = page.locator('.delivery');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(marker);
+  await expect(rows.first()).toHaveAttribute('data-outcome', 'rejected');
+  // Accepted events say what they were in a line.
+  await page.goto('/deliveries?outcome=accepted');
+  await expect(page.locator('.delivery .delivery-event').first()).toBeVisible();
+});

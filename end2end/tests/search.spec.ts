@@ -45,6 +45,17 @@ test('structured terms narrow, chips run them, and a bad query says what is wron
   await page.goto(`/?q=${encodeURIComponent(`tool:listOpenSlots has:hang "front desk"`)}`);
   await expect(page.locator(`.results tr[data-call-id="${id}"] .snippet mark`)).toHaveText('Front desk');
 
+  // A query worth keeping is saved as a view: a chip of its own, until deleted.
+  const name = `Slots ${Date.now().toString(36)}`;
+  await page.getByLabel('Save this query as').fill(name);
+  await page.getByRole('button', { name: 'Save view' }).click();
+  await expect(page.getByTestId('form-notice')).toHaveText(`Saved the view “${name}”`);
+  await page.goto('/');
+  await page.getByRole('link', { name, exact: true }).click();
+  await expect(page.locator(`.results tr[data-call-id="${id}"]`)).toBeVisible();
+  await page.getByRole('button', { name: `Delete the view ${name}` }).click();
+  await expect(page.getByRole('link', { name, exact: true })).toHaveCount(0);
+
   await page.goto(`/?q=${encodeURIComponent('status:gone')}`);
   await expect(page.getByTestId('query-error')).toContainText('unknown status `gone`: use live, ended, transferred or stale (at character 1)');
 });

@@ -9,12 +9,14 @@ pub async fn load_calls(page: u32, q: Option<String>) -> Result<CallsPage, Serve
     use crate::server::views;
     let state = views::signed_in_state()?;
     let connect = views::connect_info(&state).await;
+    let user = views::current_user().map(|u| u.id);
     views::calls_page(
         &state.store,
         page,
         q,
         connect,
         state.config.stale_after_ms(),
+        user,
     )
     .await
     .map_err(|e| views::internal("the calls", e))

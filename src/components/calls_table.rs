@@ -91,6 +91,7 @@ fn CallRow(
                 " "<SourceBadge source=call.source.clone()/>
                 {call.is_sample().then(|| view! { " "<span class="tag tag-demo" title="Made by calltrail (demo, simulate or a test event), not by an agent">"demo"</span> })}
                 {state.map(|s| view! { <span class="muted state">" " {s}</span> })}
+                {call.headline().map(|h| view! { <p class="headline">{format::one_line(h, 110)}</p> })}
                 {snippet.map(|s| view! {
                     <p class="snippet">
                         {highlight(&s).into_iter().map(|(text, marked)| if marked {

@@ -66,6 +66,10 @@ pub struct CallSummary {
     /// When this server last received an event of the call (epoch ms, its
     /// own clock): what "stale" is measured from.
     pub last_received_at: i64,
+    /// The caller's first words (the earliest user turn, whatever the
+    /// delivery order), which say what the call was about.
+    pub first_user_text: Option<String>,
+    pub first_user_at: Option<i64>,
 }
 
 /// A stored status; an unknown one is an error, never taken for `live`.
@@ -107,6 +111,8 @@ impl CallSummary {
             n_interruptions: 0,
             n_transfers: 0,
             last_received_at: item.received_at,
+            first_user_text: None,
+            first_user_at: None,
         };
         call.apply(item);
         call
@@ -121,12 +127,17 @@ impl CallSummary {
         self.last_event_at = self.last_event_at.max(item.occurred_at);
         self.last_received_at = self.last_received_at.max(item.received_at);
         match &item.detail {
-            EventDetail::Message { role, .. } => {
+            EventDetail::Message { role, text } => {
                 self.n_messages += 1;
                 let latest = self.last_spoke_at.is_none_or(|t| item.occurred_at >= t);
                 if latest && *role != Role::System {
                     self.last_speaker = Some(role.label().to_string());
                     self.last_spoke_at = Some(item.occurred_at);
+                }
+                let earliest = self.first_user_at.is_none_or(|t| item.occurred_at < t);
+                if *role == Role::User && earliest {
+                    self.first_user_text = Some(text.clone());
+                    self.first_user_at = Some(item.occurred_at);
                 }
             }
             EventDetail::ToolCall { error, .. } => {
@@ -214,6 +225,12 @@ impl CallSummary {
         }
     }
 
+    /// What the call was about, in a line: the report's summary, else the
+    /// caller's first words.
+    pub fn headline(&self) -> Option<&str> {
+        self.summary.as_deref().or(self.first_user_text.as_deref())
+    }
+
     /// A live call that has sent nothing for `stale_after_ms`: probably over
     /// without an end event. It leaves the Live section.
     pub fn is_stale(&self, now_ms: i64, stale_after_ms: i64) -> bool {
@@ -288,6 +305,29 @@ mod tests {
             role,
             text: "hi".into(),
         }
+    }
+
+    #[test]
+    fn the_headline_is_the_callers_first_words_until_a_summary_comes() {
+        let said = |id, at, text: &str| {
+            item(
+                id,
+                at,
+                EventDetail::Message {
+                    role: Role::User,
+                    text: text.into(),
+                },
+            )
+        };
+        let mut call = CallSummary::new("infer", &item(1, 1_000, message(Role::Agent)));
+        assert_eq!(call.headline(), None);
+        call.apply(&said(3, 9_000, "second thing"));
+        // Delivered late, but said first: it wins.
+        call.apply(&said(2, 5_000, "My order never came"));
+        call.apply(&said(4, 12_000, "third"));
+        assert_eq!(call.headline(), Some("My order never came"));
+        call.summary = Some("Caller chased a late order.".into());
+        assert_eq!(call.headline(), Some("Caller chased a late order."));
     }
 
     #[test]

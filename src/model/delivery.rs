@@ -63,4 +63,55 @@ pub struct Delivery {
     pub body_len: i64,
     /// The sender's body was longer than what was stored (the size limit).
     pub body_truncated: bool,
+    /// The kind of event it stored (`message`, `tool_call`, …), if any.
+    pub kind: Option<String>,
+    /// What that event said, in a line.
+    pub preview: Option<String>,
+}
+
+/// What the delivery log is narrowed to (`/deliveries?outcome=…`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryFilter {
+    pub outcome: Option<DeliveryOutcome>,
+    pub status: Option<i64>,
+    /// An event kind, as stored (`message`, `tool_call`, …).
+    pub kind: Option<String>,
+    pub call: Option<String>,
+    /// Text the body contains (any case).
+    pub text: Option<String>,
+}
+
+/// The event kinds the filter offers, with their names for people.
+pub const EVENT_KINDS: [(&str, &str); 9] = [
+    ("message", "turn"),
+    ("tool_call", "tool call"),
+    ("tool_request", "tool request"),
+    ("interruption", "interruption"),
+    ("hang", "hang"),
+    ("transfer", "transfer"),
+    ("end", "end"),
+    ("report", "end-of-call report"),
+    ("unknown", "other"),
+];
+
+impl DeliveryFilter {
+    pub fn is_empty(&self) -> bool {
+        *self == DeliveryFilter::default()
+    }
+
+    /// As URL parameters (`outcome=rejected&text=oops`), for links that keep it.
+    pub fn to_query(&self) -> String {
+        let mut parts = Vec::new();
+        let mut add = |key: &str, value: Option<String>| {
+            if let Some(v) = value.filter(|v| !v.is_empty()) {
+                parts.push(format!("{key}={}", super::format::url_segment(&v)));
+            }
+        };
+        add("outcome", self.outcome.map(|o| o.as_str().to_string()));
+        add("status", self.status.map(|s| s.to_string()));
+        add("kind", self.kind.clone());
+        add("call", self.call.clone());
+        add("text", self.text.clone());
+        parts.join("&")
+    }
 }

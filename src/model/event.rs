@@ -138,6 +138,58 @@ impl EventDetail {
     }
 }
 
+impl EventDetail {
+    /// What of the event full-text search reads: what was said, a tool's
+    /// name, arguments, result and error, a transfer's target, a report's
+    /// summary (the fields migration 0010's `event_search_text` view reads,
+    /// in its order).
+    pub fn search_text(&self) -> String {
+        fn json(v: &Value) -> String {
+            match v {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            }
+        }
+        let parts: Vec<String> = match self {
+            EventDetail::Message { text, .. } | EventDetail::Interruption { text, .. } => {
+                vec![text.clone()]
+            }
+            EventDetail::ToolCall {
+                function,
+                arguments,
+                response,
+                error,
+            } => vec![
+                function.clone(),
+                json(arguments),
+                response.as_ref().map(json).unwrap_or_default(),
+                error.clone().unwrap_or_default(),
+            ],
+            EventDetail::ToolRequest {
+                function,
+                arguments,
+            } => vec![function.clone(), json(arguments)],
+            EventDetail::Hang { .. } | EventDetail::End { .. } | EventDetail::Unknown { .. } => {
+                vec![]
+            }
+            EventDetail::Transfer {
+                destination, label, ..
+            } => vec![
+                destination.clone().unwrap_or_default(),
+                label.clone().unwrap_or_default(),
+            ],
+            EventDetail::Report { summary, .. } => vec![summary.clone().unwrap_or_default()],
+        };
+        parts
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// One stored event as the timeline shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TimelineItem {

@@ -26,11 +26,11 @@ pub use automation::{
     AttemptView, AutomationsPage, ChannelKind, ChannelView, DestinationView, Sending,
 };
 pub use call::{words, CallStatus, CallSummary, SAMPLE_PREFIX};
-pub use delivery::{Delivery, DeliveryOutcome, BODY_PREVIEW_BYTES};
+pub use delivery::{Delivery, DeliveryFilter, DeliveryOutcome, BODY_PREVIEW_BYTES, EVENT_KINDS};
 pub use event::{event_anchor, insert_sorted, EventDetail, LiveUpdate, Role, TimelineItem};
 pub use links::safe_link;
 pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};
 pub use rules::{normal_endings, Condition, MatchOp, RuleSpec};
-pub use search::{highlight, SearchHit, SearchResults, HIT_END, HIT_START};
+pub use search::{highlight, SavedView, SearchHit, SearchResults, HIT_END, HIT_START};
 pub use settings::{DatabaseInfo, RetentionSetting, SettingsPage};
 pub use theme::{Theme, THEME_COOKIE};

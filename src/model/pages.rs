@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CallSummary, ConnectInfo, Delivery, SearchResults, TimelineItem};
+use super::{
+    CallSummary, ConnectInfo, Delivery, DeliveryFilter, SavedView, SearchResults, TimelineItem,
+};
 
 /// `/`: live calls on top, then one page of past calls, newest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,6 +28,8 @@ pub struct CallsPage {
     /// Set when the list was asked for with a query (`?q=`): the calls it
     /// selects, in place of the live and past sections.
     pub search: Option<SearchResults>,
+    /// The signed-in account's saved views.
+    pub saved: Vec<SavedView>,
 }
 
 /// `/calls/{id}`: the call and one window of its timeline (the newest, or
@@ -93,6 +97,7 @@ mod tests {
 /// `/deliveries`: one page of the delivery log, newest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeliveriesPage {
+    pub filter: DeliveryFilter,
     pub deliveries: Vec<Delivery>,
     pub page: u32,
     pub has_more: bool,

@@ -30,6 +30,15 @@ pub struct SearchResults {
     pub hits: Vec<SearchHit>,
 }
 
+/// A named query of the calls list, saved by one account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct SavedView {
+    pub id: i64,
+    pub name: String,
+    pub q: String,
+}
+
 /// A snippet cut into runs of text, each marked or not.
 pub fn highlight(snippet: &str) -> Vec<(String, bool)> {
     let mut runs = Vec::new();

@@ -10,9 +10,12 @@ use leptos_router::hooks::use_query_map;
 use super::{page_param, LoadError};
 use crate::api::load_calls;
 use crate::components::{
-    plain_rows, use_clock, use_live_stream, CallsTable, ConnectPanel, LiveIndicator, Pager,
+    plain_rows, use_clock, use_live_stream, CallsTable, ConnectPanel, FormNotice, LiveIndicator,
+    Pager,
 };
-use crate::model::{format, CallSummary, CallsPage as Data, ConnectInfo, SearchHit, SearchResults};
+use crate::model::{
+    format, CallSummary, CallsPage as Data, ConnectInfo, SavedView, SearchHit, SearchResults,
+};
 
 /// One-click queries above the list.
 const CHIPS: [(&str, &str); 8] = [
@@ -61,6 +64,7 @@ fn CallsView(data: Data) -> impl IntoView {
         stale_after_ms,
         agent_connected,
         search,
+        saved,
     } = data;
     let searching = search.is_some();
     let calls = RwSignal::new(match &search {
@@ -135,7 +139,8 @@ fn CallsView(data: Data) -> impl IntoView {
                     }.into_any()
                 }
             }
-            <QueryBar q=search.with_value(|s| s.as_ref().map(|s| s.q.clone()).unwrap_or_default())/>
+            <FormNotice/>
+            <QueryBar q=search.with_value(|s| s.as_ref().map(|s| s.q.clone()).unwrap_or_default()) saved=saved.clone()/>
             {move || match search.get_value() {
                 Some(results) => view! { <Results results calls now stale_after_ms page has_more/> }.into_any(),
                 None => view! {
@@ -194,13 +199,15 @@ enum Section {
 /// The query bar: a GET form, so the query lives in the URL (`/?q=…`) and
 /// works without JavaScript; chips run the common queries.
 #[component]
-fn QueryBar(q: String) -> impl IntoView {
+fn QueryBar(q: String, saved: Vec<SavedView>) -> impl IntoView {
+    let searching = !q.trim().is_empty();
+    let current = q.clone();
     view! {
         <form class="query-bar" method="get" action="/" role="search">
             <input
                 type="search"
                 name="q"
-                value=q
+                value=q.clone()
                 aria-label="Search calls"
                 placeholder="Words, \"phrases\", has:tool_error, tool:NAME, status:live, duration>120, started>-7d, -word…"
                 autocomplete="off"
@@ -209,10 +216,25 @@ fn QueryBar(q: String) -> impl IntoView {
             <button type="submit" class="button">"Search"</button>
         </form>
         <nav class="chips" aria-label="common queries">
+            {saved.into_iter().map(|view_| view! {
+                <span class="chip chip-saved" class:current=view_.q == current>
+                    <a href=format!("/?q={}", format::url_segment(&view_.q)) title=view_.q.clone()>{view_.name.clone()}</a>
+                    <form method="post" action=format!("/views/{}/delete", view_.id) class="inline">
+                        <button type="submit" class="chip-delete" aria-label=format!("Delete the view {}", view_.name)>"×"</button>
+                    </form>
+                </span>
+            }).collect_view()}
             {CHIPS.into_iter().map(|(label, query)| view! {
                 <a class="chip" href=format!("/?q={}", format::url_segment(query)) title=query>{label}</a>
             }).collect_view()}
         </nav>
+        {searching.then(|| view! {
+            <form class="save-view" method="post" action="/views">
+                <input type="hidden" name="q" value=q.clone()/>
+                <label>"Save this query as " <input type="text" name="name" required maxlength="60" placeholder="a name"/></label>
+                <button type="submit" class="button">"Save view"</button>
+            </form>
+        })}
     }
 }
 
@@ -266,6 +288,11 @@ fn Results(
                 <CallsTable calls=rows now stale_after_ms caption="Calls matching the query"/>
             </Show>
             <Pager base=base.clone() page has_more/>
+            <p class="exports">"Export what this query selects: "
+                <a href=format!("/export?q={}&format=csv", format::url_segment(&q)) rel="external" download>"calls as CSV"</a>" · "
+                <a href=format!("/export?q={}&format=json", format::url_segment(&q)) rel="external" download>"calls as JSON"</a>" · "
+                <a href=format!("/export?q={}&format=jsonl", format::url_segment(&q)) rel="external" download>"their events as JSON lines"</a>
+            </p>
         </section>
     }
     .into_any()

@@ -1,18 +1,44 @@
 //! `/deliveries`: every request that reached a webhook route, newest first,
-//! rejected ones with their reason and body.
+//! rejected ones with their reason and body; each with the event it stored
+//! in a line. A GET form narrows it (outcome, HTTP status, event kind, call,
+//! text in the body), so a filtered log is a link.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use super::{page_param, LoadError};
 use crate::api::load_deliveries;
 use crate::components::{Pager, RawJson};
-use crate::model::{event_link, format, DeliveriesPage as Data, Delivery, DeliveryOutcome};
+use crate::model::{
+    event_link, format, DeliveriesPage as Data, Delivery, DeliveryFilter, DeliveryOutcome,
+    EVENT_KINDS,
+};
 
 #[component]
 pub fn DeliveriesPage() -> impl IntoView {
     let page = page_param();
-    let data = Resource::new(move || page.get(), load_deliveries);
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        query.with(|q| {
+            let text = |key: &str| {
+                q.get(key)
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+            };
+            DeliveryFilter {
+                outcome: text("outcome").and_then(|o| DeliveryOutcome::try_from(o).ok()),
+                status: text("status").and_then(|s| s.parse().ok()),
+                kind: text("kind"),
+                call: text("call"),
+                text: text("text"),
+            }
+        })
+    });
+    let data = Resource::new(
+        move || (page.get(), filter.get()),
+        |(page, filter)| load_deliveries(page, filter),
+    );
     view! {
         <Title text="Deliveries"/>
         <div class="page-head">
@@ -33,10 +59,19 @@ pub fn DeliveriesPage() -> impl IntoView {
 #[component]
 fn DeliveriesView(data: Data) -> impl IntoView {
     let Data {
+        filter,
         deliveries,
         page,
         has_more,
     } = data;
+    let form = view! { <FilterForm filter=filter.clone()/> };
+    if deliveries.is_empty() && !filter.is_empty() {
+        return view! {
+            {form}
+            <p class="muted">"No delivery matches these filters. " <a href="/deliveries">"Show all"</a></p>
+        }
+        .into_any();
+    }
     if deliveries.is_empty() {
         return view! {
             <section class="empty">
@@ -47,13 +82,59 @@ fn DeliveriesView(data: Data) -> impl IntoView {
         }
         .into_any();
     }
+    let base = match filter.to_query() {
+        q if q.is_empty() => "/deliveries".to_string(),
+        q => format!("/deliveries?{q}"),
+    };
     view! {
+        {form}
         <ul class="deliveries">
             {deliveries.into_iter().map(|d| view! { <DeliveryRow d/> }).collect_view()}
         </ul>
-        <Pager base="/deliveries" page has_more/>
+        <Pager base page has_more/>
     }
     .into_any()
+}
+
+/// The filters, as a GET form (works without JavaScript).
+#[component]
+fn FilterForm(filter: DeliveryFilter) -> impl IntoView {
+    let outcome = filter
+        .outcome
+        .map(DeliveryOutcome::as_str)
+        .unwrap_or_default();
+    let kind = filter.kind.clone().unwrap_or_default();
+    view! {
+        <form class="filters" method="get" action="/deliveries" role="search" aria-label="Filter deliveries">
+            <label>"Outcome"
+                <select name="outcome">
+                    <option value="" selected=outcome.is_empty()>"any"</option>
+                    {["accepted", "duplicate", "rejected"].into_iter().map(|o| view! {
+                        <option value=o selected=outcome == o>{o}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"HTTP status"
+                <input type="number" name="status" min="100" max="599" value=filter.status.map(|s| s.to_string()) placeholder="any"/>
+            </label>
+            <label>"Event"
+                <select name="kind">
+                    <option value="" selected=kind.is_empty()>"any"</option>
+                    {EVENT_KINDS.into_iter().map(|(k, label)| view! {
+                        <option value=k selected=kind == k>{label}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"Call"
+                <input type="text" name="call" value=filter.call.clone() placeholder="call id"/>
+            </label>
+            <label>"Body contains"
+                <input type="search" name="text" value=filter.text.clone() placeholder="text"/>
+            </label>
+            <button type="submit" class="button">"Filter"</button>
+            {(!filter.is_empty()).then(|| view! { <a href="/deliveries">"Clear"</a> })}
+        </form>
+    }
 }
 
 #[component]
@@ -93,6 +174,15 @@ fn DeliveryRow(d: Delivery) -> impl IntoView {
                 <span class="muted">{d.remote_addr.unwrap_or_default()}</span>
                 <span class="muted">{d.content_type.unwrap_or_default()}</span>
             </div>
+            {d.kind.clone().map(|k| {
+                let label = EVENT_KINDS.iter().find(|(kind, _)| *kind == k).map_or(k.clone(), |(_, l)| l.to_string());
+                view! {
+                    <p class="delivery-event">
+                        <span class="tag">{label}</span>
+                        " " {d.preview.clone().map(|p| format::one_line(&p, 140))}
+                    </p>
+                }
+            })}
             {d.error.map(|e| view! {
                 <p class="error-text"><strong>{e}</strong>{d.detail.map(|x| format!(": {x}"))}</p>
             })}

@@ -14,6 +14,7 @@ pub mod client;
 pub mod config;
 pub mod crash_check;
 pub mod demo;
+pub mod export;
 pub mod forms;
 pub mod ingest;
 pub mod listen;

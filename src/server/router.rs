@@ -66,6 +66,8 @@ pub fn router(state: AppState) -> Router {
             context, app_shell,
         ))
         .layer(timeout)
+        // Exports stream for as long as they take.
+        .route("/export", get(super::export::export))
         .route("/api/live/calls", get(live::calls_stream))
         .route("/api/live/calls/{call_id}", get(live::call_stream))
         .route("/api/live/alerts", get(live::alerts_stream))

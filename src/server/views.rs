@@ -9,7 +9,8 @@ use super::store::{now_ms, SearchAt, Store};
 use super::AppState;
 use crate::model::query::Query;
 use crate::model::{
-    CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, SearchResults, TimelinePoint, Viewer,
+    CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, DeliveryFilter, SearchResults,
+    TimelinePoint, Viewer,
 };
 
 mod alerts;
@@ -28,6 +29,7 @@ pub async fn calls_page(
     q: Option<String>,
     connect: ConnectInfo,
     stale_after_ms: i64,
+    user_id: Option<i64>,
 ) -> Result<CallsPage, sqlx::Error> {
     let paging = Paging::new(page, CALLS_PER_PAGE);
     let cursor = store.latest_event_id().await?;
@@ -71,6 +73,10 @@ pub async fn calls_page(
         stale_after_ms,
         agent_connected: store.has_agent_calls().await?,
         search,
+        saved: match user_id {
+            Some(id) => store.saved_views(id).await?,
+            None => Vec::new(),
+        },
     })
 }
 
@@ -113,10 +119,19 @@ pub async fn call_timeline(
     }))
 }
 
-pub async fn deliveries_page(store: &Store, page: u32) -> Result<DeliveriesPage, sqlx::Error> {
+pub async fn deliveries_page(
+    store: &Store,
+    page: u32,
+    filter: DeliveryFilter,
+) -> Result<DeliveriesPage, sqlx::Error> {
     let paging = Paging::new(page, DELIVERIES_PER_PAGE);
-    let (deliveries, has_more) = paging.split(store.deliveries(paging.offset, paging.limit).await?);
+    let (deliveries, has_more) = paging.split(
+        store
+            .find_deliveries(&filter, paging.offset, paging.limit)
+            .await?,
+    );
     Ok(DeliveriesPage {
+        filter,
         deliveries,
         page: paging.page,
         has_more,

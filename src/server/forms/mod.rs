@@ -6,6 +6,7 @@
 mod alerts;
 mod automation;
 mod rules;
+mod saved_views;
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -56,6 +57,8 @@ pub fn routes() -> Router<AppState> {
             "/automations/outbox/{id}/redeliver",
             post(automation::redeliver),
         )
+        .route("/views", post(saved_views::save))
+        .route("/views/{id}/delete", post(saved_views::delete))
 }
 
 /// A form's fields as posted (`application/x-www-form-urlencoded`); a key

@@ -1,10 +1,10 @@
 //! Reading the delivery log: pages of it with the start of each body, and
 //! one delivery's whole body.
 
-use sqlx::FromRow;
+use sqlx::{FromRow, QueryBuilder, Sqlite};
 
 use super::Store;
-use crate::model::{Delivery, DeliveryOutcome, BODY_PREVIEW_BYTES};
+use crate::model::{Delivery, DeliveryFilter, DeliveryOutcome, BODY_PREVIEW_BYTES};
 
 /// Deliveries (`d`) with the event (`e`) whose `raw` is the body of those
 /// that keep none of their own: each body is stored once.
@@ -29,6 +29,8 @@ struct DeliveryRow {
     body: Vec<u8>,
     body_len: i64,
     body_truncated: bool,
+    kind: Option<String>,
+    preview: Option<String>,
 }
 
 impl TryFrom<DeliveryRow> for Delivery {
@@ -52,6 +54,8 @@ impl TryFrom<DeliveryRow> for Delivery {
             body: String::from_utf8_lossy(&r.body).into_owned(),
             body_len: r.body_len,
             body_truncated: r.body_truncated,
+            kind: r.kind,
+            preview: r.preview.filter(|p| !p.is_empty()),
         })
     }
 }
@@ -59,17 +63,49 @@ impl TryFrom<DeliveryRow> for Delivery {
 impl Store {
     /// One page of the delivery log, newest first, each body cut to its start.
     pub async fn deliveries(&self, offset: i64, limit: i64) -> Result<Vec<Delivery>, sqlx::Error> {
-        let rows: Vec<DeliveryRow> = sqlx::query_as(&format!(
+        self.find_deliveries(&DeliveryFilter::default(), offset, limit)
+            .await
+    }
+
+    /// One page of the deliveries `filter` keeps, newest first.
+    pub async fn find_deliveries(
+        &self,
+        filter: &DeliveryFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Delivery>, sqlx::Error> {
+        let mut sql = QueryBuilder::<Sqlite>::new(format!(
             "SELECT d.id, d.received_at, d.source, d.remote_addr, d.content_type, d.webhook_id,
-                        d.outcome, d.http_status, d.error, d.detail, d.call_id, d.event_id,
-                        substr({BODY}, 1, ?) AS body, length({BODY}) AS body_len, d.body_truncated
-                 FROM {WITH_BODY} ORDER BY d.id DESC LIMIT ? OFFSET ?"
-        ))
-        .bind(BODY_PREVIEW_BYTES as i64)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.read)
-        .await?;
+                    d.outcome, d.http_status, d.error, d.detail, d.call_id, d.event_id,
+                    substr({BODY}, 1, "
+        ));
+        sql.push_bind(BODY_PREVIEW_BYTES as i64).push(format!(
+            ") AS body, length({BODY}) AS body_len, d.body_truncated, ev.kind AS kind,
+                (SELECT t.body FROM event_search_text t WHERE t.id = d.event_id) AS preview
+             FROM {WITH_BODY} LEFT JOIN events ev ON ev.id = d.event_id WHERE 1"
+        ));
+        if let Some(outcome) = filter.outcome {
+            sql.push(" AND d.outcome = ").push_bind(outcome.as_str());
+        }
+        if let Some(status) = filter.status {
+            sql.push(" AND d.http_status = ").push_bind(status);
+        }
+        if let Some(kind) = &filter.kind {
+            sql.push(" AND ev.kind = ").push_bind(kind.clone());
+        }
+        if let Some(call) = &filter.call {
+            sql.push(" AND d.call_id = ").push_bind(call.clone());
+        }
+        if let Some(text) = &filter.text {
+            sql.push(format!(" AND instr(lower(CAST({BODY} AS TEXT)), lower("))
+                .push_bind(text.clone())
+                .push(")) > 0");
+        }
+        sql.push(" ORDER BY d.id DESC LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let rows: Vec<DeliveryRow> = sql.build_query_as().fetch_all(&self.read).await?;
         rows.into_iter()
             .map(|row| Delivery::try_from(row).map_err(super::decode))
             .collect()

@@ -17,6 +17,7 @@ pub mod offline;
 pub mod outbox;
 pub mod retention;
 pub mod rules;
+pub mod saved_views;
 mod search;
 mod settings;
 pub mod space;

@@ -18,6 +18,10 @@ const INSERT_EVENT: &str = "INSERT INTO events
 
 const STORED_EVENT: &str = "SELECT id FROM events WHERE dedup_key = ?";
 
+/// The event's text in the search index (same transaction: acknowledged
+/// means searchable).
+const INDEX_TEXT: &str = "INSERT INTO event_text (rowid, body) VALUES (?, ?)";
+
 const INSERT_DELIVERY: &str = "INSERT INTO deliveries
     (received_at, source, remote_addr, content_type, webhook_id, outcome, http_status, error,
      detail, call_id, event_id, body, body_truncated)
@@ -162,6 +166,8 @@ fn write_event(
         return Ok(Written::Repeat(existing, event.raw));
     }
     let event_id = tx.last_insert_rowid();
+    tx.prepare_cached(INDEX_TEXT)?
+        .execute(params![event_id, event.detail.search_text()])?;
     let item = TimelineItem {
         id: event_id,
         call_id: event.call_id,

@@ -143,6 +143,8 @@ pub(super) fn save<'a>(
             c.n_interruptions,
             c.n_transfers,
             c.last_received_at,
+            c.first_user_text,
+            c.first_user_at,
         ])?;
     }
     Ok(())
@@ -155,7 +157,7 @@ const UPDATE_MOVED: &str = "UPDATE calls SET ended_at = ?5, last_event_at = ?6, 
     ended_by = ?8, end_reason = ?9, summary = ?10, recording_url = ?11, duration_ms = ?12,
     last_speaker = ?13, last_spoke_at = ?14, n_events = ?15, n_messages = ?16, n_tool_calls = ?17,
     n_tool_errors = ?18, n_hangs = ?19, n_interruptions = ?20, n_transfers = ?21,
-    last_received_at = ?22
+    last_received_at = ?22, first_user_text = ?23, first_user_at = ?24
     WHERE call_id = ?1";
 
 /// The whole row.
@@ -198,5 +200,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<CallSummary> {
         n_interruptions: r.get("n_interruptions")?,
         n_transfers: r.get("n_transfers")?,
         last_received_at: r.get("last_received_at")?,
+        first_user_text: r.get("first_user_text")?,
+        first_user_at: r.get("first_user_at")?,
     })
 }

@@ -9,7 +9,7 @@ use sqlx::SqlitePool;
 
 use calltrail::model::query::Query;
 use calltrail::model::{highlight, SearchHit};
-use calltrail::server::store::{now_ms, SearchAt};
+use calltrail::server::store::{now_ms, SearchAt, SearchFrom};
 use common::{app, call_sequence, post, TestApp};
 
 async fn deliver(app: &TestApp, body: serde_json::Value) {
@@ -30,7 +30,7 @@ async fn search(app: &TestApp, q: &str) -> Vec<SearchHit> {
     };
     app.state
         .store
-        .search_calls(&query, at, 0, 50)
+        .search_calls(&query, at, SearchFrom::Offset(0), 50)
         .await
         .unwrap()
 }
@@ -142,6 +142,17 @@ async fn structured_terms_and_negation_narrow(pool: SqlitePool) {
     assert_eq!(ids(&app, "status:live").await, vec!["open"]);
     assert_eq!(ids(&app, "status:stale").await, Vec::<String>::new());
     assert_eq!(ids(&app, "ended_by:user").await, vec!["cafe"]);
+    assert_eq!(ids(&app, "ended_by:agent").await, vec!["dental"]);
+    assert_eq!(
+        ids(&app, "started:2026-03-14").await,
+        vec!["cafe", "dental", "open"]
+    );
+    assert_eq!(ids(&app, "started:2026-03-15").await, Vec::<String>::new());
+    assert_eq!(
+        ids(&app, "duration=12 status:ended").await,
+        vec!["cafe"],
+        "whole seconds"
+    );
     assert_eq!(ids(&app, "tool:findAppointment").await, vec!["dental"]);
     assert_eq!(
         ids(&app, "tool:findappointment").await,

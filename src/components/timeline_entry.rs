@@ -58,6 +58,7 @@ fn seek_recording(ms: i64) {
             .and_then(|e| e.dyn_into::<web_sys::HtmlMediaElement>().ok())
         {
             player.set_current_time(ms.max(0) as f64 / 1000.0);
+            let _ = player.play();
         }
     }
     #[cfg(not(feature = "hydrate"))]

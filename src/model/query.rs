@@ -37,6 +37,8 @@ pub enum Filter {
     /// Seconds.
     Duration(Cmp, i64),
     Started(Cmp, When),
+    /// Started on this UTC day (its midnight, epoch ms): `started:2026-05-01`.
+    StartedOn(i64),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,7 +77,7 @@ impl When {
     pub fn resolve(self, now_ms: i64) -> i64 {
         match self {
             When::At(ms) => ms,
-            When::Ago(ms) => now_ms - ms,
+            When::Ago(ms) => now_ms.saturating_sub(ms),
         }
     }
 }
@@ -104,6 +106,11 @@ impl fmt::Display for QueryError {
         write!(f, "{} (at character {})", self.message, self.at + 1)
     }
 }
+
+/// The furthest back `started>-…` reaches (about 1,000 years).
+const MAX_SPAN_MS: i64 = 1_000 * 366 * 86_400_000;
+/// The longest `duration` compared (about 100 years, in seconds).
+const MAX_DURATION_S: i64 = 100 * 366 * 86_400;
 
 const KEYS: &str = "status, ended_by, has, tool, source, duration, started";
 
@@ -265,10 +272,16 @@ fn term(token: &Token) -> Result<Term, QueryError> {
                 "tool" => colon(Filter::Tool(value.to_string()))?,
                 "source" => colon(Filter::Source(lower))?,
                 "duration" => {
-                    let secs = value.parse::<i64>().ok().filter(|s| *s >= 0).ok_or_else(|| {
+                    let secs = value.parse::<i64>().ok().filter(|s| (0..MAX_DURATION_S).contains(s)).ok_or_else(|| {
                         error(format!("`duration` needs whole seconds, like duration>120, not `{value}`"))
                     })?;
                     Filter::Duration(cmp(op).ok_or_else(|| error(format!("`duration` compares with < <= > >= =, not `{op}`")))?, secs)
+                }
+                "started" if matches!(op.as_str(), ":" | "=") && NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok() => {
+                    match when(value) {
+                        Some(When::At(day)) => Filter::StartedOn(day),
+                        _ => return Err(error(format!("`{value}` is not a date"))),
+                    }
                 }
                 "started" => Filter::Started(
                     cmp(op).ok_or_else(|| error(format!("`started` compares with < <= > >= =, not `{op}`")))?,
@@ -301,15 +314,22 @@ fn cmp(op: &str) -> Option<Cmp> {
 
 fn when(value: &str) -> Option<When> {
     if let Some(span) = value.strip_prefix('-') {
-        let (n, unit) = span.split_at(span.len().checked_sub(1)?);
-        let n: i64 = n.parse().ok().filter(|n| *n > 0)?;
-        let ms = match unit {
-            "m" => 60_000,
-            "h" => 3_600_000,
-            "d" => 86_400_000,
+        let unit = span.chars().last()?;
+        let n: i64 = span[..span.len() - unit.len_utf8()]
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)?;
+        let ms: i64 = match unit {
+            'm' => 60_000,
+            'h' => 3_600_000,
+            'd' => 86_400_000,
             _ => return None,
         };
-        return Some(When::Ago(n * ms));
+        // Past any date a call could have: refused, not wrapped around.
+        return n
+            .checked_mul(ms)
+            .filter(|ms| *ms < MAX_SPAN_MS)
+            .map(When::Ago);
     }
     if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
         return Some(When::At(
@@ -418,6 +438,14 @@ mod tests {
         assert!(negated.negated);
         assert_eq!(negated.filter, Filter::Has(Feature::Hang));
         assert_eq!(When::Ago(1_000).resolve(5_000), 4_000);
+        assert_eq!(
+            one("started:2026-05-01").filter,
+            Filter::StartedOn(1_777_593_600_000)
+        );
+        assert_eq!(
+            one("started=2026-05-01").filter,
+            Filter::StartedOn(1_777_593_600_000)
+        );
     }
 
     #[test]
@@ -436,6 +464,15 @@ mod tests {
         assert!(fails("started>yesterday").message.contains("needs a date"));
         assert!(fails("started>-3w").message.contains("needs a date"));
         assert!(fails("tool:").message.contains("needs a value"));
+        // Never a panic, never a wrap-around.
+        assert!(fails("started>-1é").message.contains("needs a date"));
+        assert!(fails("started>-é").message.contains("needs a date"));
+        assert!(fails("started>-99999999999999999d")
+            .message
+            .contains("needs a date"));
+        assert!(fails("duration>9223372036854775")
+            .message
+            .contains("whole seconds"));
         let open = fails(r#"ok "never closed"#);
         assert_eq!(open.at, 3);
         assert!(open.message.contains("never closed"));

@@ -76,7 +76,8 @@ fn CallsView(data: Data) -> impl IntoView {
     let link = use_live_stream("/api/live/calls".to_string(), cursor, move |data| {
         if let Ok(call) = serde_json::from_str::<CallSummary>(&data) {
             // Search results stay the calls the query selected; their rows update.
-            calls.update(|calls| upsert(calls, call, page == 1 && !searching));
+            let add = !searching && (page == 1 || call.is_live());
+            calls.update(|calls| upsert(calls, call, add));
         }
     });
     let section = move |which: Section| {
@@ -178,12 +179,12 @@ fn CallsView(data: Data) -> impl IntoView {
     }
 }
 
-/// Replaces a call's row, or adds it when it is new and this is the first page.
-fn upsert(calls: &mut Vec<CallSummary>, call: CallSummary, first_page: bool) {
+/// Replaces a call's row, or adds it when it is new and `add` says so.
+fn upsert(calls: &mut Vec<CallSummary>, call: CallSummary, add: bool) {
     match calls.iter_mut().find(|c| c.call_id == call.call_id) {
         Some(existing) if call.last_event_id >= existing.last_event_id => *existing = call,
         Some(_) => {}
-        None if first_page || call.is_live() => calls.push(call),
+        None if add => calls.push(call),
         None => {}
     }
 }

@@ -11,7 +11,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::store::{now_ms, SearchAt, Store};
+use super::store::{now_ms, SearchAt, SearchFrom, Store};
 use super::AppState;
 use crate::model::format::iso;
 use crate::model::query::Query;
@@ -95,10 +95,10 @@ fn chunks(
             Format::Json => yield Ok(Bytes::from_static(b"[")),
             Format::Jsonl => {}
         }
-        let mut offset = 0;
+        let mut from = SearchFrom::Offset(0);
         let mut first = true;
         loop {
-            let hits = match store.search_calls(&query, at, offset, CALLS_PER_STEP).await {
+            let hits = match store.search_calls(&query, at, from, CALLS_PER_STEP).await {
                 Ok(hits) => hits,
                 Err(e) => {
                     yield Err(std::io::Error::other(e));
@@ -106,7 +106,11 @@ fn chunks(
                 }
             };
             let done = (hits.len() as i64) < CALLS_PER_STEP;
-            offset += hits.len() as i64;
+            // Keyset, not offset: calls arriving meanwhile shift nothing.
+            from = match hits.last() {
+                Some(last) => SearchFrom::After(last.call.started_at, last.call.call_id.clone()),
+                None => SearchFrom::Offset(0),
+            };
             let mut out = String::new();
             for hit in &hits {
                 match format {
@@ -200,11 +204,18 @@ fn csv_row(c: &CallSummary) -> [String; 17] {
 }
 
 /// One CSV record (RFC 4180): a field with a comma, quote or line break is
-/// quoted, its quotes doubled. (Eight lines do not need the `csv` crate.)
+/// quoted, its quotes doubled (a dozen lines do not need the `csv` crate).
+/// A field a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or
+/// carriage return first) is prefixed with `'`: callers' words are data.
 fn csv_line(fields: &[String]) -> String {
     let mut line = fields
         .iter()
         .map(|f| {
+            let f = &if f.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{f}")
+            } else {
+                f.clone()
+            };
             if f.contains([',', '"', '\n', '\r']) {
                 format!("\"{}\"", f.replace('"', "\"\""))
             } else {
@@ -248,5 +259,7 @@ mod tests {
             "".into(),
         ]);
         assert_eq!(line, "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n");
+        let formulas = csv_line(&["=1+1".into(), "@SUM(A1)".into(), "-2".into(), "+x".into()]);
+        assert_eq!(formulas, "'=1+1,'@SUM(A1),'-2,'+x\r\n");
     }
 }

@@ -5,7 +5,7 @@ use axum::http::{header, HeaderMap};
 use leptos::prelude::{use_context, ServerFnError};
 
 use super::auth::CurrentUser;
-use super::store::{now_ms, SearchAt, Store};
+use super::store::{now_ms, SearchAt, SearchFrom, Store};
 use super::AppState;
 use crate::model::query::Query;
 use crate::model::{
@@ -50,7 +50,12 @@ pub async fn calls_page(
                 Ok(query) => {
                     let (hits, more) = paging.split(
                         store
-                            .search_calls(&query, at, paging.offset, paging.limit)
+                            .search_calls(
+                                &query,
+                                at,
+                                SearchFrom::Offset(paging.offset),
+                                paging.limit,
+                            )
                             .await?,
                     );
                     (hits, None, more)

@@ -160,8 +160,8 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
                         <TimelineEntry
                             item
                             started_at
-                            notes=Signal::derive(move || overview.with(|o| o.notes(id)))
-                            first_problem=Signal::derive(move || steps.with(|s| s.first_problem() == Some(id)))
+                            notes=Memo::new(move |_| overview.with(|o| o.notes(id)))
+                            first_problem=Memo::new(move |_| steps.with(|s| s.first_problem() == Some(id)))
                         />
                     }
                 }

@@ -32,11 +32,11 @@ impl Store {
 
     /// Whether any call came from outside calltrail (not a sample it made).
     pub async fn has_agent_calls(&self) -> Result<bool, sqlx::Error> {
-        let prefix = format!("{}%", crate::model::SAMPLE_PREFIX.replace('_', "\\_"));
+        // Exactly as `CallSummary::is_sample` tells (LIKE would ignore case).
         sqlx::query_scalar(
-            "SELECT EXISTS(SELECT 1 FROM calls WHERE call_id NOT LIKE ? ESCAPE '\\')",
+            "SELECT EXISTS(SELECT 1 FROM calls WHERE substr(call_id, 1, length(?1)) != ?1)",
         )
-        .bind(prefix)
+        .bind(crate::model::SAMPLE_PREFIX)
         .fetch_one(&self.read)
         .await
     }

@@ -35,7 +35,7 @@ use sqlx::sqlite::{
 use sqlx::{Sqlite, SqlitePool};
 use tokio::sync::OwnedMutexGuard;
 
-pub use search::SearchAt;
+pub use search::{From as SearchFrom, SearchAt};
 pub use users::User;
 pub use write::{fill, NewDelivery, NewEvent, Publish, Stored, WriteError, Writer};
 

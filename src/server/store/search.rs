@@ -11,8 +11,39 @@ use super::Store;
 use crate::model::query::{Feature, Filter, Query, StatusIs, Term};
 use crate::model::{CallSummary, SearchHit, HIT_END, HIT_START};
 
+/// One day in ms.
+const DAY_MS: i64 = 86_400_000;
+
+/// The `ended_by` values that mean `who`: Infer says `user` / `agent`;
+/// Vapi and Retell end reasons name the side.
+fn ended_by_names(who: &str) -> Vec<String> {
+    let mut names = vec![who.to_string()];
+    let more: &[&str] = match who {
+        "user" | "customer" | "caller" => &["user", "customer-ended-call", "user_hangup"],
+        "agent" | "assistant" | "bot" => &[
+            "agent",
+            "assistant-ended-call",
+            "assistant-said-end-call-phrase",
+            "assistant-ended-call-with-hangup-task",
+            "assistant-ended-call-after-message-spoken",
+            "agent_hangup",
+        ],
+        _ => &[],
+    };
+    names.extend(more.iter().map(|s| s.to_string()));
+    names
+}
+
 /// Words around a hit in its snippet.
 const SNIPPET_TOKENS: i64 = 12;
+
+/// Where a page of results starts: after `offset` rows (pages of the
+/// list), or after a call (`started_at`, `call_id`: exports, which must not
+/// see a row twice when new calls arrive meanwhile).
+pub enum From {
+    Offset(i64),
+    After(i64, String),
+}
 
 /// What a query is run against: the clock and the stale time, for
 /// `status:` and `started>-1h`.
@@ -30,7 +61,7 @@ impl Store {
         &self,
         query: &Query,
         at: SearchAt,
-        offset: i64,
+        from: From,
         limit: i64,
     ) -> Result<Vec<SearchHit>, sqlx::Error> {
         let mut sql = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM calls WHERE 1"));
@@ -39,7 +70,20 @@ impl Store {
             condition(&mut sql, term, at);
             sql.push(")");
         }
-        sql.push(" ORDER BY started_at DESC, call_id LIMIT ")
+        let offset = match from {
+            From::Offset(offset) => offset,
+            From::After(started_at, call_id) => {
+                sql.push(" AND (started_at < ")
+                    .push_bind(started_at)
+                    .push(" OR (started_at = ")
+                    .push_bind(started_at)
+                    .push(" AND call_id < ")
+                    .push_bind(call_id)
+                    .push("))");
+                0
+            }
+        };
+        sql.push(" ORDER BY started_at DESC, call_id DESC LIMIT ")
             .push_bind(limit)
             .push(" OFFSET ")
             .push_bind(offset);
@@ -130,8 +174,13 @@ fn condition(sql: &mut QueryBuilder<'_, Sqlite>, term: &Term, at: SearchAt) {
             sql.push("status = 'transferred'");
         }
         Filter::EndedBy(who) => {
-            sql.push("lower(coalesce(ended_by, '')) = ")
-                .push_bind(who.clone());
+            // Vapi and Retell name the side in their end reasons.
+            sql.push("lower(coalesce(ended_by, '')) IN (");
+            let mut names = sql.separated(", ");
+            for name in ended_by_names(who) {
+                names.push_bind(name);
+            }
+            sql.push(")");
         }
         Filter::Has(feature) => {
             sql.push(match feature {
@@ -150,12 +199,19 @@ fn condition(sql: &mut QueryBuilder<'_, Sqlite>, term: &Term, at: SearchAt) {
             sql.push("source = ").push_bind(source.clone());
         }
         Filter::Duration(cmp, secs) => {
+            // Whole seconds, as typed: a 120.4 s call is `duration=120`.
             sql.push("coalesce(duration_ms, coalesce(ended_at, ")
                 .push_bind(at.now_ms)
-                .push(") - started_at) ")
+                .push(") - started_at) / 1000 ")
                 .push(cmp.sql())
                 .push(" ")
-                .push_bind(secs * 1000);
+                .push_bind(*secs);
+        }
+        Filter::StartedOn(day) => {
+            sql.push("started_at >= ")
+                .push_bind(*day)
+                .push(" AND started_at < ")
+                .push_bind(day + DAY_MS);
         }
         Filter::Started(cmp, when) => {
             sql.push("started_at ")

@@ -3,6 +3,8 @@
 //! live. With a query (`/?q=…`) the list is the calls it selects instead.
 //! Until an agent has sent anything, the Connect panel leads the page.
 
+mod search;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -13,21 +15,8 @@ use crate::components::{
     plain_rows, use_clock, use_live_stream, CallsTable, ConnectPanel, FormNotice, LiveIndicator,
     Pager,
 };
-use crate::model::{
-    format, CallSummary, CallsPage as Data, ConnectInfo, SavedView, SearchHit, SearchResults,
-};
-
-/// One-click queries above the list.
-const CHIPS: [(&str, &str); 8] = [
-    ("Errors", "has:tool_error"),
-    ("Hangs", "has:hang"),
-    ("Interruptions", "has:interruption"),
-    ("Transferred", "status:transferred"),
-    ("Live", "status:live"),
-    ("Stale", "status:stale"),
-    ("Last hour", "started>-1h"),
-    ("Last 7 days", "started>-7d"),
-];
+use crate::model::{CallSummary, CallsPage as Data, ConnectInfo};
+use search::{QueryBar, Results};
 
 #[component]
 pub fn CallsPage() -> impl IntoView {
@@ -195,108 +184,6 @@ enum Section {
     Live,
     Stale,
     Past,
-}
-
-/// The query bar: a GET form, so the query lives in the URL (`/?q=…`) and
-/// works without JavaScript; chips run the common queries.
-#[component]
-fn QueryBar(q: String, saved: Vec<SavedView>) -> impl IntoView {
-    let searching = !q.trim().is_empty();
-    let current = q.clone();
-    view! {
-        <form class="query-bar" method="get" action="/" role="search">
-            <input
-                type="search"
-                name="q"
-                value=q.clone()
-                aria-label="Search calls"
-                placeholder="Words, \"phrases\", has:tool_error, tool:NAME, status:live, duration>120, started>-7d, -word…"
-                autocomplete="off"
-                spellcheck="false"
-            />
-            <button type="submit" class="button">"Search"</button>
-        </form>
-        <nav class="chips" aria-label="common queries">
-            {saved.into_iter().map(|view_| view! {
-                <span class="chip chip-saved" class:current=view_.q == current>
-                    <a href=format!("/?q={}", format::url_segment(&view_.q)) title=view_.q.clone()>{view_.name.clone()}</a>
-                    <form method="post" action=format!("/views/{}/delete", view_.id) class="inline">
-                        <button type="submit" class="chip-delete" aria-label=format!("Delete the view {}", view_.name)>"×"</button>
-                    </form>
-                </span>
-            }).collect_view()}
-            {CHIPS.into_iter().map(|(label, query)| view! {
-                <a class="chip" href=format!("/?q={}", format::url_segment(query)) title=query>{label}</a>
-            }).collect_view()}
-        </nav>
-        {searching.then(|| view! {
-            <form class="save-view" method="post" action="/views">
-                <input type="hidden" name="q" value=q.clone()/>
-                <label>"Save this query as " <input type="text" name="name" required maxlength="60" placeholder="a name"/></label>
-                <button type="submit" class="button">"Save view"</button>
-            </form>
-        })}
-    }
-}
-
-/// The calls a query selected, each opening at its best text hit.
-#[component]
-fn Results(
-    results: SearchResults,
-    calls: RwSignal<Vec<CallSummary>>,
-    now: ReadSignal<i64>,
-    stale_after_ms: i64,
-    page: u32,
-    has_more: bool,
-) -> impl IntoView {
-    let SearchResults { q, error, hits } = results;
-    if let Some(error) = error {
-        return view! {
-            <p class="notice notice-error" role="alert" data-testid="query-error">
-                <strong>"This query cannot be read: "</strong>{error}
-            </p>
-        }
-        .into_any();
-    }
-    // Rows follow the live summaries of the calls they show.
-    let rows = Signal::derive(move || {
-        calls.with(|calls| {
-            hits.iter()
-                .map(|h| SearchHit {
-                    call: calls
-                        .iter()
-                        .find(|c| c.call_id == h.call.call_id)
-                        .cloned()
-                        .unwrap_or_else(|| h.call.clone()),
-                    event_id: h.event_id,
-                    snippet: h.snippet.clone(),
-                })
-                .collect::<Vec<_>>()
-        })
-    });
-    let count = move || rows.with(Vec::len);
-    let base = format!("/?q={}", format::url_segment(&q));
-    view! {
-        <section class="results" aria-labelledby="results-heading">
-            <h2 id="results-heading">
-                "Results " <span class="count">{move || format!("{}{}", count(), if has_more { "+" } else { "" })}</span>
-                " " <a class="clear" href="/">"Clear"</a>
-            </h2>
-            <Show
-                when=move || { count() > 0 }
-                fallback=|| view! { <p class="muted">"No call matches this query."</p> }
-            >
-                <CallsTable calls=rows now stale_after_ms caption="Calls matching the query"/>
-            </Show>
-            <Pager base=base.clone() page has_more/>
-            <p class="exports">"Export what this query selects: "
-                <a href=format!("/export?q={}&format=csv", format::url_segment(&q)) rel="external" download>"calls as CSV"</a>" · "
-                <a href=format!("/export?q={}&format=json", format::url_segment(&q)) rel="external" download>"calls as JSON"</a>" · "
-                <a href=format!("/export?q={}&format=jsonl", format::url_segment(&q)) rel="external" download>"their events as JSON lines"</a>
-            </p>
-        </section>
-    }
-    .into_any()
 }
 
 fn newest_first(calls: &mut [CallSummary]) {

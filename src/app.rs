@@ -7,8 +7,8 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::{Shortcuts, TopBar};
 use crate::pages::{
-    AlertsPage, AutomationsPage, CallPage, CallsPage, DeliveriesPage, LoginPage, NotFound,
-    RulesPage, SettingsPage, SetupPage,
+    AlertsPage, AutomationsPage, CallPage, CallsPage, DeliveriesPage, InsightsPage, LoginPage,
+    NotFound, RulesPage, SettingsPage, SetupPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=CallsPage ssr=SsrMode::Async/>
                     <Route path=path!("/calls/*id") view=CallPage ssr=SsrMode::Async/>
                     <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/insights") view=InsightsPage ssr=SsrMode::Async/>
                     <Route path=path!("/alerts") view=AlertsPage ssr=SsrMode::Async/>
                     <Route path=path!("/alerts/rules") view=RulesPage ssr=SsrMode::Async/>
                     <Route path=path!("/automations") view=AutomationsPage ssr=SsrMode::Async/>

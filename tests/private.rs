@@ -79,6 +79,8 @@ fn spellings() -> Vec<String> {
         "/automations/destinations/1/pause",
         "/automations/outbox/1/redeliver",
         "/export",
+        "/insights",
+        "/export/fixture",
         "/views",
         "/views/1/delete",
         "/api/send_test_event",
@@ -244,7 +246,7 @@ async fn server_functions_refuse_without_a_signed_in_user_even_in_process(pool: 
     let owner = Owner::new();
     owner.with(|| provide_context(app.state.clone()));
     let calls = owner
-        .with(|| ScopedFuture::new(calltrail::api::load_calls(1, None)))
+        .with(|| ScopedFuture::new(calltrail::api::load_calls(1, None, None)))
         .await;
     let call = owner
         .with(|| ScopedFuture::new(calltrail::api::load_call("abc123".into(), None)))

@@ -30,7 +30,7 @@ async fn search(app: &TestApp, q: &str) -> Vec<SearchHit> {
     };
     app.state
         .store
-        .search_calls(&query, at, SearchFrom::Offset(0), 50)
+        .search_calls(&query, at, SearchFrom::Offset(0, Default::default()), 50)
         .await
         .unwrap()
 }

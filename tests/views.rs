@@ -34,16 +34,17 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
     post(&app, &turn("live-1", base)).await;
 
     let store = &app.state.store;
-    let first = views::calls_page(
-        store,
-        1,
-        None,
-        app.state.webhook_auth.connect_info("http://x"),
-        900_000,
-        None,
-    )
-    .await
-    .unwrap();
+    let page = |n: u32| {
+        views::calls_page(
+            store,
+            n,
+            (None, None),
+            app.state.webhook_auth.connect_info("http://x"),
+            900_000,
+            None,
+        )
+    };
+    let first = page(1).await.unwrap();
     assert_eq!(
         first
             .live
@@ -58,16 +59,7 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
     assert!(first.has_more);
     assert_eq!(first.cursor, store.latest_event_id().await.unwrap());
 
-    let second = views::calls_page(
-        store,
-        2,
-        None,
-        app.state.webhook_auth.connect_info("http://x"),
-        900_000,
-        None,
-    )
-    .await
-    .unwrap();
+    let second = page(2).await.unwrap();
     assert_eq!(second.past.len(), 5);
     assert_eq!(second.past[4].call_id, "past-000");
     assert!(!second.has_more);

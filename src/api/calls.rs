@@ -5,7 +5,11 @@ use leptos::prelude::*;
 use crate::model::CallsPage;
 
 #[server(endpoint = "load_calls")]
-pub async fn load_calls(page: u32, q: Option<String>) -> Result<CallsPage, ServerFnError> {
+pub async fn load_calls(
+    page: u32,
+    q: Option<String>,
+    sort: Option<String>,
+) -> Result<CallsPage, ServerFnError> {
     use crate::server::views;
     let state = views::signed_in_state()?;
     let connect = views::connect_info(&state).await;
@@ -13,7 +17,7 @@ pub async fn load_calls(page: u32, q: Option<String>) -> Result<CallsPage, Serve
     views::calls_page(
         &state.store,
         page,
-        q,
+        (q, sort),
         connect,
         state.config.stale_after_ms(),
         user,

@@ -6,6 +6,7 @@ mod alerts;
 mod call;
 mod calls;
 mod deliveries;
+mod insights;
 mod settings;
 
 pub use access::{
@@ -18,4 +19,5 @@ pub use alerts::{
 pub use call::{load_call, LoadCall};
 pub use calls::{load_calls, LoadCalls};
 pub use deliveries::{load_deliveries, LoadDeliveries};
+pub use insights::{load_insights, LoadInsights};
 pub use settings::{load_settings, LoadSettings};

@@ -5,7 +5,10 @@
 
 use leptos::prelude::*;
 
-use super::{CounterLinks, Counters, LinkState, LiveIndicator, SourceBadge, StatusBadge, When};
+use super::{
+    CounterLinks, Counters, LinkState, LiveIndicator, MetricsList, SourceBadge, StatusBadge, When,
+};
+use crate::model::metrics::CallMetrics;
 use crate::model::overview::Steps;
 use crate::model::{format, safe_link, CallSummary};
 
@@ -76,6 +79,7 @@ pub fn CallHeader(
     now: ReadSignal<i64>,
     /// Set while the recording plays: where it is (ms).
     playing: WriteSignal<Option<i64>>,
+    #[prop(into)] metrics: Signal<Option<CallMetrics>>,
 ) -> impl IntoView {
     let started = move || call.with(|c| c.started_at);
     view! {
@@ -89,10 +93,17 @@ pub fn CallHeader(
                     <dt>"Last speaker"</dt><dd>{s}</dd>
                 })}
             </dl>
+            <MetricsList metrics/>
             {move || call.with(|c| c.summary.clone()).map(|s| view! { <p class="summary">{s}</p> })}
             {move || safe_link(call.with(|c| c.recording_url.clone())).map(|url| view! {
                 <Recording url playing/>
             })}
+            <p class="call-links muted">
+                <a href=move || format!("/export/fixture?call={}", format::url_segment(&call.with(|c| c.call_id.clone()))) rel="external" download>
+                    "Download this call as a fixture"
+                </a>
+                " — its deliveries with their timing; " <code>"calltrail simulate --from FILE"</code> " sends them again."
+            </p>
         </header>
     }
 }

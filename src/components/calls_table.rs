@@ -1,10 +1,13 @@
 //! A table of calls: one dense row each (the whole row opens the call),
 //! collapsing to two-line cards on a phone.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 
-use super::{CounterLinks, Counters, SourceBadge, StatusBadge, When};
-use crate::model::{event_link, format, highlight, CallSummary, SearchHit};
+use super::{CounterLinks, Counters, MetricCells, SourceBadge, StatusBadge, When};
+use crate::model::metrics::CallMetrics;
+use crate::model::{event_link, format, highlight, CallSummary, ListOrder, SearchHit, SortKey};
 
 /// Calls as rows without search hits.
 pub fn plain_rows(calls: Vec<CallSummary>) -> Vec<SearchHit> {
@@ -26,7 +29,28 @@ pub fn CallsTable(
     now: ReadSignal<i64>,
     stale_after_ms: i64,
     caption: &'static str,
+    /// The measured calls' voice metrics.
+    metrics: StoredValue<HashMap<String, CallMetrics>>,
+    /// The list shown, for the column headers to sort it.
+    order: StoredValue<ListOrder>,
 ) -> impl IntoView {
+    // A column header that sorts the list by it (again: the other way).
+    let header = move |key: SortKey, name: &'static str| {
+        order.with_value(|order| {
+            let arrow = match order.aria_sort(key) {
+                "ascending" => " ↑",
+                "descending" => " ↓",
+                _ => "",
+            };
+            view! {
+                <th scope="col" class="sortable" aria-sort=order.aria_sort(key)>
+                    <a href=order.href(order.sort.toggled(key)) title=format!("Sort by {}", name.to_lowercase())>
+                        {name}{arrow}
+                    </a>
+                </th>
+            }
+        })
+    };
     view! {
         <table class="calls">
             <caption class="sr-only">{caption}</caption>
@@ -34,15 +58,23 @@ pub fn CallsTable(
                 <tr>
                     <th scope="col">"Status"</th>
                     <th scope="col">"Call"</th>
-                    <th scope="col">"Started"</th>
-                    <th scope="col">"Duration"</th>
+                    {header(SortKey::Started, "Started")}
+                    {header(SortKey::Duration, "Duration")}
                     <th scope="col">"Outcome"</th>
+                    {header(SortKey::Latency, "Latency")}
+                    {header(SortKey::Stall, "Stall")}
+                    {header(SortKey::Interruptions, "Interruptions")}
+                    {header(SortKey::Talk, "Talk")}
+                    {header(SortKey::ToolErrors, "Tools")}
                     <th scope="col">"Events"</th>
                 </tr>
             </thead>
             <tbody>
                 <For each=move || calls.get() key=|r| (r.call.call_id.clone(), r.call.last_event_id) let(row)>
-                    <CallRow call=row.call hit=row.event_id snippet=row.snippet now stale_after_ms/>
+                    <CallRow
+                        metrics=metrics.with_value(|m| m.get(&row.call.call_id).cloned())
+                        call=row.call hit=row.event_id snippet=row.snippet now stale_after_ms
+                    />
                 </For>
             </tbody>
         </table>
@@ -57,6 +89,7 @@ fn CallRow(
     snippet: Option<String>,
     now: ReadSignal<i64>,
     stale_after_ms: i64,
+    metrics: Option<CallMetrics>,
 ) -> impl IntoView {
     let href = event_link(&call.call_id, hit);
     let problem = format!("{}#first-problem", event_link(&call.call_id, None));
@@ -105,6 +138,7 @@ fn CallRow(
             <td data-label="Started"><When at=call.started_at now/></td>
             <td data-label="Duration" class="duration">{duration}</td>
             <td data-label="Outcome" class="outcome">{call.outcome()}</td>
+            <MetricCells metrics/>
             <td data-label="Events">
                 <Counters call=Signal::stored(call.clone()) links=CounterLinks::FirstProblem(problem)/>
             </td>

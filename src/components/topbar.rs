@@ -18,6 +18,7 @@ pub fn TopBar() -> impl IntoView {
                     viewer.await.ok().flatten().map(|viewer| view! {
                         <nav aria-label="main">
                             <a href="/">"Calls"</a>
+                            <a href="/insights">"Insights"</a>
                             <a href="/deliveries">"Deliveries"</a>
                             <a href="/automations">"Automations"</a>
                             <a href="/settings">"Settings"</a>

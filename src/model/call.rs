@@ -418,6 +418,7 @@ mod tests {
                 started_at: Some(500),
                 success: None,
                 sentiment: None,
+                turns: Vec::new(),
             },
         ));
         assert_eq!(call.started_at, 500);

@@ -99,10 +99,24 @@ pub enum EventDetail {
         /// The caller's sentiment, when the platform judged it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         sentiment: Option<String>,
+        /// When each turn was spoken, as the report lists them: the only
+        /// source of when a turn ended.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        turns: Vec<ReportTurn>,
     },
     Unknown {
         event_type: String,
     },
+}
+
+/// One turn as an end-of-call report times it (ms from the call's start).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportTurn {
+    pub role: Role,
+    pub start_ms: i64,
+    /// How long it was spoken, when the report says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<i64>,
 }
 
 impl EventDetail {

@@ -8,13 +8,16 @@ mod call;
 mod delivery;
 mod event;
 pub mod format;
+pub mod insights;
 mod links;
+pub mod metrics;
 pub mod overview;
 mod pages;
 pub mod query;
 mod rules;
 mod search;
 pub mod settings;
+mod sort;
 mod theme;
 pub mod tool_line;
 
@@ -27,10 +30,13 @@ pub use automation::{
 };
 pub use call::{words, CallStatus, CallSummary, SAMPLE_PREFIX};
 pub use delivery::{Delivery, DeliveryFilter, DeliveryOutcome, BODY_PREVIEW_BYTES, EVENT_KINDS};
-pub use event::{event_anchor, insert_sorted, EventDetail, LiveUpdate, Role, TimelineItem};
+pub use event::{
+    event_anchor, insert_sorted, EventDetail, LiveUpdate, ReportTurn, Role, TimelineItem,
+};
 pub use links::safe_link;
 pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};
 pub use rules::{normal_endings, Condition, MatchOp, RuleSpec};
 pub use search::{highlight, SavedView, SearchHit, SearchResults, HIT_END, HIT_START};
 pub use settings::{DatabaseInfo, RetentionSetting, SettingsPage};
+pub use sort::{ListOrder, Sort, SortKey};
 pub use theme::{Theme, THEME_COOKIE};

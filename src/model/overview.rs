@@ -157,7 +157,7 @@ fn spoken_part(text: &str, partial: &str) -> Option<usize> {
 }
 
 /// Estimated speaking time of `text`.
-fn speech_ms(text: &str) -> i64 {
+pub(crate) fn speech_ms(text: &str) -> i64 {
     let words = text.split_whitespace().count() as f64;
     ((words / WORDS_PER_SECOND * 1000.0) as i64).clamp(MIN_TURN_MS, MAX_TURN_MS)
 }

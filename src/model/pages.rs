@@ -1,9 +1,13 @@
 //! What each page loads through its server function.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
+use super::metrics::CallMetrics;
 use super::{
-    CallSummary, ConnectInfo, Delivery, DeliveryFilter, SavedView, SearchResults, TimelineItem,
+    CallSummary, ConnectInfo, Delivery, DeliveryFilter, SavedView, SearchResults, Sort,
+    TimelineItem,
 };
 
 /// `/`: live calls on top, then one page of past calls, newest first.
@@ -30,6 +34,10 @@ pub struct CallsPage {
     pub search: Option<SearchResults>,
     /// The signed-in account's saved views.
     pub saved: Vec<SavedView>,
+    /// The order of the results (`?sort=`).
+    pub sort: Sort,
+    /// The voice metrics of the calls shown that have been measured.
+    pub metrics: HashMap<String, CallMetrics>,
 }
 
 /// `/calls/{id}`: the call and one window of its timeline (the newest, or
@@ -46,6 +54,9 @@ pub struct CallTimeline {
     pub now: i64,
     /// A live call quiet this long (ms) counts as stale.
     pub stale_after_ms: i64,
+    /// The call's voice metrics as last measured (none before the first
+    /// measurement).
+    pub metrics: Option<CallMetrics>,
 }
 
 /// A place in a call's timeline: events sort by time, then by id.

@@ -399,6 +399,11 @@ pub struct SimulateConfig {
     /// Signs each Retell event as Retell does (`x-retell-signature`).
     #[arg(long, env = "CALLTRAIL_RETELL_API_KEY", hide_env_values = true)]
     pub retell_api_key: Option<Secret>,
+    /// Send a call exported as a fixture (a call page's "Download as a
+    /// fixture") again, with its original pacing scaled by --speed, to its
+    /// platform's webhook (--platform, --calls and --seed do not apply).
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<std::path::PathBuf>,
 }
 
 /// `calltrail simulate --platform`.

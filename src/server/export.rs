@@ -15,7 +15,7 @@ use super::store::{now_ms, SearchAt, SearchFrom, Store};
 use super::AppState;
 use crate::model::format::iso;
 use crate::model::query::Query;
-use crate::model::{CallSummary, TimelineItem};
+use crate::model::{CallSummary, Sort, TimelineItem};
 
 /// Calls read per step.
 const CALLS_PER_STEP: i64 = 500;
@@ -95,7 +95,7 @@ fn chunks(
             Format::Json => yield Ok(Bytes::from_static(b"[")),
             Format::Jsonl => {}
         }
-        let mut from = SearchFrom::Offset(0);
+        let mut from = SearchFrom::Offset(0, Sort::default());
         let mut first = true;
         loop {
             let hits = match store.search_calls(&query, at, from, CALLS_PER_STEP).await {
@@ -109,7 +109,7 @@ fn chunks(
             // Keyset, not offset: calls arriving meanwhile shift nothing.
             from = match hits.last() {
                 Some(last) => SearchFrom::After(last.call.started_at, last.call.call_id.clone()),
-                None => SearchFrom::Offset(0),
+                None => SearchFrom::Offset(0, Sort::default()),
             };
             let mut out = String::new();
             for hit in &hits {

@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .layer(timeout)
         // Exports stream for as long as they take.
         .route("/export", get(super::export::export))
+        .route("/export/fixture", get(super::fixture::download))
         .route("/api/live/calls", get(live::calls_stream))
         .route("/api/live/calls/{call_id}", get(live::call_stream))
         .route("/api/live/alerts", get(live::alerts_stream))

@@ -1,14 +1,15 @@
-//! Where side effects run: the alert rules' runner and the outbox worker, on
-//! a thread of their own with its own runtime, at a lower CPU priority than
-//! the rest of the server. A burst of webhooks is acknowledged first; rules
-//! and forwards keep up when there is room and catch up after (they follow
-//! durable cursors and an outbox, so falling behind loses nothing).
+//! Where side effects run: the alert rules' runner, the metrics runner and
+//! the outbox worker, on a thread of their own with its own runtime, at a
+//! lower CPU priority than the rest of the server. A burst of webhooks is
+//! acknowledged first; rules, metrics and forwards keep up when there is
+//! room and catch up after (they follow durable cursors and an outbox, so
+//! falling behind loses nothing).
 
 use std::thread::JoinHandle;
 
 use tokio::sync::watch;
 
-use super::{alerts, outbound, AppState};
+use super::{alerts, measure, outbound, AppState};
 
 /// How much lower the side-effect thread's priority is (nice value).
 const NICENESS: i32 = 10;
@@ -37,8 +38,9 @@ pub fn start(state: &AppState, stopping: watch::Receiver<bool>) -> std::io::Resu
             runtime.block_on(async move {
                 let wake = alerts_hub.outbox.clone();
                 let runner = alerts::spawn(store.clone(), &hub, alerts_hub, stopping.clone());
+                let metrics = measure::spawn(store.clone(), &hub, stopping.clone());
                 let worker = outbound::spawn(store, sender, wake, stopping);
-                let _ = tokio::join!(runner, worker);
+                let _ = tokio::join!(runner, metrics, worker);
             });
         })
 }

@@ -9,13 +9,15 @@ use super::store::{now_ms, SearchAt, SearchFrom, Store};
 use super::AppState;
 use crate::model::query::Query;
 use crate::model::{
-    CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, DeliveryFilter, SearchResults,
+    CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, DeliveryFilter, SearchResults, Sort,
     TimelinePoint, Viewer,
 };
 
 mod alerts;
+mod insights;
 mod settings;
 pub use alerts::{alerts_page, automations_page, rules_page};
+pub use insights::insights_page;
 pub use settings::{retention_settings, settings_page};
 
 /// Past calls per page on `/`.
@@ -26,14 +28,22 @@ pub const DELIVERIES_PER_PAGE: u32 = 50;
 pub async fn calls_page(
     store: &Store,
     page: u32,
-    q: Option<String>,
+    (q, sort): (Option<String>, Option<String>),
     connect: ConnectInfo,
     stale_after_ms: i64,
     user_id: Option<i64>,
 ) -> Result<CallsPage, sqlx::Error> {
     let paging = Paging::new(page, CALLS_PER_PAGE);
     let cursor = store.latest_event_id().await?;
+    let sort = sort
+        .filter(|s| !s.trim().is_empty())
+        .map_or(Ok(Sort::default()), |s| Sort::parse(&s));
     let q = q.filter(|q| !q.trim().is_empty());
+    // Any order but the default lists the calls a query (maybe empty) selects.
+    let q = match (q, &sort) {
+        (None, Ok(sort)) if *sort == Sort::default() => None,
+        (q, _) => Some(q.unwrap_or_default()),
+    };
     let (live, past, search, has_more) = match q {
         None => {
             let live = store.live_calls().await?;
@@ -46,27 +56,37 @@ pub async fn calls_page(
                 now_ms: now_ms(),
                 stale_after_ms,
             };
-            let (hits, error, has_more) = match Query::parse(&q) {
-                Ok(query) => {
+            let (hits, error, has_more) = match Query::parse(&q)
+                .map_err(|e| e.to_string())
+                .and_then(|query| Ok((query, sort.clone()?)))
+            {
+                Ok((query, sort)) => {
                     let (hits, more) = paging.split(
                         store
                             .search_calls(
                                 &query,
                                 at,
-                                SearchFrom::Offset(paging.offset),
+                                SearchFrom::Offset(paging.offset, sort),
                                 paging.limit,
                             )
                             .await?,
                     );
                     (hits, None, more)
                 }
-                Err(e) => (Vec::new(), Some(e.to_string()), false),
+                Err(e) => (Vec::new(), Some(e), false),
             };
             let search = SearchResults { q, error, hits };
             (Vec::new(), Vec::new(), Some(search), has_more)
         }
     };
     let page = paging.page;
+    let shown: Vec<&str> = live
+        .iter()
+        .chain(&past)
+        .chain(search.iter().flat_map(|s| s.hits.iter().map(|h| &h.call)))
+        .map(|c| c.call_id.as_str())
+        .collect();
+    let metrics = store.call_metrics(&shown).await?;
     Ok(CallsPage {
         live,
         past,
@@ -82,6 +102,8 @@ pub async fn calls_page(
             Some(id) => store.saved_views(id).await?,
             None => Vec::new(),
         },
+        sort: sort.unwrap_or_default(),
+        metrics,
     })
 }
 
@@ -113,6 +135,7 @@ pub async fn call_timeline(
         .max()
         .unwrap_or(0)
         .max(call.last_event_id);
+    let metrics = store.call_metrics(&[call_id]).await?.remove(call_id);
     Ok(Some(CallTimeline {
         call,
         items,
@@ -121,6 +144,7 @@ pub async fn call_timeline(
         cursor,
         now: now_ms(),
         stale_after_ms,
+        metrics,
     }))
 }
 

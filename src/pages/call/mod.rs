@@ -16,6 +16,7 @@ use crate::api::load_call;
 use crate::components::{
     follow, use_clock, use_live_stream, CallBar, CallHeader, OverviewStrip, TimelineEntry,
 };
+use crate::model::metrics;
 use crate::model::overview::{self, Steps};
 use crate::model::{event_link, format, CallTimeline, LiveUpdate, TimelinePoint};
 use live::{LiveBatch, Window};
@@ -62,7 +63,10 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
         cursor,
         now,
         stale_after_ms,
+        metrics: stored_metrics,
     } = timeline;
+    // The whole timeline is on the page: measured here, live; else as stored.
+    let whole = earlier.is_none() && before.is_none();
     let page_path = event_link(&call.call_id, None);
     let stream_path = format!("/api/live/calls/{}", format::url_segment(&call.call_id));
     let opened_live = call.is_live() && before.is_none();
@@ -133,6 +137,13 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
         items.with(|items| overview::overview(items, started_at.get(), until))
     });
     let steps = Memo::new(move |_| items.with(|items| Steps::of(items)));
+    let metrics =
+        Memo::new(move |_| match whole && earlier.with(Option::is_none) {
+            true => Some(items.with(|items| {
+                metrics::compute(items, started_at.get(), call.with(|c| !c.is_live()))
+            })),
+            false => stored_metrics.clone(),
+        });
     let (playing, set_playing) = signal(None::<i64>);
     view! {
         <div class="page-head">
@@ -143,7 +154,7 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
             <CallBar call now stale_after_ms steps link following on_follow=follow_again/>
             <OverviewStrip overview playing/>
         </div>
-        <CallHeader call now playing=set_playing/>
+        <CallHeader call now playing=set_playing metrics/>
         {
             let page_path = page_path.clone();
             move || earlier.get().map(|point| view! {

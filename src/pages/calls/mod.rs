@@ -15,7 +15,7 @@ use crate::components::{
     plain_rows, use_clock, use_live_stream, CallsTable, ConnectPanel, FormNotice, LiveIndicator,
     Pager,
 };
-use crate::model::{CallSummary, CallsPage as Data, ConnectInfo};
+use crate::model::{CallSummary, CallsPage as Data, ConnectInfo, ListOrder};
 use search::{QueryBar, Results};
 
 #[component]
@@ -23,9 +23,10 @@ pub fn CallsPage() -> impl IntoView {
     let page = page_param();
     let query = use_query_map();
     let q = Memo::new(move |_| query.read().get("q").filter(|q| !q.trim().is_empty()));
+    let sort = Memo::new(move |_| query.read().get("sort").filter(|s| !s.trim().is_empty()));
     let data = Resource::new(
-        move || (page.get(), q.get()),
-        |(page, q)| load_calls(page, q),
+        move || (page.get(), q.get(), sort.get()),
+        |(page, q, sort)| load_calls(page, q, sort),
     );
     view! {
         <Title text="Calls"/>
@@ -54,7 +55,14 @@ fn CallsView(data: Data) -> impl IntoView {
         agent_connected,
         search,
         saved,
+        sort,
+        metrics,
     } = data;
+    let metrics = StoredValue::new(metrics);
+    let order = StoredValue::new(ListOrder {
+        q: search.as_ref().map(|s| s.q.clone()).unwrap_or_default(),
+        sort,
+    });
     let searching = search.is_some();
     let calls = RwSignal::new(match &search {
         Some(found) => found.hits.iter().map(|h| h.call.clone()).collect(),
@@ -130,9 +138,9 @@ fn CallsView(data: Data) -> impl IntoView {
                 }
             }
             <FormNotice/>
-            <QueryBar q=search.with_value(|s| s.as_ref().map(|s| s.q.clone()).unwrap_or_default()) saved=saved.clone()/>
+            <QueryBar q=search.with_value(|s| s.as_ref().map(|s| s.q.clone()).unwrap_or_default()) saved=saved.clone() sort/>
             {move || match search.get_value() {
-                Some(results) => view! { <Results results calls now stale_after_ms page has_more/> }.into_any(),
+                Some(results) => view! { <Results results calls now stale_after_ms page has_more metrics order/> }.into_any(),
                 None => view! {
                     <section class="live-calls" aria-labelledby="live-heading">
                         <h2 id="live-heading">"Live " <span class="count">{move || live.with(Vec::len)}</span></h2>
@@ -140,7 +148,7 @@ fn CallsView(data: Data) -> impl IntoView {
                             when=move || live.with(|l| !l.is_empty())
                             fallback=|| view! { <p class="muted">"No call in progress."</p> }
                         >
-                            <CallsTable calls=live now stale_after_ms caption="Live calls"/>
+                            <CallsTable calls=live now stale_after_ms caption="Live calls" metrics order/>
                         </Show>
                     </section>
                     <Show when=move || stale.with(|s| !s.is_empty())>
@@ -149,7 +157,7 @@ fn CallsView(data: Data) -> impl IntoView {
                                 "Stale " <span class="count">{move || stale.with(Vec::len)}</span>
                             </h2>
                             <p class="muted">{stale_note.get_value()}</p>
-                            <CallsTable calls=stale now stale_after_ms caption="Stale calls"/>
+                            <CallsTable calls=stale now stale_after_ms caption="Stale calls" metrics order/>
                         </section>
                     </Show>
                     <section class="past-calls" aria-labelledby="past-heading">
@@ -158,7 +166,7 @@ fn CallsView(data: Data) -> impl IntoView {
                             when=move || past.with(|p| !p.is_empty())
                             fallback=|| view! { <p class="muted">"No finished call on this page."</p> }
                         >
-                            <CallsTable calls=past now stale_after_ms caption="Past calls"/>
+                            <CallsTable calls=past now stale_after_ms caption="Past calls" metrics order/>
                         </Show>
                         <Pager base="/" page has_more/>
                     </section>

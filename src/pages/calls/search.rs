@@ -1,10 +1,13 @@
 //! The calls list's query bar (a GET form with chips and saved views) and
 //! the results of a query, each row opening its call at the best text hit.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 
 use crate::components::{CallsTable, Pager};
-use crate::model::{format, CallSummary, SavedView, SearchHit, SearchResults};
+use crate::model::metrics::CallMetrics;
+use crate::model::{format, CallSummary, ListOrder, SavedView, SearchHit, SearchResults, Sort};
 
 /// One-click queries above the list.
 const CHIPS: [(&str, &str); 8] = [
@@ -21,7 +24,7 @@ const CHIPS: [(&str, &str); 8] = [
 /// The query bar: a GET form, so the query lives in the URL (`/?q=…`) and
 /// works without JavaScript; chips run the common queries.
 #[component]
-pub(super) fn QueryBar(q: String, saved: Vec<SavedView>) -> impl IntoView {
+pub(super) fn QueryBar(q: String, saved: Vec<SavedView>, sort: Sort) -> impl IntoView {
     let searching = !q.trim().is_empty();
     let current = q.clone();
     view! {
@@ -35,6 +38,7 @@ pub(super) fn QueryBar(q: String, saved: Vec<SavedView>) -> impl IntoView {
                 autocomplete="off"
                 spellcheck="false"
             />
+            {(sort != Sort::default()).then(|| view! { <input type="hidden" name="sort" value=sort.param()/> })}
             <button type="submit" class="button">"Search"</button>
         </form>
         <nav class="chips" aria-label="common queries">
@@ -69,6 +73,8 @@ pub(super) fn Results(
     stale_after_ms: i64,
     page: u32,
     has_more: bool,
+    metrics: StoredValue<HashMap<String, CallMetrics>>,
+    order: StoredValue<ListOrder>,
 ) -> impl IntoView {
     let SearchResults { q, error, hits } = results;
     if let Some(error) = error {
@@ -96,21 +102,22 @@ pub(super) fn Results(
         })
     });
     let count = move || rows.with(Vec::len);
-    let base = format!("/?q={}", format::url_segment(&q));
+    let base = order.with_value(ListOrder::base);
     view! {
         <section class="results" aria-labelledby="results-heading">
             <h2 id="results-heading">
-                "Results " <span class="count">{move || format!("{}{}", count(), if has_more { "+" } else { "" })}</span>
+                {if q.trim().is_empty() { "All calls " } else { "Results " }} <span class="count">{move || format!("{}{}", count(), if has_more { "+" } else { "" })}</span>
                 " " <a class="clear" href="/">"Clear"</a>
             </h2>
             <Show
                 when=move || { count() > 0 }
                 fallback=|| view! { <p class="muted">"No call matches this query."</p> }
             >
-                <CallsTable calls=rows now stale_after_ms caption="Calls matching the query"/>
+                <CallsTable calls=rows now stale_after_ms caption="Calls matching the query" metrics order/>
             </Show>
             <Pager base=base.clone() page has_more/>
-            <p class="exports">"Export what this query selects: "
+            <p class="exports">
+                <a href=format!("/insights?q={}", format::url_segment(&q))>"Chart these calls"</a>" · Export them: "
                 <a href=format!("/export?q={}&format=csv", format::url_segment(&q)) rel="external" download>"calls as CSV"</a>" · "
                 <a href=format!("/export?q={}&format=json", format::url_segment(&q)) rel="external" download>"calls as JSON"</a>" · "
                 <a href=format!("/export?q={}&format=jsonl", format::url_segment(&q)) rel="external" download>"their events as JSON lines"</a>

@@ -5,6 +5,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::model::{ReportTurn, Role};
+
 /// The name a tool call goes by when the platform sent none.
 pub const UNNAMED_TOOL: &str = "(unnamed tool)";
 
@@ -88,4 +90,32 @@ fn error_text(value: &Value) -> Option<String> {
         ),
         other => Some(other.to_string()),
     }
+}
+
+/// The turns an end-of-call report lists (`messages` of Infer, Vapi's
+/// `artifact.messages`): each spoken turn's start (`secondsFromStart`) and
+/// length (`duration`, else `endTime - time`). System prompts and entries
+/// without a start are left out: they were not spoken.
+pub fn report_turns(messages: Option<&Value>) -> Vec<ReportTurn> {
+    let Some(messages) = messages.and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    messages
+        .iter()
+        .filter_map(Value::as_object)
+        .filter_map(|m| {
+            let role = Role::from_wire(str_field(m, &["role"])?);
+            if !matches!(role, Role::Agent | Role::User) {
+                return None;
+            }
+            let start = num_field(m, &["secondsFromStart"])?;
+            let duration_ms = num_field(m, &["duration"])
+                .or_else(|| Some(num_field(m, &["endTime"])? - num_field(m, &["time"])?));
+            Some(ReportTurn {
+                role,
+                start_ms: (start * 1000.0).round() as i64,
+                duration_ms: duration_ms.map(|d| d.max(0.0).round() as i64),
+            })
+        })
+        .collect()
 }

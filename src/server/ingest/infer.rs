@@ -4,7 +4,9 @@
 
 use serde_json::{Map, Value};
 
-use super::fields::{num_field, parse_arguments, str_field, tool_error, UNNAMED_TOOL};
+use super::fields::{
+    num_field, parse_arguments, report_turns, str_field, tool_error, UNNAMED_TOOL,
+};
 use super::platform::valid_call_id;
 pub use super::platform::{ParseError, ParsedEvent};
 use super::timestamp;
@@ -107,6 +109,7 @@ fn parse_report(obj: &Map<String, Value>, event: &mut ParsedEvent) {
         started_at: obj.get("startedAt").and_then(timestamp::parse),
         success: None,
         sentiment: None,
+        turns: report_turns(obj.get("messages")),
     };
 }
 

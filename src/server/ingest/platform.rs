@@ -28,6 +28,11 @@ impl Platform {
         }
     }
 
+    /// The platform a stored `source` names.
+    pub fn from_source(source: &str) -> Option<Platform> {
+        Platform::ALL.into_iter().find(|p| p.source() == source)
+    }
+
     /// What a delivery's JSON becomes: never empty.
     pub fn parse(self, body: &Value) -> Result<Vec<Item>, ParseError> {
         match self {

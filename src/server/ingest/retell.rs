@@ -13,7 +13,7 @@ use super::fields::{
     num_field, parse_arguments, parse_result, str_field, tool_error, UNNAMED_TOOL,
 };
 use super::platform::{valid_call_id, Item, ParseError, ParsedEvent};
-use crate::model::{EventDetail, Role};
+use crate::model::{EventDetail, ReportTurn, Role};
 
 type Object = Map<String, Value>;
 
@@ -228,7 +228,35 @@ fn report(call: &Object, started: Option<i64>, ended: Option<i64>) -> EventDetai
             _ => None,
         }),
         sentiment: text(analysis, "user_sentiment"),
+        turns: spoken_turns(call.get("transcript_object")),
     }
+}
+
+/// Each utterance of Retell's `transcript_object`, timed by its words
+/// (`start` / `end` in seconds from the call's start).
+fn spoken_turns(transcript: Option<&Value>) -> Vec<ReportTurn> {
+    let Some(utterances) = transcript.and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    let seconds = |word: Option<&Value>, key: &str| {
+        word.and_then(Value::as_object)
+            .and_then(|w| num_field(w, &[key]))
+    };
+    utterances
+        .iter()
+        .filter_map(Value::as_object)
+        .filter_map(|u| {
+            let role = Role::from_wire(str_field(u, &["role"])?);
+            let words = u.get("words").and_then(Value::as_array)?;
+            let start = seconds(words.first(), "start")?;
+            let end = seconds(words.last(), "end");
+            Some(ReportTurn {
+                role,
+                start_ms: (start * 1000.0).round() as i64,
+                duration_ms: end.map(|e| ((e - start).max(0.0) * 1000.0).round() as i64),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

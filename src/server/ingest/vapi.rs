@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::fields::{
-    num_field, parse_arguments, parse_result, str_field, tool_error, UNNAMED_TOOL,
+    num_field, parse_arguments, parse_result, report_turns, str_field, tool_error, UNNAMED_TOOL,
 };
 use super::platform::{valid_call_id, Item, ParseError, ParsedEvent};
 use super::timestamp;
@@ -284,6 +284,7 @@ fn report(message: &Object) -> EventDetail {
             other => Some(other.to_string()),
         }),
         sentiment: None,
+        turns: report_turns(artifact.get("messages").or_else(|| message.get("messages"))),
     }
 }
 

@@ -3,6 +3,7 @@
 //! reports what the server said.
 
 pub mod platforms;
+pub mod replay;
 pub mod scenario;
 
 use std::sync::Arc;
@@ -116,12 +117,13 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
     if !(config.speed >= 0.0 && config.speed.is_finite()) {
         bail!("--speed must be 0 (as fast as possible) or a positive number");
     }
+    if let Some(file) = &config.from {
+        return replay::run(&config, file).await;
+    }
     let seed = config.seed.unwrap_or_else(rand::random);
     let platform: Platform = config.platform.into();
-    let url = config
-        .url
-        .clone()
-        .unwrap_or_else(|| format!("http://127.0.0.1:3000/webhooks/{}", platform.source()));
+    let target = Arc::new(target(&config, platform)?);
+    let url = &target.url;
     println!(
         "simulating {} {} call(s) against {url} (concurrency {}, speed {}, seed {seed})",
         config.calls,
@@ -129,23 +131,6 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
         config.concurrency,
         config.speed
     );
-    let key = match &config.secret {
-        Some(secret) => Some(SigningKey::parse(
-            secret.0.split(',').next().unwrap_or_default(),
-        )?),
-        None => None,
-    };
-    let target = Arc::new(Target {
-        platform,
-        url,
-        token: config.token.as_ref().map(|t| t.0.clone()),
-        key,
-        platform_keys: PlatformKeys {
-            vapi_secret: config.vapi_secret.clone(),
-            vapi_hmac: None,
-            retell_api_key: config.retell_api_key.clone(),
-        },
-    });
     let client = client()?;
     let slots = Arc::new(Semaphore::new(config.concurrency));
     let started = Instant::now();
@@ -186,6 +171,31 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where `simulate` sends a `platform`'s events, with the credentials given.
+fn target(config: &SimulateConfig, platform: Platform) -> anyhow::Result<Target> {
+    let url = config
+        .url
+        .clone()
+        .unwrap_or_else(|| format!("http://127.0.0.1:3000/webhooks/{}", platform.source()));
+    let key = match &config.secret {
+        Some(secret) => Some(SigningKey::parse(
+            secret.0.split(',').next().unwrap_or_default(),
+        )?),
+        None => None,
+    };
+    Ok(Target {
+        platform,
+        url,
+        token: config.token.as_ref().map(|t| t.0.clone()),
+        key,
+        platform_keys: PlatformKeys {
+            vapi_secret: config.vapi_secret.clone(),
+            vapi_hmac: None,
+            retell_api_key: config.retell_api_key.clone(),
+        },
+    })
+}
+
 /// Sends one simulated call, event by event, at `speed` × real time.
 pub async fn send_call(client: &reqwest::Client, target: &Target, seed: u64, speed: f64) -> Tally {
     let mut rng = StdRng::seed_from_u64(seed);
@@ -206,27 +216,35 @@ pub async fn send_call(client: &reqwest::Client, target: &Target, seed: u64, spe
             Platform::Infer => scenario::stamp(&mut body, &call_id, started_at, at),
             _ => platforms::stamp(platform, &mut body, &call_id, started_at),
         }
-        let response = target.post(client, body.to_string()).send().await;
-        match response {
-            Ok(r) if r.status().is_success() => match r.text().await {
-                Ok(text) if text.contains("\"duplicate\"") => tally.duplicate += 1,
-                _ => tally.accepted += 1,
-            },
-            Ok(r) => {
-                tracing::warn!(status = %r.status(), call_id, "event refused");
-                tally.failed += 1;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, call_id, "event not delivered");
-                tally.failed += 1;
-            }
+        tally.add(deliver(client, target, body.to_string(), &call_id).await);
+    }
+    tally
+}
+
+/// Posts one event and counts what the server said.
+async fn deliver(client: &reqwest::Client, target: &Target, body: String, call_id: &str) -> Tally {
+    let mut tally = Tally::default();
+    match target.post(client, body).send().await {
+        Ok(r) if r.status().is_success() => match r.text().await {
+            Ok(text) if text.contains("\"duplicate\"") => tally.duplicate += 1,
+            _ => tally.accepted += 1,
+        },
+        Ok(r) => {
+            let status = r.status();
+            let said = r.text().await.unwrap_or_default();
+            tracing::warn!(%status, call_id, said, "event refused");
+            tally.failed += 1;
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, call_id, "event not delivered");
+            tally.failed += 1;
         }
     }
     tally
 }
 
 /// `ms` of call time at `speed` (0 = no waiting).
-fn paced(ms: f64, speed: f64) -> Duration {
+pub(crate) fn paced(ms: f64, speed: f64) -> Duration {
     if speed <= 0.0 {
         Duration::ZERO
     } else {

@@ -224,6 +224,10 @@ async fn delete_call(
         .await?
         .rows_affected();
     let calls = if cut == i64::MAX {
+        sqlx::query("DELETE FROM call_metrics WHERE call_id = ?")
+            .bind(call_id)
+            .execute(&mut **tx)
+            .await?;
         sqlx::query("DELETE FROM calls WHERE call_id = ?")
             .bind(call_id)
             .execute(&mut **tx)

@@ -1,7 +1,7 @@
 //! Reading the delivery log: pages of it with the start of each body, and
 //! one delivery's whole body.
 
-use sqlx::{FromRow, QueryBuilder, Sqlite};
+use sqlx::{FromRow, QueryBuilder, Row, Sqlite};
 
 use super::Store;
 use crate::model::{Delivery, DeliveryFilter, DeliveryOutcome, BODY_PREVIEW_BYTES};
@@ -119,5 +119,33 @@ impl Store {
                 .fetch_optional(&self.read)
                 .await?;
         Ok(body.map(|b| String::from_utf8_lossy(&b.unwrap_or_default()).into_owned()))
+    }
+}
+
+/// One accepted delivery of a call, as a fixture replays it.
+pub struct Replayable {
+    pub received_at: i64,
+    pub body: String,
+}
+
+impl Store {
+    /// The deliveries that made a call's timeline (accepted ones), in the
+    /// order they arrived, with their bodies as delivered.
+    pub async fn call_deliveries(&self, call_id: &str) -> Result<Vec<Replayable>, sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "SELECT d.received_at, CAST({BODY} AS TEXT) AS body FROM {WITH_BODY}
+             WHERE d.call_id = ? AND d.outcome = 'accepted' ORDER BY d.id"
+        ))
+        .bind(call_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(Replayable {
+                    received_at: row.try_get("received_at")?,
+                    body: row.try_get("body")?,
+                })
+            })
+            .collect()
     }
 }

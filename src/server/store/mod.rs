@@ -5,6 +5,7 @@
 pub mod alerts;
 pub mod automation;
 pub mod backup;
+mod call_metrics;
 pub mod call_retention;
 mod calls;
 mod checkpoint;
@@ -12,6 +13,7 @@ mod deliveries;
 pub mod effects;
 mod events;
 mod hits;
+mod insights;
 pub mod naive;
 pub mod offline;
 pub mod outbox;
@@ -35,6 +37,9 @@ use sqlx::sqlite::{
 use sqlx::{Sqlite, SqlitePool};
 use tokio::sync::OwnedMutexGuard;
 
+pub use call_metrics::METRICS;
+pub use deliveries::Replayable;
+pub use insights::Insights;
 pub use search::{From as SearchFrom, SearchAt};
 pub use users::User;
 pub use write::{fill, NewDelivery, NewEvent, Publish, Stored, WriteError, Writer};

@@ -9,7 +9,7 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use super::calls::COLUMNS;
 use super::Store;
 use crate::model::query::{Feature, Filter, Query, StatusIs, Term};
-use crate::model::{CallSummary, SearchHit, HIT_END, HIT_START};
+use crate::model::{CallSummary, SearchHit, Sort, SortKey, HIT_END, HIT_START};
 
 /// One day in ms.
 const DAY_MS: i64 = 86_400_000;
@@ -37,12 +37,36 @@ fn ended_by_names(who: &str) -> Vec<String> {
 /// Words around a hit in its snippet.
 const SNIPPET_TOKENS: i64 = 12;
 
-/// Where a page of results starts: after `offset` rows (pages of the
-/// list), or after a call (`started_at`, `call_id`: exports, which must not
-/// see a row twice when new calls arrive meanwhile).
+/// Which page of results, in what order: after `offset` rows in a sort
+/// order (pages of the list), or newest first after a call (`started_at`,
+/// `call_id`: exports, which must not see a row twice when new calls arrive
+/// meanwhile).
 pub enum From {
-    Offset(i64),
+    Offset(i64, Sort),
     After(i64, String),
+}
+
+/// The `ORDER BY` of a sort: by start, by length, or by a column of the
+/// call's measurement (calls not measured yet last), then newest first.
+fn order_by(sort: Sort) -> String {
+    let direction = if sort.ascending { "ASC" } else { "DESC" };
+    let measured = |column: &str| {
+        format!("(SELECT {column} FROM call_metrics m WHERE m.call_id = calls.call_id)")
+    };
+    let column = match sort.key {
+        SortKey::Started => {
+            return format!(" ORDER BY started_at {direction}, call_id {direction}");
+        }
+        SortKey::Duration => {
+            "COALESCE(duration_ms, COALESCE(ended_at, last_event_at) - started_at)".to_string()
+        }
+        SortKey::Latency => measured("latency_p50_ms"),
+        SortKey::Stall => measured("stall_ms"),
+        SortKey::Interruptions => measured("interruption_rate"),
+        SortKey::Talk => measured("agent_talk_share"),
+        SortKey::ToolErrors => measured("tool_error_rate"),
+    };
+    format!(" ORDER BY {column} {direction} NULLS LAST, started_at DESC, call_id DESC")
 }
 
 /// What a query is run against: the clock and the stale time, for
@@ -65,13 +89,9 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<SearchHit>, sqlx::Error> {
         let mut sql = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM calls WHERE 1"));
-        for term in &query.terms {
-            sql.push(if term.negated { " AND NOT (" } else { " AND (" });
-            condition(&mut sql, term, at);
-            sql.push(")");
-        }
-        let offset = match from {
-            From::Offset(offset) => offset,
+        selects(&mut sql, query, at);
+        let (offset, sort) = match from {
+            From::Offset(offset, sort) => (offset, sort),
             From::After(started_at, call_id) => {
                 sql.push(" AND (started_at < ")
                     .push_bind(started_at)
@@ -80,10 +100,11 @@ impl Store {
                     .push(" AND call_id < ")
                     .push_bind(call_id)
                     .push("))");
-                0
+                (0, Sort::default())
             }
         };
-        sql.push(" ORDER BY started_at DESC, call_id DESC LIMIT ")
+        sql.push(order_by(sort))
+            .push(" LIMIT ")
             .push_bind(limit)
             .push(" OFFSET ")
             .push_bind(offset);
@@ -149,6 +170,15 @@ fn fts_term(text: &str, phrase: bool) -> String {
         _ => (text, ""),
     };
     format!("\"{}\"{prefix}", text.replace('"', "\"\""))
+}
+
+/// ` AND …` for each of the query's terms, on the `calls` row in hand.
+pub(super) fn selects(sql: &mut QueryBuilder<'_, Sqlite>, query: &Query, at: SearchAt) {
+    for term in &query.terms {
+        sql.push(if term.negated { " AND NOT (" } else { " AND (" });
+        condition(sql, term, at);
+        sql.push(")");
+    }
 }
 
 fn condition(sql: &mut QueryBuilder<'_, Sqlite>, term: &Term, at: SearchAt) {

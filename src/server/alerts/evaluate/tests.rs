@@ -108,6 +108,7 @@ fn abnormal_endings_are_those_off_the_list() {
         started_at: None,
         success: None,
         sentiment: None,
+        turns: Vec::new(),
     });
     assert_eq!(
         check(&spec, &report, Facts::default()).as_deref(),

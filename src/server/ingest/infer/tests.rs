@@ -1,6 +1,8 @@
 use super::*;
 use serde_json::json;
 
+use crate::model::ReportTurn;
+
 fn fixture(name: &str) -> Value {
     let text = match name {
         "conversation-update" => {
@@ -169,11 +171,28 @@ fn end_of_call_report_recognised_by_shape() {
         duration_ms,
         ended_reason,
         started_at,
+        turns,
         ..
     } = e.detail
     else {
         panic!("not a report: {:?}", e.detail)
     };
+    // The system prompt was not spoken; the bot's and the user's turns were.
+    assert_eq!(
+        turns,
+        vec![
+            ReportTurn {
+                role: Role::Agent,
+                start_ms: 1_440,
+                duration_ms: Some(320)
+            },
+            ReportTurn {
+                role: Role::User,
+                start_ms: 4_860,
+                duration_ms: Some(400)
+            },
+        ]
+    );
     assert!(summary.unwrap().starts_with("The call was very brief"));
     assert_eq!(
         recording_url.as_deref(),

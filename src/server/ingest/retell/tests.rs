@@ -91,11 +91,17 @@ fn the_analysis_becomes_the_report() {
         cost,
         recording_url,
         duration_ms,
+        turns,
         ..
     } = &report.event.detail
     else {
         panic!("{:?}", report.event.detail)
     };
+    // Each utterance is timed by its first and last word.
+    assert_eq!(turns[0].role, Role::Agent);
+    assert_eq!(turns[0].start_ms, 620);
+    assert!(turns.len() >= 10, "{}", turns.len());
+    assert!(turns.iter().all(|t| t.duration_ms.is_some_and(|d| d > 0)));
     assert!(summary.as_deref().is_some_and(|s| !s.is_empty()));
     assert_eq!(ended_reason.as_deref(), Some("user_hangup"));
     assert_eq!(success.as_deref(), Some("true"));

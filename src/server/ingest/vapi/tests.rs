@@ -109,11 +109,23 @@ fn the_report_reads_its_reason_summary_recording_and_cost() {
         cost,
         success,
         duration_ms,
+        turns,
         ..
     } = &items[0].event.detail
     else {
         panic!("{:?}", items[0].event.detail)
     };
+    // The artifact's turns, timed: the bot spoke first, from 0.92 s for 4.22 s.
+    assert_eq!(turns[0].role, Role::Agent);
+    assert_eq!(
+        (turns[0].start_ms, turns[0].duration_ms),
+        (920, Some(4_220))
+    );
+    assert_eq!(turns[1].role, Role::User);
+    assert_eq!(
+        (turns[1].start_ms, turns[1].duration_ms),
+        (6_400, Some(3_810))
+    );
     assert!(summary
         .as_deref()
         .unwrap()

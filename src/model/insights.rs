@@ -1,0 +1,272 @@
+//! `/insights`: the calls a query selects, over time — calls per hour or
+//! day by outcome, tool error rate per function, hangs and interruptions per
+//! call, turn latency p50 / p95 — each point linking to the calls behind it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::format::url_segment;
+
+/// More hours than this and the charts count by day.
+pub const HOURLY_SPAN_MS: i64 = 72 * HOUR_MS;
+/// At most this many buckets are drawn (the newest).
+pub const MAX_BUCKETS: usize = 120;
+pub const HOUR_MS: i64 = 3_600_000;
+pub const DAY_MS: i64 = 24 * HOUR_MS;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    Hour,
+    Day,
+}
+
+impl Step {
+    /// Hours for a span up to [`HOURLY_SPAN_MS`], else days.
+    pub fn for_span(span_ms: i64) -> Step {
+        if span_ms <= HOURLY_SPAN_MS {
+            Step::Hour
+        } else {
+            Step::Day
+        }
+    }
+
+    pub fn ms(self) -> i64 {
+        match self {
+            Step::Hour => HOUR_MS,
+            Step::Day => DAY_MS,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Hour => "hour",
+            Step::Day => "day",
+        }
+    }
+}
+
+/// The calls that started in one hour or day.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    /// Its start (epoch ms, UTC).
+    pub start: i64,
+    pub calls: i64,
+    pub ended: i64,
+    pub transferred: i64,
+    pub live: i64,
+    pub hangs: i64,
+    pub interruptions: i64,
+    /// Median and 95th percentile of the calls' median turn latency (ms),
+    /// over the calls measured.
+    pub latency_p50: Option<i64>,
+    pub latency_p95: Option<i64>,
+    /// How many of those latencies were estimates.
+    pub latency_estimated: i64,
+}
+
+impl Bucket {
+    pub fn per_call(&self, n: i64) -> f64 {
+        if self.calls == 0 {
+            0.0
+        } else {
+            n as f64 / self.calls as f64
+        }
+    }
+}
+
+/// Tool calls of one function in the selected calls.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolRate {
+    pub function: String,
+    pub calls: i64,
+    pub errors: i64,
+}
+
+impl ToolRate {
+    pub fn rate(&self) -> f64 {
+        if self.calls == 0 {
+            0.0
+        } else {
+            self.errors as f64 / self.calls as f64
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InsightsPage {
+    /// The query as typed.
+    pub q: String,
+    /// Why the query could not be read.
+    pub error: Option<String>,
+    pub step: Step,
+    /// Oldest first, without gaps.
+    pub buckets: Vec<Bucket>,
+    pub tools: Vec<ToolRate>,
+    /// Calls selected in all (also those before the buckets drawn).
+    pub total: i64,
+    /// Whether older buckets were left out.
+    pub cut: bool,
+}
+
+/// Buckets of `step` from the one holding `first` to the one holding
+/// `last`, filled from `found` (sorted by start) and zero elsewhere; the
+/// newest [`MAX_BUCKETS`] only. Returns them and whether any were left out.
+pub fn fill(found: Vec<Bucket>, step: Step, first: i64, last: i64) -> (Vec<Bucket>, bool) {
+    let size = step.ms();
+    let last = last.div_euclid(size) * size;
+    let mut start = first.div_euclid(size) * size;
+    let cut = (last - start) / size >= MAX_BUCKETS as i64;
+    if cut {
+        start = last - (MAX_BUCKETS as i64 - 1) * size;
+    }
+    let mut found = found.into_iter().peekable();
+    let mut out = Vec::new();
+    while start <= last {
+        while found.next_if(|b| b.start < start).is_some() {}
+        out.push(match found.next_if(|b| b.start == start) {
+            Some(b) => b,
+            None => Bucket {
+                start,
+                ..Bucket::default()
+            },
+        });
+        start += size;
+    }
+    (out, cut)
+}
+
+fn minute(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn day(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// A bucket's name on the axis and in hovers (UTC).
+pub fn bucket_label(start: i64, step: Step) -> String {
+    match step {
+        Step::Hour => DateTime::<Utc>::from_timestamp_millis(start)
+            .map(|t| t.format("%b %-d %H:00").to_string())
+            .unwrap_or_default(),
+        Step::Day => DateTime::<Utc>::from_timestamp_millis(start)
+            .map(|t| t.format("%b %-d").to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// The query `q` narrowed by `more` terms.
+fn narrowed(q: &str, more: &str) -> String {
+    match q.trim() {
+        "" => more.to_string(),
+        q => format!("{q} {more}"),
+    }
+}
+
+/// The calls list of the calls behind one bucket.
+pub fn bucket_link(q: &str, start: i64, step: Step, more: &str) -> String {
+    let when = match step {
+        Step::Day => format!("started:{}", day(start)),
+        Step::Hour => format!(
+            "started>={} started<{}",
+            minute(start),
+            minute(start + HOUR_MS)
+        ),
+    };
+    let q = narrowed(q, &format!("{when} {more}"));
+    format!("/?q={}", url_segment(q.trim()))
+}
+
+/// The calls list of the calls with failed calls of `function`.
+pub fn tool_link(q: &str, function: &str) -> String {
+    let name = if function.contains(char::is_whitespace) || function.contains('"') {
+        format!("\"{}\"", function.replace('"', ""))
+    } else {
+        function.to_string()
+    };
+    let q = narrowed(q, &format!("tool:{name} has:tool_error"));
+    format!("/?q={}", url_segment(&q))
+}
+
+/// The round number at or above `max` an axis ends at (1, 2, 5 × 10ⁿ).
+pub fn axis_top(max: f64) -> f64 {
+    if max <= 0.0 || !max.is_finite() {
+        return 1.0;
+    }
+    let power = 10f64.powf(max.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|top| *top >= max)
+        .unwrap_or(10.0 * power)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(day: i64, hour: i64) -> i64 {
+        1_780_000_000_000 / DAY_MS * DAY_MS + day * DAY_MS + hour * HOUR_MS
+    }
+
+    #[test]
+    fn buckets_fill_gaps_and_keep_the_newest() {
+        let found = vec![
+            Bucket {
+                start: at(0, 1),
+                calls: 2,
+                ..Bucket::default()
+            },
+            Bucket {
+                start: at(0, 4),
+                calls: 1,
+                ..Bucket::default()
+            },
+        ];
+        let (buckets, cut) = fill(found, Step::Hour, at(0, 1) + 5, at(0, 4) + 59_000);
+        assert!(!cut);
+        assert_eq!(
+            buckets.iter().map(|b| b.calls).collect::<Vec<_>>(),
+            [2, 0, 0, 1]
+        );
+        assert_eq!(buckets[1].start, at(0, 2));
+
+        let (buckets, cut) = fill(Vec::new(), Step::Day, at(0, 0), at(500, 0));
+        assert!(cut);
+        assert_eq!(buckets.len(), MAX_BUCKETS);
+        assert_eq!(buckets.last().unwrap().start, at(500, 0));
+    }
+
+    #[test]
+    fn links_narrow_the_query_to_the_bucket() {
+        let start = DateTime::parse_from_rfc3339("2026-05-01T14:00:00Z")
+            .unwrap()
+            .timestamp_millis();
+        assert_eq!(
+            bucket_link("has:hang", start, Step::Hour, ""),
+            "/?q=has%3Ahang%20started%3E%3D2026-05-01T14%3A00%20started%3C2026-05-01T15%3A00"
+        );
+        assert_eq!(
+            bucket_link("", start, Step::Day, "status:transferred"),
+            "/?q=started%3A2026-05-01%20status%3Atransferred"
+        );
+        assert_eq!(
+            tool_link("", "book slot"),
+            "/?q=tool%3A%22book%20slot%22%20has%3Atool_error"
+        );
+        assert_eq!(bucket_label(start, Step::Hour), "May 1 14:00");
+    }
+
+    #[test]
+    fn axes_end_at_round_numbers() {
+        assert_eq!(axis_top(0.0), 1.0);
+        assert_eq!(axis_top(7.0), 10.0);
+        assert_eq!(axis_top(13.0), 20.0);
+        assert_eq!(axis_top(0.31), 0.5);
+        assert_eq!(axis_top(2_000.0), 2_000.0);
+    }
+}

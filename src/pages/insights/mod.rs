@@ -1,0 +1,114 @@
+//! `/insights`: charts over time of the calls a query selects (the calls
+//! list's query language, in the URL: `/insights?q=…`). Drawn on the server
+//! as SVG; each bar and point links to the calls behind it.
+
+mod charts;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::LoadError;
+use crate::api::load_insights;
+use crate::model::format;
+use crate::model::insights::InsightsPage as Data;
+
+/// Time ranges one click away.
+const RANGES: [(&str, &str); 4] = [
+    ("Last hour", "started>-1h"),
+    ("Last 24 hours", "started>-24h"),
+    ("Last 7 days", "started>-7d"),
+    ("Last 30 days", "started>-30d"),
+];
+
+#[component]
+pub fn InsightsPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.read().get("q").filter(|q| !q.trim().is_empty()));
+    let data = Resource::new(move || q.get(), load_insights);
+    view! {
+        <Title text="Insights"/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading insights…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => view! { <Insights data/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Insights(data: Data) -> impl IntoView {
+    let q = data.q.clone();
+    let calls_link = format!("/?q={}", format::url_segment(&q));
+    let body = match &data.error {
+        Some(error) => view! {
+            <p class="notice notice-error" role="alert" data-testid="query-error">
+                <strong>"This query cannot be read: "</strong>{error.clone()}
+            </p>
+        }
+        .into_any(),
+        None if data.total == 0 => view! {
+            <p class="muted empty-insights">"No call matches this query yet. Charts appear as calls arrive."</p>
+        }
+        .into_any(),
+        None => view! { <Charts data=data.clone()/> }.into_any(),
+    };
+    view! {
+        <div class="page-head">
+            <h1>"Insights"</h1>
+        </div>
+        <form class="query-bar" method="get" action="/insights" role="search">
+            <input type="search" name="q" value=q.clone() aria-label="Calls to chart"
+                placeholder="All calls; or a query as on the calls list: has:tool_error, tool:NAME, started>-7d…"
+                autocomplete="off" spellcheck="false"/>
+            <button type="submit" class="button">"Chart"</button>
+        </form>
+        <nav class="chips" aria-label="time ranges">
+            {RANGES.into_iter().map(|(label, range)| view! {
+                <a class="chip" href=format!("/insights?q={}", format::url_segment(range)) title=range>{label}</a>
+            }).collect_view()}
+        </nav>
+        <p class="muted">
+            {format!("{} call(s) selected", data.total)}
+            {data.cut.then(|| format!("; the newest {} {}s are drawn", data.buckets.len(), data.step.label()))}
+            " · " <a href=calls_link>"List them"</a>
+            " · Times are UTC; latency is each call's median answer time."
+        </p>
+        {body}
+    }
+}
+
+#[component]
+fn Charts(data: Data) -> impl IntoView {
+    let step = data.step.label();
+    view! {
+        <section class="insights">
+            <figure>
+                <figcaption>{format!("Calls per {step}, by outcome")}</figcaption>
+                <div class="chart-box" inner_html=charts::calls(&data)></div>
+                <p class="legend"><span class="swatch ended"></span>"ended " <span class="swatch transferred"></span>"transferred " <span class="swatch live"></span>"live"</p>
+            </figure>
+            <figure>
+                <figcaption>"Tool error rate per function"</figcaption>
+                {if data.tools.is_empty() {
+                    view! { <p class="muted">"No tool calls in these calls (or not measured yet)."</p> }.into_any()
+                } else {
+                    view! { <div class="chart-box" inner_html=charts::tools(&data)></div> }.into_any()
+                }}
+            </figure>
+            <figure>
+                <figcaption>{format!("Hangs and interruptions per call, per {step}")}</figcaption>
+                <div class="chart-box" inner_html=charts::per_call(&data)></div>
+                <p class="legend"><span class="swatch hangs"></span>"hangs " <span class="swatch interruptions"></span>"interruptions"</p>
+            </figure>
+            <figure>
+                <figcaption>{format!("Turn latency per {step}: p50 and p95 of the calls' median")}</figcaption>
+                <div class="chart-box" inner_html=charts::latency(&data)></div>
+                <p class="legend"><span class="swatch p50"></span>"p50 " <span class="swatch p95"></span>"p95 — hover a point for how many were estimates"</p>
+            </figure>
+        </section>
+    }
+}

@@ -1,0 +1,102 @@
+//! The voice metrics read model: one row per call, written by the metrics
+//! runner with its cursor's position in the same transaction.
+
+use std::collections::HashMap;
+
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use super::Store;
+use crate::model::metrics::CallMetrics;
+
+/// The cursor the metrics runner follows over `events`.
+pub const METRICS: &str = "metrics";
+
+impl Store {
+    /// The calls with events after `position` (up to `limit` events read),
+    /// and the id of the last event read.
+    pub async fn calls_touched_after(
+        &self,
+        position: i64,
+        limit: i64,
+    ) -> Result<(Vec<String>, Option<i64>, bool), sqlx::Error> {
+        let rows = sqlx::query("SELECT id, call_id FROM events WHERE id > ? ORDER BY id LIMIT ?")
+            .bind(position)
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?;
+        let full = rows.len() as i64 == limit;
+        let mut calls: Vec<String> = Vec::new();
+        let mut last = None;
+        for row in rows {
+            last = Some(row.try_get::<i64, _>("id")?);
+            let call: String = row.try_get("call_id")?;
+            if !calls.contains(&call) {
+                calls.push(call);
+            }
+        }
+        Ok((calls, last, full))
+    }
+
+    /// Stores the metrics of some calls and moves the metrics cursor to
+    /// `position`, in one transaction.
+    pub async fn save_call_metrics(
+        &self,
+        measured: &[(String, CallMetrics)],
+        position: i64,
+    ) -> Result<(), sqlx::Error> {
+        let mut conn = self.write_turn().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        for (call_id, m) in measured {
+            let detail = serde_json::to_string(m).map_err(|e| sqlx::Error::Encode(e.into()))?;
+            sqlx::query(
+                "INSERT OR REPLACE INTO call_metrics (call_id, latency_p50_ms, stall_ms,
+                     interruption_rate, agent_talk_share, tool_error_rate, detail)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(call_id)
+            .bind(m.latency.value.map(|l| l.p50_ms))
+            .bind(m.stall_ms.value)
+            .bind(m.interruptions.value.map(|i| i.per_agent_turn))
+            .bind(m.talk.value.and_then(|t| t.agent_share()))
+            .bind(m.tool_error_rate())
+            .bind(detail)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO cursors (name, position) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+        )
+        .bind(METRICS)
+        .bind(position)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    /// The stored metrics of each of `call_ids` that has been measured.
+    /// A stored measurement this build cannot read is an error.
+    pub async fn call_metrics(
+        &self,
+        call_ids: &[&str],
+    ) -> Result<HashMap<String, CallMetrics>, sqlx::Error> {
+        let mut found = HashMap::new();
+        for chunk in call_ids.chunks(500) {
+            let mut sql = QueryBuilder::<Sqlite>::new(
+                "SELECT call_id, detail FROM call_metrics WHERE call_id IN (",
+            );
+            let mut ids = sql.separated(", ");
+            for id in chunk {
+                ids.push_bind(*id);
+            }
+            sql.push(")");
+            for row in sql.build().fetch_all(&self.read).await? {
+                let detail: String = row.try_get("detail")?;
+                let metrics =
+                    serde_json::from_str(&detail).map_err(|e| sqlx::Error::Decode(e.into()))?;
+                found.insert(row.try_get("call_id")?, metrics);
+            }
+        }
+        Ok(found)
+    }
+}

@@ -37,20 +37,41 @@ pub fn MetricCells(metrics: Option<CallMetrics>) -> impl IntoView {
     }
 }
 
-/// The call header's metrics, each with what it stands for and, when
-/// untrusted, why.
+/// The call header's metrics, each with what it stands for; the untrusted
+/// ones marked, with their reasons listed once below.
 #[component]
 pub fn MetricsList(#[prop(into)] metrics: Signal<Option<CallMetrics>>) -> impl IntoView {
     move || {
         metrics.get().map(|m| {
-            let ending = m.ending_shown();
+            let shown: Vec<Shown> = m.shown().into_iter().chain([m.ending_shown()]).collect();
+            let notes = reasons(&shown);
             view! {
                 <dl class="metrics" aria-label="Voice metrics">
-                    {m.shown().into_iter().chain([ending]).map(metric).collect_view()}
+                    {shown.into_iter().map(metric).collect_view()}
                 </dl>
+                {(!notes.is_empty()).then(|| view! {
+                    <ul class="untrusted-notes">
+                        {notes.into_iter().map(|(labels, why)| view! {
+                            <li><strong>{format!("≈ {}", labels.join(", "))}</strong>" untrusted: "{why}</li>
+                        }).collect_view()}
+                    </ul>
+                })}
             }
         })
     }
+}
+
+/// Each distinct reason with the metrics it makes untrusted.
+fn reasons(shown: &[Shown]) -> Vec<(Vec<&'static str>, String)> {
+    let mut notes: Vec<(Vec<&'static str>, String)> = Vec::new();
+    for s in shown {
+        let Some(why) = &s.untrusted else { continue };
+        match notes.iter_mut().find(|(_, w)| w == why) {
+            Some((labels, _)) => labels.push(s.label),
+            None => notes.push((vec![s.label], why.clone())),
+        }
+    }
+    notes
 }
 
 fn metric(s: Shown) -> impl IntoView {
@@ -58,10 +79,7 @@ fn metric(s: Shown) -> impl IntoView {
     view! {
         <div class="metric" class:untrusted=untrusted>
             <dt>{s.label}</dt>
-            <dd title=s.detail.clone()>
-                {s.text}
-                {s.untrusted.map(|why| view! { <small class="why">" untrusted: "{why}</small> })}
-            </dd>
+            <dd title=s.detail.clone()>{s.text}</dd>
         </div>
     }
 }

@@ -9,24 +9,32 @@ use super::format::url_segment;
 
 /// More hours than this and the charts count by day.
 pub const HOURLY_SPAN_MS: i64 = 72 * HOUR_MS;
+/// More days than this and they count by week.
+pub const DAILY_SPAN_MS: i64 = 120 * DAY_MS;
 /// At most this many buckets are drawn (the newest).
 pub const MAX_BUCKETS: usize = 120;
 pub const HOUR_MS: i64 = 3_600_000;
 pub const DAY_MS: i64 = 24 * HOUR_MS;
+pub const WEEK_MS: i64 = 7 * DAY_MS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Step {
     Hour,
     Day,
+    /// Seven days from a Thursday (weeks of the Unix epoch).
+    Week,
 }
 
 impl Step {
-    /// Hours for a span up to [`HOURLY_SPAN_MS`], else days.
+    /// Hours for a span up to [`HOURLY_SPAN_MS`], days up to
+    /// [`DAILY_SPAN_MS`], else weeks.
     pub fn for_span(span_ms: i64) -> Step {
         if span_ms <= HOURLY_SPAN_MS {
             Step::Hour
-        } else {
+        } else if span_ms <= DAILY_SPAN_MS {
             Step::Day
+        } else {
+            Step::Week
         }
     }
 
@@ -34,6 +42,7 @@ impl Step {
         match self {
             Step::Hour => HOUR_MS,
             Step::Day => DAY_MS,
+            Step::Week => WEEK_MS,
         }
     }
 
@@ -41,6 +50,7 @@ impl Step {
         match self {
             Step::Hour => "hour",
             Step::Day => "day",
+            Step::Week => "week",
         }
     }
 }
@@ -149,14 +159,14 @@ fn day(ms: i64) -> String {
 
 /// A bucket's name on the axis and in hovers (UTC).
 pub fn bucket_label(start: i64, step: Step) -> String {
-    match step {
-        Step::Hour => DateTime::<Utc>::from_timestamp_millis(start)
-            .map(|t| t.format("%b %-d %H:00").to_string())
-            .unwrap_or_default(),
-        Step::Day => DateTime::<Utc>::from_timestamp_millis(start)
-            .map(|t| t.format("%b %-d").to_string())
-            .unwrap_or_default(),
-    }
+    let format = match step {
+        Step::Hour => "%b %-d %H:00",
+        Step::Day => "%b %-d",
+        Step::Week => "week of %b %-d",
+    };
+    DateTime::<Utc>::from_timestamp_millis(start)
+        .map(|t| t.format(format).to_string())
+        .unwrap_or_default()
 }
 
 /// The query `q` narrowed by `more` terms.
@@ -171,6 +181,7 @@ fn narrowed(q: &str, more: &str) -> String {
 pub fn bucket_link(q: &str, start: i64, step: Step, more: &str) -> String {
     let when = match step {
         Step::Day => format!("started:{}", day(start)),
+        Step::Week => format!("started>={} started<{}", day(start), day(start + WEEK_MS)),
         Step::Hour => format!(
             "started>={} started<{}",
             minute(start),
@@ -239,6 +250,8 @@ mod tests {
         assert!(cut);
         assert_eq!(buckets.len(), MAX_BUCKETS);
         assert_eq!(buckets.last().unwrap().start, at(500, 0));
+        assert_eq!(Step::for_span(500 * DAY_MS), Step::Week);
+        assert_eq!(Step::for_span(100 * DAY_MS), Step::Day);
     }
 
     #[test]
@@ -259,6 +272,18 @@ mod tests {
             "/?q=tool%3A%22book%20slot%22%20has%3Atool_error"
         );
         assert_eq!(bucket_label(start, Step::Hour), "May 1 14:00");
+        let thursday = DateTime::parse_from_rfc3339("2026-04-30T00:00:00Z")
+            .unwrap()
+            .timestamp_millis();
+        assert_eq!(
+            thursday % WEEK_MS,
+            0,
+            "weeks of the epoch start on Thursdays"
+        );
+        assert_eq!(
+            bucket_link("", thursday, Step::Week, ""),
+            "/?q=started%3E%3D2026-04-30%20started%3C2026-05-07"
+        );
     }
 
     #[test]

@@ -196,7 +196,10 @@ fn turns(items: &[TimelineItem], started_at: i64) -> Turns {
             .filter(|t| matches!(t.role, Role::Agent | Role::User))
             .count()
     });
-    if let Some(timed) = report.and_then(|r| timed_turns(r)) {
+    // The report's timings stand for the call only if they cover every
+    // turn that arrived.
+    let covers = listed.is_some_and(|l| l >= arrived);
+    if let Some(timed) = report.filter(|_| covers).and_then(|r| timed_turns(r)) {
         return Turns {
             turns: timed,
             untrusted: Vec::new(),
@@ -204,11 +207,15 @@ fn turns(items: &[TimelineItem], started_at: i64) -> Turns {
             listed,
         };
     }
-    let mut untrusted = vec![if report.is_some() {
-        "turn ends estimated from word count (the report does not time every turn)".to_string()
-    } else {
-        "turn ends estimated from word count (no end-of-call report with turn timings yet)"
-            .to_string()
+    let mut untrusted = vec![match listed {
+        None => "turn ends estimated from word count (no end-of-call report with turn timings yet)"
+            .to_string(),
+        Some(l) if l < arrived => format!(
+            "turn ends estimated from word count (the report times {l} turns but {arrived} arrived as events)"
+        ),
+        Some(_) => {
+            "turn ends estimated from word count (the report does not time every turn)".to_string()
+        }
     }];
     let unplaced = messages
         .iter()
@@ -407,9 +414,38 @@ fn ending(items: &[TimelineItem], ended: bool) -> Measured<Ending> {
             },
         };
     }
+    let untrusted = match (
+        by.as_deref().and_then(side),
+        reason.as_deref().and_then(side),
+    ) {
+        (Some(said), Some(reported)) if said != reported => vec![format!(
+            "the end-call event says {} ended it, the report's reason says {}",
+            by.as_deref().unwrap_or_default(),
+            reason.as_deref().unwrap_or_default()
+        )],
+        _ => Vec::new(),
+    };
     Measured {
         value: Some(Ending { by, reason }),
-        untrusted: Vec::new(),
+        untrusted,
+    }
+}
+
+/// Which side an end names: the caller or the agent (none when it does not say).
+fn side(said: &str) -> Option<Role> {
+    let said = said.to_ascii_lowercase();
+    if ["customer", "user", "caller"]
+        .iter()
+        .any(|w| said.contains(w))
+    {
+        Some(Role::User)
+    } else if ["assistant", "agent", "bot"]
+        .iter()
+        .any(|w| said.contains(w))
+    {
+        Some(Role::Agent)
+    } else {
+        None
     }
 }
 

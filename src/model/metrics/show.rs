@@ -91,7 +91,10 @@ impl CallMetrics {
             shown(
                 "Interruptions",
                 &self.interruptions,
-                |i| format!("{} · {}", i.count, percent(i.per_agent_turn)),
+                |i| match i.count {
+                    0 => "0".to_string(),
+                    n => format!("{n} · {}", percent(i.per_agent_turn)),
+                },
                 |i| {
                     format!(
                         "{} interruption(s), {} per agent turn",

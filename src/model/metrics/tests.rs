@@ -184,10 +184,68 @@ fn a_report_missing_one_duration_falls_back_to_estimates() {
         report(vec![
             turn(Role::Agent, 1_000, Some(2_000)),
             turn(Role::User, 4_000, None),
+            turn(Role::Agent, 12_000, Some(1_500)),
         ]),
     );
     let m = compute(&items, START, true);
-    assert!(m.latency.why().contains("does not time every turn"));
+    assert!(
+        m.latency.why().contains("does not time every turn"),
+        "{}",
+        m.latency.why()
+    );
+}
+
+#[test]
+fn a_report_timing_fewer_turns_than_arrived_is_not_taken_for_the_call() {
+    let mut items = timed_call();
+    items[3] = item(
+        4,
+        None,
+        20.0,
+        report(vec![
+            turn(Role::Agent, 1_000, Some(2_000)),
+            turn(Role::User, 4_000, Some(2_500)),
+        ]),
+    );
+    let m = compute(&items, START, true);
+    assert!(
+        m.latency
+            .why()
+            .contains("the report times 2 turns but 3 arrived as events"),
+        "{}",
+        m.latency.why()
+    );
+    assert!(m.interruptions.is_trusted());
+}
+
+#[test]
+fn an_end_call_and_a_report_that_disagree_on_who_hung_up_are_untrusted() {
+    let mut items = timed_call();
+    items.push(item(
+        5,
+        None,
+        21.0,
+        EventDetail::End {
+            ended_by: Some("agent".into()),
+        },
+    ));
+    let ending = compute(&items, START, true).ending;
+    assert_eq!(ending.value.as_ref().unwrap().by.as_deref(), Some("agent"));
+    assert_eq!(
+        ending.untrusted,
+        vec![
+            "the end-call event says agent ended it, the report's reason says customer-ended-call"
+        ]
+    );
+    items[4] = item(
+        5,
+        None,
+        21.0,
+        EventDetail::End {
+            ended_by: Some("user".into()),
+        },
+    );
+    assert!(compute(&items, START, true).ending.is_trusted());
 }
 
 #[test]

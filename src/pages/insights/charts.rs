@@ -46,7 +46,7 @@ impl Frame<'_> {
 
     fn open(&self, label: &str) -> String {
         let mut svg = format!(
-            r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{}" preserveAspectRatio="none">"#,
+            r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="group" aria-label="{}" preserveAspectRatio="none">"#,
             esc(label)
         );
         for share in [0.0, 0.5, 1.0] {
@@ -248,7 +248,7 @@ pub fn tools(page: &InsightsPage) -> String {
     const NAME: f64 = 180.0;
     let height = ROW * page.tools.len() as f64 + 4.0;
     let mut svg = format!(
-        r#"<svg class="chart tools" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="Tool error rate per function">"#
+        r#"<svg class="chart tools" viewBox="0 0 {WIDTH} {height}" role="group" aria-label="Tool error rate per function">"#
     );
     let span = WIDTH - NAME - 150.0;
     for (i, tool) in page.tools.iter().enumerate() {

@@ -315,19 +315,24 @@ async fn the_writer_indexes_what_the_backfill_view_reads(pool: SqlitePool) {
         serde_json::from_str(&common::fixture("end-of-call-report.json")).unwrap(),
     )
     .await;
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT t.rowid, t.body, v.body FROM event_text t JOIN event_search_text v ON v.id = t.rowid",
+    let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT v.id, v.body, t.body FROM event_search_text v LEFT JOIN event_text t ON t.rowid = v.id",
     )
     .fetch_all(&pool)
     .await
     .unwrap();
-    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
+    assert!(rows.len() > 10);
+    let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    for (id, viewed, written) in rows {
+        // Events with nothing to search (a hang, an end) have no row.
+        match written {
+            Some(written) => assert_eq!(words(&written), words(&viewed), "event {id}"),
+            None => assert_eq!(viewed, "", "event {id} has text but no row in the index"),
+        }
+    }
+    let empty: i64 = sqlx::query_scalar("SELECT count(*) FROM event_search_text WHERE body = ''")
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(rows.len() as i64, events, "every event is indexed");
-    for (id, written, viewed) in rows {
-        let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
-        assert_eq!(words(&written), words(&viewed), "event {id}");
-    }
+    assert!(empty > 0, "the calls have events without text");
 }

@@ -92,6 +92,12 @@ impl ServerProcess {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
     }
 
+    /// Starts counting the peak resident memory afresh (Linux: writing 5 to
+    /// `clear_refs`); a no-op where that is not possible.
+    pub fn reset_peak_rss(&self) {
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", self.pid()), "5");
+    }
+
     /// A session cookie for the admin, for the dashboard's routes.
     pub async fn sign_in(&self) -> anyhow::Result<String> {
         let client = reqwest::Client::builder()

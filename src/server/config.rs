@@ -67,6 +67,11 @@ pub struct BenchConfig {
 pub enum BenchPart {
     /// The alerts and automations phases (they start servers of their own).
     Automations,
+    /// Durable ingest with and without the search index, alternating.
+    Index,
+    /// Queries, insights and exports over `--prefill` events (a million
+    /// when not given), on a server of its own.
+    Search,
 }
 
 #[derive(Debug, Clone, Args)]

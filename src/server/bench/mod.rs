@@ -6,8 +6,10 @@
 
 mod automations;
 mod focus;
+mod index;
 mod load;
 mod prefill;
+mod search;
 mod stats;
 
 use std::collections::HashMap;
@@ -34,6 +36,15 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         .map(|w| format!("bench-call-{w}"))
         .collect();
     let phase = Duration::from_secs(config.duration);
+    if config.only == Some(BenchPart::Search) {
+        return search::run(&exe, dir.path(), config.prefill).await;
+    }
+    if config.only == Some(BenchPart::Index) {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(config.concurrency)
+            .build()?;
+        return index::run(&client, &exe, dir.path(), &calls, phase).await;
+    }
     if config.only == Some(BenchPart::Automations) {
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(config.concurrency)

@@ -10,25 +10,68 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 
+use crate::model::EventDetail;
 use crate::server::ingest::infer;
 use crate::server::simulate::scenario;
 use crate::server::store::{self, NewDelivery, NewEvent};
 
+/// A word only some prefilled calls say, for searches that find few.
+pub const RARE_WORD: &str = "zebrafish";
+
+/// How prefilled calls spread out and differ.
+#[derive(Clone, Copy, Default)]
+pub struct Spread {
+    /// Their starts spread evenly over this many ms before yesterday.
+    pub over_ms: i64,
+    /// Every this-many-th call says [`RARE_WORD`] (0: none).
+    pub rare_every: i64,
+}
+
 /// Adds `calls` calls named `{prefix}{n}`, `per_call` events each.
 pub async fn calls(db: &Path, prefix: &str, calls: i64, per_call: i64) -> anyhow::Result<Duration> {
+    spread_calls(db, prefix, calls, per_call, Spread::default()).await
+}
+
+/// The same, the calls spread out in time and some saying the rare word.
+pub async fn spread_calls(
+    db: &Path,
+    prefix: &str,
+    calls: i64,
+    per_call: i64,
+    spread: Spread,
+) -> anyhow::Result<Duration> {
     let started = Instant::now();
     let template = template()?;
+    let rare = rare(&template);
     let (db, prefix) = (db.to_path_buf(), prefix.to_string());
+    let base = store::now_ms() - 86_400_000 - spread.over_ms;
     tokio::task::spawn_blocking(move || {
         let events = (0..calls).flat_map(|c| {
             let call_id = format!("{prefix}{c}");
-            let template = &template;
-            (0..per_call).map(move |i| copy(template, &call_id, i))
+            let says_rare = spread.rare_every > 0 && c % spread.rare_every == 0;
+            let template = if says_rare { &rare } else { &template };
+            let start = base + spread.over_ms * c / calls.max(1);
+            (0..per_call).map(move |i| copy(template, &call_id, start, i))
         });
         store::fill(&db, events)
     })
     .await??;
     Ok(started.elapsed())
+}
+
+/// The template with [`RARE_WORD`] added to what each turn says.
+fn rare(template: &[(infer::ParsedEvent, String)]) -> Vec<(infer::ParsedEvent, String)> {
+    template
+        .iter()
+        .map(|(parsed, body)| {
+            let mut parsed = parsed.clone();
+            if let EventDetail::Message { text, .. } = &mut parsed.detail {
+                text.push(' ');
+                text.push_str(RARE_WORD);
+            }
+            (parsed, body.clone())
+        })
+        .collect()
 }
 
 /// One simulated call's events, parsed, with their bodies.
@@ -48,10 +91,11 @@ fn template() -> anyhow::Result<Vec<(infer::ParsedEvent, String)>> {
 fn copy(
     template: &[(infer::ParsedEvent, String)],
     call_id: &str,
+    start: i64,
     i: i64,
 ) -> (NewDelivery, NewEvent) {
     let (parsed, body) = &template[i as usize % template.len()];
-    let at = store::now_ms() - 86_400_000 + i * 1000;
+    let at = start + i * 1000;
     let delivery = NewDelivery {
         received_at: at,
         source: "infer".to_string(),

@@ -166,8 +166,11 @@ fn write_event(
         return Ok(Written::Repeat(existing, event.raw));
     }
     let event_id = tx.last_insert_rowid();
-    tx.prepare_cached(INDEX_TEXT)?
-        .execute(params![event_id, event.detail.search_text()])?;
+    let text = event.detail.search_text();
+    if !text.is_empty() {
+        tx.prepare_cached(INDEX_TEXT)?
+            .execute(params![event_id, text])?;
+    }
     let item = TimelineItem {
         id: event_id,
         call_id: event.call_id,

@@ -84,6 +84,7 @@ fn spellings() -> Vec<String> {
         "/views",
         "/views/1/delete",
         "/api/send_test_event",
+        "/api/live/deliveries",
     ];
     let mut all = Vec::new();
     for path in paths {

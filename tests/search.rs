@@ -278,9 +278,19 @@ async fn exports_stream_exactly_what_the_query_selects(pool: SqlitePool) {
         lines[1]
     );
 
-    let (_, _, json) = common::exchange(&app, get("/export?q=source%3Ainfer&format=json")).await;
+    let (_, _, json) = common::exchange(
+        &app,
+        get("/export?q=source%3Ainfer&format=json&progress=p1"),
+    )
+    .await;
     let calls: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
     assert_eq!(calls.len(), 3);
+    // The page that started it can tell how far it went.
+    let progress = app.state.exports.get("p1").expect("followed");
+    assert_eq!((progress.done, progress.total), (3, 3));
+    assert!(progress.finished && !progress.failed);
+    let (status, _, _) = common::exchange(&app, get("/export?format=csv&progress=..%2F")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 
     let (_, _, jsonl) =
         common::exchange(&app, get("/export?q=has%3Atool_error&format=jsonl")).await;

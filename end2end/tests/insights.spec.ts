@@ -74,6 +74,8 @@ test('exports download exactly the rows the query selects, and a call downloads 
   expect(lines).toHaveLength(3);
   expect(lines[0]).toMatch(/^call_id,/);
   expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual([first, second].sort());
+  // The page followed the export to its end.
+  await expect(page.locator('.export-progress')).toHaveText('Export done: 2 calls.');
 
   const [jsonl] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'their events as JSON lines' }).click()]);
   const events = fs.readFileSync(await jsonl.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

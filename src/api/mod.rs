@@ -6,6 +6,7 @@ mod alerts;
 mod call;
 mod calls;
 mod deliveries;
+mod export;
 mod insights;
 mod settings;
 
@@ -19,5 +20,6 @@ pub use alerts::{
 pub use call::{load_call, LoadCall};
 pub use calls::{load_calls, LoadCalls};
 pub use deliveries::{load_deliveries, LoadDeliveries};
+pub use export::{load_export_progress, LoadExportProgress};
 pub use insights::{load_insights, LoadInsights};
 pub use settings::{load_settings, LoadSettings};

@@ -89,7 +89,8 @@ mod browser {
     }
 
     fn connect(stream: &Rc<Stream>) {
-        let url = format!("{}?after={}", stream.path, stream.last_id.get());
+        let join = if stream.path.contains('?') { '&' } else { '?' };
+        let url = format!("{}{join}after={}", stream.path, stream.last_id.get());
         let Ok(source) = EventSource::new(&url) else {
             stream.set_state.set(LinkState::Reconnecting);
             return;

@@ -7,6 +7,7 @@ mod automation;
 mod call;
 mod delivery;
 mod event;
+pub mod export;
 pub mod format;
 pub mod insights;
 mod links;

@@ -112,4 +112,6 @@ pub struct DeliveriesPage {
     pub deliveries: Vec<Delivery>,
     pub page: u32,
     pub has_more: bool,
+    /// The newest delivery id at load time: the live log resumes after it.
+    pub cursor: i64,
 }

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{page_param, LoadError};
 use crate::api::load_deliveries;
-use crate::components::{Pager, RawJson};
+use crate::components::{use_live_stream, LiveIndicator, Pager, RawJson};
 use crate::model::{
     event_link, format, DeliveriesPage as Data, Delivery, DeliveryFilter, DeliveryOutcome,
     EVENT_KINDS,
@@ -63,37 +63,57 @@ fn DeliveriesView(data: Data) -> impl IntoView {
         deliveries,
         page,
         has_more,
+        cursor,
     } = data;
-    let form = view! { <FilterForm filter=filter.clone()/> };
-    if deliveries.is_empty() && !filter.is_empty() {
-        return view! {
-            {form}
-            <p class="muted">"No delivery matches these filters. " <a href="/deliveries">"Show all"</a></p>
-        }
-        .into_any();
-    }
-    if deliveries.is_empty() {
-        return view! {
-            <section class="empty">
-                <h2>"No deliveries yet"</h2>
-                <p>"Every request to " <code>"/webhooks/infer"</code>
-                   " is logged here — accepted, duplicate or rejected, with its body."</p>
-            </section>
-        }
-        .into_any();
-    }
+    let filtered = !filter.is_empty();
     let base = match filter.to_query() {
         q if q.is_empty() => "/deliveries".to_string(),
         q => format!("/deliveries?{q}"),
     };
+    // The first page takes new deliveries (within its filters) as they are written.
+    let rows = RwSignal::new(deliveries);
+    let link = (page == 1).then(|| {
+        let path = match filter.to_query() {
+            q if q.is_empty() => "/api/live/deliveries".to_string(),
+            q => format!("/api/live/deliveries?{q}"),
+        };
+        use_live_stream(path, cursor, move |data| {
+            if let Ok(delivery) = serde_json::from_str::<Delivery>(&data) {
+                rows.update(|rows| {
+                    if !rows.iter().any(|d| d.id == delivery.id) {
+                        rows.insert(0, delivery);
+                    }
+                });
+            }
+        })
+    });
+    let empty = move || rows.with(Vec::is_empty);
+    // The filters, once there is something to filter.
+    let show_filters = filtered || !rows.with_untracked(Vec::is_empty);
     view! {
-        {form}
+        {show_filters.then(|| view! { <FilterForm filter=filter.clone()/> })}
+        {link.map(|state| view! { <p class="live-log"><LiveIndicator state/></p> })}
+        <Show when=empty>
+            {if filtered {
+                view! { <p class="muted">"No delivery matches these filters. " <a href="/deliveries">"Show all"</a></p> }.into_any()
+            } else {
+                view! {
+                    <section class="empty">
+                        <h2>"No deliveries yet"</h2>
+                        <p>"Every request to a webhook route (" <code>"/webhooks/infer"</code>", "
+                           <code>"/webhooks/vapi"</code>", " <code>"/webhooks/retell"</code>
+                           ") is logged here as it comes — accepted, duplicate or rejected, with its body."</p>
+                    </section>
+                }.into_any()
+            }}
+        </Show>
         <ul class="deliveries">
-            {deliveries.into_iter().map(|d| view! { <DeliveryRow d/> }).collect_view()}
+            <For each=move || rows.get() key=|d| d.id let(d)>
+                <DeliveryRow d/>
+            </For>
         </ul>
         <Pager base page has_more/>
     }
-    .into_any()
 }
 
 /// The filters, as a GET form (works without JavaScript).

@@ -11,8 +11,10 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::export_progress::Tracker;
 use super::store::{now_ms, SearchAt, SearchFrom, Store};
 use super::AppState;
+use crate::model::export::valid_progress_id;
 use crate::model::format::iso;
 use crate::model::query::Query;
 use crate::model::{CallSummary, Sort, TimelineItem};
@@ -27,6 +29,8 @@ pub struct ExportParams {
     #[serde(default)]
     q: String,
     format: Option<String>,
+    /// An id the page gave this export, to follow its progress by.
+    progress: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -59,7 +63,22 @@ pub async fn export(
         Format::Json => ("application/json", "calltrail-calls.json"),
         Format::Jsonl => ("application/x-ndjson", "calltrail-events.jsonl"),
     };
-    let body = Body::from_stream(chunks(state.store.clone(), query, at, format));
+    let tracker = match params.progress {
+        Some(id) if valid_progress_id(&id) => match state.store.count_calls(&query, at).await {
+            Ok(total) => Some(state.exports.start(id, total)),
+            Err(e) => {
+                tracing::error!(error = %e, "counting an export's calls failed");
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "could not read the calls",
+                )
+                    .into_response();
+            }
+        },
+        Some(_) => return refuse("a progress id is 1 to 40 letters and digits".into()),
+        None => None,
+    };
+    let body = Body::from_stream(chunks(state.store.clone(), query, at, format, tracker));
     (
         [
             (header::CONTENT_TYPE, kind.to_string()),
@@ -88,6 +107,7 @@ fn chunks(
     query: Query,
     at: SearchAt,
     format: Format,
+    tracker: Option<Tracker>,
 ) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> {
     stream! {
         match format {
@@ -147,12 +167,18 @@ fn chunks(
             if !out.is_empty() {
                 yield Ok(Bytes::from(out));
             }
+            if let Some(tracker) = &tracker {
+                tracker.wrote(hits.len() as i64);
+            }
             if done {
                 break;
             }
         }
         if format == Format::Json {
             yield Ok(Bytes::from_static(b"]\n"));
+        }
+        if let Some(tracker) = tracker {
+            tracker.finish();
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod config;
 pub mod crash_check;
 pub mod demo;
 pub mod export;
+pub mod export_progress;
 pub mod fixture;
 pub mod forms;
 pub mod ingest;
@@ -70,6 +71,8 @@ pub struct AppState {
     pub alerts: alerts::AlertHub,
     /// Sends forwards and notifications (and "Send test").
     pub sender: outbound::Sender,
+    /// Exports under way, for their pages' progress lines.
+    pub exports: export_progress::Exports,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/export", get(super::export::export))
         .route("/export/fixture", get(super::fixture::download))
         .route("/api/live/calls", get(live::calls_stream))
+        .route("/api/live/deliveries", get(live::deliveries_stream))
         .route("/api/live/calls/{call_id}", get(live::call_stream))
         .route("/api/live/alerts", get(live::alerts_stream))
         .layer(from_fn_with_state(

@@ -112,6 +112,7 @@ pub async fn app_state(store: Store, hub: Hub, config: ServeConfig) -> anyhow::R
         client: Arc::new(client),
         refusals: Arc::default(),
         setup_code: None,
+        exports: Default::default(),
     })
 }
 

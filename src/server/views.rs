@@ -154,6 +154,8 @@ pub async fn deliveries_page(
     filter: DeliveryFilter,
 ) -> Result<DeliveriesPage, sqlx::Error> {
     let paging = Paging::new(page, DELIVERIES_PER_PAGE);
+    // Read first: a delivery written meanwhile comes through the live log.
+    let cursor = store.latest_delivery_id().await?;
     let (deliveries, has_more) = paging.split(
         store
             .find_deliveries(&filter, paging.offset, paging.limit)
@@ -164,6 +166,7 @@ pub async fn deliveries_page(
         deliveries,
         page: paging.page,
         has_more,
+        cursor,
     })
 }
 

@@ -3,6 +3,7 @@
 //! live. With a query (`/?q=…`) the list is the calls it selects instead.
 //! Until an agent has sent anything, the Connect panel leads the page.
 
+mod exports;
 mod search;
 
 use leptos::prelude::*;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
+use super::exports::ExportLinks;
 use crate::components::{CallsTable, Pager};
 use crate::model::metrics::CallMetrics;
 use crate::model::{format, CallSummary, ListOrder, SavedView, SearchHit, SearchResults, Sort};
@@ -116,12 +117,7 @@ pub(super) fn Results(
                 <CallsTable calls=rows now stale_after_ms caption="Calls matching the query" metrics order/>
             </Show>
             <Pager base=base.clone() page has_more/>
-            <p class="exports">
-                <a href=format!("/insights?q={}", format::url_segment(&q))>"Chart these calls"</a>" · Export them: "
-                <a href=format!("/export?q={}&format=csv", format::url_segment(&q)) rel="external" download>"calls as CSV"</a>" · "
-                <a href=format!("/export?q={}&format=json", format::url_segment(&q)) rel="external" download>"calls as JSON"</a>" · "
-                <a href=format!("/export?q={}&format=jsonl", format::url_segment(&q)) rel="external" download>"their events as JSON lines"</a>
-            </p>
+            <p class="exports"><ExportLinks q=q.clone()/></p>
         </section>
     }
     .into_any()

@@ -3,6 +3,7 @@
 //! `Last-Event-ID`, is caught up from the database, so nothing is skipped.
 
 mod alerts;
+mod deliveries;
 mod limits;
 mod session;
 mod sse;
@@ -15,6 +16,7 @@ use tokio::sync::{broadcast, watch};
 use crate::model::LiveUpdate;
 
 pub use alerts::alerts_stream;
+pub use deliveries::deliveries_stream;
 pub use limits::{StreamSlot, StreamSlots};
 pub use session::SessionChecks;
 pub use sse::{call_stream, calls_stream};

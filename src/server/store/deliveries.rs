@@ -74,43 +74,82 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Delivery>, sqlx::Error> {
-        let mut sql = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT d.id, d.received_at, d.source, d.remote_addr, d.content_type, d.webhook_id,
-                    d.outcome, d.http_status, d.error, d.detail, d.call_id, d.event_id,
-                    substr({BODY}, 1, "
-        ));
-        sql.push_bind(BODY_PREVIEW_BYTES as i64).push(format!(
-            ") AS body, length({BODY}) AS body_len, d.body_truncated, ev.kind AS kind,
-                (SELECT t.body FROM event_search_text t WHERE t.id = d.event_id) AS preview
-             FROM {WITH_BODY} LEFT JOIN events ev ON ev.id = d.event_id WHERE 1"
-        ));
-        if let Some(outcome) = filter.outcome {
-            sql.push(" AND d.outcome = ").push_bind(outcome.as_str());
-        }
-        if let Some(status) = filter.status {
-            sql.push(" AND d.http_status = ").push_bind(status);
-        }
-        if let Some(kind) = &filter.kind {
-            sql.push(" AND ev.kind = ").push_bind(kind.clone());
-        }
-        if let Some(call) = &filter.call {
-            sql.push(" AND d.call_id = ").push_bind(call.clone());
-        }
-        if let Some(text) = &filter.text {
-            sql.push(format!(" AND instr(lower(CAST({BODY} AS TEXT)), lower("))
-                .push_bind(text.clone())
-                .push(")) > 0");
-        }
+        let mut sql = kept_by(filter);
         sql.push(" ORDER BY d.id DESC LIMIT ")
             .push_bind(limit)
             .push(" OFFSET ")
             .push_bind(offset);
+        self.fetch_deliveries(sql).await
+    }
+
+    /// Up to `limit` deliveries `filter` keeps that came after delivery
+    /// `after`, oldest first: what a live delivery log has not shown yet.
+    pub async fn deliveries_since(
+        &self,
+        filter: &DeliveryFilter,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Delivery>, sqlx::Error> {
+        let mut sql = kept_by(filter);
+        sql.push(" AND d.id > ")
+            .push_bind(after)
+            .push(" ORDER BY d.id LIMIT ")
+            .push_bind(limit);
+        self.fetch_deliveries(sql).await
+    }
+
+    /// The id of the newest delivery (0 when there is none).
+    pub async fn latest_delivery_id(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM deliveries")
+            .fetch_one(&self.read)
+            .await
+    }
+
+    async fn fetch_deliveries(
+        &self,
+        mut sql: QueryBuilder<'_, Sqlite>,
+    ) -> Result<Vec<Delivery>, sqlx::Error> {
         let rows: Vec<DeliveryRow> = sql.build_query_as().fetch_all(&self.read).await?;
         rows.into_iter()
             .map(|row| Delivery::try_from(row).map_err(super::decode))
             .collect()
     }
+}
 
+/// The deliveries `filter` keeps, each with the start of its body, its
+/// event's kind and text (` AND …` may follow).
+fn kept_by(filter: &DeliveryFilter) -> QueryBuilder<'static, Sqlite> {
+    let mut sql = QueryBuilder::<Sqlite>::new(format!(
+        "SELECT d.id, d.received_at, d.source, d.remote_addr, d.content_type, d.webhook_id,
+                d.outcome, d.http_status, d.error, d.detail, d.call_id, d.event_id,
+                substr({BODY}, 1, "
+    ));
+    sql.push_bind(BODY_PREVIEW_BYTES as i64).push(format!(
+        ") AS body, length({BODY}) AS body_len, d.body_truncated, ev.kind AS kind,
+            (SELECT t.body FROM event_search_text t WHERE t.id = d.event_id) AS preview
+         FROM {WITH_BODY} LEFT JOIN events ev ON ev.id = d.event_id WHERE 1"
+    ));
+    if let Some(outcome) = filter.outcome {
+        sql.push(" AND d.outcome = ").push_bind(outcome.as_str());
+    }
+    if let Some(status) = filter.status {
+        sql.push(" AND d.http_status = ").push_bind(status);
+    }
+    if let Some(kind) = &filter.kind {
+        sql.push(" AND ev.kind = ").push_bind(kind.clone());
+    }
+    if let Some(call) = &filter.call {
+        sql.push(" AND d.call_id = ").push_bind(call.clone());
+    }
+    if let Some(text) = &filter.text {
+        sql.push(format!(" AND instr(lower(CAST({BODY} AS TEXT)), lower("))
+            .push_bind(text.clone())
+            .push(")) > 0");
+    }
+    sql
+}
+
+impl Store {
     /// One delivery's whole body as text (invalid UTF-8 replaced), if it exists.
     pub async fn delivery_body(&self, id: i64) -> Result<Option<String>, sqlx::Error> {
         let body: Option<Option<Vec<u8>>> =

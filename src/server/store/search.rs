@@ -123,6 +123,13 @@ impl Store {
             .collect())
     }
 
+    /// How many calls `query` selects.
+    pub async fn count_calls(&self, query: &Query, at: SearchAt) -> Result<i64, sqlx::Error> {
+        let mut sql = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM calls WHERE 1");
+        selects(&mut sql, query, at);
+        sql.build_query_scalar().fetch_one(&self.read).await
+    }
+
     /// For each call, its best-ranked event matching any searched word.
     async fn best_hits(
         &self,

@@ -8,24 +8,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
-use common::{app, call_sequence, post};
+use common::{app, call_sequence, file_pool, post};
 use serde_json::json;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::SqlitePool;
 
 use calltrail::server::backup::{backup, restore};
 use calltrail::server::store::Store;
-
-/// A database file in WAL mode, as the server keeps it, with the migrations.
-async fn file_pool(path: &Path) -> SqlitePool {
-    let options = SqliteConnectOptions::new()
-        .filename(path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal);
-    let pool = SqlitePool::connect_with(options).await.unwrap();
-    sqlx::migrate!("./migrations").run(&pool).await.unwrap();
-    pool
-}
 
 async fn open(path: &Path) -> Store {
     Store::open(path, Arc::new(|_| {})).await.unwrap()

@@ -3,27 +3,14 @@
 
 mod common;
 
-use std::path::Path;
-
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::SqlitePool;
 
 use calltrail::server::fixture;
 use calltrail::server::simulate::{client, replay, Target};
 use calltrail::server::webhook_auth::PlatformKeys;
-use common::{app, call_sequence, exchange, post, TestApp};
-
-async fn file_pool(path: &Path) -> SqlitePool {
-    let options = SqliteConnectOptions::new()
-        .filename(path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal);
-    let pool = SqlitePool::connect_with(options).await.unwrap();
-    sqlx::migrate!("./migrations").run(&pool).await.unwrap();
-    pool
-}
+use common::{app, call_sequence, exchange, file_pool, post, TestApp};
 
 /// What a timeline shows of each event (ids and arrival times differ
 /// between servers; everything the event says must not).

@@ -94,9 +94,20 @@ async fn calls_are_measured_and_the_list_sorts_by_a_metric(pool: SqlitePool) {
     deliver(&app, &turn("quick", "agent", "Sure", 20.0)).await;
     measure::catch_up(&app.state.store).await.unwrap();
     let (_, page) = list(&app, "latency").await;
-    assert_eq!(page.metrics["quick"].talk.value.unwrap().agent_ms, 1_000);
-    // The report's timings still cover the turns it lists; the call page
-    // shows the same measurement.
+    // The report times 2 of its 4 turns now: estimates, and said to be.
+    let talk = &page.metrics["quick"].talk;
+    assert_eq!(
+        talk.value.unwrap().agent_ms,
+        1_200,
+        "two one-word turns, 600 ms each"
+    );
+    assert!(
+        talk.why()
+            .contains("the report times 2 turns but 4 arrived as events"),
+        "{}",
+        talk.why()
+    );
+    // The call page shows the same measurement.
     let timeline = views::call_timeline(&app.state.store, "quick", None, 900_000)
         .await
         .unwrap()

@@ -24,7 +24,13 @@ pub fn CallBar(
     on_follow: Callback<()>,
 ) -> impl IntoView {
     let status = Signal::derive(move || call.with(|c| c.status));
-    let stale = move || call.with(|c| c.is_stale(now.get(), stale_after_ms));
+    let stale_for = Signal::derive(move || {
+        let now = now.get();
+        call.with(|c| {
+            c.is_stale(now, stale_after_ms)
+                .then(|| now - c.last_received_at)
+        })
+    });
     let duration = move || format::duration(call.with(|c| c.duration_at(now.get())));
     let raw_open = RwSignal::new(false);
     let interactive = RwSignal::new(false);
@@ -33,16 +39,7 @@ pub fn CallBar(
         <div class="call-bar">
             <div class="call-title">
                 <h1><code class="call-id">{move || call.with(|c| c.call_id.clone())}</code></h1>
-                {move || if stale() {
-                    view! {
-                        <span class="status status-stale">
-                            <span class="dot" aria-hidden="true"></span>
-                            {format!("stale — no events for {}", format::duration(now.get() - call.with(|c| c.last_received_at)))}
-                        </span>
-                    }.into_any()
-                } else {
-                    view! { <StatusBadge status/> }.into_any()
-                }}
+                <StatusBadge status stale_for/>
                 <SourceBadge source=Signal::derive(move || call.with(|c| c.source.clone()))/>
                 {move || call.with(CallSummary::is_sample).then(|| view! { <span class="tag tag-demo">"demo"</span> })}
                 <span class="duration" title="Duration">{duration}</span>

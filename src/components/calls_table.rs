@@ -95,8 +95,15 @@ fn CallRow(
     let problem = format!("{}#first-problem", event_link(&call.call_id, None));
     let trouble = call.had_trouble();
     let live = call.is_live();
-    let last_received_at = call.last_received_at;
-    let stale = move || live && now.get() - last_received_at >= stale_after_ms;
+    let stale_for = {
+        let call = call.clone();
+        Signal::derive(move || {
+            let now = now.get();
+            call.is_stale(now, stale_after_ms)
+                .then(|| now - call.last_received_at)
+        })
+    };
+    let stale = move || stale_for.get().is_some();
     let state = live
         .then(|| call.last_speaker.clone().map(|s| format!("last: {s}")))
         .flatten();
@@ -107,18 +114,7 @@ fn CallRow(
     let status = call.status;
     view! {
         <tr class:trouble=trouble class:live=live class:stale=stale data-call-id=call.call_id.clone()>
-            <td data-label="Status">
-                {move || if stale() {
-                    view! {
-                        <span class="status status-stale">
-                            <span class="dot" aria-hidden="true"></span>
-                            {format!("stale — no events for {}", format::duration(now.get() - last_received_at))}
-                        </span>
-                    }.into_any()
-                } else {
-                    view! { <StatusBadge status/> }.into_any()
-                }}
-            </td>
+            <td data-label="Status"><StatusBadge status stale_for/></td>
             <td data-label="Call" class="call-cell">
                 <a class="call-id row-link" href=href>{call.call_id.clone()}</a>
                 " "<SourceBadge source=call.source.clone()/>

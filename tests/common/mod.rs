@@ -85,6 +85,17 @@ async fn bare_app_with_hub(
     }
 }
 
+/// A database file in WAL mode, as the server keeps it, with the migrations.
+pub async fn file_pool(path: &std::path::Path) -> SqlitePool {
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
+    let pool = SqlitePool::connect_with(options).await.unwrap();
+    sqlx::migrate!("./migrations").run(&pool).await.unwrap();
+    pool
+}
+
 /// Starts the alert rules' runner and the outbox worker, as the server does;
 /// they stop with the app.
 pub fn start_side_effects(app: &TestApp) {

@@ -252,21 +252,7 @@ async fn reads(
         pages.push(("a call's first page, among the bulk".into(), path, 50));
     }
     for (name, path, target) in pages {
-        let mut times = Vec::with_capacity(READS);
-        for _ in 0..READS {
-            let started = Instant::now();
-            let page = client
-                .get(format!("{}{path}", server.base))
-                .header("cookie", cookie)
-                .send()
-                .await?
-                .error_for_status()?
-                .bytes()
-                .await?;
-            times.push(started.elapsed());
-            anyhow::ensure!(page.len() > 1000, "{path} rendered nearly nothing");
-        }
-        let s = Summary::of(times);
+        let s = time_page(client, server, cookie, &path).await?;
         println!(
             "page render, {name}: p50 {}  p99 {}  (target < {target} ms)",
             ms(s.p50),
@@ -274,6 +260,31 @@ async fn reads(
         );
     }
     Ok(())
+}
+
+/// Renders `path` [`READS`] times, one after another, as a signed-in browser
+/// asks for it; how long each took.
+pub(super) async fn time_page(
+    client: &reqwest::Client,
+    server: &ServerProcess,
+    cookie: &str,
+    path: &str,
+) -> anyhow::Result<Summary> {
+    let mut times = Vec::with_capacity(READS);
+    for _ in 0..READS {
+        let started = Instant::now();
+        let page = client
+            .get(format!("{}{path}", server.base))
+            .header("cookie", cookie)
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?;
+        times.push(started.elapsed());
+        anyhow::ensure!(page.len() > 1000, "{path} rendered nearly nothing");
+    }
+    Ok(Summary::of(times))
 }
 
 /// Runs one worker per call against `url` for `phase`; what each saw, in

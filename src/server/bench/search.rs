@@ -2,7 +2,7 @@
 //! at scale. A server with N stored events (calls of 50 spread over 30 days,
 //! every 100th saying a rare word), measured once its metrics runner has
 //! measured every call: free-text and structured queries of the calls list
-//! (whole pages, as a browser gets them), `/insights`, and an export of every
+//! (whole pages, as a browser gets them, 30 times each), `/insights`, and an export of every
 //! event with the server's peak memory while it streams.
 
 use std::path::Path;
@@ -12,15 +12,14 @@ use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 
 use super::prefill::{self, Spread, RARE_WORD};
-use super::stats::{ms, Summary};
+use super::stats::ms;
+use super::time_page;
 use crate::model::format::url_segment;
 use crate::server::child::{ServerProcess, TOKEN};
 
 /// Events per prefilled call: a million events make 20,000 calls.
 const PER_CALL: i64 = 50;
 const SPREAD_MS: i64 = 30 * 86_400_000;
-/// Requests per measurement.
-const READS: usize = 30;
 
 pub async fn run(exe: &Path, dir: &Path, events: i64) -> anyhow::Result<()> {
     let events = if events > 0 { events } else { 1_000_000 };
@@ -77,21 +76,7 @@ pub async fn run(exe: &Path, dir: &Path, events: i64) -> anyhow::Result<()> {
         ),
     ];
     for (name, path, target) in pages {
-        let mut times = Vec::with_capacity(READS);
-        for _ in 0..READS {
-            let started = Instant::now();
-            let page = client
-                .get(format!("{}{path}", server.base))
-                .header("cookie", &cookie)
-                .send()
-                .await?
-                .error_for_status()?
-                .bytes()
-                .await?;
-            times.push(started.elapsed());
-            anyhow::ensure!(page.len() > 1000, "{path} rendered nearly nothing");
-        }
-        let s = Summary::of(times);
+        let s = time_page(&client, &server, &cookie, &path).await?;
         println!(
             "  {name} ({path}): p50 {}  p99 {}  (target p99 < {target} ms)",
             ms(s.p50),

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use sqlx::{QueryBuilder, Row, Sqlite};
 
+use super::effects::move_cursor;
 use super::Store;
 use crate::model::metrics::CallMetrics;
 
@@ -63,14 +64,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query(
-            "INSERT INTO cursors (name, position) VALUES (?1, ?2)
-             ON CONFLICT (name) DO UPDATE SET position = excluded.position",
-        )
-        .bind(METRICS)
-        .bind(position)
-        .execute(&mut *tx)
-        .await?;
+        move_cursor(&mut tx, METRICS, position).await?;
         tx.commit().await
     }
 

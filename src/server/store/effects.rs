@@ -56,6 +56,24 @@ pub fn event_message_id(event_id: i64) -> String {
     format!("evt_{event_id}")
 }
 
+/// Stores where the cursor `name` stands, in the transaction that did
+/// what it passed.
+pub(super) async fn move_cursor(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    name: &str,
+    position: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO cursors (name, position) VALUES (?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+    )
+    .bind(name)
+    .bind(position)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Where the cursor `name` stands (the last event id handled).
     pub async fn cursor(&self, name: &str) -> Result<i64, sqlx::Error> {
@@ -82,14 +100,7 @@ impl Store {
         let opened = record_hits(&mut tx, &effects.hits, now).await?;
         queue_forwards(&mut tx, &effects.forwards, effects.replay, now).await?;
         if let Some((name, position)) = effects.cursor {
-            sqlx::query(
-                "INSERT INTO cursors (name, position) VALUES (?1, ?2)
-                 ON CONFLICT (name) DO UPDATE SET position = excluded.position",
-            )
-            .bind(name)
-            .bind(position)
-            .execute(&mut *tx)
-            .await?;
+            move_cursor(&mut tx, name, position).await?;
         }
         tx.commit().await?;
         Ok(opened)

@@ -88,8 +88,9 @@ impl Store {
         from: From,
         limit: i64,
     ) -> Result<Vec<SearchHit>, sqlx::Error> {
+        let per_call = self.common_terms(query).await?;
         let mut sql = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM calls WHERE 1"));
-        selects(&mut sql, query, at);
+        selects_planned(&mut sql, query, at, &per_call);
         let (offset, sort) = match from {
             From::Offset(offset, sort) => (offset, sort),
             From::After(started_at, call_id) => {
@@ -121,6 +122,43 @@ impl Store {
                 }
             })
             .collect())
+    }
+
+    /// The text terms of `query` (indexes) whose words are each in more
+    /// than [`COMMON_EVENTS`] events: checked call by call on a page.
+    async fn common_terms(&self, query: &Query) -> Result<Vec<usize>, sqlx::Error> {
+        let mut common = Vec::new();
+        for (i, term) in query.terms.iter().enumerate() {
+            let Filter::Text { text, phrase } = &term.filter else {
+                continue;
+            };
+            let prefix = !phrase && text.ends_with('*');
+            let words = index_words(text);
+            let mut rarest = None::<i64>;
+            for (n, word) in words.iter().enumerate() {
+                let docs: i64 = if prefix && n + 1 == words.len() {
+                    // Up to a thousand terms with this start.
+                    sqlx::query_scalar(
+                        "SELECT COALESCE(SUM(doc), 0) FROM (SELECT doc FROM event_text_terms
+                         WHERE term >= ?1 AND term < ?1 || x'f48fbfbf' LIMIT 1000)",
+                    )
+                    .bind(word)
+                    .fetch_one(&self.read)
+                    .await?
+                } else {
+                    sqlx::query_scalar("SELECT doc FROM event_text_terms WHERE term = ?")
+                        .bind(word)
+                        .fetch_optional(&self.read)
+                        .await?
+                        .unwrap_or(0)
+                };
+                rarest = Some(rarest.map_or(docs, |r| r.min(docs)));
+            }
+            if rarest.is_some_and(|docs| docs > COMMON_EVENTS) {
+                common.push(i);
+            }
+        }
+        Ok(common)
     }
 
     /// How many calls `query` selects.
@@ -179,18 +217,65 @@ fn fts_term(text: &str, phrase: bool) -> String {
     format!("\"{}\"{prefix}", text.replace('"', "\"\""))
 }
 
+/// Events holding a word past which a page of results checks it call by
+/// call (newest first, stopping at a page) rather than collecting every
+/// call that holds it first.
+const COMMON_EVENTS: i64 = 20_000;
+
+/// How a text term is checked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TextPlan {
+    /// Collect the calls with a matching event, then select among them:
+    /// for rare words, and whenever every selected call is wanted.
+    Collect,
+    /// For each call in hand, look for a matching event among its own: for
+    /// common words, when a page is wanted.
+    PerCall,
+}
+
 /// ` AND …` for each of the query's terms, on the `calls` row in hand.
 pub(super) fn selects(sql: &mut QueryBuilder<'_, Sqlite>, query: &Query, at: SearchAt) {
-    for term in &query.terms {
+    selects_planned(sql, query, at, &[]);
+}
+
+/// The same, the text terms at `per_call` (indexes in the query's terms)
+/// checked call by call.
+fn selects_planned(
+    sql: &mut QueryBuilder<'_, Sqlite>,
+    query: &Query,
+    at: SearchAt,
+    per_call: &[usize],
+) {
+    for (i, term) in query.terms.iter().enumerate() {
         sql.push(if term.negated { " AND NOT (" } else { " AND (" });
-        condition(sql, term, at);
+        let plan = match per_call.contains(&i) {
+            true => TextPlan::PerCall,
+            false => TextPlan::Collect,
+        };
+        condition(sql, term, at, plan);
         sql.push(")");
     }
 }
 
-fn condition(sql: &mut QueryBuilder<'_, Sqlite>, term: &Term, at: SearchAt) {
+/// The words of a text term as the index keeps them (lower case; accents
+/// are folded by the index, so a word with any is looked up as typed).
+fn index_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn condition(sql: &mut QueryBuilder<'_, Sqlite>, term: &Term, at: SearchAt, plan: TextPlan) {
     let stale_since = at.now_ms - at.stale_after_ms;
     match &term.filter {
+        Filter::Text { text, phrase } if plan == TextPlan::PerCall => {
+            // The call's events first (by its index), each looked up in the
+            // text index by row id: a few lookups per call for a common word.
+            sql.push("EXISTS (SELECT 1 FROM events e CROSS JOIN event_text ON event_text.rowid = e.id WHERE e.call_id = calls.call_id AND event_text MATCH ")
+                .push_bind(fts_term(text, *phrase))
+                .push(")");
+        }
         Filter::Text { text, phrase } => {
             sql.push("call_id IN (SELECT e.call_id FROM event_text JOIN events e ON e.id = event_text.rowid WHERE event_text MATCH ")
                 .push_bind(fts_term(text, *phrase))
@@ -260,15 +345,4 @@ fn condition(sql: &mut QueryBuilder<'_, Sqlite>, term: &Term, at: SearchAt) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::fts_term;
-
-    #[test]
-    fn words_reach_fts5_as_quoted_strings() {
-        assert_eq!(fts_term("refund", false), "\"refund\"");
-        assert_eq!(fts_term("front desk", true), "\"front desk\"");
-        assert_eq!(fts_term("ref*", false), "\"ref\"*");
-        assert_eq!(fts_term("say \"hi\" OR x", true), "\"say \"\"hi\"\" OR x\"");
-        assert_eq!(fts_term("*", false), "\"*\"");
-    }
-}
+mod tests;

@@ -346,3 +346,54 @@ async fn the_writer_indexes_what_the_backfill_view_reads(pool: SqlitePool) {
         .unwrap();
     assert!(empty > 0, "the calls have events without text");
 }
+
+/// An export larger than one step of calls goes out in parts as it is read
+/// (the server never holds it whole), and the parts make the whole export.
+#[sqlx::test]
+async fn exports_stream_in_parts_as_they_are_read(pool: SqlitePool) {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let app = common::app(pool).await;
+    let calls = 1_100;
+    for n in 0..calls {
+        deliver(
+            &app,
+            json!({"type": "end-call", "call_id": format!("bulk-{n:04}"), "timestamp": 1_773_504_000_000i64 + n * 1000,
+                   "metadata": {"ended_by": "user"}}),
+        )
+        .await;
+    }
+    let request = Request::get("/export?format=csv")
+        .header("cookie", &app.cookie)
+        .body(Body::empty())
+        .unwrap();
+    let mut body = app
+        .router
+        .clone()
+        .oneshot(request)
+        .await
+        .unwrap()
+        .into_body();
+    let mut parts = Vec::new();
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame.unwrap().into_data() {
+            parts.push(data.len());
+        }
+    }
+    let total: usize = parts.iter().sum();
+    let largest = parts.iter().max().copied().unwrap_or(0);
+    // The header, then one part per step of 500 calls.
+    assert!(parts.len() >= 4, "{parts:?}");
+    assert!(largest * 2 < total, "one part held most of it: {parts:?}");
+    // Every call is in it once.
+    let request = Request::get("/export?format=csv")
+        .header("cookie", &app.cookie)
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, csv) = common::exchange(&app, request).await;
+    assert_eq!(csv.lines().count(), calls as usize + 1);
+    assert_eq!(csv.len(), total);
+}

@@ -96,6 +96,11 @@ fn copy(
 ) -> (NewDelivery, NewEvent) {
     let (parsed, body) = &template[i as usize % template.len()];
     let at = start + i * 1000;
+    let mut detail = parsed.detail.clone();
+    // The report says when the call started: this copy's start.
+    if let EventDetail::Report { started_at, .. } = &mut detail {
+        *started_at = Some(start);
+    }
     let delivery = NewDelivery {
         received_at: at,
         source: "infer".to_string(),
@@ -111,7 +116,7 @@ fn copy(
         occurred_at: at,
         seconds_from_start: Some(i as f64),
         dedup_key: format!("prefill:{call_id}:{i}"),
-        detail: parsed.detail.clone(),
+        detail,
         raw: body.clone(),
     };
     (delivery, event)

@@ -38,8 +38,9 @@ pub async fn run(exe: &Path, dir: &Path, events: i64) -> anyhow::Result<()> {
     );
     let took = measured(&client, &server).await?;
     println!(
-        "  every call measured by the metrics runner in {:.1} s",
-        took.as_secs_f64()
+        "  every call measured by the metrics runner in {:.1} s; server RSS {}",
+        took.as_secs_f64(),
+        mib(server.rss_kib())
     );
     let cookie = server.sign_in().await?;
     let pages = [
@@ -83,6 +84,7 @@ pub async fn run(exe: &Path, dir: &Path, events: i64) -> anyhow::Result<()> {
             ms(s.p99)
         );
     }
+    println!("  server RSS after the queries: {}", mib(server.rss_kib()));
     export(&client, &server, &cookie, n_calls * PER_CALL).await?;
     server.stop().await
 }
@@ -131,7 +133,7 @@ async fn export(
     cookie: &str,
     expected: i64,
 ) -> anyhow::Result<()> {
-    let before = server.peak_rss_kib();
+    let before = server.rss_kib();
     server.reset_peak_rss();
     let started = Instant::now();
     let mut response = client
@@ -155,12 +157,16 @@ async fn export(
         bytes as f64 / 1_048_576.0,
         lines as f64 / secs
     );
-    if let Some(peak) = server.peak_rss_kib() {
-        println!(
-            "  server peak RSS while exporting: {:.1} MiB (target < 150 MiB; before: {})",
-            peak as f64 / 1024.0,
-            before.map_or("?".to_string(), |b| format!("{:.1} MiB", b as f64 / 1024.0))
-        );
-    }
+    println!(
+        "  server peak RSS while exporting: {} (target < 150 MiB; {} when it started)",
+        mib(server.peak_rss_kib()),
+        mib(before)
+    );
     Ok(())
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or("unknown".to_string(), |k| {
+        format!("{:.1} MiB", k as f64 / 1024.0)
+    })
 }

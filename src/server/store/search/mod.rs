@@ -270,11 +270,14 @@ fn condition(sql: &mut QueryBuilder<'_, Sqlite>, term: &Term, at: SearchAt, plan
     let stale_since = at.now_ms - at.stale_after_ms;
     match &term.filter {
         Filter::Text { text, phrase } if plan == TextPlan::PerCall => {
-            // The call's events first (by its index), each looked up in the
-            // text index by row id: a few lookups per call for a common word.
-            sql.push("EXISTS (SELECT 1 FROM events e CROSS JOIN event_text ON event_text.rowid = e.id WHERE e.call_id = calls.call_id AND event_text MATCH ")
+            // One look in the index per call, over the row ids its events
+            // span (from its first to `last_event_id`, the newest).
+            sql.push("EXISTS (SELECT 1 FROM event_text JOIN events e ON e.id = event_text.rowid WHERE event_text MATCH ")
                 .push_bind(fts_term(text, *phrase))
-                .push(")");
+                .push(
+                    " AND event_text.rowid BETWEEN (SELECT MIN(id) FROM events WHERE call_id = calls.call_id)
+                     AND calls.last_event_id AND e.call_id = calls.call_id)",
+                );
         }
         Filter::Text { text, phrase } => {
             sql.push("call_id IN (SELECT e.call_id FROM event_text JOIN events e ON e.id = event_text.rowid WHERE event_text MATCH ")

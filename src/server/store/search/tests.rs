@@ -35,6 +35,10 @@ async fn calls(pool: &SqlitePool, said: &[&[&str]]) {
                 .await
                 .unwrap();
         }
+        sqlx::query("UPDATE calls SET last_event_id = (SELECT MAX(id) FROM events WHERE events.call_id = calls.call_id)")
+            .execute(pool)
+            .await
+            .unwrap();
     }
 }
 

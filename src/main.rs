@@ -6,8 +6,22 @@ use clap::Parser;
 use calltrail::server::config::{Cli, Command, LogFormat};
 use calltrail::server::{auth, backup, bench, crash_check, serve, simulate};
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    // Before any thread: it decides how many malloc arenas there will be.
+    calltrail::server::memory::limit_malloc_arenas();
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(e) => {
+            eprintln!("calltrail: cannot start the async runtime: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> std::process::ExitCode {
     let cli = Cli::parse();
     let command = cli
         .command

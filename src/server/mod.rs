@@ -22,6 +22,7 @@ pub mod ingest;
 pub mod listen;
 pub mod live;
 pub mod measure;
+pub mod memory;
 pub mod metrics;
 pub mod network;
 pub mod outbound;

@@ -182,26 +182,33 @@ impl Store {
         if any.is_empty() || calls.is_empty() {
             return Ok(HashMap::new());
         }
-        let mut sql =
-            QueryBuilder::<Sqlite>::new("SELECT e.call_id, e.id, snippet(event_text, 0, ");
-        sql.push_bind(HIT_START.to_string())
-            .push(", ")
-            .push_bind(HIT_END.to_string())
-            .push(", '…', ")
-            .push_bind(SNIPPET_TOKENS)
-            .push(") AS snippet FROM event_text JOIN events e ON e.id = event_text.rowid WHERE event_text MATCH ")
-            .push_bind(any.join(" OR "))
-            .push(" AND e.call_id IN (");
-        let mut ids = sql.separated(", ");
-        for call in calls {
-            ids.push_bind(&call.call_id);
-        }
-        sql.push(") ORDER BY e.call_id, rank");
+        // One look per call, over the row ids its events span: a common
+        // word's hits in other calls are never read.
+        let any = any.join(" OR ");
         let mut best = HashMap::new();
-        for row in sql.build().fetch_all(&self.read).await? {
-            let call_id: String = row.try_get("call_id")?;
-            best.entry(call_id)
-                .or_insert((row.try_get("id")?, row.try_get("snippet")?));
+        for call in calls {
+            let hit = sqlx::query(
+                "SELECT e.id, snippet(event_text, 0, ?1, ?2, '…', ?3) AS snippet
+                 FROM event_text JOIN events e ON e.id = event_text.rowid
+                 WHERE event_text MATCH ?4
+                   AND event_text.rowid BETWEEN (SELECT MIN(id) FROM events WHERE call_id = ?5) AND ?6
+                   AND e.call_id = ?5
+                 ORDER BY rank LIMIT 1",
+            )
+            .bind(HIT_START.to_string())
+            .bind(HIT_END.to_string())
+            .bind(SNIPPET_TOKENS)
+            .bind(&any)
+            .bind(&call.call_id)
+            .bind(call.last_event_id)
+            .fetch_optional(&self.read)
+            .await?;
+            if let Some(row) = hit {
+                best.insert(
+                    call.call_id.clone(),
+                    (row.try_get("id")?, row.try_get("snippet")?),
+                );
+            }
         }
         Ok(best)
     }

@@ -80,7 +80,7 @@ pub struct SearchAt {
 impl Store {
     /// One page of the calls `query` selects, newest first (`limit + 1`
     /// asked for, so the caller knows whether more follow), each with its
-    /// best text hit when the query searched words.
+    /// first text hit when the query searched words.
     pub async fn search_calls(
         &self,
         query: &Query,
@@ -168,7 +168,7 @@ impl Store {
         sql.build_query_scalar().fetch_one(&self.read).await
     }
 
-    /// For each call, its best-ranked event matching any searched word.
+    /// For each call, its first event matching any searched word.
     async fn best_hits(
         &self,
         query: &Query,
@@ -183,7 +183,9 @@ impl Store {
             return Ok(HashMap::new());
         }
         // One look per call, over the row ids its events span: a common
-        // word's hits in other calls are never read.
+        // word's hits in other calls are never read. The call's first hit,
+        // not its best-ranked: ranking counts the word's hits in every call,
+        // for each call (a quarter second a page for a word in every call).
         let any = any.join(" OR ");
         let mut best = HashMap::new();
         for call in calls {
@@ -193,7 +195,7 @@ impl Store {
                  WHERE event_text MATCH ?4
                    AND event_text.rowid BETWEEN (SELECT MIN(id) FROM events WHERE call_id = ?5) AND ?6
                    AND e.call_id = ?5
-                 ORDER BY rank LIMIT 1",
+                 ORDER BY event_text.rowid LIMIT 1",
             )
             .bind(HIT_START.to_string())
             .bind(HIT_END.to_string())

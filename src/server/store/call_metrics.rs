@@ -13,37 +13,34 @@ use crate::model::metrics::CallMetrics;
 pub const METRICS: &str = "metrics";
 
 impl Store {
-    /// The calls with events after `position` (up to `limit` events read),
-    /// and the id of the last event read.
+    /// The calls with events after `position`, and the id of the newest
+    /// event (none when there is none).
     pub async fn calls_touched_after(
         &self,
         position: i64,
-        limit: i64,
-    ) -> Result<(Vec<String>, Option<i64>, bool), sqlx::Error> {
-        let rows = sqlx::query("SELECT id, call_id FROM events WHERE id > ? ORDER BY id LIMIT ?")
-            .bind(position)
-            .bind(limit)
-            .fetch_all(&self.read)
-            .await?;
-        let full = rows.len() as i64 == limit;
-        let mut calls: Vec<String> = Vec::new();
-        let mut last = None;
+    ) -> Result<(Vec<String>, Option<i64>), sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT call_id, MAX(id) AS last FROM events WHERE id > ? GROUP BY call_id ORDER BY last",
+        )
+        .bind(position)
+        .fetch_all(&self.read)
+        .await?;
+        let mut calls = Vec::with_capacity(rows.len());
+        let mut newest = None;
         for row in rows {
-            last = Some(row.try_get::<i64, _>("id")?);
-            let call: String = row.try_get("call_id")?;
-            if !calls.contains(&call) {
-                calls.push(call);
-            }
+            calls.push(row.try_get("call_id")?);
+            let last: i64 = row.try_get("last")?;
+            newest = Some(newest.map_or(last, |n: i64| n.max(last)));
         }
-        Ok((calls, last, full))
+        Ok((calls, newest))
     }
 
-    /// Stores the metrics of some calls and moves the metrics cursor to
-    /// `position`, in one transaction.
+    /// Stores the metrics of some calls and, when given, moves the metrics
+    /// cursor to `position`, in one transaction.
     pub async fn save_call_metrics(
         &self,
         measured: &[(String, CallMetrics)],
-        position: i64,
+        position: Option<i64>,
     ) -> Result<(), sqlx::Error> {
         let mut conn = self.write_turn().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
@@ -64,7 +61,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        move_cursor(&mut tx, METRICS, position).await?;
+        if let Some(position) = position {
+            move_cursor(&mut tx, METRICS, position).await?;
+        }
         tx.commit().await
     }
 

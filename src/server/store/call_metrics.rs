@@ -47,12 +47,13 @@ impl Store {
         for (call_id, m) in measured {
             let detail = serde_json::to_string(m).map_err(|e| sqlx::Error::Encode(e.into()))?;
             sqlx::query(
-                "INSERT OR REPLACE INTO call_metrics (call_id, latency_p50_ms, stall_ms,
-                     interruption_rate, agent_talk_share, tool_error_rate, detail)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO call_metrics (call_id, latency_p50_ms, latency_estimated,
+                     stall_ms, interruption_rate, agent_talk_share, tool_error_rate, detail)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(call_id)
             .bind(m.latency.value.map(|l| l.p50_ms))
+            .bind(!m.latency.is_trusted())
             .bind(m.stall_ms.value)
             .bind(m.interruptions.value.map(|i| i.per_agent_turn))
             .bind(m.talk.value.and_then(|t| t.agent_share()))
@@ -60,6 +61,21 @@ impl Store {
             .bind(detail)
             .execute(&mut *tx)
             .await?;
+            sqlx::query("DELETE FROM call_tools WHERE call_id = ?")
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?;
+            for tool in m.tools.value.iter().flatten() {
+                sqlx::query(
+                    "INSERT INTO call_tools (call_id, function, calls, errors) VALUES (?, ?, ?, ?)",
+                )
+                .bind(call_id)
+                .bind(&tool.function)
+                .bind(tool.calls)
+                .bind(tool.errors)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         if let Some(position) = position {
             move_cursor(&mut tx, METRICS, position).await?;

@@ -224,10 +224,12 @@ async fn delete_call(
         .await?
         .rows_affected();
     let calls = if cut == i64::MAX {
-        sqlx::query("DELETE FROM call_metrics WHERE call_id = ?")
-            .bind(call_id)
-            .execute(&mut **tx)
-            .await?;
+        for table in ["call_metrics", "call_tools"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE call_id = ?"))
+                .bind(call_id)
+                .execute(&mut **tx)
+                .await?;
+        }
         sqlx::query("DELETE FROM calls WHERE call_id = ?")
             .bind(call_id)
             .execute(&mut **tx)

@@ -2,6 +2,8 @@
 //! per hour or day from the `calls` read model, latencies and tools from the
 //! calls' measurements (`call_metrics`).
 
+use std::collections::HashMap;
+
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use super::search::{selects, SearchAt};
@@ -113,8 +115,7 @@ impl Store {
             .push(") * ")
             .push_bind(step.ms())
             .push(
-                " AS start, m.latency_p50_ms AS latency,
-                 json_array_length(m.detail, '$.latency.untrusted') > 0 AS estimated
+                " AS start, m.latency_p50_ms AS latency, m.latency_estimated AS estimated
                  FROM call_metrics m JOIN calls c ON c.call_id = m.call_id
                  WHERE m.latency_p50_ms IS NOT NULL AND c.started_at >= ",
             )
@@ -123,25 +124,22 @@ impl Store {
         selected(&mut sql, query, at);
         sql.push(" ORDER BY start, latency");
         let rows = sql.build().fetch_all(&self.read).await?;
-        let mut latencies: Vec<(i64, i64, bool)> = Vec::with_capacity(rows.len());
+        // Each bucket's latencies, in order (the query sorted them).
+        let mut by_bucket: HashMap<i64, Vec<(i64, bool)>> = HashMap::new();
         for r in rows {
-            latencies.push((
-                r.try_get("start")?,
-                r.try_get("latency")?,
-                r.try_get::<Option<bool>, _>("estimated")?.unwrap_or(false),
-            ));
+            by_bucket
+                .entry(r.try_get("start")?)
+                .or_default()
+                .push((r.try_get("latency")?, r.try_get("estimated")?));
         }
         for bucket in buckets.iter_mut() {
-            let inside: Vec<&(i64, i64, bool)> =
-                latencies.iter().filter(|l| l.0 == bucket.start).collect();
-            let at = |p: usize| {
-                inside
-                    .get((inside.len().saturating_sub(1)) * p / 100)
-                    .map(|l| l.1)
+            let Some(inside) = by_bucket.get(&bucket.start) else {
+                continue;
             };
+            let at = |p: usize| inside.get((inside.len() - 1) * p / 100).map(|l| l.0);
             bucket.latency_p50 = at(50);
             bucket.latency_p95 = at(95);
-            bucket.latency_estimated = inside.iter().filter(|l| l.2).count() as i64;
+            bucket.latency_estimated = inside.iter().filter(|l| l.1).count() as i64;
         }
         Ok(())
     }
@@ -149,11 +147,8 @@ impl Store {
     /// Tool calls and errors per function, most errors first.
     async fn tool_rates(&self, query: &Query, at: SearchAt) -> Result<Vec<ToolRate>, sqlx::Error> {
         let mut sql = QueryBuilder::<Sqlite>::new(
-            "SELECT json_extract(t.value, '$.function') AS function,
-                    SUM(json_extract(t.value, '$.calls')) AS calls,
-                    SUM(json_extract(t.value, '$.errors')) AS errors
-             FROM call_metrics m, json_each(m.detail, '$.tools.value') t
-             WHERE m.call_id IN ",
+            "SELECT function, SUM(calls) AS calls, SUM(errors) AS errors
+             FROM call_tools WHERE call_id IN ",
         );
         selected(&mut sql, query, at);
         sql.push(" GROUP BY function ORDER BY errors * 1.0 / calls DESC, calls DESC LIMIT ")

@@ -18,6 +18,7 @@ use tokio::time::MissedTickBehavior;
 use tower_sessions::Session;
 
 use super::session::{too_many_streams, SessionWatch, SESSION_CHECK};
+use super::sse::resume_after;
 use super::to_json;
 use crate::model::{DeliveryFilter, DeliveryOutcome};
 use crate::server::metrics::LiveClient;
@@ -63,13 +64,7 @@ pub async fn deliveries_stream(
         Ok(f) => f,
         Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
     };
-    let mut last = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok())
-        .or(params.after)
-        .unwrap_or(0)
-        .max(0);
+    let mut last = resume_after(&headers, params.after);
     let Some(watch) = SessionWatch::start(&state, &session) else {
         return too_many_streams(&state);
     };

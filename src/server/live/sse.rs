@@ -39,11 +39,17 @@ pub struct Resume {
 
 /// Where to resume: the browser's `Last-Event-ID` wins over `?after=`.
 fn resume_point(headers: &HeaderMap, query: &Resume) -> i64 {
+    resume_after(headers, query.after)
+}
+
+/// The id a stream resumes after: the browser's `Last-Event-ID`, else
+/// `after` (`?after=` on a first connection), else the start.
+pub(super) fn resume_after(headers: &HeaderMap, after: Option<i64>) -> i64 {
     headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok())
-        .or(query.after)
+        .or(after)
         .unwrap_or(0)
         .max(0)
 }

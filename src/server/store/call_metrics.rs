@@ -1,5 +1,5 @@
 //! The voice metrics read model: one row per call, written by the metrics
-//! runner with its cursor's position in the same transaction.
+//! runner; the cursor's position is written with the last group of a pass.
 
 use std::collections::HashMap;
 

@@ -1,7 +1,8 @@
 //! Migrations move a database made by an older calltrail to the current
 //! schema without losing a row: here, a database at the schema before each
 //! body was stored once (migrations 0001–0003), filled as that version
-//! filled it, then opened by the current store.
+//! filled it, then opened by the current store; and one from before calls
+//! kept their caller and agent (0001–0015).
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -133,4 +134,72 @@ async fn a_database_from_before_bodies_were_stored_once_keeps_every_row_and_body
             .unwrap();
     assert_eq!(copies, [(1, true), (2, false), (3, false)]);
     pool.close().await;
+}
+
+/// Calls stored before calltrail kept who was on them get their caller and
+/// agent from their events' bodies when the database is upgraded.
+#[tokio::test]
+async fn calls_stored_before_parties_were_kept_get_them_from_their_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("calltrail.db");
+    let pool = old_database(&db, 15).await;
+    let fixture = |path: &str| {
+        std::fs::read_to_string(format!(
+            "{}/tests/fixtures/{path}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    let events = [
+        // A part of a history (no call object), then a whole body.
+        ("v", "vapi", r#"{"role":"user","message":"hi"}"#.to_string()),
+        ("v", "vapi", fixture("vapi/hang.json")),
+        (
+            "r",
+            "retell",
+            fixture("retell/call_ended_not_connected.json"),
+        ),
+        ("i", "infer", fixture("infer/tool-call.json")),
+    ];
+    for (n, (call, source, raw)) in events.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO events (call_id, source, kind, occurred_at, received_at, dedup_key, normalized, raw)
+             VALUES (?, ?, 'unknown', 1000, 1000, ?, '{}', ?)",
+        )
+        .bind(call)
+        .bind(source)
+        .bind(format!("k{n}"))
+        .bind(raw)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    for (call, source) in [("v", "vapi"), ("r", "retell"), ("i", "infer")] {
+        sqlx::query(
+            "INSERT INTO calls (call_id, source, status, started_at, last_event_at, last_event_id)
+             VALUES (?, ?, 'ended', 1000, 1000, 1)",
+        )
+        .bind(call)
+        .bind(source)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    pool.close().await;
+
+    let store = Store::open(&db, Arc::new(|_| {})).await.unwrap();
+    let parties = |c: calltrail::model::CallSummary| (c.caller, c.agent);
+    let named = |caller: &str, agent: &str| (Some(caller.to_string()), Some(agent.to_string()));
+    assert_eq!(
+        parties(store.call("v").await.unwrap().unwrap()),
+        named("+14155550142", "Northwind Support Line")
+    );
+    assert_eq!(
+        parties(store.call("r").await.unwrap().unwrap()),
+        named("+14155550177", "Northwind Support (Ava)")
+    );
+    assert_eq!(
+        parties(store.call("i").await.unwrap().unwrap()),
+        (None, None)
+    );
 }

@@ -94,6 +94,9 @@ async fn a_growing_vapi_history_yields_each_message_once_in_order(pool: SqlitePo
     assert_eq!(call.end_reason.as_deref(), Some("customer-ended-call"));
     assert!(call.summary.as_deref().unwrap().contains("NW48217"));
     assert_eq!(call.n_tool_calls, 1);
+    // Who was on the call, from the deliveries' customer and phone line.
+    assert_eq!(call.caller.as_deref(), Some("+14155550142"));
+    assert_eq!(call.agent.as_deref(), Some("Northwind Support Line"));
 
     // A message's raw JSON is its own part of the history, not the whole.
     let first_raw: Value = serde_json::from_str(&items[0].raw).unwrap();
@@ -186,6 +189,8 @@ async fn a_retell_call_reads_in_time_order_with_tools_transfer_end_and_report(po
     assert_eq!(call.ended_by.as_deref(), Some("user_hangup"));
     assert!(call.summary.is_some());
     assert_eq!(call.started_at, 1_777_652_404_512);
+    assert_eq!(call.caller.as_deref(), Some("+14155550142"));
+    assert_eq!(call.agent.as_deref(), Some("Northwind Support (Ava)"));
 }
 
 #[sqlx::test]
@@ -201,6 +206,8 @@ async fn a_retell_call_that_never_connected_shows_with_its_reason(pool: SqlitePo
         .expect("the call exists");
     assert_eq!(call.status, CallStatus::Ended);
     assert_eq!(call.ended_by.as_deref(), Some("dial_no_answer"));
+    // An outbound call: the person is the number it rang.
+    assert_eq!(call.caller.as_deref(), Some("+14155550177"));
 }
 
 #[sqlx::test]

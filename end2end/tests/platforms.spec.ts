@@ -22,16 +22,18 @@ function callId(seed: number): string {
   return `demo_${seed.toString(16).padStart(16, '0')}`;
 }
 
-for (const { platform, badge, checks } of [
+for (const { platform, badge, agent, checks } of [
   {
     platform: 'vapi' as const,
     badge: 'Vapi',
+    agent: 'Northwind Support Line',
     checks: ['lookup_order', 'NW48217', 'out_for_delivery', 'Returns Specialist', 'customer-ended-call',
       'Thanks for calling Northwind Outfitters', 'The caller asked about order NW48217'],
   },
   {
     platform: 'retell' as const,
     badge: 'Retell',
+    agent: 'Northwind Support (Ava)',
     checks: ['lookup_order', 'NW48217', 'out_for_delivery', '+18885550199', 'user_hangup',
       'Thanks for calling Northwind Outfitters', 'The caller asked about order NW48217'],
   },
@@ -47,6 +49,8 @@ for (const { platform, badge, checks } of [
     const row = page.locator(`tr[data-call-id="${id}"]`);
     await expect(row).toBeVisible({ timeout: 15_000 });
     await expect(row.locator('.tag.source')).toHaveText(badge);
+    // It says who is on it: the caller and the agent, as the platform named them.
+    await expect(row.locator('.parties')).toHaveText(`Caller +14155550142 · Agent ${agent}`);
 
     await page.goto(`/calls/${id}`);
     await expect(page.locator('.call-bar .tag.source')).toHaveText(badge);
@@ -61,5 +65,11 @@ for (const { platform, badge, checks } of [
     const tool = page.locator('.tool-line', { hasText: 'out_for_delivery' });
     await expect(tool).toBeVisible();
     await expect(tool).toContainText('lookup_order(order_id: "NW48217") → out_for_delivery');
+
+    // The caller links to the calls with them, this one among them.
+    await page.locator('.call-bar .parties').getByRole('link', { name: 'Caller +14155550142' }).click();
+    await expect(page).toHaveURL(/\/\?q=caller%3A%2B14155550142$/);
+    await expect(page.getByRole('searchbox', { name: 'Search calls' })).toHaveValue('caller:+14155550142');
+    await expect(page.locator(`tr[data-call-id="${id}"]`)).toBeVisible();
   });
 }

@@ -1,12 +1,13 @@
 //! The head of a call page. A compact bar that stays at the top while the
-//! timeline scrolls (id, status, duration, counters that step through their
+//! timeline scrolls (id, status, caller and agent, duration, counters that step through their
 //! events, follow-live and raw-JSON switches), then the facts: start,
 //! outcome, the report's summary and an inline recording player.
 
 use leptos::prelude::*;
 
 use super::{
-    CounterLinks, Counters, LinkState, LiveIndicator, MetricsList, SourceBadge, StatusBadge, When,
+    CallParties, CounterLinks, Counters, LinkState, LiveIndicator, MetricsList, SourceBadge,
+    StatusBadge, When,
 };
 use crate::model::metrics::CallMetrics;
 use crate::model::overview::Steps;
@@ -41,6 +42,7 @@ pub fn CallBar(
                 <h1><code class="call-id">{move || call.with(|c| c.call_id.clone())}</code></h1>
                 <StatusBadge status stale_for/>
                 <SourceBadge source=Signal::derive(move || call.with(|c| c.source.clone()))/>
+                {move || call.with(|c| view! { <CallParties caller=c.caller.clone() agent=c.agent.clone()/> })}
                 {move || call.with(CallSummary::is_sample).then(|| view! { <span class="tag tag-demo">"demo"</span> })}
                 <span class="duration" title="Duration">{duration}</span>
             </div>

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use super::{CounterLinks, Counters, MetricCells, SourceBadge, StatusBadge, When};
+use super::{CallParties, CounterLinks, Counters, MetricCells, SourceBadge, StatusBadge, When};
 use crate::model::metrics::CallMetrics;
 use crate::model::{event_link, format, highlight, CallSummary, ListOrder, SearchHit, SortKey};
 
@@ -118,6 +118,7 @@ fn CallRow(
             <td data-label="Call" class="call-cell">
                 <a class="call-id row-link" href=href>{call.call_id.clone()}</a>
                 " "<SourceBadge source=call.source.clone()/>
+                " "<CallParties caller=call.caller.clone() agent=call.agent.clone()/>
                 {call.is_sample().then(|| view! { " "<span class="tag tag-demo" title="Made by calltrail (demo, simulate or a test event), not by an agent">"demo"</span> })}
                 {state.map(|s| view! { <span class="muted state">" " {s}</span> })}
                 {call.headline().map(|h| view! { <p class="headline">{format::one_line(h, 110)}</p> })}

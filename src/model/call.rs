@@ -70,6 +70,9 @@ pub struct CallSummary {
     /// delivery order), which say what the call was about.
     pub first_user_text: Option<String>,
     pub first_user_at: Option<i64>,
+    /// Who the platform says is on the call (see [`super::Parties`]).
+    pub caller: Option<String>,
+    pub agent: Option<String>,
 }
 
 /// A stored status; an unknown one is an error, never taken for `live`.
@@ -113,6 +116,8 @@ impl CallSummary {
             last_received_at: item.received_at,
             first_user_text: None,
             first_user_at: None,
+            caller: None,
+            agent: None,
         };
         call.apply(item);
         call

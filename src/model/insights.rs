@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::format::url_segment;
+use super::query::filter_term;
 
 /// More hours than this and the charts count by day.
 pub const HOURLY_SPAN_MS: i64 = 72 * HOUR_MS;
@@ -194,12 +195,10 @@ pub fn bucket_link(q: &str, start: i64, step: Step, more: &str) -> String {
 
 /// The calls list of the calls with failed calls of `function`.
 pub fn tool_link(q: &str, function: &str) -> String {
-    let name = if function.contains(char::is_whitespace) || function.contains('"') {
-        format!("\"{}\"", function.replace('"', ""))
-    } else {
-        function.to_string()
-    };
-    let q = narrowed(q, &format!("tool:{name} has:tool_error"));
+    let q = narrowed(
+        q,
+        &format!("{} has:tool_error", filter_term("tool", function)),
+    );
     format!("/?q={}", url_segment(&q))
 }
 

@@ -1,5 +1,13 @@
 //! Links made from what platforms send.
 
+use super::format::url_segment;
+use super::query::filter_term;
+
+/// The calls list narrowed to one filter: `/?q=caller%3A%2B1415…`.
+pub fn calls_with(key: &str, value: &str) -> String {
+    format!("/?q={}", url_segment(&filter_term(key, value)))
+}
+
 /// Only http(s) links are rendered as links: never `javascript:`, `data:`
 /// or anything else a browser would run or interpret.
 pub fn safe_link(url: Option<String>) -> Option<String> {
@@ -11,7 +19,13 @@ pub fn safe_link(url: Option<String>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_link;
+    use super::{calls_with, safe_link};
+
+    #[test]
+    fn calls_with_links_the_list_narrowed_to_one_term() {
+        assert_eq!(calls_with("caller", "+1415"), "/?q=caller%3A%2B1415");
+        assert_eq!(calls_with("agent", "Ava B"), "/?q=agent%3A%22Ava%20B%22");
+    }
 
     fn link(url: &str) -> Option<String> {
         safe_link(Some(url.to_string()))

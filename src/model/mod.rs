@@ -14,6 +14,7 @@ mod links;
 pub mod metrics;
 pub mod overview;
 mod pages;
+mod parties;
 pub mod query;
 mod rules;
 mod search;
@@ -34,8 +35,9 @@ pub use delivery::{Delivery, DeliveryFilter, DeliveryOutcome, BODY_PREVIEW_BYTES
 pub use event::{
     event_anchor, insert_sorted, EventDetail, LiveUpdate, ReportTurn, Role, TimelineItem,
 };
-pub use links::safe_link;
+pub use links::{calls_with, safe_link};
 pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};
+pub use parties::Parties;
 pub use rules::{normal_endings, Condition, MatchOp, RuleSpec};
 pub use search::{highlight, SavedView, SearchHit, SearchResults, HIT_END, HIT_START};
 pub use settings::{DatabaseInfo, RetentionSetting, SettingsPage};

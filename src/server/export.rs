@@ -183,7 +183,7 @@ fn chunks(
     }
 }
 
-const CSV_HEADER: [&str; 17] = [
+const CSV_HEADER: [&str; 19] = [
     "call_id",
     "source",
     "status",
@@ -200,10 +200,12 @@ const CSV_HEADER: [&str; 17] = [
     "interruptions",
     "transfers",
     "headline",
+    "caller",
+    "agent",
     "recording_url",
 ];
 
-fn csv_row(c: &CallSummary) -> [String; 17] {
+fn csv_row(c: &CallSummary) -> [String; 19] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     [
         c.call_id.clone(),
@@ -225,6 +227,8 @@ fn csv_row(c: &CallSummary) -> [String; 17] {
         c.n_interruptions.to_string(),
         c.n_transfers.to_string(),
         c.headline().unwrap_or_default().to_string(),
+        opt(&c.caller),
+        opt(&c.agent),
         opt(&c.recording_url),
     ]
 }

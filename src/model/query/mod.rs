@@ -34,6 +34,10 @@ pub enum Filter {
     Has(Feature),
     Tool(String),
     Source(String),
+    /// Part of the caller's number or name, any case.
+    Caller(String),
+    /// Part of the agent's name or number, any case.
+    Agent(String),
     /// Seconds.
     Duration(Cmp, i64),
     Started(Cmp, When),
@@ -112,7 +116,17 @@ const MAX_SPAN_MS: i64 = 1_000 * 366 * 86_400_000;
 /// The longest `duration` compared (about 100 years, in seconds).
 const MAX_DURATION_S: i64 = 100 * 366 * 86_400;
 
-const KEYS: &str = "status, ended_by, has, tool, source, duration, started";
+const KEYS: &str = "status, ended_by, has, tool, source, caller, agent, duration, started";
+
+/// `key:value` as the query bar reads it: the value quoted when it has a
+/// space (a value holds no quotes: any are dropped).
+pub fn filter_term(key: &str, value: &str) -> String {
+    if value.contains(char::is_whitespace) || value.contains('"') {
+        format!("{key}:\"{}\"", value.replace('"', ""))
+    } else {
+        format!("{key}:{value}")
+    }
+}
 
 impl Query {
     pub fn parse(input: &str) -> Result<Query, QueryError> {
@@ -271,6 +285,8 @@ fn term(token: &Token) -> Result<Term, QueryError> {
                 }))?,
                 "tool" => colon(Filter::Tool(value.to_string()))?,
                 "source" => colon(Filter::Source(lower))?,
+                "caller" => colon(Filter::Caller(lower))?,
+                "agent" => colon(Filter::Agent(lower))?,
                 "duration" => {
                     let secs = value.parse::<i64>().ok().filter(|s| (0..MAX_DURATION_S).contains(s)).ok_or_else(|| {
                         error(format!("`duration` needs whole seconds, like duration>120, not `{value}`"))

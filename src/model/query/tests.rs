@@ -65,6 +65,11 @@ fn every_filter() {
         Filter::Tool("look up".into())
     );
     assert_eq!(one("source:Vapi").filter, Filter::Source("vapi".into()));
+    assert_eq!(one("caller:+1415").filter, Filter::Caller("+1415".into()));
+    assert_eq!(
+        one(r#"agent:"Northwind Support""#).filter,
+        Filter::Agent("northwind support".into())
+    );
     assert_eq!(one("duration>120").filter, Filter::Duration(Cmp::Gt, 120));
     assert_eq!(one("duration<=30").filter, Filter::Duration(Cmp::Le, 30));
     assert_eq!(one("duration>=5").filter, Filter::Duration(Cmp::Ge, 5));
@@ -141,5 +146,16 @@ fn errors_say_what_and_where() {
     assert_eq!(
         fails("x status:x").to_string(),
         "unknown status `x`: use live, ended, transferred or stale (at character 3)"
+    );
+}
+
+#[test]
+fn a_filter_term_reads_back_as_its_filter() {
+    assert_eq!(filter_term("caller", "+14155550142"), "caller:+14155550142");
+    let agent = filter_term("agent", "Northwind \"NW\" Support");
+    assert_eq!(agent, "agent:\"Northwind NW Support\"");
+    assert_eq!(
+        one(&agent).filter,
+        Filter::Agent("northwind nw support".into())
     );
 }

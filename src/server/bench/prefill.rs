@@ -117,6 +117,7 @@ fn copy(
         seconds_from_start: Some(i as f64),
         dedup_key: format!("prefill:{call_id}:{i}"),
         detail,
+        parties: Default::default(),
         raw: body.clone(),
     };
     (delivery, event)

@@ -8,6 +8,7 @@ mod body;
 mod fields;
 mod headers;
 pub mod infer;
+mod parties;
 mod platform;
 pub mod refusal_limit;
 pub mod refusal_summary;
@@ -214,6 +215,7 @@ fn accept(
         .map_err(|e| Rejection::unprocessable(&e))?
         .into_iter();
     let first = items.next().expect("a parsed delivery has an event");
+    let parties = parties::parties(platform, &value);
     let more: Vec<Item> = items.collect();
     // The whole header: two long ids that share a beginning are distinct.
     // Only an event without a key of its own needs this, and its `raw` is
@@ -233,6 +235,7 @@ fn accept(
             call_id: item.event.call_id,
             dedup_key,
             detail: item.event.detail,
+            parties: parties.clone(),
             raw,
         }
     };

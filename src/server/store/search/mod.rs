@@ -332,6 +332,17 @@ fn condition(sql: &mut QueryBuilder<'_, Sqlite>, term: &Term, at: SearchAt, plan
         Filter::Source(source) => {
             sql.push("source = ").push_bind(source.clone());
         }
+        // The parser lowers the value; SQLite's lower() folds ASCII alike.
+        Filter::Caller(part) => {
+            sql.push("instr(lower(coalesce(caller, '')), ")
+                .push_bind(part.clone())
+                .push(") > 0");
+        }
+        Filter::Agent(part) => {
+            sql.push("instr(lower(coalesce(agent, '')), ")
+                .push_bind(part.clone())
+                .push(") > 0");
+        }
         Filter::Duration(cmp, secs) => {
             // Whole seconds, as typed: a 120.4 s call is `duration=120`.
             sql.push("coalesce(duration_ms, coalesce(ended_at, ")

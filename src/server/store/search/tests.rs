@@ -83,3 +83,24 @@ fn words_are_looked_up_as_the_index_keeps_them() {
     assert_eq!(index_words("Refund*"), ["refund"]);
     assert_eq!(index_words("front desk"), ["front", "desk"]);
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn caller_and_agent_match_any_part_in_any_case(pool: SqlitePool) {
+    calls(&pool, &[&["hi"], &["hello"], &["hey"]]).await;
+    sqlx::query("UPDATE calls SET caller = '+14155550142', agent = 'Northwind Support (Ava)' WHERE call_id = 'c0'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE calls SET caller = 'Jordan', agent = 'Sales' WHERE call_id = 'c1'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(found(&pool, "caller:4155550142", &[]).await, ["c0"]);
+    assert_eq!(found(&pool, "caller:JORDAN", &[]).await, ["c1"]);
+    assert_eq!(found(&pool, "agent:\"support (ava)\"", &[]).await, ["c0"]);
+    assert_eq!(found(&pool, "-agent:sales", &[]).await, ["c2", "c0"]);
+    assert_eq!(
+        found(&pool, "caller:+1999", &[]).await,
+        Vec::<String>::new()
+    );
+}

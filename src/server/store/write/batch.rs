@@ -171,6 +171,7 @@ fn write_event(
         tx.prepare_cached(INDEX_TEXT)?
             .execute(params![event_id, text])?;
     }
+    let parties = event.parties;
     let item = TimelineItem {
         id: event_id,
         call_id: event.call_id,
@@ -180,7 +181,7 @@ fn write_event(
         detail: event.detail,
         raw: event.raw,
     };
-    let (before, call) = cache.apply(tx, &delivery.source, &item)?;
+    let (before, call) = cache.apply(tx, &delivery.source, &item, &parties)?;
     Ok(Written::New(
         event_id,
         Box::new((before, LiveUpdate { item, call })),

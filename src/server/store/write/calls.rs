@@ -8,7 +8,7 @@ use std::sync::{Arc, LazyLock};
 
 use rusqlite::{OptionalExtension, Row, Transaction};
 
-use crate::model::{CallStatus, CallSummary, TimelineItem};
+use crate::model::{CallStatus, CallSummary, Parties, TimelineItem};
 use crate::server::store::calls::{COLUMNS, COLUMN_COUNT};
 
 /// Counts transactions of retention that deleted or changed call rows.
@@ -59,8 +59,8 @@ impl CallCache {
         }
     }
 
-    /// Folds a newly stored event into its call's row (read from the
-    /// database on a miss) and returns the row's indexed columns as stored
+    /// Folds a newly stored event, and who its delivery says is on the
+    /// call, into its call's row (read from the database on a miss) and returns the row's indexed columns as stored
     /// before (`None` for a new call) and the new summary, which the batch
     /// writes with [`save`] once all its events are in.
     pub(super) fn apply(
@@ -68,13 +68,15 @@ impl CallCache {
         tx: &Transaction<'_>,
         source: &str,
         item: &TimelineItem,
+        parties: &Parties,
     ) -> rusqlite::Result<(Option<Indexed>, CallSummary)> {
         if let Some(call) = self.rows.get_mut(&item.call_id) {
             let before = Indexed::of(call);
             call.apply(item);
+            call.meet(parties);
             return Ok((Some(before), call.clone()));
         }
-        let (before, call) = match load(tx, &item.call_id)? {
+        let (before, mut call) = match load(tx, &item.call_id)? {
             Some(mut call) => {
                 let before = Indexed::of(&call);
                 call.apply(item);
@@ -82,6 +84,7 @@ impl CallCache {
             }
             None => (None, CallSummary::new(source, item)),
         };
+        call.meet(parties);
         if self.rows.len() >= Self::LIMIT {
             self.rows.clear();
         }
@@ -145,6 +148,8 @@ pub(super) fn save<'a>(
             c.last_received_at,
             c.first_user_text,
             c.first_user_at,
+            c.caller,
+            c.agent,
         ])?;
     }
     Ok(())
@@ -157,7 +162,8 @@ const UPDATE_MOVED: &str = "UPDATE calls SET ended_at = ?5, last_event_at = ?6, 
     ended_by = ?8, end_reason = ?9, summary = ?10, recording_url = ?11, duration_ms = ?12,
     last_speaker = ?13, last_spoke_at = ?14, n_events = ?15, n_messages = ?16, n_tool_calls = ?17,
     n_tool_errors = ?18, n_hangs = ?19, n_interruptions = ?20, n_transfers = ?21,
-    last_received_at = ?22, first_user_text = ?23, first_user_at = ?24
+    last_received_at = ?22, first_user_text = ?23, first_user_at = ?24,
+    caller = ?25, agent = ?26
     WHERE call_id = ?1";
 
 /// The whole row.
@@ -202,5 +208,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<CallSummary> {
         last_received_at: r.get("last_received_at")?,
         first_user_text: r.get("first_user_text")?,
         first_user_at: r.get("first_user_at")?,
+        caller: r.get("caller")?,
+        agent: r.get("agent")?,
     })
 }

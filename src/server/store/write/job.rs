@@ -1,6 +1,6 @@
 //! What ingest hands the writer, and what the writer reports back.
 
-use crate::model::EventDetail;
+use crate::model::{EventDetail, Parties};
 
 /// The request as received, for the delivery log.
 #[derive(Debug, Clone)]
@@ -27,6 +27,8 @@ pub struct NewEvent {
     pub seconds_from_start: Option<f64>,
     pub dedup_key: String,
     pub detail: EventDetail,
+    /// Who the delivery says is on the call.
+    pub parties: Parties,
     /// The body as delivered (or, for one of several events of a delivery,
     /// the part of it the event comes from).
     pub raw: String,

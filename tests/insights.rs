@@ -7,7 +7,8 @@ use common::{app, post, TestApp};
 use serde_json::json;
 use sqlx::SqlitePool;
 
-use calltrail::model::insights::{Step, HOUR_MS};
+use calltrail::model::insights::Step;
+use calltrail::model::time::HOUR_MS;
 use calltrail::server::{measure, views};
 
 /// 2026-03-14 10:00 UTC.

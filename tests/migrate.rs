@@ -160,6 +160,12 @@ async fn calls_stored_before_parties_were_kept_get_them_from_their_events() {
             fixture("retell/call_ended_not_connected.json"),
         ),
         ("i", "infer", fixture("infer/tool-call.json")),
+        // Retell's older envelope; a blank field gives way to the next.
+        (
+            "d",
+            "retell",
+            r#"{"event":"call_started","data":{"call_id":"d","from_number":" +14155550123 ","agent_name":" ","to_number":"+18885550100"}}"#.to_string(),
+        ),
     ];
     for (n, (call, source, raw)) in events.iter().enumerate() {
         sqlx::query(
@@ -174,7 +180,12 @@ async fn calls_stored_before_parties_were_kept_get_them_from_their_events() {
         .await
         .unwrap();
     }
-    for (call, source) in [("v", "vapi"), ("r", "retell"), ("i", "infer")] {
+    for (call, source) in [
+        ("v", "vapi"),
+        ("r", "retell"),
+        ("i", "infer"),
+        ("d", "retell"),
+    ] {
         sqlx::query(
             "INSERT INTO calls (call_id, source, status, started_at, last_event_at, last_event_id)
              VALUES (?, ?, 'ended', 1000, 1000, 1)",
@@ -201,5 +212,9 @@ async fn calls_stored_before_parties_were_kept_get_them_from_their_events() {
     assert_eq!(
         parties(store.call("i").await.unwrap().unwrap()),
         (None, None)
+    );
+    assert_eq!(
+        parties(store.call("d").await.unwrap().unwrap()),
+        named("+14155550123", "+18885550100")
     );
 }

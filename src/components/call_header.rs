@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use super::hydrated::use_hydrated;
 use super::{
     CallParties, CounterLinks, Counters, LinkState, LiveIndicator, MetricsList, SourceBadge,
     StatusBadge, When,
@@ -34,8 +35,7 @@ pub fn CallBar(
     });
     let duration = move || format::duration(call.with(|c| c.duration_at(now.get())));
     let raw_open = RwSignal::new(false);
-    let interactive = RwSignal::new(false);
-    Effect::new(move || interactive.set(true));
+    let interactive = use_hydrated();
     view! {
         <div class="call-bar">
             <div class="call-title">

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use super::hydrated::use_hydrated;
+
 use crate::api::{RotateWebhookToken, SendTestEvent};
 use crate::model::{event_link, ConnectInfo};
 
@@ -109,8 +111,7 @@ fn TestEventButton() -> impl IntoView {
 #[component]
 fn CopyRow(url: Signal<String>, label: String) -> impl IntoView {
     let copied = RwSignal::new(false);
-    let interactive = RwSignal::new(false);
-    Effect::new(move || interactive.set(true));
+    let interactive = use_hydrated();
     let copy = move |_| {
         copy_text(&url.get());
         copied.set(true);

@@ -26,14 +26,17 @@ pub fn to_bottom() {
 pub fn to_fragment() {
     #[cfg(feature = "hydrate")]
     request_animation_frame(|| {
-        let hash = window().location().hash().unwrap_or_default();
-        if let Some(el) = hash
-            .strip_prefix('#')
-            .and_then(|id| document().get_element_by_id(id))
-        {
+        if let Some(el) = fragment_target() {
             el.scroll_into_view();
         }
     });
+}
+
+/// The element the URL's fragment names (`#e42`), when it is on the page.
+#[cfg(feature = "hydrate")]
+pub fn fragment_target() -> Option<web_sys::Element> {
+    let hash = window().location().hash().ok()?;
+    document().get_element_by_id(hash.strip_prefix('#')?)
 }
 
 #[cfg(feature = "hydrate")]

@@ -8,6 +8,7 @@ mod connect_panel;
 mod counters;
 pub mod follow;
 mod form_notice;
+mod hydrated;
 mod json_tree;
 mod live_stream;
 mod metrics;

@@ -6,6 +6,8 @@
 
 use leptos::prelude::*;
 
+use super::hydrated::use_hydrated;
+
 use crate::model::event_anchor;
 use crate::model::format;
 use crate::model::overview::{Lane, Overview};
@@ -24,8 +26,7 @@ pub fn OverviewStrip(
     let zoom = RwSignal::new(0usize);
     // Where the zoomed window starts, as a share of what lies outside it.
     let pan = RwSignal::new(1.0f64);
-    let interactive = RwSignal::new(false);
-    Effect::new(move || interactive.set(true));
+    let interactive = use_hydrated();
     let window = move || {
         let span = overview.with(|o| o.span) as f64;
         let width = span / ZOOMS[zoom.get()] as f64;

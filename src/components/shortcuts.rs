@@ -128,10 +128,7 @@ mod browser {
         if targets.is_empty() {
             return false;
         }
-        let hash = window().location().hash().unwrap_or_default();
-        let current = hash
-            .strip_prefix('#')
-            .and_then(|id| document().get_element_by_id(id));
+        let current = crate::components::follow::fragment_target();
         let top = |e: &HtmlElement| e.get_bounding_client_rect().top();
         // Where the reader is: the targeted item, else just below the sticky bar.
         let from = current.map_or(180.0, |c| c.get_bounding_client_rect().top());

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::format::url_segment;
 use super::query::filter_term;
+use super::time::{DAY_MS, HOUR_MS, WEEK_MS};
 
 /// More hours than this and the charts count by day.
 pub const HOURLY_SPAN_MS: i64 = 72 * HOUR_MS;
@@ -14,9 +15,6 @@ pub const HOURLY_SPAN_MS: i64 = 72 * HOUR_MS;
 pub const DAILY_SPAN_MS: i64 = 120 * DAY_MS;
 /// At most this many buckets are drawn (the newest).
 pub const MAX_BUCKETS: usize = 120;
-pub const HOUR_MS: i64 = 3_600_000;
-pub const DAY_MS: i64 = 24 * HOUR_MS;
-pub const WEEK_MS: i64 = 7 * DAY_MS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Step {

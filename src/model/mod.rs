@@ -21,6 +21,7 @@ mod search;
 pub mod settings;
 mod sort;
 mod theme;
+pub mod time;
 pub mod tool_line;
 
 pub use access::{ConnectInfo, PlatformLink, TestEvent, Viewer};

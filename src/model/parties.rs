@@ -25,13 +25,15 @@ impl Parties {
             .flatten()
             .map(str::trim)
             .find(|s| !s.is_empty())
-            .map(|s| {
-                s.chars()
-                    .filter(|c| !c.is_control())
-                    .take(MAX_CHARS)
-                    .collect()
-            })
+            .map(|s| s.chars().filter(|c| !hidden(*c)).take(MAX_CHARS).collect())
     }
+}
+
+/// Control characters, and the ones that reorder text on screen (a name
+/// could otherwise show as something it is not).
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 impl CallSummary {
@@ -102,5 +104,6 @@ mod tests {
             MAX_CHARS
         );
         assert_eq!(Parties::pick([Some("A\u{7}va")]).as_deref(), Some("Ava"));
+        assert_eq!(Parties::pick([Some("\u{202E}avA")]).as_deref(), Some("avA"));
     }
 }

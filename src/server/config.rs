@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use super::database::sqlite_file;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "calltrail",
@@ -97,7 +99,7 @@ pub struct BackupArgs {
     /// The backup file to write; it must not exist yet.
     pub file: PathBuf,
     /// SQLite database file to back up.
-    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db")]
+    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = sqlite_file)]
     pub db: PathBuf,
 }
 
@@ -106,7 +108,7 @@ pub struct RestoreArgs {
     /// A file written by `calltrail backup`.
     pub backup: PathBuf,
     /// SQLite database file to replace (the one the server uses).
-    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db")]
+    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = sqlite_file)]
     pub db: PathBuf,
 }
 
@@ -117,7 +119,7 @@ pub struct UserArgs {
     #[arg(long)]
     pub password_stdin: bool,
     /// SQLite database file.
-    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db")]
+    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = sqlite_file)]
     pub db: PathBuf,
 }
 
@@ -126,8 +128,9 @@ pub struct ServeConfig {
     /// Address to listen on.
     #[arg(long, env = "CALLTRAIL_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
-    /// SQLite database file; created (with its folder) if missing.
-    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db")]
+    /// SQLite database file (a path or `sqlite:PATH`); created (with its
+    /// folder) if missing.
+    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = sqlite_file)]
     pub db: PathBuf,
     /// Largest webhook body accepted, in bytes.
     #[arg(long, env = "CALLTRAIL_BODY_LIMIT", default_value_t = 1024 * 1024)]

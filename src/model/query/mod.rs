@@ -11,6 +11,8 @@ use std::fmt;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use super::time::{DAY_MS, HOUR_MS, MINUTE_MS};
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Query {
     pub terms: Vec<Term>,
@@ -112,7 +114,7 @@ impl fmt::Display for QueryError {
 }
 
 /// The furthest back `started>-…` reaches (about 1,000 years).
-const MAX_SPAN_MS: i64 = 1_000 * 366 * 86_400_000;
+const MAX_SPAN_MS: i64 = 1_000 * 366 * DAY_MS;
 /// The longest `duration` compared (about 100 years, in seconds).
 const MAX_DURATION_S: i64 = 100 * 366 * 86_400;
 
@@ -336,9 +338,9 @@ fn when(value: &str) -> Option<When> {
             .ok()
             .filter(|n| *n > 0)?;
         let ms: i64 = match unit {
-            'm' => 60_000,
-            'h' => 3_600_000,
-            'd' => 86_400_000,
+            'm' => MINUTE_MS,
+            'h' => HOUR_MS,
+            'd' => DAY_MS,
             _ => return None,
         };
         // Past any date a call could have: refused, not wrapped around.

@@ -280,7 +280,8 @@ pub fn tools(page: &InsightsPage) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::insights::{Step, ToolRate, HOUR_MS};
+    use crate::model::insights::{Step, ToolRate};
+    use crate::model::time::HOUR_MS;
 
     fn page() -> InsightsPage {
         let start = 1_780_000_000_000 / HOUR_MS * HOUR_MS;

@@ -5,23 +5,22 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_stream::stream;
 use axum::extract::State;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
+use axum::response::sse::Event;
+use axum::response::Response;
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
-use super::session::{too_many_streams, SessionWatch, SESSION_CHECK};
-use super::to_json;
+use super::session::{too_many_streams, SessionWatch};
+use super::{opening, respond, to_json};
 use crate::model::AlertNotice;
 use crate::server::metrics::LiveClient;
 use crate::server::AppState;
 
 pub async fn alerts_stream(State(state): State<AppState>, session: Session) -> Response {
-    let Some(watch) = SessionWatch::start(&state, &session) else {
+    let Some(mut watch) = SessionWatch::start(&state, &session) else {
         return too_many_streams(&state);
     };
     let mut rx = state.alerts.subscribe();
@@ -29,12 +28,8 @@ pub async fn alerts_stream(State(state): State<AppState>, session: Session) -> R
     let hub = state.hub.clone();
     let stream = stream! {
         let _client = LiveClient::start();
-        yield Ok::<_, Infallible>(Event::default().retry(Duration::from_secs(1)).comment("calltrail alerts"));
+        yield Ok::<_, Infallible>(opening("calltrail alerts"));
         let mut send_count = true;
-        let mut session_check = tokio::time::interval_at(
-            tokio::time::Instant::now() + SESSION_CHECK,
-            SESSION_CHECK,
-        );
         loop {
             if send_count {
                 send_count = false;
@@ -48,7 +43,7 @@ pub async fn alerts_stream(State(state): State<AppState>, session: Session) -> R
             }
             tokio::select! {
                 _ = hub.stopping() => return,
-                _ = session_check.tick() => {
+                _ = watch.due() => {
                     if !watch.still_signed_in().await {
                         return;
                     }
@@ -61,9 +56,7 @@ pub async fn alerts_stream(State(state): State<AppState>, session: Session) -> R
             }
         }
     };
-    Sse::new(stream)
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response()
+    respond(stream)
 }
 
 fn data(json: Arc<str>) -> Event {

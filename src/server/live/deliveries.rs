@@ -10,16 +10,16 @@ use std::time::Duration;
 use async_stream::stream;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::sse::Event;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tokio::sync::broadcast;
 use tokio::time::MissedTickBehavior;
 use tower_sessions::Session;
 
-use super::session::{too_many_streams, SessionWatch, SESSION_CHECK};
+use super::session::{too_many_streams, SessionWatch};
 use super::sse::resume_after;
-use super::to_json;
+use super::{opening, respond, to_json};
 use crate::model::{DeliveryFilter, DeliveryOutcome};
 use crate::server::metrics::LiveClient;
 use crate::server::AppState;
@@ -65,20 +65,16 @@ pub async fn deliveries_stream(
         Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
     };
     let mut last = resume_after(&headers, params.after);
-    let Some(watch) = SessionWatch::start(&state, &session) else {
+    let Some(mut watch) = SessionWatch::start(&state, &session) else {
         return too_many_streams(&state);
     };
     let (store, hub) = (state.store.clone(), state.hub.clone());
     let mut commits = hub.subscribe();
     let stream = stream! {
         let _client = LiveClient::start();
-        yield Ok::<_, Infallible>(Event::default().retry(Duration::from_secs(1)).comment("calltrail live"));
+        yield Ok::<_, Infallible>(opening("calltrail live"));
         let mut poll = tokio::time::interval(POLL);
         poll.set_missed_tick_behavior(MissedTickBehavior::Delay);
-        let mut session_check = tokio::time::interval_at(
-            tokio::time::Instant::now() + SESSION_CHECK,
-            SESSION_CHECK,
-        );
         loop {
             loop {
                 let batch = match store.deliveries_since(&filter, last, BATCH).await {
@@ -99,7 +95,7 @@ pub async fn deliveries_stream(
             }
             tokio::select! {
                 _ = hub.stopping() => return,
-                _ = session_check.tick() => {
+                _ = watch.due() => {
                     if !watch.still_signed_in().await {
                         return;
                     }
@@ -113,7 +109,5 @@ pub async fn deliveries_stream(
             }
         }
     };
-    Sse::new(stream)
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response()
+    respond(stream)
 }

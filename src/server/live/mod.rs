@@ -9,8 +9,13 @@ mod session;
 mod sse;
 
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::Stream;
 use tokio::sync::{broadcast, watch};
 
 use crate::model::LiveUpdate;
@@ -52,6 +57,26 @@ impl Published {
             .get_or_init(|| to_json(&self.update.call))
             .clone()
     }
+}
+
+/// How soon a browser retries after losing a stream.
+const RETRY: Duration = Duration::from_secs(1);
+/// How often an idle stream sends a comment, so proxies keep it open.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// A stream's first message: how soon to retry, and what the stream is.
+fn opening(what: &'static str) -> Event {
+    Event::default().retry(RETRY).comment(what)
+}
+
+/// The response that sends `stream`, kept alive through idle spells.
+fn respond<S>(stream: S) -> Response
+where
+    S: Stream<Item = Result<Event, Infallible>> + Send + 'static,
+{
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+        .into_response()
 }
 
 pub fn to_json<T: serde::Serialize>(value: &T) -> Arc<str> {

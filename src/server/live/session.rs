@@ -69,6 +69,7 @@ pub struct SessionWatch {
     checks: SessionChecks,
     id: Id,
     max_hours: u32,
+    every: tokio::time::Interval,
     _slot: StreamSlot,
 }
 
@@ -81,13 +82,24 @@ impl SessionWatch {
             .hub
             .slots
             .take(&id.to_string(), state.config.max_streams_per_session)?;
+        let mut every =
+            tokio::time::interval_at(tokio::time::Instant::now() + SESSION_CHECK, SESSION_CHECK);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         Some(SessionWatch {
             store: state.store.clone(),
             checks: state.hub.checks.clone(),
             id,
             max_hours: state.config.session_max_hours,
+            every,
             _slot: slot,
         })
+    }
+
+    /// Resolves when the session is due a check, every [`SESSION_CHECK`]:
+    /// a `select!` branch (cancel-safe) whose handler then calls
+    /// [`Self::still_signed_in`], so a busy stream never cuts a check short.
+    pub async fn due(&mut self) {
+        self.every.tick().await;
     }
 
     /// Asks the database, unless another stream of the session did within

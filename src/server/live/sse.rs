@@ -4,24 +4,20 @@
 //! first connection) and is sent what it missed before anything new. A
 //! stream lives only as long as the session that opened it.
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_stream::stream;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
-use futures::Stream;
+use axum::response::sse::Event;
+use axum::response::Response;
 use serde::Deserialize;
 use tokio::sync::broadcast::{self, error::RecvError};
-use tokio::time::MissedTickBehavior;
 use tower_sessions::Session;
 
-use super::session::{too_many_streams, SessionWatch, SESSION_CHECK};
-use super::{to_json, Hub, Published};
+use super::session::{too_many_streams, SessionWatch};
+use super::{opening, respond, to_json, Hub, Published};
 use crate::model::LiveUpdate;
 use crate::server::metrics::{self, LiveClient};
 use crate::server::store::Store;
@@ -29,8 +25,6 @@ use crate::server::AppState;
 
 /// Rows read from the database per catch-up query.
 const CATCH_UP_BATCH: i64 = 500;
-/// How soon a browser retries after losing the stream.
-const RETRY: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Deserialize)]
 pub struct Resume {
@@ -103,7 +97,7 @@ fn open<F: Feed>(state: &AppState, session: &Session, after: i64, feed: F) -> Re
     let Some(watch) = SessionWatch::start(state, session) else {
         return too_many_streams(state);
     };
-    follow(state.hub.clone(), feed, after, watch).into_response()
+    follow(state.hub.clone(), feed, after, watch)
 }
 
 struct CallFeed {
@@ -181,23 +175,13 @@ enum Wake {
 /// The stream every feed shares: replay what was missed, then forward live
 /// updates; replay again whenever the hub says this subscriber fell behind.
 /// It ends when the server stops or the session that opened it ends.
-fn follow<F: Feed>(
-    hub: Hub,
-    feed: F,
-    mut last: i64,
-    watch: SessionWatch,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+fn follow<F: Feed>(hub: Hub, feed: F, mut last: i64, mut watch: SessionWatch) -> Response {
     // Subscribe before the first replay so nothing committed in between is missed.
     let mut rx = feed.subscribe(&hub);
     let stream = stream! {
         // Counted while the stream lives, however it ends.
         let _client = LiveClient::start();
-        yield Ok(Event::default().retry(RETRY).comment("calltrail live"));
-        let mut session_check = tokio::time::interval_at(
-            tokio::time::Instant::now() + SESSION_CHECK,
-            SESSION_CHECK,
-        );
-        session_check.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        yield Ok(opening("calltrail live"));
         let mut behind = true;
         loop {
             while behind {
@@ -218,7 +202,7 @@ fn follow<F: Feed>(
             }
             let wake = tokio::select! {
                 _ = hub.stopping() => Wake::Stop,
-                _ = session_check.tick() => Wake::CheckSession,
+                _ = watch.due() => Wake::CheckSession,
                 received = rx.recv() => Wake::Update(received),
             };
             match wake {
@@ -243,7 +227,7 @@ fn follow<F: Feed>(
             }
         }
     };
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    respond(stream)
 }
 
 fn message(id: i64, json: &str) -> Event {

@@ -13,8 +13,9 @@ use sqlx::{Sqlite, Transaction};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::retention::{spawn_every, DAY_MS};
+use super::retention::spawn_every;
 use super::{now_ms, Store};
+use crate::model::time::DAY_MS;
 use crate::server::config::ServeConfig;
 
 /// Events deleted per transaction (with their deliveries). A call's rows lie

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::{now_ms, Store};
+use crate::model::time::DAY_MS;
 use crate::server::config::ServeConfig;
 
 /// Rows deleted per statement; each statement holds the write lock briefly.
@@ -22,7 +23,6 @@ const BATCH: i64 = 500;
 const PAUSE: Duration = Duration::from_millis(20);
 /// How often the limits are enforced.
 const EVERY: Duration = Duration::from_secs(10 * 60);
-pub(super) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// How much of the delivery log to keep; `None` is no limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

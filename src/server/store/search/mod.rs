@@ -1,6 +1,7 @@
 //! Finding calls by the query bar's query: structured terms become conditions
 //! on the `calls` read model; words and phrases search the FTS5 index of
-//! event text (`event_text`, kept by triggers in the ingest transaction).
+//! event text (`event_text`, which the writer fills in the ingest
+//! transaction: one row per event with text).
 
 use std::collections::HashMap;
 
@@ -9,10 +10,8 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use super::calls::COLUMNS;
 use super::Store;
 use crate::model::query::{Feature, Filter, Query, StatusIs, Term};
+use crate::model::time::DAY_MS;
 use crate::model::{CallSummary, SearchHit, Sort, SortKey, HIT_END, HIT_START};
-
-/// One day in ms.
-const DAY_MS: i64 = 86_400_000;
 
 /// The `ended_by` values that mean `who`: Infer says `user` / `agent`;
 /// Vapi and Retell end reasons name the side.

@@ -13,7 +13,6 @@ pub mod child;
 pub mod client;
 pub mod config;
 pub mod crash_check;
-pub mod database;
 pub mod demo;
 pub mod export;
 pub mod export_progress;

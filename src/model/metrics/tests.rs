@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::ReportTurn;
 
 const START: i64 = 1_700_000_000_000;
 

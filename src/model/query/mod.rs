@@ -3,8 +3,9 @@
 //! `ended_by:agent|user`, `has:tool_error|hang|interruption|transfer`,
 //! `tool:NAME`, `source:infer|vapi|retell`, `duration>120` (seconds; `<`,
 //! `<=`, `>=`, `=` too), `started>2026-05-01` (a date, a date and time, or
-//! `-1h` / `-24h` / `-7d` back from now). `-term` negates any of them. A
-//! query that cannot be read says what is wrong and where.
+//! `-1h` / `-24h` / `-7d` back from now), `caller:` and `agent:` (part of
+//! a name or number). `-term` negates any of them. A query that cannot be
+//! read says what is wrong and where.
 
 use std::fmt;
 
@@ -12,6 +13,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::time::{DAY_MS, HOUR_MS, MINUTE_MS};
+use tokens::{tokens, Token};
+
+mod tokens;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Query {
@@ -150,85 +154,6 @@ impl Query {
             _ => None,
         })
     }
-}
-
-/// One piece of the query: its text (quotes removed), where it starts, and
-/// whether its value was quoted.
-struct Token {
-    at: usize,
-    negated: bool,
-    /// `key` and operator when the token is `key:value`, `key>value`, ….
-    key: Option<(String, String)>,
-    value: String,
-    quoted: bool,
-}
-
-fn tokens(input: &str) -> Result<Vec<Token>, QueryError> {
-    let chars: Vec<(usize, char)> = input.char_indices().collect();
-    let position = |byte: usize| input[..byte].chars().count();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (start, c) = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-            continue;
-        }
-        let negated = c == '-' && chars.get(i + 1).is_some_and(|(_, n)| !n.is_whitespace());
-        if negated {
-            i += 1;
-        }
-        // A key: letters and underscores followed by an operator.
-        let mut key = None;
-        let mut j = i;
-        while j < chars.len() && (chars[j].1.is_ascii_alphabetic() || chars[j].1 == '_') {
-            j += 1;
-        }
-        if j > i && j < chars.len() {
-            let op: String = match (chars[j].1, chars.get(j + 1).map(|c| c.1)) {
-                ('>' | '<', Some('=')) => chars[j..j + 2].iter().map(|c| c.1).collect(),
-                (':' | '>' | '<' | '=', _) => chars[j].1.to_string(),
-                _ => String::new(),
-            };
-            if !op.is_empty() {
-                let name: String = chars[i..j].iter().map(|c| c.1).collect();
-                i = j + op.chars().count();
-                key = Some((name.to_ascii_lowercase(), op));
-            }
-        }
-        let (value, quoted) = if chars.get(i).is_some_and(|c| c.1 == '"') {
-            let open = i;
-            i += 1;
-            let mut text = String::new();
-            while i < chars.len() && chars[i].1 != '"' {
-                text.push(chars[i].1);
-                i += 1;
-            }
-            if i >= chars.len() {
-                return Err(QueryError {
-                    at: position(chars[open].0),
-                    message: "a quote is never closed: add the closing \"".into(),
-                });
-            }
-            i += 1;
-            (text, true)
-        } else {
-            let mut text = String::new();
-            while i < chars.len() && !chars[i].1.is_whitespace() {
-                text.push(chars[i].1);
-                i += 1;
-            }
-            (text, false)
-        };
-        out.push(Token {
-            at: position(start),
-            negated,
-            key,
-            value,
-            quoted,
-        });
-    }
-    Ok(out)
 }
 
 fn term(token: &Token) -> Result<Term, QueryError> {

@@ -1,0 +1,162 @@
+use super::*;
+use serde_json::json;
+
+#[test]
+fn an_unknown_stored_status_is_an_error_not_live() {
+    for status in [CallStatus::Live, CallStatus::Ended, CallStatus::Transferred] {
+        assert_eq!(
+            CallStatus::try_from(status.as_str().to_string()),
+            Ok(status)
+        );
+    }
+    assert_eq!(
+        CallStatus::try_from("paused".to_string()),
+        Err("unknown call status \"paused\"".to_string())
+    );
+}
+
+fn item(id: i64, at: i64, detail: EventDetail) -> TimelineItem {
+    TimelineItem {
+        id,
+        call_id: "c1".into(),
+        occurred_at: at,
+        seconds_from_start: None,
+        received_at: at,
+        detail,
+        raw: "{}".into(),
+    }
+}
+
+fn message(role: Role) -> EventDetail {
+    EventDetail::Message {
+        role,
+        text: "hi".into(),
+    }
+}
+
+#[test]
+fn the_headline_is_the_callers_first_words_until_a_summary_comes() {
+    let said = |id, at, text: &str| {
+        item(
+            id,
+            at,
+            EventDetail::Message {
+                role: Role::User,
+                text: text.into(),
+            },
+        )
+    };
+    let mut call = CallSummary::new("infer", &item(1, 1_000, message(Role::Agent)));
+    assert_eq!(call.headline(), None);
+    call.apply(&said(3, 9_000, "second thing"));
+    // Delivered late, but said first: it wins.
+    call.apply(&said(2, 5_000, "My order never came"));
+    call.apply(&said(4, 12_000, "third"));
+    assert_eq!(call.headline(), Some("My order never came"));
+    call.summary = Some("Caller chased a late order.".into());
+    assert_eq!(call.headline(), Some("Caller chased a late order."));
+}
+
+#[test]
+fn counts_and_start_follow_events() {
+    let mut first = item(1, 10_000, message(Role::Agent));
+    first.seconds_from_start = Some(1.5);
+    let mut call = CallSummary::new("infer", &first);
+    assert_eq!(call.started_at, 8_500);
+    call.apply(&item(
+        2,
+        12_000,
+        EventDetail::ToolCall {
+            function: "f".into(),
+            arguments: json!({}),
+            response: Some(json!({"error": "boom"})),
+            error: Some("boom".into()),
+        },
+    ));
+    call.apply(&item(3, 13_000, message(Role::User)));
+    call.apply(&item(
+        4,
+        14_000,
+        EventDetail::Hang {
+            after_seconds: Some(10.0),
+            message: None,
+        },
+    ));
+    assert_eq!(call.n_events, 4);
+    assert_eq!(call.n_messages, 2);
+    assert_eq!(call.n_tool_calls, 1);
+    assert_eq!(call.n_tool_errors, 1);
+    assert_eq!(call.n_hangs, 1);
+    assert_eq!(call.last_speaker.as_deref(), Some("User"));
+    assert_eq!(call.status, CallStatus::Live);
+    assert_eq!(call.duration_at(20_000), 11_500);
+    assert!(call.had_trouble());
+}
+
+#[test]
+fn status_moves_forward_only_even_out_of_order() {
+    let mut call = CallSummary::new(
+        "infer",
+        &item(
+            1,
+            50_000,
+            EventDetail::End {
+                ended_by: Some("user".into()),
+            },
+        ),
+    );
+    assert_eq!(call.status, CallStatus::Ended);
+    // a late turn does not make the call live again, and does not move the end
+    call.apply(&item(2, 40_000, message(Role::Agent)));
+    assert_eq!(call.status, CallStatus::Ended);
+    assert_eq!(call.ended_at, Some(50_000));
+    assert_eq!(call.started_at, 40_000);
+    assert_eq!(call.last_speaker.as_deref(), Some("Agent"));
+    call.apply(&item(4, 30_000, message(Role::User)));
+    assert_eq!(call.last_speaker.as_deref(), Some("Agent"));
+    assert_eq!(call.outcome(), "ended by user");
+    call.apply(&item(
+        3,
+        45_000,
+        EventDetail::Transfer {
+            transfer_type: Some("cold".into()),
+            destination: None,
+            label: None,
+        },
+    ));
+    assert_eq!(call.status, CallStatus::Transferred);
+    assert_eq!(call.ended_at, Some(50_000));
+}
+
+#[test]
+fn report_fills_summary_and_duration() {
+    let mut call = CallSummary::new("infer", &item(1, 1_000, message(Role::Agent)));
+    call.apply(&item(
+        2,
+        9_000,
+        EventDetail::Report {
+            summary: Some("short".into()),
+            transcript: None,
+            recording_url: Some("https://r".into()),
+            stereo_recording_url: None,
+            duration_ms: Some(7_734),
+            ended_reason: Some("customer-ended-call".into()),
+            cost: None,
+            started_at: Some(500),
+            success: None,
+            sentiment: None,
+            turns: Vec::new(),
+        },
+    ));
+    assert_eq!(call.started_at, 500);
+    assert_eq!(call.duration_at(99_999), 7_734);
+    assert_eq!(call.summary.as_deref(), Some("short"));
+    assert_eq!(call.outcome(), "customer-ended-call");
+    assert_eq!(call.outcome_in_full(), "customer ended call");
+    call.ended_by = Some("user".into());
+    assert_eq!(
+        call.outcome_in_full(),
+        "ended by user — customer ended call"
+    );
+    assert_eq!(call.status, CallStatus::Ended);
+}

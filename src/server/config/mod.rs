@@ -1,0 +1,57 @@
+//! Command line and environment configuration, each setting documented once
+//! here (and in the README) with its default: the commands here, the
+//! server's settings in `serve.rs`, the other commands' in `tools.rs`.
+
+mod database;
+mod serve;
+mod tools;
+
+use clap::{Parser, Subcommand};
+
+pub use serve::{LogFormat, Secret, ServeConfig, WebhookConfig};
+pub use tools::{
+    BackupArgs, BenchConfig, BenchPart, CrashCheckConfig, RestoreArgs, SimulateConfig,
+    SimulatedPlatform, UserArgs,
+};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "calltrail",
+    version,
+    about = "Live dashboard for voice-AI agent calls"
+)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// With no subcommand, calltrail serves with these settings.
+    #[command(flatten)]
+    pub serve: ServeConfig,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the dashboard and the webhook routes (the default).
+    Serve(Box<ServeConfig>),
+    /// Send simulated Infer calls to a calltrail webhook URL.
+    Simulate(SimulateConfig),
+    /// Manage dashboard accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Measure ingest and live-update performance on a fresh temporary server.
+    Bench(BenchConfig),
+    /// kill -9 a server under load, restart it, and check no acknowledged event was lost.
+    CrashCheck(CrashCheckConfig),
+    /// Copy the database to a new file, consistently, while the server runs.
+    Backup(BackupArgs),
+    /// Put a backup in place of the database (stop the server first).
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account; asks for its password (or reads it from stdin with --password-stdin).
+    Add(UserArgs),
+    /// Set a new password for an account, which signs out its sessions.
+    ResetPassword(UserArgs),
+}

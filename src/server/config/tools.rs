@@ -1,0 +1,132 @@
+//! The settings of calltrail's other commands: simulate, bench,
+//! crash-check, backup, restore and the account commands.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::database::sqlite_file;
+use super::Secret;
+
+#[derive(Debug, Clone, Args)]
+pub struct BenchConfig {
+    /// Concurrent senders (one long simulated call each).
+    #[arg(long, default_value_t = 32)]
+    pub concurrency: usize,
+    /// SSE clients watching those calls.
+    #[arg(long, default_value_t = 100)]
+    pub subscribers: usize,
+    /// Events per second in the latency phase.
+    #[arg(long, default_value_t = 1000)]
+    pub rate: u32,
+    /// Seconds each phase runs.
+    #[arg(long, default_value_t = 15)]
+    pub duration: u64,
+    /// Also store this many events (in calls of 100) before measuring reads.
+    #[arg(long, default_value_t = 0)]
+    pub prefill: i64,
+    /// Run only these phases (all when omitted).
+    #[arg(long, value_enum)]
+    pub only: Option<BenchPart>,
+}
+
+/// A part of the bench that runs on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchPart {
+    /// The alerts and automations phases (they start servers of their own).
+    Automations,
+    /// Durable ingest with and without the search index, alternating.
+    Index,
+    /// Queries, insights and exports over `--prefill` events (a million
+    /// when not given), on a server of its own.
+    Search,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CrashCheckConfig {
+    /// How many kill -9 / restart cycles.
+    #[arg(long, default_value_t = 20)]
+    pub cycles: usize,
+    /// Concurrent senders during each cycle.
+    #[arg(long, default_value_t = 16)]
+    pub concurrency: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// The backup file to write; it must not exist yet.
+    pub file: PathBuf,
+    /// SQLite database file to back up.
+    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = sqlite_file)]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// A file written by `calltrail backup`.
+    pub backup: PathBuf,
+    /// SQLite database file to replace (the one the server uses).
+    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = sqlite_file)]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserArgs {
+    pub username: String,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// SQLite database file.
+    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = sqlite_file)]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SimulateConfig {
+    /// The platform whose calls to send.
+    #[arg(long, value_enum, default_value_t = SimulatedPlatform::Infer)]
+    pub platform: SimulatedPlatform,
+    /// Webhook URL to send to (default: http://127.0.0.1:3000/webhooks/<platform>).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// How many calls to simulate.
+    #[arg(long, default_value_t = 5)]
+    pub calls: usize,
+    /// How many calls run at the same time.
+    #[arg(long, default_value_t = 5)]
+    pub concurrency: usize,
+    /// Pace: 1 is real time, 10 ten times faster, 0 as fast as possible.
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    /// Seconds between the starts of consecutive calls (scaled by --speed).
+    #[arg(long, default_value_t = 2.0)]
+    pub stagger: f64,
+    /// Seed for the variation between calls (random when not given).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Webhook token to send as `Authorization: Bearer` (when the URL has none).
+    #[arg(long, env = "CALLTRAIL_WEBHOOK_TOKEN", hide_env_values = true)]
+    pub token: Option<Secret>,
+    /// Standard Webhooks secret (`whsec_…`) to sign each Infer event with.
+    #[arg(long, env = "CALLTRAIL_WEBHOOK_SECRET", hide_env_values = true)]
+    pub secret: Option<Secret>,
+    /// Sent as Vapi's `x-vapi-secret` header with each Vapi event.
+    #[arg(long, env = "CALLTRAIL_VAPI_SECRET", hide_env_values = true)]
+    pub vapi_secret: Option<Secret>,
+    /// Signs each Retell event as Retell does (`x-retell-signature`).
+    #[arg(long, env = "CALLTRAIL_RETELL_API_KEY", hide_env_values = true)]
+    pub retell_api_key: Option<Secret>,
+    /// Send a call exported as a fixture (a call page's "Download as a
+    /// fixture") again, with its original pacing scaled by --speed, to its
+    /// platform's webhook (--platform, --calls and --seed do not apply).
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<std::path::PathBuf>,
+}
+
+/// `calltrail simulate --platform`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SimulatedPlatform {
+    Infer,
+    Vapi,
+    Retell,
+}

@@ -116,7 +116,7 @@ impl Store {
             .push_bind(step.ms())
             .push(
                 " AS start, m.latency_p50_ms AS latency, m.latency_estimated AS estimated
-                 FROM call_metrics m JOIN calls c ON c.call_id = m.call_id
+                 FROM call_metrics m INDEXED BY call_metrics_keys JOIN calls c ON c.call_id = m.call_id
                  WHERE m.latency_p50_ms IS NOT NULL AND c.started_at >= ",
             )
             .push_bind(first)

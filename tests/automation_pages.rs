@@ -58,7 +58,7 @@ async fn the_inbox_lists_alerts_and_its_buttons_work(pool: SqlitePool) {
     let (_, page) = get(&app, "/alerts").await;
     assert!(page.contains("Tool book failed: card declined"));
     assert!(
-        page.contains(&format!("href=\"/calls/ui-call#e{event}\"")),
+        page.contains(&format!("href=\"/calls/ui-call?at={event}#e{event}\"")),
         "links the event"
     );
     assert!(page.contains("1 open"));

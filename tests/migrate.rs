@@ -218,3 +218,38 @@ async fn calls_stored_before_parties_were_kept_get_them_from_their_events() {
         named("+14155550123", "+18885550100")
     );
 }
+
+/// Event and delivery ids only grow: once the newest rows are deleted (by
+/// retention, after a quiet spell), the next rows do not take their ids,
+/// which cursors and browsers have already passed.
+#[sqlx::test(migrations = "./migrations")]
+async fn deleting_the_newest_rows_frees_no_id(pool: SqlitePool) {
+    let event = |key: &'static str| {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO events (call_id, source, kind, occurred_at, received_at, dedup_key, normalized, raw)
+             VALUES ('c', 'infer', 'unknown', 0, 0, ?, '{}', '{}') RETURNING id",
+        )
+        .bind(key)
+    };
+    let delivery = || {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO deliveries (received_at, source, outcome, http_status, body)
+             VALUES (0, 'infer', 'rejected', 400, x'00') RETURNING id",
+        )
+    };
+    let first = event("a").fetch_one(&pool).await.unwrap();
+    let second = event("b").fetch_one(&pool).await.unwrap();
+    let logged = delivery().fetch_one(&pool).await.unwrap();
+    sqlx::query("DELETE FROM events WHERE id = ?")
+        .bind(second)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM deliveries")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(first < second);
+    assert_eq!(event("c").fetch_one(&pool).await.unwrap(), second + 1);
+    assert_eq!(delivery().fetch_one(&pool).await.unwrap(), logged + 1);
+}

@@ -121,7 +121,7 @@ async fn webhook_and_slack_channels_get_the_alert_once(pool: SqlitePool) {
     assert_eq!(webhook["reason"], "Tool book failed: no seats left");
     assert_eq!(
         webhook["link"],
-        format!("https://calltrail.example.com/calls/n1#e{event_id}")
+        format!("https://calltrail.example.com/calls/n1?at={event_id}#e{event_id}")
     );
     assert!(webhook.get("transcript").is_none());
     let signature = headers["webhook-signature"].to_str().unwrap();
@@ -235,7 +235,7 @@ async fn email_arrives_at_a_local_smtp_server(pool: SqlitePool) {
         "{printed}"
     );
     assert!(
-        printed.contains("https://calltrail.example.com/calls/mail-1#e"),
+        printed.contains("https://calltrail.example.com/calls/mail-1?at="),
         "{printed}"
     );
 }

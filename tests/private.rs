@@ -250,7 +250,7 @@ async fn server_functions_refuse_without_a_signed_in_user_even_in_process(pool: 
         .with(|| ScopedFuture::new(calltrail::api::load_calls(1, None, None)))
         .await;
     let call = owner
-        .with(|| ScopedFuture::new(calltrail::api::load_call("abc123".into(), None)))
+        .with(|| ScopedFuture::new(calltrail::api::load_call("abc123".into(), None, None)))
         .await;
     let deliveries = owner
         .with(|| ScopedFuture::new(calltrail::api::load_deliveries(1, Default::default())))

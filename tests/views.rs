@@ -211,4 +211,33 @@ async fn a_long_call_is_shown_one_window_at_a_time(pool: SqlitePool) {
     assert_eq!(oldest.earlier, None);
     // Live updates resume after everything stored, whichever window is shown.
     assert_eq!(oldest.cursor, newest.cursor);
+
+    // A link to an old event (`?at=`) opens the window that holds it, with
+    // ten events after it; one to a recent event, the newest window.
+    let all = store.timeline("long").await.unwrap();
+    let old = all[20].id;
+    let holding = views::window_holding(store, "long", old).await.unwrap();
+    assert_eq!(holding.map(|p| p.at), Some(base + 31_000));
+    let window = views::call_timeline(store, "long", holding, 900_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(at(&window), (0..31).collect::<Vec<_>>());
+    assert_eq!(window.before, holding);
+    for newest_or_unknown in [all[300].id, all[250].id, i64::MAX] {
+        let shown = views::window_holding(store, "long", newest_or_unknown).await;
+        assert_eq!(shown.unwrap(), None, "{newest_or_unknown}");
+    }
+    // The 201st newest is not in the newest window.
+    assert!(views::window_holding(store, "long", all[249].id)
+        .await
+        .unwrap()
+        .is_some());
+    // An event of another call opens this one's newest window.
+    post(&app, &turn("other", base)).await;
+    let theirs = store.timeline("other").await.unwrap()[0].id;
+    assert_eq!(
+        views::window_holding(store, "long", theirs).await.unwrap(),
+        None
+    );
 }

@@ -433,6 +433,35 @@ fn refused_from(peer: &str) -> Request<Body> {
     request
 }
 
+/// Infer's published examples are invalid JSON (trailing commas): a sender
+/// with the right token has every body it sent kept, however many fail.
+#[sqlx::test]
+async fn every_bad_body_from_an_authenticated_sender_is_kept(pool: SqlitePool) {
+    let app = app_with(pool, |c| {
+        c.webhook.auth = None;
+        c.webhook.token = Some(Secret(TOKEN.into()));
+    })
+    .await;
+    for n in 0..100 {
+        let mut request = Request::post(format!("/webhooks/infer?token={TOKEN}"))
+            .header("content-type", "application/json")
+            .body(Body::from(format!(
+                r#"{{"type":"end-call","call_id":"c{n}",}}"#
+            )))
+            .unwrap();
+        let addr: SocketAddr = SocketAddr::new("198.51.100.9".parse().unwrap(), 40000);
+        request.extensions_mut().insert(ConnectInfo(addr));
+        assert_eq!(send(&app, request).await.0, StatusCode::BAD_REQUEST);
+    }
+    let kept: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM deliveries WHERE outcome = 'rejected' AND http_status = 400 AND body IS NOT NULL",
+    )
+    .fetch_one(&app.state.store.session_pool())
+    .await
+    .unwrap();
+    assert_eq!(kept, 100);
+}
+
 #[sqlx::test]
 async fn a_flood_of_refusals_is_counted_not_stored(pool: SqlitePool) {
     use calltrail::server::ingest::spawn_flush;

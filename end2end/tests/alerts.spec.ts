@@ -14,7 +14,7 @@ test('a failing tool call raises a toast and an alert; acknowledging it updates 
   await deliver(request, toolCall(id, 5, 'chargeCard', { error: 'card declined' }));
   const toast = page.getByTestId('alert-toast').filter({ hasText: 'card declined' });
   await expect(toast).toContainText('Tool chargeCard failed: card declined');
-  await expect(toast.getByRole('link')).toHaveAttribute('href', new RegExp(`/calls/${id}#e\\d+$`));
+  await expect(toast.getByRole('link')).toHaveAttribute('href', new RegExp(`/calls/${id}\\?at=\\d+#e\\d+$`));
   await expect(count).toHaveText(String(before + 1));
 
   // The inbox, in a second tab: the alert is there, linked to its event.
@@ -22,7 +22,7 @@ test('a failing tool call raises a toast and an alert; acknowledging it updates 
   await inbox.goto('/alerts?state=open');
   const row = inbox.locator('li.alert', { hasText: 'card declined' });
   await expect(row).toHaveAttribute('data-state', 'open');
-  await expect(row.locator('a.call-id')).toHaveAttribute('href', new RegExp(`/calls/${id}#e\\d+$`));
+  await expect(row.locator('a.call-id')).toHaveAttribute('href', new RegExp(`/calls/${id}\\?at=\\d+#e\\d+$`));
   await row.getByRole('button', { name: 'Acknowledge' }).click();
   await expect(inbox).toHaveURL(/\/alerts\?state=open$/);
   await expect(inbox.locator('li.alert', { hasText: 'card declined' })).toHaveCount(0);

@@ -24,3 +24,20 @@ test('a long call shows its newest events and pages back through the rest', asyn
   await expect(items).toHaveCount(200);
   await expect(items.last().locator('.text')).toHaveText('Turn 230');
 });
+
+test('a link to an old event of a long call opens the window that holds it', async ({ page, request }) => {
+  const id = newCallId('long-link');
+  const ids: number[] = [];
+  for (let i = 0; i < 230; i++) {
+    ids.push(await deliver(request, turn(id, i % 2 ? 'agent' : 'user', `Turn ${i}`, i)));
+  }
+  // As an alert or a search hit links it: Turn 5 is not in the newest 200.
+  await page.goto(`/calls/${id}?at=${ids[5]}#e${ids[5]}`);
+  const items = page.locator('.timeline > li');
+  await expect(items.first().locator('.text')).toHaveText('Turn 0');
+  await expect(items.last().locator('.text')).toHaveText('Turn 15');
+  await expect(page.locator(`#e${ids[5]}`)).toBeInViewport();
+  await page.getByRole('link', { name: 'Back to the newest events' }).click();
+  await expect(items).toHaveCount(200);
+  await expect(items.last().locator('.text')).toHaveText('Turn 229');
+});

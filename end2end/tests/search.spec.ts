@@ -22,7 +22,7 @@ test('a query finds the calls, marks the hit, and opens the call at it', async (
   await expect(rows.first().locator('.snippet mark')).toHaveText(word);
 
   await rows.first().locator('a.row-link').click();
-  await expect(page).toHaveURL(new RegExp(`/calls/${hit}#e${eventId}$`));
+  await expect(page).toHaveURL(new RegExp(`/calls/${hit}\\?at=${eventId}#e${eventId}$`));
   await expect(page.locator(`#e${eventId}`)).toBeInViewport();
 
   // Back restores the query and its results.

@@ -1,4 +1,5 @@
-//! Loads one window of a call's timeline; `None` when the call is unknown.
+//! Loads one window of a call's timeline (`before` a place, or the one
+//! holding event `at`, else the newest); `None` when the call is unknown.
 
 use leptos::prelude::*;
 
@@ -8,9 +9,16 @@ use crate::model::{CallTimeline, TimelinePoint};
 pub async fn load_call(
     call_id: String,
     before: Option<TimelinePoint>,
+    at: Option<i64>,
 ) -> Result<Option<CallTimeline>, ServerFnError> {
     use crate::server::views;
     let state = views::signed_in_state()?;
+    let before = match (before, at) {
+        (None, Some(event)) => views::window_holding(&state.store, &call_id, event)
+            .await
+            .map_err(|e| views::internal("the call", e))?,
+        (before, _) => before,
+    };
     views::call_timeline(
         &state.store,
         &call_id,

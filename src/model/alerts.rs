@@ -126,11 +126,12 @@ impl AlertView {
     }
 }
 
-/// `/calls/{id}`, with `#e{event}` when an event is named.
+/// `/calls/{id}`, with `?at={event}#e{event}` when an event is named.
 pub fn event_link(call_id: &str, event_id: Option<i64>) -> String {
     let call = super::format::url_segment(call_id);
     match event_id {
-        Some(id) => format!("/calls/{call}#{}", super::event_anchor(id)),
+        // `?at=` opens the window holding the event, however old it is.
+        Some(id) => format!("/calls/{call}?at={id}#{}", super::event_anchor(id)),
         None => format!("/calls/{call}"),
     }
 }
@@ -225,7 +226,7 @@ mod tests {
 
     #[test]
     fn links_point_at_the_event() {
-        assert_eq!(event_link("abc 1", Some(7)), "/calls/abc%201#e7");
+        assert_eq!(event_link("abc 1", Some(7)), "/calls/abc%201?at=7#e7");
         assert_eq!(event_link("abc", None), "/calls/abc");
     }
 }

@@ -109,6 +109,29 @@ pub async fn calls_page(
 
 /// Timeline items a call page shows at once; earlier ones are a link away.
 pub const TIMELINE_WINDOW: usize = 200;
+/// Events after the one a link points at that its window shows too.
+const SHOWN_AFTER: usize = 10;
+
+/// Where the window that shows event `event_id` ends (`?before=`), when
+/// the newest window does not hold it: a link to an old event of a long
+/// call (an alert's, a search hit's) opens where the event is in view,
+/// with the events around it. `None` opens the newest window.
+pub async fn window_holding(
+    store: &Store,
+    call_id: &str,
+    event_id: i64,
+) -> Result<Option<TimelinePoint>, sqlx::Error> {
+    let Some(after) = store
+        .points_after(call_id, event_id, TIMELINE_WINDOW as i64)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if after.len() < TIMELINE_WINDOW {
+        return Ok(None);
+    }
+    Ok(after.get(SHOWN_AFTER).copied())
+}
 
 pub async fn call_timeline(
     store: &Store,

@@ -32,9 +32,12 @@ pub fn CallPage() -> impl IntoView {
             .get("before")
             .and_then(|b| TimelinePoint::parse(&b))
     });
+    // `?at=` an event: the window that holds it (a link from an alert or
+    // a search hit to an old event of a long call).
+    let at = Memo::new(move |_| query.read().get("at").and_then(|a| a.parse::<i64>().ok()));
     let data = Resource::new(
-        move || (call_id.get(), before.get()),
-        |(id, before)| load_call(id, before),
+        move || (call_id.get(), before.get(), at.get()),
+        |(id, before, at)| load_call(id, before, at),
     );
     view! {
         <Title text=move || format!("Call {}", call_id.get())/>

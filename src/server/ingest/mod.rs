@@ -106,7 +106,7 @@ async fn receive(state: &AppState, platform: Platform, request: Request) -> (Out
         let reason = format!("{denied}; the body was not read");
         return refuse(
             state,
-            client_ip,
+            Some(client_ip),
             delivery,
             Rejection::unauthenticated(denied.status()),
             &reason,
@@ -129,7 +129,7 @@ async fn receive(state: &AppState, platform: Platform, request: Request) -> (Out
         let reason = denied.to_string();
         return refuse(
             state,
-            client_ip,
+            Some(client_ip),
             delivery,
             Rejection::unauthenticated(denied.status()),
             &reason,
@@ -139,8 +139,11 @@ async fn receive(state: &AppState, platform: Platform, request: Request) -> (Out
     match accept(state, platform, &mut delivery, &sent) {
         Ok((event, more)) => store(state, delivery, event, more).await,
         Err(rejection) => {
+            // A sender that proved who it is has every refused body kept:
+            // its malformed events are data to fix, not a flood to shed.
+            let unproven = state.webhook_auth.checks.open().then_some(client_ip);
             let detail = rejection.detail.clone();
-            refuse(state, client_ip, delivery, rejection, &detail).await
+            refuse(state, unproven, delivery, rejection, &detail).await
         }
     }
 }
@@ -154,11 +157,12 @@ fn may_have_body(headers: &HeaderMap) -> bool {
         != Some(0)
 }
 
-/// Logs a refused delivery (no event made) — or, past the sender's rate,
-/// only counts it — and answers the sender the same either way.
+/// Logs a refused delivery (no event made) and answers the sender. A
+/// sender that did not prove who it is (`unproven`: its address) has only
+/// so many refusals logged a minute; past that they are counted.
 async fn refuse(
     state: &AppState,
-    client_ip: Option<IpAddr>,
+    unproven: Option<Option<IpAddr>>,
     mut delivery: NewDelivery,
     rejection: Rejection,
     logged_detail: &str,
@@ -166,19 +170,21 @@ async fn refuse(
     let refused = Some(DeliveryOutcome::Rejected);
     let status = rejection.status.as_u16();
     delivery.http_status = status;
-    let admission = state
-        .refusals
-        .admit(client_ip, status, delivery.received_at);
-    if let Some(summary) = admission.ended {
-        refusal_summary::write(&state.store, summary).await;
-    }
-    if !admission.store {
-        tracing::debug!(
-            status,
-            error = rejection.error,
-            "delivery rejected (counted)"
-        );
-        return (refused, rejection.into_response());
+    if let Some(client_ip) = unproven {
+        let admission = state
+            .refusals
+            .admit(client_ip, status, delivery.received_at);
+        if let Some(summary) = admission.ended {
+            refusal_summary::write(&state.store, summary).await;
+        }
+        if !admission.store {
+            tracing::debug!(
+                status,
+                error = rejection.error,
+                "delivery rejected (counted)"
+            );
+            return (refused, rejection.into_response());
+        }
     }
     let logged = state
         .store

@@ -118,6 +118,13 @@ fn transcript(call_id: &str, call: &Object, started: Option<i64>) -> Vec<Item> {
             detail,
         };
         let id = str_field(e, &["tool_call_id"]).unwrap_or_default();
+        // A tool entry without an id is keyed by its place in the
+        // transcript (which only grows), so two never share a key.
+        let tool_key = if id.is_empty() {
+            format!("#{i}")
+        } else {
+            id.to_string()
+        };
         let (key, detail) = match role {
             "tool_call_invocation" => {
                 let (function, arguments) = invoked(e);
@@ -125,7 +132,7 @@ fn transcript(call_id: &str, call: &Object, started: Option<i64>) -> Vec<Item> {
                     function,
                     arguments,
                 };
-                (format!("tool:{id}"), detail)
+                (format!("tool:{tool_key}"), detail)
             }
             "tool_call_result" => {
                 let (function, arguments) = asked
@@ -149,7 +156,7 @@ fn transcript(call_id: &str, call: &Object, started: Option<i64>) -> Vec<Item> {
                     response,
                     error,
                 };
-                (format!("tool-result:{id}"), detail)
+                (format!("tool-result:{tool_key}"), detail)
             }
             _ => {
                 let text = str_field(e, &["content"])

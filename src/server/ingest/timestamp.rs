@@ -25,6 +25,14 @@ fn parse_str(s: &str) -> Option<i64> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.timestamp_millis());
     }
+    // ISO-8601 also writes offsets as `+0200` or `+02`, which RFC 3339 does not.
+    const OFFSET: [&str; 2] = ["%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z"];
+    if let Some(t) = OFFSET
+        .iter()
+        .find_map(|f| DateTime::parse_from_str(s, f).ok())
+    {
+        return Some(t.timestamp_millis());
+    }
     // Without an offset the time is taken as UTC; a space may stand for the `T`.
     const NAIVE: [&str; 2] = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"];
     NAIVE.iter().find_map(|f| {
@@ -57,6 +65,10 @@ mod tests {
         assert_eq!(parse(&json!("2025-04-12T14:32:30")), Some(T));
         assert_eq!(parse(&json!("2025-04-12T14:32:30.5")), Some(T + 500));
         assert_eq!(parse(&json!("2025-04-12 14:32:30")), Some(T));
+        assert_eq!(parse(&json!("2025-04-12T16:32:30+0200")), Some(T));
+        assert_eq!(parse(&json!("2025-04-12T16:32:30.250+02")), Some(T + 250));
+        assert_eq!(parse(&json!("2025-04-12T12:32:30-02:00")), Some(T));
+        assert_eq!(parse(&json!("2025-04-12 16:32:30+02:00")), Some(T));
     }
 
     #[test]

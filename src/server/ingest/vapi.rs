@@ -139,6 +139,13 @@ fn history(call_id: &str, messages: Vec<&Object>) -> Vec<Item> {
                     .unwrap_or_else(|| (unnamed(m), Value::Null));
                 let response = m.get("result").map(parse_result);
                 let error = tool_error(m.get("error"), response.as_ref());
+                // Without an id, a result is keyed by when it came, as a
+                // message is, so two never share a key.
+                let key = if id.is_empty() {
+                    format!("tool-result:@{}", moment(m, i))
+                } else {
+                    format!("tool-result:{id}")
+                };
                 items.push(Item {
                     event: event(EventDetail::ToolCall {
                         function,
@@ -146,7 +153,7 @@ fn history(call_id: &str, messages: Vec<&Object>) -> Vec<Item> {
                         response,
                         error,
                     }),
-                    key: Some(format!("tool-result:{id}")),
+                    key: Some(key),
                     part,
                 });
             }
@@ -156,13 +163,8 @@ fn history(call_id: &str, messages: Vec<&Object>) -> Vec<Item> {
                     continue;
                 }
                 let role = Role::from_wire(role);
-                let when = m
-                    .get("time")
-                    .map(Value::to_string)
-                    .or_else(|| m.get("secondsFromStart").map(|s| format!("s{s}")))
-                    .unwrap_or_else(|| format!("#{i}"));
                 items.push(Item {
-                    key: Some(format!("msg:{}:{when}", role.css_class())),
+                    key: Some(format!("msg:{}:{}", role.css_class(), moment(m, i))),
                     event: event(EventDetail::Message {
                         role,
                         text: text.to_string(),
@@ -173,6 +175,15 @@ fn history(call_id: &str, messages: Vec<&Object>) -> Vec<Item> {
         }
     }
     items
+}
+
+/// When a history entry was said, for its key: its clock time, else its
+/// offset, else its place in the history (which only grows).
+fn moment(m: &Object, i: usize) -> String {
+    m.get("time")
+        .map(Value::to_string)
+        .or_else(|| m.get("secondsFromStart").map(|s| format!("s{s}")))
+        .unwrap_or_else(|| format!("#{i}"))
 }
 
 /// The calls of a `tool-calls` message, from either list (or both, as

@@ -135,7 +135,7 @@ mod tests {
         assert_eq!(body["reason"], "Tool book failed: timeout");
         assert_eq!(
             body["link"],
-            "https://calltrail.example.com/calls/call%201#e17"
+            "https://calltrail.example.com/calls/call%201?at=17#e17"
         );
         assert_eq!(body["count"], 2);
     }
@@ -150,7 +150,7 @@ mod tests {
         );
         let (subject, body) = n.email();
         assert_eq!(subject, "[calltrail] tool-error on call call 1");
-        assert!(body.contains("http://localhost:3000/calls/call%201#e17"));
+        assert!(body.contains("http://localhost:3000/calls/call%201?at=17#e17"));
     }
 
     #[test]

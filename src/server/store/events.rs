@@ -75,6 +75,41 @@ impl Store {
         Ok(rows.into_iter().rev().map(TimelineItem::from).collect())
     }
 
+    /// Up to `limit` places of the events after event `event_id` in its
+    /// call's time order; `None` when the call has no such event.
+    pub async fn points_after(
+        &self,
+        call_id: &str,
+        event_id: i64,
+        limit: i64,
+    ) -> Result<Option<Vec<TimelinePoint>>, sqlx::Error> {
+        let event: Option<(i64, i64)> =
+            sqlx::query_as("SELECT occurred_at, id FROM events WHERE id = ? AND call_id = ?")
+                .bind(event_id)
+                .bind(call_id)
+                .fetch_optional(&self.read)
+                .await?;
+        let Some((at, id)) = event else {
+            return Ok(None);
+        };
+        let after: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT occurred_at, id FROM events WHERE call_id = ?1 AND (occurred_at, id) > (?2, ?3)
+             ORDER BY occurred_at, id LIMIT ?4",
+        )
+        .bind(call_id)
+        .bind(at)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(Some(
+            after
+                .into_iter()
+                .map(|(at, id)| TimelinePoint { at, id })
+                .collect(),
+        ))
+    }
+
     /// A call's events stored after `after_id`, in commit order: what a
     /// reconnecting or lagging call page missed.
     pub async fn events_after(

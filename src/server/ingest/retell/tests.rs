@@ -164,3 +164,19 @@ fn a_body_without_a_call_is_refused_with_the_reason() {
         "no `call` object: this route takes Retell webhooks"
     );
 }
+
+#[test]
+fn tool_entries_without_an_id_keep_keys_of_their_own() {
+    let body = serde_json::json!({"event": "transcript_updated", "call": {"call_id": "c",
+    "transcript_with_tool_calls": [
+        {"role": "tool_call_result", "content": "ok"},
+        {"role": "tool_call_result", "content": "ok"},
+        {"role": "tool_call_result", "tool_call_id": "t1", "content": "ok"},
+    ]}});
+    let keys: Vec<String> = parse(&body)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.key.unwrap())
+        .collect();
+    assert_eq!(keys, ["tool-result:#0", "tool-result:#1", "tool-result:t1"]);
+}

@@ -208,3 +208,21 @@ fn a_body_without_the_envelope_or_call_id_is_refused_with_the_reason() {
     let err = parse(&serde_json::json!({"message": {"type": "hang", "call": {}}})).unwrap_err();
     assert_eq!(err, ParseError::CallId("the field is missing"));
 }
+
+#[test]
+fn tool_results_without_an_id_keep_keys_of_their_own() {
+    let body = serde_json::json!({"message": {"type": "conversation-update", "call": {"id": "c"}, "messages": [
+        {"role": "tool_call_result", "name": "a", "result": "ok", "time": 1000},
+        {"role": "tool_call_result", "name": "b", "result": "ok", "time": 2000},
+        {"role": "tool_call_result", "toolCallId": "t1", "result": "ok", "time": 3000},
+    ]}});
+    let keys: Vec<String> = parse(&body)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.key.unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        ["tool-result:@1000", "tool-result:@2000", "tool-result:t1"]
+    );
+}

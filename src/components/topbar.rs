@@ -2,6 +2,7 @@
 //! sign-out button; a warning when the webhook endpoint is left open.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 use super::{AlertBell, ThemeSwitch};
 use crate::api::load_viewer;
@@ -9,6 +10,10 @@ use crate::api::load_viewer;
 #[component]
 pub fn TopBar() -> impl IntoView {
     let viewer = Resource::new(|| (), |_| load_viewer());
+    let path = use_location().pathname;
+    // `aria-current="page"` on the link of the section shown.
+    let current =
+        move |href: &'static str| move || (section(&path.get()) == Some(href)).then_some("page");
     view! {
         <header class="topbar">
             <a href="/" class="brand">"calltrail"</a>
@@ -17,11 +22,11 @@ pub fn TopBar() -> impl IntoView {
                 {move || Suspend::new(async move {
                     viewer.await.ok().flatten().map(|viewer| view! {
                         <nav aria-label="main">
-                            <a href="/">"Calls"</a>
-                            <a href="/insights">"Insights"</a>
-                            <a href="/deliveries">"Deliveries"</a>
-                            <a href="/automations">"Automations"</a>
-                            <a href="/settings">"Settings"</a>
+                            <a href="/" aria-current=current("/")>"Calls"</a>
+                            <a href="/insights" aria-current=current("/insights")>"Insights"</a>
+                            <a href="/deliveries" aria-current=current("/deliveries")>"Deliveries"</a>
+                            <a href="/automations" aria-current=current("/automations")>"Automations"</a>
+                            <a href="/settings" aria-current=current("/settings")>"Settings"</a>
                             <AlertBell open=viewer.open_alerts/>
                         </nav>
                         <div class="account">
@@ -38,6 +43,19 @@ pub fn TopBar() -> impl IntoView {
     }
 }
 
+/// The navigation link a page belongs under: a call's page under Calls.
+fn section(path: &str) -> Option<&'static str> {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    match first {
+        "" | "calls" => Some("/"),
+        "insights" => Some("/insights"),
+        "deliveries" => Some("/deliveries"),
+        "automations" => Some("/automations"),
+        "settings" => Some("/settings"),
+        _ => None,
+    }
+}
+
 #[component]
 fn OpenEndpointWarning() -> impl IntoView {
     view! {
@@ -45,5 +63,21 @@ fn OpenEndpointWarning() -> impl IntoView {
             "The webhook endpoint is open (" <code>"CALLTRAIL_WEBHOOK_AUTH=none"</code>
             "): anyone who can reach it can add calls. Remove the setting to require the token."
         </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::section;
+
+    #[test]
+    fn each_page_is_under_its_section() {
+        assert_eq!(section("/"), Some("/"));
+        assert_eq!(section("/calls/abc"), Some("/"));
+        assert_eq!(section("/insights"), Some("/insights"));
+        assert_eq!(section("/deliveries"), Some("/deliveries"));
+        assert_eq!(section("/automations"), Some("/automations"));
+        assert_eq!(section("/settings"), Some("/settings"));
+        assert_eq!(section("/alerts/rules"), None);
     }
 }

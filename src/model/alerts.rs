@@ -107,6 +107,8 @@ pub struct AlertView {
     pub id: i64,
     pub rule_id: i64,
     pub rule_name: String,
+    /// The rule's kind (`RuleSpec::kind`): what a call-less alert is about.
+    pub rule_kind: String,
     pub call_id: Option<String>,
     pub event_id: Option<i64>,
     pub reason: String,
@@ -118,11 +120,15 @@ pub struct AlertView {
 }
 
 impl AlertView {
-    /// The dashboard path of the event (or call) the alert is about.
+    /// The dashboard path of what the alert is about: its event (or
+    /// call), or for the webhook rules, the delivery log.
     pub fn link(&self) -> Option<String> {
-        self.call_id
-            .as_deref()
-            .map(|call| event_link(call, self.event_id))
+        match (&self.call_id, self.rule_kind.as_str()) {
+            (Some(call), _) => Some(event_link(call, self.event_id)),
+            (None, "webhook-auth-failures") => Some("/deliveries?outcome=rejected".into()),
+            (None, "webhook-silence") => Some("/deliveries".into()),
+            (None, _) => None,
+        }
     }
 }
 
@@ -228,5 +234,28 @@ mod tests {
     fn links_point_at_the_event() {
         assert_eq!(event_link("abc 1", Some(7)), "/calls/abc%201?at=7#e7");
         assert_eq!(event_link("abc", None), "/calls/abc");
+        let alert = |call: Option<&str>, kind: &str| AlertView {
+            id: 1,
+            rule_id: 1,
+            rule_name: "r".into(),
+            rule_kind: kind.into(),
+            call_id: call.map(str::to_string),
+            event_id: None,
+            reason: String::new(),
+            state: AlertState::Open,
+            count: 1,
+            opened_at: 0,
+            last_seen_at: 0,
+            snoozed_until: None,
+        };
+        assert_eq!(alert(Some("c"), "hang").link().as_deref(), Some("/calls/c"));
+        assert_eq!(
+            alert(None, "webhook-auth-failures").link().as_deref(),
+            Some("/deliveries?outcome=rejected")
+        );
+        assert_eq!(
+            alert(None, "webhook-silence").link().as_deref(),
+            Some("/deliveries")
+        );
     }
 }

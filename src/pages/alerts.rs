@@ -130,14 +130,17 @@ fn AlertsView(data: Data) -> impl IntoView {
 #[component]
 fn AlertRow(alert: AlertView, back: String, now: i64) -> impl IntoView {
     let state = alert.state;
-    let target = alert.link().map(|href| {
-        let call = alert.call_id.clone().unwrap_or_default();
-        let what = if alert.event_id.is_some() {
-            "the event"
-        } else {
-            "the call"
-        };
-        view! { <a class="call-id" href=href>{call}</a> " · " <span class="muted">{what}</span> }
+    let target = alert.link().map(|href| match alert.call_id.clone() {
+        Some(call) => {
+            let what = if alert.event_id.is_some() {
+                "the event"
+            } else {
+                "the call"
+            };
+            view! { <a class="call-id" href=href>{call}</a> " · " <span class="muted">{what}</span> }
+                .into_any()
+        }
+        None => view! { <a href=href>"Open the delivery log"</a> }.into_any(),
     });
     let snoozed = alert
         .snoozed_until

@@ -43,7 +43,8 @@ pub fn DeliveriesPage() -> impl IntoView {
         <Title text="Deliveries"/>
         <div class="page-head">
             <h1>"Deliveries"</h1>
-            <a class="button" href=move || format!("/deliveries?page={}", page.get()) rel="external">"Refresh"</a>
+            // Reloads this page of the log, within its filters.
+            <a class="button" href=move || refresh_link(page.get(), &filter.get()) rel="external">"Refresh"</a>
         </div>
         <Suspense fallback=|| view! { <p class="loading">"Loading the delivery log…"</p> }>
             {move || Suspend::new(async move {
@@ -53,6 +54,14 @@ pub fn DeliveriesPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// `/deliveries?page=N` with the filters in force.
+fn refresh_link(page: u32, filter: &DeliveryFilter) -> String {
+    match filter.to_query() {
+        q if q.is_empty() => format!("/deliveries?page={page}"),
+        q => format!("/deliveries?page={page}&{q}"),
     }
 }
 
@@ -209,5 +218,27 @@ fn DeliveryRow(d: Delivery) -> impl IntoView {
             <RawJson label=body_label text=body open=rejected/>
             {full_body}
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_keeps_the_filters() {
+        assert_eq!(
+            refresh_link(2, &DeliveryFilter::default()),
+            "/deliveries?page=2"
+        );
+        let filter = DeliveryFilter {
+            outcome: Some(DeliveryOutcome::Rejected),
+            text: Some("bad json".into()),
+            ..DeliveryFilter::default()
+        };
+        assert_eq!(
+            refresh_link(1, &filter),
+            "/deliveries?page=1&outcome=rejected&text=bad%20json"
+        );
     }
 }

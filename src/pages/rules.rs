@@ -41,9 +41,10 @@ pub fn RulesPage() -> impl IntoView {
     }
 }
 
-/// A number input.
+/// A whole-number input (`stall_seconds` alone takes fractions).
 fn number(name: &'static str, label: &'static str, value: String) -> impl IntoView {
-    view! { <label>{label} " " <input type="number" min="0" step="any" name=name value=value/></label> }
+    let step = if name == "stall_seconds" { "any" } else { "1" };
+    view! { <label>{label} " " <input type="number" min="0" step=step name=name value=value/></label> }
 }
 
 fn text(name: &'static str, label: &'static str, value: String) -> impl IntoView {

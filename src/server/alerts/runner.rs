@@ -152,8 +152,18 @@ impl Runner {
         }
     }
 
-    /// Evaluates the rules on a batch of events after their cursor.
+    /// Evaluates the rules on a batch of events after their cursor. On a
+    /// failure the batch is read again from the cursor, so the counts it
+    /// took in are dropped (they are read back from the database).
     async fn rule_pass(&mut self, events: &[TimelineItem]) -> Result<(), sqlx::Error> {
+        let passed = self.rule_pass_once(events).await;
+        if passed.is_err() {
+            self.tally = Tally::default();
+        }
+        passed
+    }
+
+    async fn rule_pass_once(&mut self, events: &[TimelineItem]) -> Result<(), sqlx::Error> {
         let Some(last) = events.last().map(|e| e.id) else {
             return Ok(());
         };
@@ -258,13 +268,18 @@ impl Runner {
     }
 
     /// Stores a pass's effects, then wakes the outbox and tells open pages.
+    /// Once they are stored (with the cursor) the pass is done: pages that
+    /// miss the news read it on their next load, and the events are never
+    /// evaluated twice.
     async fn record(&self, effects: &Effects, now: i64) -> Result<usize, sqlx::Error> {
         let opened = self.store.apply_effects(effects, now).await?;
         if !effects.forwards.is_empty() || !opened.is_empty() {
             self.alerts.outbox.notify_one();
         }
         if !opened.is_empty() {
-            self.alerts.announce(&self.store, &opened).await?;
+            if let Err(e) = self.alerts.announce(&self.store, &opened).await {
+                tracing::warn!(error = %e, "could not tell open pages about new alerts");
+            }
         }
         Ok(opened.len())
     }

@@ -89,12 +89,20 @@ fn settings(fields: &Fields, kind: &str, name: String) -> Result<RuleSettings, S
 pub fn spec(fields: &Fields, kind: &str) -> Result<RuleSpec, String> {
     let mut options = Map::new();
     options.insert("kind".into(), json!(kind));
-    for key in ["count", "seconds", "minutes"] {
-        if let Some(n) = fields.number::<u32>(key, key)? {
+    // Named as the form labels them.
+    for (key, label) in [
+        ("count", "The count"),
+        ("seconds", "The seconds"),
+        ("minutes", "The minutes"),
+    ] {
+        let n = fields
+            .number::<u32>(key, label)
+            .map_err(|_| format!("{label} must be a whole number, 0 or more"))?;
+        if let Some(n) = n {
             options.insert(key.into(), json!(n));
         }
     }
-    if let Some(s) = fields.number::<f64>("stall_seconds", "stall_seconds")? {
+    if let Some(s) = fields.number::<f64>("stall_seconds", "The silence")? {
         options.insert("stall_seconds".into(), json!(s));
     }
     if let Some(list) = fields.get("normal") {
@@ -147,10 +155,13 @@ mod tests {
 
     #[test]
     fn bad_numbers_and_patterns_are_refused() {
-        let f = Fields::parse(b"count=lots");
-        assert!(spec(&f, "tool-loop")
-            .unwrap_err()
-            .contains("count must be a number"));
+        for count in ["lots", "1.5", "-2"] {
+            let f = Fields::parse(format!("count={count}").as_bytes());
+            assert_eq!(
+                spec(&f, "tool-loop").unwrap_err(),
+                "The count must be a whole number, 0 or more"
+            );
+        }
         let f = Fields::parse(b"op=regex&value=%28");
         assert!(settings(&f, "match", "m".into())
             .unwrap_err()

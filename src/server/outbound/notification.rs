@@ -115,6 +115,7 @@ mod tests {
             id: 4,
             rule_id: 1,
             rule_name: "tool-error".into(),
+            rule_kind: "tool-error".into(),
             call_id: Some("call 1".into()),
             event_id: Some(17),
             reason: "Tool book failed: timeout".into(),

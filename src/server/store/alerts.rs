@@ -10,6 +10,7 @@ pub(super) struct AlertRow {
     id: i64,
     rule_id: i64,
     rule_name: String,
+    rule_kind: String,
     call_id: Option<String>,
     event_id: Option<i64>,
     reason: String,
@@ -27,6 +28,7 @@ impl TryFrom<AlertRow> for AlertView {
             id: r.id,
             rule_id: r.rule_id,
             rule_name: r.rule_name,
+            rule_kind: r.rule_kind,
             call_id: r.call_id,
             event_id: r.event_id,
             reason: r.reason,
@@ -39,8 +41,9 @@ impl TryFrom<AlertRow> for AlertView {
     }
 }
 
-/// Alerts (`a`) with their rule's name.
-pub(super) const SELECT_ALERTS: &str = "SELECT a.id, a.rule_id, r.name AS rule_name, a.call_id,
+/// Alerts (`a`) with their rule's name and kind.
+pub(super) const SELECT_ALERTS: &str =
+    "SELECT a.id, a.rule_id, r.name AS rule_name, r.kind AS rule_kind, a.call_id,
     a.event_id, a.reason, a.state, a.count, a.opened_at, a.last_seen_at, a.snoozed_until
     FROM alerts a JOIN rules r ON r.id = a.rule_id";
 

@@ -69,8 +69,10 @@ struct Purge {
     before: Option<i64>,
     /// Events still to delete to get down to the event limit.
     excess: i64,
-    /// A call too large for one transaction, partly deleted: it goes whole.
-    current: Option<String>,
+    /// A call too large for one transaction, partly deleted, and its last
+    /// event's time when it was chosen: it goes whole, unless an event came
+    /// in between (then it is chosen again, or kept, like any other call).
+    current: Option<(String, i64)>,
 }
 
 /// An ended call chosen to go.
@@ -163,15 +165,15 @@ async fn next_call(
     purge: &mut Purge,
 ) -> Result<Option<Candidate>, sqlx::Error> {
     const COLUMNS: &str = "call_id, n_events, last_event_at";
-    if let Some(call_id) = &purge.current {
-        let call = sqlx::query_as(&format!(
+    if let Some((call_id, chosen_at)) = &purge.current {
+        let call: Option<Candidate> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM calls WHERE call_id = ? AND status != 'live'"
         ))
         .bind(call_id)
         .fetch_optional(&mut **tx)
         .await?;
-        if call.is_some() {
-            return Ok(call);
+        if let Some(call) = call.filter(|c| c.last_event_at == *chosen_at) {
+            return Ok(Some(call));
         }
         purge.current = None;
     }
@@ -189,7 +191,7 @@ async fn next_call(
         return Ok(None);
     }
     purge.excess -= call.n_events;
-    purge.current = Some(call.call_id.clone());
+    purge.current = Some((call.call_id.clone(), call.last_event_at));
     Ok(Some(call))
 }
 

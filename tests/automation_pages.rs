@@ -152,6 +152,12 @@ async fn rules_are_tuned_from_the_form(pool: SqlitePool) {
     let (_, page) = get(&app, "/alerts/rules").await;
     assert!(page.contains("refunds"));
     assert!(page.contains("tool-call whose metadata.functionName equals"));
+    // Deleting asks first, without JavaScript too: the delete is a second
+    // button inside a disclosure that says what goes with it.
+    let confirm = page.find("<details class=\"confirm\">").expect("a confirm");
+    let rest = &page[confirm..];
+    assert!(rest.find("Its alerts are deleted with it.") < rest.find("</details>"));
+    assert!(rest.contains(">Delete rule refunds"), "{rest}");
 }
 
 #[sqlx::test]
@@ -186,6 +192,8 @@ async fn destinations_and_channels_are_added_checked_and_shown(pool: SqlitePool)
     assert!(page.contains("https://crm.example.com/hook"));
     assert!(page.contains("nothing finished yet"));
     assert!(page.contains("hooks.example.com"));
+    assert!(page.contains(">Delete destination crm"));
+    assert!(page.contains(">Delete channel ops"));
     assert!(
         !page.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
         "secrets stay off the page"

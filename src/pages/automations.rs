@@ -8,7 +8,7 @@ use leptos_meta::Title;
 
 use super::LoadError;
 use crate::api::load_automations;
-use crate::components::FormNotice;
+use crate::components::{ConfirmDelete, FormNotice};
 use crate::model::{
     event_link, format, AttemptView, AutomationsPage as Data, ChannelKind, ChannelView,
     DestinationView, Sending,
@@ -152,9 +152,9 @@ fn DestinationCard(d: DestinationView, now: i64) -> impl IntoView {
                     <input type="datetime-local" name="since" aria-label="Replay everything since (UTC)"/>
                     <button type="submit" class="button">"Replay since (UTC)"</button>
                 </form>
-                <form method="post" action=format!("/automations/destinations/{id}/delete")>
-                    <button type="submit" class="button danger">"Delete"</button>
-                </form>
+                <ConfirmDelete action=format!("/automations/destinations/{id}/delete")
+                    what=format!("destination {}", d.name)
+                    consequence="Events still queued for it are dropped, not sent."/>
             </div>
         </article>
     }
@@ -202,9 +202,9 @@ fn ChannelRow(c: ChannelView) -> impl IntoView {
             <form method="post" action=format!("/automations/channels/{id}/test") class="inline">
                 <button type="submit" class="button">"Send test"</button>
             </form>
-            <form method="post" action=format!("/automations/channels/{id}/delete") class="inline">
-                <button type="submit" class="button danger">"Delete"</button>
-            </form>
+            <ConfirmDelete action=format!("/automations/channels/{id}/delete")
+                what=format!("channel {}", c.name)
+                consequence="Rules that notify through it stop doing so; notifications still queued for it are dropped."/>
             {c.test_result.clone().map(|r| view! {
                 <p class="muted" data-testid="test-result">
                     {format!("Last test {}: ", c.tested_at.map(format::datetime).unwrap_or_default())} {r}

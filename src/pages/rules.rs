@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use super::LoadError;
 use crate::api::load_rules;
-use crate::components::FormNotice;
+use crate::components::{ConfirmDelete, FormNotice};
 use crate::model::{MatchOp, RuleSpec, RuleView};
 
 #[component]
@@ -107,7 +107,10 @@ fn RuleCard(rule: RuleView) -> impl IntoView {
     let action = format!("/alerts/rules/{}", rule.id);
     let delete = matches!(rule.spec, RuleSpec::Match { .. }).then(|| {
         let action = format!("/alerts/rules/{}/delete", rule.id);
-        view! { <form method="post" action=action><button type="submit" class="button danger">"Delete"</button></form> }
+        view! {
+            <ConfirmDelete action what=format!("rule {}", rule.name)
+                consequence="Its alerts are deleted with it."/>
+        }
     });
     view! {
         <article class=if rule.enabled { "rule rule-on" } else { "rule rule-off" } data-rule=rule.name.clone()>

@@ -104,9 +104,11 @@ fn CallRow(
         })
     };
     let stale = move || stale_for.get().is_some();
-    let state = live
-        .then(|| call.last_speaker.clone().map(|s| format!("last: {s}")))
-        .flatten();
+    // What a live call is doing, ticking with the clock.
+    let state = live.then(|| {
+        let call = call.clone();
+        move || call.live_state(now.get())
+    });
     let duration = {
         let call = call.clone();
         move || format::duration(call.duration_at(now.get()))

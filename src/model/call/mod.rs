@@ -31,6 +31,9 @@ impl CallStatus {
     }
 }
 
+/// A live call that has sent nothing this long (ms) reads as quiet.
+pub const QUIET_AFTER_MS: i64 = 5_000;
+
 /// The start of the ids of calls calltrail makes itself.
 pub const SAMPLE_PREFIX: &str = "demo_";
 
@@ -73,6 +76,10 @@ pub struct CallSummary {
     /// Who the platform says is on the call (see [`super::Parties`]).
     pub caller: Option<String>,
     pub agent: Option<String>,
+    /// The function of a tool request still without its result, and when
+    /// this server received the request: what a live call waits on.
+    pub waiting_tool: Option<String>,
+    pub waiting_since: Option<i64>,
 }
 
 /// A stored status; an unknown one is an error, never taken for `live`.
@@ -118,6 +125,8 @@ impl CallSummary {
             first_user_at: None,
             caller: None,
             agent: None,
+            waiting_tool: None,
+            waiting_since: None,
         };
         call.apply(item);
         call
@@ -145,7 +154,13 @@ impl CallSummary {
                     self.first_user_at = Some(item.occurred_at);
                 }
             }
-            EventDetail::ToolCall { error, .. } => {
+            EventDetail::ToolCall {
+                function, error, ..
+            } => {
+                if self.waiting_tool.as_ref() == Some(function) {
+                    self.waiting_tool = None;
+                    self.waiting_since = None;
+                }
                 self.n_tool_calls += 1;
                 if error.is_some() {
                     self.n_tool_errors += 1;
@@ -176,9 +191,28 @@ impl CallSummary {
                 self.end_reason = ended_reason.clone().or(self.end_reason.take());
                 self.advance(CallStatus::Ended, item.occurred_at);
             }
-            // A request's result, when it comes, is the tool call counted.
-            EventDetail::ToolRequest { .. } | EventDetail::Unknown { .. } => {}
+            // A request's result, when it comes, is the tool call counted;
+            // until then the call waits on it.
+            EventDetail::ToolRequest { function, .. } => {
+                self.waiting_tool = Some(function.clone());
+                self.waiting_since = Some(item.received_at);
+            }
+            EventDetail::Unknown { .. } => {}
         }
+    }
+
+    /// What a live call is doing, in a few words, at `now_ms` (this
+    /// server's clock): waiting on a tool, quiet (no event for
+    /// [`QUIET_AFTER_MS`]), else who spoke last.
+    pub fn live_state(&self, now_ms: i64) -> Option<String> {
+        let seconds = |since: i64| (now_ms - since).max(0) / 1000;
+        if let (Some(tool), Some(since)) = (&self.waiting_tool, self.waiting_since) {
+            return Some(format!("waiting on {tool} for {} s", seconds(since)));
+        }
+        if now_ms - self.last_received_at >= QUIET_AFTER_MS {
+            return Some(format!("quiet for {} s", seconds(self.last_received_at)));
+        }
+        self.last_speaker.as_ref().map(|s| format!("last: {s}"))
     }
 
     fn advance(&mut self, status: CallStatus, at: i64) {

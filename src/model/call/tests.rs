@@ -160,3 +160,55 @@ fn report_fills_summary_and_duration() {
     );
     assert_eq!(call.status, CallStatus::Ended);
 }
+
+#[test]
+fn a_live_call_says_what_it_waits_on_or_how_long_it_has_been_quiet() {
+    let at = |id: i64, received_at: i64, detail: EventDetail| TimelineItem {
+        id,
+        call_id: "c".into(),
+        occurred_at: received_at,
+        seconds_from_start: None,
+        received_at,
+        detail,
+        raw: "{}".into(),
+    };
+    let mut call = CallSummary::new(
+        "vapi",
+        &at(
+            1,
+            10_000,
+            EventDetail::Message {
+                role: Role::Agent,
+                text: "One moment".into(),
+            },
+        ),
+    );
+    assert_eq!(call.live_state(11_000).as_deref(), Some("last: Agent"));
+    assert_eq!(call.live_state(22_500).as_deref(), Some("quiet for 12 s"));
+    call.apply(&at(
+        2,
+        20_000,
+        EventDetail::ToolRequest {
+            function: "lookup_order".into(),
+            arguments: json!({}),
+        },
+    ));
+    assert_eq!(
+        call.live_state(24_000).as_deref(),
+        Some("waiting on lookup_order for 4 s")
+    );
+    // Another function's result does not answer it; its own does.
+    let result = |function: &str| EventDetail::ToolCall {
+        function: function.into(),
+        arguments: json!({}),
+        response: Some(json!("ok")),
+        error: None,
+    };
+    call.apply(&at(3, 21_000, result("other")));
+    assert!(call
+        .live_state(24_000)
+        .unwrap()
+        .starts_with("waiting on lookup_order"));
+    call.apply(&at(4, 23_000, result("lookup_order")));
+    assert_eq!(call.live_state(24_000).as_deref(), Some("last: Agent"));
+}

@@ -9,9 +9,9 @@ use crate::model::CallSummary;
 pub(super) const COLUMNS: &str = "call_id, source, status, started_at, ended_at, last_event_at, last_event_id,
     ended_by, end_reason, summary, recording_url, duration_ms, last_speaker, last_spoke_at, n_events, n_messages,
     n_tool_calls, n_tool_errors, n_hangs, n_interruptions, n_transfers, last_received_at,
-    first_user_text, first_user_at, caller, agent";
+    first_user_text, first_user_at, caller, agent, waiting_tool, waiting_since";
 /// How many names [`COLUMNS`] lists.
-pub(super) const COLUMN_COUNT: usize = 26;
+pub(super) const COLUMN_COUNT: usize = 28;
 
 impl Store {
     pub async fn call(&self, call_id: &str) -> Result<Option<CallSummary>, sqlx::Error> {

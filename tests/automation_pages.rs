@@ -62,6 +62,7 @@ async fn the_inbox_lists_alerts_and_its_buttons_work(pool: SqlitePool) {
         "links the event"
     );
     assert!(page.contains("1 open"));
+    assert!(page.contains("aria-label=\"Acknowledge the tool-error alert\""));
     // The top bar counts it on every page.
     let (_, calls) = get(&app, "/").await;
     assert!(calls.contains("alert-count-open\">1<"), "{calls:.2000}");
@@ -194,6 +195,9 @@ async fn destinations_and_channels_are_added_checked_and_shown(pool: SqlitePool)
     assert!(page.contains("hooks.example.com"));
     assert!(page.contains(">Delete destination crm"));
     assert!(page.contains(">Delete channel ops"));
+    // Buttons name their item for screen readers.
+    assert!(page.contains("aria-label=\"Pause destination crm\""), "{page}");
+    assert!(page.contains("aria-label=\"Send test to channel ops\""));
     assert!(
         !page.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
         "secrets stay off the page"

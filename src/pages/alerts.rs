@@ -147,8 +147,12 @@ fn AlertRow(alert: AlertView, back: String, now: i64) -> impl IntoView {
         .filter(|until| *until > now)
         .map(|until| format!("until {}", format::datetime(until)));
     let action = format!("/alerts/{}/act", alert.id);
-    let button = |value: &'static str, label: &'static str| {
-        view! { <button type="submit" name="action" value=value class="button">{label}</button> }
+    // Named with their alert for screen readers, which list the page's
+    // buttons together.
+    let rule_name = alert.rule_name.clone();
+    let button = move |value: &'static str, label: &'static str| {
+        let named = format!("{label} the {rule_name} alert");
+        view! { <button type="submit" name="action" value=value class="button" aria-label=named>{label}</button> }
     };
     view! {
         <li class=format!("alert alert-{}", state.as_str()) data-alert-id=alert.id data-state=state.as_str()>

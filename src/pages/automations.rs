@@ -126,10 +126,17 @@ fn DestinationCard(d: DestinationView, now: i64) -> impl IntoView {
     } else {
         d.events.join(", ")
     };
-    let toggle = if d.paused {
-        view! { <form method="post" action=format!("/automations/destinations/{id}/resume")><button type="submit" class="button">"Resume"</button></form> }
+    // Each button names its destination for screen readers, which list
+    // every "Pause" of the page together.
+    let (verb, path) = if d.paused {
+        ("Resume", "resume")
     } else {
-        view! { <form method="post" action=format!("/automations/destinations/{id}/pause")><button type="submit" class="button">"Pause"</button></form> }
+        ("Pause", "pause")
+    };
+    let toggle = view! {
+        <form method="post" action=format!("/automations/destinations/{id}/{path}")>
+            <button type="submit" class="button" aria-label=format!("{verb} destination {}", d.name)>{verb}</button>
+        </form>
     };
     view! {
         <article class=if d.paused { "destination destination-paused" } else { "destination" } data-destination=d.name.clone()>
@@ -146,11 +153,11 @@ fn DestinationCard(d: DestinationView, now: i64) -> impl IntoView {
                 {toggle}
                 <form method="post" action=format!("/automations/destinations/{id}/replay") class="inline">
                     <input type="text" name="call_id" placeholder="call id" aria-label="Call to replay"/>
-                    <button type="submit" class="button">"Replay call"</button>
+                    <button type="submit" class="button" aria-label=format!("Replay call to destination {}", d.name)>"Replay call"</button>
                 </form>
                 <form method="post" action=format!("/automations/destinations/{id}/replay") class="inline">
                     <input type="datetime-local" name="since" aria-label="Replay everything since (UTC)"/>
-                    <button type="submit" class="button">"Replay since (UTC)"</button>
+                    <button type="submit" class="button" aria-label=format!("Replay since (UTC) to destination {}", d.name)>"Replay since (UTC)"</button>
                 </form>
                 <ConfirmDelete action=format!("/automations/destinations/{id}/delete")
                     what=format!("destination {}", d.name)
@@ -200,7 +207,7 @@ fn ChannelRow(c: ChannelView) -> impl IntoView {
             <strong>{c.name.clone()}</strong> " " <span class="tag">{c.kind.as_str()}</span> " "
             <span class="muted">{c.target.clone()}</span>
             <form method="post" action=format!("/automations/channels/{id}/test") class="inline">
-                <button type="submit" class="button">"Send test"</button>
+                <button type="submit" class="button" aria-label=format!("Send test to channel {}", c.name)>"Send test"</button>
             </form>
             <ConfirmDelete action=format!("/automations/channels/{id}/delete")
                 what=format!("channel {}", c.name)
@@ -257,7 +264,7 @@ fn AttemptLog(attempts: Vec<AttemptView>) -> impl IntoView {
     view! {
         <table class="attempts">
             <thead><tr>
-                <th>"When"</th><th>"What"</th><th>"Call"</th><th>"Answer"</th><th>"Time"</th><th></th>
+                <th>"When"</th><th>"What"</th><th>"Call"</th><th>"Answer"</th><th>"Time"</th><th><span class="sr-only">"Actions"</span></th>
             </tr></thead>
             <tbody>
                 {attempts.into_iter().map(|a| {
@@ -265,6 +272,7 @@ fn AttemptLog(attempts: Vec<AttemptView>) -> impl IntoView {
                         Sending::Event { destination, event_id } => format!("event {event_id} → {destination}"),
                         Sending::Alert { channel, alert_id } => format!("alert {alert_id} → {channel}"),
                     };
+                    let redeliver = format!("Redeliver {what} of {}", format::datetime(a.at));
                     let call = a.call_id.clone().map(|c| {
                         let event = match a.sending { Sending::Event { event_id, .. } => Some(event_id), _ => None };
                         let href = event_link(&c, event);
@@ -286,7 +294,7 @@ fn AttemptLog(attempts: Vec<AttemptView>) -> impl IntoView {
                             <td>{format!("{} ms", a.latency_ms)}</td>
                             <td>
                                 <form method="post" action=format!("/automations/outbox/{}/redeliver", a.outbox_id)>
-                                    <button type="submit" class="button quiet">"Redeliver"</button>
+                                    <button type="submit" class="button quiet" aria-label=redeliver>"Redeliver"</button>
                                 </form>
                             </td>
                         </tr>

@@ -196,7 +196,10 @@ async fn destinations_and_channels_are_added_checked_and_shown(pool: SqlitePool)
     assert!(page.contains(">Delete destination crm"));
     assert!(page.contains(">Delete channel ops"));
     // Buttons name their item for screen readers.
-    assert!(page.contains("aria-label=\"Pause destination crm\""), "{page}");
+    assert!(
+        page.contains("aria-label=\"Pause destination crm\""),
+        "{page}"
+    );
     assert!(page.contains("aria-label=\"Send test to channel ops\""));
     assert!(
         !page.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),

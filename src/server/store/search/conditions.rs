@@ -134,17 +134,8 @@ fn condition(sql: &mut QueryBuilder<'_, Sqlite>, term: &Term, at: SearchAt, plan
         Filter::Source(source) => {
             sql.push("source = ").push_bind(source.clone());
         }
-        // The parser lowers the value; SQLite's lower() folds ASCII alike.
-        Filter::Caller(part) => {
-            sql.push("instr(lower(coalesce(caller, '')), ")
-                .push_bind(part.clone())
-                .push(") > 0");
-        }
-        Filter::Agent(part) => {
-            sql.push("instr(lower(coalesce(agent, '')), ")
-                .push_bind(part.clone())
-                .push(") > 0");
-        }
+        Filter::Caller(part) => holds_part(sql, "caller", part),
+        Filter::Agent(part) => holds_part(sql, "agent", part),
         Filter::Duration(cmp, secs) => {
             // Whole seconds, as typed: a 120.4 s call is `duration=120`.
             sql.push("coalesce(duration_ms, coalesce(ended_at, ")
@@ -167,4 +158,12 @@ fn condition(sql: &mut QueryBuilder<'_, Sqlite>, term: &Term, at: SearchAt, plan
                 .push_bind(when.resolve(at.now_ms));
         }
     }
+}
+
+/// `column` holds `part` (lowered by the parser; SQLite's lower() folds
+/// ASCII alike), a missing value holding nothing.
+fn holds_part(sql: &mut QueryBuilder<'_, Sqlite>, column: &'static str, part: &str) {
+    sql.push(format!("instr(lower(coalesce({column}, '')), "))
+        .push_bind(part.to_string())
+        .push(") > 0");
 }

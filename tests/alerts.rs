@@ -76,7 +76,7 @@ async fn channel(store: &Store) -> i64 {
         .unwrap()
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_failing_tool_opens_one_alert_that_repeats_only_bump(pool: SqlitePool) {
     let app = app(pool).await;
     let store = &app.state.store;
@@ -137,7 +137,7 @@ async fn alerts_of(store: &Store, call: &str) -> Vec<AlertView> {
         .collect()
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn every_event_rule_kind_fires_once_per_call(pool: SqlitePool) {
     let app = app(pool).await;
     let store = &app.state.store;
@@ -221,7 +221,7 @@ async fn every_event_rule_kind_fires_once_per_call(pool: SqlitePool) {
     assert_eq!(got, want);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_stuck_call_alerts_with_no_further_event(pool: SqlitePool) {
     let app = app(pool).await;
     let store = &app.state.store;
@@ -277,7 +277,7 @@ async fn a_stuck_call_alerts_with_no_further_event(pool: SqlitePool) {
     assert_eq!(alerts(store).await[0].state, AlertState::Resolved);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn webhook_rules_count_refusals_and_silence(pool: SqlitePool) {
     let app = app_with(pool, |c| {
         c.webhook.auth = None;
@@ -342,7 +342,7 @@ async fn webhook_rules_count_refusals_and_silence(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_crash_before_evaluation_loses_no_alert_and_repeats_none(pool: SqlitePool) {
     let app = app(pool.clone()).await;
     let ops = channel(&app.state.store).await;
@@ -370,7 +370,7 @@ async fn a_crash_before_evaluation_loses_no_alert_and_repeats_none(pool: SqliteP
     assert_eq!(notifications(&store).await, 1);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn acknowledged_and_resolved_alerts_do_not_notify_again_until_the_cooldown(pool: SqlitePool) {
     use calltrail::server::store::alerts::AlertAction;
     let app = app(pool).await;

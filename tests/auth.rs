@@ -45,7 +45,7 @@ async fn location(app: &TestApp, request: Request<Body>) -> (StatusCode, String)
     (status, location)
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn first_run_creates_the_admin_once(pool: SqlitePool) {
     let app = bare_app(pool, |_| {}).await;
     assert_eq!(
@@ -102,7 +102,7 @@ async fn first_run_creates_the_admin_once(pool: SqlitePool) {
     assert!(app.state.store.user_by_name("eve").await.unwrap().is_none());
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn without_a_session_pages_redirect_and_data_answers_401(pool: SqlitePool) {
     let app = app(pool).await;
     post(&app, &common::fixture("conversation-update.json")).await;
@@ -137,7 +137,7 @@ async fn without_a_session_pages_redirect_and_data_answers_401(pool: SqlitePool)
     assert!(page.contains("abc123"));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn wrong_passwords_are_refused_and_then_throttled(pool: SqlitePool) {
     let app = app(pool).await;
     assert_eq!(sign_in(&app.router, ADMIN, "wrong password").await, None);
@@ -163,7 +163,7 @@ async fn wrong_passwords_are_refused_and_then_throttled(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn signing_out_or_resetting_the_password_ends_sessions(pool: SqlitePool) {
     let app = app(pool).await;
     let (status, headers, _) = exchange(&app, {
@@ -197,7 +197,7 @@ async fn signing_out_or_resetting_the_password_ends_sessions(pool: SqlitePool) {
         .is_some());
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn cross_site_server_function_calls_are_refused(pool: SqlitePool) {
     let app = app(pool).await;
     let mut request = server_fn("load_calls", &app.cookie);
@@ -215,7 +215,7 @@ async fn cross_site_server_function_calls_are_refused(pool: SqlitePool) {
     assert_eq!(exchange(&app, request).await.0, StatusCode::FORBIDDEN);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn pages_carry_a_nonce_csp_and_render_transcripts_as_text(pool: SqlitePool) {
     let app = app(pool).await;
     let hostile = common::fixture("conversation-update.json").replace(
@@ -247,7 +247,7 @@ async fn pages_carry_a_nonce_csp_and_render_transcripts_as_text(pool: SqlitePool
     assert!(headers.contains_key("content-security-policy"));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn the_admin_comes_from_the_environment_when_there_is_none(pool: SqlitePool) {
     let app = bare_app(pool, |_| {}).await;
     let mut config = (*app.state.config).clone();
@@ -277,7 +277,7 @@ fn login_from(peer: &str, username: &str, password: &str) -> Request<Body> {
     request
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn parallel_wrong_guesses_cannot_all_pass_the_throttle(pool: SqlitePool) {
     let app = app(pool).await;
     let guesses = (0..12).map(|i| {
@@ -297,7 +297,7 @@ async fn parallel_wrong_guesses_cannot_all_pass_the_throttle(pool: SqlitePool) {
     assert_eq!(sign_in(&app.router, ADMIN, ADMIN_PASSWORD).await, None);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn oversized_credentials_are_refused_as_wrong(pool: SqlitePool) {
     let app = app(pool).await;
     let huge = "a".repeat(100_000);
@@ -323,7 +323,7 @@ async fn oversized_credentials_are_refused_as_wrong(pool: SqlitePool) {
     assert!(sign_in(&app.router, ADMIN, &at_cap).await.is_some());
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_stranger_guessing_from_elsewhere_slows_but_cannot_lock_out_the_admin(pool: SqlitePool) {
     let app = app(pool).await;
     // Twelve wrong guesses, each from another address: none is throttled.
@@ -344,7 +344,7 @@ async fn a_stranger_guessing_from_elsewhere_slows_but_cannot_lock_out_the_admin(
     assert_eq!(where_to, "/deliveries");
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn guesses_from_one_ipv6_64_count_together(pool: SqlitePool) {
     let app = app(pool).await;
     // Changing the low 64 bits of the address does not reset the count.

@@ -46,7 +46,7 @@ async fn an_alert(app: &TestApp) -> i64 {
     app.state.store.alerts(None, None, 0, 10).await.unwrap()[0].id
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn the_inbox_lists_alerts_and_its_buttons_work(pool: SqlitePool) {
     let app = app(pool).await;
     let (status, page) = get(&app, "/alerts").await;
@@ -104,7 +104,7 @@ async fn the_inbox_lists_alerts_and_its_buttons_work(pool: SqlitePool) {
     assert_eq!(to, "/alerts");
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn rules_are_tuned_from_the_form(pool: SqlitePool) {
     let app = app(pool).await;
     let store = &app.state.store;
@@ -161,7 +161,7 @@ async fn rules_are_tuned_from_the_form(pool: SqlitePool) {
     assert!(rest.contains(">Delete rule refunds"), "{rest}");
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn destinations_and_channels_are_added_checked_and_shown(pool: SqlitePool) {
     let app = app(pool).await;
     let (_, to) = submit(
@@ -236,7 +236,7 @@ async fn destinations_and_channels_are_added_checked_and_shown(pool: SqlitePool)
     assert!(to.contains("error="), "{to}");
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn the_provisioning_file_sets_everything_and_can_be_applied_again(pool: SqlitePool) {
     let app = app(pool).await;
     let store = &app.state.store;

@@ -14,10 +14,13 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::SqlitePool;
 
 use calltrail::server::backup::{backup, restore};
+use calltrail::server::config::Database;
 use calltrail::server::store::Store;
 
 async fn open(path: &Path) -> Store {
-    Store::open(path, Arc::new(|_| {})).await.unwrap()
+    Store::open(&Database::Sqlite(path.to_path_buf()), Arc::new(|_| {}))
+        .await
+        .unwrap()
 }
 
 /// Event ids and the calls' event counts, read with a pool of its own.

@@ -27,7 +27,7 @@ fn with_host(mut request: Request<Body>, host: &'static str) -> Request<Body> {
     request
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn the_dashboard_answers_only_to_hosts_it_is_known_by(pool: SqlitePool) {
     let app = app_with(pool, |config| {
         config.public_url = Some("https://calls.example.com".into());
@@ -67,7 +67,7 @@ async fn the_dashboard_answers_only_to_hosts_it_is_known_by(pool: SqlitePool) {
     assert_eq!(exchange(&app, webhook).await.0, StatusCode::OK);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn hsts_only_when_the_public_url_is_https(pool: SqlitePool) {
     let https = app_with(pool.clone(), |c| {
         c.public_url = Some("https://calls.example.com".into())
@@ -89,7 +89,7 @@ fn setup_form(code: &str) -> Request<Body> {
         .unwrap()
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn first_run_on_a_network_address_needs_the_printed_code(pool: SqlitePool) {
     let bare = bare_app(pool, |_| {}).await;
     let mut state = bare.state.clone();
@@ -111,7 +111,7 @@ async fn first_run_on_a_network_address_needs_the_printed_code(pool: SqlitePool)
     assert!(app.state.store.has_users().await.unwrap());
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn on_localhost_setup_needs_no_code(pool: SqlitePool) {
     let app = bare_app(pool, |_| {}).await;
     let (_, _, page) = exchange(&app, get("/setup", "")).await;
@@ -120,7 +120,7 @@ async fn on_localhost_setup_needs_no_code(pool: SqlitePool) {
     assert_eq!(headers["location"], "/");
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn the_delivery_log_previews_bodies_and_links_the_whole(pool: SqlitePool) {
     let app = app(pool).await;
     let big = format!(
@@ -181,7 +181,7 @@ async fn ends_within(body: &mut Body, limit: Duration) -> bool {
     .is_ok()
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_live_stream_ends_when_its_session_signs_out(pool: SqlitePool) {
     let app = app(pool).await;
     let (status, mut stream) = open_stream(&app, &app.cookie).await;
@@ -201,7 +201,7 @@ async fn a_live_stream_ends_when_its_session_signs_out(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_session_holds_a_limited_number_of_streams(pool: SqlitePool) {
     let app = app_with(pool, |c| c.max_streams_per_session = 2).await;
     let (first, one) = open_stream(&app, &app.cookie).await;

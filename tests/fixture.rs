@@ -32,7 +32,7 @@ async fn timeline(app: &TestApp, call_id: &str) -> Vec<(i64, Option<f64>, String
         .collect()
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn an_exported_call_replays_into_the_same_timeline(pool: SqlitePool) {
     let first = app(pool).await;
     let lines = call_sequence();
@@ -86,7 +86,7 @@ async fn an_exported_call_replays_into_the_same_timeline(pool: SqlitePool) {
     assert_eq!(again.duplicate, lines.len() as u64);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn an_unknown_call_has_no_fixture_and_strangers_get_none(pool: SqlitePool) {
     let app = app(pool).await;
     let request = Request::get("/export/fixture?call=nope")

@@ -137,7 +137,7 @@ fn event_id(r: &Received) -> i64 {
         .unwrap()
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_flaky_receiver_gets_every_event_in_order_per_call(pool: SqlitePool) {
     let app = forwarding_app(pool, true).await;
     let (url, got) = receiver(0.3, 0.2, StatusCode::OK).await;
@@ -210,7 +210,7 @@ async fn a_flaky_receiver_gets_every_event_in_order_per_call(pool: SqlitePool) {
     assert!(attempts.iter().filter(|a| a.succeeded()).count() >= 40);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn filters_and_replays(pool: SqlitePool) {
     let app = forwarding_app(pool, true).await;
     let (url, got) = receiver(0.0, 0.0, StatusCode::OK).await;
@@ -251,7 +251,7 @@ async fn filters_and_replays(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn gone_pauses_the_destination(pool: SqlitePool) {
     let app = forwarding_app(pool, true).await;
     let (url, _) = receiver(0.0, 0.0, StatusCode::GONE).await;
@@ -295,7 +295,7 @@ async fn first_attempts(app: &TestApp) -> Vec<calltrail::model::AttemptView> {
     panic!("no attempt was made within 5 s");
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn internal_addresses_are_refused_by_default(pool: SqlitePool) {
     let app = forwarding_app(pool, false).await;
     let (url, got) = receiver(0.0, 0.0, StatusCode::OK).await;
@@ -307,7 +307,7 @@ async fn internal_addresses_are_refused_by_default(pool: SqlitePool) {
     assert!(got.lock().unwrap().is_empty());
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn redirects_are_not_followed(pool: SqlitePool) {
     let app = forwarding_app(pool, true).await;
     // The redirect's target would accept anything.

@@ -18,7 +18,7 @@ fn choose(theme: &str, back: &str) -> Request<Body> {
         .unwrap()
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_theme_choice_is_kept_in_a_cookie_and_rendered_into_the_page(pool: SqlitePool) {
     let app = app(pool).await;
     // Anyone may choose (the sign-in page has the switch too).
@@ -54,7 +54,7 @@ async fn a_theme_choice_is_kept_in_a_cookie_and_rendered_into_the_page(pool: Sql
     assert!(html.contains(r#"data-theme="system""#));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_test_event_goes_through_the_webhook_route_and_is_stored(pool: SqlitePool) {
     // The token is required, as in a real installation.
     let app = app_with(pool, |c| c.webhook.auth = None).await;

@@ -10,7 +10,7 @@ use sqlx::SqlitePool;
 
 use calltrail::model::{CallStatus, DeliveryOutcome, EventDetail};
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn every_fixture_is_accepted_and_stored(pool: SqlitePool) {
     let app = app(pool).await;
     for name in [
@@ -43,7 +43,7 @@ async fn every_fixture_is_accepted_and_stored(pool: SqlitePool) {
     assert_eq!(call.duration_ms, Some(7734));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_repeated_body_is_a_duplicate_and_stored_once(pool: SqlitePool) {
     let app = app(pool).await;
     let body = fixture("tool-call.json");
@@ -63,7 +63,7 @@ async fn a_repeated_body_is_a_duplicate_and_stored_once(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn webhook_id_header_decides_identity(pool: SqlitePool) {
     let app = app(pool).await;
     let with_id = |id: &str, body: &str| {
@@ -93,7 +93,7 @@ async fn webhook_id_header_decides_identity(pool: SqlitePool) {
     assert_eq!(log[0].webhook_id.as_deref(), Some("msg_2"));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn unknown_event_types_are_accepted(pool: SqlitePool) {
     let app = app(pool).await;
     let (status, body) = post(
@@ -130,7 +130,7 @@ async fn assert_rejected(
     assert_eq!(logged.error.as_deref(), Some(error));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn bad_input_gets_the_right_status_and_is_logged(pool: SqlitePool) {
     let app = app(pool).await;
     assert_rejected(
@@ -189,7 +189,7 @@ async fn bad_input_gets_the_right_status_and_is_logged(pool: SqlitePool) {
     assert!(app.state.store.timeline("").await.unwrap().is_empty());
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn bodies_over_the_limit_get_413_and_their_start_is_kept(pool: SqlitePool) {
     let app = app_with(pool, |c| c.body_limit = 64).await;
     let big = json!({"type": "conversation-update", "call_id": "c", "metadata": {"message": "x".repeat(500)}}).to_string();
@@ -229,7 +229,7 @@ async fn fixture_call_summary(app: &common::TestApp) -> calltrail::model::CallSu
     call.expect("the fixture call is stored")
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn the_fixture_call_builds_its_summary(pool: SqlitePool) {
     let app = app(pool).await;
     for line in call_sequence() {
@@ -258,7 +258,7 @@ async fn the_fixture_call_builds_its_summary(pool: SqlitePool) {
     assert_eq!(call.duration_at(0), 32_000);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn out_of_order_events_are_shown_in_time_order(pool: SqlitePool) {
     let app = app(pool).await;
     let lines = call_sequence();
@@ -284,7 +284,7 @@ async fn out_of_order_events_are_shown_in_time_order(pool: SqlitePool) {
     assert_eq!(call.last_speaker.as_deref(), Some("Agent"));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn healthz_answers(pool: SqlitePool) {
     let app = app(pool).await;
     let (status, body) = send(
@@ -298,7 +298,7 @@ async fn healthz_answers(pool: SqlitePool) {
     assert_eq!(body["status"], "ok");
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn long_header_values_are_stored_capped(pool: SqlitePool) {
     let app = app_with(pool, |c| {
         c.webhook.auth = Some("token".into());
@@ -330,7 +330,7 @@ async fn long_header_values_are_stored_capped(pool: SqlitePool) {
     );
     let logged: Vec<(Option<String>, Option<String>)> =
         sqlx::query_as("SELECT webhook_id, content_type FROM deliveries ORDER BY id")
-            .fetch_all(&app.state.store.session_pool())
+            .fetch_all(&common::session_pool(&app.state.store))
             .await
             .unwrap();
     assert_eq!(logged.len(), 3);
@@ -364,7 +364,7 @@ async fn delivery_ids(pool: &SqlitePool) -> Vec<i64> {
         .unwrap()
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn retention_deletes_exactly_the_deliveries_past_the_limits(pool: SqlitePool) {
     use calltrail::server::store::now_ms;
     use calltrail::server::store::retention::DeliveryRetention;
@@ -413,7 +413,7 @@ async fn retention_deletes_exactly_the_deliveries_past_the_limits(pool: SqlitePo
     assert_eq!(delivery_ids(&pool).await.len(), 5);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn retention_works_through_a_large_log_in_batches(pool: SqlitePool) {
     use calltrail::server::store::retention::DeliveryRetention;
 

@@ -65,7 +65,7 @@ async fn call(app: &TestApp, id: &str, at: i64, tool_failed: Option<bool>, hang:
     deliver(app, event("end-call", 6, json!({"ended_by": "user"}))).await;
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn insights_count_per_hour_and_rate_tools(pool: SqlitePool) {
     let app = app(pool).await;
     call(&app, "a", T0 + 60_000, Some(true), true).await;

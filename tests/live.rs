@@ -80,7 +80,7 @@ async fn post_sequence(app: &TestApp, lines: &[String]) -> Vec<i64> {
     ids
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn call_stream_resumes_after_last_event_id(pool: SqlitePool) {
     let app = app(pool).await;
     let lines = call_sequence();
@@ -101,7 +101,7 @@ async fn call_stream_resumes_after_last_event_id(pool: SqlitePool) {
     assert_eq!(live[1].1["item"]["detail"]["kind"], "interruption");
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn call_stream_skips_other_calls_and_honours_after(pool: SqlitePool) {
     let app = app(pool).await;
     let lines = call_sequence();
@@ -115,7 +115,7 @@ async fn call_stream_skips_other_calls_and_honours_after(pool: SqlitePool) {
     assert_eq!(got[0].1["item"]["call_id"], "call_7f3a9c2e");
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn calls_stream_replays_changed_calls_then_follows(pool: SqlitePool) {
     let app = app(pool).await;
     let lines = call_sequence();
@@ -137,7 +137,7 @@ async fn calls_stream_replays_changed_calls_then_follows(pool: SqlitePool) {
     assert_eq!(live[0].1["n_messages"], 3);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_subscriber_that_falls_behind_is_caught_up_without_gaps(pool: SqlitePool) {
     // The hub keeps only 2 updates; the stream is not read while 12 are committed.
     let app = common::app_with_hub(pool, |_| {}, |stop| Hub::with_capacity(stop, 2)).await;
@@ -155,7 +155,7 @@ async fn a_subscriber_that_falls_behind_is_caught_up_without_gaps(pool: SqlitePo
     assert_eq!(got, ids);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn streams_end_on_shutdown(pool: SqlitePool) {
     let app = app(pool).await;
     let mut body = open(&app, "/api/live/calls", None).await;
@@ -169,7 +169,7 @@ async fn streams_end_on_shutdown(pool: SqlitePool) {
     assert!(end.is_ok(), "the stream did not end on shutdown");
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_call_channel_exists_only_while_someone_watches(pool: SqlitePool) {
     let app = app(pool).await;
     let lines = call_sequence();

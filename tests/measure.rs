@@ -53,7 +53,7 @@ async fn list(app: &TestApp, sort: &str) -> (Vec<String>, calltrail::model::Call
     (ids, page)
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn calls_are_measured_and_the_list_sorts_by_a_metric(pool: SqlitePool) {
     let app = app(pool).await;
     for (call, answer_ms) in [("quick", 400), ("slow", 4_000), ("middle", 1_500)] {
@@ -115,7 +115,7 @@ async fn calls_are_measured_and_the_list_sorts_by_a_metric(pool: SqlitePool) {
     assert_eq!(timeline.metrics.as_ref(), Some(&page.metrics["quick"]));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn estimates_say_so_and_an_unknown_sort_is_explained(pool: SqlitePool) {
     let app = app(pool).await;
     deliver(

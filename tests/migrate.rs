@@ -13,6 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::SqlitePool;
 
 use calltrail::model::{DeliveryOutcome, EventDetail};
+use calltrail::server::config::Database;
 use calltrail::server::store::Store;
 
 const BODY: &str = r#"{"type":"conversation-update","call_id":"old-call","metadata":{"role":"user","message":"hello"}}"#;
@@ -25,7 +26,7 @@ async fn old_database(path: &Path, last: i64) -> SqlitePool {
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal);
     let pool = SqlitePool::connect_with(options).await.unwrap();
-    let mut migrator = sqlx::migrate!("./migrations");
+    let mut migrator = sqlx::migrate!("./migrations/sqlite");
     let older: Vec<_> = migrator
         .migrations
         .iter()
@@ -85,7 +86,9 @@ async fn a_database_from_before_bodies_were_stored_once_keeps_every_row_and_body
     }
     pool.close().await;
 
-    let store = Store::open(&db, Arc::new(|_| {})).await.unwrap();
+    let store = Store::open(&Database::Sqlite(db.clone()), Arc::new(|_| {}))
+        .await
+        .unwrap();
     let deliveries = store.deliveries(0, 10).await.unwrap();
     let seen: Vec<_> = deliveries
         .iter()
@@ -198,7 +201,9 @@ async fn calls_stored_before_parties_were_kept_get_them_from_their_events() {
     }
     pool.close().await;
 
-    let store = Store::open(&db, Arc::new(|_| {})).await.unwrap();
+    let store = Store::open(&Database::Sqlite(db.clone()), Arc::new(|_| {}))
+        .await
+        .unwrap();
     let parties = |c: calltrail::model::CallSummary| (c.caller, c.agent);
     let named = |caller: &str, agent: &str| (Some(caller.to_string()), Some(agent.to_string()));
     assert_eq!(
@@ -222,7 +227,7 @@ async fn calls_stored_before_parties_were_kept_get_them_from_their_events() {
 /// Event and delivery ids only grow: once the newest rows are deleted (by
 /// retention, after a quiet spell), the next rows do not take their ids,
 /// which cursors and browsers have already passed.
-#[sqlx::test(migrations = "./migrations")]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn deleting_the_newest_rows_frees_no_id(pool: SqlitePool) {
     let event = |key: &'static str| {
         sqlx::query_scalar::<_, i64>(

@@ -89,7 +89,7 @@ async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn webhook_and_slack_channels_get_the_alert_once(pool: SqlitePool) {
     let app = notifying_app(pool).await;
     let store = &app.state.store;
@@ -201,7 +201,7 @@ impl Drop for Smtp {
     }
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn email_arrives_at_a_local_smtp_server(pool: SqlitePool) {
     let smtp = Smtp::start();
     let app = notifying_app(pool).await;

@@ -53,7 +53,7 @@ fn said(items: &[TimelineItem]) -> Vec<String> {
         .collect()
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_growing_vapi_history_yields_each_message_once_in_order(pool: SqlitePool) {
     let app = app(pool).await;
     let (status, body) = deliver(&app, "vapi", "conversation-update-1").await;
@@ -103,7 +103,7 @@ async fn a_growing_vapi_history_yields_each_message_once_in_order(pool: SqlitePo
     assert!(first_raw.get("role").is_some(), "{first_raw}");
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn vapi_messages_map_to_timeline_items_and_unknown_types_are_kept(pool: SqlitePool) {
     let app = app(pool).await;
     for name in [
@@ -142,7 +142,7 @@ async fn vapi_messages_map_to_timeline_items_and_unknown_types_are_kept(pool: Sq
     assert_eq!(call.ended_by.as_deref(), Some("customer-ended-call"));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_retell_call_reads_in_time_order_with_tools_transfer_end_and_report(pool: SqlitePool) {
     let app = app(pool).await;
     for name in [
@@ -193,7 +193,7 @@ async fn a_retell_call_reads_in_time_order_with_tools_transfer_end_and_report(po
     assert_eq!(call.agent.as_deref(), Some("Northwind Support (Ava)"));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_retell_call_that_never_connected_shows_with_its_reason(pool: SqlitePool) {
     let app = app(pool).await;
     deliver(&app, "retell", "call_ended_not_connected").await;
@@ -210,7 +210,7 @@ async fn a_retell_call_that_never_connected_shows_with_its_reason(pool: SqlitePo
     assert_eq!(call.caller.as_deref(), Some("+14155550177"));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn retell_signatures_verify_and_tampered_ones_are_refused_and_logged(pool: SqlitePool) {
     let app = app_with(pool, |c| {
         c.webhook.retell_api_key = Some(Secret("key_retell_webhook_badge".into()));
@@ -249,7 +249,7 @@ async fn retell_signatures_verify_and_tampered_ones_are_refused_and_logged(pool:
     assert!(log.iter().all(|d| d.source == "retell"));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn vapi_secrets_and_hmac_signatures_are_checked(pool: SqlitePool) {
     let app = app_with(pool, |c| {
         c.webhook.vapi_secret = Some(Secret("vapi-shared-secret".into()));
@@ -285,7 +285,7 @@ async fn vapi_secrets_and_hmac_signatures_are_checked(pool: SqlitePool) {
     assert_eq!(status, StatusCode::OK);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_platform_body_on_the_wrong_route_says_what_the_route_takes(pool: SqlitePool) {
     let app = app(pool).await;
     let (status, body) = send(
@@ -303,7 +303,7 @@ async fn a_platform_body_on_the_wrong_route_says_what_the_route_takes(pool: Sqli
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn the_platform_routes_take_the_webhook_token_like_infers(pool: SqlitePool) {
     const TOKEN: &str = "test-token-0123456789abcdef";
     let app = app_with(pool, |c| {

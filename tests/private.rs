@@ -150,7 +150,7 @@ fn request(method: &Method, uri: &str) -> Option<Request<Body>> {
     request.ok()
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn no_spelling_of_a_path_shows_anything_without_a_session(pool: SqlitePool) {
     let app = app_with_data(pool).await;
     // The data is there for someone signed in.
@@ -202,7 +202,7 @@ async fn no_spelling_of_a_path_shows_anything_without_a_session(pool: SqlitePool
     assert!(tried > 1000, "only {tried} requests were tried");
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn signed_in_unknown_paths_get_the_apps_not_found_page(pool: SqlitePool) {
     let app = app_with_data(pool).await;
     let (status, _, page) = exchange(
@@ -220,7 +220,7 @@ async fn signed_in_unknown_paths_get_the_apps_not_found_page(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn static_assets_stay_public(pool: SqlitePool) {
     let site = tempfile::tempdir().unwrap();
     std::fs::create_dir(site.path().join("pkg")).unwrap();
@@ -241,7 +241,7 @@ async fn static_assets_stay_public(pool: SqlitePool) {
     }
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn server_functions_refuse_without_a_signed_in_user_even_in_process(pool: SqlitePool) {
     let app = app_with_data(pool).await;
     let owner = Owner::new();

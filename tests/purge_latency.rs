@@ -13,6 +13,7 @@ use serde_json::json;
 use tokio::sync::watch;
 use tower::ServiceExt;
 
+use calltrail::server::config::Database;
 use calltrail::server::config::ServeConfig;
 use calltrail::server::live::Hub;
 use calltrail::server::router::router;
@@ -106,7 +107,9 @@ async fn ingest_p99_during_a_purge() {
     let db = dir.path().join("calltrail.db");
     let (_stop, stopping) = watch::channel(false);
     let hub = Hub::new(stopping);
-    let store = Store::open(&db, hub.publisher()).await.expect("open");
+    let store = Store::open(&Database::Sqlite(db.clone()), hub.publisher())
+        .await
+        .expect("open");
     let state = app_state(store.clone(), hub, ServeConfig::for_tests(db))
         .await
         .expect("state");

@@ -92,7 +92,7 @@ fn days(n: u32) -> CallRetention {
     }
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn retention_deletes_exactly_the_ended_calls_past_the_age(pool: SqlitePool) {
     let app = app(pool.clone()).await;
     call(&app, "old-ended", NOW - 40 * DAY, 4, Some("end")).await;
@@ -155,7 +155,7 @@ async fn retention_deletes_exactly_the_ended_calls_past_the_age(pool: SqlitePool
     assert_eq!((call.n_events, call.n_messages), (1, 1));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn max_events_deletes_the_least_recently_active_ended_calls_whole(pool: SqlitePool) {
     let app = app(pool.clone()).await;
     let live = call(&app, "a-live", NOW - 9 * DAY, 5, None).await;
@@ -216,7 +216,10 @@ async fn freed_pages_go_back_to_the_file_system() {
         .auto_vacuum(SqliteAutoVacuum::Incremental)
         .journal_mode(SqliteJournalMode::Wal);
     let pool = SqlitePool::connect_with(options).await.unwrap();
-    sqlx::migrate!("./migrations").run(&pool).await.unwrap();
+    sqlx::migrate!("./migrations/sqlite")
+        .run(&pool)
+        .await
+        .unwrap();
     let app = app(pool.clone()).await;
     let text = "x".repeat(8_000);
     for i in 0..60 {

@@ -79,7 +79,7 @@ async fn three_calls(pool: SqlitePool) -> TestApp {
     app
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn words_and_phrases_find_calls_with_the_hit_marked(pool: SqlitePool) {
     let app = three_calls(pool).await;
     // Said words, tool names and arguments, transfer labels.
@@ -128,7 +128,7 @@ async fn words_and_phrases_find_calls_with_the_hit_marked(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn structured_terms_and_negation_narrow(pool: SqlitePool) {
     let app = three_calls(pool).await;
     assert_eq!(ids(&app, "has:tool_error").await, vec!["dental"]);
@@ -175,7 +175,7 @@ async fn structured_terms_and_negation_narrow(pool: SqlitePool) {
     assert_eq!(ids(&app, "hello -refund").await, vec!["open"]);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn saved_views_belong_to_their_account(pool: SqlitePool) {
     use axum::body::Body;
     use axum::http::{Request, StatusCode};
@@ -253,7 +253,7 @@ async fn saved_views_belong_to_their_account(pool: SqlitePool) {
     assert!(headers["location"].to_str().unwrap().starts_with("/login"));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn exports_stream_exactly_what_the_query_selects(pool: SqlitePool) {
     use axum::body::Body;
     use axum::http::{Request, StatusCode};
@@ -318,7 +318,7 @@ async fn exports_stream_exactly_what_the_query_selects(pool: SqlitePool) {
     assert_eq!(status, StatusCode::SEE_OTHER);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn the_writer_indexes_what_the_backfill_view_reads(pool: SqlitePool) {
     let app = three_calls(pool.clone()).await;
     deliver(
@@ -350,7 +350,7 @@ async fn the_writer_indexes_what_the_backfill_view_reads(pool: SqlitePool) {
 
 /// An export larger than one step of calls goes out in parts as it is read
 /// (the server never holds it whole), and the parts make the whole export.
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn exports_stream_in_parts_as_they_are_read(pool: SqlitePool) {
     use axum::body::Body;
     use axum::http::Request;

@@ -11,7 +11,7 @@ use sqlx::SqlitePool;
 use calltrail::model::settings::thousands;
 use calltrail::server::views;
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn settings_view_reports_real_counts_and_sizes(pool: SqlitePool) {
     let app = app_with(pool, |config| {
         config.retention_days = 14;
@@ -75,7 +75,7 @@ async fn settings_view_reports_real_counts_and_sizes(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn settings_page_renders_signed_in_and_redirects_without_a_session(pool: SqlitePool) {
     let app = app_with(pool, |_| {}).await;
     for line in call_sequence() {

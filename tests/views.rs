@@ -21,7 +21,7 @@ fn end(call_id: &str, at_ms: i64) -> String {
     json!({"type": "end-call", "call_id": call_id, "timestamp": at_ms, "metadata": {"ended_by": "user"}}).to_string()
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
     let app = app(pool).await;
     let base = 1_700_000_000_000i64;
@@ -65,7 +65,7 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
     assert!(!second.has_more);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn call_timeline_is_in_time_order_with_cursor(pool: SqlitePool) {
     let app = app(pool).await;
     let lines = call_sequence();
@@ -95,7 +95,7 @@ async fn call_timeline_is_in_time_order_with_cursor(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn deliveries_page_is_newest_first_with_reasons(pool: SqlitePool) {
     let app = app(pool).await;
     post(&app, &fixture("end-call.json")).await;
@@ -111,7 +111,7 @@ async fn deliveries_page_is_newest_first_with_reasons(pool: SqlitePool) {
     assert!(!page.has_more);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn the_delivery_log_narrows_by_outcome_status_kind_call_and_text(pool: SqlitePool) {
     let app = app(pool).await;
     post(&app, &fixture("end-call.json")).await;
@@ -174,7 +174,7 @@ async fn the_delivery_log_narrows_by_outcome_status_kind_call_and_text(pool: Sql
     );
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_long_call_is_shown_one_window_at_a_time(pool: SqlitePool) {
     let app = app(pool).await;
     let base = 1_700_000_000_000i64;

@@ -50,19 +50,19 @@ fn with_secrets(secrets: &str) -> impl FnOnce(&mut ServeConfig) + '_ {
 /// (error, detail) of every delivery logged, oldest first.
 async fn logged(app: &TestApp) -> Vec<(Option<String>, Option<String>)> {
     sqlx::query_as("SELECT error, detail FROM deliveries ORDER BY id")
-        .fetch_all(&app.state.store.session_pool())
+        .fetch_all(&common::session_pool(&app.state.store))
         .await
         .unwrap()
 }
 
 async fn events_stored(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM events")
-        .fetch_one(&app.state.store.session_pool())
+        .fetch_one(&common::session_pool(&app.state.store))
         .await
         .unwrap()
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn signatures_from_independent_implementations_verify(pool: SqlitePool) {
     let app = app_with(pool, with_secrets(SECRET_A)).await;
     let body = fixture("conversation-update.json");
@@ -80,7 +80,7 @@ async fn signatures_from_independent_implementations_verify(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn tampered_stale_or_malformed_signatures_are_refused_and_logged(pool: SqlitePool) {
     let app = app_with(pool, with_secrets(SECRET_A)).await;
     let body = fixture("conversation-update.json");
@@ -157,7 +157,7 @@ async fn tampered_stale_or_malformed_signatures_are_refused_and_logged(pool: Sql
     assert_eq!(events_stored(&app).await, 0);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn any_secret_of_a_rotation_list_verifies(pool: SqlitePool) {
     let app = app_with(pool, with_secrets(&format!("{SECRET_A},{SECRET_B}"))).await;
     let body = fixture("conversation-update.json");
@@ -177,7 +177,7 @@ fn plain(uri: &str, bearer: Option<&str>) -> Request<Body> {
         .unwrap()
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn token_in_query_or_header_is_accepted_and_a_wrong_one_refused(pool: SqlitePool) {
     let app = app_with(pool, |c| {
         c.webhook.auth = None;
@@ -217,7 +217,7 @@ async fn token_in_query_or_header_is_accepted_and_a_wrong_one_refused(pool: Sqli
     assert_eq!(events_stored(&app).await, 1);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_generated_token_is_stored_and_rotated(pool: SqlitePool) {
     let app = app_with(pool, |c| c.webhook.auth = None).await;
     let auth = &app.state.webhook_auth;
@@ -261,7 +261,7 @@ fn from_peer(peer: &str, forwarded_for: Option<&str>) -> Request<Body> {
     request
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn the_allowlist_uses_the_socket_address_without_a_trusted_proxy(pool: SqlitePool) {
     let app = app_with(pool, |c| {
         c.webhook.auth = Some("ip".into());
@@ -284,7 +284,7 @@ async fn the_allowlist_uses_the_socket_address_without_a_trusted_proxy(pool: Sql
     assert!(log[1].1.as_deref().unwrap().contains("192.0.2.1"));
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn the_allowlist_believes_a_trusted_proxy(pool: SqlitePool) {
     let app = app_with(pool, |c| {
         c.webhook.auth = Some("ip".into());
@@ -309,7 +309,7 @@ async fn the_allowlist_believes_a_trusted_proxy(pool: SqlitePool) {
     );
     let addresses: Vec<Option<String>> =
         sqlx::query_scalar("SELECT remote_addr FROM deliveries ORDER BY id")
-            .fetch_all(&app.state.store.session_pool())
+            .fetch_all(&common::session_pool(&app.state.store))
             .await
             .unwrap();
     assert_eq!(
@@ -319,7 +319,7 @@ async fn the_allowlist_believes_a_trusted_proxy(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_forwarded_for_line_appended_by_the_trusted_proxy_wins(pool: SqlitePool) {
     let app = app_with(pool, |c| {
         c.webhook.auth = Some("ip".into());
@@ -341,7 +341,7 @@ async fn a_forwarded_for_line_appended_by_the_trusted_proxy_wins(pool: SqlitePoo
     assert_eq!(send(&app, request).await.0, StatusCode::OK);
     let addresses: Vec<Option<String>> =
         sqlx::query_scalar("SELECT remote_addr FROM deliveries ORDER BY id")
-            .fetch_all(&app.state.store.session_pool())
+            .fetch_all(&common::session_pool(&app.state.store))
             .await
             .unwrap();
     assert_eq!(
@@ -350,7 +350,7 @@ async fn a_forwarded_for_line_appended_by_the_trusted_proxy_wins(pool: SqlitePoo
     );
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn only_the_first_eight_signature_entries_are_compared(pool: SqlitePool) {
     use base64::Engine as _;
     use calltrail::server::webhook_auth::SigningKey;
@@ -390,7 +390,7 @@ async fn only_the_first_eight_signature_entries_are_compared(pool: SqlitePool) {
     assert_eq!(events_stored(&app).await, 1);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_wrong_token_is_refused_before_the_body_is_read(pool: SqlitePool) {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
@@ -418,7 +418,7 @@ async fn a_wrong_token_is_refused_before_the_body_is_read(pool: SqlitePool) {
     assert!(!polled.load(Ordering::SeqCst), "the body was read");
     let (body, truncated, detail): (Vec<u8>, bool, String) =
         sqlx::query_as("SELECT body, body_truncated, detail FROM deliveries")
-            .fetch_one(&app.state.store.session_pool())
+            .fetch_one(&common::session_pool(&app.state.store))
             .await
             .unwrap();
     assert!(body.is_empty(), "{} bytes of body kept", body.len());
@@ -435,7 +435,7 @@ fn refused_from(peer: &str) -> Request<Body> {
 
 /// Infer's published examples are invalid JSON (trailing commas): a sender
 /// with the right token has every body it sent kept, however many fail.
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn every_bad_body_from_an_authenticated_sender_is_kept(pool: SqlitePool) {
     let app = app_with(pool, |c| {
         c.webhook.auth = None;
@@ -456,13 +456,13 @@ async fn every_bad_body_from_an_authenticated_sender_is_kept(pool: SqlitePool) {
     let kept: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM deliveries WHERE outcome = 'rejected' AND http_status = 400 AND body IS NOT NULL",
     )
-    .fetch_one(&app.state.store.session_pool())
+    .fetch_one(&common::session_pool(&app.state.store))
     .await
     .unwrap();
     assert_eq!(kept, 100);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_flood_of_refusals_is_counted_not_stored(pool: SqlitePool) {
     use calltrail::server::ingest::spawn_flush;
 
@@ -485,7 +485,7 @@ async fn a_flood_of_refusals_is_counted_not_stored(pool: SqlitePool) {
             StatusCode::UNAUTHORIZED
         );
     }
-    let pool = app.state.store.session_pool();
+    let pool = common::session_pool(&app.state.store);
     let rows = |addr: &'static str| {
         let pool = pool.clone();
         async move {

@@ -275,7 +275,7 @@ mod tests {
 
     #[test]
     fn the_built_in_rows_of_the_migration_parse() {
-        let sql = include_str!("../../migrations/0006_alerts_automations.sql");
+        let sql = include_str!("../../migrations/sqlite/0006_alerts_automations.sql");
         let specs: Vec<RuleSpec> = sql
             .lines()
             .filter_map(|l| l.split('\'').find(|part| part.starts_with("{\"kind\"")))
@@ -283,7 +283,7 @@ mod tests {
             .collect();
         assert_eq!(specs.len(), 8);
         // Brought up to date by a later migration: it sets today's defaults.
-        let later = include_str!("../../migrations/0008_platform_endings.sql");
+        let later = include_str!("../../migrations/sqlite/0008_platform_endings.sql");
         let set = later
             .lines()
             .find_map(|l| l.split('\'').find(|part| part.starts_with("{\"kind\"")))

@@ -99,7 +99,12 @@ pub fn router(state: AppState) -> Router {
         tracing::warn!(
             "CALLTRAIL_BENCH_NOOP is on: POST /bench/noop and /bench/naive answer anyone; use it for benchmarks only"
         );
-        let naive_db = state.config.db.with_extension("naive.db");
+        // The naive baseline is a SQLite file whatever the database: beside
+        // it, or in the temporary folder when calltrail runs on PostgreSQL.
+        let naive_db = match state.config.db.sqlite_file() {
+            Some(db) => db.with_extension("naive.db"),
+            None => std::env::temp_dir().join(format!("calltrail-{}.naive.db", std::process::id())),
+        };
         open = open.merge(bench_routes::routes(naive_db).layer(timeout));
     }
     let https = state.config.public_url_is_https();

@@ -20,7 +20,7 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
     let hub = Hub::new(stopping.clone());
     let store = Store::open(&config.db, hub.publisher())
         .await
-        .with_context(|| format!("opening the database {}", config.db.display()))?;
+        .with_context(|| format!("opening the database {}", config.db))?;
     auth::ensure_admin(&store, &config).await?;
     auth::spawn_session_cleanup(&store);
     let mut state = app_state(store, hub, config).await?;
@@ -56,7 +56,7 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", config.addr))?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, db = %config.db.display(), "calltrail is listening on http://{addr}");
+    tracing::info!(%addr, db = %config.db, "calltrail is listening on http://{addr}");
     if !state.store.has_users().await? {
         tracing::info!("no account yet: open http://{addr}/setup to create the admin account");
     }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod pg;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
@@ -72,8 +74,12 @@ async fn bare_app_with_hub(
 ) -> TestApp {
     let (stop, stopping) = watch::channel(false);
     let hub = hub(stopping);
-    let store =
-        Store::from_pool(pool, hub.publisher()).expect("the writer opens the test database");
+    let store = match pg::server_url() {
+        Some(server) => pg::fresh_store(&server, hub.publisher()).await,
+        None => {
+            Store::from_pool(pool, hub.publisher()).expect("the writer opens the test database")
+        }
+    };
     let mut config = ServeConfig::for_tests("unused.db".into());
     configure(&mut config);
     let state = app_state(store, hub, config).await.expect("app state");
@@ -92,7 +98,10 @@ pub async fn file_pool(path: &std::path::Path) -> SqlitePool {
         .create_if_missing(true)
         .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
     let pool = SqlitePool::connect_with(options).await.unwrap();
-    sqlx::migrate!("./migrations").run(&pool).await.unwrap();
+    sqlx::migrate!("./migrations/sqlite")
+        .run(&pool)
+        .await
+        .unwrap();
     pool
 }
 
@@ -203,4 +212,12 @@ pub fn run_python(args: &[&str], stdin: &str, hint: &str) -> Vec<u8> {
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
+}
+
+/// The SQLite pool sessions are kept in, for tests that read them directly.
+pub fn session_pool(store: &Store) -> SqlitePool {
+    match store {
+        Store::Sqlite(s) => s.session_pool(),
+        Store::Postgres(_) => panic!("this test reads SQLite's session table"),
+    }
 }

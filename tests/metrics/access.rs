@@ -7,7 +7,7 @@ use sqlx::SqlitePool;
 use crate::common::{bare_app, exchange, send};
 use crate::{scrape_from, SERIAL, TOKEN};
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn local_clients_scrape_without_a_session(pool: SqlitePool) {
     let _serial = SERIAL.lock().await;
     let app = bare_app(pool, |_| {}).await;
@@ -21,7 +21,7 @@ async fn local_clients_scrape_without_a_session(pool: SqlitePool) {
     }
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn others_need_the_metrics_token(pool: SqlitePool) {
     let _serial = SERIAL.lock().await;
     let app = bare_app(pool.clone(), |_| {}).await;

@@ -12,7 +12,7 @@ use tower::ServiceExt;
 use crate::common::{app_with_hub, fixture, post};
 use crate::{app_on_file, sample, scrape, ACCEPTED, SERIAL};
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn counters_move_with_real_deliveries(pool: SqlitePool) {
     let _serial = SERIAL.lock().await;
     let db = pool.connect_options().get_filename().to_path_buf();
@@ -70,7 +70,7 @@ async fn counters_move_with_real_deliveries(pool: SqlitePool) {
     assert_eq!(sample(&after, "calltrail_wal_size_bytes", &[]), wal as f64);
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn live_clients_and_catch_ups_are_counted(pool: SqlitePool) {
     let _serial = SERIAL.lock().await;
     // The hub keeps one update, so a stream not read while two commit falls behind.

@@ -81,5 +81,8 @@ pub fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
 /// An app whose `CALLTRAIL_DB` is the test database's real file.
 pub async fn app_on_file(pool: SqlitePool) -> TestApp {
     let db = pool.connect_options().get_filename().to_path_buf();
-    bare_app(pool, |c| c.db = db).await
+    bare_app(pool, |c| {
+        c.db = calltrail::server::config::Database::Sqlite(db)
+    })
+    .await
 }

@@ -45,7 +45,7 @@ fn parsed(families: &Value, family: &str, name: &str, labels: &[(&str, &str)]) -
     found.map_or(0.0, |s| s[2].as_f64().unwrap())
 }
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn prometheus_client_parses_the_exposition(pool: SqlitePool) {
     let _serial = SERIAL.lock().await;
     let app = app_on_file(pool).await;

@@ -10,7 +10,7 @@ use sqlx::SqlitePool;
 use crate::common::{bare_app, fixture, post, send};
 use crate::SERIAL;
 
-#[sqlx::test]
+#[sqlx::test(migrations = "migrations/sqlite")]
 async fn ready_until_the_database_cannot_take_writes(pool: SqlitePool) {
     let _serial = SERIAL.lock().await;
     let app = bare_app(pool.clone(), |_| {}).await;

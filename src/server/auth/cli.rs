@@ -15,7 +15,7 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
     };
     let store = Store::open(&args.db, std::sync::Arc::new(|_| {}))
         .await
-        .with_context(|| format!("opening the database {}", args.db.display()))?;
+        .with_context(|| format!("opening the database {}", args.db))?;
     let username = args.username.trim();
     let secret = read_password(&args)?;
     password::check_new(username, &secret).map_err(anyhow::Error::msg)?;

@@ -13,10 +13,9 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::cookie::{time, SameSite};
 use tower_sessions::session::Id;
 use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore as _};
-use tower_sessions_sqlx_store::SqliteStore;
 
 use super::config::ServeConfig;
-use super::store::{now_ms, Store, User};
+use super::store::{now_ms, Sessions, Store, User};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "calltrail_session";
@@ -37,10 +36,10 @@ pub struct CurrentUser {
     pub username: String,
 }
 
-/// Sessions in SQLite (so they survive restarts), in an `HttpOnly`,
+/// Sessions in the database (so they survive restarts), in an `HttpOnly`,
 /// `SameSite=Lax` cookie that ends after the configured idle time.
-pub fn session_layer(store: &Store, config: &ServeConfig) -> SessionManagerLayer<SqliteStore> {
-    SessionManagerLayer::new(SqliteStore::new(store.session_pool()))
+pub fn session_layer(store: &Store, config: &ServeConfig) -> SessionManagerLayer<Sessions> {
+    SessionManagerLayer::new(store.sessions())
         .with_name(COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -54,7 +53,7 @@ pub fn session_layer(store: &Store, config: &ServeConfig) -> SessionManagerLayer
 /// Deletes expired sessions every hour, for as long as the server runs.
 pub fn spawn_session_cleanup(store: &Store) {
     use tower_sessions::session_store::ExpiredDeletion;
-    let sessions = SqliteStore::new(store.session_pool());
+    let sessions = store.sessions();
     tokio::spawn(async move {
         if let Err(e) = sessions
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600))
@@ -86,7 +85,7 @@ pub async fn current_user(
 /// session store: false once it was signed out, expired, or its account's
 /// password changed. Long-lived requests (live streams) ask this as they go.
 pub async fn still_signed_in(store: &Store, id: &Id, max_hours: u32) -> anyhow::Result<bool> {
-    let Some(record) = SqliteStore::new(store.session_pool()).load(id).await? else {
+    let Some(record) = store.sessions().load(id).await? else {
         return Ok(false);
     };
     let Some(value) = record.data.get(SESSION_KEY) else {

@@ -1,13 +1,62 @@
 //! What `CALLTRAIL_DB` (`--db`) may name: a SQLite file, as a path or a
-//! `sqlite:` URL. Anything else is refused when the command line is read,
-//! so a URL is never taken for a file name (a `postgres://…` value once
+//! `sqlite:` URL (the default), or a PostgreSQL database as a
+//! `postgres://` URL. Anything else is refused when the command line is
+//! read, so a URL is never taken for a file name (a `postgres://…` value once
 //! made a folder named `postgres:` and a SQLite file in it). Every command
 //! reads it, so a value set for the server in the environment is checked
 //! even by `simulate`, which opens no database.
 
+use std::fmt;
 use std::path::PathBuf;
 
-/// The SQLite file `value` names, or why it names none.
+/// The database calltrail keeps its data in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    /// A `postgres://` (or `postgresql://`) URL, as given.
+    Postgres(String),
+}
+
+impl Database {
+    /// The SQLite file, when that is the database.
+    pub fn sqlite_file(&self) -> Option<&std::path::Path> {
+        match self {
+            Database::Sqlite(path) => Some(path),
+            Database::Postgres(_) => None,
+        }
+    }
+}
+
+/// How the database is named in logs and errors: a PostgreSQL URL without
+/// its password.
+impl fmt::Display for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => match url::Url::parse(url) {
+                Ok(mut url) if url.password().is_some() => {
+                    let _ = url.set_password(Some("****"));
+                    write!(f, "{url}")
+                }
+                _ => f.write_str(url),
+            },
+        }
+    }
+}
+
+/// The database `value` names, or why it names none.
+pub fn database(value: &str) -> Result<Database, String> {
+    let value = value.trim();
+    match scheme(value) {
+        Some(s) if s.eq_ignore_ascii_case("postgres") || s.eq_ignore_ascii_case("postgresql") => {
+            Ok(Database::Postgres(value.to_string()))
+        }
+        _ => sqlite_file(value).map(Database::Sqlite),
+    }
+}
+
+/// The SQLite file `value` names, or why it names none: what the commands
+/// that work on a file (backup, restore) take.
 pub fn sqlite_file(value: &str) -> Result<PathBuf, String> {
     let value = value.trim();
     let sqlite = value
@@ -26,14 +75,14 @@ pub fn sqlite_file(value: &str) -> Result<PathBuf, String> {
     match scheme(value) {
         Some(s) if s.eq_ignore_ascii_case("postgres") || s.eq_ignore_ascii_case("postgresql") => {
             Err(
-                "this build of calltrail stores its data in SQLite only: give a file path \
-             (data/calltrail.db) or sqlite:PATH"
+                "this command works on a SQLite file; back up and restore PostgreSQL with \
+                 pg_dump and pg_restore (see the README)"
                     .into(),
             )
         }
         Some(s) => Err(format!(
             "`{s}://` is not a database calltrail can use: give a SQLite file path \
-             (data/calltrail.db) or sqlite:PATH"
+             (data/calltrail.db), sqlite:PATH or postgres://…"
         )),
         None => non_empty(value),
     }
@@ -81,10 +130,40 @@ mod tests {
     }
 
     #[test]
+    fn postgres_urls_name_a_postgres_database() {
+        for value in [
+            "postgres://u@db/calltrail",
+            " PostgreSQL://u:pw@db:5433/c?sslmode=require",
+        ] {
+            assert_eq!(
+                database(value),
+                Ok(Database::Postgres(value.trim().to_string())),
+                "{value}"
+            );
+        }
+        assert_eq!(
+            database("data/x.db"),
+            Ok(Database::Sqlite(PathBuf::from("data/x.db")))
+        );
+        assert_eq!(
+            database("mysql://db/x").unwrap_err(),
+            sqlite_file("mysql://db/x").unwrap_err()
+        );
+    }
+
+    #[test]
+    fn a_postgres_password_is_not_shown() {
+        let db = database("postgres://ann:s3cret@db:5432/calltrail").unwrap();
+        assert_eq!(db.to_string(), "postgres://ann:****@db:5432/calltrail");
+        let db = database("postgres://ann@db/calltrail").unwrap();
+        assert_eq!(db.to_string(), "postgres://ann@db/calltrail");
+    }
+
+    #[test]
     fn other_databases_are_refused_with_the_reason() {
         let refused = |v: &str| sqlite_file(v).unwrap_err();
-        assert!(refused("postgres://u@db/calltrail").contains("SQLite only"));
-        assert!(refused("PostgreSQL://u@db/calltrail").contains("SQLite only"));
+        assert!(refused("postgres://u@db/calltrail").contains("pg_dump"));
+        assert!(refused("PostgreSQL://u@db/calltrail").contains("pg_dump"));
         assert!(refused("mysql://db/x").starts_with("`mysql://` is not a database"));
         assert!(refused("sqlite:x.db?mode=ro").contains("options after `?`"));
         assert!(refused("sqlite:").contains("no file named"));
@@ -93,15 +172,16 @@ mod tests {
     }
 
     #[test]
-    fn the_command_line_refuses_a_postgres_url_before_anything_is_created() {
-        let err = Cli::try_parse_from(["calltrail", "--db", "postgres://u@db/calltrail"])
+    fn the_command_line_takes_a_postgres_url_and_refuses_other_schemes() {
+        let cli = Cli::try_parse_from(["calltrail", "--db", "postgres://u@db/calltrail"]).unwrap();
+        assert_eq!(
+            cli.serve.db,
+            Database::Postgres("postgres://u@db/calltrail".into())
+        );
+        let err = Cli::try_parse_from(["calltrail", "backup", "b.db", "--db", "postgres://u@db/c"])
             .unwrap_err()
             .to_string();
-        assert!(
-            err.contains("invalid value 'postgres://u@db/calltrail'"),
-            "{err}"
-        );
-        assert!(err.contains("SQLite only"), "{err}");
+        assert!(err.contains("pg_dump"), "{err}");
         for args in [
             &["calltrail", "serve", "--db", "mysql://x"][..],
             &["calltrail", "backup", "b.db", "--db", "mysql://x"],

@@ -8,6 +8,7 @@ mod tools;
 
 use clap::{Parser, Subcommand};
 
+pub use database::Database;
 pub use serve::{LogFormat, Secret, ServeConfig, WebhookConfig};
 pub use tools::{
     BackupArgs, BenchConfig, BenchPart, CrashCheckConfig, RestoreArgs, SimulateConfig,

@@ -5,17 +5,17 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::database::sqlite_file;
+use super::database::{database, Database};
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {
     /// Address to listen on.
     #[arg(long, env = "CALLTRAIL_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
-    /// SQLite database file (a path or `sqlite:PATH`); created (with its
-    /// folder) if missing.
-    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = sqlite_file)]
-    pub db: PathBuf,
+    /// The database: a SQLite file (a path or `sqlite:PATH`; created with
+    /// its folder if missing), or PostgreSQL (`postgres://user@host/db`).
+    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = database)]
+    pub db: Database,
     /// Largest webhook body accepted, in bytes.
     #[arg(long, env = "CALLTRAIL_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
@@ -191,7 +191,7 @@ impl ServeConfig {
     pub fn for_tests(db: PathBuf) -> Self {
         ServeConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            db,
+            db: Database::Sqlite(db),
             body_limit: 1024 * 1024,
             demo: false,
             log_format: LogFormat::Text,

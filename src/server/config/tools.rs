@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::database::sqlite_file;
+use super::database::{database, sqlite_file, Database};
 use super::Secret;
 
 #[derive(Debug, Clone, Args)]
@@ -76,9 +76,9 @@ pub struct UserArgs {
     /// Read the password from the first line of standard input.
     #[arg(long)]
     pub password_stdin: bool,
-    /// SQLite database file.
-    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = sqlite_file)]
-    pub db: PathBuf,
+    /// The database: a SQLite file or a `postgres://` URL.
+    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = database)]
+    pub db: Database,
 }
 
 #[derive(Debug, Clone, Args)]

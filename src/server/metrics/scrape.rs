@@ -53,8 +53,11 @@ pub async fn scrape(
     }
     let handle = install();
     gauge!(QUEUED).set(state.store.writer().queued() as f64);
-    gauge!(DATABASE_BYTES).set(file_size(&state.config.db).await as f64);
-    gauge!(WAL_BYTES).set(file_size(&space::wal_path(&state.config.db)).await as f64);
+    // A PostgreSQL database's size is PostgreSQL's to report.
+    if let Some(db) = state.config.db.sqlite_file() {
+        gauge!(DATABASE_BYTES).set(file_size(db).await as f64);
+        gauge!(WAL_BYTES).set(file_size(&space::wal_path(db)).await as f64);
+    }
     ([(header::CONTENT_TYPE, TEXT_FORMAT)], handle.render()).into_response()
 }
 

@@ -1,195 +1,77 @@
-//! SQLite storage: opening the database, the single writer thread that
-//! commits events in groups, and the read queries behind the pages and live streams.
-//! Everything that touches SQL lives in this module.
+//! Storage: one interface, [`Store`], over two backends. SQLite
+//! (`sqlite/`, the default: one file, one writer thread) and PostgreSQL
+//! (`postgres/`: any number of calltrail instances on one database).
+//! Everything that touches SQL lives in this module; the rest of the server
+//! sees only [`Store`]'s methods and the types they take and return.
 
-pub mod alerts;
-pub mod automation;
-pub mod backup;
-mod call_metrics;
-pub mod call_retention;
-mod calls;
-mod checkpoint;
-mod deliveries;
-pub mod effects;
-mod events;
-mod hits;
-mod insights;
-pub mod naive;
-pub mod offline;
-pub mod outbox;
-pub mod retention;
-pub mod rules;
-pub mod saved_views;
-mod search;
-mod settings;
-pub mod space;
-mod users;
-mod write;
+mod dispatch;
+mod job;
+mod portable;
+pub mod postgres;
+mod rows;
+mod sessions;
+pub mod sqlite;
+mod writer;
 
 use std::path::Path;
-use std::str::FromStr;
-use std::time::Duration;
 
-use sqlx::pool::PoolConnection;
-use sqlx::sqlite::{
-    SqliteAutoVacuum, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+pub use job::{NewDelivery, NewEvent, Publish, Stored, WriteError};
+pub use portable::deliveries::Replayable;
+pub use portable::users::User;
+pub use portable::{alerts, automation, retention, rules, saved_views};
+pub use sessions::Sessions;
+pub use sqlite::{
+    backup, call_retention, effects, fill, naive, offline, outbox, space, Insights, SearchAt,
+    SearchFrom, METRICS,
 };
-use sqlx::{Sqlite, SqlitePool};
-use tokio::sync::OwnedMutexGuard;
+pub use writer::Writer;
 
-pub use call_metrics::METRICS;
-pub use deliveries::Replayable;
-pub use insights::Insights;
-pub use search::{From as SearchFrom, SearchAt};
-pub use users::User;
-pub use write::{fill, NewDelivery, NewEvent, Publish, Stored, WriteError, Writer};
+use crate::server::config::Database;
 
-/// Read access, the handle to the writer task, and a small read-write pool
-/// for the rare writes that are not events (accounts, sessions, settings).
+/// The database calltrail runs on, behind one set of methods
+/// (`dispatch.rs`): each call goes to the backend's own implementation.
 #[derive(Clone)]
-pub struct Store {
-    read: SqlitePool,
-    writer: Writer,
-    auth: SqlitePool,
-    /// One connection for background writes (retention, reclaiming space);
-    /// each transaction on it first takes the writer's turn.
-    write: SqlitePool,
-    turn: write::WriteTurn,
-}
-
-/// A connection of the `write` pool, holding the writer's turn: while it
-/// lives, the writer thread waits, instead of polling SQLite's write lock.
-struct Turn {
-    conn: PoolConnection<Sqlite>,
-    _turn: OwnedMutexGuard<()>,
-}
-
-impl std::ops::Deref for Turn {
-    type Target = sqlx::SqliteConnection;
-    fn deref(&self) -> &Self::Target {
-        &self.conn
-    }
-}
-
-impl std::ops::DerefMut for Turn {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.conn
-    }
+pub enum Store {
+    Sqlite(sqlite::SqliteStore),
+    Postgres(postgres::PgStore),
 }
 
 impl Store {
-    /// Opens (creating if missing) the database file at `path`, applies the
-    /// migrations and starts the writer task. `publish` is called with each
-    /// committed batch, in commit order.
-    pub async fn open(path: &Path, publish: Publish) -> Result<Self, sqlx::Error> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
-        }
-        let options = SqliteConnectOptions::from_str("sqlite:")?
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // An acknowledged event must survive power loss.
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(5))
-            // The WAL is checkpointed in the background (`checkpoint.rs`);
-            // after a checkpoint the file is truncated back to this size.
-            .pragma("journal_size_limit", "67108864")
-            .foreign_keys(true);
-        // Set before the first table exists, so a new database can give the
-        // pages retention frees back to the file system (`space.rs`); an
-        // older database keeps its mode until it is restored from a backup.
-        let write_pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone().auto_vacuum(SqliteAutoVacuum::Incremental))
-            .await?;
-        sqlx::migrate!("./migrations").run(&write_pool).await?;
-        let auth = SqlitePoolOptions::new()
-            .max_connections(2)
-            .connect_with(options.clone())
-            .await?;
-        // One connection stays open while the server runs, which is how
-        // `calltrail restore` tells that the database is in use.
-        let read = SqlitePoolOptions::new()
-            .max_connections(8)
-            .min_connections(1)
-            .connect_with(options.read_only(true))
-            .await?;
-        let turn = write::WriteTurn::default();
-        let writer = Writer::spawn(path, write_pool.clone(), turn.clone(), publish)
-            .map_err(sqlx::Error::Io)?;
-        checkpoint::spawn(auth.clone());
-        Ok(Store {
-            read,
-            writer,
-            auth,
-            write: write_pool,
-            turn,
-        })
-    }
-
-    /// A store over one existing, migrated pool on a database file (tests
-    /// use this with `#[sqlx::test]`); the writer opens its own connection
-    /// to that file.
-    pub fn from_pool(pool: SqlitePool, publish: Publish) -> Result<Self, sqlx::Error> {
-        let path = pool.connect_options().get_filename().to_path_buf();
-        let turn = write::WriteTurn::default();
-        let writer =
-            Writer::spawn(&path, pool.clone(), turn.clone(), publish).map_err(sqlx::Error::Io)?;
-        Ok(Store {
-            read: pool.clone(),
-            writer,
-            auth: pool.clone(),
-            write: pool,
-            turn,
-        })
-    }
-
-    /// A connection for a background write, once the writer's batch in
-    /// flight (if any) has committed; the writer waits while it is held.
-    async fn write_turn(&self) -> Result<Turn, sqlx::Error> {
-        let turn = self.turn.clone().lock_owned().await;
-        let conn = self.write.acquire().await?;
-        Ok(Turn { conn, _turn: turn })
-    }
-
-    pub fn writer(&self) -> &Writer {
-        &self.writer
-    }
-
-    /// The pool the session store keeps its table in.
-    pub fn session_pool(&self) -> SqlitePool {
-        self.auth.clone()
-    }
-
-    /// Closes every connection to the database: the writer's, once what is
-    /// queued has committed, then the pools'.
-    pub async fn close(&self) {
-        self.writer.stop().await;
-        for pool in [&self.read, &self.auth, &self.write] {
-            // A connection handed back while `close` ran can be left idle;
-            // closing again closes it (a few tries at most).
-            for _ in 0..50 {
-                pool.close().await;
-                if pool.size() == 0 {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(10)).await;
+    /// Opens the database `db` names (creating a SQLite file if missing),
+    /// applies its backend's migrations and starts the writer. `publish` is
+    /// called with each committed batch, in commit order.
+    pub async fn open(db: &Database, publish: Publish) -> Result<Self, sqlx::Error> {
+        Ok(match db {
+            Database::Sqlite(path) => {
+                Store::Sqlite(sqlite::SqliteStore::open(path, publish).await?)
             }
+            Database::Postgres(url) => {
+                Store::Postgres(postgres::PgStore::open(url, publish).await?)
+            }
+        })
+    }
+
+    /// A SQLite store over one migrated pool on a database file (tests use
+    /// this with `#[sqlx::test]`).
+    pub fn from_pool(pool: sqlx::SqlitePool, publish: Publish) -> Result<Self, sqlx::Error> {
+        Ok(Store::Sqlite(sqlite::SqliteStore::from_pool(
+            pool, publish,
+        )?))
+    }
+
+    /// The SQLite file, for what only a file has (its size on disk, backups).
+    pub fn sqlite_file(&self) -> Option<&Path> {
+        match self {
+            Store::Sqlite(s) => Some(s.file()),
+            Store::Postgres(_) => None,
         }
     }
 
-    /// True when the database answers a trivial query.
-    pub async fn ping(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.read).await.is_ok()
-    }
-
-    /// Ok when the database would take a write now: takes SQLite's write
-    /// lock (`BEGIN IMMEDIATE`, as the writer does) and lets it go, writing nothing.
-    pub async fn check_writable(&self) -> Result<(), sqlx::Error> {
-        let mut conn = self.auth.acquire().await?;
-        let tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
-        tx.rollback().await
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
     }
 }
 

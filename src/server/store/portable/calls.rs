@@ -1,0 +1,76 @@
+//! Reading the `calls` read model, which the writer keeps current inside
+//! each batch's transaction (`write/calls.rs`): the calls list and the live
+//! streams read it.
+
+use super::portable;
+use crate::model::CallSummary;
+use crate::server::store::rows::CALL_COLUMNS as COLUMNS;
+
+portable! {
+    pub async fn call(&self, call_id: &str) -> Result<Option<CallSummary>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM calls WHERE call_id = $1"))
+            .bind(call_id)
+            .fetch_optional(self.reader())
+            .await
+    }
+
+    /// Calls still in progress, newest first.
+    pub async fn live_calls(&self) -> Result<Vec<CallSummary>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM calls WHERE status = 'live' ORDER BY started_at DESC, call_id LIMIT 500"
+        ))
+        .fetch_all(self.reader())
+        .await
+    }
+
+    /// Whether any call came from outside calltrail (not a sample it made).
+    pub async fn has_agent_calls(&self) -> Result<bool, sqlx::Error> {
+        // Exactly as `CallSummary::is_sample` tells (LIKE would ignore case).
+        sqlx::query_scalar(
+            "SELECT EXISTS(SELECT 1 FROM calls WHERE substr(call_id, 1, length($1)) != $1)",
+        )
+        .bind(crate::model::SAMPLE_PREFIX)
+        .fetch_one(self.reader())
+        .await
+    }
+
+    /// One page of finished calls, newest first; `limit + 1` rows are asked for
+    /// so the caller knows whether there is a next page.
+    pub async fn past_calls(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<CallSummary>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM calls WHERE status <> 'live'
+             ORDER BY started_at DESC, call_id LIMIT $1 OFFSET $2"
+        ))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.reader())
+        .await
+    }
+
+    /// Calls changed by events after `after_event_id`, in the order they changed:
+    /// what a reconnecting calls list missed.
+    pub async fn calls_changed_after(
+        &self,
+        after_event_id: i64,
+        limit: i64,
+    ) -> Result<Vec<CallSummary>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM calls WHERE last_event_id > $1 ORDER BY last_event_id LIMIT $2"
+        ))
+        .bind(after_event_id)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await
+    }
+
+    /// The newest event id stored: where a live stream starts.
+    pub async fn latest_event_id(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+            .fetch_one(self.reader())
+            .await
+    }
+}

@@ -1,0 +1,132 @@
+//! Reading a call's events back as timeline items.
+
+use super::portable;
+use crate::model::{TimelineItem, TimelinePoint};
+use crate::server::store::rows::{EventRow, EVENT_COLUMNS as COLUMNS};
+
+portable! {
+    /// A call's timeline, in timeline order (best time, then arrival).
+    pub async fn timeline(&self, call_id: &str) -> Result<Vec<TimelineItem>, sqlx::Error> {
+        let rows: Vec<EventRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM events WHERE call_id = $1 ORDER BY occurred_at, id"
+        ))
+        .bind(call_id)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows.into_iter().map(TimelineItem::from).collect())
+    }
+
+    /// Up to `limit` of a call's events just before `before` (the newest when
+    /// `None`), in timeline order.
+    pub async fn timeline_window(
+        &self,
+        call_id: &str,
+        before: Option<TimelinePoint>,
+        limit: i64,
+    ) -> Result<Vec<TimelineItem>, sqlx::Error> {
+        let before = before.unwrap_or(TimelinePoint {
+            at: i64::MAX,
+            id: i64::MAX,
+        });
+        let rows: Vec<EventRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM events WHERE call_id = $1 AND (occurred_at, id) < ($2, $3)
+             ORDER BY occurred_at DESC, id DESC LIMIT $4"
+        ))
+        .bind(call_id)
+        .bind(before.at)
+        .bind(before.id)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows.into_iter().rev().map(TimelineItem::from).collect())
+    }
+
+    /// Up to `limit` places of the events after event `event_id` in its
+    /// call's time order; `None` when the call has no such event.
+    pub async fn points_after(
+        &self,
+        call_id: &str,
+        event_id: i64,
+        limit: i64,
+    ) -> Result<Option<Vec<TimelinePoint>>, sqlx::Error> {
+        let event: Option<(i64, i64)> =
+            sqlx::query_as("SELECT occurred_at, id FROM events WHERE id = $1 AND call_id = $2")
+                .bind(event_id)
+                .bind(call_id)
+                .fetch_optional(self.reader())
+                .await?;
+        let Some((at, id)) = event else {
+            return Ok(None);
+        };
+        let after: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT occurred_at, id FROM events WHERE call_id = $1 AND (occurred_at, id) > ($2, $3)
+             ORDER BY occurred_at, id LIMIT $4",
+        )
+        .bind(call_id)
+        .bind(at)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(Some(
+            after
+                .into_iter()
+                .map(|(at, id)| TimelinePoint { at, id })
+                .collect(),
+        ))
+    }
+
+    /// A call's events stored after `after_id`, in commit order: what a
+    /// reconnecting or lagging call page missed.
+    pub async fn events_after(
+        &self,
+        call_id: &str,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<TimelineItem>, sqlx::Error> {
+        let rows: Vec<EventRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM events WHERE call_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+        ))
+        .bind(call_id)
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows.into_iter().map(TimelineItem::from).collect())
+    }
+
+    /// Events of every call stored after `after_id`, in commit order: what
+    /// the effects cursor has not handled yet.
+    pub async fn events_since(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<TimelineItem>, sqlx::Error> {
+        let rows: Vec<EventRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM events WHERE id > $1 ORDER BY id LIMIT $2"
+        ))
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows.into_iter().map(TimelineItem::from).collect())
+    }
+
+    /// The id just before the first event that arrived at or after `at`
+    /// (a replay from a time starts after it).
+    pub async fn event_id_before(&self, at: i64) -> Result<i64, sqlx::Error> {
+        let first: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(id) FROM events WHERE received_at >= $1")
+                .bind(at)
+                .fetch_one(self.reader())
+                .await?;
+        match first {
+            Some(id) => Ok(id - 1),
+            None => {
+                sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+                    .fetch_one(self.reader())
+                    .await
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Keeping the delivery log bounded: rows older than
+//! `CALLTRAIL_DELIVERY_RETENTION_DAYS` or beyond the newest
+//! `CALLTRAIL_DELIVERY_MAX_ROWS` are deleted by a background task, in small
+//! batches so the event writer never waits long for the database.
+//!
+//! Deleting a delivery row never loses an event: an event keeps its own raw
+//! body and normalized form in `events`, and nothing refers to a delivery row
+//! (the reference runs the other way, `deliveries.event_id`).
+
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::portable;
+use crate::server::store::now_ms;
+
+use crate::model::time::DAY_MS;
+use crate::server::config::ServeConfig;
+
+/// Rows deleted per statement; each statement holds the write lock briefly.
+const BATCH: i64 = 500;
+/// Pause between batches, so queued event writes go first.
+const PAUSE: Duration = Duration::from_millis(20);
+/// How often the limits are enforced.
+const EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// How much of the delivery log to keep; `None` is no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryRetention {
+    pub max_age_days: Option<u32>,
+    pub max_rows: Option<u64>,
+}
+
+impl DeliveryRetention {
+    /// The configured limits; 0 turns a limit off.
+    pub fn from_config(config: &ServeConfig) -> Self {
+        DeliveryRetention {
+            max_age_days: Some(config.delivery_retention_days).filter(|d| *d > 0),
+            max_rows: Some(config.delivery_max_rows).filter(|n| *n > 0),
+        }
+    }
+}
+
+portable! {
+    /// Deletes at most `batch` of the oldest delivery rows that are received
+    /// before `before` (epoch ms) or not among the newest `keep` rows; returns
+    /// how many went.
+    pub async fn delete_old_deliveries(
+        &self,
+        before: Option<i64>,
+        keep: Option<u64>,
+        batch: i64,
+    ) -> Result<u64, sqlx::Error> {
+        // With no limit: a time before every row, an offset past every row.
+        let before = before.unwrap_or(i64::MIN);
+        let keep = keep.map_or(i64::MAX, |k| i64::try_from(k).unwrap_or(i64::MAX));
+        let deleted = sqlx::query(
+            "DELETE FROM deliveries WHERE id IN (
+                 SELECT id FROM deliveries
+                 WHERE received_at < $1
+                    OR id <= (SELECT id FROM deliveries ORDER BY id DESC LIMIT 1 OFFSET $2)
+                 ORDER BY id LIMIT $3)",
+        )
+        .bind(before)
+        .bind(keep)
+        .bind(batch)
+        .execute(&mut *self.write_turn().await?)
+        .await?;
+        Ok(deleted.rows_affected())
+    }
+
+    /// Deletes every delivery row past `retention` at `now` (epoch ms), batch
+    /// by batch; returns how many went.
+    pub async fn enforce_delivery_retention(
+        &self,
+        retention: DeliveryRetention,
+        now: i64,
+    ) -> Result<u64, sqlx::Error> {
+        let before = retention
+            .max_age_days
+            .map(|days| now.saturating_sub(i64::from(days).saturating_mul(DAY_MS)));
+        if before.is_none() && retention.max_rows.is_none() {
+            return Ok(0);
+        }
+        let mut total = 0;
+        loop {
+            let deleted = self
+                .delete_old_deliveries(before, retention.max_rows, BATCH)
+                .await?;
+            total += deleted;
+            if deleted < BATCH as u64 {
+                break;
+            }
+            tokio::time::sleep(PAUSE).await;
+        }
+        // Sent forwards and notifications, with their attempts, are kept as
+        // long as the deliveries.
+        if let Some(before) = before {
+            while self.prune_outbox(before, BATCH).await? == BATCH as u64 {
+                tokio::time::sleep(PAUSE).await;
+            }
+        }
+        Ok(total)
+    }
+}
+
+/// Enforces the delivery log's limits now and every ten minutes, until the
+/// server stops.
+pub fn spawn_delivery_retention(
+    store: crate::server::store::Store,
+    config: &ServeConfig,
+    stopping: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    let retention = DeliveryRetention::from_config(config);
+    spawn_every(stopping, move || {
+        let store = store.clone();
+        async move {
+            match store.enforce_delivery_retention(retention, now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "old deliveries deleted from the log"),
+                Err(e) => tracing::warn!(error = %e, "could not delete old deliveries"),
+            }
+        }
+    })
+}
+
+/// Runs `job` now and then every ten minutes, until the server stops.
+pub(in crate::server::store) fn spawn_every<F, Fut>(
+    mut stopping: watch::Receiver<bool>,
+    mut job: F,
+) -> JoinHandle<()>
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(EVERY);
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                _ = stopping.wait_for(|s| *s) => return,
+            }
+            job().await;
+        }
+    })
+}

@@ -1,0 +1,104 @@
+//! The PostgreSQL backend: any number of calltrail instances on one
+//! database. Each instance's writer commits its deliveries in batches, one
+//! batch at a time across all instances (`write.rs`), and each instance
+//! publishes every committed event, its own and the others', by reading
+//! the rows after its cursor when a notification says there are some
+//! (`follow.rs`).
+
+mod follow;
+mod pending;
+mod write;
+
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres};
+
+use super::job::Publish;
+use super::writer::Writer;
+
+/// The connections, the handle to this instance's writer, and the task
+/// that publishes what every instance commits.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+    writer: Writer,
+    follower: follow::Follower,
+}
+
+impl PgStore {
+    /// Connects to the database at `url`, applies the migrations (one
+    /// instance at a time: sqlx holds an advisory lock while it migrates),
+    /// and starts the writer and the follower.
+    pub async fn open(url: &str, publish: Publish) -> Result<Self, sqlx::Error> {
+        let options: PgConnectOptions = url.parse()?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.clone().application_name("calltrail"))
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        let follower = follow::Follower::start(&pool, publish).await?;
+        let writer = write::spawn(pool.clone(), follower.clone());
+        Ok(PgStore {
+            pool,
+            writer,
+            follower,
+        })
+    }
+
+    /// What portable reads run on.
+    pub(in crate::server::store) fn reader(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// What portable writes run on.
+    pub(in crate::server::store) fn writes(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// A connection for a write that is not an event's. (SQLite's store
+    /// waits for its writer's turn here; PostgreSQL takes concurrent writers.)
+    pub(in crate::server::store) async fn write_turn(
+        &self,
+    ) -> Result<PoolConnection<Postgres>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
+    pub fn writer(&self) -> &Writer {
+        &self.writer
+    }
+
+    /// The pool the session store keeps its table in.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes every connection: the writer's, once what is queued has
+    /// committed, the follower's, then the pool's.
+    pub async fn close(&self) {
+        self.writer.stop().await;
+        self.follower.stop().await;
+        self.pool.close().await;
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Ok when the database would take a write now: a read-write
+    /// transaction (a hot standby refuses one), rolled back.
+    pub async fn check_writable(&self) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION READ WRITE")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("SELECT txid_current()")
+            .execute(&mut *tx)
+            .await?;
+        tx.rollback().await
+    }
+}

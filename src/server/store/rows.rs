@@ -1,0 +1,58 @@
+//! Rows both backends read the same way: the columns of `calls` and of
+//! `events`, and how an event row becomes a timeline item.
+
+use sqlx::FromRow;
+
+use crate::model::{EventDetail, TimelineItem};
+
+/// Every column of `calls`, in the order the writer inserts them.
+pub(super) const CALL_COLUMNS: &str = "call_id, source, status, started_at, ended_at, last_event_at, last_event_id,
+    ended_by, end_reason, summary, recording_url, duration_ms, last_speaker, last_spoke_at, n_events, n_messages,
+    n_tool_calls, n_tool_errors, n_hangs, n_interruptions, n_transfers, last_received_at,
+    first_user_text, first_user_at, caller, agent, waiting_tool, waiting_since";
+/// How many names [`CALL_COLUMNS`] lists.
+pub(super) const COLUMN_COUNT: usize = 28;
+
+#[derive(FromRow)]
+pub(super) struct EventRow {
+    pub(super) id: i64,
+    pub(super) call_id: String,
+    pub(super) kind: String,
+    pub(super) occurred_at: i64,
+    pub(super) seconds_from_start: Option<f64>,
+    pub(super) received_at: i64,
+    pub(super) normalized: String,
+    pub(super) raw: String,
+}
+
+impl From<EventRow> for TimelineItem {
+    fn from(row: EventRow) -> Self {
+        // A row written by an older normalizer still shows, as its kind and raw JSON.
+        let detail = serde_json::from_str(&row.normalized).unwrap_or(EventDetail::Unknown {
+            event_type: row.kind,
+        });
+        TimelineItem {
+            id: row.id,
+            call_id: row.call_id,
+            occurred_at: row.occurred_at,
+            seconds_from_start: row.seconds_from_start,
+            received_at: row.received_at,
+            detail,
+            raw: row.raw,
+        }
+    }
+}
+
+/// Every column of `events` an [`EventRow`] reads.
+pub(super) const EVENT_COLUMNS: &str =
+    "id, call_id, kind, occurred_at, seconds_from_start, received_at, normalized, raw";
+
+#[cfg(test)]
+mod tests {
+    use super::{CALL_COLUMNS, COLUMN_COUNT};
+
+    #[test]
+    fn the_column_count_matches_the_list() {
+        assert_eq!(CALL_COLUMNS.split(',').count(), COLUMN_COUNT);
+    }
+}

@@ -1,0 +1,111 @@
+//! The voice metrics read model: one row per call, written by the metrics
+//! runner; the cursor's position is written with the last group of a pass.
+
+use std::collections::HashMap;
+
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use super::effects::move_cursor;
+use super::SqliteStore;
+use crate::model::metrics::CallMetrics;
+
+/// The cursor the metrics runner follows over `events`.
+pub const METRICS: &str = "metrics";
+
+impl SqliteStore {
+    /// The calls with events after `position`, and the id of the newest
+    /// event (none when there is none).
+    pub async fn calls_touched_after(
+        &self,
+        position: i64,
+    ) -> Result<(Vec<String>, Option<i64>), sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT call_id, MAX(id) AS last FROM events WHERE id > ? GROUP BY call_id ORDER BY last",
+        )
+        .bind(position)
+        .fetch_all(&self.read)
+        .await?;
+        let mut calls = Vec::with_capacity(rows.len());
+        let mut newest = None;
+        for row in rows {
+            calls.push(row.try_get("call_id")?);
+            let last: i64 = row.try_get("last")?;
+            newest = Some(newest.map_or(last, |n: i64| n.max(last)));
+        }
+        Ok((calls, newest))
+    }
+
+    /// Stores the metrics of some calls and, when given, moves the metrics
+    /// cursor to `position`, in one transaction.
+    pub async fn save_call_metrics(
+        &self,
+        measured: &[(String, CallMetrics)],
+        position: Option<i64>,
+    ) -> Result<(), sqlx::Error> {
+        let mut conn = self.write_turn().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        for (call_id, m) in measured {
+            let detail = serde_json::to_string(m).map_err(|e| sqlx::Error::Encode(e.into()))?;
+            sqlx::query(
+                "INSERT OR REPLACE INTO call_metrics (call_id, latency_p50_ms, latency_estimated,
+                     stall_ms, interruption_rate, agent_talk_share, tool_error_rate, detail)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(call_id)
+            .bind(m.latency.value.map(|l| l.p50_ms))
+            .bind(!m.latency.is_trusted())
+            .bind(m.stall_ms.value)
+            .bind(m.interruptions.value.map(|i| i.per_agent_turn))
+            .bind(m.talk.value.and_then(|t| t.agent_share()))
+            .bind(m.tool_error_rate())
+            .bind(detail)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM call_tools WHERE call_id = ?")
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?;
+            for tool in m.tools.value.iter().flatten() {
+                sqlx::query(
+                    "INSERT INTO call_tools (call_id, function, calls, errors) VALUES (?, ?, ?, ?)",
+                )
+                .bind(call_id)
+                .bind(&tool.function)
+                .bind(tool.calls)
+                .bind(tool.errors)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        if let Some(position) = position {
+            move_cursor(&mut tx, METRICS, position).await?;
+        }
+        tx.commit().await
+    }
+
+    /// The stored metrics of each of `call_ids` that has been measured.
+    /// A stored measurement this build cannot read is an error.
+    pub async fn call_metrics(
+        &self,
+        call_ids: &[&str],
+    ) -> Result<HashMap<String, CallMetrics>, sqlx::Error> {
+        let mut found = HashMap::new();
+        for chunk in call_ids.chunks(500) {
+            let mut sql = QueryBuilder::<Sqlite>::new(
+                "SELECT call_id, detail FROM call_metrics WHERE call_id IN (",
+            );
+            let mut ids = sql.separated(", ");
+            for id in chunk {
+                ids.push_bind(*id);
+            }
+            sql.push(")");
+            for row in sql.build().fetch_all(&self.read).await? {
+                let detail: String = row.try_get("detail")?;
+                let metrics =
+                    serde_json::from_str(&detail).map_err(|e| sqlx::Error::Decode(e.into()))?;
+                found.insert(row.try_get("call_id")?, metrics);
+            }
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,167 @@
+//! The figures behind `/insights`, over the calls a query selects: counts
+//! per hour or day from the `calls` read model, latencies and tools from the
+//! calls' measurements (`call_metrics`).
+
+use std::collections::HashMap;
+
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use super::search::{selects, SearchAt};
+use super::SqliteStore;
+use crate::model::insights::{fill, Bucket, Step, ToolRate};
+use crate::model::query::Query;
+
+/// Functions listed by tool error rate.
+const TOOLS_SHOWN: i64 = 20;
+
+/// What `/insights` draws.
+pub struct Insights {
+    pub step: Step,
+    pub buckets: Vec<Bucket>,
+    pub tools: Vec<ToolRate>,
+    pub total: i64,
+    pub cut: bool,
+}
+
+/// `SELECT call_id FROM calls WHERE` the query: for the tables beside it.
+fn selected<'a>(sql: &mut QueryBuilder<'a, Sqlite>, query: &Query, at: SearchAt) {
+    sql.push("(SELECT call_id FROM calls WHERE 1");
+    selects(sql, query, at);
+    sql.push(")");
+}
+
+impl SqliteStore {
+    pub async fn insights(&self, query: &Query, at: SearchAt) -> Result<Insights, sqlx::Error> {
+        let mut sql = QueryBuilder::<Sqlite>::new(
+            "SELECT COUNT(*) AS n, MIN(started_at) AS first, MAX(started_at) AS last FROM calls WHERE 1",
+        );
+        selects(&mut sql, query, at);
+        let range = sql.build().fetch_one(&self.read).await?;
+        let total: i64 = range.try_get("n")?;
+        let (Some(first), Some(last)) = (
+            range.try_get::<Option<i64>, _>("first")?,
+            range.try_get::<Option<i64>, _>("last")?,
+        ) else {
+            return Ok(Insights {
+                step: Step::Hour,
+                buckets: Vec::new(),
+                tools: Vec::new(),
+                total,
+                cut: false,
+            });
+        };
+        let step = Step::for_span(last - first);
+        let found = self.buckets(query, at, step).await?;
+        let (mut buckets, cut) = fill(found, step, first, last);
+        self.add_latencies(query, at, step, &mut buckets).await?;
+        Ok(Insights {
+            step,
+            buckets,
+            tools: self.tool_rates(query, at).await?,
+            total,
+            cut,
+        })
+    }
+
+    async fn buckets(
+        &self,
+        query: &Query,
+        at: SearchAt,
+        step: Step,
+    ) -> Result<Vec<Bucket>, sqlx::Error> {
+        let mut sql = QueryBuilder::<Sqlite>::new("SELECT (started_at / ");
+        sql.push_bind(step.ms())
+            .push(") * ")
+            .push_bind(step.ms())
+            .push(
+                " AS start, COUNT(*) AS calls,
+                 SUM(status = 'ended') AS ended, SUM(status = 'transferred') AS transferred,
+                 SUM(status = 'live') AS live, SUM(n_hangs) AS hangs,
+                 SUM(n_interruptions) AS interruptions
+                 FROM calls WHERE 1",
+            );
+        selects(&mut sql, query, at);
+        sql.push(" GROUP BY start ORDER BY start");
+        let rows = sql.build().fetch_all(&self.read).await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Bucket {
+                    start: r.try_get("start")?,
+                    calls: r.try_get("calls")?,
+                    ended: r.try_get("ended")?,
+                    transferred: r.try_get("transferred")?,
+                    live: r.try_get("live")?,
+                    hangs: r.try_get("hangs")?,
+                    interruptions: r.try_get("interruptions")?,
+                    ..Bucket::default()
+                })
+            })
+            .collect()
+    }
+
+    /// Each bucket's p50 and p95 of its calls' median turn latency.
+    async fn add_latencies(
+        &self,
+        query: &Query,
+        at: SearchAt,
+        step: Step,
+        buckets: &mut [Bucket],
+    ) -> Result<(), sqlx::Error> {
+        let Some(first) = buckets.first().map(|b| b.start) else {
+            return Ok(());
+        };
+        let mut sql = QueryBuilder::<Sqlite>::new("SELECT (c.started_at / ");
+        sql.push_bind(step.ms())
+            .push(") * ")
+            .push_bind(step.ms())
+            .push(
+                " AS start, m.latency_p50_ms AS latency, m.latency_estimated AS estimated
+                 FROM call_metrics m INDEXED BY call_metrics_keys JOIN calls c ON c.call_id = m.call_id
+                 WHERE m.latency_p50_ms IS NOT NULL AND c.started_at >= ",
+            )
+            .push_bind(first)
+            .push(" AND m.call_id IN ");
+        selected(&mut sql, query, at);
+        sql.push(" ORDER BY start, latency");
+        let rows = sql.build().fetch_all(&self.read).await?;
+        // Each bucket's latencies, in order (the query sorted them).
+        let mut by_bucket: HashMap<i64, Vec<(i64, bool)>> = HashMap::new();
+        for r in rows {
+            by_bucket
+                .entry(r.try_get("start")?)
+                .or_default()
+                .push((r.try_get("latency")?, r.try_get("estimated")?));
+        }
+        for bucket in buckets.iter_mut() {
+            let Some(inside) = by_bucket.get(&bucket.start) else {
+                continue;
+            };
+            let at = |p: usize| inside.get((inside.len() - 1) * p / 100).map(|l| l.0);
+            bucket.latency_p50 = at(50);
+            bucket.latency_p95 = at(95);
+            bucket.latency_estimated = inside.iter().filter(|l| l.1).count() as i64;
+        }
+        Ok(())
+    }
+
+    /// Tool calls and errors per function, most errors first.
+    async fn tool_rates(&self, query: &Query, at: SearchAt) -> Result<Vec<ToolRate>, sqlx::Error> {
+        let mut sql = QueryBuilder::<Sqlite>::new(
+            "SELECT function, SUM(calls) AS calls, SUM(errors) AS errors
+             FROM call_tools WHERE call_id IN ",
+        );
+        selected(&mut sql, query, at);
+        sql.push(" GROUP BY function ORDER BY errors * 1.0 / calls DESC, calls DESC LIMIT ")
+            .push_bind(TOOLS_SHOWN);
+        let rows = sql.build().fetch_all(&self.read).await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(ToolRate {
+                    function: r.try_get("function")?,
+                    calls: r.try_get("calls")?,
+                    errors: r.try_get("errors")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,49 @@
+//! The integration tests on PostgreSQL: when `CALLTRAIL_TEST_PG` holds the
+//! URL of a PostgreSQL server (`.ci/test` starts a throw-away one), each
+//! test's app runs on a database of its own there instead of on SQLite.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sqlx::{Connection, PgConnection};
+
+use calltrail::server::config::Database;
+use calltrail::server::store::{Publish, Store};
+
+/// The server the tests make their databases on, if they run on PostgreSQL.
+pub fn server_url() -> Option<String> {
+    std::env::var("CALLTRAIL_TEST_PG")
+        .ok()
+        .filter(|url| !url.is_empty())
+}
+
+/// True when the tests run on PostgreSQL: a test that reads SQLite's
+/// tables directly checks this and returns early.
+pub fn on_postgres() -> bool {
+    server_url().is_some()
+}
+
+/// A store on a new, empty database on the server at `server`.
+pub async fn fresh_store(server: &str, publish: Publish) -> Store {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    );
+    let mut admin = PgConnection::connect(server)
+        .await
+        .expect("the test PostgreSQL server answers");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("a test database is created");
+    let mut url = url::Url::parse(server).expect("CALLTRAIL_TEST_PG is a URL");
+    url.set_path(&name);
+    Store::open(&Database::Postgres(url.to_string()), publish)
+        .await
+        .expect("the PostgreSQL store opens")
+}

@@ -355,11 +355,11 @@ async fn a_crash_before_evaluation_loses_no_alert_and_repeats_none(pool: SqliteP
     .await;
     // Committed, acknowledged, and then the server dies before any rule ran.
     post(&app, &failing_tool("crash", 1)).await;
+    let store = common::reopen(&app, pool).await;
     drop(app);
 
     // The next start finds the event past the stored cursor; a second
     // runner after it (another restart) finds nothing left to do.
-    let store = Store::from_pool(pool, std::sync::Arc::new(|_| {})).unwrap();
     for _ in 0..2 {
         let mut runner = Runner::new(store.clone(), AlertHub::default()).await;
         runner.catch_up().await.unwrap();

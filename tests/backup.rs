@@ -48,6 +48,10 @@ fn turn(call_id: &str, n: usize) -> String {
 
 #[tokio::test]
 async fn backup_while_the_app_writes_holds_every_event_acknowledged_before_it() {
+    // Not on PostgreSQL: file backups are SQLite's; PostgreSQL's are pg_dump's.
+    if crate::common::pg::on_postgres() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("calltrail.db");
     let app = Arc::new(app(file_pool(&db).await).await);
@@ -121,6 +125,10 @@ async fn backup_refuses_to_overwrite_a_file() {
 
 #[tokio::test]
 async fn restore_puts_a_backup_in_place_with_the_same_calls_and_events() {
+    // Not on PostgreSQL: file backups are SQLite's; PostgreSQL's are pg_dump's.
+    if crate::common::pg::on_postgres() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("calltrail.db");
     let app = app(file_pool(&db).await).await;
@@ -149,6 +157,10 @@ async fn restore_puts_a_backup_in_place_with_the_same_calls_and_events() {
 
 #[tokio::test]
 async fn restore_refuses_while_the_database_is_open_and_keeps_what_it_replaces() {
+    // Not on PostgreSQL: file backups are SQLite's; PostgreSQL's are pg_dump's.
+    if crate::common::pg::on_postgres() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("calltrail.db");
     let pool = file_pool(&db).await;

@@ -99,6 +99,7 @@ async fn first_run_on_a_network_address_needs_the_printed_code(pool: SqlitePool)
         state,
         cookie: String::new(),
         stop: bare.stop,
+        pg_url: bare.pg_url,
     };
     let (_, _, page) = exchange(&app, get("/setup", "")).await;
     assert!(page.contains("name=\"code\""), "the page asks for the code");

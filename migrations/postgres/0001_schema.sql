@@ -301,16 +301,22 @@ CREATE TABLE call_tools (
 -- event with text, written by the event writer in the transaction that
 -- stores the event (`EventDetail::search_text`); removed with its event by
 -- the foreign key (SQLite: the `event_text_remove` trigger). `event_id` is
--- FTS5's rowid. Words are split and lower-cased by the 'simple' text search
--- configuration (no stemming, no stop words). Unlike FTS5's unicode61
--- tokenizer (remove_diacritics 2) it does not fold accents, and its parser
--- keeps some tokens whole that unicode61 splits (e-mail addresses, host
--- names, URLs, numbers like 1.5; hyphenated words are kept whole and also
--- split).
+-- FTS5's rowid. Words are split, lower-cased and stripped of accents by the
+-- `calltrail` configuration (no stemming, no stop words). Unlike FTS5's
+-- unicode61 tokenizer, its parser keeps some tokens whole that unicode61
+-- splits (e-mail addresses, host names, URLs, numbers like 1.5; hyphenated
+-- words are kept whole and also split).
+-- Words are folded to lower case and stripped of accents, as FTS5's
+-- default tokenizer does ("café" is found by "cafe"): the `simple`
+-- configuration with `unaccent` before it.
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE TEXT SEARCH CONFIGURATION calltrail (COPY = simple);
+ALTER TEXT SEARCH CONFIGURATION calltrail
+    ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
 CREATE TABLE event_text (
     event_id BIGINT PRIMARY KEY REFERENCES events (id) ON DELETE CASCADE,
     body     TEXT NOT NULL,
-    doc      tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED
+    doc      tsvector GENERATED ALWAYS AS (to_tsvector('calltrail', body)) STORED
 );
 CREATE INDEX event_text_doc ON event_text USING GIN (doc);
 

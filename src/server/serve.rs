@@ -10,7 +10,7 @@ use tokio::sync::watch;
 
 use super::config::ServeConfig;
 use super::live::Hub;
-use super::store::Store;
+use super::store::{Store, Work};
 use super::webhook_auth::WebhookAuth;
 use super::{assets, auth, demo, listen, router, AppState};
 
@@ -37,16 +37,7 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
     let side_effects = super::side_effects::start(&state, stopping.clone())
         .context("starting the alert and forwarding thread")?;
     let refusals = super::ingest::spawn_flush(state.refusals.clone(), state.store.clone());
-    super::store::retention::spawn_delivery_retention(
-        state.store.clone(),
-        &config,
-        stopping.clone(),
-    );
-    super::store::call_retention::spawn_call_retention(
-        state.store.clone(),
-        &config,
-        stopping.clone(),
-    );
+    spawn_retention(state.store.clone(), &config, stopping.clone());
     if state.webhook_auth.checks.open() {
         tracing::warn!(
             "CALLTRAIL_WEBHOOK_AUTH=none: anyone who can reach the webhook route can post events"
@@ -85,6 +76,20 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
     // The writer's last batch commits before the connections close.
     store.close().await;
     Ok(())
+}
+
+/// Deletes old deliveries and calls, on one instance at a time (see
+/// `store::lead`), until the server stops.
+fn spawn_retention(store: Store, config: &ServeConfig, stopping: watch::Receiver<bool>) {
+    let config = config.clone();
+    tokio::spawn(async move {
+        while let Some(mut lead) = store.lead(Work::Retention, stopping.clone()).await {
+            use super::store::{call_retention, retention};
+            retention::spawn_delivery_retention(store.clone(), &config, lead.clone());
+            call_retention::spawn_call_retention(store.clone(), &config, lead.clone());
+            let _ = lead.wait_for(|stop| *stop).await;
+        }
+    });
 }
 
 /// The state the router and server functions share. Fails on a webhook

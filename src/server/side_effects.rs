@@ -9,6 +9,7 @@ use std::thread::JoinHandle;
 
 use tokio::sync::watch;
 
+use super::store::Work;
 use super::{alerts, measure, outbound, AppState};
 
 /// How much lower the side-effect thread's priority is (nice value).
@@ -36,11 +37,18 @@ pub fn start(state: &AppState, stopping: watch::Receiver<bool>) -> std::io::Resu
                 }
             };
             runtime.block_on(async move {
-                let wake = alerts_hub.outbox.clone();
-                let runner = alerts::spawn(store.clone(), &hub, alerts_hub, stopping.clone());
-                let metrics = measure::spawn(store.clone(), &hub, stopping.clone());
-                let worker = outbound::spawn(store, sender, wake, stopping);
-                let _ = tokio::join!(runner, metrics, worker);
+                // One instance at a time runs them (see `store::lead`).
+                while let Some(lead) = store.lead(Work::SideEffects, stopping.clone()).await {
+                    let wake = alerts_hub.outbox.clone();
+                    let runner =
+                        alerts::spawn(store.clone(), &hub, alerts_hub.clone(), lead.clone());
+                    let metrics = measure::spawn(store.clone(), &hub, lead.clone());
+                    let worker = outbound::spawn(store.clone(), sender.clone(), wake, lead);
+                    let _ = tokio::join!(runner, metrics, worker);
+                    if *stopping.borrow() {
+                        break;
+                    }
+                }
             });
         })
 }

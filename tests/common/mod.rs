@@ -29,6 +29,8 @@ pub struct TestApp {
     pub cookie: String,
     /// Dropping this would end the live streams; tests keep it.
     pub stop: watch::Sender<bool>,
+    /// The PostgreSQL database, when the tests run on PostgreSQL.
+    pub pg_url: Option<String>,
 }
 
 pub const ADMIN: &str = "admin";
@@ -74,12 +76,37 @@ async fn bare_app_with_hub(
 ) -> TestApp {
     let (stop, stopping) = watch::channel(false);
     let hub = hub(stopping);
-    let store = match pg::server_url() {
-        Some(server) => pg::fresh_store(&server, hub.publisher()).await,
+    let pg_url = match pg::server_url() {
+        Some(server) => Some(pg::fresh_database(&server).await),
+        None => None,
+    };
+    let store = match &pg_url {
+        Some(url) => pg::store_on(url, hub.publisher()).await,
         None => {
             Store::from_pool(pool, hub.publisher()).expect("the writer opens the test database")
         }
     };
+    let mut app = assemble(store, hub, stop, configure).await;
+    app.pg_url = pg_url;
+    app
+}
+
+/// Another store on `app`'s database, as after a restart (`pool` is the
+/// SQLite test database the app was made with).
+pub async fn reopen(app: &TestApp, pool: SqlitePool) -> Store {
+    match &app.pg_url {
+        Some(url) => pg::store_on(url, std::sync::Arc::new(|_| {})).await,
+        None => Store::from_pool(pool, std::sync::Arc::new(|_| {})).expect("the store reopens"),
+    }
+}
+
+/// An app over `store`, whose live updates go to `hub`.
+pub async fn assemble(
+    store: Store,
+    hub: Hub,
+    stop: watch::Sender<bool>,
+    configure: impl FnOnce(&mut ServeConfig),
+) -> TestApp {
     let mut config = ServeConfig::for_tests("unused.db".into());
     configure(&mut config);
     let state = app_state(store, hub, config).await.expect("app state");
@@ -88,6 +115,7 @@ async fn bare_app_with_hub(
         state,
         cookie: String::new(),
         stop,
+        pg_url: None,
     }
 }
 

@@ -22,8 +22,8 @@ pub fn on_postgres() -> bool {
     server_url().is_some()
 }
 
-/// A store on a new, empty database on the server at `server`.
-pub async fn fresh_store(server: &str, publish: Publish) -> Store {
+/// A new, empty database on the server at `server`: its URL.
+pub async fn fresh_database(server: &str) -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let name = format!(
         "t_{}_{}_{}",
@@ -43,6 +43,11 @@ pub async fn fresh_store(server: &str, publish: Publish) -> Store {
         .expect("a test database is created");
     let mut url = url::Url::parse(server).expect("CALLTRAIL_TEST_PG is a URL");
     url.set_path(&name);
+    url.to_string()
+}
+
+/// A store on the database at `url` (one calltrail instance).
+pub async fn store_on(url: &str, publish: Publish) -> Store {
     Store::open(&Database::Postgres(url.to_string()), publish)
         .await
         .expect("the PostgreSQL store opens")

@@ -6,6 +6,7 @@
 
 mod dispatch;
 mod job;
+mod lead;
 mod portable;
 pub mod postgres;
 mod rows;
@@ -16,14 +17,17 @@ mod writer;
 use std::path::Path;
 
 pub use job::{NewDelivery, NewEvent, Publish, Stored, WriteError};
+pub use lead::Work;
+pub use portable::call_metrics::METRICS;
 pub use portable::deliveries::Replayable;
+pub use portable::insights::Insights;
+pub use portable::search::{From as SearchFrom, SearchAt};
 pub use portable::users::User;
-pub use portable::{alerts, automation, retention, rules, saved_views};
-pub use sessions::Sessions;
-pub use sqlite::{
-    backup, call_retention, effects, fill, naive, offline, outbox, space, Insights, SearchAt,
-    SearchFrom, METRICS,
+pub use portable::{
+    alerts, automation, call_retention, effects, outbox, retention, rules, saved_views,
 };
+pub use sessions::Sessions;
+pub use sqlite::{backup, fill, naive, offline, space};
 pub use writer::Writer;
 
 use crate::server::config::Database;

@@ -8,12 +8,19 @@
 
 pub mod alerts;
 pub mod automation;
+pub mod call_metrics;
+pub mod call_retention;
 mod calls;
 pub mod deliveries;
+pub mod effects;
 mod events;
+mod hits;
+pub mod insights;
+pub mod outbox;
 pub mod retention;
 pub mod rules;
 pub mod saved_views;
+pub(super) mod search;
 mod settings;
 pub mod users;
 
@@ -22,6 +29,23 @@ pub mod users;
 pub(super) trait Dialect {
     /// sqlx's database type, for query builders.
     type Db: sqlx::Database;
+    /// A connection (transactions deref to it).
+    type Conn;
+    /// `strpos` / `instr`: where a text is found in another (1-based, 0 when not).
+    const FIND: &'static str;
+    /// Rows of a JSON array of arrays bound at `param`, as table `alias`
+    /// with a column `value` (each row's array: `value ->> 0` its first
+    /// item, as text on PostgreSQL, so CAST what is not text).
+    fn json_rows(param: &str, alias: &str) -> String;
+    /// Rows of a JSON array of scalars bound at `param`, as table `alias`
+    /// with a column `value` (text on PostgreSQL: CAST it).
+    fn json_scalars(param: &str, alias: &str) -> String;
+    /// A field of the JSON object held as text in `column`, as text.
+    fn json_field(column: &str, field: &str) -> String;
+    /// The larger of two numbers (`MAX` / `GREATEST`).
+    const GREATEST: &'static str;
+    /// A hint to read `table` through `index` (SQLite's planner takes one).
+    fn through_index(index: &str) -> String;
     /// A text column as bytes (to join it with a bytes column).
     fn bytes_of_text(column: &str) -> String;
     /// Bytes that hold UTF-8 text (an accepted body), as text.
@@ -33,6 +57,21 @@ pub(super) trait Dialect {
 
 impl Dialect for super::sqlite::SqliteStore {
     type Db = sqlx::Sqlite;
+    type Conn = sqlx::SqliteConnection;
+    const FIND: &'static str = "instr";
+    const GREATEST: &'static str = "MAX";
+    fn json_rows(param: &str, alias: &str) -> String {
+        format!("json_each({param}) AS {alias}")
+    }
+    fn json_scalars(param: &str, alias: &str) -> String {
+        format!("json_each({param}) AS {alias}")
+    }
+    fn json_field(column: &str, field: &str) -> String {
+        format!("({column} ->> '$.{field}')")
+    }
+    fn through_index(index: &str) -> String {
+        format!("INDEXED BY {index}")
+    }
     fn bytes_of_text(column: &str) -> String {
         format!("CAST({column} AS BLOB)")
     }
@@ -49,6 +88,22 @@ impl Dialect for super::sqlite::SqliteStore {
 
 impl Dialect for super::postgres::PgStore {
     type Db = sqlx::Postgres;
+    type Conn = sqlx::PgConnection;
+    const FIND: &'static str = "strpos";
+    const GREATEST: &'static str = "GREATEST";
+    fn json_rows(param: &str, alias: &str) -> String {
+        format!("json_array_elements(CAST({param} AS json)) AS {alias}(value)")
+    }
+    fn json_scalars(param: &str, alias: &str) -> String {
+        format!("json_array_elements_text(CAST({param} AS json)) AS {alias}(value)")
+    }
+    fn json_field(column: &str, field: &str) -> String {
+        format!("(CAST({column} AS json) ->> '{field}')")
+    }
+    // PostgreSQL's planner takes no hints.
+    fn through_index(_index: &str) -> String {
+        String::new()
+    }
     fn bytes_of_text(column: &str) -> String {
         format!("convert_to({column}, 'UTF8')")
     }

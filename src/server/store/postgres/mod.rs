@@ -6,7 +6,8 @@
 //! (`follow.rs`).
 
 mod follow;
-mod pending;
+mod search;
+mod space;
 mod write;
 
 use std::time::Duration;
@@ -48,6 +49,17 @@ impl PgStore {
             follower,
         })
     }
+
+    /// A write transaction.
+    pub(in crate::server::store) async fn begin_write(
+        conn: &mut sqlx::PgConnection,
+    ) -> Result<sqlx::Transaction<'_, Postgres>, sqlx::Error> {
+        sqlx::Connection::begin(conn).await
+    }
+
+    /// Retention deleted or changed call rows. The writer caches none here:
+    /// it reads each call's row inside its batch.
+    pub(in crate::server::store) fn call_rows_changed(&self) {}
 
     /// What portable reads run on.
     pub(in crate::server::store) fn reader(&self) -> &PgPool {

@@ -3,15 +3,9 @@
 //! the pages and live streams.
 
 pub mod backup;
-mod call_metrics;
-pub mod call_retention;
 mod checkpoint;
-pub mod effects;
-mod hits;
-mod insights;
 pub mod naive;
 pub mod offline;
-pub mod outbox;
 mod search;
 pub mod space;
 mod write;
@@ -29,10 +23,6 @@ use tokio::sync::OwnedMutexGuard;
 
 use super::job::Publish;
 use super::writer::Writer;
-use super::{decode, now_ms};
-pub use call_metrics::METRICS;
-pub use insights::Insights;
-pub use search::{From as SearchFrom, SearchAt};
 pub use write::fill;
 
 /// Read access, the handle to the writer task, and a small read-write pool
@@ -159,6 +149,19 @@ impl SqliteStore {
         let turn = self.turn.clone().lock_owned().await;
         let conn = self.write.acquire().await?;
         Ok(Turn { conn, _turn: turn })
+    }
+
+    /// A write transaction that takes SQLite's write lock at once (as the
+    /// writer does), so it never fails half-way on a busy database.
+    pub(in crate::server::store) async fn begin_write(
+        conn: &mut sqlx::SqliteConnection,
+    ) -> Result<sqlx::Transaction<'_, Sqlite>, sqlx::Error> {
+        sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await
+    }
+
+    /// Retention deleted or changed call rows: the writer drops its cache.
+    pub(in crate::server::store) fn call_rows_changed(&self) {
+        self.calls_removed.mark();
     }
 
     /// The read-only pool: what portable reads run on.

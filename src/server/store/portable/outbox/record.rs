@@ -2,9 +2,9 @@
 //! destination's health counters — a few statements whatever the batch.
 
 use super::{Attempt, Next};
-use crate::server::store::sqlite::SqliteStore;
+use crate::server::store::portable::{portable, Dialect};
 
-impl SqliteStore {
+portable! {
     /// Logs attempts and moves their rows on, in one transaction (two
     /// statements, whatever the number of attempts).
     pub async fn record_attempts(&self, attempts: &[Attempt]) -> Result<(), sqlx::Error> {
@@ -46,29 +46,34 @@ impl SqliteStore {
         let rows = serde_json::to_string(&rows).expect("rows serialize");
         let mut conn = self.write_turn().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        sqlx::query(
+        sqlx::query(&format!(
             "INSERT INTO attempts (outbox_id, at, status, latency_ms, response, error)
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5
-             FROM json_each(?1)",
-        )
+             SELECT CAST(a.value ->> 0 AS BIGINT), CAST(a.value ->> 1 AS BIGINT),
+                CAST(a.value ->> 2 AS BIGINT), CAST(a.value ->> 3 AS BIGINT), a.value ->> 4,
+                a.value ->> 5
+             FROM {}",
+            Self::json_rows("$1", "a")
+        ))
         .bind(&rows)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        sqlx::query(&format!(
             "UPDATE outbox SET state = a.value ->> 6, attempts = outbox.attempts + 1,
-                next_attempt_at = COALESCE(a.value ->> 7, outbox.next_attempt_at),
-                done_at = CASE WHEN a.value ->> 6 = 'pending' THEN NULL ELSE a.value ->> 1 END,
+                next_attempt_at = COALESCE(CAST(a.value ->> 7 AS BIGINT), outbox.next_attempt_at),
+                done_at = CASE WHEN a.value ->> 6 = 'pending' THEN NULL
+                    ELSE CAST(a.value ->> 1 AS BIGINT) END,
                 last_error = a.value ->> 5
-             FROM json_each(?1) AS a WHERE outbox.id = a.value ->> 0",
-        )
+             FROM {} WHERE outbox.id = CAST(a.value ->> 0 AS BIGINT)",
+            Self::json_rows("$1", "a")
+        ))
         .bind(&rows)
         .execute(&mut *tx)
         .await?;
         for (destination, health) in health_of(attempts) {
             sqlx::query(
-                "UPDATE destinations SET delivered = delivered + ?2, failed = failed + ?3,
-                    last_error = COALESCE(?4, last_error), last_error_at = COALESCE(?5, last_error_at)
-                 WHERE id = ?1",
+                "UPDATE destinations SET delivered = delivered + $2, failed = failed + $3,
+                    last_error = COALESCE($4, last_error), last_error_at = COALESCE($5, last_error_at)
+                 WHERE id = $1",
             )
             .bind(destination)
             .bind(health.delivered)
@@ -84,7 +89,7 @@ impl SqliteStore {
                 reason,
             } = &a.next
             {
-                sqlx::query("UPDATE destinations SET paused = 1, paused_reason = ?2 WHERE id = ?1")
+                sqlx::query("UPDATE destinations SET paused = TRUE, paused_reason = $2 WHERE id = $1")
                     .bind(destination_id)
                     .bind(reason)
                     .execute(&mut *tx)

@@ -5,17 +5,17 @@
 //! transactions, taking turns with the writer's event batches, with pauses
 //! between them, so ingest never waits long; live
 //! calls are never deleted. Afterwards the freed pages go back to the file
-//! system ([`super::space`]).
+//! system (on SQLite: `sqlite/space.rs`).
 
 use std::time::{Duration, Instant};
 
-use sqlx::{Sqlite, Transaction};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::{now_ms, SqliteStore};
+use super::{portable, Dialect};
 use crate::model::time::DAY_MS;
 use crate::server::config::ServeConfig;
+use crate::server::store::now_ms;
 use crate::server::store::retention::spawn_every;
 
 /// Events deleted per transaction (with their deliveries). A call's rows lie
@@ -83,7 +83,107 @@ struct Candidate {
     last_event_at: i64,
 }
 
-impl SqliteStore {
+portable! {
+    /// The call to delete next, if any must go: the one in progress, else the
+    /// least recently active ended call when it is past the age or the event
+    /// count is over the limit. Never a live call.
+    async fn next_call(
+        tx: &mut <Self as Dialect>::Conn,
+        purge: &mut Purge,
+    ) -> Result<Option<Candidate>, sqlx::Error> {
+        const COLUMNS: &str = "call_id, n_events, last_event_at";
+        if let Some((call_id, chosen_at)) = &purge.current {
+            let call: Option<Candidate> = sqlx::query_as(&format!(
+                "SELECT {COLUMNS} FROM calls WHERE call_id = $1 AND status <> 'live'"
+            ))
+            .bind(call_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(call) = call.filter(|c| c.last_event_at == *chosen_at) {
+                return Ok(Some(call));
+            }
+            purge.current = None;
+        }
+        let oldest: Option<Candidate> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM calls WHERE status <> 'live'
+             ORDER BY last_event_at, call_id LIMIT 1"
+        ))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(call) = oldest else {
+            return Ok(None);
+        };
+        let too_old = purge.before.is_some_and(|b| call.last_event_at < b);
+        if !too_old && purge.excess <= 0 {
+            return Ok(None);
+        }
+        purge.excess -= call.n_events;
+        purge.current = Some((call.call_id.clone(), call.last_event_at));
+        Ok(Some(call))
+    }
+
+    /// Deletes at most `budget` of the call's events (oldest first) with their
+    /// deliveries, and the call itself once none are left (`calls` is then 1).
+    async fn delete_call(
+        tx: &mut <Self as Dialect>::Conn,
+        call_id: &str,
+        budget: i64,
+    ) -> Result<Purged, sqlx::Error> {
+        // The first event that does not fit in this transaction.
+        let cut: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM events WHERE call_id = $1 ORDER BY id LIMIT 1 OFFSET $2")
+                .bind(call_id)
+                .bind(budget)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let cut = cut.unwrap_or(i64::MAX);
+        // The deliveries first: they are found through the events' ids.
+        let deliveries = sqlx::query(
+            "DELETE FROM deliveries WHERE event_id IN
+                 (SELECT id FROM events WHERE call_id = $1 AND id < $2)",
+        )
+        .bind(call_id)
+        .bind(cut)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let events = sqlx::query("DELETE FROM events WHERE call_id = $1 AND id < $2")
+            .bind(call_id)
+            .bind(cut)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let calls = if cut == i64::MAX {
+            for table in ["call_metrics", "call_tools"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE call_id = $1"))
+                    .bind(call_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("DELETE FROM calls WHERE call_id = $1")
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        } else {
+            // The row stays, counting what is left, until its last event goes.
+            sqlx::query(&format!(
+                "UPDATE calls SET n_events = {}(n_events - $1, 0) WHERE call_id = $2",
+                Self::GREATEST
+            ))
+                .bind(i64::try_from(events).unwrap_or(i64::MAX))
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?;
+            0
+        };
+        Ok(Purged {
+            calls,
+            events,
+            deliveries,
+        })
+    }
+
     /// Deletes every call past `retention` at `now` (epoch ms), `batch`
     /// events per transaction, oldest ended calls first; returns what went.
     pub async fn enforce_call_retention(
@@ -98,7 +198,7 @@ impl SqliteStore {
         let excess = match retention.max_events {
             Some(max) => {
                 let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
-                    .fetch_one(&self.read)
+                    .fetch_one(self.reader())
                     .await?;
                 stored.saturating_sub(i64::try_from(max).unwrap_or(i64::MAX))
             }
@@ -132,14 +232,14 @@ impl SqliteStore {
     ) -> Result<(Purged, bool, Duration), sqlx::Error> {
         let mut conn = self.write_turn().await?;
         let started = Instant::now();
-        let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+        let mut tx = Self::begin_write(&mut conn).await?;
         let mut purged = Purged::default();
         let mut budget = batch;
         let done = loop {
-            let Some(call) = next_call(&mut tx, purge).await? else {
+            let Some(call) = Self::next_call(&mut tx, purge).await? else {
                 break true;
             };
-            let step = delete_call(&mut tx, &call.call_id, budget).await?;
+            let step = Self::delete_call(&mut tx, &call.call_id, budget).await?;
             if step.calls == 1 {
                 purge.current = None;
             }
@@ -150,108 +250,11 @@ impl SqliteStore {
             }
         };
         if purged != Purged::default() {
-            self.calls_removed.mark();
+            self.call_rows_changed();
         }
         tx.commit().await?;
         Ok((purged, done, started.elapsed()))
     }
-}
-
-/// The call to delete next, if any must go: the one in progress, else the
-/// least recently active ended call when it is past the age or the event
-/// count is over the limit. Never a live call.
-async fn next_call(
-    tx: &mut Transaction<'_, Sqlite>,
-    purge: &mut Purge,
-) -> Result<Option<Candidate>, sqlx::Error> {
-    const COLUMNS: &str = "call_id, n_events, last_event_at";
-    if let Some((call_id, chosen_at)) = &purge.current {
-        let call: Option<Candidate> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM calls WHERE call_id = ? AND status != 'live'"
-        ))
-        .bind(call_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if let Some(call) = call.filter(|c| c.last_event_at == *chosen_at) {
-            return Ok(Some(call));
-        }
-        purge.current = None;
-    }
-    let oldest: Option<Candidate> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM calls WHERE status != 'live'
-         ORDER BY last_event_at, call_id LIMIT 1"
-    ))
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(call) = oldest else {
-        return Ok(None);
-    };
-    let too_old = purge.before.is_some_and(|b| call.last_event_at < b);
-    if !too_old && purge.excess <= 0 {
-        return Ok(None);
-    }
-    purge.excess -= call.n_events;
-    purge.current = Some((call.call_id.clone(), call.last_event_at));
-    Ok(Some(call))
-}
-
-/// Deletes at most `budget` of the call's events (oldest first) with their
-/// deliveries, and the call itself once none are left (`calls` is then 1).
-async fn delete_call(
-    tx: &mut Transaction<'_, Sqlite>,
-    call_id: &str,
-    budget: i64,
-) -> Result<Purged, sqlx::Error> {
-    // The first event that does not fit in this transaction.
-    let cut: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM events WHERE call_id = ? ORDER BY id LIMIT 1 OFFSET ?")
-            .bind(call_id)
-            .bind(budget)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let cut = cut.unwrap_or(i64::MAX);
-    // The deliveries first: they are found through the events' ids.
-    let deliveries = sqlx::query(
-        "DELETE FROM deliveries WHERE event_id IN
-             (SELECT id FROM events WHERE call_id = ? AND id < ?)",
-    )
-    .bind(call_id)
-    .bind(cut)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    let events = sqlx::query("DELETE FROM events WHERE call_id = ? AND id < ?")
-        .bind(call_id)
-        .bind(cut)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    let calls = if cut == i64::MAX {
-        for table in ["call_metrics", "call_tools"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE call_id = ?"))
-                .bind(call_id)
-                .execute(&mut **tx)
-                .await?;
-        }
-        sqlx::query("DELETE FROM calls WHERE call_id = ?")
-            .bind(call_id)
-            .execute(&mut **tx)
-            .await?
-            .rows_affected()
-    } else {
-        // The row stays, counting what is left, until its last event goes.
-        sqlx::query("UPDATE calls SET n_events = MAX(n_events - ?, 0) WHERE call_id = ?")
-            .bind(i64::try_from(events).unwrap_or(i64::MAX))
-            .bind(call_id)
-            .execute(&mut **tx)
-            .await?;
-        0
-    };
-    Ok(Purged {
-        calls,
-        events,
-        deliveries,
-    })
 }
 
 /// Enforces the call limits, then gives freed pages back, now and every ten

@@ -1,14 +1,13 @@
 //! The outbox: events queued for destinations and alerts for channels, each
 //! sent at least once, in order per call and destination, every attempt logged.
 
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 mod queue;
 mod record;
 mod views;
 
-use crate::server::store::sqlite::SqliteStore;
+use super::{portable, Dialect};
 
 /// One queued message, ready to send.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,19 +102,6 @@ fn heads(
     heads
 }
 
-/// An outbox row's common columns, with what it sends.
-fn item(r: &SqliteRow, target: Target) -> OutboxItem {
-    OutboxItem {
-        id: r.get("id"),
-        message_id: r.get("message_id"),
-        replay: r.get("replay"),
-        attempts: r.get("attempts"),
-        created_at: r.get("created_at"),
-        call_id: r.get("call_id"),
-        target,
-    }
-}
-
 /// What may be sent now, and when the next waiting row falls due.
 #[derive(Debug, Default)]
 pub struct Due {
@@ -135,7 +121,20 @@ impl Due {
     }
 }
 
-impl SqliteStore {
+portable! {
+    /// An outbox row's common columns, with what it sends.
+    fn item(r: &<<Self as Dialect>::Db as sqlx::Database>::Row, target: Target) -> OutboxItem {
+        OutboxItem {
+            id: r.get("id"),
+            message_id: r.get("message_id"),
+            replay: r.get("replay"),
+            attempts: r.get("attempts"),
+            created_at: r.get("created_at"),
+            call_id: r.get("call_id"),
+            target,
+        }
+    }
+
     /// Up to `limit` rows due at `now` that may go now (of them at most
     /// `forwards` forwards), alert notifications first (a backlog of
     /// forwards never holds an alert back); for each destination not
@@ -163,18 +162,21 @@ impl SqliteStore {
             .collect();
         if !picked.is_empty() {
             let rows = sqlx::query(
-                "SELECT id, message_id, replay, attempts, created_at, call_id, channel_id, alert_id
-                 FROM outbox WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                &format!(
+                    "SELECT id, message_id, replay, attempts, created_at, call_id, channel_id, alert_id
+                     FROM outbox WHERE id IN (SELECT CAST(j.value AS BIGINT) FROM {}) ORDER BY id",
+                    Self::json_scalars("$1", "j")
+                ),
             )
             .bind(serde_json::to_string(&picked).expect("ids serialize"))
-            .fetch_all(&self.read)
+            .fetch_all(self.reader())
             .await?;
             due.items.extend(rows.into_iter().map(|r| {
                 let target = Target::Alert {
                     channel_id: r.get("channel_id"),
                     alert_id: r.get("alert_id"),
                 };
-                item(&r, target)
+                Self::item(&r, target)
             }));
         }
         let until = (due.items.len() as i64 + forwards).min(limit);
@@ -183,8 +185,8 @@ impl SqliteStore {
             return Ok(due);
         }
         let active: Vec<(i64, String, Option<String>)> =
-            sqlx::query_as("SELECT id, url, secret FROM destinations WHERE paused = 0 ORDER BY id")
-                .fetch_all(&self.read)
+            sqlx::query_as("SELECT id, url, secret FROM destinations WHERE NOT paused ORDER BY id")
+                .fetch_all(self.reader())
                 .await?;
         for (destination_id, url, secret) in active {
             let room = until - due.items.len() as i64;
@@ -197,13 +199,16 @@ impl SqliteStore {
                 continue;
             }
             let rows = sqlx::query(
-                "SELECT o.id, o.message_id, o.replay, o.attempts, o.created_at, o.call_id,
+                &format!(
+                    "SELECT o.id, o.message_id, o.replay, o.attempts, o.created_at, o.call_id,
                         o.event_id, e.raw
-                 FROM outbox o LEFT JOIN events e ON e.id = o.event_id
-                 WHERE o.id IN (SELECT value FROM json_each(?)) ORDER BY o.id",
+                     FROM outbox o LEFT JOIN events e ON e.id = o.event_id
+                     WHERE o.id IN (SELECT CAST(j.value AS BIGINT) FROM {}) ORDER BY o.id",
+                    Self::json_scalars("$1", "j")
+                ),
             )
             .bind(serde_json::to_string(&heads).expect("ids serialize"))
-            .fetch_all(&self.read)
+            .fetch_all(self.reader())
             .await?;
             due.items.extend(rows.into_iter().map(|r| {
                 let target = Target::Event {
@@ -213,7 +218,7 @@ impl SqliteStore {
                     event_id: r.get("event_id"),
                     raw: r.get("raw"),
                 };
-                item(&r, target)
+                Self::item(&r, target)
             }));
         }
         Ok(due)
@@ -225,20 +230,18 @@ impl SqliteStore {
         &self,
         destination: Option<i64>,
     ) -> Result<Vec<(i64, Option<String>, i64)>, sqlx::Error> {
-        let sql = match destination {
-            Some(_) => {
-                "SELECT id, call_id, next_attempt_at FROM outbox INDEXED BY outbox_queue
-                 WHERE destination_id = ?1 AND state = 'pending' ORDER BY id LIMIT ?2"
-            }
-            None => {
-                "SELECT id, call_id, next_attempt_at FROM outbox INDEXED BY outbox_queue
-                 WHERE destination_id IS NULL AND state = 'pending' ORDER BY id LIMIT ?2"
-            }
+        let which = match destination {
+            Some(_) => "destination_id = $1",
+            None => "destination_id IS NULL",
         };
-        sqlx::query_as(sql)
+        sqlx::query_as(&format!(
+            "SELECT id, call_id, next_attempt_at FROM outbox {}
+             WHERE {which} AND state = 'pending' ORDER BY id LIMIT $2",
+            Self::through_index("outbox_queue")
+        ))
             .bind(destination)
             .bind(WINDOW)
-            .fetch_all(&self.read)
+            .fetch_all(self.reader())
             .await
     }
 }

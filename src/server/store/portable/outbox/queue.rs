@@ -1,16 +1,16 @@
 //! Putting messages back in the queue (replay, redeliver) and taking
 //! finished ones out (pruning).
 
-use crate::server::store::sqlite::effects::{queue_forwards, Forward};
-use crate::server::store::sqlite::SqliteStore;
+use crate::server::store::portable::effects::Forward;
+use crate::server::store::portable::portable;
 
-impl SqliteStore {
+portable! {
     /// Deletes up to `batch` finished rows (delivered or given up) done
     /// before `before`, with their attempts; returns how many went.
     pub async fn prune_outbox(&self, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
         let done = sqlx::query(
             "DELETE FROM outbox WHERE id IN (
-                 SELECT id FROM outbox WHERE state != 'pending' AND done_at < ?1 LIMIT ?2)",
+                 SELECT id FROM outbox WHERE state <> 'pending' AND done_at < $1 LIMIT $2)",
         )
         .bind(before)
         .bind(batch)
@@ -37,7 +37,7 @@ impl SqliteStore {
             .collect();
         let mut conn = self.write_turn().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        queue_forwards(&mut tx, &forwards, true, now).await?;
+        Self::queue_forwards(&mut tx, &forwards, true, now).await?;
         tx.commit().await?;
         Ok(events.len() as u64)
     }
@@ -48,8 +48,8 @@ impl SqliteStore {
         sqlx::query_scalar(
             "INSERT INTO outbox (destination_id, channel_id, message_id, call_id, event_id,
                 alert_id, replay, state, created_at, next_attempt_at)
-             SELECT destination_id, channel_id, message_id, call_id, event_id, alert_id, 1,
-                'pending', ?2, ?2 FROM outbox WHERE id = ?1
+             SELECT destination_id, channel_id, message_id, call_id, event_id, alert_id, TRUE,
+                'pending', $2, $2 FROM outbox WHERE id = $1
              RETURNING id",
         )
         .bind(outbox_id)

@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Row};
 
-use super::search::{selects, SearchAt};
-use super::SqliteStore;
+use super::search::SearchAt;
+use super::{portable, Dialect};
 use crate::model::insights::{fill, Bucket, Step, ToolRate};
 use crate::model::query::Query;
 
@@ -23,20 +23,20 @@ pub struct Insights {
     pub cut: bool,
 }
 
-/// `SELECT call_id FROM calls WHERE` the query: for the tables beside it.
-fn selected<'a>(sql: &mut QueryBuilder<'a, Sqlite>, query: &Query, at: SearchAt) {
-    sql.push("(SELECT call_id FROM calls WHERE 1");
-    selects(sql, query, at);
-    sql.push(")");
-}
+portable! {
+    /// `SELECT call_id FROM calls WHERE` the query: for the tables beside it.
+    fn selected(sql: &mut QueryBuilder<'_, <Self as Dialect>::Db>, query: &Query, at: SearchAt) {
+        sql.push("(SELECT call_id FROM calls WHERE TRUE");
+        Self::selects(sql, query, at);
+        sql.push(")");
+    }
 
-impl SqliteStore {
     pub async fn insights(&self, query: &Query, at: SearchAt) -> Result<Insights, sqlx::Error> {
-        let mut sql = QueryBuilder::<Sqlite>::new(
-            "SELECT COUNT(*) AS n, MIN(started_at) AS first, MAX(started_at) AS last FROM calls WHERE 1",
+        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new(
+            "SELECT COUNT(*) AS n, MIN(started_at) AS first, MAX(started_at) AS last FROM calls WHERE TRUE",
         );
-        selects(&mut sql, query, at);
-        let range = sql.build().fetch_one(&self.read).await?;
+        Self::selects(&mut sql, query, at);
+        let range = sql.build().fetch_one(self.reader()).await?;
         let total: i64 = range.try_get("n")?;
         let (Some(first), Some(last)) = (
             range.try_get::<Option<i64>, _>("first")?,
@@ -69,20 +69,22 @@ impl SqliteStore {
         at: SearchAt,
         step: Step,
     ) -> Result<Vec<Bucket>, sqlx::Error> {
-        let mut sql = QueryBuilder::<Sqlite>::new("SELECT (started_at / ");
+        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new("SELECT (started_at / ");
         sql.push_bind(step.ms())
             .push(") * ")
             .push_bind(step.ms())
             .push(
                 " AS start, COUNT(*) AS calls,
-                 SUM(status = 'ended') AS ended, SUM(status = 'transferred') AS transferred,
-                 SUM(status = 'live') AS live, SUM(n_hangs) AS hangs,
-                 SUM(n_interruptions) AS interruptions
-                 FROM calls WHERE 1",
+                 CAST(SUM(CASE WHEN status = 'ended' THEN 1 ELSE 0 END) AS BIGINT) AS ended,
+                 CAST(SUM(CASE WHEN status = 'transferred' THEN 1 ELSE 0 END) AS BIGINT) AS transferred,
+                 CAST(SUM(CASE WHEN status = 'live' THEN 1 ELSE 0 END) AS BIGINT) AS live,
+                 CAST(SUM(n_hangs) AS BIGINT) AS hangs,
+                 CAST(SUM(n_interruptions) AS BIGINT) AS interruptions
+                 FROM calls WHERE TRUE",
             );
-        selects(&mut sql, query, at);
+        Self::selects(&mut sql, query, at);
         sql.push(" GROUP BY start ORDER BY start");
-        let rows = sql.build().fetch_all(&self.read).await?;
+        let rows = sql.build().fetch_all(self.reader()).await?;
         rows.into_iter()
             .map(|r| {
                 Ok(Bucket {
@@ -110,20 +112,21 @@ impl SqliteStore {
         let Some(first) = buckets.first().map(|b| b.start) else {
             return Ok(());
         };
-        let mut sql = QueryBuilder::<Sqlite>::new("SELECT (c.started_at / ");
+        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new("SELECT (c.started_at / ");
         sql.push_bind(step.ms())
             .push(") * ")
             .push_bind(step.ms())
-            .push(
+            .push(format!(
                 " AS start, m.latency_p50_ms AS latency, m.latency_estimated AS estimated
-                 FROM call_metrics m INDEXED BY call_metrics_keys JOIN calls c ON c.call_id = m.call_id
+                 FROM call_metrics m {} JOIN calls c ON c.call_id = m.call_id
                  WHERE m.latency_p50_ms IS NOT NULL AND c.started_at >= ",
-            )
+                Self::through_index("call_metrics_keys")
+            ))
             .push_bind(first)
             .push(" AND m.call_id IN ");
-        selected(&mut sql, query, at);
+        Self::selected(&mut sql, query, at);
         sql.push(" ORDER BY start, latency");
-        let rows = sql.build().fetch_all(&self.read).await?;
+        let rows = sql.build().fetch_all(self.reader()).await?;
         // Each bucket's latencies, in order (the query sorted them).
         let mut by_bucket: HashMap<i64, Vec<(i64, bool)>> = HashMap::new();
         for r in rows {
@@ -146,14 +149,14 @@ impl SqliteStore {
 
     /// Tool calls and errors per function, most errors first.
     async fn tool_rates(&self, query: &Query, at: SearchAt) -> Result<Vec<ToolRate>, sqlx::Error> {
-        let mut sql = QueryBuilder::<Sqlite>::new(
-            "SELECT function, SUM(calls) AS calls, SUM(errors) AS errors
+        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new(
+            "SELECT function, CAST(SUM(calls) AS BIGINT) AS calls, CAST(SUM(errors) AS BIGINT) AS errors
              FROM call_tools WHERE call_id IN ",
         );
-        selected(&mut sql, query, at);
-        sql.push(" GROUP BY function ORDER BY errors * 1.0 / calls DESC, calls DESC LIMIT ")
+        Self::selected(&mut sql, query, at);
+        sql.push(" GROUP BY function ORDER BY SUM(errors) * 1.0 / SUM(calls) DESC, SUM(calls) DESC LIMIT ")
             .push_bind(TOOLS_SHOWN);
-        let rows = sql.build().fetch_all(&self.read).await?;
+        let rows = sql.build().fetch_all(self.reader()).await?;
         rows.into_iter()
             .map(|r| {
                 Ok(ToolRate {

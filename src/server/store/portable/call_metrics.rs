@@ -3,16 +3,15 @@
 
 use std::collections::HashMap;
 
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Row};
 
-use super::effects::move_cursor;
-use super::SqliteStore;
+use super::{portable, Dialect};
 use crate::model::metrics::CallMetrics;
 
 /// The cursor the metrics runner follows over `events`.
 pub const METRICS: &str = "metrics";
 
-impl SqliteStore {
+portable! {
     /// The calls with events after `position`, and the id of the newest
     /// event (none when there is none).
     pub async fn calls_touched_after(
@@ -20,10 +19,10 @@ impl SqliteStore {
         position: i64,
     ) -> Result<(Vec<String>, Option<i64>), sqlx::Error> {
         let rows = sqlx::query(
-            "SELECT call_id, MAX(id) AS last FROM events WHERE id > ? GROUP BY call_id ORDER BY last",
+            "SELECT call_id, MAX(id) AS last FROM events WHERE id > $1 GROUP BY call_id ORDER BY last",
         )
         .bind(position)
-        .fetch_all(&self.read)
+        .fetch_all(self.reader())
         .await?;
         let mut calls = Vec::with_capacity(rows.len());
         let mut newest = None;
@@ -47,9 +46,14 @@ impl SqliteStore {
         for (call_id, m) in measured {
             let detail = serde_json::to_string(m).map_err(|e| sqlx::Error::Encode(e.into()))?;
             sqlx::query(
-                "INSERT OR REPLACE INTO call_metrics (call_id, latency_p50_ms, latency_estimated,
+                "INSERT INTO call_metrics (call_id, latency_p50_ms, latency_estimated,
                      stall_ms, interruption_rate, agent_talk_share, tool_error_rate, detail)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (call_id) DO UPDATE SET latency_p50_ms = excluded.latency_p50_ms,
+                     latency_estimated = excluded.latency_estimated, stall_ms = excluded.stall_ms,
+                     interruption_rate = excluded.interruption_rate,
+                     agent_talk_share = excluded.agent_talk_share,
+                     tool_error_rate = excluded.tool_error_rate, detail = excluded.detail",
             )
             .bind(call_id)
             .bind(m.latency.value.map(|l| l.p50_ms))
@@ -61,24 +65,24 @@ impl SqliteStore {
             .bind(detail)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("DELETE FROM call_tools WHERE call_id = ?")
+            sqlx::query("DELETE FROM call_tools WHERE call_id = $1")
                 .bind(call_id)
                 .execute(&mut *tx)
                 .await?;
             for tool in m.tools.value.iter().flatten() {
                 sqlx::query(
-                    "INSERT INTO call_tools (call_id, function, calls, errors) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO call_tools (call_id, function, calls, errors) VALUES ($1, $2, $3, $4)",
                 )
                 .bind(call_id)
                 .bind(&tool.function)
-                .bind(tool.calls)
-                .bind(tool.errors)
+                .bind(i64::from(tool.calls))
+                .bind(i64::from(tool.errors))
                 .execute(&mut *tx)
                 .await?;
             }
         }
         if let Some(position) = position {
-            move_cursor(&mut tx, METRICS, position).await?;
+            Self::move_cursor(&mut tx, METRICS, position).await?;
         }
         tx.commit().await
     }
@@ -91,7 +95,7 @@ impl SqliteStore {
     ) -> Result<HashMap<String, CallMetrics>, sqlx::Error> {
         let mut found = HashMap::new();
         for chunk in call_ids.chunks(500) {
-            let mut sql = QueryBuilder::<Sqlite>::new(
+            let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new(
                 "SELECT call_id, detail FROM call_metrics WHERE call_id IN (",
             );
             let mut ids = sql.separated(", ");
@@ -99,7 +103,7 @@ impl SqliteStore {
                 ids.push_bind(*id);
             }
             sql.push(")");
-            for row in sql.build().fetch_all(&self.read).await? {
+            for row in sql.build().fetch_all(self.reader()).await? {
                 let detail: String = row.try_get("detail")?;
                 let metrics =
                     serde_json::from_str(&detail).map_err(|e| sqlx::Error::Decode(e.into()))?;

@@ -1,6 +1,9 @@
 use sqlx::SqlitePool;
 
+use sqlx::{QueryBuilder, Sqlite};
+
 use super::*;
+use crate::server::store::SearchAt;
 
 #[test]
 fn words_reach_fts5_as_quoted_strings() {
@@ -49,7 +52,7 @@ async fn found(pool: &SqlitePool, q: &str, per_call: &[usize]) -> Vec<String> {
         stale_after_ms: 1,
     };
     let mut sql = QueryBuilder::<Sqlite>::new("SELECT call_id FROM calls WHERE 1");
-    selects_planned(&mut sql, &query, at, per_call);
+    SqliteStore::selects_planned(&mut sql, &query, at, per_call);
     sql.push(" ORDER BY started_at DESC");
     sql.build_query_scalar().fetch_all(pool).await.unwrap()
 }

@@ -4,24 +4,25 @@
 use sqlx::Row;
 
 use crate::model::{AttemptView, DestinationView, Sending};
-use crate::server::store::sqlite::SqliteStore;
+use crate::server::store::portable::{portable, Dialect};
 
-impl SqliteStore {
+portable! {
     /// Each destination with its delivery health.
     pub async fn destination_views(&self) -> Result<Vec<DestinationView>, sqlx::Error> {
         let destinations = self.destinations().await?;
         let mut views = Vec::with_capacity(destinations.len());
         for d in destinations {
-            let r = sqlx::query(
+            let queue = Self::through_index("outbox_queue");
+            let r = sqlx::query(&format!(
                 "SELECT d.delivered, d.failed, d.last_error,
-                    (SELECT COUNT(*) FROM outbox INDEXED BY outbox_queue
+                    (SELECT COUNT(*) FROM outbox {queue}
                      WHERE destination_id = d.id AND state = 'pending') AS pending,
-                    (SELECT created_at FROM outbox INDEXED BY outbox_queue
+                    (SELECT created_at FROM outbox {queue}
                      WHERE destination_id = d.id AND state = 'pending' ORDER BY id LIMIT 1) AS oldest
-                 FROM destinations d WHERE d.id = ?",
-            )
+                 FROM destinations d WHERE d.id = $1",
+            ))
             .bind(d.id)
-            .fetch_one(&self.read)
+            .fetch_one(self.reader())
             .await?;
             let last_error: Option<String> = r.get("last_error");
             views.push(DestinationView {
@@ -51,10 +52,10 @@ impl SqliteStore {
              FROM attempts a JOIN outbox o ON o.id = a.outbox_id
              LEFT JOIN destinations d ON d.id = o.destination_id
              LEFT JOIN channels c ON c.id = o.channel_id
-             ORDER BY a.id DESC LIMIT ?",
+             ORDER BY a.id DESC LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(&self.read)
+        .fetch_all(self.reader())
         .await?;
         Ok(rows
             .into_iter()

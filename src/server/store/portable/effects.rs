@@ -3,11 +3,7 @@
 //! says how far that has gone — all in one transaction, so a crash between
 //! an event's commit and its side effects neither loses nor repeats one.
 
-use sqlx::SqliteConnection;
-
-use super::hits::record_hits;
-
-use super::SqliteStore;
+use super::{portable, Dialect};
 
 /// The cursor over `events` that the rules follow.
 pub const EFFECTS: &str = "effects";
@@ -56,31 +52,69 @@ pub fn event_message_id(event_id: i64) -> String {
     format!("evt_{event_id}")
 }
 
-/// Stores where the cursor `name` stands, in the transaction that did
-/// what it passed.
-pub(super) async fn move_cursor(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    name: &str,
-    position: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO cursors (name, position) VALUES (?1, ?2)
-         ON CONFLICT (name) DO UPDATE SET position = excluded.position",
-    )
-    .bind(name)
-    .bind(position)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
+portable! {
+    /// Stores where the cursor `name` stands, in the transaction that did
+    /// what it passed.
+    pub(in crate::server::store) async fn move_cursor(
+        tx: &mut <Self as Dialect>::Conn,
+        name: &str,
+        position: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO cursors (name, position) VALUES ($1, $2)
+             ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+        )
+        .bind(name)
+        .bind(position)
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
+    }
 
-impl SqliteStore {
+    /// Queues forwards in one statement (one JSON parameter, not a statement
+    /// per row: a busy pass queues thousands).
+    pub(in crate::server::store) async fn queue_forwards(
+        tx: &mut <Self as Dialect>::Conn,
+        forwards: &[Forward],
+        replay: bool,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        if forwards.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<(i64, i64, &str, String)> = forwards
+            .iter()
+            .map(|f| {
+                (
+                    f.destination_id,
+                    f.event_id,
+                    f.call_id.as_str(),
+                    event_message_id(f.event_id),
+                )
+            })
+            .collect();
+        sqlx::query(&format!(
+            "INSERT INTO outbox (destination_id, event_id, call_id, message_id, replay, state,
+                created_at, next_attempt_at)
+             SELECT CAST(j.value ->> 0 AS BIGINT), CAST(j.value ->> 1 AS BIGINT), j.value ->> 2,
+                j.value ->> 3, $2, 'pending', $1, $1
+             FROM {}",
+            Self::json_rows("$3", "j")
+        ))
+        .bind(now)
+        .bind(replay)
+        .bind(serde_json::to_string(&rows).expect("rows serialize"))
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
+    }
+
     /// Where the cursor `name` stands (the last event id handled).
     pub async fn cursor(&self, name: &str) -> Result<i64, sqlx::Error> {
         let position: Option<i64> =
-            sqlx::query_scalar("SELECT position FROM cursors WHERE name = ?")
+            sqlx::query_scalar("SELECT position FROM cursors WHERE name = $1")
                 .bind(name)
-                .fetch_optional(&self.read)
+                .fetch_optional(self.reader())
                 .await?;
         Ok(position.unwrap_or(0))
     }
@@ -97,10 +131,10 @@ impl SqliteStore {
         }
         let mut conn = self.write_turn().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        let opened = record_hits(&mut tx, &effects.hits, now).await?;
-        queue_forwards(&mut tx, &effects.forwards, effects.replay, now).await?;
+        let opened = Self::record_hits(&mut tx, &effects.hits, now).await?;
+        Self::queue_forwards(&mut tx, &effects.forwards, effects.replay, now).await?;
         if let Some((name, position)) = effects.cursor {
-            move_cursor(&mut tx, name, position).await?;
+            Self::move_cursor(&mut tx, name, position).await?;
         }
         tx.commit().await?;
         Ok(opened)
@@ -109,11 +143,11 @@ impl SqliteStore {
     /// The number of hang notifications of a call up to event `upto`.
     pub async fn hangs_up_to(&self, call_id: &str, upto: i64) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
-            "SELECT COUNT(*) FROM events WHERE call_id = ? AND kind = 'hang' AND id <= ?",
+            "SELECT COUNT(*) FROM events WHERE call_id = $1 AND kind = 'hang' AND id <= $2",
         )
         .bind(call_id)
         .bind(upto)
-        .fetch_one(&self.read)
+        .fetch_one(self.reader())
         .await
     }
 
@@ -125,13 +159,16 @@ impl SqliteStore {
         upto: i64,
     ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
-            "SELECT COUNT(*) FROM events WHERE call_id = ? AND kind = 'tool_call' AND id <= ?
-             AND json_extract(normalized, '$.function') = ?",
+            &format!(
+                "SELECT COUNT(*) FROM events WHERE call_id = $1 AND kind = 'tool_call' AND id <= $2
+                 AND {} = $3",
+                Self::json_field("normalized", "function")
+            ),
         )
         .bind(call_id)
         .bind(upto)
         .bind(function)
-        .fetch_one(&self.read)
+        .fetch_one(self.reader())
         .await
     }
 
@@ -144,10 +181,10 @@ impl SqliteStore {
         sqlx::query_as(
             "SELECT c.call_id, c.last_event_id, e.received_at FROM calls c
              JOIN events e ON e.id = c.last_event_id
-             WHERE c.status = 'live' AND e.received_at <= ? LIMIT 1000",
+             WHERE c.status = 'live' AND e.received_at <= $1 LIMIT 1000",
         )
         .bind(arrived_before)
-        .fetch_all(&self.read)
+        .fetch_all(self.reader())
         .await
     }
 
@@ -158,59 +195,23 @@ impl SqliteStore {
         limit: i64,
     ) -> Result<Vec<(i64, i64, String)>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT id, received_at, outcome FROM deliveries WHERE id > ? ORDER BY id LIMIT ?",
+            "SELECT id, received_at, outcome FROM deliveries WHERE id > $1 ORDER BY id LIMIT $2",
         )
         .bind(after_id)
         .bind(limit)
-        .fetch_all(&self.read)
+        .fetch_all(self.reader())
         .await
     }
 
     /// The newest delivery's id and the newest accepted event's arrival.
     pub async fn delivery_marks(&self) -> Result<(i64, Option<i64>), sqlx::Error> {
         let last_delivery: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM deliveries")
-            .fetch_one(&self.read)
+            .fetch_one(self.reader())
             .await?;
         let last_event: Option<i64> =
             sqlx::query_scalar("SELECT received_at FROM events ORDER BY id DESC LIMIT 1")
-                .fetch_optional(&self.read)
+                .fetch_optional(self.reader())
                 .await?;
         Ok((last_delivery, last_event))
     }
-}
-
-/// Queues forwards in one statement (one JSON parameter, not a statement
-/// per row: a busy pass queues thousands).
-pub(super) async fn queue_forwards(
-    tx: &mut SqliteConnection,
-    forwards: &[Forward],
-    replay: bool,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    if forwards.is_empty() {
-        return Ok(());
-    }
-    let rows: Vec<(i64, i64, &str, String)> = forwards
-        .iter()
-        .map(|f| {
-            (
-                f.destination_id,
-                f.event_id,
-                f.call_id.as_str(),
-                event_message_id(f.event_id),
-            )
-        })
-        .collect();
-    sqlx::query(
-        "INSERT INTO outbox (destination_id, event_id, call_id, message_id, replay, state,
-            created_at, next_attempt_at)
-         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ?2, 'pending', ?1, ?1
-         FROM json_each(?3)",
-    )
-    .bind(now)
-    .bind(replay)
-    .bind(serde_json::to_string(&rows).expect("rows serialize"))
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
 }

@@ -46,6 +46,7 @@ async fn run() -> std::process::ExitCode {
         Command::CrashCheck(config) => crash_check::run(config).await,
         Command::Backup(args) => backup::run_backup(args).await,
         Command::Restore(args) => backup::run_restore(args).await,
+        Command::MigrateData(args) => backup::run_migrate_data(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -98,3 +98,119 @@ async fn concurrent_posts_to_two_instances_keep_every_event_in_id_order() {
     sorted.dedup();
     assert_eq!(ids, sorted, "published once each, in id order");
 }
+
+mod kill {
+    //! kill -9 of the instance that forwards, while it forwards: the other
+    //! instance takes the work over and every acknowledged event still
+    //! reaches the destination (at least once, deduplicable by webhook-id).
+
+    use std::collections::HashSet;
+    use std::path::Path;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use axum::extract::State;
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::routing::post;
+    use axum::Router;
+    use serde_json::json;
+
+    use super::pg;
+    use calltrail::server::child::{ServerProcess, TOKEN};
+
+    /// The webhook-id of every request the destination accepted.
+    type Got = Arc<Mutex<Vec<String>>>;
+
+    async fn receive(State(got): State<Got>, headers: HeaderMap) -> StatusCode {
+        // A slow receiver: forwarding is still going when the kill comes.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let id = headers["webhook-id"].to_str().unwrap().to_string();
+        got.lock().unwrap().push(id);
+        StatusCode::OK
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn killing_the_forwarding_instance_loses_no_event() {
+        let Some(server) = pg::server_url() else {
+            return;
+        };
+        let got = Got::default();
+        let sink = Router::new()
+            .route("/events", post(receive))
+            .with_state(got.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, sink).await.unwrap() });
+
+        let dir = tempfile::tempdir().unwrap();
+        let provision = dir.path().join("provision.toml");
+        std::fs::write(
+            &provision,
+            format!("[[destination]]\nname = \"sink\"\nurl = \"{base}/events\"\n"),
+        )
+        .unwrap();
+        let env = [
+            ("CALLTRAIL_PROVISION", provision.to_str().unwrap()),
+            ("CALLTRAIL_ALLOW_PRIVATE_DESTINATIONS", "true"),
+            ("CALLTRAIL_FORWARD_RETRY_BASE_MS", "50"),
+        ];
+        let exe = Path::new(env!("CARGO_BIN_EXE_calltrail"));
+        let url = pg::fresh_database(&server).await;
+        // A starts first, so A leads the forwarding; B waits to take it over.
+        let a = ServerProcess::start(exe, Path::new(&url), &env)
+            .await
+            .unwrap();
+        let b = ServerProcess::start(exe, Path::new(&url), &env)
+            .await
+            .unwrap();
+
+        let client = reqwest::Client::new();
+        let mut acknowledged = HashSet::new();
+        for n in 0..60 {
+            let to = if n % 2 == 0 { &a.base } else { &b.base };
+            let body = json!({"type": "conversation-update", "call_id": format!("kill-{}", n % 6),
+                "timestamp": "2025-04-12T14:32:00Z",
+                "metadata": {"role": "user", "message": format!("turn {n}"), "time": 1_744_468_320_000i64 + n}});
+            let response = client
+                .post(format!("{to}/webhooks/infer"))
+                .bearer_auth(TOKEN)
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap();
+            let answer: serde_json::Value =
+                serde_json::from_str(&response.text().await.unwrap()).unwrap();
+            assert_eq!(answer["status"], "accepted", "{answer}");
+            acknowledged.insert(format!("evt_{}", answer["event_id"].as_i64().unwrap()));
+        }
+        // Some forwarded, most not yet: kill the forwarding instance.
+        for _ in 0..200 {
+            if !got.lock().unwrap().is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        a.kill_hard().await.unwrap();
+        let before_kill = got.lock().unwrap().len();
+        assert!(
+            before_kill < acknowledged.len(),
+            "the kill came during forwarding ({before_kill} of {} sent)",
+            acknowledged.len()
+        );
+
+        let mut forwarded = HashSet::new();
+        for _ in 0..600 {
+            forwarded = got.lock().unwrap().iter().cloned().collect();
+            if forwarded.len() == acknowledged.len() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        b.stop().await.unwrap();
+        assert_eq!(
+            forwarded, acknowledged,
+            "every acknowledged event is forwarded"
+        );
+    }
+}

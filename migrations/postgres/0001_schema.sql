@@ -320,62 +320,9 @@ CREATE TABLE event_text (
 );
 CREATE INDEX event_text_doc ON event_text USING GIN (doc);
 
--- How many events hold each indexed term (SQLite: the fts5vocab table
--- `event_text_terms`, 0014, 'row' kind: term, doc, cnt). The calls list
--- asks it to choose how to search a word (a word in most calls is checked
--- call by call down the list; a rare one is looked up once). fts5vocab is
--- computed from the index; here the counts are kept by the statement
--- triggers below, in the writing transaction. Terms are the lexemes of
--- event_text.doc. COLLATE "C" so a prefix is a range of the key
--- (`term >= $1 AND term < $1 || chr(1114111)`, or `term LIKE 'pre%'`).
--- A term no event holds any more is deleted, as fts5vocab would not show it.
-CREATE TABLE event_text_terms (
-    term TEXT COLLATE "C" PRIMARY KEY,
-    -- events holding the term
-    doc  BIGINT NOT NULL,
-    -- times it occurs in them
-    cnt  BIGINT NOT NULL
-);
-
-CREATE FUNCTION event_text_terms_add() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    -- In term order, so concurrent writers lock common terms' rows in one order.
-    INSERT INTO event_text_terms AS t (term, doc, cnt)
-    SELECT u.lexeme, count(*), sum(coalesce(array_length(u.positions, 1), 1))
-    FROM added a, unnest(a.doc) u
-    GROUP BY u.lexeme
-    ORDER BY u.lexeme
-    ON CONFLICT (term) DO UPDATE SET doc = t.doc + excluded.doc, cnt = t.cnt + excluded.cnt;
-    RETURN NULL;
-END $$;
-
-CREATE FUNCTION event_text_terms_remove() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE event_text_terms t SET doc = t.doc - g.doc, cnt = t.cnt - g.cnt
-    FROM (SELECT u.lexeme, count(*) AS doc, sum(coalesce(array_length(u.positions, 1), 1)) AS cnt
-          FROM removed r, unnest(r.doc) u
-          GROUP BY u.lexeme) g
-    WHERE t.term = g.lexeme;
-    DELETE FROM event_text_terms t
-    USING (SELECT DISTINCT u.lexeme FROM removed r, unnest(r.doc) u) g
-    WHERE t.term = g.lexeme AND t.doc <= 0;
-    RETURN NULL;
-END $$;
-
--- Transition tables allow one event per trigger: an UPDATE (which the
--- writer never does) removes the old text's counts, then adds the new.
-CREATE TRIGGER event_text_terms_insert AFTER INSERT ON event_text
-    REFERENCING NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION event_text_terms_add();
-CREATE TRIGGER event_text_terms_delete AFTER DELETE ON event_text
-    REFERENCING OLD TABLE AS removed
-    FOR EACH STATEMENT EXECUTE FUNCTION event_text_terms_remove();
-CREATE TRIGGER event_text_terms_update_old AFTER UPDATE ON event_text
-    REFERENCING OLD TABLE AS removed
-    FOR EACH STATEMENT EXECUTE FUNCTION event_text_terms_remove();
-CREATE TRIGGER event_text_terms_update_new AFTER UPDATE ON event_text
-    REFERENCING NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION event_text_terms_add();
+-- SQLite keeps word counts (`event_text_terms`) to choose how to search a
+-- word; PostgreSQL's planner chooses by its own statistics of the GIN
+-- index, so none are kept here.
 
 -- What of an event is searched, from its normalized JSON (SQLite 0010/0018):
 -- the deliveries list shows it as a preview, and a test holds the writer's

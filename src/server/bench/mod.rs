@@ -9,6 +9,7 @@ mod focus;
 mod index;
 mod load;
 mod prefill;
+mod scale_out;
 mod search;
 mod stats;
 
@@ -44,6 +45,15 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
             .pool_max_idle_per_host(config.concurrency)
             .build()?;
         return index::run(&client, &exe, dir.path(), &calls, phase).await;
+    }
+    if config.only == Some(BenchPart::Postgres) {
+        let server = config.pg.as_deref().context(
+            "--only postgres needs --pg (or CALLTRAIL_BENCH_PG): a PostgreSQL server's URL",
+        )?;
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(config.concurrency)
+            .build()?;
+        return scale_out::run(&client, &exe, dir.path(), &calls, phase, server).await;
     }
     if config.only == Some(BenchPart::Automations) {
         let client = reqwest::Client::builder()
@@ -297,12 +307,25 @@ pub(super) async fn drive(
     pace: Option<Duration>,
     phase: Duration,
 ) -> anyhow::Result<Vec<Sent>> {
+    drive_spread(client, &[url.to_string()], calls, label, pace, phase).await
+}
+
+/// [`drive`] with the workers spread over `urls` in turn (instances behind
+/// a load balancer).
+pub(super) async fn drive_spread(
+    client: &reqwest::Client,
+    urls: &[String],
+    calls: &[String],
+    label: &str,
+    pace: Option<Duration>,
+    phase: Duration,
+) -> anyhow::Result<Vec<Sent>> {
     let until = Instant::now() + phase;
     let mut workers = JoinSet::new();
     for (w, call_id) in calls.iter().enumerate() {
         let worker = Worker {
             client: client.clone(),
-            url: url.to_string(),
+            url: urls[w % urls.len()].clone(),
             token: TOKEN.to_string(),
             bodies: load::bodies(call_id, w as u64),
             label: format!("{label}-{w}"),

@@ -190,4 +190,34 @@ mod tests {
             assert!(Cli::try_parse_from(args).is_err(), "{args:?}");
         }
     }
+
+    #[test]
+    fn migrate_data_takes_a_sqlite_file_and_a_postgres_url() {
+        use crate::server::config::Command;
+        let cli = Cli::try_parse_from([
+            "calltrail",
+            "migrate-data",
+            "--from",
+            "sqlite:old.db",
+            "--to",
+            "postgres://u@db/c",
+        ])
+        .unwrap();
+        let Some(Command::MigrateData(args)) = cli.command else {
+            panic!("not migrate-data");
+        };
+        assert_eq!(args.from, PathBuf::from("old.db"));
+        assert_eq!(args.to, "postgres://u@db/c");
+        let err = Cli::try_parse_from([
+            "calltrail",
+            "migrate-data",
+            "--from",
+            "a.db",
+            "--to",
+            "b.db",
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("postgres://"), "{err}");
+    }
 }

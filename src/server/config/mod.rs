@@ -11,8 +11,8 @@ use clap::{Parser, Subcommand};
 pub use database::Database;
 pub use serve::{LogFormat, Secret, ServeConfig, WebhookConfig};
 pub use tools::{
-    BackupArgs, BenchConfig, BenchPart, CrashCheckConfig, RestoreArgs, SimulateConfig,
-    SimulatedPlatform, UserArgs,
+    BackupArgs, BenchConfig, BenchPart, CrashCheckConfig, MigrateDataArgs, RestoreArgs,
+    SimulateConfig, SimulatedPlatform, UserArgs,
 };
 
 #[derive(Debug, Parser)]
@@ -47,6 +47,8 @@ pub enum Command {
     Backup(BackupArgs),
     /// Put a backup in place of the database (stop the server first).
     Restore(RestoreArgs),
+    /// Copy a SQLite installation into an empty PostgreSQL database, checked by counts.
+    MigrateData(MigrateDataArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -28,6 +28,10 @@ pub struct BenchConfig {
     /// Run only these phases (all when omitted).
     #[arg(long, value_enum)]
     pub only: Option<BenchPart>,
+    /// A PostgreSQL server the `postgres` part makes its databases on
+    /// (`postgres://user@host/postgres`; the user may create databases).
+    #[arg(long, env = "CALLTRAIL_BENCH_PG")]
+    pub pg: Option<String>,
 }
 
 /// A part of the bench that runs on its own.
@@ -40,6 +44,9 @@ pub enum BenchPart {
     /// Queries, insights and exports over `--prefill` events (a million
     /// when not given), on a server of its own.
     Search,
+    /// Durable ingest on SQLite, then on PostgreSQL (`--pg`) with one
+    /// instance and with two on one database.
+    Postgres,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -68,6 +75,26 @@ pub struct RestoreArgs {
     /// SQLite database file to replace (the one the server uses).
     #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = sqlite_file)]
     pub db: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateDataArgs {
+    /// The SQLite database to copy (a path or `sqlite:PATH`); stop the server first.
+    #[arg(long, value_parser = sqlite_file)]
+    pub from: PathBuf,
+    /// The empty PostgreSQL database to copy it into (`postgres://…`).
+    #[arg(long, value_parser = postgres_url)]
+    pub to: String,
+}
+
+/// A `postgres://` URL, or why `value` is none.
+fn postgres_url(value: &str) -> Result<String, String> {
+    match database(value)? {
+        Database::Postgres(url) => Ok(url),
+        Database::Sqlite(_) => {
+            Err("give the PostgreSQL database to copy into: postgres://…".into())
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]

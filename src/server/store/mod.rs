@@ -7,6 +7,7 @@
 mod dispatch;
 mod job;
 mod lead;
+pub mod move_data;
 mod portable;
 pub mod postgres;
 mod rows;

@@ -114,3 +114,19 @@ impl PgStore {
         tx.rollback().await
     }
 }
+
+/// Creates the database `name` on the PostgreSQL server at `server` and
+/// returns its URL (the bench makes a fresh one per phase).
+pub async fn create_database(server: &str, name: &str) -> Result<String, sqlx::Error> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(server).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\""))
+        .execute(&mut conn)
+        .await?;
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut conn)
+        .await?;
+    let mut url = url::Url::parse(server).map_err(|e| sqlx::Error::Configuration(e.into()))?;
+    url.set_path(name);
+    Ok(url.to_string())
+}

@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
+use calltrail::model::{Delivery, DeliveryOutcome};
 use calltrail::server::config::{Secret, ServeConfig};
 use calltrail::server::store::now_ms;
 use common::{app_with, fixture, send, TestApp};
@@ -47,27 +48,29 @@ fn with_secrets(secrets: &str) -> impl FnOnce(&mut ServeConfig) + '_ {
     }
 }
 
+/// Every delivery logged, oldest first, read through the store (so on
+/// either backend).
+async fn log(app: &TestApp) -> Vec<Delivery> {
+    let mut all = app.state.store.deliveries(0, 10_000).await.unwrap();
+    all.reverse();
+    all
+}
+
 /// (error, detail) of every delivery logged, oldest first.
 async fn logged(app: &TestApp) -> Vec<(Option<String>, Option<String>)> {
-    sqlx::query_as("SELECT error, detail FROM deliveries ORDER BY id")
-        .fetch_all(&common::session_pool(&app.state.store))
+    log(app)
         .await
-        .unwrap()
+        .into_iter()
+        .map(|d| (d.error, d.detail))
+        .collect()
 }
 
 async fn events_stored(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM events")
-        .fetch_one(&common::session_pool(&app.state.store))
-        .await
-        .unwrap()
+    app.state.store.usage().await.unwrap().events
 }
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn signatures_from_independent_implementations_verify(pool: SqlitePool) {
-    // Not on PostgreSQL: reads the delivery log from the SQLite test database.
-    if crate::common::pg::on_postgres() {
-        return;
-    }
     let app = app_with(pool, with_secrets(SECRET_A)).await;
     let body = fixture("conversation-update.json");
     let now = now_ms() / 1000;
@@ -86,10 +89,6 @@ async fn signatures_from_independent_implementations_verify(pool: SqlitePool) {
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn tampered_stale_or_malformed_signatures_are_refused_and_logged(pool: SqlitePool) {
-    // Not on PostgreSQL: reads the delivery log from the SQLite test database.
-    if crate::common::pg::on_postgres() {
-        return;
-    }
     let app = app_with(pool, with_secrets(SECRET_A)).await;
     let body = fixture("conversation-update.json");
     let now = now_ms() / 1000;
@@ -187,10 +186,6 @@ fn plain(uri: &str, bearer: Option<&str>) -> Request<Body> {
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn token_in_query_or_header_is_accepted_and_a_wrong_one_refused(pool: SqlitePool) {
-    // Not on PostgreSQL: reads the delivery log from the SQLite test database.
-    if crate::common::pg::on_postgres() {
-        return;
-    }
     let app = app_with(pool, |c| {
         c.webhook.auth = None;
         c.webhook.token = Some(Secret(TOKEN.into()));
@@ -275,10 +270,6 @@ fn from_peer(peer: &str, forwarded_for: Option<&str>) -> Request<Body> {
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn the_allowlist_uses_the_socket_address_without_a_trusted_proxy(pool: SqlitePool) {
-    // Not on PostgreSQL: reads the delivery log from the SQLite test database.
-    if crate::common::pg::on_postgres() {
-        return;
-    }
     let app = app_with(pool, |c| {
         c.webhook.auth = Some("ip".into());
         c.webhook.allow_ips = Some("10.0.0.0/8".into());
@@ -302,10 +293,6 @@ async fn the_allowlist_uses_the_socket_address_without_a_trusted_proxy(pool: Sql
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn the_allowlist_believes_a_trusted_proxy(pool: SqlitePool) {
-    // Not on PostgreSQL: reads the delivery log from the SQLite test database.
-    if crate::common::pg::on_postgres() {
-        return;
-    }
     let app = app_with(pool, |c| {
         c.webhook.auth = Some("ip".into());
         c.webhook.allow_ips = Some("10.0.0.0/8".into());
@@ -328,10 +315,7 @@ async fn the_allowlist_believes_a_trusted_proxy(pool: SqlitePool) {
         StatusCode::FORBIDDEN
     );
     let addresses: Vec<Option<String>> =
-        sqlx::query_scalar("SELECT remote_addr FROM deliveries ORDER BY id")
-            .fetch_all(&common::session_pool(&app.state.store))
-            .await
-            .unwrap();
+        log(&app).await.into_iter().map(|d| d.remote_addr).collect();
     assert_eq!(
         addresses[0].as_deref(),
         Some("10.9.9.9"),
@@ -341,10 +325,6 @@ async fn the_allowlist_believes_a_trusted_proxy(pool: SqlitePool) {
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_forwarded_for_line_appended_by_the_trusted_proxy_wins(pool: SqlitePool) {
-    // Not on PostgreSQL: reads the delivery log from the SQLite test database.
-    if crate::common::pg::on_postgres() {
-        return;
-    }
     let app = app_with(pool, |c| {
         c.webhook.auth = Some("ip".into());
         c.webhook.allow_ips = Some("10.0.0.0/8".into());
@@ -364,10 +344,7 @@ async fn a_forwarded_for_line_appended_by_the_trusted_proxy_wins(pool: SqlitePoo
         .append("x-forwarded-for", "10.9.9.9".parse().unwrap());
     assert_eq!(send(&app, request).await.0, StatusCode::OK);
     let addresses: Vec<Option<String>> =
-        sqlx::query_scalar("SELECT remote_addr FROM deliveries ORDER BY id")
-            .fetch_all(&common::session_pool(&app.state.store))
-            .await
-            .unwrap();
+        log(&app).await.into_iter().map(|d| d.remote_addr).collect();
     assert_eq!(
         addresses,
         vec![Some("192.0.2.5".to_string()), Some("10.9.9.9".to_string())]
@@ -376,10 +353,6 @@ async fn a_forwarded_for_line_appended_by_the_trusted_proxy_wins(pool: SqlitePoo
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn only_the_first_eight_signature_entries_are_compared(pool: SqlitePool) {
-    // Not on PostgreSQL: reads the delivery log from the SQLite test database.
-    if crate::common::pg::on_postgres() {
-        return;
-    }
     use base64::Engine as _;
     use calltrail::server::webhook_auth::SigningKey;
 
@@ -420,10 +393,6 @@ async fn only_the_first_eight_signature_entries_are_compared(pool: SqlitePool) {
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_wrong_token_is_refused_before_the_body_is_read(pool: SqlitePool) {
-    // Not on PostgreSQL: reads the delivery log from the SQLite test database.
-    if crate::common::pg::on_postgres() {
-        return;
-    }
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
 
@@ -448,13 +417,16 @@ async fn a_wrong_token_is_refused_before_the_body_is_read(pool: SqlitePool) {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(json["error"], "unauthenticated");
     assert!(!polled.load(Ordering::SeqCst), "the body was read");
-    let (body, truncated, detail): (Vec<u8>, bool, String) =
-        sqlx::query_as("SELECT body, body_truncated, detail FROM deliveries")
-            .fetch_one(&common::session_pool(&app.state.store))
-            .await
-            .unwrap();
-    assert!(body.is_empty(), "{} bytes of body kept", body.len());
-    assert!(truncated, "the log says the body is not all there");
+    let logged = log(&app).await;
+    let [delivery] = &logged[..] else {
+        panic!("one delivery logged: {logged:?}");
+    };
+    let detail = delivery.detail.clone().unwrap_or_default();
+    assert_eq!(delivery.body_len, 0, "no body kept");
+    assert!(
+        delivery.body_truncated,
+        "the log says the body is not all there"
+    );
     assert!(detail.contains("does not match") && detail.contains("not read"));
 }
 
@@ -469,10 +441,6 @@ fn refused_from(peer: &str) -> Request<Body> {
 /// with the right token has every body it sent kept, however many fail.
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn every_bad_body_from_an_authenticated_sender_is_kept(pool: SqlitePool) {
-    // Not on PostgreSQL: reads the delivery log from the SQLite test database.
-    if crate::common::pg::on_postgres() {
-        return;
-    }
     let app = app_with(pool, |c| {
         c.webhook.auth = None;
         c.webhook.token = Some(Secret(TOKEN.into()));
@@ -489,21 +457,18 @@ async fn every_bad_body_from_an_authenticated_sender_is_kept(pool: SqlitePool) {
         request.extensions_mut().insert(ConnectInfo(addr));
         assert_eq!(send(&app, request).await.0, StatusCode::BAD_REQUEST);
     }
-    let kept: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM deliveries WHERE outcome = 'rejected' AND http_status = 400 AND body IS NOT NULL",
-    )
-    .fetch_one(&common::session_pool(&app.state.store))
-    .await
-    .unwrap();
+    let kept = log(&app)
+        .await
+        .iter()
+        .filter(|d| {
+            d.outcome == DeliveryOutcome::Rejected && d.http_status == 400 && d.body_len > 0
+        })
+        .count();
     assert_eq!(kept, 100);
 }
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_flood_of_refusals_is_counted_not_stored(pool: SqlitePool) {
-    // Not on PostgreSQL: reads the delivery log from the SQLite test database.
-    if crate::common::pg::on_postgres() {
-        return;
-    }
     use calltrail::server::ingest::spawn_flush;
 
     let app = app_with(pool, |c| {
@@ -525,17 +490,14 @@ async fn a_flood_of_refusals_is_counted_not_stored(pool: SqlitePool) {
             StatusCode::UNAUTHORIZED
         );
     }
-    let pool = common::session_pool(&app.state.store);
     let rows = |addr: &'static str| {
-        let pool = pool.clone();
+        let app = &app;
         async move {
-            let n: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE remote_addr = ?")
-                    .bind(addr)
-                    .fetch_one(&pool)
-                    .await
-                    .unwrap();
-            n
+            log(app)
+                .await
+                .iter()
+                .filter(|d| d.remote_addr.as_deref() == Some(addr))
+                .count()
         }
     };
     assert_eq!(rows("198.51.100.9").await, 60);
@@ -546,22 +508,26 @@ async fn a_flood_of_refusals_is_counted_not_stored(pool: SqlitePool) {
     spawn_flush(app.state.refusals.clone(), app.state.store.clone())
         .finish()
         .await;
-    let summaries: Vec<(String, i64, String, Vec<u8>)> = sqlx::query_as(
-        "SELECT remote_addr, http_status, detail, body FROM deliveries
-         WHERE error = 'rate limited' AND outcome = 'rejected'",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let summaries: Vec<Delivery> = log(&app)
+        .await
+        .into_iter()
+        .filter(|d| {
+            d.error.as_deref() == Some("rate limited") && d.outcome == DeliveryOutcome::Rejected
+        })
+        .collect();
     assert_eq!(summaries.len(), 1, "{summaries:?}");
-    let (addr, status, detail, body) = &summaries[0];
-    assert_eq!((addr.as_str(), *status), ("198.51.100.9", 401));
+    let summary = &summaries[0];
+    let detail = summary.detail.clone().unwrap_or_default();
+    assert_eq!(
+        (summary.remote_addr.as_deref(), summary.http_status),
+        (Some("198.51.100.9"), 401)
+    );
     assert!(
         detail.starts_with("40 more refused deliveries from 198.51.100.9 between ")
             && detail.ends_with("were counted, not stored"),
         "{detail}"
     );
-    assert!(body.is_empty());
+    assert_eq!(summary.body_len, 0);
     assert_eq!(app.state.refusals.tracked(), 0);
     assert_eq!(events_stored(&app).await, 0);
 }

@@ -1,0 +1,191 @@
+//! The PostgreSQL writer: a task that takes the queued deliveries in
+//! batches from the shared intake and commits each batch in one
+//! transaction (group commit), in a few statements whatever its size: the
+//! batch's ids are taken from the sequences at once, then every event,
+//! search text, delivery and call row goes in with one statement each
+//! (`rows.rs`, `calls.rs`). Round trips, not PostgreSQL's work, are what a
+//! batch costs.
+//!
+//! Every instance's writer takes the same transaction-scoped advisory lock
+//! before its batch, so batches commit one at a time across instances, in
+//! the order their ids were handed out. That keeps what SQLite's single
+//! writer gives for free: a reader that sees event N has seen every event
+//! before it, so the id cursors (live streams, alerts, forwarding) never
+//! skip one committed late. A call's row is read inside the lock, folded
+//! and written back, so two instances never fold from the same stale row.
+
+mod calls;
+mod rows;
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::{PgPool, Postgres, Transaction};
+
+use super::follow::{Follower, CHANNEL};
+use crate::model::TimelineItem;
+use crate::server::store::job::{DeliveryLog, Job, NewDelivery, NewEvent, Stored};
+use crate::server::store::writer::Writer;
+use rows::{EventRow, LoggedDelivery};
+
+/// The advisory lock key all writers take ("calltrail" in ASCII, cut to 64 bits).
+const WRITER_LOCK: i64 = 0x63_616c_6c74_7261;
+
+type Tx<'a> = Transaction<'a, Postgres>;
+
+/// Starts this instance's writer; it stops once the store is closed.
+pub(super) fn spawn(pool: PgPool, follower: Follower) -> Writer {
+    let (writer, mut intake) = Writer::queue();
+    tokio::spawn(async move {
+        while let Some(mut batch) = intake.next().await {
+            let jobs = std::mem::take(&mut batch.jobs);
+            let committed = commit(&pool, jobs).await;
+            if committed.is_ok() {
+                follower.poke();
+            }
+            batch.answer(committed);
+        }
+    });
+    writer
+}
+
+/// Commits `jobs` in one transaction; returns what became of each, in order.
+pub(super) async fn commit(pool: &PgPool, jobs: Vec<Job>) -> Result<Vec<Stored>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(WRITER_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    let events: Vec<(usize, &NewDelivery, &NewEvent)> = jobs
+        .iter()
+        .enumerate()
+        .flat_map(|(j, job)| match job {
+            Job::Event(delivery, first, more) => std::iter::once(&**first)
+                .chain(more)
+                .map(|e| (j, delivery, e))
+                .collect::<Vec<_>>(),
+            Job::Rejected { .. } => Vec::new(),
+        })
+        .collect();
+    let event_ids = rows::next_ids(&mut tx, "events", events.len()).await?;
+    let delivery_ids = rows::next_ids(&mut tx, "deliveries", jobs.len()).await?;
+
+    // Every event in one statement; a repeat (stored before, or earlier in
+    // this batch) is not inserted and takes the stored event's id.
+    let rows: Vec<EventRow> = events
+        .iter()
+        .zip(&event_ids)
+        .map(|((_, d, e), id)| EventRow::new(*id, d, e))
+        .collect::<Result<_, _>>()?;
+    let inserted: HashSet<i64> = rows::insert_events(&mut tx, &rows).await?;
+    let mut first_of: HashMap<&str, i64> = HashMap::new();
+    for (row, id) in rows.iter().zip(&event_ids) {
+        if inserted.contains(id) {
+            first_of.insert(row.dedup_key, *id);
+        }
+    }
+    let repeats: Vec<&str> = rows
+        .iter()
+        .filter(|r| !first_of.contains_key(r.dedup_key))
+        .map(|r| r.dedup_key)
+        .collect();
+    let stored_before = rows::ids_of(&mut tx, &repeats).await?;
+
+    // What each event came to: (new?, its id).
+    let mut outcome = Vec::with_capacity(events.len());
+    let mut fresh = Vec::new();
+    for ((j, delivery, event), id) in events.iter().zip(&event_ids) {
+        let new = inserted.contains(id);
+        let id = match new {
+            true => *id,
+            false => first_of
+                .get(event.dedup_key.as_str())
+                .or_else(|| stored_before.get(event.dedup_key.as_str()))
+                .copied()
+                .ok_or_else(|| {
+                    sqlx::Error::Protocol(format!("event {} vanished", event.dedup_key))
+                })?,
+        };
+        if new {
+            fresh.push((*delivery, *event, id));
+        }
+        outcome.push((*j, new, id));
+    }
+    rows::index_text(&mut tx, &fresh).await?;
+    calls::fold(&mut tx, &fresh).await?;
+
+    // Each delivery's log row, and what its sender is told.
+    let of_job = |j: usize| -> (Option<i64>, Option<i64>) {
+        let mine = || outcome.iter().filter(move |(of, _, _)| *of == j);
+        let new_id = mine().find(|(_, new, _)| *new).map(|o| o.2);
+        let old_id = mine().find(|(_, new, _)| !*new).map(|o| o.2);
+        (new_id, old_id)
+    };
+    // A lone event that repeats one stored before keeps its own body in
+    // its log row: it may differ from the first.
+    let repeat_bodies: Vec<Option<String>> = jobs
+        .iter()
+        .enumerate()
+        .map(|(j, job)| match job {
+            Job::Event(_, first, more) if more.is_empty() && of_job(j).0.is_none() => {
+                Some(first.raw.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let mut logged = Vec::with_capacity(jobs.len());
+    for ((j, job), id) in jobs.iter().enumerate().zip(&delivery_ids) {
+        let (delivery, log) = match job {
+            Job::Rejected {
+                delivery,
+                error,
+                detail,
+            } => (
+                delivery,
+                DeliveryLog::rejected(error, detail, &delivery.body),
+            ),
+            Job::Event(delivery, first, more) => {
+                let (new_id, old_id) = of_job(j);
+                let log = DeliveryLog::of_events(
+                    &first.call_id,
+                    new_id,
+                    old_id,
+                    &delivery.body,
+                    more.is_empty(),
+                    &repeat_bodies[j],
+                );
+                (delivery, log)
+            }
+        };
+        logged.push(LoggedDelivery {
+            id: *id,
+            delivery,
+            log,
+        });
+    }
+    let results = logged.iter().map(|l| l.log.stored(l.id)).collect();
+    rows::insert_deliveries(&mut tx, &logged).await?;
+
+    if let Some(newest) = fresh.iter().map(|(_, _, id)| *id).max() {
+        // Sent when the transaction commits, and only if it does.
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(newest.to_string())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(results)
+}
+
+/// A newly stored event as a timeline item.
+fn item(delivery: &NewDelivery, event: &NewEvent, id: i64) -> TimelineItem {
+    TimelineItem {
+        id,
+        call_id: event.call_id.clone(),
+        occurred_at: event.occurred_at,
+        seconds_from_start: event.seconds_from_start,
+        received_at: delivery.received_at,
+        detail: event.detail.clone(),
+        raw: event.raw.clone(),
+    }
+}

@@ -11,6 +11,7 @@ pub mod automation;
 pub mod call_metrics;
 pub mod call_retention;
 mod calls;
+pub(super) mod counts;
 pub mod deliveries;
 pub mod effects;
 mod events;

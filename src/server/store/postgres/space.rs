@@ -16,17 +16,7 @@ impl PgStore {
             sqlx::query_as("SELECT current_database(), pg_database_size(current_database())")
                 .fetch_one(&mut *tx)
                 .await?;
-        let (calls, live_calls, oldest_call_at): (i64, i64, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'live'), MIN(last_event_at) FROM calls",
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
-            .fetch_one(&mut *tx)
-            .await?;
-        let deliveries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deliveries")
-            .fetch_one(&mut *tx)
-            .await?;
+        let counts = Self::counts(&mut tx).await?;
         tx.commit().await?;
         Ok(DatabaseInfo {
             path: format!("PostgreSQL database {name}"),
@@ -34,11 +24,11 @@ impl PgStore {
             wal_bytes: 0,
             free_bytes: 0,
             incremental_vacuum: true,
-            calls,
-            live_calls,
-            events,
-            deliveries,
-            oldest_call_at,
+            calls: counts.calls,
+            live_calls: counts.live_calls,
+            events: counts.events,
+            deliveries: counts.deliveries,
+            oldest_call_at: counts.oldest_call_at,
         })
     }
 

@@ -34,17 +34,7 @@ impl SqliteStore {
         let page_size = pragma(&mut tx, "page_size").await?;
         let free_pages = pragma(&mut tx, "freelist_count").await?;
         let auto_vacuum = pragma(&mut tx, "auto_vacuum").await?;
-        let (calls, live_calls, oldest_call_at): (i64, i64, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(SUM(status = 'live'), 0), MIN(last_event_at) FROM calls",
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
-            .fetch_one(&mut *tx)
-            .await?;
-        let deliveries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deliveries")
-            .fetch_one(&mut *tx)
-            .await?;
+        let counts = Self::counts(&mut tx).await?;
         tx.commit().await?;
         let file = Some(PathBuf::from(file)).filter(|f| !f.as_os_str().is_empty());
         let size = |path: Option<PathBuf>| {
@@ -61,11 +51,11 @@ impl SqliteStore {
             wal_bytes: size(file.as_deref().map(wal_path)),
             free_bytes: free_pages.saturating_mul(page_size),
             incremental_vacuum: auto_vacuum == 2,
-            calls,
-            live_calls,
-            events,
-            deliveries,
-            oldest_call_at,
+            calls: counts.calls,
+            live_calls: counts.live_calls,
+            events: counts.events,
+            deliveries: counts.deliveries,
+            oldest_call_at: counts.oldest_call_at,
         })
     }
 

@@ -99,6 +99,26 @@ async fn concurrent_posts_to_two_instances_keep_every_event_in_id_order() {
     assert_eq!(ids, sorted, "published once each, in id order");
 }
 
+#[tokio::test]
+async fn instances_starting_together_create_the_admin_account_once() {
+    let Some(server) = pg::server_url() else {
+        return;
+    };
+    let url = pg::fresh_database(&server).await;
+    let a = pg::store_on(&url, std::sync::Arc::new(|_| {})).await;
+    let b = pg::store_on(&url, std::sync::Arc::new(|_| {})).await;
+    let (on_a, on_b) = tokio::join!(
+        a.create_first_user("admin", "hash"),
+        b.create_first_user("admin", "hash")
+    );
+    let created = [on_a.unwrap(), on_b.unwrap()];
+    assert_eq!(
+        created.iter().flatten().count(),
+        1,
+        "one account, and no error on the other: {created:?}"
+    );
+}
+
 mod kill {
     //! kill -9 of the instance that forwards, while it forwards: the other
     //! instance takes the work over and every acknowledged event still

@@ -30,6 +30,7 @@ portable! {
         self.insert_user(
             "INSERT INTO users (username, password_hash, created_at, password_changed_at)
              SELECT $1, $2, $3, $3 WHERE NOT EXISTS (SELECT 1 FROM users)
+             ON CONFLICT (username) DO NOTHING
              RETURNING id, username, password_hash, password_changed_at",
             username,
             password_hash,

@@ -456,3 +456,22 @@ async fn retention_works_through_a_large_log_in_batches(pool: SqlitePool) {
     let ids = delivery_ids(&pool).await;
     assert_eq!(ids, (1_135..=1_234).collect::<Vec<i64>>());
 }
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn text_holding_a_nul_escape_is_stored_on_either_engine(pool: SqlitePool) {
+    let app = app(pool).await;
+    // `\u0000` is valid JSON; PostgreSQL's text cannot hold the character.
+    let body = r#"{"type":"conversation-update","call_id":"nul-call","timestamp":"2025-04-12T14:32:30Z","metadata":{"role":"user","message":"refund\u0000please","time":1744364970174}}"#;
+    let (status, stored) = post(&app, body).await;
+    assert_eq!(status, StatusCode::OK, "{stored}");
+    assert_eq!(stored["status"], "accepted");
+    let call = app.state.store.call("nul-call").await.unwrap().unwrap();
+    let first = call.first_user_text.expect("the caller's first words");
+    assert!(
+        first == "refund\u{0}please" || first == "refund\u{FFFD}please",
+        "{first:?}"
+    );
+    let timeline = app.state.store.timeline("nul-call").await.unwrap();
+    assert_eq!(timeline.len(), 1);
+    assert_eq!(timeline[0].raw, body);
+}

@@ -41,6 +41,24 @@ async fn a_sqlite_installation_moves_to_postgres_whole() {
         .save_view(user.id, "mine", "has:tool_error")
         .await
         .unwrap());
+    // The newest call goes (as retention would delete it): its ids must
+    // not be handed out again after the move.
+    let gone = "call-gone";
+    let late = r#"{"type":"conversation-update","call_id":"call-gone","timestamp":"2025-04-12T14:40:00Z","metadata":{"role":"agent","message":"bye","time":1744469000000}}"#;
+    let (_, last) = post(&app, late).await;
+    let last_id = last["event_id"].as_i64().unwrap();
+    let sqlite =
+        sqlx::SqlitePool::connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(&file))
+            .await
+            .unwrap();
+    for sql in [
+        "DELETE FROM deliveries WHERE call_id = 'call-gone'",
+        "DELETE FROM events WHERE call_id = 'call-gone'",
+        "DELETE FROM calls WHERE call_id = 'call-gone'",
+    ] {
+        sqlx::query(sql).execute(&sqlite).await.unwrap();
+    }
+    sqlite.close().await;
     let calls = old.past_calls(0, 100).await.unwrap();
     let live = old.live_calls().await.unwrap();
     let call_id = calls.iter().chain(&live).next().unwrap().call_id.clone();
@@ -69,10 +87,23 @@ async fn a_sqlite_installation_moves_to_postgres_whole() {
     );
     assert_eq!(moved.saved_views(user.id).await.unwrap().len(), 1);
     // Search finds the moved text; new rows get ids after the moved ones.
-    let newest = timeline.iter().map(|t| t.id).max().unwrap();
-    assert!(moved.latest_event_id().await.unwrap() >= newest);
+    assert!(moved.call(gone).await.unwrap().is_none());
     let other = moved.create_user("bob", "hash").await.unwrap().unwrap();
     assert!(other.id > user.id);
+    // The next event gets an id after every one SQLite ever gave, the
+    // deleted call's included.
+    let (stop, stopping) = watch::channel(false);
+    let hub = Hub::new(stopping);
+    let app = assemble(pg::store_on(&url, hub.publisher()).await, hub, stop, |_| {}).await;
+    let (_, next) = post(
+        &app,
+        &call_sequence()[0].replace("\"call_id\"", "\"x\":1,\"call_id\""),
+    )
+    .await;
+    assert!(
+        next["event_id"].as_i64().unwrap() > last_id,
+        "{next} after {last_id}"
+    );
 
     // A second move into the same database is refused: it holds data now.
     let again = move_data(&file, &url).await.unwrap_err();

@@ -100,23 +100,30 @@ async fn concurrent_posts_to_two_instances_keep_every_event_in_id_order() {
 }
 
 #[tokio::test]
-async fn instances_starting_together_create_the_admin_account_once() {
+async fn instances_starting_together_create_one_first_account() {
     let Some(server) = pg::server_url() else {
         return;
     };
-    let url = pg::fresh_database(&server).await;
-    let a = pg::store_on(&url, std::sync::Arc::new(|_| {})).await;
-    let b = pg::store_on(&url, std::sync::Arc::new(|_| {})).await;
-    let (on_a, on_b) = tokio::join!(
-        a.create_first_user("admin", "hash"),
-        b.create_first_user("admin", "hash")
-    );
-    let created = [on_a.unwrap(), on_b.unwrap()];
-    assert_eq!(
-        created.iter().flatten().count(),
-        1,
-        "one account, and no error on the other: {created:?}"
-    );
+    // The same name from both (the admin of CALLTRAIL_ADMIN_USER), and two
+    // names (two first-run forms sent at once): one account each time, and
+    // no error for the other.
+    for (name_a, name_b) in [("admin", "admin"), ("ann", "bob")] {
+        let url = pg::fresh_database(&server).await;
+        let a = pg::store_on(&url, std::sync::Arc::new(|_| {})).await;
+        let b = pg::store_on(&url, std::sync::Arc::new(|_| {})).await;
+        let (on_a, on_b) = tokio::join!(
+            a.create_first_user(name_a, "hash"),
+            b.create_first_user(name_b, "hash")
+        );
+        let created = [on_a.unwrap(), on_b.unwrap()];
+        assert_eq!(created.iter().flatten().count(), 1, "{created:?}");
+        let a_exists = a.user_by_name(name_a).await.unwrap().is_some();
+        let b_exists = b.user_by_name(name_b).await.unwrap().is_some();
+        assert!(a_exists || b_exists);
+        if name_a != name_b {
+            assert!(!(a_exists && b_exists), "two first accounts");
+        }
+    }
 }
 
 mod kill {

@@ -402,3 +402,22 @@ async fn exports_stream_in_parts_as_they_are_read(pool: SqlitePool) {
     assert_eq!(csv.lines().count(), calls as usize + 1);
     assert_eq!(csv.len(), total);
 }
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn addresses_and_numbers_are_found_as_typed_on_either_engine(pool: SqlitePool) {
+    let app = app(pool).await;
+    deliver(
+        &app,
+        turn(
+            "mail",
+            "user",
+            "Send it to ann@example.com, version 1.5 from api.example.io please",
+            1.0,
+        ),
+    )
+    .await;
+    deliver(&app, turn("other", "user", "Nothing to see here", 1.0)).await;
+    for q in ["ann@example.com", "1.5", "api.example.io", "example", "ann"] {
+        assert_eq!(ids(&app, q).await, vec!["mail"], "{q}");
+    }
+}

@@ -302,10 +302,7 @@ CREATE TABLE call_tools (
 -- stores the event (`EventDetail::search_text`); removed with its event by
 -- the foreign key (SQLite: the `event_text_remove` trigger). `event_id` is
 -- FTS5's rowid. Words are split, lower-cased and stripped of accents by the
--- `calltrail` configuration (no stemming, no stop words). Unlike FTS5's
--- unicode61 tokenizer, its parser keeps some tokens whole that unicode61
--- splits (e-mail addresses, host names, URLs, numbers like 1.5; hyphenated
--- words are kept whole and also split).
+-- `calltrail` configuration (no stemming, no stop words).
 -- Words are folded to lower case and stripped of accents, as FTS5's
 -- default tokenizer does ("café" is found by "cafe"): the `simple`
 -- configuration with `unaccent` before it.
@@ -316,7 +313,13 @@ ALTER TEXT SEARCH CONFIGURATION calltrail
 CREATE TABLE event_text (
     event_id BIGINT PRIMARY KEY REFERENCES events (id) ON DELETE CASCADE,
     body     TEXT NOT NULL,
-    doc      tsvector GENERATED ALWAYS AS (to_tsvector('calltrail', body)) STORED
+    -- The parser's tokens (e-mail addresses, host names, 1.5 whole) and the
+    -- same text split at every non-alphanumeric character (their parts,
+    -- as FTS5 splits them): either way of typing a word finds it.
+    doc      tsvector GENERATED ALWAYS AS (
+                 to_tsvector('calltrail', body)
+                 || to_tsvector('calltrail', regexp_replace(body, '[^[:alnum:]]+', ' ', 'g'))
+             ) STORED
 );
 CREATE INDEX event_text_doc ON event_text USING GIN (doc);
 

@@ -83,11 +83,15 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
 fn spawn_retention(store: Store, config: &ServeConfig, stopping: watch::Receiver<bool>) {
     let config = config.clone();
     tokio::spawn(async move {
-        while let Some(mut lead) = store.lead(Work::Retention, stopping.clone()).await {
+        while let Some(lead) = store.lead(Work::Retention, stopping.clone()).await {
             use super::store::{call_retention, retention};
-            retention::spawn_delivery_retention(store.clone(), &config, lead.clone());
-            call_retention::spawn_call_retention(store.clone(), &config, lead.clone());
-            let _ = lead.wait_for(|stop| *stop).await;
+            let deliveries =
+                retention::spawn_delivery_retention(store.clone(), &config, lead.stop.clone());
+            let calls =
+                call_retention::spawn_call_retention(store.clone(), &config, lead.stop.clone());
+            let _ = tokio::join!(deliveries, calls);
+            // Stopped: now another instance may lead.
+            drop(lead);
         }
     });
 }

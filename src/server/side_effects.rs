@@ -39,12 +39,15 @@ pub fn start(state: &AppState, stopping: watch::Receiver<bool>) -> std::io::Resu
             runtime.block_on(async move {
                 // One instance at a time runs them (see `store::lead`).
                 while let Some(lead) = store.lead(Work::SideEffects, stopping.clone()).await {
+                    let stop = lead.stop.clone();
                     let wake = alerts_hub.outbox.clone();
                     let runner =
-                        alerts::spawn(store.clone(), &hub, alerts_hub.clone(), lead.clone());
-                    let metrics = measure::spawn(store.clone(), &hub, lead.clone());
-                    let worker = outbound::spawn(store.clone(), sender.clone(), wake, lead);
+                        alerts::spawn(store.clone(), &hub, alerts_hub.clone(), stop.clone());
+                    let metrics = measure::spawn(store.clone(), &hub, stop.clone());
+                    let worker = outbound::spawn(store.clone(), sender.clone(), wake, stop);
                     let _ = tokio::join!(runner, metrics, worker);
+                    // Stopped: now another instance may lead.
+                    drop(lead);
                     if *stopping.borrow() {
                         break;
                     }

@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use sqlx::{Connection, PgConnection};
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 
 use super::Store;
 
@@ -36,19 +36,26 @@ impl Work {
 /// still holds it.
 const RETRY: Duration = Duration::from_secs(2);
 
+/// This instance leads a kind of work while this lives. `stop` turns true
+/// when the work must stop (the server stops, or the lead was lost); the
+/// lock is let go only when this is dropped, once the work has stopped, so
+/// the next leader never starts while this one still runs.
+pub struct Lead {
+    pub stop: watch::Receiver<bool>,
+    _release: Option<oneshot::Sender<()>>,
+}
+
 impl Store {
     /// Waits until this instance leads `work`; `None` once `stopping`
-    /// turns true first. The receiver returned turns true when the work
-    /// must stop: the server stops, or (PostgreSQL) the lead was lost.
-    pub async fn lead(
-        &self,
-        work: Work,
-        stopping: watch::Receiver<bool>,
-    ) -> Option<watch::Receiver<bool>> {
+    /// turns true first.
+    pub async fn lead(&self, work: Work, stopping: watch::Receiver<bool>) -> Option<Lead> {
         match self {
             Store::Sqlite(_) => {
                 let stopped = *stopping.borrow();
-                (!stopped).then_some(stopping)
+                (!stopped).then_some(Lead {
+                    stop: stopping,
+                    _release: None,
+                })
             }
             Store::Postgres(p) => {
                 let options = p.pool().connect_options();
@@ -62,7 +69,7 @@ async fn lead_on_postgres(
     options: &sqlx::postgres::PgConnectOptions,
     work: Work,
     mut stopping: watch::Receiver<bool>,
-) -> Option<watch::Receiver<bool>> {
+) -> Option<Lead> {
     loop {
         if *stopping.borrow() {
             return None;
@@ -92,32 +99,43 @@ async fn try_lock(
     Ok(got.then_some(conn))
 }
 
-/// Keeps the lock's connection open while the work runs; the receiver
-/// turns true when the server stops or the connection fails.
-fn hold(
-    mut conn: PgConnection,
-    work: Work,
-    mut stopping: watch::Receiver<bool>,
-) -> watch::Receiver<bool> {
+/// Keeps the lock's connection open while the work runs: `stop` turns true
+/// when the server stops or the connection fails, and the connection (with
+/// the lock) closes once the [`Lead`] is dropped.
+fn hold(mut conn: PgConnection, work: Work, mut stopping: watch::Receiver<bool>) -> Lead {
     tracing::info!(?work, "this instance leads the work");
     let (stop, stopped) = watch::channel(false);
+    let (release, mut released) = oneshot::channel::<()>();
     tokio::spawn(async move {
+        let (mut lost, mut let_go) = (false, false);
         loop {
             let check = tokio::select! {
                 _ = stopping.wait_for(|s| *s) => false,
+                _ = &mut released => {
+                    let_go = true;
+                    false
+                }
                 _ = tokio::time::sleep(RETRY) => true,
             };
             if !check {
                 break;
             }
-            if let Err(e) = conn.ping().await {
-                tracing::warn!(error = %e, ?work, "lost the lead: its connection failed");
+            let alive = tokio::time::timeout(RETRY, conn.ping()).await;
+            if !matches!(alive, Ok(Ok(()))) {
+                tracing::warn!(?work, "lost the lead: its connection failed");
+                lost = true;
                 break;
             }
         }
         let _ = stop.send(true);
-        // Closing the connection lets the lock go.
+        if !lost && !let_go {
+            // The work stops, then its Lead is dropped: only then the lock goes.
+            let _ = released.await;
+        }
         let _ = conn.close().await;
     });
-    stopped
+    Lead {
+        stop: stopped,
+        _release: Some(release),
+    }
 }

@@ -18,7 +18,7 @@ mod writer;
 use std::path::Path;
 
 pub use job::{NewDelivery, NewEvent, Publish, Stored, WriteError};
-pub use lead::Work;
+pub use lead::{Lead, Work};
 pub use portable::call_metrics::METRICS;
 pub use portable::deliveries::Replayable;
 pub use portable::insights::Insights;

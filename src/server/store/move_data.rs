@@ -6,12 +6,13 @@
 
 use std::path::Path;
 
+use futures::TryStreamExt;
 use sqlx::postgres::{PgArguments, PgConnectOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteRow};
 use sqlx::{Arguments, Connection, PgConnection, Row, SqliteConnection};
 
-/// The tables moved, in an order that keeps every reference valid. Search
-/// words (`event_text_terms`) are counted again by PostgreSQL's triggers;
+/// The tables moved, in an order that keeps every reference valid. SQLite's
+/// word counts (`event_text_terms`) have no PostgreSQL counterpart, and
 /// sessions are not moved (everyone signs in again).
 const TABLES: [&str; 17] = [
     "users",
@@ -106,7 +107,8 @@ pub async fn move_data(from: &Path, to: &str) -> Result<Counts, MoveError> {
             });
         }
         if columns.iter().any(|(c, _)| c == "id") {
-            restart_ids(&mut write, table).await?;
+            let issued = last_issued(&mut read, table).await?;
+            restart_ids(&mut write, table, issued).await?;
         }
         counts.push((table, count));
     }
@@ -185,26 +187,49 @@ async fn copy_table(
         // Tables keyed by other columns (some kept WITHOUT ROWID).
         _ => format!("SELECT {} FROM {table}", names.join(", ")),
     };
-    let rows: Vec<SqliteRow> = sqlx::query(&select).fetch_all(&mut *sqlite).await?;
-    for batch in rows.chunks(BATCH) {
-        let mut args = PgArguments::default();
-        let mut tuples = Vec::with_capacity(batch.len());
-        for row in batch {
-            let mut marks = Vec::with_capacity(columns.len());
-            for (i, (_, kind)) in columns.iter().enumerate() {
-                bind(&mut args, row, i, *kind)?;
-                marks.push(format!("${}", args.len()));
-            }
-            tuples.push(format!("({})", marks.join(", ")));
+    // Streamed, a batch in memory at a time, whatever the table's size.
+    let mut rows = sqlx::query(&select).fetch(&mut *sqlite);
+    let (mut batch, mut copied) = (Vec::with_capacity(BATCH), 0);
+    while let Some(row) = rows.try_next().await? {
+        batch.push(row);
+        if batch.len() == BATCH {
+            insert_rows(pg, table, columns, &batch).await?;
+            copied += batch.len() as i64;
+            batch.clear();
         }
-        let sql = format!(
-            "INSERT INTO {table} ({}) OVERRIDING SYSTEM VALUE VALUES {}",
-            names.join(", "),
-            tuples.join(", ")
-        );
-        sqlx::query_with(&sql, args).execute(&mut *pg).await?;
     }
-    Ok(rows.len() as i64)
+    insert_rows(pg, table, columns, &batch).await?;
+    Ok(copied + batch.len() as i64)
+}
+
+/// Inserts `rows` into `table` with one statement.
+async fn insert_rows(
+    pg: &mut PgConnection,
+    table: &str,
+    columns: &[(String, Kind)],
+    rows: &[SqliteRow],
+) -> Result<(), MoveError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = columns.iter().map(|(c, _)| c.as_str()).collect();
+    let mut args = PgArguments::default();
+    let mut tuples = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut marks = Vec::with_capacity(columns.len());
+        for (i, (_, kind)) in columns.iter().enumerate() {
+            bind(&mut args, row, i, *kind)?;
+            marks.push(format!("${}", args.len()));
+        }
+        tuples.push(format!("({})", marks.join(", ")));
+    }
+    let sql = format!(
+        "INSERT INTO {table} ({}) OVERRIDING SYSTEM VALUE VALUES {}",
+        names.join(", "),
+        tuples.join(", ")
+    );
+    sqlx::query_with(&sql, args).execute(&mut *pg).await?;
+    Ok(())
 }
 
 /// Reads column `i` of `row` as `kind` and binds it.
@@ -219,17 +244,31 @@ fn bind(args: &mut PgArguments, row: &SqliteRow, i: usize, kind: Kind) -> Result
     bound.map_err(sqlx::Error::Encode)
 }
 
-/// New rows of `table` get ids after the copied ones.
-async fn restart_ids(pg: &mut PgConnection, table: &str) -> Result<(), sqlx::Error> {
+/// The largest id SQLite ever gave a row of `table` (AUTOINCREMENT keeps
+/// it in `sqlite_sequence` after the row is deleted), or 0.
+async fn last_issued(sqlite: &mut SqliteConnection, table: &str) -> Result<i64, sqlx::Error> {
+    let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM sqlite_sequence WHERE name = $1")
+        .bind(table)
+        .fetch_optional(&mut *sqlite)
+        .await?;
+    Ok(seq.unwrap_or(0))
+}
+
+/// New rows of `table` get ids after every id ever issued, copied or
+/// deleted before the move: an id is never used twice, so no cursor
+/// (alerts, forwarding, a browser's `Last-Event-ID`) already past it skips
+/// a new row, and no receiver sees a message id again.
+async fn restart_ids(pg: &mut PgConnection, table: &str, issued: i64) -> Result<(), sqlx::Error> {
     let sequence: Option<String> = sqlx::query_scalar("SELECT pg_get_serial_sequence($1, 'id')")
         .bind(table)
         .fetch_one(&mut *pg)
         .await?;
     if let Some(sequence) = sequence {
         sqlx::query(&format!(
-            "SELECT setval($1, COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            "SELECT setval($1, GREATEST(COALESCE((SELECT MAX(id) FROM {table}), 0), $2) + 1, false)"
         ))
         .bind(sequence)
+        .bind(issued)
         .execute(&mut *pg)
         .await?;
     }

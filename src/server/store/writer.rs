@@ -190,6 +190,25 @@ impl Batch {
         }
     }
 
+    /// Answers each waiter with what became of its own job, written on its
+    /// own after the batch as a whole failed.
+    pub(super) fn answer_each<E>(self, results: Vec<Result<Stored, E>>)
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        let stored: Vec<Stored> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok().cloned())
+            .collect();
+        metrics::batch_committed(&stored, self.started.elapsed());
+        for (reply, result) in self.replies.into_iter().zip(results) {
+            let _ = reply.send(result.map_err(|e| {
+                tracing::error!(error = %e, "a delivery could not be written");
+                WriteError::Database(Arc::new(e))
+            }));
+        }
+    }
+
     /// Answers every waiter with `error`: the batch was not written.
     pub(super) fn refuse(self, error: WriteError) {
         for reply in self.replies {

@@ -54,19 +54,25 @@ portable! {
         .await
     }
 
-    /// Runs one of the account inserts above: `?1` name, `?2` hash, `?3` now.
+    /// Runs one of the account inserts above (`$1` name, `$2` hash, `$3`
+    /// now), alone on the accounts table: PostgreSQL would otherwise let two
+    /// first-run requests with different names both find it empty.
     async fn insert_user(
         &self,
         sql: &'static str,
         username: &str,
         password_hash: &str,
     ) -> Result<Option<User>, sqlx::Error> {
-        sqlx::query_as(sql)
+        let mut tx = self.writes().begin().await?;
+        Self::alone_on(&mut tx, "users").await?;
+        let user = sqlx::query_as(sql)
             .bind(username)
             .bind(password_hash)
             .bind(now_ms())
-            .fetch_optional(self.writes())
-            .await
+            .fetch_optional(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(user)
     }
 
     /// Sets a new password, which signs out every session of the account.

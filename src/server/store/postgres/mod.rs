@@ -19,6 +19,20 @@ use sqlx::{PgPool, Postgres};
 use super::job::Publish;
 use super::writer::Writer;
 
+/// How every connection is made: the server's TCP keep-alives notice a
+/// vanished instance within about half a minute, so the locks it held
+/// (writers', leads') do not outlive it for the kernel's default two hours.
+pub(in crate::server::store) fn connect_options(
+    url: &str,
+) -> Result<PgConnectOptions, sqlx::Error> {
+    let options: PgConnectOptions = url.parse()?;
+    Ok(options.application_name("calltrail").options([
+        ("tcp_keepalives_idle", "10"),
+        ("tcp_keepalives_interval", "5"),
+        ("tcp_keepalives_count", "3"),
+    ]))
+}
+
 /// The connections, the handle to this instance's writer, and the task
 /// that publishes what every instance commits.
 #[derive(Clone)]
@@ -33,12 +47,12 @@ impl PgStore {
     /// instance at a time: sqlx holds an advisory lock while it migrates),
     /// and starts the writer and the follower.
     pub async fn open(url: &str, publish: Publish) -> Result<Self, sqlx::Error> {
-        let options: PgConnectOptions = url.parse()?;
+        let options = connect_options(url)?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options.clone().application_name("calltrail"))
+            .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         let follower = follow::Follower::start(&pool, publish).await?;
@@ -50,11 +64,24 @@ impl PgStore {
         })
     }
 
-    /// A write transaction.
+    /// A write transaction that takes turns with the writers' batches
+    /// (see `write::begin_locked`).
     pub(in crate::server::store) async fn begin_write(
         conn: &mut sqlx::PgConnection,
     ) -> Result<sqlx::Transaction<'_, Postgres>, sqlx::Error> {
-        sqlx::Connection::begin(conn).await
+        write::begin_locked(conn).await
+    }
+
+    /// Makes the rest of the transaction the only writer of `table` (a
+    /// concurrent one waits for its commit, then sees its rows).
+    pub(in crate::server::store) async fn alone_on(
+        tx: &mut sqlx::PgConnection,
+        table: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
     }
 
     /// Retention deleted or changed call rows. The writer caches none here:

@@ -13,34 +13,39 @@ use crate::model::query::Query;
 use crate::model::{CallSummary, HIT_END, HIT_START};
 use crate::server::store::portable::search::{TextPlan, SNIPPET_TOKENS};
 
-/// A word or phrase as a `tsquery`: its words in order, each quoted (so
-/// nothing is read as query syntax), a trailing `*` kept as a prefix.
-/// `None` when it holds no word (punctuation only), which matches nothing.
-fn ts_query(text: &str, phrase: bool) -> Option<String> {
-    let (text, prefix) = match text.strip_suffix('*') {
-        Some(stem) if !phrase && !stem.is_empty() => (stem, ":*"),
-        _ => (text, ""),
-    };
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("'{}'", w.to_lowercase()))
-        .collect();
-    let last = words.len().checked_sub(1)?;
-    Some(
-        words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                if i == last {
-                    format!("{w}{prefix}")
-                } else {
-                    w.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" <-> "),
-    )
+/// A word or phrase as a `tsquery`.
+#[derive(Debug, PartialEq)]
+enum TsQuery {
+    /// Read by PostgreSQL's own parser (`phraseto_tsquery`), as the indexed
+    /// text was: e-mail addresses, host names and numbers like 1.5 stay
+    /// whole on both sides.
+    Text(String),
+    /// `stem*`: the stem's words in order, each quoted (nothing is read as
+    /// query syntax), the last one as a prefix.
+    Prefix(String),
+}
+
+impl TsQuery {
+    /// `None` for a prefix with no word in it (`*`, `-*`).
+    fn of(text: &str, phrase: bool) -> Option<Self> {
+        let Some(stem) = text.strip_suffix('*').filter(|s| !phrase && !s.is_empty()) else {
+            return Some(TsQuery::Text(text.to_string()));
+        };
+        let words: Vec<String> = stem
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| format!("'{}'", w.to_lowercase()))
+            .collect();
+        (!words.is_empty()).then(|| TsQuery::Prefix(format!("{}:*", words.join(" <-> "))))
+    }
+
+    fn push(self, sql: &mut QueryBuilder<'_, Postgres>) {
+        match self {
+            TsQuery::Text(text) => sql.push("phraseto_tsquery('calltrail', ").push_bind(text),
+            TsQuery::Prefix(query) => sql.push("to_tsquery('calltrail', ").push_bind(query),
+        };
+        sql.push(")");
+    }
 }
 
 impl PgStore {
@@ -52,16 +57,16 @@ impl PgStore {
         phrase: bool,
         _plan: TextPlan,
     ) {
-        let Some(query) = ts_query(text, phrase) else {
+        let Some(query) = TsQuery::of(text, phrase) else {
             sql.push("FALSE");
             return;
         };
         sql.push(
             "call_id IN (SELECT e.call_id FROM event_text t JOIN events e ON e.id = t.event_id
-             WHERE t.doc @@ to_tsquery('calltrail', ",
-        )
-        .push_bind(query)
-        .push("))");
+             WHERE t.doc @@ ",
+        );
+        query.push(sql);
+        sql.push(")");
     }
 
     /// The text terms to check call by call: none (see [`Self::text_matches`]).
@@ -79,11 +84,10 @@ impl PgStore {
         query: &Query,
         calls: &[CallSummary],
     ) -> Result<HashMap<String, (i64, String)>, sqlx::Error> {
-        let any: Vec<String> = query
+        let any: Vec<TsQuery> = query
             .texts()
             .filter(|(_, _, negated)| !negated)
-            .filter_map(|(text, phrase, _)| ts_query(text, phrase))
-            .map(|q| format!("({q})"))
+            .filter_map(|(text, phrase, _)| TsQuery::of(text, phrase))
             .collect();
         if any.is_empty() || calls.is_empty() {
             return Ok(HashMap::new());
@@ -92,20 +96,22 @@ impl PgStore {
             "StartSel={HIT_START}, StopSel={HIT_END}, MaxWords={SNIPPET_TOKENS}, MinWords=3, \
              MaxFragments=1, FragmentDelimiter=…"
         );
-        let ids: Vec<&str> = calls.iter().map(|c| c.call_id.as_str()).collect();
-        let rows = sqlx::query(
-            "SELECT DISTINCT ON (e.call_id) e.call_id, e.id,
-                ts_headline('calltrail', t.body, q, $3) AS snippet
-             FROM event_text t JOIN events e ON e.id = t.event_id,
-                to_tsquery('calltrail', $1) AS q
-             WHERE e.call_id = ANY($2) AND t.doc @@ q
-             ORDER BY e.call_id, e.id",
-        )
-        .bind(any.join(" | "))
-        .bind(&ids)
-        .bind(options)
-        .fetch_all(&self.pool)
-        .await?;
+        let ids: Vec<String> = calls.iter().map(|c| c.call_id.clone()).collect();
+        let mut sql = QueryBuilder::<Postgres>::new(
+            "SELECT DISTINCT ON (e.call_id) e.call_id, e.id, ts_headline('calltrail', t.body, q, ",
+        );
+        sql.push_bind(options)
+            .push(") AS snippet FROM event_text t JOIN events e ON e.id = t.event_id, (SELECT ");
+        for (i, ts) in any.into_iter().enumerate() {
+            if i > 0 {
+                sql.push(" || ");
+            }
+            ts.push(&mut sql);
+        }
+        sql.push(" AS q) AS query WHERE e.call_id = ANY(")
+            .push_bind(ids)
+            .push(") AND t.doc @@ q ORDER BY e.call_id, e.id");
+        let rows = sql.build().fetch_all(&self.pool).await?;
         let mut best = HashMap::new();
         for row in rows {
             best.insert(
@@ -119,21 +125,31 @@ impl PgStore {
 
 #[cfg(test)]
 mod tests {
-    use super::ts_query;
+    use super::TsQuery;
 
     #[test]
-    fn words_reach_postgres_as_quoted_lexemes() {
-        assert_eq!(ts_query("Refund", false).as_deref(), Some("'refund'"));
+    fn words_reach_postgres_whole_or_as_quoted_prefixes() {
+        let text = |t: &str| Some(TsQuery::Text(t.to_string()));
+        assert_eq!(TsQuery::of("Refund", false), text("Refund"));
+        assert_eq!(TsQuery::of("front desk", true), text("front desk"));
         assert_eq!(
-            ts_query("front desk", true).as_deref(),
-            Some("'front' <-> 'desk'")
+            TsQuery::of("ann@example.com", false),
+            text("ann@example.com")
         );
-        assert_eq!(ts_query("ref*", false).as_deref(), Some("'ref':*"));
         assert_eq!(
-            ts_query("it's | !x", true).as_deref(),
-            Some("'it' <-> 's' <-> 'x'")
+            TsQuery::of("say *", true),
+            text("say *"),
+            "a phrase keeps its star"
         );
-        assert_eq!(ts_query("*", false), None);
-        assert_eq!(ts_query("--", false), None);
+        assert_eq!(
+            TsQuery::of("ref*", false),
+            Some(TsQuery::Prefix("'ref':*".into()))
+        );
+        assert_eq!(
+            TsQuery::of("it's a*", false),
+            Some(TsQuery::Prefix("'it' <-> 's' <-> 'a':*".into()))
+        );
+        assert_eq!(TsQuery::of("*", false), text("*"));
+        assert_eq!(TsQuery::of("-*", false), None);
     }
 }

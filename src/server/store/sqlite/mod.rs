@@ -159,6 +159,14 @@ impl SqliteStore {
         sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await
     }
 
+    /// Nothing to do: SQLite runs one write transaction at a time.
+    pub(in crate::server::store) async fn alone_on(
+        _tx: &mut sqlx::SqliteConnection,
+        _table: &str,
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     /// Retention deleted or changed call rows: the writer drops its cache.
     pub(in crate::server::store) fn call_rows_changed(&self) {
         self.calls_removed.mark();

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::rows::pg_text;
 use super::{item, Tx};
 use crate::model::CallSummary;
 use crate::server::store::job::{NewDelivery, NewEvent};
@@ -41,7 +42,9 @@ pub(super) async fn fold(
 
 /// Writes each row whole, inserted or replacing the stored one.
 async fn save(tx: &mut Tx<'_>, calls: Vec<&CallSummary>) -> Result<(), sqlx::Error> {
-    let text = |f: fn(&CallSummary) -> Option<&str>| calls.iter().map(|c| f(c)).collect::<Vec<_>>();
+    let text = |f: fn(&CallSummary) -> Option<&str>| {
+        calls.iter().map(|c| f(c).map(pg_text)).collect::<Vec<_>>()
+    };
     let int = |f: fn(&CallSummary) -> Option<i64>| calls.iter().map(|c| f(c)).collect::<Vec<_>>();
     let sets: Vec<String> = CALL_COLUMNS
         .split(',')

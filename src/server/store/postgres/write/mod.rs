@@ -30,6 +30,28 @@ use rows::{EventRow, LoggedDelivery};
 /// The advisory lock key all writers take ("calltrail" in ASCII, cut to 64 bits).
 const WRITER_LOCK: i64 = 0x63_616c_6c74_7261;
 
+/// Starts a transaction holding the writers' lock (retention takes it too,
+/// so it never deletes a call row a batch is folding). A writer that waits
+/// longer than this for it gives up (the batch is answered with an error
+/// and the senders retry) rather than hang behind an instance that vanished
+/// mid-transaction, which PostgreSQL ends after `IDLE` of silence.
+pub(in crate::server::store) async fn begin_locked(
+    conn: &mut sqlx::PgConnection,
+) -> Result<Tx<'_>, sqlx::Error> {
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    sqlx::query("SET LOCAL lock_timeout = '30s'")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("SET LOCAL idle_in_transaction_session_timeout = '20s'")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(WRITER_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
 type Tx<'a> = Transaction<'a, Postgres>;
 
 /// Starts this instance's writer; it stops once the store is closed.
@@ -38,23 +60,34 @@ pub(super) fn spawn(pool: PgPool, follower: Follower) -> Writer {
     tokio::spawn(async move {
         while let Some(mut batch) = intake.next().await {
             let jobs = std::mem::take(&mut batch.jobs);
-            let committed = commit(&pool, jobs).await;
-            if committed.is_ok() {
-                follower.poke();
+            match commit(&pool, &jobs).await {
+                Ok(results) => {
+                    follower.poke();
+                    batch.answer(Ok::<_, sqlx::Error>(results));
+                }
+                // One delivery the database refuses must not fail the
+                // others that happened to share its batch.
+                Err(e) if jobs.len() > 1 => {
+                    tracing::warn!(error = %e, jobs = jobs.len(), "a write batch failed; writing its deliveries one by one");
+                    let mut each = Vec::with_capacity(jobs.len());
+                    for job in &jobs {
+                        let one = commit(&pool, std::slice::from_ref(job)).await;
+                        each.push(one.map(|mut stored| stored.remove(0)));
+                    }
+                    follower.poke();
+                    batch.answer_each(each);
+                }
+                Err(e) => batch.answer(Err::<Vec<Stored>, _>(e)),
             }
-            batch.answer(committed);
         }
     });
     writer
 }
 
 /// Commits `jobs` in one transaction; returns what became of each, in order.
-pub(super) async fn commit(pool: &PgPool, jobs: Vec<Job>) -> Result<Vec<Stored>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(WRITER_LOCK)
-        .execute(&mut *tx)
-        .await?;
+pub(super) async fn commit(pool: &PgPool, jobs: &[Job]) -> Result<Vec<Stored>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    let mut tx = begin_locked(&mut conn).await?;
     let events: Vec<(usize, &NewDelivery, &NewEvent)> = jobs
         .iter()
         .enumerate()

@@ -6,6 +6,13 @@ use std::collections::{HashMap, HashSet};
 use super::Tx;
 use crate::server::store::job::{DeliveryLog, NewDelivery, NewEvent};
 
+/// `text` as PostgreSQL can keep it: a `text` value cannot hold U+0000
+/// (SQLite's can), so each becomes U+FFFD, the replacement character. Only
+/// text decoded from JSON escapes (`\u0000`) can hold one.
+pub(super) fn pg_text(text: &str) -> String {
+    text.replace('\0', "\u{FFFD}")
+}
+
 /// `n` new ids from `table`'s id sequence, ascending.
 pub(super) async fn next_ids(
     tx: &mut Tx<'_>,
@@ -119,7 +126,7 @@ pub(super) async fn index_text(
 ) -> Result<(), sqlx::Error> {
     let (ids, bodies): (Vec<i64>, Vec<String>) = fresh
         .iter()
-        .map(|(_, e, id)| (*id, e.detail.search_text()))
+        .map(|(_, e, id)| (*id, pg_text(&e.detail.search_text())))
         .filter(|(_, text)| !text.is_empty())
         .unzip();
     if ids.is_empty() {
@@ -192,8 +199,16 @@ pub(super) async fn insert_deliveries(
             .map(|r| i64::from(r.delivery.http_status))
             .collect::<Vec<_>>(),
     )
-    .bind(rows.iter().map(|r| r.log.error).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.log.detail).collect::<Vec<_>>())
+    .bind(
+        rows.iter()
+            .map(|r| r.log.error.map(pg_text))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|r| r.log.detail.map(pg_text))
+            .collect::<Vec<_>>(),
+    )
     .bind(rows.iter().map(|r| r.log.call_id).collect::<Vec<_>>())
     .bind(rows.iter().map(|r| r.log.event_id).collect::<Vec<_>>())
     .bind(rows.iter().map(|r| r.log.body).collect::<Vec<_>>())

@@ -39,16 +39,15 @@ pub(in crate::server::store) async fn begin_locked(
     conn: &mut sqlx::PgConnection,
 ) -> Result<Tx<'_>, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
-    sqlx::query("SET LOCAL lock_timeout = '30s'")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("SET LOCAL idle_in_transaction_session_timeout = '20s'")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(WRITER_LOCK)
-        .execute(&mut *tx)
-        .await?;
+    // One round trip: the limits for this transaction, then the lock.
+    sqlx::query(
+        "SELECT set_config('lock_timeout', '30s', true),
+            set_config('idle_in_transaction_session_timeout', '20s', true),
+            pg_advisory_xact_lock($1)",
+    )
+    .bind(WRITER_LOCK)
+    .execute(&mut *tx)
+    .await?;
     Ok(tx)
 }
 
@@ -99,8 +98,7 @@ pub(super) async fn commit(pool: &PgPool, jobs: &[Job]) -> Result<Vec<Stored>, s
             Job::Rejected { .. } => Vec::new(),
         })
         .collect();
-    let event_ids = rows::next_ids(&mut tx, "events", events.len()).await?;
-    let delivery_ids = rows::next_ids(&mut tx, "deliveries", jobs.len()).await?;
+    let (event_ids, delivery_ids) = rows::next_ids(&mut tx, events.len(), jobs.len()).await?;
 
     // Every event in one statement; a repeat (stored before, or earlier in
     // this batch) is not inserted and takes the stored event's id.
@@ -196,16 +194,10 @@ pub(super) async fn commit(pool: &PgPool, jobs: &[Job]) -> Result<Vec<Stored>, s
         });
     }
     let results = logged.iter().map(|l| l.log.stored(l.id)).collect();
-    rows::insert_deliveries(&mut tx, &logged).await?;
-
-    if let Some(newest) = fresh.iter().map(|(_, _, id)| *id).max() {
-        // Sent when the transaction commits, and only if it does.
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(newest.to_string())
-            .execute(&mut *tx)
-            .await?;
-    }
+    // The newest event is announced when the transaction commits, and only
+    // if it does (with the deliveries' statement: one round trip less).
+    let newest = fresh.iter().map(|(_, _, id)| *id).max();
+    rows::insert_deliveries(&mut tx, &logged, newest.map(|id| (CHANNEL, id))).await?;
     tx.commit().await?;
     Ok(results)
 }

@@ -13,22 +13,25 @@ pub(super) fn pg_text(text: &str) -> String {
     text.replace('\0', "\u{FFFD}")
 }
 
-/// `n` new ids from `table`'s id sequence, ascending.
+/// New ids for `events` events and `deliveries` deliveries, each ascending,
+/// taken from the tables' sequences in one round trip.
 pub(super) async fn next_ids(
     tx: &mut Tx<'_>,
-    table: &str,
-    n: usize,
-) -> Result<Vec<i64>, sqlx::Error> {
-    if n == 0 {
-        return Ok(Vec::new());
-    }
-    sqlx::query_scalar(
-        "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2) ORDER BY 1",
+    events: usize,
+    deliveries: usize,
+) -> Result<(Vec<i64>, Vec<i64>), sqlx::Error> {
+    let (events, deliveries): (Option<Vec<i64>>, Option<Vec<i64>>) = sqlx::query_as(
+        "SELECT
+            (SELECT array_agg(id ORDER BY id) FROM (SELECT nextval(pg_get_serial_sequence('events', 'id')) AS id
+                FROM generate_series(1, $1)) e),
+            (SELECT array_agg(id ORDER BY id) FROM (SELECT nextval(pg_get_serial_sequence('deliveries', 'id')) AS id
+                FROM generate_series(1, $2)) d)",
     )
-    .bind(table)
-    .bind(n as i64)
-    .fetch_all(&mut **tx)
-    .await
+    .bind(events as i64)
+    .bind(deliveries as i64)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((events.unwrap_or_default(), deliveries.unwrap_or_default()))
 }
 
 /// An event as its row.
@@ -149,19 +152,27 @@ pub(super) struct LoggedDelivery<'a> {
     pub log: DeliveryLog<'a>,
 }
 
+/// Inserts the deliveries' log rows and, with `notify` (a channel and the
+/// newest event id), sends that notification at commit in the same
+/// statement.
 pub(super) async fn insert_deliveries(
     tx: &mut Tx<'_>,
     rows: &[LoggedDelivery<'_>],
+    notify: Option<(&str, i64)>,
 ) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());
     }
+    let (channel, newest) = notify.unzip();
     sqlx::query(
-        "INSERT INTO deliveries (id, received_at, source, remote_addr, content_type, webhook_id,
-            outcome, http_status, error, detail, call_id, event_id, body, body_truncated)
-         SELECT * FROM UNNEST($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[],
-            $6::text[], $7::text[], $8::int8[], $9::text[], $10::text[], $11::text[], $12::int8[],
-            $13::bytea[], $14::bool[])",
+        "WITH logged AS (
+            INSERT INTO deliveries (id, received_at, source, remote_addr, content_type, webhook_id,
+                outcome, http_status, error, detail, call_id, event_id, body, body_truncated)
+            SELECT * FROM UNNEST($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[],
+                $6::text[], $7::text[], $8::int8[], $9::text[], $10::text[], $11::text[],
+                $12::int8[], $13::bytea[], $14::bool[])
+         )
+         SELECT pg_notify($15, $16) WHERE $15 IS NOT NULL",
     )
     .bind(rows.iter().map(|r| r.id).collect::<Vec<_>>())
     .bind(
@@ -217,6 +228,8 @@ pub(super) async fn insert_deliveries(
             .map(|r| r.delivery.body_truncated)
             .collect::<Vec<_>>(),
     )
+    .bind(channel)
+    .bind(newest.map(|id| id.to_string()))
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -43,6 +43,7 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
             "CALLTRAIL_WEBHOOK_AUTH=none: anyone who can reach the webhook route can post events"
         );
     }
+    let shutdown = shutdown_signal();
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("listening on {}", config.addr))?;
@@ -64,7 +65,7 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         max_connections: config.max_connections,
     };
     listen::serve(listener, app, limits, async move {
-        shutdown_signal().await;
+        shutdown.await;
         tracing::info!("shutting down");
         let _ = stop.send(true);
     })
@@ -125,29 +126,36 @@ pub async fn app_state(store: Store, hub: Hub, config: ServeConfig) -> anyhow::R
     })
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    // Registered now, before the port opens: a SIGTERM that comes as soon
+    // as the server answers is handled, not left to the default (death).
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        match signals {
+            (Ok(mut interrupt), Ok(mut terminate)) => {
+                tokio::select! {
+                    _ = interrupt.recv() => {},
+                    _ = terminate.recv() => {},
+                }
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(error = %e, "cannot listen for SIGINT and SIGTERM; stop with SIGKILL");
+                std::future::pending::<()>().await;
+            }
+        }
+        #[cfg(not(unix))]
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::warn!(error = %e, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut sig) => {
-                sig.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
     }
 }

@@ -15,8 +15,6 @@ mod sessions;
 pub mod sqlite;
 mod writer;
 
-use std::path::Path;
-
 pub use job::{NewDelivery, NewEvent, Publish, Stored, WriteError};
 pub use lead::{Lead, Work};
 pub use portable::call_metrics::METRICS;
@@ -62,21 +60,6 @@ impl Store {
         Ok(Store::Sqlite(sqlite::SqliteStore::from_pool(
             pool, publish,
         )?))
-    }
-
-    /// The SQLite file, for what only a file has (its size on disk, backups).
-    pub fn sqlite_file(&self) -> Option<&Path> {
-        match self {
-            Store::Sqlite(s) => Some(s.file()),
-            Store::Postgres(_) => None,
-        }
-    }
-
-    pub fn backend(&self) -> &'static str {
-        match self {
-            Store::Sqlite(_) => "sqlite",
-            Store::Postgres(_) => "postgres",
-        }
     }
 }
 

@@ -10,7 +10,7 @@ mod search;
 pub mod space;
 mod write;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -29,7 +29,6 @@ pub use write::fill;
 /// for the rare writes that are not events (accounts, sessions, settings).
 #[derive(Clone)]
 pub struct SqliteStore {
-    file: PathBuf,
     read: SqlitePool,
     writer: Writer,
     /// Retention tells the writer through this that cached call rows went.
@@ -113,7 +112,6 @@ impl SqliteStore {
         .map_err(sqlx::Error::Io)?;
         checkpoint::spawn(auth.clone());
         Ok(SqliteStore {
-            file: path.to_path_buf(),
             calls_removed,
             read,
             writer,
@@ -133,7 +131,6 @@ impl SqliteStore {
         let writer = write::spawn(&path, pool.clone(), turn.clone(), publish, &calls_removed)
             .map_err(sqlx::Error::Io)?;
         Ok(SqliteStore {
-            file: path,
             calls_removed,
             read: pool.clone(),
             writer,
@@ -184,11 +181,6 @@ impl SqliteStore {
 
     pub fn writer(&self) -> &Writer {
         &self.writer
-    }
-
-    /// The database file.
-    pub fn file(&self) -> &Path {
-        &self.file
     }
 
     /// The pool the session store keeps its table in.

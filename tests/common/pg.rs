@@ -4,9 +4,8 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use sqlx::{Connection, PgConnection};
-
 use calltrail::server::config::Database;
+use calltrail::server::store::postgres::create_database;
 use calltrail::server::store::{Publish, Store};
 
 /// The server the tests make their databases on, if they run on PostgreSQL.
@@ -34,16 +33,9 @@ pub async fn fresh_database(server: &str) -> String {
             .unwrap()
             .subsec_nanos()
     );
-    let mut admin = PgConnection::connect(server)
+    create_database(server, &name)
         .await
-        .expect("the test PostgreSQL server answers");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .expect("a test database is created");
-    let mut url = url::Url::parse(server).expect("CALLTRAIL_TEST_PG is a URL");
-    url.set_path(&name);
-    url.to_string()
+        .expect("a test database is made on the CALLTRAIL_TEST_PG server")
 }
 
 /// A store on the database at `url` (one calltrail instance).

@@ -14,7 +14,10 @@ use super::rules::{Rule, RuleSettings};
 use super::{Insights, Replayable, SearchAt, SearchFrom as From, Store, User};
 use crate::model::metrics::CallMetrics;
 use crate::model::query::Query;
-use crate::model::*;
+use crate::model::{
+    AlertState, AlertView, AttemptView, CallSummary, ChannelKind, DatabaseInfo, Delivery,
+    DeliveryFilter, DestinationView, RuleView, SavedView, SearchHit, TimelineItem, TimelinePoint,
+};
 
 /// Writes, for each method listed, one that calls the backend's method of
 /// the same name and arguments.

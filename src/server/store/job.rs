@@ -98,7 +98,7 @@ impl<'a> DeliveryLog<'a> {
         old_id: Option<i64>,
         body: &'a [u8],
         lone: bool,
-        repeat_body: &'a Option<String>,
+        repeat_body: Option<&'a str>,
     ) -> Self {
         let (outcome, event_id) = match (new_id, old_id) {
             (Some(id), _) => (DeliveryOutcome::Accepted, id),

@@ -70,14 +70,22 @@ async fn lead_on_postgres(
     work: Work,
     mut stopping: watch::Receiver<bool>,
 ) -> Option<Lead> {
+    // One connection asks every time until it is granted (or fails).
+    let mut asking: Option<PgConnection> = None;
     loop {
         if *stopping.borrow() {
             return None;
         }
-        match try_lock(options, work).await {
-            Ok(Some(conn)) => return Some(hold(conn, work, stopping)),
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, ?work, "could not ask for the lead; retrying"),
+        match try_lock(&mut asking, options, work).await {
+            Ok(true) => {
+                let conn = asking.take().expect("the connection that took the lock");
+                return Some(hold(conn, work, stopping));
+            }
+            Ok(false) => {}
+            Err(e) => {
+                asking = None;
+                tracing::warn!(error = %e, ?work, "could not ask for the lead; retrying");
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(RETRY) => {}
@@ -86,17 +94,21 @@ async fn lead_on_postgres(
     }
 }
 
-/// A connection holding `work`'s lock, or `None` when another instance holds it.
+/// Asks for `work`'s lock on `conn` (connecting first when there is none):
+/// true when it was granted, false when another instance holds it.
 async fn try_lock(
+    conn: &mut Option<PgConnection>,
     options: &sqlx::postgres::PgConnectOptions,
     work: Work,
-) -> Result<Option<PgConnection>, sqlx::Error> {
-    let mut conn = PgConnection::connect_with(options).await?;
-    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+) -> Result<bool, sqlx::Error> {
+    let conn = match conn {
+        Some(conn) => conn,
+        None => conn.insert(PgConnection::connect_with(options).await?),
+    };
+    sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
         .bind(work.key())
-        .fetch_one(&mut conn)
-        .await?;
-    Ok(got.then_some(conn))
+        .fetch_one(conn)
+        .await
 }
 
 /// Keeps the lock's connection open while the work runs: `stop` turns true

@@ -121,50 +121,30 @@ pub(super) async fn commit(pool: &PgPool, jobs: &[Job]) -> Result<Vec<Stored>, s
         .collect();
     let stored_before = rows::ids_of(&mut tx, &repeats).await?;
 
-    // What each event came to: (new?, its id).
-    let mut outcome = Vec::with_capacity(events.len());
+    // What each job's events came to: the first stored now and the first
+    // stored before (events are in job order).
+    let mut per_job: Vec<(Option<i64>, Option<i64>)> = vec![(None, None); jobs.len()];
     let mut fresh = Vec::new();
     for ((j, delivery, event), id) in events.iter().zip(&event_ids) {
-        let new = inserted.contains(id);
-        let id = match new {
-            true => *id,
-            false => first_of
-                .get(event.dedup_key.as_str())
-                .or_else(|| stored_before.get(event.dedup_key.as_str()))
-                .copied()
-                .ok_or_else(|| {
-                    sqlx::Error::Protocol(format!("event {} vanished", event.dedup_key))
-                })?,
-        };
-        if new {
-            fresh.push((*delivery, *event, id));
+        let (new_id, old_id) = &mut per_job[*j];
+        if inserted.contains(id) {
+            fresh.push((*delivery, *event, *id));
+            new_id.get_or_insert(*id);
+            continue;
         }
-        outcome.push((*j, new, id));
+        let stored = first_of
+            .get(event.dedup_key.as_str())
+            .or_else(|| stored_before.get(event.dedup_key.as_str()))
+            .copied()
+            .ok_or_else(|| sqlx::Error::Protocol(format!("event {} vanished", event.dedup_key)))?;
+        old_id.get_or_insert(stored);
     }
     rows::index_text(&mut tx, &fresh).await?;
     calls::fold(&mut tx, &fresh).await?;
 
     // Each delivery's log row, and what its sender is told.
-    let of_job = |j: usize| -> (Option<i64>, Option<i64>) {
-        let mine = || outcome.iter().filter(move |(of, _, _)| *of == j);
-        let new_id = mine().find(|(_, new, _)| *new).map(|o| o.2);
-        let old_id = mine().find(|(_, new, _)| !*new).map(|o| o.2);
-        (new_id, old_id)
-    };
-    // A lone event that repeats one stored before keeps its own body in
-    // its log row: it may differ from the first.
-    let repeat_bodies: Vec<Option<String>> = jobs
-        .iter()
-        .enumerate()
-        .map(|(j, job)| match job {
-            Job::Event(_, first, more) if more.is_empty() && of_job(j).0.is_none() => {
-                Some(first.raw.clone())
-            }
-            _ => None,
-        })
-        .collect();
     let mut logged = Vec::with_capacity(jobs.len());
-    for ((j, job), id) in jobs.iter().enumerate().zip(&delivery_ids) {
+    for ((job, (new_id, old_id)), id) in jobs.iter().zip(&per_job).zip(&delivery_ids) {
         let (delivery, log) = match job {
             Job::Rejected {
                 delivery,
@@ -175,14 +155,16 @@ pub(super) async fn commit(pool: &PgPool, jobs: &[Job]) -> Result<Vec<Stored>, s
                 DeliveryLog::rejected(error, detail, &delivery.body),
             ),
             Job::Event(delivery, first, more) => {
-                let (new_id, old_id) = of_job(j);
+                // A lone event that repeats one stored before keeps its own
+                // body in its log row: it may differ from the first.
+                let repeat_body = new_id.is_none().then_some(first.raw.as_str());
                 let log = DeliveryLog::of_events(
                     &first.call_id,
-                    new_id,
-                    old_id,
+                    *new_id,
+                    *old_id,
                     &delivery.body,
                     more.is_empty(),
-                    &repeat_bodies[j],
+                    repeat_body,
                 );
                 (delivery, log)
             }

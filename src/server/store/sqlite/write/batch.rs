@@ -100,7 +100,14 @@ fn write_events(
             }
         }
     }
-    let log = DeliveryLog::of_events(&call_id, new_id, old_id, &delivery.body, lone, &repeat_body);
+    let log = DeliveryLog::of_events(
+        &call_id,
+        new_id,
+        old_id,
+        &delivery.body,
+        lone,
+        repeat_body.as_deref(),
+    );
     let delivery_id = insert_delivery(tx, &delivery, log)?;
     Ok((log.stored(delivery_id), fresh))
 }

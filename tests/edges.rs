@@ -4,15 +4,19 @@
 
 mod common;
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 use common::{app, app_with, bare_app, exchange, post, TestApp};
 use http_body_util::BodyExt;
 use sqlx::SqlitePool;
 use tower::ServiceExt;
 
+use calltrail::server::auth::setup_code;
+use calltrail::server::config::ServeConfig;
 use calltrail::server::router::router;
 
 fn get(uri: &str, cookie: &str) -> Request<Body> {
@@ -121,6 +125,99 @@ async fn on_localhost_setup_needs_no_code(pool: SqlitePool) {
     assert_eq!(headers["location"], "/");
 }
 
+/// `request` as the socket's peer `peer` sent it, with `headers`.
+fn from_peer(
+    mut request: Request<Body>,
+    peer: &str,
+    headers: &[(&'static str, &str)],
+) -> Request<Body> {
+    let peer: SocketAddr = peer.parse().unwrap();
+    request.extensions_mut().insert(ConnectInfo(peer));
+    for (name, value) in headers {
+        request.headers_mut().insert(*name, value.parse().unwrap());
+    }
+    request
+}
+
+/// A first-run app as `serve` starts it on loopback, configured by `configure`.
+async fn first_run_app(pool: SqlitePool, configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
+    let bare = bare_app(pool, configure).await;
+    let mut state = bare.state.clone();
+    state.setup_code = setup_code::for_first_run(&state).await.unwrap();
+    TestApp {
+        router: router(state.clone()),
+        state,
+        cookie: String::new(),
+        stop: bare.stop,
+        pg_url: bare.pg_url,
+    }
+}
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn behind_a_proxy_first_run_needs_the_printed_code(pool: SqlitePool) {
+    // The README's service set-up: loopback, a reverse proxy, a public URL.
+    let app = first_run_app(pool, |c| {
+        c.public_url = Some("https://calls.example.com".into())
+    })
+    .await;
+    let code = app.state.setup_code.clone().expect("a code is printed");
+    let proxied = [
+        ("host", "calls.example.com"),
+        ("x-forwarded-for", "203.0.113.7"),
+    ];
+    let (_, _, page) = exchange(
+        &app,
+        from_peer(get("/setup", ""), "127.0.0.1:41000", &proxied),
+    )
+    .await;
+    assert!(page.contains("name=\"code\""), "the page asks for the code");
+    let takeover = from_peer(setup_form(""), "127.0.0.1:41000", &proxied);
+    let (_, headers, _) = exchange(&app, takeover).await;
+    assert_eq!(headers["location"], "/setup?error=code");
+    assert!(!app.state.store.has_users().await.unwrap());
+    // Not even from the machine itself, while a public URL is set.
+    let local = from_peer(setup_form("guess"), "127.0.0.1:41001", &[]);
+    assert_eq!(
+        exchange(&app, local).await.1["location"],
+        "/setup?error=code"
+    );
+    let operator = from_peer(setup_form(&code), "127.0.0.1:41000", &proxied);
+    assert_eq!(exchange(&app, operator).await.1["location"], "/");
+    assert!(app.state.store.has_users().await.unwrap());
+}
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn an_undeclared_proxy_on_loopback_still_meets_the_code(pool: SqlitePool) {
+    // No public URL, no trusted proxies: only a direct local request goes
+    // without the code; one carrying a proxy's headers does not.
+    let app = first_run_app(pool, |_| {}).await;
+    assert!(
+        app.state.setup_code.is_some(),
+        "the code is printed on loopback too"
+    );
+    for forwarded in [
+        ("x-forwarded-for", "203.0.113.7"),
+        ("forwarded", "for=203.0.113.7"),
+        ("x-real-ip", "203.0.113.7"),
+    ] {
+        let proxied = from_peer(setup_form(""), "127.0.0.1:41000", &[forwarded]);
+        let (_, headers, _) = exchange(&app, proxied).await;
+        assert_eq!(headers["location"], "/setup?error=code", "{forwarded:?}");
+    }
+    let remote = from_peer(setup_form(""), "192.0.2.8:41000", &[]);
+    assert_eq!(
+        exchange(&app, remote).await.1["location"],
+        "/setup?error=code"
+    );
+    let (_, _, page) = exchange(&app, from_peer(get("/setup", ""), "127.0.0.1:41000", &[])).await;
+    assert!(
+        !page.contains("name=\"code\""),
+        "a direct local request is not asked"
+    );
+    let direct = from_peer(setup_form(""), "127.0.0.1:41000", &[]);
+    assert_eq!(exchange(&app, direct).await.1["location"], "/");
+}
+
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn the_delivery_log_previews_bodies_and_links_the_whole(pool: SqlitePool) {
     let app = app(pool).await;
@@ -215,4 +312,50 @@ async fn a_session_holds_a_limited_number_of_streams(pool: SqlitePool) {
     drop(one);
     let (again, _) = open_stream(&app, &app.cookie).await;
     assert_eq!(again, StatusCode::OK, "a closed stream frees its slot");
+}
+
+/// A tool call whose arguments nest `depth` objects deep.
+fn nested_tool_call(call_id: &str, depth: usize) -> String {
+    let arguments = format!("{}\"bottom\"{}", "{\"a\":".repeat(depth), "}".repeat(depth));
+    format!(
+        r#"{{"type":"tool-call","call_id":"{call_id}","timestamp":"2025-04-12T14:32:00Z","metadata":{{"functionName":"deep","arguments":{arguments}}}}}"#
+    )
+}
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn deeply_nested_arguments_fold_into_text_and_never_break_a_page(pool: SqlitePool) {
+    let app = app(pool).await;
+    // 10,000 levels: refused with a reason, not stored half-read.
+    let (status, body) = post(&app, &nested_tool_call("deep-10000", 10_000)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("recursion limit"),
+        "{body}"
+    );
+    // The deepest JSON that parses (its arguments 120 deep, the body 122)
+    // once made the page's hydration data unreadable in the browser.
+    let (status, _) = post(&app, &nested_tool_call("deep-120", 120)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, page) = exchange(&app, get("/calls/deep-120", &app.cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    let folded = "{&quot;a&quot;:{&quot;a&quot;:";
+    let html_folded = "{\"a\":{\"a\":";
+    assert!(
+        page.contains(folded) || page.contains(html_folded),
+        "the deep rest shows as text"
+    );
+    assert!(page.contains("Open the whole stored event"));
+    // The data the browser hydrates from reads back whole.
+    let timeline =
+        calltrail::server::views::call_timeline(&app.state.store, "deep-120", None, 60_000)
+            .await
+            .unwrap()
+            .unwrap();
+    let data = serde_json::to_string(&timeline).unwrap();
+    let read: calltrail::model::CallTimeline = serde_json::from_str(&data).unwrap();
+    assert_eq!(read.items, timeline.items);
+    assert!(read.items[0].clipped);
 }

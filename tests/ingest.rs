@@ -475,3 +475,59 @@ async fn text_holding_a_nul_escape_is_stored_on_either_engine(pool: SqlitePool) 
     assert_eq!(timeline.len(), 1);
     assert_eq!(timeline[0].raw, body);
 }
+
+/// Three tool calls of `pad` bytes each in call `call_id`.
+async fn padded_events(app: &common::TestApp, call_id: &str, pad: usize) {
+    for i in 0..3 {
+        let body = json!({
+            "type": "tool-call", "call_id": call_id,
+            "timestamp": format!("2025-04-12T14:32:0{i}Z"),
+            "metadata": {"functionName": "f", "arguments": {"pad": "x".repeat(pad)}},
+        });
+        assert_eq!(post(app, &body.to_string()).await.0, StatusCode::OK);
+    }
+}
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn an_export_step_reads_events_by_bytes_not_only_by_count(pool: SqlitePool) {
+    let app = app(pool).await;
+    padded_events(&app, "padded", 100_000).await;
+    let store = &app.state.store;
+    // Each event holds ~200 KB (body and normalized detail): 450 KB fits two.
+    let (two, more) = store
+        .events_after_within("padded", 0, 100, 450_000)
+        .await
+        .unwrap();
+    assert_eq!((two.len(), more), (2, true));
+    assert!(two[0].raw.len() > 100_000);
+    // One always comes, however small the budget.
+    let (one, more) = store
+        .events_after_within("padded", two[1].id, 100, 1)
+        .await
+        .unwrap();
+    assert_eq!((one.len(), more), (1, false));
+    let (none, more) = store
+        .events_after_within("padded", one[0].id, 100, 1)
+        .await
+        .unwrap();
+    assert_eq!((none.len(), more), (0, false));
+    // The count still bounds a step.
+    let (counted, more) = store
+        .events_after_within("padded", 0, 2, i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!((counted.len(), more), (2, true));
+}
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn a_page_window_reads_no_bodies_and_one_body_reads_whole(pool: SqlitePool) {
+    let app = app(pool).await;
+    padded_events(&app, "windowed", 10_000).await;
+    let store = &app.state.store;
+    let window = store.timeline_window("windowed", None, 10).await.unwrap();
+    assert_eq!(window.len(), 3);
+    assert!(window.iter().all(|i| i.raw.is_empty()));
+    let body = store.event_body(window[0].id).await.unwrap().unwrap();
+    assert!(body.contains(&"x".repeat(10_000)));
+    assert_eq!(store.event_body(-1).await.unwrap(), None);
+}

@@ -50,7 +50,8 @@ test('structured terms narrow, chips run them, and a bad query says what is wron
   const name = `Slots ${Date.now().toString(36)}`;
   await page.getByLabel('Save this query as').fill(name);
   await page.getByRole('button', { name: 'Save view' }).click();
-  await expect(page.getByTestId('form-notice')).toHaveText(`Saved the view “${name}”`);
+  await expect(page).toHaveURL(/&notice=view-saved$/);
+  await expect(page.getByTestId('form-notice')).toHaveText('Saved the view.');
   await page.goto('/');
   await page.getByRole('link', { name, exact: true }).click();
   await expect(page.locator(`.results tr[data-call-id="${id}"]`)).toBeVisible();

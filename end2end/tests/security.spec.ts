@@ -49,3 +49,26 @@ test('transcripts and tool arguments that look like HTML show as text and run no
   expect(dialogs).toEqual([]);
   expect(cspViolations).toEqual([]);
 });
+
+test('a link cannot write in a page notice or in the sign-in wait', async ({ page, browser }) => {
+  // Notices travel as codes: text of the link's own shows nothing.
+  await page.goto('/alerts/rules?error=%3Cscript%3EClick%20here%3C%2Fscript%3E');
+  await expect(page.locator('h1')).toHaveText('Alert rules');
+  await expect(page.getByTestId('form-error')).toHaveCount(0);
+  await expect(page.locator('main')).not.toContainText('Click here');
+  await page.goto('/?notice=Your%20session%20expired%2C%20sign%20in%20at%20evil.example');
+  await expect(page.locator('h1')).toHaveText('Calls');
+  await expect(page.getByTestId('form-notice')).toHaveCount(0);
+  await expect(page.locator('body')).not.toContainText('evil.example');
+  // A code calltrail wrote shows its message.
+  await page.goto('/alerts/rules?notice=rule-saved');
+  await expect(page.getByTestId('form-notice')).toHaveText('Saved the rule.');
+
+  const anonymous = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const signIn = await anonymous.newPage();
+  await signIn.goto('/login?error=throttled&wait=5.%20Your%20session%20expired%2C%20sign%20in%20at%20evil.example');
+  await expect(signIn.getByRole('alert')).toHaveText('Too many failed attempts. Try again later.');
+  await signIn.goto('/login?error=throttled&wait=30');
+  await expect(signIn.getByRole('alert')).toHaveText('Too many failed attempts. Try again in 30 seconds.');
+  await anonymous.close();
+});

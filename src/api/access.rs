@@ -18,8 +18,12 @@ pub async fn load_viewer() -> Result<Option<Viewer>, ServerFnError> {
 /// Whether first-run setup asks for the code the server printed at start-up.
 #[server(endpoint = "setup_needs_code")]
 pub async fn setup_needs_code() -> Result<bool, ServerFnError> {
-    use crate::server::views;
-    Ok(views::state()?.setup_code.is_some())
+    use crate::server::{auth::setup_code, views};
+    let state = views::state()?;
+    Ok(match use_context::<axum::http::request::Parts>() {
+        Some(parts) => setup_code::asks_request(&state, &parts),
+        None => state.setup_code.is_some(),
+    })
 }
 
 /// Replaces the webhook token and returns the new connection details.

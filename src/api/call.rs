@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::model::clip::BodyView;
 use crate::model::{CallTimeline, TimelinePoint};
 
 #[server(endpoint = "load_call")]
@@ -27,4 +28,20 @@ pub async fn load_call(
     )
     .await
     .map_err(|e| views::internal("the call", e))
+}
+
+/// An event's stored body, pretty-printed and cut at
+/// [`clip::BODY_CHARS`](crate::model::clip::BODY_CHARS): what a timeline
+/// item's "raw JSON" shows once opened. `None` when there is no such event.
+#[server(endpoint = "load_event_body")]
+pub async fn load_event_body(event_id: i64) -> Result<Option<BodyView>, ServerFnError> {
+    use crate::model::clip;
+    use crate::server::views;
+    let state = views::signed_in_state()?;
+    let raw = state
+        .store
+        .event_body(event_id)
+        .await
+        .map_err(|e| views::internal("the event", e))?;
+    Ok(raw.as_deref().map(clip::body))
 }

@@ -17,7 +17,7 @@ pub use access::{
 pub use alerts::{
     load_alerts, load_automations, load_rules, LoadAlerts, LoadAutomations, LoadRules,
 };
-pub use call::{load_call, LoadCall};
+pub use call::{load_call, load_event_body, LoadCall, LoadEventBody};
 pub use calls::{load_calls, LoadCalls};
 pub use deliveries::{load_deliveries, LoadDeliveries};
 pub use export::{load_export_progress, LoadExportProgress};

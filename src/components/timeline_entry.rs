@@ -2,11 +2,12 @@
 //! hang band, a transfer or end marker, the end-of-call report, or a neutral
 //! card for event types calltrail does not know yet. Each shows its offset from
 //! the call's start (which also seeks the recording), links to itself, and
-//! can reveal its raw JSON.
+//! can reveal its raw JSON (fetched when asked; the item itself comes
+//! bounded, [`crate::model::clip`]).
 
 use leptos::prelude::*;
 
-use super::{JsonTree, RawJson};
+use super::{JsonTree, RawJson, StoredBody};
 use crate::model::overview::{Cut, Notes};
 use crate::model::{event_anchor, words, EventDetail, Role, TimelineItem};
 use crate::model::{format, safe_link, tool_line};
@@ -42,7 +43,7 @@ pub fn TimelineEntry(
             <div class="item-body">
                 {move || first_problem.get().then(|| view! { <span id="first-problem" class="anchor"></span> })}
                 {body}
-                <RawJson label="raw JSON" text=format::pretty_raw(&item.raw)/>
+                <StoredBody event_id=item.id clipped=item.clipped/>
             </div>
         </li>
     }

@@ -153,6 +153,29 @@ impl EventDetail {
 }
 
 impl EventDetail {
+    /// The detail with tool arguments and results left out (null): what
+    /// voice metrics read of a call, which never looks at either.
+    pub fn without_tool_payloads(self) -> EventDetail {
+        match self {
+            EventDetail::ToolCall {
+                function,
+                response,
+                error,
+                ..
+            } => EventDetail::ToolCall {
+                function,
+                arguments: Value::Null,
+                response: response.map(|_| Value::Null),
+                error,
+            },
+            EventDetail::ToolRequest { function, .. } => EventDetail::ToolRequest {
+                function,
+                arguments: Value::Null,
+            },
+            other => other,
+        }
+    }
+
     /// What of the event full-text search reads: what was said, a tool's
     /// name, arguments, result and error, a transfer's target, a report's
     /// summary (the fields migration 0010's `event_search_text` view reads,
@@ -215,8 +238,12 @@ pub struct TimelineItem {
     pub seconds_from_start: Option<f64>,
     pub received_at: i64,
     pub detail: EventDetail,
-    /// The body as delivered.
+    /// The body as delivered; empty on a page, which fetches it on demand.
     pub raw: String,
+    /// Whether a page shows this item in part ([`super::clip`]): it then
+    /// links to the whole stored body.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub clipped: bool,
 }
 
 impl TimelineItem {
@@ -249,6 +276,17 @@ pub struct LiveUpdate {
     pub call: super::CallSummary,
 }
 
+impl LiveUpdate {
+    /// The update as a call page receives it: the item bounded and without
+    /// its body ([`super::clip::item`]).
+    pub fn shown(&self) -> LiveUpdate {
+        LiveUpdate {
+            item: super::clip::item(&self.item),
+            call: self.call.clone(),
+        }
+    }
+}
+
 /// Insert `item` into a timeline kept in [`TimelineItem::sort_key`] order,
 /// ignoring an item already present. Returns whether it was inserted.
 pub fn insert_sorted(items: &mut Vec<TimelineItem>, item: TimelineItem) -> bool {
@@ -273,6 +311,7 @@ mod tests {
             received_at: 0,
             detail: EventDetail::End { ended_by: None },
             raw: "{}".into(),
+            clipped: false,
         }
     }
 

@@ -110,6 +110,30 @@ pub fn pretty_raw(raw: &str) -> String {
     }
 }
 
+/// Whether `c` changes the direction text is shown in: the embeddings and
+/// overrides (U+202A–U+202E), the isolates (U+2066–U+2069) and the marks.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// `text` with each direction control written out visibly (`⟦U+202E⟧`), so
+/// what a caller said shows in the order it was stored: a transcript with
+/// an override cannot show `1200` as `0021`.
+pub fn show_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_bidi_control) {
+        return text.into();
+    }
+    let mut shown = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_bidi_control(c) {
+            shown.push_str(&format!("⟦U+{:04X}⟧", c as u32));
+        } else {
+            shown.push(c);
+        }
+    }
+    shown.into()
+}
+
 /// The first line of `s`, cut to `max` characters; `…` marks anything left out.
 pub fn one_line(s: &str, max: usize) -> String {
     let line = s.lines().next().unwrap_or("");
@@ -146,6 +170,22 @@ pub fn query_path(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn direction_controls_are_shown_not_obeyed() {
+        assert_eq!(
+            show_controls("refund \u{202E}0021\u{202C} dollars"),
+            "refund ⟦U+202E⟧0021⟦U+202C⟧ dollars"
+        );
+        assert_eq!(
+            show_controls("\u{2067}x\u{2069}\u{200F}"),
+            "⟦U+2067⟧x⟦U+2069⟧⟦U+200F⟧"
+        );
+        assert!(matches!(
+            show_controls("plain عربى"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn encodes_path_segments() {

@@ -5,6 +5,7 @@ mod access;
 mod alerts;
 mod automation;
 mod call;
+pub mod clip;
 mod delivery;
 mod event;
 pub mod export;
@@ -12,6 +13,7 @@ pub mod format;
 pub mod insights;
 mod links;
 pub mod metrics;
+pub mod notice;
 pub mod overview;
 mod pages;
 mod parties;
@@ -37,6 +39,7 @@ pub use event::{
     event_anchor, insert_sorted, EventDetail, LiveUpdate, ReportTurn, Role, TimelineItem,
 };
 pub use links::{calls_with, safe_link};
+pub use notice::{FormError, Notice};
 pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};
 pub use parties::Parties;
 pub use rules::{normal_endings, Condition, MatchOp, RuleSpec};

@@ -67,6 +67,7 @@ mod tests {
                     event_type: "status-update".into(),
                 },
                 raw: "{}".into(),
+                clipped: false,
             },
         )
     }

@@ -5,6 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+/// The longest wait the sign-in throttle asks for (15 minutes): a larger
+/// `wait=` is not its own.
+const MAX_WAIT_SECS: u64 = 15 * 60;
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
@@ -14,10 +18,10 @@ pub fn LoginPage() -> impl IntoView {
         Some("invalid") => Some(("notice-error", "Wrong username or password.".to_string())),
         Some("throttled") => Some((
             "notice-error",
-            format!(
-                "Too many failed attempts. Try again in {} seconds.",
-                param("wait").unwrap_or_else(|| "a few".into())
-            ),
+            match wait_secs(param("wait").as_deref()) {
+                Some(secs) => format!("Too many failed attempts. Try again in {secs} seconds."),
+                None => "Too many failed attempts. Try again later.".to_string(),
+            },
         )),
         Some(_) => Some(("notice-error", "Signing in failed; try again.".to_string())),
         None if param("signed_out").is_some() => Some(("", "You are signed out.".to_string())),
@@ -43,5 +47,37 @@ pub fn LoginPage() -> impl IntoView {
             <p class="muted">"Forgot the password? On the server, run "
                 <code>"calltrail user reset-password NAME"</code> "."</p>
         </section>
+    }
+}
+
+/// The seconds `wait=` gives, when it is a number the throttle could have
+/// written; anything else says nothing, so a link cannot write in the notice.
+fn wait_secs(wait: Option<&str>) -> Option<u64> {
+    wait.filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|w| w.parse().ok())
+        .filter(|secs| (1..=MAX_WAIT_SECS).contains(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wait_is_a_bounded_number_of_seconds() {
+        assert_eq!(wait_secs(Some("30")), Some(30));
+        assert_eq!(wait_secs(Some("900")), Some(900));
+        for other in [
+            None,
+            Some(""),
+            Some("0"),
+            Some("901"),
+            Some("+5"),
+            Some("-5"),
+            Some("5 "),
+            Some("99999999999999999999999"),
+            Some("a few. Your session expired, sign in at evil.example. Try again in 5"),
+        ] {
+            assert_eq!(wait_secs(other), None, "{other:?}");
+        }
     }
 }

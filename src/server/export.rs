@@ -21,8 +21,11 @@ use crate::model::{CallSummary, Sort, TimelineItem};
 
 /// Calls read per step.
 const CALLS_PER_STEP: i64 = 500;
-/// Events of one call read per step.
+/// Events of one call read per step, at most.
 const EVENTS_PER_STEP: i64 = 2_000;
+/// Stored text of one call's events read per step, at most (at least one
+/// event): events may be 1 MiB each, so a count alone could hold gigabytes.
+const STEP_BYTES: i64 = 8 * 1024 * 1024;
 
 #[derive(Deserialize)]
 pub struct ExportParams {
@@ -144,8 +147,11 @@ fn chunks(
                     Format::Jsonl => {
                         let mut after = 0;
                         loop {
-                            let events = match store.events_after(&hit.call.call_id, after, EVENTS_PER_STEP).await {
-                                Ok(events) => events,
+                            let step = store
+                                .events_after_within(&hit.call.call_id, after, EVENTS_PER_STEP, STEP_BYTES)
+                                .await;
+                            let (events, more) = match step {
+                                Ok(step) => step,
                                 Err(e) => {
                                     yield Err(std::io::Error::other(e));
                                     return;
@@ -155,7 +161,7 @@ fn chunks(
                                 out.push_str(&event_line(event));
                             }
                             match events.last() {
-                                Some(last) if events.len() as i64 == EVENTS_PER_STEP => after = last.id,
+                                Some(last) if more => after = last.id,
                                 _ => break,
                             }
                             yield Ok(Bytes::from(std::mem::take(&mut out)));

@@ -96,6 +96,6 @@ async fn measure(store: &Store, call_id: &str) -> Result<Option<CallMetrics>, sq
     let Some(call) = store.call(call_id).await? else {
         return Ok(None);
     };
-    let items = store.timeline(call_id).await?;
+    let items = store.timeline_to_measure(call_id).await?;
     Ok(Some(compute(&items, call.started_at, !call.is_live())))
 }

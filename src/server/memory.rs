@@ -5,7 +5,8 @@
 //! 170 MiB in `calltrail bench --only search` where two arenas keep it
 //! near 120 MiB (measured with `MALLOC_ARENA_MAX=2`). So the server asks
 //! for at most two, before any thread starts. A `MALLOC_ARENA_MAX` set in
-//! the environment still wins.
+//! the environment still wins. And it hands freed memory back regularly
+//! ([`spawn_trimmer`]), so a burst of large events does not stay resident.
 
 /// Limits glibc's malloc to two arenas (Linux with glibc; elsewhere a no-op).
 pub fn limit_malloc_arenas() {
@@ -17,4 +18,33 @@ pub fn limit_malloc_arenas() {
             libc::mallopt(libc::M_ARENA_MAX, 2);
         }
     }
+}
+
+/// How often freed memory is handed back to the system.
+const TRIM_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Hands freed memory back to the system every [`TRIM_EVERY`] until the
+/// server stops. glibc's malloc returns only the top of a heap by itself:
+/// after twenty 1 MiB webhooks were parsed and stored, the server kept
+/// 229 MB resident of which 182 MB were free (`malloc_trim` brought it to
+/// 47 MB), and a page or an export of large events added to that for good.
+/// Trimming a heap with little free memory takes well under a millisecond.
+pub fn spawn_trimmer(mut stopping: tokio::sync::watch::Receiver<bool>) {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(TRIM_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = stopping.wait_for(|stop| *stop) => return,
+                _ = every.tick() => {}
+            }
+            // SAFETY: malloc_trim only releases memory malloc holds free.
+            unsafe {
+                libc::malloc_trim(0);
+            }
+        }
+    });
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let _ = &mut stopping;
 }

@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(auth::routes::logout))
         .route("/theme", post(super::theme::choose))
         .route("/deliveries/{id}/body", get(delivery_body))
+        .route("/events/{id}/body", get(event_body))
         .merge(forms::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())
         // A signed-in person asking for an unknown page gets the app's 404 page.
@@ -123,17 +124,30 @@ pub fn router(state: AppState) -> Router {
 /// `GET /deliveries/{id}/body`: one delivery's whole body, as plain text
 /// (the delivery log shows only the start of each).
 async fn delivery_body(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
-    match state.store.delivery_body(id).await {
+    stored_body(state.store.delivery_body(id).await, "delivery")
+}
+
+/// `GET /events/{id}/body`: the whole body one event was stored from, as
+/// plain text (a call page shows a bounded part of each).
+async fn event_body(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    stored_body(state.store.event_body(id).await, "event")
+}
+
+/// A stored body as plain text; 404 when there is no such `what`.
+fn stored_body(found: Result<Option<String>, sqlx::Error>, what: &str) -> Response {
+    match found {
         Ok(Some(body)) => {
             ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
         }
         Ok(None) => (
             StatusCode::NOT_FOUND,
-            Json(json!({"error": "not found", "detail": "there is no delivery with that id"})),
+            Json(
+                json!({"error": "not found", "detail": format!("there is no {what} with that id")}),
+            ),
         )
             .into_response(),
         Err(e) => {
-            tracing::error!(error = %e, "could not read a delivery body");
+            tracing::error!(error = %e, "could not read a stored {what} body");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 Json(json!({"error": "storage unavailable", "detail": "the database does not answer; retry"})),

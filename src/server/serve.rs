@@ -38,6 +38,7 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         .context("starting the alert and forwarding thread")?;
     let refusals = super::ingest::spawn_flush(state.refusals.clone(), state.store.clone());
     spawn_retention(state.store.clone(), &config, stopping.clone());
+    super::memory::spawn_trimmer(stopping.clone());
     if state.webhook_auth.checks.open() {
         tracing::warn!(
             "CALLTRAIL_WEBHOOK_AUTH=none: anyone who can reach the webhook route can post events"

@@ -24,6 +24,7 @@ fn item(id: i64, at: i64, detail: EventDetail) -> TimelineItem {
         received_at: at,
         detail,
         raw: "{}".into(),
+        clipped: false,
     }
 }
 
@@ -171,6 +172,7 @@ fn a_live_call_says_what_it_waits_on_or_how_long_it_has_been_quiet() {
         received_at,
         detail,
         raw: "{}".into(),
+        clipped: false,
     };
     let mut call = CallSummary::new(
         "vapi",

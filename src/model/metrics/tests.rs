@@ -12,6 +12,7 @@ fn item(id: i64, secs: Option<f64>, clock_secs: f64, detail: EventDetail) -> Tim
         received_at: 0,
         detail,
         raw: "{}".into(),
+        clipped: false,
     }
 }
 

@@ -9,6 +9,7 @@ fn item(id: i64, secs: f64, detail: EventDetail) -> TimelineItem {
         received_at: 0,
         detail,
         raw: "{}".into(),
+        clipped: false,
     }
 }
 

@@ -5,7 +5,8 @@
 //! `<=`, `>=`, `=` too), `started>2026-05-01` (a date, a date and time, or
 //! `-1h` / `-24h` / `-7d` back from now), `caller:` and `agent:` (part of
 //! a name or number). `-term` negates any of them. A query that cannot be
-//! read says what is wrong and where.
+//! read says what is wrong and where; so does one too long to search
+//! quickly, or one holding a NUL character (no database stores one).
 
 use std::fmt;
 
@@ -121,6 +122,12 @@ impl fmt::Display for QueryError {
 const MAX_SPAN_MS: i64 = 1_000 * 366 * DAY_MS;
 /// The longest `duration` compared (about 100 years, in seconds).
 const MAX_DURATION_S: i64 = 100 * 366 * 86_400;
+
+/// The longest query read, in characters.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+/// The most terms (words, phrases and filters) a query holds: each is a
+/// join or a condition of the search.
+pub const MAX_TERMS: usize = 32;
 
 const KEYS: &str = "status, ended_by, has, tool, source, caller, agent, duration, started";
 

@@ -159,3 +159,42 @@ fn a_filter_term_reads_back_as_its_filter() {
         Filter::Agent("northwind nw support".into())
     );
 }
+
+#[test]
+fn long_queries_many_terms_and_nul_are_refused() {
+    // At the limits, a query is read.
+    let longest = "a".repeat(MAX_QUERY_CHARS);
+    assert_eq!(Query::parse(&longest).unwrap().terms.len(), 1);
+    let most = vec!["w"; MAX_TERMS].join(" ");
+    assert_eq!(Query::parse(&most).unwrap().terms.len(), MAX_TERMS);
+    // Characters, not bytes: 1,000 accented letters are 2,000 bytes.
+    assert!(Query::parse(&"é".repeat(MAX_QUERY_CHARS)).is_ok());
+
+    let too_long = fails(&"a".repeat(MAX_QUERY_CHARS + 1));
+    assert_eq!(
+        too_long.to_string(),
+        "a query has at most 1000 characters: shorten it (at character 1001)"
+    );
+    let too_many = fails(&format!("{most} status:live"));
+    assert_eq!(too_many.at, 2 * MAX_TERMS);
+    assert_eq!(
+        too_many.message,
+        "a query has at most 32 words, phrases and filters: remove some"
+    );
+    // The 40,000-term query of the report is refused by its length.
+    assert_eq!(fails(&vec!["w"; 40_000].join(" ")).at, MAX_QUERY_CHARS);
+
+    for (input, at) in [
+        ("\0", 0),
+        ("refund\0", 6),
+        ("tool:é\0x", 6),
+        ("\"a\0b\"", 2),
+    ] {
+        let nul = fails(input);
+        assert_eq!(nul.at, at, "{input:?}");
+        assert_eq!(
+            nul.message,
+            "a query cannot hold a NUL character (U+0000): remove it"
+        );
+    }
+}

@@ -1,7 +1,9 @@
 //! Splitting a query into its pieces: words, `"phrases"`, `key:value`
-//! terms (with `<`, `<=`, `>`, `>=`, `=` too) and their negations.
+//! terms (with `<`, `<=`, `>`, `>=`, `=` too) and their negations — at most
+//! [`MAX_TERMS`] of them, from at most [`MAX_QUERY_CHARS`] characters and
+//! no NUL, refused before any other work.
 
-use super::QueryError;
+use super::{QueryError, MAX_QUERY_CHARS, MAX_TERMS};
 
 /// One piece of the query: its text (quotes removed), where it starts, and
 /// whether its value was quoted.
@@ -15,6 +17,18 @@ pub(super) struct Token {
 }
 
 pub(super) fn tokens(input: &str) -> Result<Vec<Token>, QueryError> {
+    if input.chars().nth(MAX_QUERY_CHARS).is_some() {
+        return Err(QueryError {
+            at: MAX_QUERY_CHARS,
+            message: format!("a query has at most {MAX_QUERY_CHARS} characters: shorten it"),
+        });
+    }
+    if let Some(at) = input.chars().position(|c| c == '\0') {
+        return Err(QueryError {
+            at,
+            message: "a query cannot hold a NUL character (U+0000): remove it".into(),
+        });
+    }
     let chars: Vec<(usize, char)> = input.char_indices().collect();
     let position = |byte: usize| input[..byte].chars().count();
     let mut out = Vec::new();
@@ -24,6 +38,14 @@ pub(super) fn tokens(input: &str) -> Result<Vec<Token>, QueryError> {
         if c.is_whitespace() {
             i += 1;
             continue;
+        }
+        if out.len() == MAX_TERMS {
+            return Err(QueryError {
+                at: position(start),
+                message: format!(
+                    "a query has at most {MAX_TERMS} words, phrases and filters: remove some"
+                ),
+            });
         }
         let negated = c == '-' && chars.get(i + 1).is_some_and(|(_, n)| !n.is_whitespace());
         if negated {

@@ -115,6 +115,7 @@ mod tests {
             received_at: 0,
             detail: EventDetail::End { ended_by: None },
             raw: "{}".into(),
+            clipped: false,
         };
         let call = CallSummary::new("infer", &item);
         LiveUpdate { item, call }

@@ -151,6 +151,7 @@ mod tests {
                 error: None,
             },
             raw: body.to_string(),
+            clipped: false,
         };
         (item, body)
     }

@@ -1,9 +1,11 @@
 //! The guard in front of the dashboard: pages redirect to sign-in, server
 //! functions and live streams answer 401, and the sign-in pages themselves
 //! send a signed-in person (or a first-run visitor) where they belong.
+//! Nothing it lets through is kept in the browser's cache.
 
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
@@ -14,15 +16,26 @@ use super::current_user;
 use crate::model::format::query_path;
 use crate::server::AppState;
 
+/// Lets a request through, or turns it away, as the module says; every
+/// answer is `Cache-Control: no-store`, so after signing out, Back or a
+/// shared computer's cache shows no transcript, call or setting.
 pub async fn require_session(
     State(state): State<AppState>,
     session: Session,
-    mut request: Request,
+    request: Request,
     next: Next,
 ) -> Response {
+    let mut response = admit(&state, &session, request, next).await;
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn admit(state: &AppState, session: &Session, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let is_get = request.method() == Method::GET;
-    let user = match current_user(&state.store, &session, state.config.session_max_hours).await {
+    let user = match current_user(&state.store, session, state.config.session_max_hours).await {
         Ok(user) => user,
         Err(e) => {
             tracing::error!(error = %e, "could not read the session");

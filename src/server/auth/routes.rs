@@ -124,6 +124,7 @@ pub struct SetupForm {
 /// `POST /setup`: creates the first account, only while there is none.
 pub async fn setup(
     State(state): State<AppState>,
+    setup_code::AsksForCode(asks_code): setup_code::AsksForCode,
     session: Session,
     Form(form): Form<SetupForm>,
 ) -> Response {
@@ -136,7 +137,7 @@ pub async fn setup(
             return back("unavailable");
         }
     }
-    if !setup_code::accepts(state.setup_code.as_deref(), &form.code) {
+    if asks_code && !setup_code::accepts(state.setup_code.as_deref(), &form.code) {
         tracing::warn!("refused a first-run setup with a wrong setup code");
         return back("code");
     }

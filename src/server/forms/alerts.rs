@@ -4,7 +4,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::{back, storage, Fields};
+use super::{back, back_quietly, storage, Fields};
+use crate::model::FormError;
 use crate::server::store::alerts::AlertAction;
 use crate::server::store::now_ms;
 use crate::server::AppState;
@@ -21,33 +22,23 @@ pub async fn act(State(state): State<AppState>, Path(id): Path<i64>, body: Bytes
         Some("acknowledge") => AlertAction::Acknowledge,
         Some("resolve") => AlertAction::Resolve,
         Some("reopen") => AlertAction::Reopen,
-        Some("snooze") => match fields.number::<i64>("minutes", "The snooze") {
+        Some("snooze") => match fields.number::<i64>("minutes", FormError::SnoozeRange) {
             Ok(Some(m)) if (1..=MAX_SNOOZE_MINUTES).contains(&m) => AlertAction::Snooze {
                 until: now + m * 60_000,
             },
-            Ok(_) => {
-                return back(
-                    "/alerts",
-                    Some(&fields),
-                    Err("snooze for 1 minute to 7 days".into()),
-                )
-            }
-            Err(e) => return back("/alerts", Some(&fields), Err(e)),
+            _ => return back("/alerts", Some(&fields), Err(FormError::SnoozeRange)),
         },
-        other => {
-            let e = format!("unknown action {:?}", other.unwrap_or(""));
-            return back("/alerts", Some(&fields), Err(e));
-        }
+        _ => return back("/alerts", Some(&fields), Err(FormError::UnknownAction)),
     };
-    let outcome = match state.store.act_on_alert(id, action, now).await {
+    let error = match state.store.act_on_alert(id, action, now).await {
         Ok(true) => {
             if let Err(e) = state.alerts.announce(&state.store, &[]).await {
                 tracing::warn!(error = %e, "could not announce an alert change");
             }
-            Ok(String::new())
+            return back_quietly("/alerts", Some(&fields));
         }
-        Ok(false) => Err(format!("there is no alert {id}")),
-        Err(e) => Err(storage(e)),
+        Ok(false) => FormError::NoSuchAlert,
+        Err(e) => storage(e),
     };
-    back("/alerts", Some(&fields), outcome)
+    back("/alerts", Some(&fields), Err(error))
 }

@@ -1,10 +1,12 @@
 //! The dashboard's form posts — alert actions, rules, channels, destinations
 //! and the outbox — as plain HTML forms, so each works with and without
 //! JavaScript. Every handler answers with a redirect (303) back to its page,
-//! carrying a one-line notice or error that the page shows.
+//! carrying the code of a notice or error ([`crate::model::notice`]) that
+//! the page shows.
 
 mod alerts;
 mod automation;
+mod channels;
 mod rules;
 mod saved_views;
 
@@ -13,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 
-use crate::model::format;
+use crate::model::{FormError, Notice};
 use crate::server::auth::guard::safe_next;
 use crate::server::AppState;
 
@@ -24,14 +26,14 @@ pub fn routes() -> Router<AppState> {
         .route("/alerts/rules", post(rules::create))
         .route("/alerts/rules/{id}", post(rules::update))
         .route("/alerts/rules/{id}/delete", post(rules::delete))
-        .route("/automations/channels", post(automation::create_channel))
+        .route("/automations/channels", post(channels::create_channel))
         .route(
             "/automations/channels/{id}/test",
-            post(automation::test_channel),
+            post(channels::test_channel),
         )
         .route(
             "/automations/channels/{id}/delete",
-            post(automation::delete_channel),
+            post(channels::delete_channel),
         )
         .route(
             "/automations/destinations",
@@ -94,47 +96,53 @@ impl Fields {
         self.0.iter().any(|(k, _)| k == key)
     }
 
-    /// A number field; `Err` says which field and why.
+    /// A number field; `Err` is `invalid`, the error that names the field.
     pub fn number<T: std::str::FromStr>(
         &self,
         key: &str,
-        label: &str,
-    ) -> Result<Option<T>, String> {
+        invalid: FormError,
+    ) -> Result<Option<T>, FormError> {
         self.get(key)
-            .map(|v| {
-                v.parse()
-                    .map_err(|_| format!("{label} must be a number (got {v:?})"))
-            })
+            .map(|v| v.parse().map_err(|_| invalid))
             .transpose()
     }
 }
 
 /// What a form post did, said on the page it returns to.
-pub type Outcome = Result<String, String>;
+pub type Outcome = Result<Notice, FormError>;
 
 /// 303 to `page` (a local path; `back` from the form when it is local),
-/// with the outcome in the query.
+/// with the outcome's code in the query.
 pub fn back(page: &str, fields: Option<&Fields>, outcome: Outcome) -> Response {
-    let page = fields
+    let said = match outcome {
+        Ok(notice) => format!("notice={}", notice.code()),
+        Err(error) => format!("error={}", error.code()),
+    };
+    let page = return_to(page, fields);
+    let sep = if page.contains('?') { '&' } else { '?' };
+    see_other(format!("{page}{sep}{said}"))
+}
+
+/// 303 to `page` as [`back`] does, saying nothing: the page itself shows
+/// what changed.
+pub fn back_quietly(page: &str, fields: Option<&Fields>) -> Response {
+    see_other(return_to(page, fields).to_string())
+}
+
+fn return_to<'a>(page: &'a str, fields: Option<&'a Fields>) -> &'a str {
+    fields
         .and_then(|f| f.get("back"))
         .map(safe_next)
         .filter(|p| *p != "/")
-        .unwrap_or(page);
-    let (key, text) = match &outcome {
-        Ok(notice) => ("notice", notice.as_str()),
-        Err(error) => ("error", error.as_str()),
-    };
-    let location = if text.is_empty() {
-        page.to_string()
-    } else {
-        let sep = if page.contains('?') { '&' } else { '?' };
-        format!("{page}{sep}{key}={}", format::url_segment(text))
-    };
+        .unwrap_or(page)
+}
+
+fn see_other(location: String) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
-/// The message for a storage failure behind a form.
-pub fn storage(e: sqlx::Error) -> String {
+/// The error for a storage failure behind a form (logged here).
+pub fn storage(e: sqlx::Error) -> FormError {
     tracing::error!(error = %e, "a form could not be saved");
-    "the database did not answer; nothing was changed — try again".into()
+    FormError::Storage
 }

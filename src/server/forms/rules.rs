@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde_json::{json, Map, Value};
 
 use super::{back, storage, Fields};
-use crate::model::RuleSpec;
+use crate::model::{FormError, Notice, RuleSpec};
 use crate::server::alerts::condition::Compiled;
 use crate::server::store::rules::RuleSettings;
 use crate::server::AppState;
@@ -22,14 +22,14 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<i64>, body: By
         Err(e) => return back(PAGE, None, Err(storage(e))),
     };
     let Some(rule) = rules.into_iter().find(|r| r.id == id) else {
-        return back(PAGE, None, Err(format!("there is no rule {id}")));
+        return back(PAGE, None, Err(FormError::NoSuchRule));
     };
-    let outcome = match settings(&fields, rule.spec.kind(), rule.name.clone()) {
+    let outcome = match settings(&fields, rule.spec.kind(), rule.name) {
         Ok(settings) => match state.store.save_rule(Some(id), &settings).await {
-            Ok(_) => Ok(format!("Saved the rule {}", settings.name)),
+            Ok(_) => Ok(Notice::RuleSaved),
             Err(e) => Err(storage(e)),
         },
-        Err(e) => Err(format!("{}: {e}", rule.name)),
+        Err(e) => Err(e),
     };
     back(PAGE, None, outcome)
 }
@@ -38,11 +38,11 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<i64>, body: By
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
     let fields = Fields::parse(&body);
     let Some(name) = fields.get("name").map(str::to_string) else {
-        return back(PAGE, None, Err("a new rule needs a name".into()));
+        return back(PAGE, None, Err(FormError::RuleNeedsName));
     };
     let outcome = match settings(&fields, "match", name) {
         Ok(settings) => match state.store.save_rule(None, &settings).await {
-            Ok(_) => Ok(format!("Added the rule {}", settings.name)),
+            Ok(_) => Ok(Notice::RuleAdded),
             Err(e) => Err(storage(e)),
         },
         Err(e) => Err(e),
@@ -53,30 +53,30 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
 /// `POST /alerts/rules/{id}/delete`
 pub async fn delete(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
     let outcome = match state.store.delete_rule(id).await {
-        Ok(true) => Ok("Deleted the rule and its alerts".into()),
-        Ok(false) => Err(format!("there is no rule {id}")),
+        Ok(true) => Ok(Notice::RuleDeleted),
+        Ok(false) => Err(FormError::NoSuchRule),
         Err(e) => Err(storage(e)),
     };
     back(PAGE, None, outcome)
 }
 
 /// A rule of `kind` as the form sets it.
-fn settings(fields: &Fields, kind: &str, name: String) -> Result<RuleSettings, String> {
+fn settings(fields: &Fields, kind: &str, name: String) -> Result<RuleSettings, FormError> {
     let spec = spec(fields, kind)?;
     if let Some(condition) = spec.condition() {
-        Compiled::new(&condition).map_err(|e| e.to_string())?;
+        Compiled::new(&condition).map_err(|_| FormError::PatternInvalid)?;
     }
     let channels = fields
         .all("channel")
         .into_iter()
-        .map(|c| c.parse().map_err(|_| format!("{c:?} is not a channel")))
+        .map(|c| c.parse().map_err(|_| FormError::UnknownChannel))
         .collect::<Result<_, _>>()?;
     Ok(RuleSettings {
         name,
         spec,
         enabled: fields.ticked("enabled"),
         cooldown_secs: fields
-            .number::<i64>("cooldown_secs", "The cool-down")?
+            .number::<i64>("cooldown_secs", FormError::CooldownInvalid)?
             .unwrap_or(300)
             .max(0),
         channels,
@@ -86,23 +86,19 @@ fn settings(fields: &Fields, kind: &str, name: String) -> Result<RuleSettings, S
 /// The rule's kind and options from the form's fields: numbers are numbers,
 /// lists are comma-separated, blanks are unset; the kind's own reading
 /// (with its defaults) then checks them.
-pub fn spec(fields: &Fields, kind: &str) -> Result<RuleSpec, String> {
+pub fn spec(fields: &Fields, kind: &str) -> Result<RuleSpec, FormError> {
     let mut options = Map::new();
     options.insert("kind".into(), json!(kind));
-    // Named as the form labels them.
-    for (key, label) in [
-        ("count", "The count"),
-        ("seconds", "The seconds"),
-        ("minutes", "The minutes"),
+    for (key, invalid) in [
+        ("count", FormError::CountInvalid),
+        ("seconds", FormError::SecondsInvalid),
+        ("minutes", FormError::MinutesInvalid),
     ] {
-        let n = fields
-            .number::<u32>(key, label)
-            .map_err(|_| format!("{label} must be a whole number, 0 or more"))?;
-        if let Some(n) = n {
+        if let Some(n) = fields.number::<u32>(key, invalid)? {
             options.insert(key.into(), json!(n));
         }
     }
-    if let Some(s) = fields.number::<f64>("stall_seconds", "The silence")? {
+    if let Some(s) = fields.number::<f64>("stall_seconds", FormError::SilenceInvalid)? {
         options.insert("stall_seconds".into(), json!(s));
     }
     if let Some(list) = fields.get("normal") {
@@ -121,7 +117,7 @@ pub fn spec(fields: &Fields, kind: &str) -> Result<RuleSpec, String> {
     if kind == "match" {
         options.insert("value".into(), json!(fields.get("value").unwrap_or("")));
     }
-    serde_json::from_value(Value::Object(options)).map_err(|e| e.to_string())
+    serde_json::from_value(Value::Object(options)).map_err(|_| FormError::RuleInvalid)
 }
 
 #[cfg(test)]
@@ -157,15 +153,15 @@ mod tests {
     fn bad_numbers_and_patterns_are_refused() {
         for count in ["lots", "1.5", "-2"] {
             let f = Fields::parse(format!("count={count}").as_bytes());
-            assert_eq!(
-                spec(&f, "tool-loop").unwrap_err(),
-                "The count must be a whole number, 0 or more"
-            );
+            assert_eq!(spec(&f, "tool-loop"), Err(FormError::CountInvalid));
         }
         let f = Fields::parse(b"op=regex&value=%28");
-        assert!(settings(&f, "match", "m".into())
-            .unwrap_err()
-            .contains("regular expression"));
+        assert_eq!(
+            settings(&f, "match", "m".into()).unwrap_err(),
+            FormError::PatternInvalid
+        );
+        let f = Fields::parse(b"op=resembles&value=x");
+        assert_eq!(spec(&f, "match"), Err(FormError::RuleInvalid));
         let f =
             Fields::parse(b"op=equals&value=refund&field=metadata.functionName&event=tool-call");
         let RuleSpec::Match { op, .. } = spec(&f, "match").unwrap() else {

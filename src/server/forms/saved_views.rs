@@ -8,11 +8,11 @@ use axum::Extension;
 use super::{back, storage, Fields};
 use crate::model::format::url_segment;
 use crate::model::query::Query;
+use crate::model::{FormError, Notice};
 use crate::server::auth::CurrentUser;
-use crate::server::store::saved_views::MAX_VIEWS;
 use crate::server::AppState;
 
-/// Longest view name kept.
+/// Longest view name kept (as [`FormError::ViewNameTooLong`] says).
 const MAX_NAME: usize = 60;
 
 /// `POST /views`: saves the query `q` as `name`, back on its results.
@@ -25,17 +25,14 @@ pub async fn save(
     let q = fields.get("q").unwrap_or_default().to_string();
     let page = format!("/?q={}", url_segment(&q));
     let outcome = match (fields.get("name"), Query::parse(&q)) {
-        (_, Err(e)) => Err(format!("this query cannot be saved: {e}")),
-        (_, Ok(query)) if query.is_empty() => Err("type a query first, then save it".into()),
-        (None, _) => Err("a saved view needs a name".into()),
-        (Some(name), _) if name.chars().count() > MAX_NAME => {
-            Err(format!("a view's name has at most {MAX_NAME} characters"))
-        }
+        // The page it returns to shows what is wrong with the query.
+        (_, Err(_)) => Err(FormError::ViewQueryInvalid),
+        (_, Ok(query)) if query.is_empty() => Err(FormError::ViewNeedsQuery),
+        (None, _) => Err(FormError::ViewNeedsName),
+        (Some(name), _) if name.chars().count() > MAX_NAME => Err(FormError::ViewNameTooLong),
         (Some(name), Ok(_)) => match state.store.save_view(user.id, name, &q).await {
-            Ok(true) => Ok(format!("Saved the view “{name}”")),
-            Ok(false) => Err(format!(
-                "you have {MAX_VIEWS} saved views: delete one first"
-            )),
+            Ok(true) => Ok(Notice::ViewSaved),
+            Ok(false) => Err(FormError::ViewsFull),
             Err(e) => Err(storage(e)),
         },
     };
@@ -49,9 +46,20 @@ pub async fn delete(
     Path(id): Path<i64>,
 ) -> Response {
     let outcome = match state.store.delete_view(user.id, id).await {
-        Ok(true) => Ok("Deleted the view".into()),
-        Ok(false) => Err("there is no such view".into()),
+        Ok(true) => Ok(Notice::ViewDeleted),
+        Ok(false) => Err(FormError::NoSuchView),
         Err(e) => Err(storage(e)),
     };
     back("/", None, outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_name_limit_is_the_one_the_error_gives() {
+        let said = FormError::ViewNameTooLong.message();
+        assert!(said.contains(&format!(" {MAX_NAME} ")), "{said}");
+    }
 }

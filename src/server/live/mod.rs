@@ -29,8 +29,11 @@ pub use sse::{call_stream, calls_stream};
 /// Updates a subscriber may fall behind by before it is caught up from SQLite.
 const CAPACITY: usize = 4096;
 
-/// A committed update as the streams send it: serialized at most once per
-/// form, however many subscribers forward it.
+/// A committed update as the streams send it: its item bounded as a page
+/// shows it ([`LiveUpdate::shown`]), so the channels' buffers (up to
+/// [`CAPACITY`] updates each) keep kilobytes an update rather than bodies of
+/// up to 1 MiB; serialized at most once per form, however many subscribers
+/// forward it.
 pub struct Published {
     pub update: LiveUpdate,
     full: OnceLock<Arc<str>>,
@@ -40,7 +43,7 @@ pub struct Published {
 impl Published {
     fn new(update: LiveUpdate) -> Self {
         Published {
-            update,
+            update: update.shown(),
             full: OnceLock::new(),
             summary: OnceLock::new(),
         }

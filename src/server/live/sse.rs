@@ -18,7 +18,7 @@ use tower_sessions::Session;
 
 use super::session::{too_many_streams, SessionWatch};
 use super::{opening, respond, to_json, Hub, Published};
-use crate::model::LiveUpdate;
+use crate::model::{clip, LiveUpdate};
 use crate::server::metrics::{self, LiveClient};
 use crate::server::store::Store;
 use crate::server::AppState;
@@ -123,7 +123,7 @@ impl Feed for CallFeed {
                 (
                     item.id,
                     to_json(&LiveUpdate {
-                        item,
+                        item: clip::item(&item),
                         call: call.clone(),
                     }),
                 )

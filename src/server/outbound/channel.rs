@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::guard::{check_url, GuardError};
+use super::guard::{check_server, check_url, GuardError};
 use crate::model::ChannelKind;
 use crate::server::webhook_auth::signature::SigningKey;
 
@@ -121,6 +121,7 @@ impl ChannelConfig {
                 if e.host.trim().is_empty() {
                     return Err(ChannelError::Invalid("the SMTP host is empty".into()));
                 }
+                check_server(&e.host, allow_private)?;
                 if e.to.is_empty() {
                     return Err(ChannelError::Invalid(
                         "an email channel needs a recipient".into(),
@@ -195,5 +196,34 @@ mod tests {
             unreachable!()
         };
         assert_eq!(e.port(), 587);
+    }
+
+    #[test]
+    fn an_smtp_server_on_an_internal_address_is_refused_when_saved() {
+        let email = |host: &str| {
+            ChannelConfig::Email(EmailConfig {
+                host: host.into(),
+                port: Some(25),
+                tls: Tls::None,
+                username: None,
+                password: None,
+                from: "calltrail@example.com".into(),
+                to: vec!["oncall@example.com".into()],
+            })
+        };
+        let loopback = "127.0.0.1".parse().unwrap();
+        assert_eq!(
+            email("127.0.0.1").validate(false),
+            Err(ChannelError::Url(GuardError::Private(loopback)))
+        );
+        assert_eq!(
+            email("[::ffff:0:127.0.0.1]").validate(false),
+            Err(ChannelError::Url(GuardError::Private(
+                "::ffff:0:7f00:1".parse().unwrap()
+            )))
+        );
+        assert_eq!(email("127.0.0.1").validate(true), Ok(()));
+        // A name is judged by what it resolves to when mail is sent.
+        assert_eq!(email("smtp.example.com").validate(false), Ok(()));
     }
 }

@@ -1,10 +1,13 @@
 //! Sending an email over SMTP (STARTTLS, TLS or, for a trusted relay, plain),
-//! with lettre.
+//! with lettre — to the address the SSRF guard checked, never to what the
+//! name resolves to a moment later.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls as SmtpTls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::channel::{EmailConfig, Tls};
@@ -19,25 +22,15 @@ pub async fn send(
     body: &str,
     allow_private: bool,
 ) -> Result<String, String> {
-    let port = config.port();
-    if !allow_private {
-        guard::resolve_public(&config.host, port)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    let builder = match config.tls {
-        Tls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host),
-        Tls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host),
-        Tls::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
-            &config.host,
-        )),
-    }
-    .map_err(|e| format!("SMTP settings: {e}"))?;
-    let mut builder = builder.port(port).timeout(Some(TIMEOUT));
-    if let (Some(user), Some(password)) = (&config.username, &config.password) {
-        builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
-    }
-    let transport = builder.build();
+    let message = message(config, subject, body)?;
+    let addrs = guard::resolve(&config.host, config.port(), allow_private)
+        .await
+        .map_err(|e| e.to_string())?;
+    // `resolve` answers with at least one address.
+    deliver(config, addrs[0], message).await
+}
+
+fn message(config: &EmailConfig, subject: &str, body: &str) -> Result<Message, String> {
     let address = |a: &str| {
         a.parse()
             .map_err(|_| format!("{a:?} is not an email address"))
@@ -49,10 +42,29 @@ pub async fn send(
     for to in &config.to {
         message = message.to(address(to)?);
     }
-    let message = message
+    message
         .body(body.to_string())
-        .map_err(|e| format!("building the email: {e}"))?;
-    let response = transport
+        .map_err(|e| format!("building the email: {e}"))
+}
+
+/// Hands `message` to the SMTP server at `server`, an address already
+/// checked: lettre is given the address, not the name, so it resolves
+/// nothing itself (a second lookup could answer with an internal address).
+async fn deliver(
+    config: &EmailConfig,
+    server: SocketAddr,
+    message: Message,
+) -> Result<String, String> {
+    let mut builder =
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(server.ip().to_string())
+            .port(server.port())
+            .tls(tls(config)?)
+            .timeout(Some(TIMEOUT));
+    if let (Some(user), Some(password)) = (&config.username, &config.password) {
+        builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+    }
+    let response = builder
+        .build()
         .send(message)
         .await
         .map_err(|e| format!("SMTP: {e}"))?;
@@ -62,3 +74,18 @@ pub async fn send(
         response.message().collect::<Vec<_>>().join(" ")
     ))
 }
+
+/// The TLS mode, verifying the certificate against the configured host
+/// name (the connection itself goes to an address).
+fn tls(config: &EmailConfig) -> Result<SmtpTls, String> {
+    let parameters =
+        || TlsParameters::new(config.host.clone()).map_err(|e| format!("SMTP TLS settings: {e}"));
+    Ok(match config.tls {
+        Tls::Starttls => SmtpTls::Required(parameters()?),
+        Tls::Tls => SmtpTls::Wrapper(parameters()?),
+        Tls::None => SmtpTls::None,
+    })
+}
+
+#[cfg(test)]
+mod tests;

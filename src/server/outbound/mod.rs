@@ -5,6 +5,7 @@
 pub mod channel;
 mod email;
 pub mod guard;
+mod internal;
 pub mod notification;
 pub mod retry;
 pub mod send;

@@ -98,6 +98,16 @@ fn mistakes_are_errors_that_say_where() {
     assert!(p.validate(false).is_err());
     assert!(p.validate(true).is_ok());
 
+    let relay = "[[channel]]\nname = \"mail\"\nkind = \"email\"\nhost = \"10.0.0.25\"\n\
+                 from = \"a@example.com\"\nto = [\"b@example.com\"]\n";
+    let p = Provision::parse(relay).unwrap();
+    let e = format!("{:#}", p.validate(false).unwrap_err());
+    assert!(
+        e.contains("channel \"mail\"") && e.contains("10.0.0.25 is a loopback or private"),
+        "{e}"
+    );
+    assert!(p.validate(true).is_ok());
+
     let nameless = "[[channel]]\nkind = \"slack\"\nurl = \"https://x.example\"\n";
     assert!(Provision::parse(nameless).is_err());
 }

@@ -133,15 +133,25 @@ on_backend! {
     // events
     /// A call's timeline, in timeline order (best time, then arrival).
     pub async fn timeline(&self, call_id: &str) -> Result<Vec<TimelineItem>, sqlx::Error>;
+    /// A call's timeline as voice metrics read it: no bodies, no tool
+    /// arguments or results.
+    pub async fn timeline_to_measure(&self, call_id: &str) -> Result<Vec<TimelineItem>, sqlx::Error>;
     /// Up to `limit` of a call's events just before `before` (the newest when
-    /// `None`), in timeline order.
+    /// `None`), in timeline order, as a page shows them: without their
+    /// bodies (`raw` is empty) and bounded (`model::clip::page`).
     pub async fn timeline_window(&self, call_id: &str, before: Option<TimelinePoint>, limit: i64) -> Result<Vec<TimelineItem>, sqlx::Error>;
+    /// The body event `id` was stored from, as delivered.
+    pub async fn event_body(&self, id: i64) -> Result<Option<String>, sqlx::Error>;
     /// Up to `limit` places of the events after event `event_id` in its
     /// call's time order; `None` when the call has no such event.
     pub async fn points_after(&self, call_id: &str, event_id: i64, limit: i64) -> Result<Option<Vec<TimelinePoint>>, sqlx::Error>;
     /// A call's events stored after `after_id`, in commit order: what a
     /// reconnecting or lagging call page missed.
     pub async fn events_after(&self, call_id: &str, after_id: i64, limit: i64) -> Result<Vec<TimelineItem>, sqlx::Error>;
+    /// A call's events stored after `after_id`, in commit order, at most
+    /// `limit` and as many as fit in `max_bytes` (at least one); and
+    /// whether more follow.
+    pub async fn events_after_within(&self, call_id: &str, after_id: i64, limit: i64, max_bytes: i64) -> Result<(Vec<TimelineItem>, bool), sqlx::Error>;
     /// Events of every call stored after `after_id`, in commit order: what
     /// the effects cursor has not handled yet.
     pub async fn events_since(&self, after_id: i64, limit: i64) -> Result<Vec<TimelineItem>, sqlx::Error>;

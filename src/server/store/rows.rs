@@ -39,6 +39,7 @@ impl From<EventRow> for TimelineItem {
             received_at: row.received_at,
             detail,
             raw: row.raw,
+            clipped: false,
         }
     }
 }
@@ -46,6 +47,10 @@ impl From<EventRow> for TimelineItem {
 /// Every column of `events` an [`EventRow`] reads.
 pub(super) const EVENT_COLUMNS: &str =
     "id, call_id, kind, occurred_at, seconds_from_start, received_at, normalized, raw";
+/// [`EVENT_COLUMNS`] with an empty body instead of the stored one: what a
+/// page reads, which fetches a body only when asked (`event_body`).
+pub(super) const EVENT_COLUMNS_WITHOUT_BODY: &str =
+    "id, call_id, kind, occurred_at, seconds_from_start, received_at, normalized, '' AS raw";
 
 #[cfg(test)]
 mod tests {

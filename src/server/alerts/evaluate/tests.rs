@@ -12,6 +12,7 @@ fn item(detail: EventDetail) -> TimelineItem {
         received_at: 0,
         detail,
         raw: "{}".into(),
+        clipped: false,
     }
 }
 

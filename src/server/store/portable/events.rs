@@ -1,8 +1,8 @@
 //! Reading a call's events back as timeline items.
 
 use super::portable;
-use crate::model::{TimelineItem, TimelinePoint};
-use crate::server::store::rows::{EventRow, EVENT_COLUMNS as COLUMNS};
+use crate::model::{clip, TimelineItem, TimelinePoint};
+use crate::server::store::rows::{EventRow, EVENT_COLUMNS as COLUMNS, EVENT_COLUMNS_WITHOUT_BODY};
 
 portable! {
     /// A call's timeline, in timeline order (best time, then arrival).
@@ -16,8 +16,32 @@ portable! {
         Ok(rows.into_iter().map(TimelineItem::from).collect())
     }
 
+    /// A call's timeline as voice metrics read it, in timeline order:
+    /// without bodies, and tool calls without their arguments and results
+    /// ([`crate::model::EventDetail::without_tool_payloads`]), each trimmed as it is
+    /// parsed, so a call of 1 MiB events is measured in little memory.
+    pub async fn timeline_to_measure(&self, call_id: &str) -> Result<Vec<TimelineItem>, sqlx::Error> {
+        let rows: Vec<EventRow> = sqlx::query_as(&format!(
+            "SELECT {EVENT_COLUMNS_WITHOUT_BODY} FROM events WHERE call_id = $1 ORDER BY occurred_at, id"
+        ))
+        .bind(call_id)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let mut item = TimelineItem::from(row);
+                item.detail = item.detail.without_tool_payloads();
+                item
+            })
+            .collect())
+    }
+
     /// Up to `limit` of a call's events just before `before` (the newest when
-    /// `None`), in timeline order.
+    /// `None`), in timeline order, as a page shows them: without their bodies
+    /// (`raw` is empty; read one with `event_body`) and each bounded
+    /// ([`clip::page`]), parsed one at a time, so a window of 1 MiB events
+    /// never sits whole in memory.
     pub async fn timeline_window(
         &self,
         call_id: &str,
@@ -29,7 +53,7 @@ portable! {
             id: i64::MAX,
         });
         let rows: Vec<EventRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM events WHERE call_id = $1 AND (occurred_at, id) < ($2, $3)
+            "SELECT {EVENT_COLUMNS_WITHOUT_BODY} FROM events WHERE call_id = $1 AND (occurred_at, id) < ($2, $3)
              ORDER BY occurred_at DESC, id DESC LIMIT $4"
         ))
         .bind(call_id)
@@ -38,7 +62,16 @@ portable! {
         .bind(limit)
         .fetch_all(self.reader())
         .await?;
-        Ok(rows.into_iter().rev().map(TimelineItem::from).collect())
+        // Newest first, each parsed only as it is bounded.
+        Ok(clip::page(rows.into_iter().map(TimelineItem::from)))
+    }
+
+    /// The body event `id` was stored from, as delivered.
+    pub async fn event_body(&self, id: i64) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT raw FROM events WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.reader())
+            .await
     }
 
     /// Up to `limit` places of the events after event `event_id` in its
@@ -93,6 +126,48 @@ portable! {
         .fetch_all(self.reader())
         .await?;
         Ok(rows.into_iter().map(TimelineItem::from).collect())
+    }
+
+    /// A call's events stored after `after_id`, in commit order: at most
+    /// `limit`, and only as many as fit in `max_bytes` of stored text (at
+    /// least one), so a step of an export stays small whatever the bodies'
+    /// size. Also whether more follow.
+    pub async fn events_after_within(
+        &self,
+        call_id: &str,
+        after_id: i64,
+        limit: i64,
+        max_bytes: i64,
+    ) -> Result<(Vec<TimelineItem>, bool), sqlx::Error> {
+        let sizes: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, CAST(length(raw) + length(normalized) AS BIGINT) FROM events
+             WHERE call_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(call_id)
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        let (mut upto, mut taken, mut bytes) = (after_id, 0, 0);
+        for &(id, size) in &sizes {
+            if taken > 0 && bytes + size > max_bytes {
+                break;
+            }
+            (upto, taken, bytes) = (id, taken + 1, bytes + size);
+        }
+        let more = taken < sizes.len() || sizes.len() as i64 == limit;
+        if taken == 0 {
+            return Ok((Vec::new(), false));
+        }
+        let rows: Vec<EventRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM events WHERE call_id = $1 AND id > $2 AND id <= $3 ORDER BY id"
+        ))
+        .bind(call_id)
+        .bind(after_id)
+        .bind(upto)
+        .fetch_all(self.reader())
+        .await?;
+        Ok((rows.into_iter().map(TimelineItem::from).collect(), more))
     }
 
     /// Events of every call stored after `after_id`, in commit order: what

@@ -194,5 +194,6 @@ fn item(delivery: &NewDelivery, event: &NewEvent, id: i64) -> TimelineItem {
         received_at: delivery.received_at,
         detail: event.detail.clone(),
         raw: event.raw.clone(),
+        clipped: false,
     }
 }

@@ -159,6 +159,7 @@ fn write_event(
         received_at: delivery.received_at,
         detail: event.detail,
         raw: event.raw,
+        clipped: false,
     };
     let (before, call) = cache.apply(tx, &delivery.source, &item, &parties)?;
     Ok(Written::New(

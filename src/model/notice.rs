@@ -1,0 +1,153 @@
+//! What a form post did, said on the page it returns to. The redirect
+//! carries a short code (`?notice=rule-saved`, `?error=storage`), never
+//! text: a link someone else made can then show only one of these messages,
+//! and a code nobody knows shows nothing.
+
+/// An enum of messages, each with its code (lowercase letters and dashes,
+/// safe in a URL as it is) and its text.
+macro_rules! messages {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal => $text:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $(#[doc = $text] $variant,)*
+        }
+
+        impl $name {
+            /// Every message.
+            pub const ALL: &[$name] = &[$($name::$variant,)*];
+
+            /// The code a redirect carries.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code,)*
+                }
+            }
+
+            /// What the page says.
+            pub fn message(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+
+            /// The message `code` stands for; `None` for any other text.
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code {
+                    $($code => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    /// A form post that did what was asked.
+    Notice {
+        RuleSaved = "rule-saved" => "Saved the rule.",
+        RuleAdded = "rule-added" => "Added the rule.",
+        RuleDeleted = "rule-deleted" => "Deleted the rule and its alerts.",
+        ChannelSaved = "channel-saved" => "Saved the channel.",
+        ChannelTested = "channel-tested" => "Test sent: the receiver's answer is shown with the channel.",
+        ChannelDeleted = "channel-deleted" => "Deleted the channel.",
+        DestinationSaved = "destination-saved" => "Saved the destination.",
+        DestinationPaused = "destination-paused" => "Paused the destination.",
+        DestinationResumed = "destination-resumed" => "Resumed the destination.",
+        DestinationDeleted = "destination-deleted" => "Deleted the destination and its queue.",
+        ReplayQueued = "replay-queued" => "Queued the events to send again, marked calltrail-replay: 1.",
+        ReplayEmpty = "replay-empty" => "Nothing was queued: no stored event matches.",
+        Redelivered = "redelivered" => "Queued it to send again, marked calltrail-replay: 1.",
+        ViewSaved = "view-saved" => "Saved the view.",
+        ViewDeleted = "view-deleted" => "Deleted the view.",
+    }
+}
+
+messages! {
+    /// A form post that changed nothing, and why.
+    FormError {
+        Storage = "storage" => "The database did not answer; nothing was changed — try again.",
+        NoSuchAlert = "no-such-alert" => "There is no such alert.",
+        NoSuchRule = "no-such-rule" => "There is no such rule.",
+        NoSuchChannel = "no-such-channel" => "There is no such channel.",
+        NoSuchDestination = "no-such-destination" => "There is no such destination.",
+        NoSuchMessage = "no-such-message" => "There is no such message.",
+        NoSuchView = "no-such-view" => "There is no such view.",
+        UnknownAction = "unknown-action" => "Alerts can be acknowledged, resolved, snoozed or reopened.",
+        SnoozeRange = "snooze-range" => "Snooze for 1 minute to 7 days.",
+        RuleNeedsName = "rule-needs-name" => "A new rule needs a name.",
+        CountInvalid = "count-invalid" => "The count must be a whole number, 0 or more.",
+        SecondsInvalid = "seconds-invalid" => "The seconds must be a whole number, 0 or more.",
+        MinutesInvalid = "minutes-invalid" => "The minutes must be a whole number, 0 or more.",
+        SilenceInvalid = "silence-invalid" => "The silence must be a number of seconds.",
+        CooldownInvalid = "cooldown-invalid" => "The cool-down must be a whole number of seconds.",
+        RuleInvalid = "rule-invalid" => "The rule's options are not valid: choose the event and comparison from the lists.",
+        PatternInvalid = "pattern-invalid" => "The pattern is not a valid regular expression.",
+        UnknownChannel = "unknown-channel" => "Choose the rule's channels from the list.",
+        ChannelNeedsName = "channel-needs-name" => "A channel needs a name.",
+        ChannelNeedsKind = "channel-needs-kind" => "Choose the channel's kind.",
+        ChannelNeedsUrl = "channel-needs-url" => "The channel needs a URL.",
+        EmailNeedsHost = "email-needs-host" => "An email channel needs an SMTP host.",
+        EmailNeedsFrom = "email-needs-from" => "An email channel needs a From address.",
+        PortInvalid = "port-invalid" => "The SMTP port must be a number.",
+        TlsUnknown = "tls-unknown" => "Choose STARTTLS, TLS or none.",
+        ChannelInvalid = "channel-invalid" => "The channel's settings are not valid: check the signing secret, the email addresses and that there is a recipient.",
+        TestFailed = "test-failed" => "The test failed: the receiver's answer is shown with the channel.",
+        DestinationNeedsName = "destination-needs-name" => "A destination needs a name.",
+        DestinationNeedsUrl = "destination-needs-url" => "A destination needs a URL.",
+        UrlInvalid = "url-invalid" => "Use an http:// or https:// URL with a host name.",
+        HostInvalid = "host-invalid" => "The host is not a valid name or address, or it does not resolve.",
+        AddressPrivate = "address-private" => "That address is loopback or private; set CALLTRAIL_ALLOW_PRIVATE_DESTINATIONS=true to allow it.",
+        SecretInvalid = "secret-invalid" => "The signing secret must be whsec_ followed by at least 16 bytes in base64.",
+        UnknownComparison = "unknown-comparison" => "Choose the comparison from the list.",
+        TimeInvalid = "time-invalid" => "That is not a time: use YYYY-MM-DDTHH:MM, in UTC.",
+        ReplayNeedsStart = "replay-needs-start" => "Name a call, or a time to replay from.",
+        ViewQueryInvalid = "view-query-invalid" => "This query cannot be saved: fix what the search says is wrong first.",
+        ViewNeedsQuery = "view-needs-query" => "Type a query first, then save it.",
+        ViewNeedsName = "view-needs-name" => "A saved view needs a name.",
+        ViewNameTooLong = "view-name-too-long" => "A view's name has at most 60 characters.",
+        ViewsFull = "views-full" => "You have as many saved views as an account can keep: delete one first.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_plain_and_read_back() {
+        let codes = Notice::ALL
+            .iter()
+            .map(|n| (n.code(), Notice::from_code(n.code()).map(|n| n.message())))
+            .chain(FormError::ALL.iter().map(|e| {
+                (
+                    e.code(),
+                    FormError::from_code(e.code()).map(|e| e.message()),
+                )
+            }));
+        for (code, message) in codes {
+            assert!(
+                code.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{code}"
+            );
+            assert!(message.is_some_and(|m| m.ends_with('.')), "{code}");
+        }
+        assert_eq!(Notice::from_code("rule-saved"), Some(Notice::RuleSaved));
+        assert_eq!(FormError::from_code("storage"), Some(FormError::Storage));
+    }
+
+    #[test]
+    fn any_other_text_means_nothing() {
+        for text in [
+            "",
+            "Saved the rule.",
+            "Rule-Saved",
+            " rule-saved",
+            "<script>Click here</script>",
+            "Your session expired, sign in at evil.example",
+        ] {
+            assert_eq!(Notice::from_code(text), None, "{text}");
+            assert_eq!(FormError::from_code(text), None, "{text}");
+        }
+    }
+}

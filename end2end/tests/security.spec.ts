@@ -1,6 +1,6 @@
 import { request as apiRequest } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { deliver, newCallId, toolCall, turn } from './events';
+import { WEBHOOK, deliver, newCallId, toolCall, turn } from './events';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -71,4 +71,25 @@ test('a link cannot write in a page notice or in the sign-in wait', async ({ pag
   await signIn.goto('/login?error=throttled&wait=30');
   await expect(signIn.getByRole('alert')).toHaveText('Too many failed attempts. Try again in 30 seconds.');
   await anonymous.close();
+});
+
+test('tool arguments nested 120 deep show folded, and the page stays live', async ({ page, request }) => {
+  const id = newCallId('deep');
+  const args = '{"a":'.repeat(120) + '"bottom"' + '}'.repeat(120);
+  const body = `{"type":"tool-call","call_id":"${id}","timestamp":"2026-03-14T16:02:12Z","metadata":{"functionName":"deep","arguments":${args}}}`;
+  const sent = await request.post(WEBHOOK, { data: body, headers: { 'content-type': 'application/json' } });
+  expect(sent.status()).toBe(200);
+  await page.goto(`/calls/${id}`);
+  // Hydrated (the live stream is open) although the data holds the call.
+  await expect(page.locator('[data-link]')).toHaveAttribute('data-link', 'live');
+  await expect(page.getByText('Open the whole stored event')).toBeVisible();
+  await deliver(request, turn(id, 'user', 'Still following along', 3));
+  await expect(page.locator('.item .text', { hasText: 'Still following along' })).toBeVisible();
+});
+
+test('a direction override in a turn is shown, not obeyed', async ({ page, request }) => {
+  const id = newCallId('bidi');
+  await deliver(request, turn(id, 'user', 'my code is \u202E1234', 2));
+  await page.goto(`/calls/${id}`);
+  await expect(page.locator('.item .text').first()).toHaveText('my code is ⟦U+202E⟧1234');
 });

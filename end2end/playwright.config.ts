@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { CREDENTIALS_ENV } from './tests/server';
 
 // The server under test: CALLTRAIL_BIN (.ci/test sets it) or the debug build
-// from `cargo leptos build`, serving the site from inside itself, on its own
+// from `.ci/build`, serving the site from inside itself, on its own
 // port and a fresh database for every run.
 const port = process.env.CALLTRAIL_E2E_PORT ?? '3999';
 const db = process.env.CALLTRAIL_E2E_DB ?? path.join(os.tmpdir(), `calltrail-e2e-${process.pid}`, 'e2e.db');

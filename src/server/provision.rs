@@ -2,7 +2,7 @@
 //! (`CALLTRAIL_PROVISION`) and applied at start-up, each matched by name —
 //! a rule's name defaults to its kind, so `kind = "tool-error"` sets the
 //! built-in rule. What the file sets wins over edits made in the UI; what
-//! it leaves out is left alone. See the README for a full example.
+//! it leaves out is left alone. See docs/alerts.md for a full example.
 
 use std::path::Path;
 

@@ -6,8 +6,13 @@
 //!
 //! Metrics are one set per process; every test here holds `SERIAL`, so the
 //! counts one test sees move only with what that test does.
+//!
+//! A binary of its own, apart from `tests/it/`: the Prometheus recorder is
+//! process-global (`calltrail::server::metrics::install`, which every app's
+//! router calls), so any other test in the same process would move the
+//! counters these tests assert exactly.
 
-#[path = "../common/mod.rs"]
+#[path = "../it/common/mod.rs"]
 mod common;
 
 mod access;

@@ -12,8 +12,10 @@ use crate::SERIAL;
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn ready_until_the_database_cannot_take_writes(pool: SqlitePool) {
-    // Not on PostgreSQL: locks the SQLite file to make writes fail.
-    if crate::common::pg::on_postgres() {
+    if crate::common::pg::skip_on_postgres(
+        "ready::ready_until_the_database_cannot_take_writes",
+        "locks the SQLite file to make writes fail",
+    ) {
         return;
     }
     let _serial = SERIAL.lock().await;

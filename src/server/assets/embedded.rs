@@ -1,7 +1,7 @@
 //! The site inside the binary (rust-embed: compiled in for release builds,
 //! read from `target/site` at run time in debug builds). Files are served
-//! precompressed when the browser accepts it (cargo-leptos `--precompress`
-//! writes the `.br` and `.gz` copies), with an `ETag`; the bundle under its
+//! precompressed when the browser accepts it (`.ci/build --release` writes
+//! the `.br` and `.gz` copies), with an `ETag`; the bundle under its
 //! versioned folder (`/pkg/<version>/…`, see [`super::pkg_dir`]) may be
 //! cached for a year, everything else is revalidated.
 
@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use super::PKG_DIR;
 use crate::server::AppState;
 
-/// Debug builds read the site `cargo leptos build` writes; release builds
+/// Debug builds read the site `.ci/build` writes; release builds
 /// embed the one `.ci/release` builds into its own folder, so neither build
 /// ever serves the other's wasm.
 #[derive(rust_embed::Embed)]

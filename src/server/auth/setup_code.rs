@@ -4,7 +4,7 @@
 //! request plainly comes from the server's own machine: a loopback peer,
 //! with no proxy's forwarding headers, while the server listens on loopback
 //! and neither a public URL nor trusted proxies are set. Behind a reverse
-//! proxy (the README's service set-up: loopback, a proxy and
+//! proxy (docs/install.md's service set-up: loopback, a proxy and
 //! `CALLTRAIL_PUBLIC_URL`) every peer is loopback, so the peer alone would
 //! let the first remote visitor in: any sign of a proxy asks for the code.
 

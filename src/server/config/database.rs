@@ -76,7 +76,7 @@ pub fn sqlite_file(value: &str) -> Result<PathBuf, String> {
         Some(s) if s.eq_ignore_ascii_case("postgres") || s.eq_ignore_ascii_case("postgresql") => {
             Err(
                 "this command works on a SQLite file; back up and restore PostgreSQL with \
-                 pg_dump and pg_restore (see the README)"
+                 pg_dump and pg_restore (see docs/operations.md)"
                     .into(),
             )
         }

@@ -1,6 +1,7 @@
 //! Command line and environment configuration, each setting documented once
-//! here (and in the README) with its default: the commands here, the
-//! server's settings in `serve.rs`, the other commands' in `tools.rs`.
+//! here with its default (docs/configuration.md is generated from it): the
+//! commands here, the server's settings in `serve.rs`, the other commands'
+//! in `tools.rs`.
 
 mod database;
 mod serve;

@@ -54,6 +54,7 @@ pub struct ServeConfig {
     /// With `CALLTRAIL_ADMIN_PASSWORD`: the account to create at start-up when there is none.
     #[arg(long, env = "CALLTRAIL_ADMIN_USER")]
     pub admin_user: Option<String>,
+    /// With `CALLTRAIL_ADMIN_USER`: that account's password.
     #[arg(long, env = "CALLTRAIL_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<Secret>,
     /// Seconds a request may take to arrive and be answered (live streams excepted).

@@ -1,7 +1,8 @@
 use super::*;
 use crate::model::MatchOp;
 
-/// The example in the README, kept in step by this test.
+/// The example in docs/alerts.md, kept in step by
+/// [`the_documented_example_is_this_one`].
 pub const EXAMPLE: &str = r#"
 [[channel]]
 name = "ops"
@@ -110,4 +111,13 @@ fn mistakes_are_errors_that_say_where() {
 
     let nameless = "[[channel]]\nkind = \"slack\"\nurl = \"https://x.example\"\n";
     assert!(Provision::parse(nameless).is_err());
+}
+
+#[test]
+fn the_documented_example_is_this_one() {
+    let doc = include_str!("../../../docs/alerts.md");
+    assert!(
+        doc.contains(EXAMPLE.trim()),
+        "docs/alerts.md's provisioning example differs from provision/tests.rs's EXAMPLE"
+    );
 }

@@ -1,0 +1,293 @@
+//! The alert inbox, the rules and the automations page as a signed-in
+//! person uses them without JavaScript: pages render what is stored, and
+//! every form post changes it and comes back with a clear notice or error.
+
+use crate::common::{app, exchange, post, TestApp};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::json;
+use sqlx::SqlitePool;
+
+use calltrail::model::AlertState;
+use calltrail::server::alerts::{AlertHub, Runner};
+
+async fn get(app: &TestApp, uri: &str) -> (StatusCode, String) {
+    let request = Request::get(uri)
+        .header("cookie", &app.cookie)
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, body) = exchange(app, request).await;
+    (status, body)
+}
+
+/// Posts a form; returns the status and where it redirects to.
+async fn submit(app: &TestApp, uri: &str, form: &str) -> (StatusCode, String) {
+    let request = Request::post(uri)
+        .header("cookie", &app.cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_string()))
+        .unwrap();
+    let (status, headers, _) = exchange(app, request).await;
+    let to = headers
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, to)
+}
+
+async fn an_alert(app: &TestApp) -> i64 {
+    let body = json!({"type": "tool-call", "call_id": "ui-call", "timestamp": "2025-04-12T14:32:00Z",
+        "metadata": {"functionName": "book", "arguments": {}, "error": "card declined"}});
+    assert_eq!(post(app, &body.to_string()).await.0, StatusCode::OK);
+    let mut runner = Runner::new(app.state.store.clone(), AlertHub::default()).await;
+    runner.catch_up().await.unwrap();
+    app.state.store.alerts(None, None, 0, 10).await.unwrap()[0].id
+}
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn the_inbox_lists_alerts_and_its_buttons_work(pool: SqlitePool) {
+    let app = app(pool).await;
+    let (status, page) = get(&app, "/alerts").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("No alerts here"), "{page:.500}");
+
+    let id = an_alert(&app).await;
+    let event = app.state.store.timeline("ui-call").await.unwrap()[0].id;
+    let (_, page) = get(&app, "/alerts").await;
+    assert!(page.contains("Tool book failed: card declined"));
+    assert!(
+        page.contains(&format!("href=\"/calls/ui-call?at={event}#e{event}\"")),
+        "links the event"
+    );
+    assert!(page.contains("1 open"));
+    assert!(page.contains("aria-label=\"Acknowledge the tool-error alert\""));
+    // The top bar counts it on every page.
+    let (_, calls) = get(&app, "/").await;
+    assert!(calls.contains("alert-count-open\">1<"), "{calls:.2000}");
+
+    let (status, to) = submit(
+        &app,
+        &format!("/alerts/{id}/act"),
+        "action=acknowledge&back=%2Falerts%3Fstate%3Dopen",
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(to, "/alerts?state=open");
+    let alert = app.state.store.alert(id).await.unwrap().unwrap();
+    assert_eq!(alert.state, AlertState::Acknowledged);
+    let (_, open_only) = get(&app, "/alerts?state=open").await;
+    assert!(!open_only.contains("card declined"), "the filter hides it");
+
+    submit(
+        &app,
+        &format!("/alerts/{id}/act"),
+        "action=snooze&minutes=60",
+    )
+    .await;
+    let alert = app.state.store.alert(id).await.unwrap().unwrap();
+    assert_eq!(alert.state, AlertState::Snoozed);
+    assert!(alert.snoozed_until.unwrap() > calltrail::server::store::now_ms() + 59 * 60_000);
+
+    let (_, to) = submit(&app, &format!("/alerts/{id}/act"), "action=explode").await;
+    assert_eq!(to, "/alerts?error=unknown-action");
+    let (_, to) = submit(
+        &app,
+        &format!("/alerts/{id}/act"),
+        "action=snooze&minutes=soon",
+    )
+    .await;
+    assert_eq!(to, "/alerts?error=snooze-range");
+    let (_, to) = submit(&app, "/alerts/999/act", "action=resolve").await;
+    assert_eq!(to, "/alerts?error=no-such-alert");
+    let (_, page) = get(&app, &to).await;
+    assert!(page.contains(">There is no such alert.<"), "{page:.2000}");
+    // An outside `back` is not followed.
+    let (_, to) = submit(
+        &app,
+        &format!("/alerts/{id}/act"),
+        "action=resolve&back=https%3A%2F%2Fevil.example",
+    )
+    .await;
+    assert_eq!(to, "/alerts");
+}
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn rules_are_tuned_from_the_form(pool: SqlitePool) {
+    let app = app(pool).await;
+    let store = &app.state.store;
+    let loop_rule = store
+        .rules()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == "tool-loop")
+        .unwrap();
+    let (status, to) = submit(
+        &app,
+        &format!("/alerts/rules/{}", loop_rule.id),
+        "enabled=on&count=4&cooldown_secs=60",
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(to, "/alerts/rules?notice=rule-saved");
+    let saved = store
+        .rules()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == loop_rule.id)
+        .unwrap();
+    assert_eq!(
+        saved.spec,
+        calltrail::model::RuleSpec::ToolLoop { count: 4 }
+    );
+    assert_eq!(saved.cooldown_secs, 60);
+
+    let (_, to) = submit(
+        &app,
+        &format!("/alerts/rules/{}", loop_rule.id),
+        "enabled=on&count=many",
+    )
+    .await;
+    assert_eq!(to, "/alerts/rules?error=count-invalid");
+    let (_, to) = submit(
+        &app,
+        "/alerts/rules",
+        "name=refunds&event=tool-call&field=metadata.functionName&op=equals&value=refund",
+    )
+    .await;
+    assert_eq!(to, "/alerts/rules?notice=rule-added");
+    let (_, page) = get(&app, "/alerts/rules").await;
+    assert!(page.contains("refunds"));
+    assert!(page.contains("tool-call whose metadata.functionName equals"));
+    // Deleting asks first, without JavaScript too: the delete is a second
+    // button inside a disclosure that says what goes with it.
+    let confirm = page.find("<details class=\"confirm\">").expect("a confirm");
+    let rest = &page[confirm..];
+    assert!(rest.find("Its alerts are deleted with it.") < rest.find("</details>"));
+    assert!(rest.contains(">Delete rule refunds"), "{rest}");
+}
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn destinations_and_channels_are_added_checked_and_shown(pool: SqlitePool) {
+    let app = app(pool).await;
+    let (_, to) = submit(
+        &app,
+        "/automations/destinations",
+        "name=inside&url=http%3A%2F%2F127.0.0.1%3A9%2F",
+    )
+    .await;
+    assert_eq!(to, "/automations?error=address-private");
+    let (_, to) = submit(
+        &app,
+        "/automations/destinations",
+        "name=crm&url=https%3A%2F%2Fcrm.example.com%2Fhook&event=tool-call",
+    )
+    .await;
+    assert_eq!(to, "/automations?notice=destination-saved");
+    let (_, to) = submit(&app, "/automations/channels", "name=ops&kind=webhook&url=https%3A%2F%2Fhooks.example.com%2Fx&secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").await;
+    assert_eq!(to, "/automations?notice=channel-saved");
+    let (_, to) = submit(
+        &app,
+        "/automations/channels",
+        "name=bad&kind=email&host=smtp.example.com&from=me&to=you",
+    )
+    .await;
+    assert_eq!(to, "/automations?error=channel-invalid");
+
+    let (status, page) = get(&app, "/automations").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("https://crm.example.com/hook"));
+    assert!(page.contains("nothing finished yet"));
+    assert!(page.contains("hooks.example.com"));
+    assert!(page.contains(">Delete destination crm"));
+    assert!(page.contains(">Delete channel ops"));
+    // Buttons name their item for screen readers.
+    assert!(
+        page.contains("aria-label=\"Pause destination crm\""),
+        "{page}"
+    );
+    assert!(page.contains("aria-label=\"Send test to channel ops\""));
+    assert!(
+        !page.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+        "secrets stay off the page"
+    );
+
+    let id = app.state.store.destinations().await.unwrap()[0].id;
+    submit(&app, &format!("/automations/destinations/{id}/pause"), "").await;
+    assert!(
+        app.state
+            .store
+            .destination(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .paused
+    );
+    submit(&app, &format!("/automations/destinations/{id}/resume"), "").await;
+    assert!(
+        !app.state
+            .store
+            .destination(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .paused
+    );
+    let (_, to) = submit(
+        &app,
+        &format!("/automations/destinations/{id}/replay"),
+        "since=not-a-time",
+    )
+    .await;
+    assert_eq!(to, "/automations?error=time-invalid");
+}
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn the_provisioning_file_sets_everything_and_can_be_applied_again(pool: SqlitePool) {
+    let app = app(pool).await;
+    let store = &app.state.store;
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        r#"
+[[channel]]
+name = "ops"
+kind = "webhook"
+url = "https://hooks.example.com/calltrail"
+
+[[rule]]
+kind = "stuck-call"
+seconds = 90
+channels = ["ops"]
+
+[[destination]]
+name = "crm"
+url = "https://crm.example.com/infer-events"
+events = ["tool-call", "end-call"]
+"#,
+    )
+    .unwrap();
+    for _ in 0..2 {
+        calltrail::server::provision::apply_file(file.path(), store, false)
+            .await
+            .unwrap();
+    }
+    let channels = store.channels().await.unwrap();
+    assert_eq!(channels.len(), 1);
+    let stuck = store
+        .rules()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == "stuck-call")
+        .unwrap();
+    assert_eq!(
+        stuck.spec,
+        calltrail::model::RuleSpec::StuckCall { seconds: 90 }
+    );
+    assert_eq!(stuck.channels, vec![channels[0].id]);
+    let destinations = store.destinations().await.unwrap();
+    assert_eq!(destinations.len(), 1);
+    assert_eq!(destinations[0].events, ["tool-call", "end-call"]);
+}

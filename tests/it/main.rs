@@ -1,0 +1,42 @@
+//! The integration tests, one binary: each module is one area (its own
+//! file), and `common` holds the app over a test database, the webhook
+//! builders and the local receiver they share. One binary links the server
+//! once instead of once per file; only what needs a process of its own
+//! (`tests/metrics/`: the Prometheus recorder is one per process) is apart.
+//!
+//! Run one area with a filter: `cargo test --features ssr --test it alerts::`.
+
+mod common;
+
+mod alerts;
+mod auth;
+mod automation_pages;
+mod backup;
+mod child;
+mod crash;
+mod docs;
+mod edges;
+mod effects_crash;
+mod fixture;
+mod forwarding;
+mod glance;
+mod ingest;
+mod insights;
+mod listen;
+mod live;
+mod measure;
+mod migrate;
+mod move_data;
+mod no_store;
+mod notices;
+mod notifications;
+mod platforms;
+mod private;
+mod purge_latency;
+mod query_limits;
+mod retention;
+mod scale_out;
+mod search;
+mod settings;
+mod views;
+mod webhook_auth;

@@ -9,7 +9,7 @@ use sqlx::SqlitePool;
 use tower::ServiceExt;
 
 use crate::common;
-use crate::common::{app_with, get, TestApp};
+use crate::common::{get, TestApp};
 
 /// The status and headers only: a live stream's body never ends.
 async fn head(app: &TestApp, request: Request<Body>) -> (StatusCode, HeaderMap) {
@@ -27,12 +27,7 @@ fn form(uri: &str, cookie: &str, body: &str) -> Request<Body> {
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn private_answers_are_not_stored_and_static_files_keep_their_caching(pool: SqlitePool) {
-    let site = tempfile::tempdir().unwrap();
-    std::fs::create_dir(site.path().join("pkg")).unwrap();
-    std::fs::write(site.path().join("pkg/calltrail.css"), "body{}").unwrap();
-    std::fs::write(site.path().join("favicon.svg"), "<svg/>").unwrap();
-    let root = site.path().to_str().unwrap().to_string();
-    let app = app_with(pool, |config| config.site_root = Some(root)).await;
+    let (app, _site) = common::app_with_site(pool).await;
     assert_eq!(
         common::post(&app, &common::fixture("conversation-update.json"))
             .await

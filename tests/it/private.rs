@@ -221,12 +221,7 @@ async fn signed_in_unknown_paths_get_the_apps_not_found_page(pool: SqlitePool) {
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn static_assets_stay_public(pool: SqlitePool) {
-    let site = tempfile::tempdir().unwrap();
-    std::fs::create_dir(site.path().join("pkg")).unwrap();
-    std::fs::write(site.path().join("pkg/calltrail.css"), "body{}").unwrap();
-    std::fs::write(site.path().join("favicon.svg"), "<svg/>").unwrap();
-    let root = site.path().to_str().unwrap().to_string();
-    let app = app_with(pool, |config| config.site_root = Some(root)).await;
+    let (app, _site) = common::app_with_site(pool).await;
     for (uri, body) in [("/pkg/calltrail.css", "body{}"), ("/favicon.svg", "<svg/>")] {
         let (status, _, text) =
             exchange(&app, Request::get(uri).body(Body::empty()).unwrap()).await;

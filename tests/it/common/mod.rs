@@ -46,6 +46,19 @@ pub async fn app_with(pool: SqlitePool, configure: impl FnOnce(&mut ServeConfig)
     app_with_hub(pool, configure, Hub::new).await
 }
 
+/// An app serving a small site of its own from a folder, as
+/// `LEPTOS_SITE_ROOT` does: `/pkg/calltrail.css` holds `body{}` and
+/// `/favicon.svg` `<svg/>`. The folder lives as long as the returned guard.
+pub async fn app_with_site(pool: SqlitePool) -> (TestApp, tempfile::TempDir) {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/calltrail.css"), "body{}").unwrap();
+    std::fs::write(site.path().join("favicon.svg"), "<svg/>").unwrap();
+    let root = site.path().to_str().unwrap().to_string();
+    let app = app_with(pool, |config| config.site_root = Some(root)).await;
+    (app, site)
+}
+
 /// An app whose live hub is made by `hub` (to choose its capacity), with an
 /// admin account signed in.
 pub async fn app_with_hub(

@@ -41,6 +41,11 @@ async fn private_answers_are_not_stored_and_static_files_keep_their_caching(pool
         (get("/calls/abc123", cookie), StatusCode::OK),
         (get("/alerts/rules", cookie), StatusCode::OK),
         (get("/deliveries/1/body", cookie), StatusCode::OK),
+        (get("/events/1/body", cookie), StatusCode::OK),
+        (
+            form("/api/load_event_body", cookie, "event_id=1"),
+            StatusCode::OK,
+        ),
         (get("/no-such-page", cookie), StatusCode::NOT_FOUND),
         (form("/api/load_calls", cookie, "page=1"), StatusCode::OK),
         (get("/export?q=&format=jsonl", cookie), StatusCode::OK),

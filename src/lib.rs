@@ -6,11 +6,11 @@
 
 #![recursion_limit = "256"]
 
-pub mod api;
-pub mod app;
 pub mod components;
 pub mod model;
 pub mod pages;
+pub mod server_fns;
+pub mod shell;
 
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -19,5 +19,5 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_body(shell::App);
 }

@@ -3,12 +3,12 @@
 
 use clap::Parser;
 
+use calltrail::server::cli::{backup, bench, crash_check, serve, simulate, users};
 use calltrail::server::config::{Cli, Command, LogFormat};
-use calltrail::server::{auth, backup, bench, crash_check, serve, simulate};
 
 fn main() -> std::process::ExitCode {
     // Before any thread: it decides how many malloc arenas there will be.
-    calltrail::server::memory::limit_malloc_arenas();
+    calltrail::server::cli::memory::limit_malloc_arenas();
     match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -41,7 +41,7 @@ async fn run() -> std::process::ExitCode {
     let result = match command {
         Command::Serve(config) => serve::run(*config).await,
         Command::Simulate(config) => simulate::run(config).await,
-        Command::User(command) => auth::cli::run(command).await,
+        Command::User(command) => users::run(command).await,
         Command::Bench(config) => bench::run(config).await,
         Command::CrashCheck(config) => crash_check::run(config).await,
         Command::Backup(args) => backup::run_backup(args).await,

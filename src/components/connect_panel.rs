@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use super::hydrated::use_hydrated;
 
-use crate::api::{RotateWebhookToken, SendTestEvent};
 use crate::model::{event_link, ConnectInfo};
+use crate::server_fns::{RotateWebhookToken, SendTestEvent};
 
 #[component]
 pub fn ConnectPanel(info: ConnectInfo) -> impl IntoView {

@@ -6,8 +6,8 @@
 
 use leptos::prelude::*;
 
-use crate::api::load_event_body;
 use crate::model::clip::BodyView;
+use crate::server_fns::load_event_body;
 
 #[component]
 pub fn StoredBody(event_id: i64, clipped: bool) -> impl IntoView {

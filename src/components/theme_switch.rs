@@ -57,7 +57,7 @@ fn page_theme() -> Theme {
     #[cfg(not(feature = "hydrate"))]
     {
         #[cfg(feature = "ssr")]
-        return crate::server::theme::current();
+        return crate::server::http::theme::current();
         #[cfg(not(feature = "ssr"))]
         Theme::System
     }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use super::{AlertBell, ThemeSwitch};
-use crate::api::load_viewer;
+use crate::server_fns::load_viewer;
 
 #[component]
 pub fn TopBar() -> impl IntoView {

@@ -7,9 +7,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::LoadError;
-use crate::api::load_alerts;
 use crate::components::{use_live_stream, FormNotice, LiveIndicator};
 use crate::model::{format, AlertState, AlertView, AlertsPage as Data};
+use crate::server_fns::load_alerts;
 
 #[component]
 pub fn AlertsPage() -> impl IntoView {

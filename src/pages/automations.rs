@@ -7,12 +7,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::LoadError;
-use crate::api::load_automations;
 use crate::components::{ConfirmDelete, FormNotice};
 use crate::model::{
     event_link, format, AttemptView, AutomationsPage as Data, ChannelKind, ChannelView,
     DestinationView, Sending,
 };
+use crate::server_fns::load_automations;
 
 /// The event types a destination can be limited to.
 const EVENT_TYPES: [&str; 7] = [

@@ -8,12 +8,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{page_param, LoadError};
-use crate::api::load_deliveries;
 use crate::components::{use_live_stream, LiveIndicator, Pager, RawJson};
 use crate::model::{
     event_link, format, DeliveriesPage as Data, Delivery, DeliveryFilter, DeliveryOutcome,
     EVENT_KINDS,
 };
+use crate::server_fns::load_deliveries;
 
 #[component]
 pub fn DeliveriesPage() -> impl IntoView {

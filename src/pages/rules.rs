@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::LoadError;
-use crate::api::load_rules;
 use crate::components::{ConfirmDelete, FormNotice};
 use crate::model::{MatchOp, RuleSpec, RuleView};
+use crate::server_fns::load_rules;
 
 #[component]
 pub fn RulesPage() -> impl IntoView {

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::LoadError;
-use crate::api::load_settings;
 use crate::model::settings::{size, thousands};
 use crate::model::{format, DatabaseInfo, RetentionSetting, SettingsPage as Data};
+use crate::server_fns::load_settings;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::setup_needs_code;
+use crate::server_fns::setup_needs_code;
 
 #[component]
 pub fn SetupPage() -> impl IntoView {

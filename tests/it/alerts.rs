@@ -9,7 +9,7 @@ use serde_json::json;
 use sqlx::SqlitePool;
 
 use calltrail::model::{AlertState, AlertView, ChannelKind, RuleSpec};
-use calltrail::server::alerts::{AlertHub, Runner};
+use calltrail::server::app::alerts::{AlertHub, Runner};
 use calltrail::server::config::Secret;
 use calltrail::server::store::now_ms;
 use calltrail::server::store::rules::RuleSettings;

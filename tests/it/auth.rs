@@ -7,8 +7,8 @@ use crate::common;
 use crate::common::{app, bare_app, exchange, post, sign_in, TestApp, ADMIN, ADMIN_PASSWORD};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use calltrail::server::auth::{ensure_admin, password};
 use calltrail::server::config::Secret;
+use calltrail::server::http::auth::{ensure_admin, password};
 use sqlx::SqlitePool;
 
 fn get(uri: &str, cookie: &str) -> Request<Body> {

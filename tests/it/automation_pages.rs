@@ -9,7 +9,7 @@ use serde_json::json;
 use sqlx::SqlitePool;
 
 use calltrail::model::AlertState;
-use calltrail::server::alerts::{AlertHub, Runner};
+use calltrail::server::app::alerts::{AlertHub, Runner};
 
 async fn get(app: &TestApp, uri: &str) -> (StatusCode, String) {
     let request = Request::get(uri)
@@ -269,7 +269,7 @@ events = ["tool-call", "end-call"]
     )
     .unwrap();
     for _ in 0..2 {
-        calltrail::server::provision::apply_file(file.path(), store, false)
+        calltrail::server::app::provision::apply_file(file.path(), store, false)
             .await
             .unwrap();
     }

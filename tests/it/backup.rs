@@ -11,7 +11,7 @@ use serde_json::json;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::SqlitePool;
 
-use calltrail::server::backup::{backup, restore};
+use calltrail::server::cli::backup::{backup, restore};
 use calltrail::server::config::Database;
 use calltrail::server::store::Store;
 

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use calltrail::server::child::{ServerProcess, TOKEN};
+use calltrail::server::cli::child::{ServerProcess, TOKEN};
 
 fn exe() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_calltrail"))

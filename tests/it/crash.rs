@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use calltrail::server::crash_check::check;
+use calltrail::server::cli::crash_check::check;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_events_survive_kill_9() {

@@ -14,9 +14,9 @@ use http_body_util::BodyExt;
 use sqlx::SqlitePool;
 use tower::ServiceExt;
 
-use calltrail::server::auth::setup_code;
 use calltrail::server::config::ServeConfig;
-use calltrail::server::router::router;
+use calltrail::server::http::auth::setup_code;
+use calltrail::server::http::router::router;
 
 fn with_host(mut request: Request<Body>, host: &'static str) -> Request<Body> {
     request.headers_mut().insert("host", host.parse().unwrap());
@@ -218,9 +218,13 @@ async fn the_delivery_log_previews_bodies_and_links_the_whole(pool: SqlitePool) 
         "x".repeat(10_000)
     );
     assert_eq!(post(&app, &big).await.0, StatusCode::BAD_REQUEST);
-    let page = calltrail::server::views::deliveries_page(&app.state.store, 1, Default::default())
-        .await
-        .unwrap();
+    let page = calltrail::server::http::page_data::deliveries_page(
+        &app.state.store,
+        1,
+        Default::default(),
+    )
+    .await
+    .unwrap();
     let logged = &page.deliveries[0];
     assert_eq!(logged.body.len(), calltrail::model::BODY_PREVIEW_BYTES);
     assert_eq!(logged.body_len, big.len() as i64);
@@ -341,11 +345,15 @@ async fn deeply_nested_arguments_fold_into_text_and_never_break_a_page(pool: Sql
     );
     assert!(page.contains("Open the whole stored event"));
     // The data the browser hydrates from reads back whole.
-    let timeline =
-        calltrail::server::views::call_timeline(&app.state.store, "deep-120", None, 60_000)
-            .await
-            .unwrap()
-            .unwrap();
+    let timeline = calltrail::server::http::page_data::call_timeline(
+        &app.state.store,
+        "deep-120",
+        None,
+        60_000,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let data = serde_json::to_string(&timeline).unwrap();
     let read: calltrail::model::CallTimeline = serde_json::from_str(&data).unwrap();
     assert_eq!(read.items, timeline.items);

@@ -15,7 +15,7 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::json;
 
-use calltrail::server::child::{ServerProcess, TOKEN};
+use calltrail::server::cli::child::{ServerProcess, TOKEN};
 
 #[derive(Clone, Default)]
 struct Receiver {

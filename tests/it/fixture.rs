@@ -6,9 +6,9 @@ use axum::http::{header, Request, StatusCode};
 use sqlx::SqlitePool;
 
 use crate::common::{app, call_sequence, exchange, file_pool, post, TestApp};
-use calltrail::server::fixture;
-use calltrail::server::simulate::{client, replay, Target};
-use calltrail::server::webhook_auth::PlatformKeys;
+use calltrail::server::app::webhook_auth::PlatformKeys;
+use calltrail::server::cli::simulate::{client, replay, Target};
+use calltrail::server::http::fixture;
 
 /// What a timeline shows of each event (ids and arrival times differ
 /// between servers; everything the event says must not).

@@ -7,7 +7,7 @@ use sqlx::SqlitePool;
 
 use calltrail::model::insights::Step;
 use calltrail::model::time::HOUR_MS;
-use calltrail::server::{measure, views};
+use calltrail::server::{app::call_metrics, http::page_data};
 
 /// 2026-03-14 10:00 UTC.
 const T0: i64 = 1_773_482_400_000;
@@ -64,9 +64,9 @@ async fn insights_count_per_hour_and_rate_tools(pool: SqlitePool) {
     call(&app, "a", T0 + 60_000, Some(true), true).await;
     call(&app, "b", T0 + 120_000, Some(false), false).await;
     call(&app, "c", T0 + 2 * HOUR_MS + 60_000, Some(true), false).await;
-    measure::catch_up(&app.state.store).await.unwrap();
+    call_metrics::catch_up(&app.state.store).await.unwrap();
 
-    let page = views::insights_page(&app.state.store, None, 900_000)
+    let page = page_data::insights_page(&app.state.store, None, 900_000)
         .await
         .unwrap();
     assert_eq!(page.error, None);
@@ -82,13 +82,13 @@ async fn insights_count_per_hour_and_rate_tools(pool: SqlitePool) {
     assert_eq!(page.tools.len(), 1);
     assert_eq!((page.tools[0].calls, page.tools[0].errors), (3, 2));
 
-    let hangs = views::insights_page(&app.state.store, Some("has:hang".into()), 900_000)
+    let hangs = page_data::insights_page(&app.state.store, Some("has:hang".into()), 900_000)
         .await
         .unwrap();
     assert_eq!(hangs.total, 1);
     assert_eq!((hangs.tools[0].calls, hangs.tools[0].errors), (1, 1));
 
-    let bad = views::insights_page(&app.state.store, Some("duration>>".into()), 900_000)
+    let bad = page_data::insights_page(&app.state.store, Some("duration>>".into()), 900_000)
         .await
         .unwrap();
     assert!(bad.error.is_some());

@@ -7,7 +7,7 @@ use crate::common;
 use crate::common::{app, call_sequence, post, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use calltrail::server::live::Hub;
+use calltrail::server::app::live::Hub;
 use http_body_util::BodyExt;
 use serde_json::Value;
 use sqlx::SqlitePool;

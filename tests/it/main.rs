@@ -22,6 +22,7 @@ mod forwarding;
 mod glance;
 mod ingest;
 mod insights;
+mod layers;
 mod listen;
 mod live;
 mod measure;

@@ -7,8 +7,8 @@ use serde_json::json;
 use sqlx::SqlitePool;
 
 use calltrail::model::{SearchResults, Sort, SortKey};
-use calltrail::server::measure;
-use calltrail::server::views;
+use calltrail::server::app::call_metrics;
+use calltrail::server::http::page_data;
 
 fn turn(call: &str, role: &str, text: &str, secs: f64) -> String {
     json!({"type": "conversation-update", "call_id": call, "timestamp": 1_773_504_000_000i64 + (secs * 1000.0) as i64,
@@ -33,7 +33,7 @@ async fn deliver(app: &TestApp, body: &str) {
 }
 
 async fn list(app: &TestApp, sort: &str) -> (Vec<String>, calltrail::model::CallsPage) {
-    let page = views::calls_page(
+    let page = page_data::calls_page(
         &app.state.store,
         1,
         (None, Some(sort.to_string())),
@@ -67,7 +67,7 @@ async fn calls_are_measured_and_the_list_sorts_by_a_metric(pool: SqlitePool) {
     let (_, before) = list(&app, "latency").await;
     assert!(before.metrics.is_empty());
 
-    measure::catch_up(&app.state.store).await.unwrap();
+    call_metrics::catch_up(&app.state.store).await.unwrap();
     let (ids, page) = list(&app, "latency").await;
     assert_eq!(ids, ["slow", "middle", "quick"]);
     assert_eq!(
@@ -90,7 +90,7 @@ async fn calls_are_measured_and_the_list_sorts_by_a_metric(pool: SqlitePool) {
     // A new event measures its call again, from its whole timeline.
     deliver(&app, &turn("quick", "user", "Also, one more thing", 9.0)).await;
     deliver(&app, &turn("quick", "agent", "Sure", 20.0)).await;
-    measure::catch_up(&app.state.store).await.unwrap();
+    call_metrics::catch_up(&app.state.store).await.unwrap();
     let (_, page) = list(&app, "latency").await;
     // The report times 2 of its 4 turns now: estimates, and said to be.
     let talk = &page.metrics["quick"].talk;
@@ -106,7 +106,7 @@ async fn calls_are_measured_and_the_list_sorts_by_a_metric(pool: SqlitePool) {
         talk.why()
     );
     // The call page shows the same measurement.
-    let timeline = views::call_timeline(&app.state.store, "quick", None, 900_000)
+    let timeline = page_data::call_timeline(&app.state.store, "quick", None, 900_000)
         .await
         .unwrap()
         .unwrap();
@@ -122,7 +122,7 @@ async fn estimates_say_so_and_an_unknown_sort_is_explained(pool: SqlitePool) {
     )
     .await;
     deliver(&app, &turn("est", "agent", "Of course", 6.0)).await;
-    measure::catch_up(&app.state.store).await.unwrap();
+    call_metrics::catch_up(&app.state.store).await.unwrap();
     let (_, page) = list(&app, "stall").await;
     let m = &page.metrics["est"];
     assert!(m.latency.value.is_some());

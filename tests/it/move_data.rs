@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use tokio::sync::watch;
 
 use crate::common::{assemble, call_sequence, pg, post};
+use calltrail::server::app::live::Hub;
 use calltrail::server::config::Database;
-use calltrail::server::live::Hub;
 use calltrail::server::store::move_data::{move_data, MoveError};
 use calltrail::server::store::Store;
 

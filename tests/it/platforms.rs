@@ -10,9 +10,9 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 
 use calltrail::model::{CallStatus, DeliveryOutcome, EventDetail, Role, TimelineItem};
+use calltrail::server::app::webhook_auth::platforms::{retell_signature, vapi_signature};
 use calltrail::server::config::Secret;
 use calltrail::server::store::now_ms;
-use calltrail::server::webhook_auth::platforms::{retell_signature, vapi_signature};
 
 const VAPI_CALL: &str = "5b6f2c1e-8a43-4d7f-9e21-3c0a7d94b1f6";
 const RETELL_CALL: &str = "call_5e1a9c7d3b2f4e60a8d1c4b7e9f2";

@@ -244,19 +244,30 @@ async fn server_functions_refuse_without_a_signed_in_user_even_in_process(pool: 
     let owner = Owner::new();
     owner.with(|| provide_context(app.state.clone()));
     let calls = owner
-        .with(|| ScopedFuture::new(calltrail::api::load_calls(1, None, None)))
+        .with(|| ScopedFuture::new(calltrail::server_fns::load_calls(1, None, None)))
         .await;
     let call = owner
-        .with(|| ScopedFuture::new(calltrail::api::load_call("abc123".into(), None, None)))
+        .with(|| {
+            ScopedFuture::new(calltrail::server_fns::load_call(
+                "abc123".into(),
+                None,
+                None,
+            ))
+        })
         .await;
     let deliveries = owner
-        .with(|| ScopedFuture::new(calltrail::api::load_deliveries(1, Default::default())))
+        .with(|| {
+            ScopedFuture::new(calltrail::server_fns::load_deliveries(
+                1,
+                Default::default(),
+            ))
+        })
         .await;
     let rotate = owner
-        .with(|| ScopedFuture::new(calltrail::api::rotate_webhook_token()))
+        .with(|| ScopedFuture::new(calltrail::server_fns::rotate_webhook_token()))
         .await;
     let settings = owner
-        .with(|| ScopedFuture::new(calltrail::api::load_settings()))
+        .with(|| ScopedFuture::new(calltrail::server_fns::load_settings()))
         .await;
     for (name, error) in [
         ("load_calls", calls.err()),

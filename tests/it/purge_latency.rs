@@ -14,11 +14,11 @@ use serde_json::json;
 use tokio::sync::watch;
 use tower::ServiceExt;
 
+use calltrail::server::app::live::Hub;
+use calltrail::server::cli::serve::app_state;
 use calltrail::server::config::Database;
 use calltrail::server::config::ServeConfig;
-use calltrail::server::live::Hub;
-use calltrail::server::router::router;
-use calltrail::server::serve::app_state;
+use calltrail::server::http::router::router;
 use calltrail::server::store::call_retention::{CallRetention, BATCH};
 use calltrail::server::store::Store;
 

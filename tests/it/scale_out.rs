@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use tokio::sync::watch;
 
 use crate::common::{assemble, fixture, pg, post, TestApp};
-use calltrail::server::live::Hub;
+use calltrail::server::app::live::Hub;
 
 /// Two apps on one new database.
 async fn two_instances(server: &str) -> (TestApp, TestApp) {
@@ -147,7 +147,7 @@ mod kill {
     use serde_json::json;
 
     use super::pg;
-    use calltrail::server::child::{ServerProcess, TOKEN};
+    use calltrail::server::cli::child::{ServerProcess, TOKEN};
 
     /// The webhook-id of every request the destination accepted.
     type Got = Arc<Mutex<Vec<String>>>;

@@ -7,7 +7,7 @@ use axum::http::{Request, StatusCode};
 use sqlx::SqlitePool;
 
 use calltrail::model::settings::thousands;
-use calltrail::server::views;
+use calltrail::server::http::page_data;
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn settings_view_reports_real_counts_and_sizes(pool: SqlitePool) {
@@ -22,7 +22,7 @@ async fn settings_view_reports_real_counts_and_sizes(pool: SqlitePool) {
         config.max_events = 2_000_000;
     })
     .await;
-    let empty = views::settings_page(&app.state.store, &app.state.config)
+    let empty = page_data::settings_page(&app.state.store, &app.state.config)
         .await
         .unwrap();
     assert_eq!(
@@ -47,7 +47,7 @@ async fn settings_view_reports_real_counts_and_sizes(pool: SqlitePool) {
     )
     .await;
 
-    let page = views::settings_page(&app.state.store, &app.state.config)
+    let page = page_data::settings_page(&app.state.store, &app.state.config)
         .await
         .unwrap();
     let db = &page.database;

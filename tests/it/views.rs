@@ -8,7 +8,7 @@ use serde_json::json;
 use sqlx::SqlitePool;
 
 use calltrail::model::{CallStatus, DeliveryFilter, DeliveryOutcome};
-use calltrail::server::views::{self, CALLS_PER_PAGE};
+use calltrail::server::http::page_data::{self, CALLS_PER_PAGE};
 
 fn turn(call_id: &str, at_ms: i64) -> String {
     json!({"type": "conversation-update", "call_id": call_id,
@@ -30,7 +30,7 @@ async fn calls_page_puts_live_first_and_pages_past_calls(pool: SqlitePool) {
 
     let store = &app.state.store;
     let page = |n: u32| {
-        views::calls_page(
+        page_data::calls_page(
             store,
             n,
             (None, None),
@@ -69,7 +69,7 @@ async fn call_timeline_is_in_time_order_with_cursor(pool: SqlitePool) {
     for line in &lines[..4] {
         post(&app, line).await;
     }
-    let timeline = views::call_timeline(&app.state.store, "call_7f3a9c2e", None, 900_000)
+    let timeline = page_data::call_timeline(&app.state.store, "call_7f3a9c2e", None, 900_000)
         .await
         .unwrap()
         .unwrap();
@@ -83,7 +83,7 @@ async fn call_timeline_is_in_time_order_with_cursor(pool: SqlitePool) {
         timeline.items.iter().map(|i| i.id).max().unwrap()
     );
     assert!(
-        views::call_timeline(&app.state.store, "nope", None, 900_000)
+        page_data::call_timeline(&app.state.store, "nope", None, 900_000)
             .await
             .unwrap()
             .is_none()
@@ -96,7 +96,7 @@ async fn deliveries_page_is_newest_first_with_reasons(pool: SqlitePool) {
     post(&app, &fixture("end-call.json")).await;
     let (status, _) = post(&app, "{oops").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let page = views::deliveries_page(&app.state.store, 1, Default::default())
+    let page = page_data::deliveries_page(&app.state.store, 1, Default::default())
         .await
         .unwrap();
     assert_eq!(page.deliveries.len(), 2);
@@ -115,7 +115,7 @@ async fn the_delivery_log_narrows_by_outcome_status_kind_call_and_text(pool: Sql
     let find = |filter: DeliveryFilter| {
         let store = app.state.store.clone();
         async move {
-            let page = views::deliveries_page(&store, 1, filter).await.unwrap();
+            let page = page_data::deliveries_page(&store, 1, filter).await.unwrap();
             page.deliveries
                 .iter()
                 .map(|d| (d.http_status, d.kind.clone()))
@@ -156,7 +156,7 @@ async fn the_delivery_log_narrows_by_outcome_status_kind_call_and_text(pool: Sql
     };
     assert_eq!(find(by_text).await, vec![(400, None)]);
     // Each stored event says what it was in a line.
-    let page = views::deliveries_page(&app.state.store, 1, Default::default())
+    let page = page_data::deliveries_page(&app.state.store, 1, Default::default())
         .await
         .unwrap();
     assert!(
@@ -184,7 +184,7 @@ async fn a_long_call_is_shown_one_window_at_a_time(pool: SqlitePool) {
             .map(|i| (i.occurred_at - base) / 1000)
             .collect()
     };
-    let newest = views::call_timeline(store, "long", None, 900_000)
+    let newest = page_data::call_timeline(store, "long", None, 900_000)
         .await
         .unwrap()
         .unwrap();
@@ -193,12 +193,12 @@ async fn a_long_call_is_shown_one_window_at_a_time(pool: SqlitePool) {
     let earlier = newest.earlier.expect("there are earlier events");
     assert_eq!(earlier.at, base + 250_000);
 
-    let middle = views::call_timeline(store, "long", Some(earlier), 900_000)
+    let middle = page_data::call_timeline(store, "long", Some(earlier), 900_000)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(at(&middle), (50..250).collect::<Vec<_>>());
-    let oldest = views::call_timeline(store, "long", middle.earlier, 900_000)
+    let oldest = page_data::call_timeline(store, "long", middle.earlier, 900_000)
         .await
         .unwrap()
         .unwrap();
@@ -211,20 +211,20 @@ async fn a_long_call_is_shown_one_window_at_a_time(pool: SqlitePool) {
     // ten events after it; one to a recent event, the newest window.
     let all = store.timeline("long").await.unwrap();
     let old = all[20].id;
-    let holding = views::window_holding(store, "long", old).await.unwrap();
+    let holding = page_data::window_holding(store, "long", old).await.unwrap();
     assert_eq!(holding.map(|p| p.at), Some(base + 31_000));
-    let window = views::call_timeline(store, "long", holding, 900_000)
+    let window = page_data::call_timeline(store, "long", holding, 900_000)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(at(&window), (0..31).collect::<Vec<_>>());
     assert_eq!(window.before, holding);
     for newest_or_unknown in [all[300].id, all[250].id, i64::MAX] {
-        let shown = views::window_holding(store, "long", newest_or_unknown).await;
+        let shown = page_data::window_holding(store, "long", newest_or_unknown).await;
         assert_eq!(shown.unwrap(), None, "{newest_or_unknown}");
     }
     // The 201st newest is not in the newest window.
-    assert!(views::window_holding(store, "long", all[249].id)
+    assert!(page_data::window_holding(store, "long", all[249].id)
         .await
         .unwrap()
         .is_some());
@@ -232,7 +232,9 @@ async fn a_long_call_is_shown_one_window_at_a_time(pool: SqlitePool) {
     post(&app, &turn("other", base)).await;
     let theirs = store.timeline("other").await.unwrap()[0].id;
     assert_eq!(
-        views::window_holding(store, "long", theirs).await.unwrap(),
+        page_data::window_holding(store, "long", theirs)
+            .await
+            .unwrap(),
         None
     );
 }

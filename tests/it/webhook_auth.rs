@@ -353,7 +353,7 @@ async fn a_forwarded_for_line_appended_by_the_trusted_proxy_wins(pool: SqlitePoo
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn only_the_first_eight_signature_entries_are_compared(pool: SqlitePool) {
     use base64::Engine as _;
-    use calltrail::server::webhook_auth::SigningKey;
+    use calltrail::server::app::webhook_auth::SigningKey;
 
     let app = app_with(pool, with_secrets(SECRET_A)).await;
     let body = fixture("conversation-update.json");
@@ -468,7 +468,7 @@ async fn every_bad_body_from_an_authenticated_sender_is_kept(pool: SqlitePool) {
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_flood_of_refusals_is_counted_not_stored(pool: SqlitePool) {
-    use calltrail::server::ingest::spawn_flush;
+    use calltrail::server::app::ingest::spawn_flush;
 
     let app = app_with(pool, |c| {
         c.webhook.auth = None;

@@ -8,7 +8,7 @@
 //! counts one test sees move only with what that test does.
 //!
 //! A binary of its own, apart from `tests/it/`: the Prometheus recorder is
-//! process-global (`calltrail::server::metrics::install`, which every app's
+//! process-global (`calltrail::server::app::prometheus::install`, which every app's
 //! router calls), so any other test in the same process would move the
 //! counters these tests assert exactly.
 

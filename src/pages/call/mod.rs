@@ -12,13 +12,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 mod live;
 
 use super::{LoadError, NotFound};
-use crate::api::load_call;
 use crate::components::{
     follow, use_clock, use_live_stream, CallBar, CallHeader, OverviewStrip, TimelineEntry,
 };
 use crate::model::metrics;
 use crate::model::overview::{self, Steps};
 use crate::model::{event_link, format, CallTimeline, LiveUpdate, TimelinePoint};
+use crate::server_fns::load_call;
 use live::{LiveBatch, Window};
 
 #[component]

@@ -42,7 +42,7 @@ fn follow(href: &str, progress: RwSignal<Option<ExportProgress>>) {
         use std::cell::Cell;
         use std::rc::Rc;
 
-        use crate::api::load_export_progress;
+        use crate::server_fns::load_export_progress;
         let id = format!("{:x}", (js_sys::Math::random() * 1e15) as u64);
         if let Some(window) = web_sys::window() {
             // An attachment: the browser downloads it and stays on the page.

@@ -11,12 +11,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{page_param, LoadError};
-use crate::api::load_calls;
 use crate::components::{
     plain_rows, use_clock, use_live_stream, CallsTable, ConnectPanel, FormNotice, LiveIndicator,
     Pager,
 };
 use crate::model::{CallSummary, CallsPage as Data, ConnectInfo, ListOrder};
+use crate::server_fns::load_calls;
 use search::{QueryBar, Results};
 
 #[component]

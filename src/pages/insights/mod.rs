@@ -9,9 +9,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::LoadError;
-use crate::api::load_insights;
 use crate::model::format;
 use crate::model::insights::InsightsPage as Data;
+use crate::server_fns::load_insights;
 
 /// Time ranges one click away.
 const RANGES: [(&str, &str); 4] = [

@@ -4,12 +4,14 @@
 //! in `tools.rs`.
 
 mod database;
+mod outbound;
 mod serve;
 mod tools;
 
 use clap::{Parser, Subcommand};
 
 pub use database::Database;
+pub use outbound::OutboundConfig;
 pub use serve::{LogFormat, Secret, ServeConfig, WebhookConfig};
 pub use tools::{
     BackupArgs, BenchConfig, BenchPart, CrashCheckConfig, MigrateDataArgs, RestoreArgs,

@@ -106,7 +106,7 @@ pub struct ServeConfig {
     #[arg(long, env = "CALLTRAIL_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<Secret>,
     #[command(flatten)]
-    pub outbound: crate::server::outbound::OutboundConfig,
+    pub outbound: super::OutboundConfig,
 }
 
 /// How webhook senders prove who they are.

@@ -4,6 +4,7 @@
 //! Everything that touches SQL lives in this module; the rest of the server
 //! sees only [`Store`]'s methods and the types they take and return.
 
+mod database;
 mod dispatch;
 mod job;
 mod lead;
@@ -15,6 +16,7 @@ mod sessions;
 pub mod sqlite;
 mod writer;
 
+pub use database::Database;
 pub use job::{NewDelivery, NewEvent, Publish, Stored, WriteError};
 pub use lead::{Lead, Work};
 pub use portable::call_metrics::METRICS;
@@ -27,9 +29,7 @@ pub use portable::{
 };
 pub use sessions::Sessions;
 pub use sqlite::{backup, fill, naive, offline, space};
-pub use writer::Writer;
-
-use crate::server::config::Database;
+pub use writer::{observe_commits, CommitObserver, Writer};
 
 /// The database calltrail runs on, behind one set of methods
 /// (`dispatch.rs`): each call goes to the backend's own implementation.

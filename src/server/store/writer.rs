@@ -4,14 +4,13 @@
 //! each batch in one transaction and answers every waiter.
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
-use std::time::Instant;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::job::{Job, NewDelivery, NewEvent, Reply, Stored, WriteError};
 use super::{now_ms, Store};
-use crate::server::metrics;
 
 /// Deliveries waiting for the writer before senders wait for room.
 const QUEUE: usize = 4096;
@@ -178,7 +177,7 @@ impl Batch {
     {
         match committed {
             Ok(results) => {
-                metrics::batch_committed(&results, self.started.elapsed());
+                observed(&results, self.started.elapsed());
                 for (reply, result) in self.replies.into_iter().zip(results) {
                     let _ = reply.send(Ok(result));
                 }
@@ -200,7 +199,7 @@ impl Batch {
             .iter()
             .filter_map(|r| r.as_ref().ok().cloned())
             .collect();
-        metrics::batch_committed(&stored, self.started.elapsed());
+        observed(&stored, self.started.elapsed());
         for (reply, result) in self.replies.into_iter().zip(results) {
             let _ = reply.send(result.map_err(|e| {
                 tracing::error!(error = %e, "a delivery could not be written");
@@ -248,5 +247,23 @@ impl Store {
             Store::Sqlite(s) => s.check_writable().await,
             Store::Postgres(p) => p.check_writable().await,
         }
+    }
+}
+
+/// What is told of every commit: the results stored and how long the batch
+/// took (the Prometheus recorder counts them; the store knows nothing of it).
+pub type CommitObserver = fn(&[Stored], Duration);
+
+static OBSERVER: OnceLock<CommitObserver> = OnceLock::new();
+
+/// Sets the observer told of every commit, in this process, once; later
+/// calls change nothing.
+pub fn observe_commits(observer: CommitObserver) {
+    let _ = OBSERVER.set(observer);
+}
+
+fn observed(batch: &[Stored], took: Duration) {
+    if let Some(observer) = OBSERVER.get() {
+        observer(batch, took);
     }
 }

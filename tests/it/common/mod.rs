@@ -16,13 +16,13 @@ use sqlx::SqlitePool;
 use tokio::sync::watch;
 use tower::ServiceExt;
 
-use calltrail::server::auth::password;
+use calltrail::server::app::live::Hub;
+use calltrail::server::cli::serve::app_state;
 use calltrail::server::config::ServeConfig;
-use calltrail::server::live::Hub;
-use calltrail::server::router::router;
-use calltrail::server::serve::app_state;
+use calltrail::server::http::auth::password;
+use calltrail::server::http::router::router;
+use calltrail::server::http::AppState;
 use calltrail::server::store::Store;
-use calltrail::server::AppState;
 
 pub struct TestApp {
     pub state: AppState,
@@ -151,7 +151,7 @@ pub async fn file_pool(path: &std::path::Path) -> SqlitePool {
 /// Starts the alert rules' runner and the outbox worker, as the server does;
 /// they stop with the app.
 pub fn start_side_effects(app: &TestApp) {
-    calltrail::server::side_effects::start(&app.state, app.stop.subscribe())
+    calltrail::server::app::side_effects::start(app.state.side_effects(), app.stop.subscribe())
         .expect("the side-effect thread starts");
 }
 

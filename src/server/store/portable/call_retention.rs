@@ -9,14 +9,8 @@
 
 use std::time::{Duration, Instant};
 
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
-
 use super::{portable, Dialect};
 use crate::model::time::DAY_MS;
-use crate::server::config::ServeConfig;
-use crate::server::store::now_ms;
-use crate::server::store::retention::spawn_every;
 
 /// Events deleted per transaction (with their deliveries). A call's rows lie
 /// scattered among other calls', so each costs about a page written; 100
@@ -34,14 +28,6 @@ pub struct CallRetention {
 }
 
 impl CallRetention {
-    /// The configured limits; 0 turns a limit off.
-    pub fn from_config(config: &ServeConfig) -> Self {
-        CallRetention {
-            max_age_days: Some(config.retention_days).filter(|d| *d > 0),
-            max_events: Some(config.max_events).filter(|n| *n > 0),
-        }
-    }
-
     pub fn is_off(self) -> bool {
         self.max_age_days.is_none() && self.max_events.is_none()
     }
@@ -255,37 +241,4 @@ portable! {
         tx.commit().await?;
         Ok((purged, done, started.elapsed()))
     }
-}
-
-/// Enforces the call limits, then gives freed pages back, now and every ten
-/// minutes until the server stops.
-pub fn spawn_call_retention(
-    store: crate::server::store::Store,
-    config: &ServeConfig,
-    stopping: watch::Receiver<bool>,
-) -> JoinHandle<()> {
-    let retention = CallRetention::from_config(config);
-    spawn_every(stopping, move || {
-        let store = store.clone();
-        async move {
-            match store
-                .enforce_call_retention(retention, now_ms(), BATCH)
-                .await
-            {
-                Ok(p) if p == Purged::default() => {}
-                Ok(p) => tracing::info!(
-                    calls = p.calls,
-                    events = p.events,
-                    deliveries = p.deliveries,
-                    "old calls deleted"
-                ),
-                Err(e) => tracing::warn!(error = %e, "could not delete old calls"),
-            }
-            match store.reclaim_free_pages().await {
-                Ok(0) => {}
-                Ok(pages) => tracing::info!(pages, "free pages given back to the file system"),
-                Err(e) => tracing::warn!(error = %e, "could not give free pages back"),
-            }
-        }
-    })
 }

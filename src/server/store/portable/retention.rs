@@ -7,40 +7,22 @@
 //! body and normalized form in `events`, and nothing refers to a delivery row
 //! (the reference runs the other way, `deliveries.event_id`).
 
-use std::future::Future;
 use std::time::Duration;
 
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
-
 use super::portable;
-use crate::server::store::now_ms;
 
 use crate::model::time::DAY_MS;
-use crate::server::config::ServeConfig;
 
 /// Rows deleted per statement; each statement holds the write lock briefly.
 const BATCH: i64 = 500;
 /// Pause between batches, so queued event writes go first.
 const PAUSE: Duration = Duration::from_millis(20);
-/// How often the limits are enforced.
-const EVERY: Duration = Duration::from_secs(10 * 60);
 
 /// How much of the delivery log to keep; `None` is no limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeliveryRetention {
     pub max_age_days: Option<u32>,
     pub max_rows: Option<u64>,
-}
-
-impl DeliveryRetention {
-    /// The configured limits; 0 turns a limit off.
-    pub fn from_config(config: &ServeConfig) -> Self {
-        DeliveryRetention {
-            max_age_days: Some(config.delivery_retention_days).filter(|d| *d > 0),
-            max_rows: Some(config.delivery_max_rows).filter(|n| *n > 0),
-        }
-    }
 }
 
 portable! {
@@ -104,45 +86,4 @@ portable! {
         }
         Ok(total)
     }
-}
-
-/// Enforces the delivery log's limits now and every ten minutes, until the
-/// server stops.
-pub fn spawn_delivery_retention(
-    store: crate::server::store::Store,
-    config: &ServeConfig,
-    stopping: watch::Receiver<bool>,
-) -> JoinHandle<()> {
-    let retention = DeliveryRetention::from_config(config);
-    spawn_every(stopping, move || {
-        let store = store.clone();
-        async move {
-            match store.enforce_delivery_retention(retention, now_ms()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(deleted = n, "old deliveries deleted from the log"),
-                Err(e) => tracing::warn!(error = %e, "could not delete old deliveries"),
-            }
-        }
-    })
-}
-
-/// Runs `job` now and then every ten minutes, until the server stops.
-pub(in crate::server::store) fn spawn_every<F, Fut>(
-    mut stopping: watch::Receiver<bool>,
-    mut job: F,
-) -> JoinHandle<()>
-where
-    F: FnMut() -> Fut + Send + 'static,
-    Fut: Future<Output = ()> + Send,
-{
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(EVERY);
-        loop {
-            tokio::select! {
-                _ = every.tick() => {}
-                _ = stopping.wait_for(|s| *s) => return,
-            }
-            job().await;
-        }
-    })
 }

@@ -1,0 +1,182 @@
+use super::*;
+use crate::server::app::ingest::platform::fixtures;
+use crate::server::app::ingest::Platform;
+
+fn fixture(name: &str) -> Value {
+    fixtures::load("retell", name)
+}
+
+const CALL: &str = "call_5e1a9c7d3b2f4e60a8d1c4b7e9f2";
+const START: i64 = 1_777_652_404_512;
+
+#[test]
+fn every_fixture_parses_into_events_of_its_call() {
+    let mut n = 0;
+    for name in fixtures::names("retell") {
+        let items = parse(&fixture(&name)).unwrap();
+        assert!(!items.is_empty(), "{name}");
+        let call = &items[0].event.call_id;
+        assert!(items.iter().all(|i| &i.event.call_id == call), "{name}");
+        n += 1;
+    }
+    assert_eq!(n, 9);
+}
+
+#[test]
+fn the_ended_transcript_yields_turns_and_tool_calls_in_time_order() {
+    let items = parse(&fixture("call_ended")).unwrap();
+    assert!(items.iter().all(|i| i.event.call_id == CALL));
+    let first = &items[0];
+    assert_eq!(
+        first.event.detail,
+        EventDetail::Message {
+            role: Role::Agent,
+            text: "Thanks for calling Northwind Outfitters, this is Ava. How can I help you today?"
+                .into()
+        }
+    );
+    // The call's start plus the first word's offset (0.62 s).
+    assert_eq!(first.event.occurred_at, Some(START + 620));
+    assert_eq!(first.event.seconds_from_start, Some(0.62));
+    let times: Vec<i64> = items.iter().map(|i| i.event.occurred_at.unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+
+    let kinds: Vec<&str> = items.iter().map(|i| i.event.detail.kind()).collect();
+    let request = kinds.iter().position(|k| *k == "tool_request").unwrap();
+    assert_eq!(kinds[request + 1], "tool_call", "{kinds:?}");
+    assert_eq!(kinds.last(), Some(&"end"));
+    let EventDetail::ToolCall {
+        function,
+        arguments,
+        response,
+        error,
+    } = &items[request + 1].event.detail
+    else {
+        unreachable!()
+    };
+    assert_eq!(function, "lookup_order");
+    assert_eq!(arguments["order_id"], "NW48217");
+    assert_eq!(response.as_ref().unwrap()["carrier"], "UPS");
+    assert_eq!(error, &None);
+    // The tool call sits after the turn before it, not at the call's start.
+    assert!(items[request].event.occurred_at.unwrap() > START + 14_000);
+    assert_eq!(
+        items.last().unwrap().event.detail,
+        EventDetail::End {
+            ended_by: Some("user_hangup".into())
+        }
+    );
+}
+
+#[test]
+fn updates_and_the_end_share_keys_so_each_turn_is_stored_once() {
+    let keys = |name| fixtures::keys(Platform::Retell, name);
+    let (updated, ended) = (keys("transcript_updated"), keys("call_ended"));
+    assert!(!updated.is_empty());
+    for key in &updated {
+        assert!(ended.contains(key), "{key} missing from call_ended");
+    }
+}
+
+#[test]
+fn the_analysis_becomes_the_report() {
+    let items = parse(&fixture("call_analyzed")).unwrap();
+    let report = items.last().unwrap();
+    assert_eq!(report.key.as_deref(), Some("report"));
+    let EventDetail::Report {
+        summary,
+        ended_reason,
+        success,
+        sentiment,
+        cost,
+        recording_url,
+        duration_ms,
+        turns,
+        ..
+    } = &report.event.detail
+    else {
+        panic!("{:?}", report.event.detail)
+    };
+    // Each utterance is timed by its first and last word.
+    assert_eq!(turns[0].role, Role::Agent);
+    assert_eq!(turns[0].start_ms, 620);
+    assert!(turns.len() >= 10, "{}", turns.len());
+    assert!(turns.iter().all(|t| t.duration_ms.is_some_and(|d| d > 0)));
+    assert!(summary.as_deref().is_some_and(|s| !s.is_empty()));
+    assert_eq!(ended_reason.as_deref(), Some("user_hangup"));
+    assert_eq!(success.as_deref(), Some("true"));
+    assert!(sentiment.is_some());
+    assert!(
+        cost.is_some_and(|c| c > 0.0 && c < 10.0),
+        "cents become dollars: {cost:?}"
+    );
+    assert!(recording_url.is_some());
+    assert_eq!(*duration_ms, Some(1_777_652_471_912 - START));
+}
+
+#[test]
+fn a_call_that_never_connected_still_ends_with_its_reason() {
+    let items = parse(&fixture("call_ended_not_connected")).unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].event.call_id, "call_b7d40e2f9c1a4e8d6f3a0b5c7e91");
+    assert_eq!(
+        items[0].event.detail,
+        EventDetail::End {
+            ended_by: Some("dial_no_answer".into())
+        }
+    );
+}
+
+#[test]
+fn a_transfer_start_is_a_transfer_and_the_rest_are_kept() {
+    let items = parse(&fixture("transfer_started")).unwrap();
+    assert_eq!(
+        items[0].event.detail,
+        EventDetail::Transfer {
+            transfer_type: Some("warm".into()),
+            destination: Some("+18885550199".into()),
+            label: None,
+        }
+    );
+    for name in [
+        "transfer_cancelled",
+        "transfer_bridged",
+        "transfer_ended",
+        "call_started",
+    ] {
+        let items = parse(&fixture(name)).unwrap();
+        assert_eq!(
+            items[0].event.detail,
+            EventDetail::Unknown {
+                event_type: name.into()
+            }
+        );
+    }
+    let started = parse(&fixture("call_started")).unwrap();
+    assert_eq!(started[0].event.occurred_at, Some(START));
+}
+
+#[test]
+fn a_body_without_a_call_is_refused_with_the_reason() {
+    let err = parse(&serde_json::json!({"event": "call_ended"})).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no `call` object: this route takes Retell webhooks"
+    );
+}
+
+#[test]
+fn tool_entries_without_an_id_keep_keys_of_their_own() {
+    let body = serde_json::json!({"event": "transcript_updated", "call": {"call_id": "c",
+    "transcript_with_tool_calls": [
+        {"role": "tool_call_result", "content": "ok"},
+        {"role": "tool_call_result", "content": "ok"},
+        {"role": "tool_call_result", "tool_call_id": "t1", "content": "ok"},
+    ]}});
+    let keys: Vec<String> = parse(&body)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.key.unwrap())
+        .collect();
+    assert_eq!(keys, ["tool-result:#0", "tool-result:#1", "tool-result:t1"]);
+}

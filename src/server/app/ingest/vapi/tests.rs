@@ -1,0 +1,228 @@
+use super::*;
+use crate::server::app::ingest::platform::fixtures;
+use crate::server::app::ingest::Platform;
+
+fn fixture(name: &str) -> Value {
+    fixtures::load("vapi", name)
+}
+
+const CALL: &str = "5b6f2c1e-8a43-4d7f-9e21-3c0a7d94b1f6";
+
+fn details(name: &str) -> Vec<EventDetail> {
+    let items = parse(&fixture(name)).unwrap();
+    assert!(items.iter().all(|i| i.event.call_id == CALL), "{name}");
+    items.into_iter().map(|i| i.event.detail).collect()
+}
+
+#[test]
+fn every_fixture_parses_into_events_of_its_call() {
+    let mut n = 0;
+    for name in fixtures::names("vapi") {
+        let items = details(&name);
+        assert!(!items.is_empty(), "{name}");
+        n += 1;
+    }
+    assert_eq!(n, 12);
+}
+
+#[test]
+fn a_conversation_update_yields_its_said_messages_in_order_without_the_prompt() {
+    let items = parse(&fixture("conversation-update-1")).unwrap();
+    let first = &items[0];
+    assert_eq!(
+        first.event.detail,
+        EventDetail::Message {
+            role: Role::Agent,
+            text: "Thanks for calling Northwind Outfitters, this is Ava. How can I help you today?"
+                .into()
+        }
+    );
+    assert_eq!(first.event.occurred_at, Some(1_777_647_901_130));
+    assert_eq!(first.event.seconds_from_start, Some(0.92));
+    assert_eq!(first.key.as_deref(), Some("msg:agent:1777647901130"));
+    let times: Vec<i64> = items.iter().filter_map(|i| i.event.occurred_at).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+}
+
+#[test]
+fn a_growing_history_repeats_the_keys_of_what_it_had() {
+    let keys = |name| fixtures::keys(Platform::Vapi, name);
+    let (one, two) = (keys("conversation-update-1"), keys("conversation-update-2"));
+    assert!(two.len() > one.len());
+    assert_eq!(
+        two[..one.len()],
+        one[..],
+        "the older part keeps its keys and order"
+    );
+}
+
+#[test]
+fn a_tool_result_in_the_history_carries_its_request_arguments() {
+    let items = details("conversation-update-2");
+    let result = items
+        .iter()
+        .find(|d| matches!(d, EventDetail::ToolCall { .. }))
+        .expect("a tool call with its result");
+    let EventDetail::ToolCall {
+        function,
+        arguments,
+        response,
+        error,
+    } = result
+    else {
+        unreachable!()
+    };
+    assert_eq!(function, "lookup_order");
+    assert_eq!(arguments["order_id"], "NW48217");
+    assert_eq!(response.as_ref().unwrap()["status"], "out_for_delivery");
+    assert_eq!(error, &None);
+}
+
+#[test]
+fn tool_calls_come_from_either_list_with_object_or_string_arguments() {
+    for name in ["tool-calls", "tool-calls-with-tool"] {
+        let items = parse(&fixture(name)).unwrap();
+        assert_eq!(items.len(), 1, "{name}");
+        assert_eq!(
+            items[0].key.as_deref(),
+            Some("tool:call_Qm3vT8nLr2XkP4aW9sDy6hFj")
+        );
+        assert_eq!(
+            items[0].event.detail,
+            EventDetail::ToolRequest {
+                function: "lookup_order".into(),
+                arguments: serde_json::json!({"order_id": "NW48217"}),
+            },
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_report_reads_its_reason_summary_recording_and_cost() {
+    let items = parse(&fixture("end-of-call-report")).unwrap();
+    assert_eq!(items[0].key.as_deref(), Some("report"));
+    let EventDetail::Report {
+        summary,
+        ended_reason,
+        recording_url,
+        cost,
+        success,
+        duration_ms,
+        turns,
+        ..
+    } = &items[0].event.detail
+    else {
+        panic!("{:?}", items[0].event.detail)
+    };
+    // The artifact's turns, timed: the bot spoke first, from 0.92 s for 4.22 s.
+    assert_eq!(turns[0].role, Role::Agent);
+    assert_eq!(
+        (turns[0].start_ms, turns[0].duration_ms),
+        (920, Some(4_220))
+    );
+    assert_eq!(turns[1].role, Role::User);
+    assert_eq!(
+        (turns[1].start_ms, turns[1].duration_ms),
+        (6_400, Some(3_810))
+    );
+    assert!(summary
+        .as_deref()
+        .unwrap()
+        .starts_with("The caller asked about order NW48217"));
+    assert_eq!(ended_reason.as_deref(), Some("customer-ended-call"));
+    assert!(recording_url.as_deref().unwrap().starts_with("https://"));
+    assert_eq!(*cost, Some(0.1307));
+    assert_eq!(success.as_deref(), Some("true"));
+    assert!(duration_ms.unwrap() > 50_000);
+    // The artifact's messages come too (stored only where new).
+    assert!(items.len() > 10);
+    assert!(items[1..].iter().all(|i| i
+        .key
+        .as_deref()
+        .is_some_and(|k| k.starts_with("msg:") || k.starts_with("tool"))));
+}
+
+#[test]
+fn other_messages_map_to_their_items() {
+    assert!(matches!(details("hang")[..], [EventDetail::Hang { .. }]));
+    assert_eq!(
+        details("user-interrupted"),
+        vec![EventDetail::Interruption {
+            text: String::new(),
+            at_seconds: None,
+            who: Some(Role::Agent)
+        }]
+    );
+    assert_eq!(
+        details("status-update-ended"),
+        vec![EventDetail::End {
+            ended_by: Some("customer-ended-call".into())
+        }]
+    );
+    assert_eq!(
+        details("transfer-update"),
+        vec![EventDetail::Transfer {
+            transfer_type: Some("assistant".into()),
+            destination: Some("Returns Specialist".into()),
+            label: Some("Handles returns and exchanges".into()),
+        }]
+    );
+}
+
+#[test]
+fn unknown_and_informational_types_are_kept_as_they_came() {
+    for (name, kind) in [
+        ("speech-update", "speech-update"),
+        ("status-update-in-progress", "status-update"),
+        (
+            "transfer-destination-request",
+            "transfer-destination-request",
+        ),
+    ] {
+        assert_eq!(
+            details(name),
+            vec![EventDetail::Unknown {
+                event_type: kind.into()
+            }]
+        );
+    }
+    let brand_new = serde_json::json!({"message": {"type": "voice-input", "call": {"id": "c1"}}});
+    let items = parse(&brand_new).unwrap();
+    assert_eq!(items[0].key, None);
+    assert_eq!(
+        items[0].event.detail,
+        EventDetail::Unknown {
+            event_type: "voice-input".into()
+        }
+    );
+}
+
+#[test]
+fn a_body_without_the_envelope_or_call_id_is_refused_with_the_reason() {
+    let err = parse(&serde_json::json!({"type": "hang"})).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no `message` object: this route takes Vapi server messages"
+    );
+    let err = parse(&serde_json::json!({"message": {"type": "hang", "call": {}}})).unwrap_err();
+    assert_eq!(err, ParseError::CallId("the field is missing"));
+}
+
+#[test]
+fn tool_results_without_an_id_keep_keys_of_their_own() {
+    let body = serde_json::json!({"message": {"type": "conversation-update", "call": {"id": "c"}, "messages": [
+        {"role": "tool_call_result", "name": "a", "result": "ok", "time": 1000},
+        {"role": "tool_call_result", "name": "b", "result": "ok", "time": 2000},
+        {"role": "tool_call_result", "toolCallId": "t1", "result": "ok", "time": 3000},
+    ]}});
+    let keys: Vec<String> = parse(&body)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.key.unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        ["tool-result:@1000", "tool-result:@2000", "tool-result:t1"]
+    );
+}

@@ -1,0 +1,17 @@
+//! What calltrail does, apart from HTTP: ingest and platform parsing, webhook
+//! authentication, alerts, forwarding and notifications, voice metrics,
+//! provisioning, and the background work after each commit.
+//! It may import `config`, `store` and `model`; never `http` or `cli`.
+
+pub mod alerts;
+pub mod call_metrics;
+pub mod export_progress;
+pub mod ingest;
+pub mod live;
+pub mod network;
+pub mod outbound;
+pub mod prometheus;
+pub mod provision;
+pub mod retention;
+pub mod side_effects;
+pub mod webhook_auth;

@@ -1,0 +1,69 @@
+//! `calltrail bench --only index`: what keeping the search index in the
+//! ingest transaction costs. Durable ingest on a server as built, and on one
+//! whose database has the index swapped for a view that swallows its rows
+//! (every other statement the same), three rounds each, alternating, each
+//! on a fresh server; the sums compared.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+
+use super::{drive, report};
+use crate::server::cli::child::ServerProcess;
+
+const ROUNDS: u32 = 3;
+
+/// The index made a view that takes rows and keeps none.
+const WITHOUT_INDEX: [&str; 4] = [
+    "DROP TRIGGER event_text_remove",
+    "DROP TABLE event_text",
+    "CREATE VIEW event_text (rowid, body) AS SELECT 0, '' WHERE 0",
+    "CREATE TRIGGER event_text_swallow INSTEAD OF INSERT ON event_text BEGIN SELECT 1; END",
+];
+
+pub async fn run(
+    client: &reqwest::Client,
+    exe: &Path,
+    dir: &Path,
+    calls: &[String],
+    phase: Duration,
+) -> anyhow::Result<()> {
+    let url = |s: &ServerProcess| format!("{}/webhooks/infer", s.base);
+    let (mut without, mut with) = (0.0, 0.0);
+    for round in 1..=ROUNDS {
+        let plain = unindexed(exe, dir.join(format!("unindexed-{round}.db"))).await?;
+        let sent = drive(client, &url(&plain), calls, "unindexed", None, phase).await?;
+        without += report(
+            &format!("durable ingest without the search index (round {round})"),
+            &sent,
+            phase,
+        );
+        plain.stop().await?;
+        let indexed =
+            ServerProcess::start(exe, &dir.join(format!("indexed-{round}.db")), &[]).await?;
+        let sent = drive(client, &url(&indexed), calls, "indexed", None, phase).await?;
+        with += report(
+            &format!("durable ingest with the search index (round {round})"),
+            &sent,
+            phase,
+        );
+        indexed.stop().await?;
+    }
+    println!(
+        "  with the index / without: {:.0} % (target ≥ 85 %)",
+        100.0 * with / without.max(1e-9)
+    );
+    Ok(())
+}
+
+/// A server whose database (migrated by a first start) has no index.
+async fn unindexed(exe: &Path, db: PathBuf) -> anyhow::Result<ServerProcess> {
+    ServerProcess::start(exe, &db, &[]).await?.stop().await?;
+    let pool = SqlitePool::connect_with(SqliteConnectOptions::new().filename(&db)).await?;
+    for sql in WITHOUT_INDEX {
+        sqlx::query(sql).execute(&pool).await?;
+    }
+    pool.close().await;
+    ServerProcess::start(exe, &db, &[]).await
+}

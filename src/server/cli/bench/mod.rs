@@ -1,0 +1,413 @@
+//! `calltrail bench`: starts a server on a fresh temporary database and
+//! measures, in one run, the no-op route (the ceiling), durable ingest at the
+//! same concurrency, and webhook → SSE latency at a set rate with SSE clients
+//! watching; then checks that every acknowledged event was stored once and
+//! seen by every watcher of its call.
+
+mod automations;
+mod focus;
+mod index;
+mod load;
+mod prefill;
+mod scale_out;
+mod search;
+mod stats;
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::server::cli::child::{ServerProcess, TOKEN};
+use crate::server::config::{BenchConfig, BenchPart};
+use crate::server::store::offline;
+use load::{Sent, Worker};
+use stats::{ms, Summary};
+
+pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
+    anyhow::ensure!(config.concurrency > 0, "--concurrency must be at least 1");
+    anyhow::ensure!(config.duration > 0, "--duration must be at least 1 second");
+    let dir = tempfile::Builder::new()
+        .prefix("calltrail-bench-")
+        .tempdir()?;
+    let exe = std::env::current_exe()?;
+    let calls: Vec<String> = (0..config.concurrency)
+        .map(|w| format!("bench-call-{w}"))
+        .collect();
+    let phase = Duration::from_secs(config.duration);
+    if config.only == Some(BenchPart::Search) {
+        return search::run(&exe, dir.path(), config.prefill).await;
+    }
+    if config.only == Some(BenchPart::Index) {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(config.concurrency)
+            .build()?;
+        return index::run(&client, &exe, dir.path(), &calls, phase).await;
+    }
+    if config.only == Some(BenchPart::Postgres) {
+        let server = config.pg.as_deref().context(
+            "--only postgres needs --pg (or CALLTRAIL_BENCH_PG): a PostgreSQL server's URL",
+        )?;
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(config.concurrency)
+            .build()?;
+        return scale_out::run(&client, &exe, dir.path(), &calls, phase, server).await;
+    }
+    if config.only == Some(BenchPart::Automations) {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(config.concurrency)
+            .build()?;
+        return automations::run(&client, &exe, dir.path(), &calls, config.rate, phase).await;
+    }
+    let server = ServerProcess::start(
+        &exe,
+        &dir.path().join("bench.db"),
+        &[
+            ("CALLTRAIL_BENCH_NOOP", "true"),
+            // Every SSE client of the bench shares one session.
+            (
+                "CALLTRAIL_MAX_STREAMS_PER_SESSION",
+                // The main phase's clients, then the focused phase's 100
+                // (the first may not all have been let go yet).
+                &(config.subscribers + 101).to_string(),
+            ),
+        ],
+    )
+    .await?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "calltrail bench: {cores} cores, server pid {}, concurrency {}, {} SSE clients, {} s per phase",
+        server.pid(),
+        config.concurrency,
+        config.subscribers,
+        config.duration
+    );
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(config.concurrency + config.subscribers)
+        .build()?;
+
+    // One event through ingest (the server takes webhooks), then the large
+    // call (and any bulk) stored straight through the writer's batch code.
+    let template = &load::bodies("bench-template", 0)[0];
+    client
+        .post(format!("{}/webhooks/infer", server.base))
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .body(template.clone())
+        .send()
+        .await?
+        .error_for_status()?;
+    let took = prefill::calls(&server.db, "bench-large-", 1, LARGE_CALL).await?;
+    println!(
+        "prefilled a {LARGE_CALL}-event call in {:.1} s",
+        took.as_secs_f64()
+    );
+    if config.prefill > 0 {
+        let n_calls = (config.prefill / 100).max(1);
+        let took = prefill::calls(&server.db, "bench-bulk-", n_calls, 100).await?;
+        println!(
+            "prefilled {} events in {n_calls} calls in {:.1} s",
+            n_calls * 100,
+            took.as_secs_f64()
+        );
+    }
+
+    // 1. The ceiling: same server, same bodies, a route that only reads them.
+    let noop = drive(
+        &client,
+        &format!("{}/bench/noop", server.base),
+        &calls,
+        "noop",
+        None,
+        phase,
+    )
+    .await?;
+    let noop_rps = report("no-op route", &noop, phase);
+
+    // 2. The naive baseline: one autocommit INSERT per request, as most
+    //    hand-written receivers do (WAL, synchronous=NORMAL).
+    let naive = drive(
+        &client,
+        &format!("{}/bench/naive", server.base),
+        &calls,
+        "naive",
+        None,
+        phase,
+    )
+    .await?;
+    let naive_rps = report(
+        "naive receiver (autocommit INSERT per request)",
+        &naive,
+        phase,
+    );
+
+    // SSE clients watch the calls from here on (spread evenly over them).
+    let cookie = server.sign_in().await?;
+    let (stop_watching, stopping) = watch::channel(false);
+    let mut watchers = JoinSet::new();
+    for i in 0..config.subscribers {
+        let call = i % calls.len();
+        let url = format!("{}/api/live/calls/{}", server.base, calls[call]);
+        let (client, cookie, stopping) = (client.clone(), cookie.clone(), stopping.clone());
+        watchers
+            .spawn(async move { (call, load::watch_call(client, url, cookie, stopping).await) });
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // 3. Durable ingest at the same concurrency.
+    let ingest_url = format!("{}/webhooks/infer", server.base);
+    let ingest = drive(&client, &ingest_url, &calls, "ingest", None, phase).await?;
+    let ingest_rps = report("durable ingest", &ingest, phase);
+    println!(
+        "  ingest / no-op: {:.0} % (target ≥ 50 %)",
+        100.0 * ingest_rps / noop_rps.max(1e-9)
+    );
+    println!(
+        "  ingest / naive: {:.1}× (target ≥ 10×)",
+        ingest_rps / naive_rps.max(1e-9)
+    );
+
+    // 4. Live latency at a set rate, measured at the SSE clients from when
+    //    each request was due.
+    let pace = Duration::from_secs_f64(config.concurrency as f64 / f64::from(config.rate.max(1)));
+    let paced = drive(&client, &ingest_url, &calls, "paced", Some(pace), phase).await?;
+    report(
+        &format!("paced ingest ({} events/s asked)", config.rate),
+        &paced,
+        phase,
+    );
+    let service = Summary::of(
+        paced
+            .iter()
+            .flat_map(|s| s.service_latency.iter().copied())
+            .collect(),
+    );
+    println!(
+        "  (ack times above count from when each request was due; from its actual send: p50 {}  p99 {})",
+        ms(service.p50),
+        ms(service.p99)
+    );
+
+    // Let the last messages arrive, then collect what each client saw.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _ = stop_watching.send(true);
+    let mut seen: Vec<(usize, Vec<(i64, Instant)>)> = Vec::new();
+    while let Some(joined) = watchers.join_next().await {
+        let (call, result) = joined?;
+        seen.push((call, result.context("an SSE client failed")?));
+    }
+
+    let sent_at: HashMap<i64, Instant> = paced
+        .iter()
+        .flat_map(|s| s.accepted.iter().copied())
+        .collect();
+    let live_latency: Vec<Duration> = seen
+        .iter()
+        .flat_map(|(_, events)| events.iter())
+        .filter_map(|(id, arrived)| sent_at.get(id).map(|sent| arrived.duration_since(*sent)))
+        .collect();
+    let live = Summary::of(live_latency);
+    println!(
+        "  webhook → SSE client: p50 {}  p99 {}  max {}  ({} deliveries to {} clients; target p99 < 15 ms)",
+        ms(live.p50),
+        ms(live.p99),
+        ms(live.max),
+        live.count,
+        config.subscribers
+    );
+    if let Some(kib) = server.peak_rss_kib() {
+        println!("  server peak RSS: {:.1} MiB", kib as f64 / 1024.0);
+    }
+
+    // 5. The same rate again, every event to 10 clients of its call.
+    let focused = focus::run(&client, &server, &cookie, config.rate, phase).await?;
+
+    reads(&client, &server, &cookie, config.prefill / 100).await?;
+
+    let all: Vec<&Sent> = ingest.iter().chain(paced.iter()).collect();
+    let ok = correctness(&server, &calls, &all, &seen).await?;
+    server.stop().await?;
+
+    // 6. Alerts and automations, on servers of their own.
+    automations::run(&client, &exe, dir.path(), &calls, config.rate, phase).await?;
+    anyhow::ensure!(ok && focused, "the correctness check failed");
+    Ok(())
+}
+
+/// Events in the large call whose page render is measured.
+const LARGE_CALL: i64 = 10_000;
+/// Requests per read measurement.
+const READS: usize = 30;
+
+/// Times server-rendered pages: the large call's first view, the calls list,
+/// and (with bulk data) an ordinary call's first page.
+async fn reads(
+    client: &reqwest::Client,
+    server: &ServerProcess,
+    cookie: &str,
+    bulk_calls: i64,
+) -> anyhow::Result<()> {
+    let mut pages = vec![
+        (
+            format!("{LARGE_CALL}-event call, first view"),
+            "/calls/bench-large-0".to_string(),
+            150,
+        ),
+        ("calls list".to_string(), "/".to_string(), 50),
+    ];
+    if bulk_calls > 0 {
+        let path = format!("/calls/bench-bulk-{}", bulk_calls / 2);
+        pages.push(("a call's first page, among the bulk".into(), path, 50));
+    }
+    for (name, path, target) in pages {
+        let s = time_page(client, server, cookie, &path).await?;
+        println!(
+            "page render, {name}: p50 {}  p99 {}  (target < {target} ms)",
+            ms(s.p50),
+            ms(s.p99)
+        );
+    }
+    Ok(())
+}
+
+/// Renders `path` [`READS`] times, one after another, as a signed-in browser
+/// asks for it; how long each took.
+pub(super) async fn time_page(
+    client: &reqwest::Client,
+    server: &ServerProcess,
+    cookie: &str,
+    path: &str,
+) -> anyhow::Result<Summary> {
+    let mut times = Vec::with_capacity(READS);
+    for _ in 0..READS {
+        let started = Instant::now();
+        let page = client
+            .get(format!("{}{path}", server.base))
+            .header("cookie", cookie)
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?;
+        times.push(started.elapsed());
+        anyhow::ensure!(page.len() > 1000, "{path} rendered nearly nothing");
+    }
+    Ok(Summary::of(times))
+}
+
+/// Runs one worker per call against `url` for `phase`; what each saw, in
+/// the order of `calls`.
+pub(super) async fn drive(
+    client: &reqwest::Client,
+    url: &str,
+    calls: &[String],
+    label: &str,
+    pace: Option<Duration>,
+    phase: Duration,
+) -> anyhow::Result<Vec<Sent>> {
+    drive_spread(client, &[url.to_string()], calls, label, pace, phase).await
+}
+
+/// [`drive`] with the workers spread over `urls` in turn (instances behind
+/// a load balancer).
+pub(super) async fn drive_spread(
+    client: &reqwest::Client,
+    urls: &[String],
+    calls: &[String],
+    label: &str,
+    pace: Option<Duration>,
+    phase: Duration,
+) -> anyhow::Result<Vec<Sent>> {
+    let until = Instant::now() + phase;
+    let mut workers = JoinSet::new();
+    for (w, call_id) in calls.iter().enumerate() {
+        let worker = Worker {
+            client: client.clone(),
+            url: urls[w % urls.len()].clone(),
+            token: TOKEN.to_string(),
+            bodies: load::bodies(call_id, w as u64),
+            label: format!("{label}-{w}"),
+            // Spread the paced workers' first sends over one interval.
+            pace,
+        };
+        let offset = pace.map_or(Duration::ZERO, |p| p.mul_f64(w as f64 / calls.len() as f64));
+        workers.spawn(async move {
+            tokio::time::sleep(offset).await;
+            (w, worker.run(until).await)
+        });
+    }
+    let mut sent = Vec::new();
+    while let Some(done) = workers.join_next().await {
+        sent.push(done?);
+    }
+    // In the order of `calls`.
+    sent.sort_by_key(|(w, _)| *w);
+    Ok(sent.into_iter().map(|(_, s)| s).collect())
+}
+
+/// Prints a phase's line; returns its requests per second.
+pub(super) fn report(name: &str, sent: &[Sent], phase: Duration) -> f64 {
+    let latencies: Vec<Duration> = sent
+        .iter()
+        .flat_map(|s| s.ack_latency.iter().copied())
+        .collect();
+    let failed: u64 = sent.iter().map(|s| s.failed).sum();
+    let ack = Summary::of(latencies);
+    let rps = ack.count as f64 / phase.as_secs_f64();
+    println!(
+        "{name}: {rps:.0} requests/s ({} requests, {failed} failed); ack p50 {}  p99 {}  max {}",
+        ack.count,
+        ms(ack.p50),
+        ms(ack.p99),
+        ms(ack.max)
+    );
+    rps
+}
+
+/// acknowledged = stored = seen by every watcher of its call, no duplicates.
+async fn correctness(
+    server: &ServerProcess,
+    calls: &[String],
+    sent: &[&Sent],
+    seen: &[(usize, Vec<(i64, Instant)>)],
+) -> anyhow::Result<bool> {
+    let acked: Vec<i64> = sent
+        .iter()
+        .flat_map(|s| s.accepted.iter().map(|(id, _)| *id))
+        .collect();
+    let stored_events = offline::stored_events(&server.db, "bench-call-").await?;
+    let stored = stored_events.events();
+    let stored_dupes = stored_events.duplicate_deliveries;
+    let by_call = stored_events.by_call;
+    let mut seen_dupes = 0usize;
+    let mut incomplete = 0usize;
+    let mut delivered = 0usize;
+    for (call, events) in seen {
+        let ids: Vec<i64> = events.iter().map(|(id, _)| *id).collect();
+        let mut unique = ids.clone();
+        unique.dedup();
+        seen_dupes += ids.len() - unique.len();
+        let expected = by_call.get(&calls[*call]).cloned().unwrap_or_default();
+        if unique != expected {
+            incomplete += 1;
+        }
+        delivered += ids.len();
+    }
+    let sent_dupes: u64 = sent.iter().map(|s| s.duplicates).sum();
+    let ok = acked.len() == stored
+        && incomplete == 0
+        && seen_dupes == 0
+        && stored_dupes == 0
+        && sent_dupes == 0;
+    println!(
+        "correctness: acknowledged {} = stored {stored}; {} SSE clients saw {delivered} messages, {} of them missing or reordering events; duplicates {} → {}",
+        acked.len(),
+        seen.len(),
+        incomplete,
+        seen_dupes as u64 + sent_dupes + stored_dupes as u64,
+        if ok { "OK" } else { "FAILED" }
+    );
+    Ok(ok)
+}

@@ -1,0 +1,122 @@
+//! The guard in front of the dashboard: pages redirect to sign-in, server
+//! functions and live streams answer 401, and the sign-in pages themselves
+//! send a signed-in person (or a first-run visitor) where they belong.
+//! Nothing it lets through is kept in the browser's cache.
+
+use axum::extract::{Request, State};
+use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::current_user;
+use crate::model::format::query_path;
+use crate::server::http::AppState;
+
+/// Lets a request through, or turns it away, as the module says; every
+/// answer is `Cache-Control: no-store`, so after signing out, Back or a
+/// shared computer's cache shows no transcript, call or setting.
+pub async fn require_session(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = admit(&state, &session, request, next).await;
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn admit(state: &AppState, session: &Session, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let is_get = request.method() == Method::GET;
+    let user = match current_user(&state.store, session, state.config.session_max_hours).await {
+        Ok(user) => user,
+        Err(e) => {
+            tracing::error!(error = %e, "could not read the session");
+            return unavailable();
+        }
+    };
+    let has_users = || async { state.store.has_users().await.unwrap_or(true) };
+    match (path, user) {
+        ("/login" | "/setup", Some(_)) if is_get => Redirect::to("/").into_response(),
+        ("/login", None) if is_get && !has_users().await => Redirect::to("/setup").into_response(),
+        ("/setup", None) if is_get && has_users().await => Redirect::to("/login").into_response(),
+        ("/login" | "/setup" | "/logout" | "/theme", _) => next.run(request).await,
+        (_, Some(user)) => {
+            request.extensions_mut().insert(user);
+            next.run(request).await
+        }
+        (p, None) if p.starts_with("/api/") => (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "not signed in", "detail": "sign in at /login first"})),
+        )
+            .into_response(),
+        (_, None) if !has_users().await => Redirect::to("/setup").into_response(),
+        (_, None) => {
+            let wanted = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
+            Redirect::to(&format!("/login?next={}", query_path(wanted))).into_response()
+        }
+    }
+}
+
+fn unavailable() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(json!({"error": "sessions unavailable", "detail": "the database does not answer; retry"})),
+    )
+        .into_response()
+}
+
+/// Where to go after signing in: a plain local path only, never another
+/// site. Browsers strip tabs and newlines from URLs and read `\` as `/`, so
+/// `/<TAB>/evil.example` would become `//evil.example`. Paths the guard
+/// sends here are percent-encoded ASCII, so anything but visible ASCII (any
+/// control, whitespace or non-ASCII character), a backslash, or a second
+/// leading slash sends the person to `/` instead.
+pub fn safe_next(next: &str) -> &str {
+    let plain = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.chars().all(|c| c.is_ascii_graphic() && c != '\\');
+    if plain {
+        next
+    } else {
+        "/"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_kept_local() {
+        assert_eq!(safe_next("/calls/abc?x=1"), "/calls/abc?x=1");
+        assert_eq!(safe_next("/calls/a%20b"), "/calls/a%20b");
+        assert_eq!(safe_next("/"), "/");
+        for hostile in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{200b}/evil.example",
+            "/\u{0}/evil.example",
+            "/x\\..\\\\evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(hostile), "/", "{hostile:?}");
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! Destinations (add, pause, resume, replay, delete) and redelivering one
+//! outbox message.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use super::channels::refused_url;
+use super::{back, storage, Fields, Outcome};
+use crate::model::{Condition, FormError, MatchOp, Notice};
+use crate::server::app::alerts::condition::Compiled;
+use crate::server::app::alerts::{replay as queue_replay, ReplayFrom};
+use crate::server::app::outbound::guard::check_url;
+use crate::server::app::webhook_auth::SigningKey;
+use crate::server::http::AppState;
+use crate::server::store::automation::DestinationSettings;
+use crate::server::store::now_ms;
+
+pub(super) const PAGE: &str = "/automations";
+
+/// `POST /automations/destinations`
+pub async fn create_destination(State(state): State<AppState>, body: Bytes) -> Response {
+    let fields = Fields::parse(&body);
+    let outcome = match destination_of(&fields, state.config.outbound.allow_private_destinations) {
+        Ok(settings) => state
+            .store
+            .save_destination(&settings, now_ms())
+            .await
+            .map(|_| Notice::DestinationSaved)
+            .map_err(storage),
+        Err(e) => Err(e),
+    };
+    back(PAGE, None, outcome)
+}
+
+fn destination_of(fields: &Fields, allow_private: bool) -> Result<DestinationSettings, FormError> {
+    let name = fields
+        .get("name")
+        .ok_or(FormError::DestinationNeedsName)?
+        .to_string();
+    let url = fields
+        .get("url")
+        .ok_or(FormError::DestinationNeedsUrl)?
+        .to_string();
+    check_url(&url, allow_private).map_err(|e| refused_url(&e))?;
+    let secret = fields.get("secret").map(str::to_string);
+    if let Some(s) = &secret {
+        SigningKey::parse(s).map_err(|_| FormError::SecretInvalid)?;
+    }
+    let mut events: Vec<String> = fields.all("event").into_iter().map(String::from).collect();
+    if let Some(list) = fields.get("events") {
+        events.extend(
+            list.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from),
+        );
+    }
+    let condition = match (fields.get("cond_op"), fields.get("cond_value")) {
+        (None, None) => None,
+        (op, value) => {
+            let op = match op {
+                None => MatchOp::Contains,
+                Some(op) => MatchOp::parse(op).ok_or(FormError::UnknownComparison)?,
+            };
+            let condition = Condition {
+                field: fields.get("cond_field").map(str::to_string),
+                op,
+                value: value.unwrap_or("").to_string(),
+            };
+            Compiled::new(&condition).map_err(|_| FormError::PatternInvalid)?;
+            Some(condition)
+        }
+    };
+    Ok(DestinationSettings {
+        name,
+        url,
+        events,
+        condition,
+        secret,
+    })
+}
+
+/// `POST /automations/destinations/{id}/pause`
+pub async fn pause(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    let outcome = paused(
+        &state,
+        id,
+        Some("paused from the dashboard"),
+        Notice::DestinationPaused,
+    )
+    .await;
+    back(PAGE, None, outcome)
+}
+
+/// `POST /automations/destinations/{id}/resume`
+pub async fn resume(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    let outcome = paused(&state, id, None, Notice::DestinationResumed).await;
+    state.alerts.outbox.notify_one();
+    back(PAGE, None, outcome)
+}
+
+async fn paused(state: &AppState, id: i64, why: Option<&str>, done: Notice) -> Outcome {
+    match state.store.set_destination_paused(id, why).await {
+        Ok(true) => Ok(done),
+        Ok(false) => Err(FormError::NoSuchDestination),
+        Err(e) => Err(storage(e)),
+    }
+}
+
+/// `POST /automations/destinations/{id}/replay`: a call's events
+/// (`call_id`), or every event since a time (`since`, UTC).
+pub async fn replay(State(state): State<AppState>, Path(id): Path<i64>, body: Bytes) -> Response {
+    let fields = Fields::parse(&body);
+    let from = match (fields.get("call_id"), fields.get("since")) {
+        (Some(call), _) => ReplayFrom::Call(call.to_string()),
+        (None, Some(since)) => match parse_utc(since) {
+            Some(at) => ReplayFrom::Since(at),
+            None => return back(PAGE, None, Err(FormError::TimeInvalid)),
+        },
+        (None, None) => return back(PAGE, None, Err(FormError::ReplayNeedsStart)),
+    };
+    let outcome = match queue_replay(&state.store, id, from).await {
+        Ok(Some(0)) => Ok(Notice::ReplayEmpty),
+        Ok(Some(_)) => {
+            state.alerts.outbox.notify_one();
+            Ok(Notice::ReplayQueued)
+        }
+        Ok(None) => Err(FormError::NoSuchDestination),
+        Err(e) => Err(storage(e)),
+    };
+    back(PAGE, None, outcome)
+}
+
+/// `2026-11-29T08:30` (as a datetime-local input sends it) or with seconds, in UTC.
+fn parse_utc(s: &str) -> Option<i64> {
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
+        .map(|t| t.and_utc().timestamp_millis())
+}
+
+/// `POST /automations/destinations/{id}/delete`
+pub async fn delete_destination(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    let outcome = match state.store.delete_destination(id).await {
+        Ok(true) => Ok(Notice::DestinationDeleted),
+        Ok(false) => Err(FormError::NoSuchDestination),
+        Err(e) => Err(storage(e)),
+    };
+    back(PAGE, None, outcome)
+}
+
+/// `POST /automations/outbox/{id}/redeliver`
+pub async fn redeliver(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    let outcome = match state.store.redeliver(id, now_ms()).await {
+        Ok(Some(_)) => {
+            state.alerts.outbox.notify_one();
+            Ok(Notice::Redelivered)
+        }
+        Ok(None) => Err(FormError::NoSuchMessage),
+        Err(e) => Err(storage(e)),
+    };
+    back(PAGE, None, outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destinations_read_from_the_form() {
+        let f = Fields::parse(
+            b"name=crm&url=https%3A%2F%2Fcrm.example.com%2Fx&event=tool-call&event=end-call&cond_field=metadata.role&cond_op=equals&cond_value=user",
+        );
+        let d = destination_of(&f, false).unwrap();
+        assert_eq!(d.events, ["tool-call", "end-call"]);
+        assert_eq!(d.condition.unwrap().op, MatchOp::Equals);
+        let f = Fields::parse(b"name=x&url=http%3A%2F%2F10.0.0.1%2F");
+        assert_eq!(
+            destination_of(&f, false).unwrap_err(),
+            FormError::AddressPrivate
+        );
+        let f = Fields::parse(b"name=x&url=ftp%3A%2F%2Fx.example%2F");
+        assert_eq!(
+            destination_of(&f, false).unwrap_err(),
+            FormError::UrlInvalid
+        );
+        let f = Fields::parse(b"name=x&url=https%3A%2F%2Fx.example&secret=nope");
+        assert_eq!(
+            destination_of(&f, false).unwrap_err(),
+            FormError::SecretInvalid
+        );
+    }
+
+    #[test]
+    fn replay_times_are_utc() {
+        assert_eq!(parse_utc("1970-01-01T00:01"), Some(60_000));
+        assert_eq!(parse_utc("yesterday"), None);
+    }
+}

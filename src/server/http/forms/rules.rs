@@ -1,0 +1,172 @@
+//! Editing alert rules: a built-in rule's options, enabled and channels;
+//! adding and deleting `match` rules.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde_json::{json, Map, Value};
+
+use super::{back, storage, Fields};
+use crate::model::{FormError, Notice, RuleSpec};
+use crate::server::app::alerts::condition::Compiled;
+use crate::server::http::AppState;
+use crate::server::store::rules::RuleSettings;
+
+const PAGE: &str = "/alerts/rules";
+
+/// `POST /alerts/rules/{id}`
+pub async fn update(State(state): State<AppState>, Path(id): Path<i64>, body: Bytes) -> Response {
+    let fields = Fields::parse(&body);
+    let rules = match state.store.rules().await {
+        Ok(r) => r,
+        Err(e) => return back(PAGE, None, Err(storage(e))),
+    };
+    let Some(rule) = rules.into_iter().find(|r| r.id == id) else {
+        return back(PAGE, None, Err(FormError::NoSuchRule));
+    };
+    let outcome = match settings(&fields, rule.spec.kind(), rule.name) {
+        Ok(settings) => match state.store.save_rule(Some(id), &settings).await {
+            Ok(_) => Ok(Notice::RuleSaved),
+            Err(e) => Err(storage(e)),
+        },
+        Err(e) => Err(e),
+    };
+    back(PAGE, None, outcome)
+}
+
+/// `POST /alerts/rules`: a new `match` rule.
+pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
+    let fields = Fields::parse(&body);
+    let Some(name) = fields.get("name").map(str::to_string) else {
+        return back(PAGE, None, Err(FormError::RuleNeedsName));
+    };
+    let outcome = match settings(&fields, "match", name) {
+        Ok(settings) => match state.store.save_rule(None, &settings).await {
+            Ok(_) => Ok(Notice::RuleAdded),
+            Err(e) => Err(storage(e)),
+        },
+        Err(e) => Err(e),
+    };
+    back(PAGE, None, outcome)
+}
+
+/// `POST /alerts/rules/{id}/delete`
+pub async fn delete(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    let outcome = match state.store.delete_rule(id).await {
+        Ok(true) => Ok(Notice::RuleDeleted),
+        Ok(false) => Err(FormError::NoSuchRule),
+        Err(e) => Err(storage(e)),
+    };
+    back(PAGE, None, outcome)
+}
+
+/// A rule of `kind` as the form sets it.
+fn settings(fields: &Fields, kind: &str, name: String) -> Result<RuleSettings, FormError> {
+    let spec = spec(fields, kind)?;
+    if let Some(condition) = spec.condition() {
+        Compiled::new(&condition).map_err(|_| FormError::PatternInvalid)?;
+    }
+    let channels = fields
+        .all("channel")
+        .into_iter()
+        .map(|c| c.parse().map_err(|_| FormError::UnknownChannel))
+        .collect::<Result<_, _>>()?;
+    Ok(RuleSettings {
+        name,
+        spec,
+        enabled: fields.ticked("enabled"),
+        cooldown_secs: fields
+            .number::<i64>("cooldown_secs", FormError::CooldownInvalid)?
+            .unwrap_or(300)
+            .max(0),
+        channels,
+    })
+}
+
+/// The rule's kind and options from the form's fields: numbers are numbers,
+/// lists are comma-separated, blanks are unset; the kind's own reading
+/// (with its defaults) then checks them.
+pub fn spec(fields: &Fields, kind: &str) -> Result<RuleSpec, FormError> {
+    let mut options = Map::new();
+    options.insert("kind".into(), json!(kind));
+    for (key, invalid) in [
+        ("count", FormError::CountInvalid),
+        ("seconds", FormError::SecondsInvalid),
+        ("minutes", FormError::MinutesInvalid),
+    ] {
+        if let Some(n) = fields.number::<u32>(key, invalid)? {
+            options.insert(key.into(), json!(n));
+        }
+    }
+    if let Some(s) = fields.number::<f64>("stall_seconds", FormError::SilenceInvalid)? {
+        options.insert("stall_seconds".into(), json!(s));
+    }
+    if let Some(list) = fields.get("normal") {
+        let normal: Vec<&str> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        options.insert("normal".into(), json!(normal));
+    }
+    for key in ["event", "field", "op"] {
+        if let Some(v) = fields.get(key) {
+            options.insert(key.into(), json!(v));
+        }
+    }
+    if kind == "match" {
+        options.insert("value".into(), json!(fields.get("value").unwrap_or("")));
+    }
+    serde_json::from_value(Value::Object(options)).map_err(|_| FormError::RuleInvalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MatchOp;
+
+    #[test]
+    fn forms_become_specs_with_defaults() {
+        let f = Fields::parse(b"count=5&enabled=on&channel=2&channel=3");
+        assert_eq!(spec(&f, "tool-loop"), Ok(RuleSpec::ToolLoop { count: 5 }));
+        let s = settings(&f, "tool-loop", "tool-loop".into()).unwrap();
+        assert!(s.enabled);
+        assert_eq!(s.channels, vec![2, 3]);
+        let f = Fields::parse(b"normal=user%2C+agent%2C+");
+        assert_eq!(
+            spec(&f, "ended-abnormally"),
+            Ok(RuleSpec::EndedAbnormally {
+                normal: vec!["user".into(), "agent".into()]
+            })
+        );
+        let f = Fields::parse(b"stall_seconds=&count=2");
+        assert_eq!(
+            spec(&f, "hang"),
+            Ok(RuleSpec::Hang {
+                count: 2,
+                stall_seconds: None
+            })
+        );
+    }
+
+    #[test]
+    fn bad_numbers_and_patterns_are_refused() {
+        for count in ["lots", "1.5", "-2"] {
+            let f = Fields::parse(format!("count={count}").as_bytes());
+            assert_eq!(spec(&f, "tool-loop"), Err(FormError::CountInvalid));
+        }
+        let f = Fields::parse(b"op=regex&value=%28");
+        assert_eq!(
+            settings(&f, "match", "m".into()).unwrap_err(),
+            FormError::PatternInvalid
+        );
+        let f = Fields::parse(b"op=resembles&value=x");
+        assert_eq!(spec(&f, "match"), Err(FormError::RuleInvalid));
+        let f =
+            Fields::parse(b"op=equals&value=refund&field=metadata.functionName&event=tool-call");
+        let RuleSpec::Match { op, .. } = spec(&f, "match").unwrap() else {
+            panic!("not a match rule")
+        };
+        assert_eq!(op, MatchOp::Equals);
+    }
+}

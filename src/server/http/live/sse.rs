@@ -1,0 +1,235 @@
+//! The SSE routes: `/api/live/calls` (summaries for the calls list) and
+//! `/api/live/calls/{call_id}` (one call's new events). Each message's `id` is
+//! an event row id; a client resumes with `Last-Event-ID` (or `?after=` on its
+//! first connection) and is sent what it missed before anything new. A
+//! stream lives only as long as the session that opened it.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use async_stream::stream;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::Event;
+use axum::response::Response;
+use serde::Deserialize;
+use tokio::sync::broadcast::{self, error::RecvError};
+use tower_sessions::Session;
+
+use super::session::{too_many_streams, SessionWatch};
+use super::{opening, respond, to_json, Hub, Published};
+use crate::model::{clip, LiveUpdate};
+use crate::server::app::prometheus::{self, LiveClient};
+use crate::server::http::AppState;
+use crate::server::store::Store;
+
+/// Rows read from the database per catch-up query.
+const CATCH_UP_BATCH: i64 = 500;
+
+#[derive(Debug, Deserialize)]
+pub struct Resume {
+    after: Option<i64>,
+}
+
+/// Where to resume: the browser's `Last-Event-ID` wins over `?after=`.
+fn resume_point(headers: &HeaderMap, query: &Resume) -> i64 {
+    resume_after(headers, query.after)
+}
+
+/// The id a stream resumes after: the browser's `Last-Event-ID`, else
+/// `after` (`?after=` on a first connection), else the start.
+pub(super) fn resume_after(headers: &HeaderMap, after: Option<i64>) -> i64 {
+    headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .or(after)
+        .unwrap_or(0)
+        .max(0)
+}
+
+/// One kind of live stream: what it replays from the database and which hub
+/// updates it forwards. Message ids are event row ids in both.
+trait Feed: Send + Sync + 'static {
+    /// Messages (JSON) for what was committed after event `after`, oldest
+    /// first, at most one batch; each with its id.
+    fn missed(
+        &self,
+        after: i64,
+    ) -> impl Future<Output = Result<Vec<(i64, Arc<str>)>, sqlx::Error>> + Send;
+    /// The message this feed sends for a live update, if any.
+    fn pick(&self, update: &Published) -> Option<Arc<str>>;
+    /// The hub channel this feed listens to.
+    fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<Published>>;
+}
+
+/// `/api/live/calls/{call_id}`
+pub async fn call_stream(
+    State(state): State<AppState>,
+    session: Session,
+    Path(call_id): Path<String>,
+    Query(query): Query<Resume>,
+    headers: HeaderMap,
+) -> Response {
+    let feed = CallFeed {
+        store: state.store.clone(),
+        call_id,
+    };
+    open(&state, &session, resume_point(&headers, &query), feed)
+}
+
+/// `/api/live/calls`
+pub async fn calls_stream(
+    State(state): State<AppState>,
+    session: Session,
+    Query(query): Query<Resume>,
+    headers: HeaderMap,
+) -> Response {
+    let feed = CallsFeed {
+        store: state.store.clone(),
+    };
+    open(&state, &session, resume_point(&headers, &query), feed)
+}
+
+/// Opens `feed` as a stream of `session`, after event `after`; `429` when
+/// the session already holds its allowance of streams.
+fn open<F: Feed>(state: &AppState, session: &Session, after: i64, feed: F) -> Response {
+    let Some(watch) = SessionWatch::start(state, session) else {
+        return too_many_streams(state);
+    };
+    follow(state.hub.clone(), feed, after, watch)
+}
+
+struct CallFeed {
+    store: Store,
+    call_id: String,
+}
+
+impl Feed for CallFeed {
+    async fn missed(&self, after: i64) -> Result<Vec<(i64, Arc<str>)>, sqlx::Error> {
+        let items = self
+            .store
+            .events_after(&self.call_id, after, CATCH_UP_BATCH)
+            .await?;
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Some(call) = self.store.call(&self.call_id).await? else {
+            return Ok(Vec::new());
+        };
+        Ok(items
+            .into_iter()
+            .map(|item| {
+                (
+                    item.id,
+                    to_json(&LiveUpdate {
+                        item: clip::item(&item),
+                        call: call.clone(),
+                    }),
+                )
+            })
+            .collect())
+    }
+
+    fn pick(&self, published: &Published) -> Option<Arc<str>> {
+        (published.update.item.call_id == self.call_id).then(|| published.full_json())
+    }
+
+    fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<Published>> {
+        hub.subscribe_call(&self.call_id)
+    }
+}
+
+struct CallsFeed {
+    store: Store,
+}
+
+impl Feed for CallsFeed {
+    async fn missed(&self, after: i64) -> Result<Vec<(i64, Arc<str>)>, sqlx::Error> {
+        let calls = self
+            .store
+            .calls_changed_after(after, CATCH_UP_BATCH)
+            .await?;
+        Ok(calls
+            .into_iter()
+            .map(|c| (c.last_event_id, to_json(&c)))
+            .collect())
+    }
+
+    fn pick(&self, published: &Published) -> Option<Arc<str>> {
+        Some(published.summary_json())
+    }
+
+    fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<Published>> {
+        hub.subscribe()
+    }
+}
+
+/// What woke a stream up.
+enum Wake {
+    Stop,
+    CheckSession,
+    Update(Result<Arc<Published>, RecvError>),
+}
+
+/// The stream every feed shares: replay what was missed, then forward live
+/// updates; replay again whenever the hub says this subscriber fell behind.
+/// It ends when the server stops or the session that opened it ends.
+fn follow<F: Feed>(hub: Hub, feed: F, mut last: i64, mut watch: SessionWatch) -> Response {
+    // Subscribe before the first replay so nothing committed in between is missed.
+    let mut rx = feed.subscribe(&hub);
+    let stream = stream! {
+        // Counted while the stream lives, however it ends.
+        let _client = LiveClient::start();
+        yield Ok(opening("calltrail live"));
+        let mut behind = true;
+        loop {
+            while behind {
+                match feed.missed(last).await {
+                    Ok(batch) => {
+                        behind = batch.len() as i64 == CATCH_UP_BATCH;
+                        for (id, msg) in batch {
+                            last = id;
+                            yield Ok(message(id, &msg));
+                        }
+                    }
+                    Err(e) => {
+                        // Ending the stream makes the browser reconnect and resume.
+                        tracing::warn!(error = %e, "live catch-up failed; closing the stream");
+                        return;
+                    }
+                }
+            }
+            let wake = tokio::select! {
+                _ = hub.stopping() => Wake::Stop,
+                _ = watch.due() => Wake::CheckSession,
+                received = rx.recv() => Wake::Update(received),
+            };
+            match wake {
+                Wake::Stop => return,
+                Wake::CheckSession => {
+                    if !watch.still_signed_in().await {
+                        return;
+                    }
+                }
+                Wake::Update(Ok(update)) if update.update.item.id > last => {
+                    if let Some(msg) = feed.pick(&update) {
+                        last = update.update.item.id;
+                        yield Ok(message(last, &msg));
+                    }
+                }
+                Wake::Update(Ok(_)) => {}
+                Wake::Update(Err(RecvError::Lagged(_))) => {
+                    prometheus::live_caught_up();
+                    behind = true;
+                }
+                Wake::Update(Err(RecvError::Closed)) => return,
+            }
+        }
+    };
+    respond(stream)
+}
+
+fn message(id: i64, json: &str) -> Event {
+    Event::default().id(id.to_string()).data(json)
+}

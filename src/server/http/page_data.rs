@@ -1,0 +1,286 @@
+//! What each page shows, assembled from the store. Server functions call these;
+//! tests call them directly.
+
+use axum::http::{header, HeaderMap};
+use leptos::prelude::{use_context, ServerFnError};
+
+use crate::model::query::Query;
+use crate::model::{
+    CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, DeliveryFilter, SearchResults, Sort,
+    TimelinePoint, Viewer,
+};
+use crate::server::http::auth::CurrentUser;
+use crate::server::http::AppState;
+use crate::server::store::{now_ms, SearchAt, SearchFrom, Store};
+
+mod alerts;
+mod insights;
+mod settings;
+pub use alerts::{alerts_page, automations_page, rules_page};
+pub use insights::insights_page;
+pub use settings::{retention_settings, settings_page};
+
+/// Past calls per page on `/`.
+pub const CALLS_PER_PAGE: u32 = 50;
+/// Deliveries per page on `/deliveries`.
+pub const DELIVERIES_PER_PAGE: u32 = 50;
+
+pub async fn calls_page(
+    store: &Store,
+    page: u32,
+    (q, sort): (Option<String>, Option<String>),
+    connect: ConnectInfo,
+    stale_after_ms: i64,
+    user_id: Option<i64>,
+) -> Result<CallsPage, sqlx::Error> {
+    let paging = Paging::new(page, CALLS_PER_PAGE);
+    let cursor = store.latest_event_id().await?;
+    let sort = sort
+        .filter(|s| !s.trim().is_empty())
+        .map_or(Ok(Sort::default()), |s| Sort::parse(&s));
+    let q = q.filter(|q| !q.trim().is_empty());
+    // Any order but the default lists the calls a query (maybe empty) selects.
+    let q = match (q, &sort) {
+        (None, Ok(sort)) if *sort == Sort::default() => None,
+        (q, _) => Some(q.unwrap_or_default()),
+    };
+    let (live, past, search, has_more) = match q {
+        None => {
+            let live = store.live_calls().await?;
+            let (past, has_more) =
+                paging.split(store.past_calls(paging.offset, paging.limit).await?);
+            (live, past, None, has_more)
+        }
+        Some(q) => {
+            let at = SearchAt {
+                now_ms: now_ms(),
+                stale_after_ms,
+            };
+            let (hits, error, has_more) = match Query::parse(&q)
+                .map_err(|e| e.to_string())
+                .and_then(|query| Ok((query, sort.clone()?)))
+            {
+                Ok((query, sort)) => {
+                    let (hits, more) = paging.split(
+                        store
+                            .search_calls(
+                                &query,
+                                at,
+                                SearchFrom::Offset(paging.offset, sort),
+                                paging.limit,
+                            )
+                            .await?,
+                    );
+                    (hits, None, more)
+                }
+                Err(e) => (Vec::new(), Some(e), false),
+            };
+            let search = SearchResults { q, error, hits };
+            (Vec::new(), Vec::new(), Some(search), has_more)
+        }
+    };
+    let page = paging.page;
+    let shown: Vec<&str> = live
+        .iter()
+        .chain(&past)
+        .chain(search.iter().flat_map(|s| s.hits.iter().map(|h| &h.call)))
+        .map(|c| c.call_id.as_str())
+        .collect();
+    let metrics = store.call_metrics(&shown).await?;
+    Ok(CallsPage {
+        live,
+        past,
+        page,
+        has_more,
+        cursor,
+        now: now_ms(),
+        connect,
+        stale_after_ms,
+        agent_connected: store.has_agent_calls().await?,
+        search,
+        saved: match user_id {
+            Some(id) => store.saved_views(id).await?,
+            None => Vec::new(),
+        },
+        sort: sort.unwrap_or_default(),
+        metrics,
+    })
+}
+
+/// Timeline items a call page shows at once; earlier ones are a link away.
+pub const TIMELINE_WINDOW: usize = 200;
+/// Events after the one a link points at that its window shows too.
+const SHOWN_AFTER: usize = 10;
+
+/// Where the window that shows event `event_id` ends (`?before=`), when
+/// the newest window does not hold it: a link to an old event of a long
+/// call (an alert's, a search hit's) opens where the event is in view,
+/// with the events around it. `None` opens the newest window.
+pub async fn window_holding(
+    store: &Store,
+    call_id: &str,
+    event_id: i64,
+) -> Result<Option<TimelinePoint>, sqlx::Error> {
+    let Some(after) = store
+        .points_after(call_id, event_id, TIMELINE_WINDOW as i64)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if after.len() < TIMELINE_WINDOW {
+        return Ok(None);
+    }
+    Ok(after.get(SHOWN_AFTER).copied())
+}
+
+pub async fn call_timeline(
+    store: &Store,
+    call_id: &str,
+    before: Option<TimelinePoint>,
+    stale_after_ms: i64,
+) -> Result<Option<CallTimeline>, sqlx::Error> {
+    let Some(call) = store.call(call_id).await? else {
+        return Ok(None);
+    };
+    let mut items = store
+        .timeline_window(call_id, before, TIMELINE_WINDOW as i64 + 1)
+        .await?;
+    let earlier = if items.len() > TIMELINE_WINDOW {
+        items.remove(0);
+        items.first().map(TimelinePoint::of)
+    } else {
+        None
+    };
+    // The newest id read, so the live stream resumes exactly after what is shown.
+    let cursor = items
+        .iter()
+        .map(|i| i.id)
+        .max()
+        .unwrap_or(0)
+        .max(call.last_event_id);
+    let metrics = store.call_metrics(&[call_id]).await?.remove(call_id);
+    Ok(Some(CallTimeline {
+        call,
+        items,
+        earlier,
+        before,
+        cursor,
+        now: now_ms(),
+        stale_after_ms,
+        metrics,
+    }))
+}
+
+pub async fn deliveries_page(
+    store: &Store,
+    page: u32,
+    filter: DeliveryFilter,
+) -> Result<DeliveriesPage, sqlx::Error> {
+    let paging = Paging::new(page, DELIVERIES_PER_PAGE);
+    // Read first: a delivery written meanwhile comes through the live log.
+    let cursor = store.latest_delivery_id().await?;
+    let (deliveries, has_more) = paging.split(
+        store
+            .find_deliveries(&filter, paging.offset, paging.limit)
+            .await?,
+    );
+    Ok(DeliveriesPage {
+        filter,
+        deliveries,
+        page: paging.page,
+        has_more,
+        cursor,
+    })
+}
+
+/// One page of a list: rows are asked for with one extra, which tells
+/// whether another page follows.
+struct Paging {
+    page: u32,
+    per_page: usize,
+    offset: i64,
+    limit: i64,
+}
+
+impl Paging {
+    fn new(page: u32, per_page: u32) -> Self {
+        let page = page.max(1);
+        Paging {
+            page,
+            per_page: per_page as usize,
+            offset: i64::from(page - 1) * i64::from(per_page),
+            limit: i64::from(per_page) + 1,
+        }
+    }
+
+    fn split<T>(&self, mut rows: Vec<T>) -> (Vec<T>, bool) {
+        let more = rows.len() > self.per_page;
+        rows.truncate(self.per_page);
+        (rows, more)
+    }
+}
+
+/// The server state, inside a server function or a server render.
+pub fn state() -> Result<AppState, ServerFnError> {
+    use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state is missing"))
+}
+
+/// What a server function reads or changes dashboard data with: the server
+/// state, only while someone is signed in. The guard already stands in front
+/// of every route, but a server render calls server functions in-process, so
+/// each checks for itself as well.
+pub fn signed_in_state() -> Result<AppState, ServerFnError> {
+    if current_user().is_none() {
+        return Err(ServerFnError::new(NOT_SIGNED_IN));
+    }
+    state()
+}
+
+/// The error a server function gives without a session (pages recognise it).
+pub const NOT_SIGNED_IN: &str = "not signed in";
+
+/// Logs an internal error and gives the browser a safe message.
+pub fn internal(what: &str, e: impl std::fmt::Display) -> ServerFnError {
+    tracing::error!(error = %e, "could not load {what}");
+    ServerFnError::new(format!("could not load {what}; the server log has details"))
+}
+
+/// The signed-in account of the request being served (the guard put it there).
+pub fn current_user() -> Option<CurrentUser> {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CurrentUser>().cloned())
+}
+
+/// Who is looking, for the layout.
+pub async fn viewer(state: &AppState) -> Result<Option<Viewer>, sqlx::Error> {
+    let Some(user) = current_user() else {
+        return Ok(None);
+    };
+    Ok(Some(Viewer {
+        username: user.username,
+        webhook_open: state.webhook_auth.checks.open(),
+        open_alerts: state.store.open_alerts().await?,
+    }))
+}
+
+/// How to connect an agent, with URLs as this server is reached:
+/// `CALLTRAIL_PUBLIC_URL`, else the request's `Host`.
+pub async fn connect_info(state: &AppState) -> ConnectInfo {
+    let base = match &state.config.public_url {
+        Some(url) => url.clone(),
+        None => {
+            let host = leptos_axum::extract::<HeaderMap>()
+                .await
+                .ok()
+                .and_then(|h| {
+                    h.get(header::HOST)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string)
+                });
+            host.map_or_else(String::new, |host| format!("http://{host}"))
+        }
+    };
+    let mut info = state.webhook_auth.connect_info(&base);
+    info.public_url_set = state.config.public_url.is_some();
+    info
+}

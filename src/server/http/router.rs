@@ -1,0 +1,176 @@
+//! The HTTP surface in one place: health, webhooks (open to senders) and
+//! static assets, and the dashboard — pages, server functions, live streams,
+//! sign-in, the not-found fallback — behind a session.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use serde_json::json;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::server::http::security::AllowedHosts;
+use crate::server::{
+    app::prometheus, http::access_log, http::assets, http::auth, http::bench_routes, http::forms,
+    http::live, http::readiness, http::scrape, http::security, http::webhooks, http::AppState,
+};
+use crate::shell::{shell, App};
+
+/// Builds the whole application router over `state`.
+///
+/// Two halves: what is open (health and readiness, metrics and the webhook
+/// routes with their own access rules, and the built site's static files,
+/// each routed explicitly), and the dashboard, where one guard stands in front of every
+/// page, server function, live stream and the not-found fallback — `layer`
+/// (unlike `route_layer`) wraps the fallback too, so no spelling of a path
+/// renders the app without a session.
+pub fn router(state: AppState) -> Router {
+    // Before any request, so the first deliveries are counted too.
+    prometheus::install();
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let app_shell = {
+        let options = state.leptos.clone();
+        move || shell(options.clone())
+    };
+    // Slow or stalled requests end; live streams are long by design.
+    let timeout = TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        Duration::from_secs(state.config.request_timeout_secs),
+    );
+    let hosts = Arc::new(AllowedHosts::new(
+        state.config.public_url.as_deref(),
+        state.config.allowed_hosts.as_deref(),
+    ));
+    let dashboard = Router::new()
+        .route("/login", post(auth::routes::login))
+        .route("/setup", post(auth::routes::setup))
+        .route("/logout", post(auth::routes::logout))
+        .route("/theme", post(crate::server::http::theme::choose))
+        .route("/deliveries/{id}/body", get(delivery_body))
+        .route("/events/{id}/body", get(event_body))
+        .merge(forms::routes())
+        .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())
+        // A signed-in person asking for an unknown page gets the app's 404 page.
+        .fallback(leptos_axum::render_app_to_stream_with_context(
+            context, app_shell,
+        ))
+        .layer(timeout)
+        // Exports stream for as long as they take.
+        .route("/export", get(crate::server::http::export::export))
+        .route(
+            "/export/fixture",
+            get(crate::server::http::fixture::download),
+        )
+        .route("/api/live/calls", get(live::calls_stream))
+        .route("/api/live/deliveries", get(live::deliveries_stream))
+        .route("/api/live/calls/{call_id}", get(live::call_stream))
+        .route("/api/live/alerts", get(live::alerts_stream))
+        .layer(from_fn_with_state(
+            state.clone(),
+            auth::guard::require_session,
+        ))
+        .layer(from_fn(security::same_origin))
+        .layer(auth::session_layer(&state.store, &state.config))
+        .layer(from_fn_with_state(hosts, security::check_host));
+    let mut open = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readiness::readyz))
+        // Loopback clients, or others with CALLTRAIL_METRICS_TOKEN (checked inside).
+        .route("/metrics", get(scrape::scrape))
+        .route(
+            "/webhooks/infer",
+            post(webhooks::infer_webhook).layer(timeout),
+        )
+        .route(
+            "/webhooks/vapi",
+            post(webhooks::vapi_webhook).layer(timeout),
+        )
+        .route(
+            "/webhooks/retell",
+            post(webhooks::retell_webhook).layer(timeout),
+        )
+        .merge(assets::routes(state.config.site_root.as_deref()));
+    if state.config.bench_noop {
+        tracing::warn!(
+            "CALLTRAIL_BENCH_NOOP is on: POST /bench/noop and /bench/naive answer anyone; use it for benchmarks only"
+        );
+        // The naive baseline is a SQLite file whatever the database: beside
+        // it, or in the temporary folder when calltrail runs on PostgreSQL.
+        let naive_db = match state.config.db.sqlite_file() {
+            Some(db) => db.with_extension("naive.db"),
+            None => std::env::temp_dir().join(format!("calltrail-{}.naive.db", std::process::id())),
+        };
+        open = open.merge(bench_routes::routes(naive_db).layer(timeout));
+    }
+    let https = state.config.public_url_is_https();
+    open.merge(dashboard)
+        .layer(from_fn_with_state(https, security::headers))
+        // Spans name the path only: a query may hold the webhook token.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                tracing::info_span!("request", method = %request.method(), path = request.uri().path())
+            }),
+        )
+        .layer(from_fn(access_log::access_log))
+        .with_state(state)
+}
+
+/// `GET /deliveries/{id}/body`: one delivery's whole body, as plain text
+/// (the delivery log shows only the start of each).
+async fn delivery_body(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    stored_body(state.store.delivery_body(id).await, "delivery")
+}
+
+/// `GET /events/{id}/body`: the whole body one event was stored from, as
+/// plain text (a call page shows a bounded part of each).
+async fn event_body(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    stored_body(state.store.event_body(id).await, "event")
+}
+
+/// A stored body as plain text; 404 when there is no such `what`.
+fn stored_body(found: Result<Option<String>, sqlx::Error>, what: &str) -> Response {
+    match found {
+        Ok(Some(body)) => {
+            ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+        }
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            Json(
+                json!({"error": "not found", "detail": format!("there is no {what} with that id")}),
+            ),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not read a stored {what} body");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"error": "storage unavailable", "detail": "the database does not answer; retry"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// `GET /healthz`: 200 while the database answers.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.store.ping().await {
+        (StatusCode::OK, Json(json!({"status": "ok"})))
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "unavailable", "detail": "the database does not answer"})),
+        )
+    }
+}

@@ -1,0 +1,332 @@
+//! The webhook route. Every request is logged as a delivery (past a rate,
+//! refused ones from one address are counted instead); an event is
+//! acknowledged (2xx) only once it is committed. The address allowlist and
+//! the token are checked before the body is read, so a stranger failing them
+//! costs no body on disk; the signature, which covers the body, after.
+
+mod body;
+mod headers;
+mod rejection;
+
+use std::net::IpAddr;
+use std::time::Instant;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::model::DeliveryOutcome;
+use crate::server::app::ingest::{parties, refusal_summary, Item, Platform};
+use crate::server::app::prometheus;
+use crate::server::app::webhook_auth::Incoming;
+use crate::server::http::client_address::client_ip;
+use crate::server::http::AppState;
+use crate::server::store::{now_ms, NewDelivery, NewEvent, Stored};
+pub use rejection::Rejection;
+
+/// The answer to a delivery once its event is stored (or found stored).
+const STORED: StatusCode = StatusCode::OK;
+/// Bytes of a body refused by its signature kept in the log: enough to see
+/// what it was, without letting strangers fill the disk.
+const UNAUTHENTICATED_BODY_KEPT: usize = 64 * 1024;
+
+/// The headers a delivery is judged by, whole (the log keeps them capped).
+struct Sent {
+    content_type: Option<String>,
+    webhook_id: Option<String>,
+}
+
+/// What became of a delivery, for the metrics: the delivery log's outcome,
+/// or `None` when storage failed and the sender was told to retry.
+type Outcome = Option<DeliveryOutcome>;
+
+/// `POST /webhooks/infer`
+pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> Response {
+    webhook(&state, Platform::Infer, request).await
+}
+
+/// `POST /webhooks/vapi`
+pub async fn vapi_webhook(State(state): State<AppState>, request: Request) -> Response {
+    webhook(&state, Platform::Vapi, request).await
+}
+
+/// `POST /webhooks/retell`
+pub async fn retell_webhook(State(state): State<AppState>, request: Request) -> Response {
+    webhook(&state, Platform::Retell, request).await
+}
+
+async fn webhook(state: &AppState, platform: Platform, request: Request) -> Response {
+    let started = Instant::now();
+    let (outcome, response) = receive(state, platform, request).await;
+    // Every answer passes here, so each delivery is counted once.
+    prometheus::webhook_answered(outcome, response.status(), started.elapsed());
+    response
+}
+
+async fn receive(state: &AppState, platform: Platform, request: Request) -> (Outcome, Response) {
+    let received_at = now_ms();
+    let (parts, body) = request.into_parts();
+    let client_ip = client_ip(&parts, state);
+    let sent = Sent {
+        content_type: headers::text(&parts.headers, header::CONTENT_TYPE.as_str()),
+        webhook_id: headers::text(&parts.headers, "webhook-id"),
+    };
+    let mut delivery = NewDelivery {
+        received_at,
+        source: platform.source().to_string(),
+        remote_addr: client_ip.map(|ip| ip.to_string()),
+        content_type: sent.content_type.as_deref().map(headers::capped),
+        webhook_id: sent.webhook_id.as_deref().map(headers::capped),
+        body: Vec::new(),
+        body_truncated: false,
+        http_status: STORED.as_u16(),
+    };
+    let incoming = Incoming {
+        uri: &parts.uri,
+        headers: &parts.headers,
+        client_ip,
+    };
+    if let Err(denied) = state.webhook_auth.check_sender(&incoming) {
+        // Nothing of the body is kept, which the log says when there was one.
+        delivery.body_truncated = may_have_body(&parts.headers);
+        let reason = format!("{denied}; the body was not read");
+        return refuse(
+            state,
+            Some(client_ip),
+            delivery,
+            Rejection::unauthenticated(denied.status()),
+            &reason,
+        )
+        .await;
+    }
+    (delivery.body, delivery.body_truncated) =
+        match body::read_limited(&parts.headers, body, state.config.body_limit).await {
+            Ok(bytes) => (bytes, false),
+            Err(body::TooLarge { prefix }) => (prefix, true),
+        };
+    let signed = state
+        .webhook_auth
+        .check_body(&incoming, &delivery.body, received_at, platform);
+    if let Err(denied) = signed {
+        if delivery.body.len() > UNAUTHENTICATED_BODY_KEPT {
+            delivery.body.truncate(UNAUTHENTICATED_BODY_KEPT);
+            delivery.body_truncated = true;
+        }
+        let reason = denied.to_string();
+        return refuse(
+            state,
+            Some(client_ip),
+            delivery,
+            Rejection::unauthenticated(denied.status()),
+            &reason,
+        )
+        .await;
+    }
+    match accept(state, platform, &mut delivery, &sent) {
+        Ok((event, more)) => store(state, delivery, event, more).await,
+        Err(rejection) => {
+            // A sender that proved who it is has every refused body kept:
+            // its malformed events are data to fix, not a flood to shed.
+            let unproven = state.webhook_auth.checks.open().then_some(client_ip);
+            let detail = rejection.detail.clone();
+            refuse(state, unproven, delivery, rejection, &detail).await
+        }
+    }
+}
+
+/// True unless the request says its body is empty.
+fn may_have_body(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        != Some(0)
+}
+
+/// Logs a refused delivery (no event made) and answers the sender. A
+/// sender that did not prove who it is (`unproven`: its address) has only
+/// so many refusals logged a minute; past that they are counted.
+async fn refuse(
+    state: &AppState,
+    unproven: Option<Option<IpAddr>>,
+    mut delivery: NewDelivery,
+    rejection: Rejection,
+    logged_detail: &str,
+) -> (Outcome, Response) {
+    let refused = Some(DeliveryOutcome::Rejected);
+    let status = rejection.status.as_u16();
+    delivery.http_status = status;
+    if let Some(client_ip) = unproven {
+        let admission = state
+            .refusals
+            .admit(client_ip, status, delivery.received_at);
+        if let Some(summary) = admission.ended {
+            refusal_summary::write(&state.store, summary).await;
+        }
+        if !admission.store {
+            tracing::debug!(
+                status,
+                error = rejection.error,
+                "delivery rejected (counted)"
+            );
+            return (refused, rejection.into_response());
+        }
+    }
+    let logged = state
+        .store
+        .writer()
+        .store_rejected(delivery, rejection.error, logged_detail)
+        .await;
+    if let Err(e) = logged {
+        tracing::error!(error = %e, "could not log a rejected delivery");
+    }
+    tracing::info!(status, error = rejection.error, "delivery rejected");
+    (refused, rejection.into_response())
+}
+
+/// Checks a delivery and turns it into the events to store, or says why
+/// not. A lone event takes the body: it is stored once, as the event's
+/// `raw`; a delivery of several keeps it, each event the part it comes from.
+fn accept(
+    state: &AppState,
+    platform: Platform,
+    delivery: &mut NewDelivery,
+    sent: &Sent,
+) -> Result<(NewEvent, Vec<NewEvent>), Rejection> {
+    if delivery.body_truncated {
+        return Err(Rejection::too_large(state.config.body_limit));
+    }
+    if !is_json_content_type(sent.content_type.as_deref()) {
+        // The detail quotes the header as the log keeps it: capped.
+        return Err(Rejection::content_type(delivery.content_type.as_deref()));
+    }
+    let value: Value =
+        serde_json::from_slice(&delivery.body).map_err(|e| Rejection::not_json(&e))?;
+    let mut items = platform
+        .parse(&value)
+        .map_err(|e| Rejection::unprocessable(&e))?
+        .into_iter();
+    let first = items.next().expect("a parsed delivery has an event");
+    let parties = parties::parties(platform, &value);
+    let more: Vec<Item> = items.collect();
+    // The whole header: two long ids that share a beginning are distinct.
+    // Only an event without a key of its own needs this, and its `raw` is
+    // then the whole body: the hash is taken only when it is used.
+    let delivery_key = |body: &[u8]| match &sent.webhook_id {
+        Some(id) => format!("webhook-id:{id}"),
+        None => format!("sha256:{}", hex::encode(Sha256::digest(body))),
+    };
+    let event = |item: Item, raw: String| {
+        let dedup_key = match &item.key {
+            Some(key) => format!("{}:{}:{key}", platform.source(), item.event.call_id),
+            None => delivery_key(raw.as_bytes()),
+        };
+        NewEvent {
+            occurred_at: item.event.occurred_at.unwrap_or(delivery.received_at),
+            seconds_from_start: item.event.seconds_from_start,
+            call_id: item.event.call_id,
+            dedup_key,
+            detail: item.event.detail,
+            parties: parties.clone(),
+            raw,
+        }
+    };
+    if more.is_empty() && first.part.is_none() {
+        // The body parsed as JSON, so it is valid UTF-8: no copy is made.
+        let body = String::from_utf8(std::mem::take(&mut delivery.body))
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        return Ok((event(first, body), Vec::new()));
+    }
+    let body = String::from_utf8_lossy(&delivery.body).into_owned();
+    let raw = |item: &Item| match &item.part {
+        Some(part) => part.to_string(),
+        None => body.clone(),
+    };
+    let first_raw = raw(&first);
+    let more = more
+        .into_iter()
+        .map(|item| {
+            let r = raw(&item);
+            event(item, r)
+        })
+        .collect();
+    Ok((event(first, first_raw), more))
+}
+
+async fn store(
+    state: &AppState,
+    delivery: NewDelivery,
+    event: NewEvent,
+    more: Vec<NewEvent>,
+) -> (Outcome, Response) {
+    let call_id = event.call_id.clone();
+    let (outcome, event_id, delivery_id) = match state
+        .store
+        .writer()
+        .store_event(delivery, event, more)
+        .await
+    {
+        Ok(Stored::Accepted {
+            event_id,
+            delivery_id,
+        }) => (DeliveryOutcome::Accepted, event_id, delivery_id),
+        Ok(Stored::Duplicate {
+            event_id,
+            delivery_id,
+        }) => (DeliveryOutcome::Duplicate, event_id, delivery_id),
+        Ok(Stored::Rejected { .. }) => {
+            return (
+                None,
+                Rejection::storage("the event was not stored").into_response(),
+            )
+        }
+        Err(e) => {
+            tracing::error!(error = %e, call_id, "could not store an event");
+            let rejection =
+                Rejection::storage("the database could not take the write; retry later");
+            return (None, rejection.into_response());
+        }
+    };
+    let body = json!({
+        "status": outcome.as_str(),
+        "call_id": call_id,
+        "event_id": event_id,
+        "delivery_id": delivery_id,
+    });
+    (Some(outcome), (STORED, Json(body)).into_response())
+}
+
+/// `application/json`, any `+json` type, with or without parameters.
+fn is_json_content_type(content_type: Option<&str>) -> bool {
+    let Some(ct) = content_type else { return false };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json_content_type;
+
+    #[test]
+    fn json_content_types() {
+        assert!(is_json_content_type(Some("application/json")));
+        assert!(is_json_content_type(Some(
+            "Application/JSON; charset=utf-8"
+        )));
+        assert!(is_json_content_type(Some("application/cloudevents+json")));
+        assert!(!is_json_content_type(Some("text/plain")));
+        assert!(!is_json_content_type(Some(
+            "application/x-www-form-urlencoded"
+        )));
+        assert!(!is_json_content_type(None));
+    }
+}

@@ -1,0 +1,48 @@
+//! Who is signed in, whether first-run setup needs its code, and the
+//! webhook token's rotate action.
+
+use leptos::prelude::*;
+
+use crate::model::{ConnectInfo, TestEvent, Viewer};
+
+/// The signed-in account; `None` on the sign-in pages.
+#[server(endpoint = "load_viewer")]
+pub async fn load_viewer() -> Result<Option<Viewer>, ServerFnError> {
+    use crate::server::http::page_data;
+    let state = page_data::state()?;
+    page_data::viewer(&state)
+        .await
+        .map_err(|e| page_data::internal("your account", e))
+}
+
+/// Whether first-run setup asks for the code the server printed at start-up.
+#[server(endpoint = "setup_needs_code")]
+pub async fn setup_needs_code() -> Result<bool, ServerFnError> {
+    use crate::server::{http::auth::setup_code, http::page_data};
+    let state = page_data::state()?;
+    Ok(match use_context::<axum::http::request::Parts>() {
+        Some(parts) => setup_code::asks_request(&state, &parts),
+        None => state.setup_code.is_some(),
+    })
+}
+
+/// Replaces the webhook token and returns the new connection details.
+#[server(endpoint = "rotate_webhook_token")]
+pub async fn rotate_webhook_token() -> Result<ConnectInfo, ServerFnError> {
+    use crate::server::http::page_data;
+    let state = page_data::signed_in_state()?;
+    state
+        .webhook_auth
+        .rotate_token(&state.store)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(page_data::connect_info(&state).await)
+}
+
+/// Posts a sample event through the webhook route, as an agent would.
+#[server(endpoint = "send_test_event")]
+pub async fn send_test_event() -> Result<TestEvent, ServerFnError> {
+    use crate::server::{http::page_data, http::test_event};
+    let state = page_data::signed_in_state()?;
+    Ok(test_event::send(&state).await)
+}

@@ -1,0 +1,38 @@
+//! Loads the alert inbox, the rules, and the automations page.
+
+use leptos::prelude::*;
+
+use crate::model::{AlertsPage, AutomationsPage, RuleView};
+
+/// `state` is an [`AlertState`] name; anything else shows every state.
+#[server(endpoint = "load_alerts")]
+pub async fn load_alerts(
+    state: Option<String>,
+    rule: Option<i64>,
+    page: u32,
+) -> Result<AlertsPage, ServerFnError> {
+    use crate::server::http::page_data;
+    let app = page_data::signed_in_state()?;
+    let state = state.as_deref().and_then(crate::model::AlertState::parse);
+    page_data::alerts_page(&app.store, state, rule, page)
+        .await
+        .map_err(|e| page_data::internal("the alerts", e))
+}
+
+#[server(endpoint = "load_rules")]
+pub async fn load_rules() -> Result<Vec<RuleView>, ServerFnError> {
+    use crate::server::http::page_data;
+    let app = page_data::signed_in_state()?;
+    page_data::rules_page(&app.store)
+        .await
+        .map_err(|e| page_data::internal("the alert rules", e))
+}
+
+#[server(endpoint = "load_automations")]
+pub async fn load_automations() -> Result<AutomationsPage, ServerFnError> {
+    use crate::server::http::page_data;
+    let app = page_data::signed_in_state()?;
+    page_data::automations_page(&app.store, &app.config)
+        .await
+        .map_err(|e| page_data::internal("the automations", e))
+}

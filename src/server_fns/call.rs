@@ -1,0 +1,47 @@
+//! Loads one window of a call's timeline (`before` a place, or the one
+//! holding event `at`, else the newest); `None` when the call is unknown.
+
+use leptos::prelude::*;
+
+use crate::model::clip::BodyView;
+use crate::model::{CallTimeline, TimelinePoint};
+
+#[server(endpoint = "load_call")]
+pub async fn load_call(
+    call_id: String,
+    before: Option<TimelinePoint>,
+    at: Option<i64>,
+) -> Result<Option<CallTimeline>, ServerFnError> {
+    use crate::server::http::page_data;
+    let state = page_data::signed_in_state()?;
+    let before = match (before, at) {
+        (None, Some(event)) => page_data::window_holding(&state.store, &call_id, event)
+            .await
+            .map_err(|e| page_data::internal("the call", e))?,
+        (before, _) => before,
+    };
+    page_data::call_timeline(
+        &state.store,
+        &call_id,
+        before,
+        state.config.stale_after_ms(),
+    )
+    .await
+    .map_err(|e| page_data::internal("the call", e))
+}
+
+/// An event's stored body, pretty-printed and cut at
+/// [`clip::BODY_CHARS`](crate::model::clip::BODY_CHARS): what a timeline
+/// item's "raw JSON" shows once opened. `None` when there is no such event.
+#[server(endpoint = "load_event_body")]
+pub async fn load_event_body(event_id: i64) -> Result<Option<BodyView>, ServerFnError> {
+    use crate::model::clip;
+    use crate::server::http::page_data;
+    let state = page_data::signed_in_state()?;
+    let raw = state
+        .store
+        .event_body(event_id)
+        .await
+        .map_err(|e| page_data::internal("the event", e))?;
+    Ok(raw.as_deref().map(clip::body))
+}

@@ -1,0 +1,27 @@
+//! Loads the calls list.
+
+use leptos::prelude::*;
+
+use crate::model::CallsPage;
+
+#[server(endpoint = "load_calls")]
+pub async fn load_calls(
+    page: u32,
+    q: Option<String>,
+    sort: Option<String>,
+) -> Result<CallsPage, ServerFnError> {
+    use crate::server::http::page_data;
+    let state = page_data::signed_in_state()?;
+    let connect = page_data::connect_info(&state).await;
+    let user = page_data::current_user().map(|u| u.id);
+    page_data::calls_page(
+        &state.store,
+        page,
+        (q, sort),
+        connect,
+        state.config.stale_after_ms(),
+        user,
+    )
+    .await
+    .map_err(|e| page_data::internal("the calls", e))
+}

@@ -1,0 +1,17 @@
+//! Loads a page of the delivery log.
+
+use leptos::prelude::*;
+
+use crate::model::{DeliveriesPage, DeliveryFilter};
+
+#[server(endpoint = "load_deliveries")]
+pub async fn load_deliveries(
+    page: u32,
+    filter: DeliveryFilter,
+) -> Result<DeliveriesPage, ServerFnError> {
+    use crate::server::http::page_data;
+    let state = page_data::signed_in_state()?;
+    page_data::deliveries_page(&state.store, page, filter)
+        .await
+        .map_err(|e| page_data::internal("the delivery log", e))
+}

@@ -1,0 +1,12 @@
+//! How far an export started from the calls list has gone.
+
+use leptos::prelude::*;
+
+use crate::model::export::ExportProgress;
+
+#[server(endpoint = "load_export_progress")]
+pub async fn load_export_progress(id: String) -> Result<Option<ExportProgress>, ServerFnError> {
+    use crate::server::http::page_data;
+    let state = page_data::signed_in_state()?;
+    Ok(state.exports.get(&id))
+}

@@ -1,0 +1,14 @@
+//! Loads `/insights`.
+
+use leptos::prelude::*;
+
+use crate::model::insights::InsightsPage;
+
+#[server(endpoint = "load_insights")]
+pub async fn load_insights(q: Option<String>) -> Result<InsightsPage, ServerFnError> {
+    use crate::server::http::page_data;
+    let state = page_data::signed_in_state()?;
+    page_data::insights_page(&state.store, q, state.config.stale_after_ms())
+        .await
+        .map_err(|e| page_data::internal("the insights", e))
+}

@@ -1,0 +1,25 @@
+//! Server functions: one per page, each a thin call into
+//! [`crate::server::http::page_data`], which holds the tested logic.
+
+mod access;
+mod alerts;
+mod call;
+mod calls;
+mod deliveries;
+mod export;
+mod insights;
+mod settings;
+
+pub use access::{
+    load_viewer, rotate_webhook_token, send_test_event, setup_needs_code, LoadViewer,
+    RotateWebhookToken, SendTestEvent, SetupNeedsCode,
+};
+pub use alerts::{
+    load_alerts, load_automations, load_rules, LoadAlerts, LoadAutomations, LoadRules,
+};
+pub use call::{load_call, load_event_body, LoadCall, LoadEventBody};
+pub use calls::{load_calls, LoadCalls};
+pub use deliveries::{load_deliveries, LoadDeliveries};
+pub use export::{load_export_progress, LoadExportProgress};
+pub use insights::{load_insights, LoadInsights};
+pub use settings::{load_settings, LoadSettings};

@@ -1,0 +1,14 @@
+//! Loads the settings page: database size and contents, retention in force.
+
+use leptos::prelude::*;
+
+use crate::model::SettingsPage;
+
+#[server(endpoint = "load_settings")]
+pub async fn load_settings() -> Result<SettingsPage, ServerFnError> {
+    use crate::server::http::page_data;
+    let state = page_data::signed_in_state()?;
+    page_data::settings_page(&state.store, &state.config)
+        .await
+        .map_err(|e| page_data::internal("the settings", e))
+}

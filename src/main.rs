@@ -5,6 +5,7 @@ use clap::Parser;
 
 use calltrail::server::cli::{backup, bench, crash_check, serve, simulate, users};
 use calltrail::server::config::{Cli, Command, LogFormat};
+use calltrail::server::store;
 
 fn main() -> std::process::ExitCode {
     // Before any thread: it decides how many malloc arenas there will be.
@@ -30,14 +31,14 @@ async fn run() -> std::process::ExitCode {
         Command::Serve(config) => config.log_format,
         _ => LogFormat::Text,
     };
-    // Bulk work in the bench trips sqlx's slow-statement warning; only the
-    // server's own statements are worth warning about.
-    let sqlx_level = if matches!(command, Command::Serve(_)) {
+    // Bulk work in the bench trips the database driver's slow-statement
+    // warning; only the server's own statements are worth warning about.
+    let driver_level = if matches!(command, Command::Serve(_)) {
         "warn"
     } else {
         "error"
     };
-    init_tracing(format, sqlx_level);
+    init_tracing(format, driver_level);
     let result = match command {
         Command::Serve(config) => serve::run(*config).await,
         Command::Simulate(config) => simulate::run(config).await,
@@ -57,13 +58,14 @@ async fn run() -> std::process::ExitCode {
     }
 }
 
-fn init_tracing(format: LogFormat, sqlx_level: &str) {
+fn init_tracing(format: LogFormat, driver_level: &str) {
     use tracing_subscriber::EnvFilter;
     // The access log (one line per request) is named on its own, so it stays
     // on while tower_http's per-request noise stays off.
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
         EnvFilter::new(format!(
-            "info,calltrail::access=info,tower_http=warn,sqlx={sqlx_level},leptos_axum=warn"
+            "info,calltrail::access=info,tower_http=warn,{}={driver_level},leptos_axum=warn",
+            store::DRIVER_LOG_TARGET
         ))
     });
     let builder = tracing_subscriber::fmt().with_env_filter(filter);

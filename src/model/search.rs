@@ -32,7 +32,6 @@ pub struct SearchResults {
 
 /// A named query of the calls list, saved by one account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct SavedView {
     pub id: i64,
     pub name: String,

@@ -219,7 +219,6 @@ fn every_import_runs_down_the_layers() {
 }
 
 #[test]
-#[ignore = "store::Error lands in the next commit"]
 fn sqlx_is_named_only_inside_the_store() {
     let mut files = Vec::new();
     rust_files(Path::new("src"), &mut files);

@@ -38,11 +38,9 @@ pub const QUIET_AFTER_MS: i64 = 5_000;
 pub const SAMPLE_PREFIX: &str = "demo_";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CallSummary {
     pub call_id: String,
     pub source: String,
-    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub status: CallStatus,
     /// Epoch ms; the earliest start any event implies.
     pub started_at: i64,

@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 
 use crate::model::metrics::{compute, CallMetrics};
 use crate::server::app::live::Hub;
+use crate::server::store;
 use crate::server::store::{Store, METRICS};
 
 /// Calls measured per transaction.
@@ -57,7 +58,7 @@ pub fn spawn(store: Store, hub: &Hub, mut stopping: watch::Receiver<bool>) -> Jo
 }
 
 /// Measures every call with events after the cursor.
-pub async fn catch_up(store: &Store) -> Result<(), sqlx::Error> {
+pub async fn catch_up(store: &Store) -> Result<(), store::Error> {
     let (_never, running) = watch::channel(false);
     catch_up_until(store, &running).await
 }
@@ -65,7 +66,7 @@ pub async fn catch_up(store: &Store) -> Result<(), sqlx::Error> {
 async fn catch_up_until(
     store: &Store,
     stopping: &watch::Receiver<bool>,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), store::Error> {
     let position = store.cursor(METRICS).await?;
     let (calls, newest) = store.calls_touched_after(position).await?;
     let Some(newest) = newest else {
@@ -92,7 +93,7 @@ async fn catch_up_until(
 }
 
 /// A call's metrics from its stored timeline (none when it is gone).
-async fn measure(store: &Store, call_id: &str) -> Result<Option<CallMetrics>, sqlx::Error> {
+async fn measure(store: &Store, call_id: &str) -> Result<Option<CallMetrics>, store::Error> {
     let Some(call) = store.call(call_id).await? else {
         return Ok(None);
     };

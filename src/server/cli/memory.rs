@@ -1,6 +1,6 @@
 //! The server's memory: glibc's malloc gives each thread that allocates an
-//! arena of its own (up to 8 per core), and sqlx runs every SQLite
-//! connection on a thread of its own. After a few large queries each arena
+//! arena of its own (up to 8 per core), and the database driver runs
+//! every SQLite connection on a thread of its own. After a few large queries each arena
 //! keeps its high-water mark, and the server's resident memory grew past
 //! 170 MiB in `calltrail bench --only search` where two arenas keep it
 //! near 120 MiB (measured with `MALLOC_ARENA_MAX=2`). So the server asks

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::server::app::ingest::Platform;
 use crate::server::http::AppState;
+use crate::server::store;
 use crate::server::store::Replayable;
 
 /// The fixture format's version, in its header line.
@@ -146,7 +147,7 @@ pub async fn download(State(state): State<AppState>, Query(which): Query<Which>)
         .into_response()
 }
 
-fn failed(e: sqlx::Error) -> Response {
+fn failed(e: store::Error) -> Response {
     tracing::error!(error = %e, "reading a call's fixture failed");
     (StatusCode::INTERNAL_SERVER_ERROR, "could not read the call").into_response()
 }

@@ -11,6 +11,7 @@ use crate::model::{
 };
 use crate::server::http::auth::CurrentUser;
 use crate::server::http::AppState;
+use crate::server::store;
 use crate::server::store::{now_ms, SearchAt, SearchFrom, Store};
 
 mod alerts;
@@ -32,7 +33,7 @@ pub async fn calls_page(
     connect: ConnectInfo,
     stale_after_ms: i64,
     user_id: Option<i64>,
-) -> Result<CallsPage, sqlx::Error> {
+) -> Result<CallsPage, store::Error> {
     let paging = Paging::new(page, CALLS_PER_PAGE);
     let cursor = store.latest_event_id().await?;
     let sort = sort
@@ -120,7 +121,7 @@ pub async fn window_holding(
     store: &Store,
     call_id: &str,
     event_id: i64,
-) -> Result<Option<TimelinePoint>, sqlx::Error> {
+) -> Result<Option<TimelinePoint>, store::Error> {
     let Some(after) = store
         .points_after(call_id, event_id, TIMELINE_WINDOW as i64)
         .await?
@@ -138,7 +139,7 @@ pub async fn call_timeline(
     call_id: &str,
     before: Option<TimelinePoint>,
     stale_after_ms: i64,
-) -> Result<Option<CallTimeline>, sqlx::Error> {
+) -> Result<Option<CallTimeline>, store::Error> {
     let Some(call) = store.call(call_id).await? else {
         return Ok(None);
     };
@@ -175,7 +176,7 @@ pub async fn deliveries_page(
     store: &Store,
     page: u32,
     filter: DeliveryFilter,
-) -> Result<DeliveriesPage, sqlx::Error> {
+) -> Result<DeliveriesPage, store::Error> {
     let paging = Paging::new(page, DELIVERIES_PER_PAGE);
     // Read first: a delivery written meanwhile comes through the live log.
     let cursor = store.latest_delivery_id().await?;
@@ -252,7 +253,7 @@ pub fn current_user() -> Option<CurrentUser> {
 }
 
 /// Who is looking, for the layout.
-pub async fn viewer(state: &AppState) -> Result<Option<Viewer>, sqlx::Error> {
+pub async fn viewer(state: &AppState) -> Result<Option<Viewer>, store::Error> {
     let Some(user) = current_user() else {
         return Ok(None);
     };

@@ -18,6 +18,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::server::http::security::AllowedHosts;
+use crate::server::store;
 use crate::server::{
     app::prometheus, http::access_log, http::assets, http::auth, http::bench_routes, http::forms,
     http::live, http::readiness, http::scrape, http::security, http::webhooks, http::AppState,
@@ -140,7 +141,7 @@ async fn event_body(State(state): State<AppState>, Path(id): Path<i64>) -> Respo
 }
 
 /// A stored body as plain text; 404 when there is no such `what`.
-fn stored_body(found: Result<Option<String>, sqlx::Error>, what: &str) -> Response {
+fn stored_body(found: Result<Option<String>, store::Error>, what: &str) -> Response {
     match found {
         Ok(Some(body)) => {
             ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()

@@ -6,6 +6,7 @@
 
 mod database;
 mod dispatch;
+mod error;
 mod job;
 mod lead;
 pub mod move_data;
@@ -16,7 +17,12 @@ mod sessions;
 pub mod sqlite;
 mod writer;
 
+/// The log target the database driver writes its own messages under
+/// (slow statements, connection trouble), for the log filter.
+pub const DRIVER_LOG_TARGET: &str = "sqlx";
+
 pub use database::Database;
+pub use error::Error;
 pub use job::{NewDelivery, NewEvent, Publish, Stored, WriteError};
 pub use lead::{Lead, Work};
 pub use portable::call_metrics::METRICS;
@@ -43,7 +49,7 @@ impl Store {
     /// Opens the database `db` names (creating a SQLite file if missing),
     /// applies its backend's migrations and starts the writer. `publish` is
     /// called with each committed batch, in commit order.
-    pub async fn open(db: &Database, publish: Publish) -> Result<Self, sqlx::Error> {
+    pub async fn open(db: &Database, publish: Publish) -> Result<Self, Error> {
         Ok(match db {
             Database::Sqlite(path) => {
                 Store::Sqlite(sqlite::SqliteStore::open(path, publish).await?)
@@ -56,7 +62,7 @@ impl Store {
 
     /// A SQLite store over one migrated pool on a database file (tests use
     /// this with `#[sqlx::test]`).
-    pub fn from_pool(pool: sqlx::SqlitePool, publish: Publish) -> Result<Self, sqlx::Error> {
+    pub fn from_pool(pool: sqlx::SqlitePool, publish: Publish) -> Result<Self, Error> {
         Ok(Store::Sqlite(sqlite::SqliteStore::from_pool(
             pool, publish,
         )?))

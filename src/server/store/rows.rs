@@ -1,9 +1,9 @@
 //! Rows both backends read the same way: the columns of `calls` and of
 //! `events`, and how an event row becomes a timeline item.
 
-use sqlx::FromRow;
+use sqlx::{ColumnIndex, Decode, FromRow, Row, Type};
 
-use crate::model::{EventDetail, TimelineItem};
+use crate::model::{CallStatus, CallSummary, EventDetail, SavedView, TimelineItem};
 
 /// Every column of `calls`, in the order the writer inserts them.
 pub(super) const CALL_COLUMNS: &str = "call_id, source, status, started_at, ended_at, last_event_at, last_event_id,
@@ -59,5 +59,71 @@ mod tests {
     #[test]
     fn the_column_count_matches_the_list() {
         assert_eq!(CALL_COLUMNS.split(',').count(), COLUMN_COUNT);
+    }
+}
+
+/// The model's types read from rows of either backend (the model itself
+/// knows nothing of the database). A column this build cannot read, such as
+/// an unknown call status, is an error.
+impl<'r, R: Row> FromRow<'r, R> for CallSummary
+where
+    &'r str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        Ok(CallSummary {
+            call_id: row.try_get("call_id")?,
+            source: row.try_get("source")?,
+            status: CallStatus::try_from(row.try_get::<String, _>("status")?)
+                .map_err(|e| decode("status", e))?,
+            started_at: row.try_get("started_at")?,
+            ended_at: row.try_get("ended_at")?,
+            last_event_at: row.try_get("last_event_at")?,
+            last_event_id: row.try_get("last_event_id")?,
+            ended_by: row.try_get("ended_by")?,
+            end_reason: row.try_get("end_reason")?,
+            summary: row.try_get("summary")?,
+            recording_url: row.try_get("recording_url")?,
+            duration_ms: row.try_get("duration_ms")?,
+            last_speaker: row.try_get("last_speaker")?,
+            last_spoke_at: row.try_get("last_spoke_at")?,
+            n_events: row.try_get("n_events")?,
+            n_messages: row.try_get("n_messages")?,
+            n_tool_calls: row.try_get("n_tool_calls")?,
+            n_tool_errors: row.try_get("n_tool_errors")?,
+            n_hangs: row.try_get("n_hangs")?,
+            n_interruptions: row.try_get("n_interruptions")?,
+            n_transfers: row.try_get("n_transfers")?,
+            last_received_at: row.try_get("last_received_at")?,
+            first_user_text: row.try_get("first_user_text")?,
+            first_user_at: row.try_get("first_user_at")?,
+            caller: row.try_get("caller")?,
+            agent: row.try_get("agent")?,
+            waiting_tool: row.try_get("waiting_tool")?,
+            waiting_since: row.try_get("waiting_since")?,
+        })
+    }
+}
+
+impl<'r, R: Row> FromRow<'r, R> for SavedView
+where
+    &'r str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        Ok(SavedView {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            q: row.try_get("q")?,
+        })
+    }
+}
+
+fn decode(column: &str, e: String) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: column.to_string(),
+        source: e.into(),
     }
 }

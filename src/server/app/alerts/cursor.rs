@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::server::store;
 use crate::server::store::Store;
 
 const PERSIST_EVERY: Duration = Duration::from_secs(5);
@@ -29,7 +30,7 @@ impl Cursor {
     }
 
     /// Where the cursor stands, reading it from the database the first time.
-    pub async fn position(&mut self, store: &Store) -> Result<i64, sqlx::Error> {
+    pub async fn position(&mut self, store: &Store) -> Result<i64, store::Error> {
         match self.position {
             Some(p) => Ok(p),
             None => {

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::condition::Compiled;
 use crate::model::TimelineItem;
+use crate::server::store;
 use crate::server::store::automation::Destination;
 use crate::server::store::Store;
 
@@ -32,7 +33,7 @@ impl Filter {
     }
 
     /// Every destination's filter.
-    pub async fn load(store: &Store) -> Result<Vec<Filter>, sqlx::Error> {
+    pub async fn load(store: &Store) -> Result<Vec<Filter>, store::Error> {
         Ok(store
             .destinations()
             .await?

@@ -17,6 +17,7 @@ use tokio::sync::{broadcast, Notify};
 
 use crate::model::AlertNotice;
 use crate::server::app::live::to_json;
+use crate::server::store;
 use crate::server::store::Store;
 
 pub use replay::{replay, ReplayFrom};
@@ -46,7 +47,7 @@ impl AlertHub {
 
     /// Sends the open count now, with each alert in `opened` (or once
     /// without one, when an alert changed state).
-    pub async fn announce(&self, store: &Store, opened: &[i64]) -> Result<(), sqlx::Error> {
+    pub async fn announce(&self, store: &Store, opened: &[i64]) -> Result<(), store::Error> {
         if self.sender.receiver_count() == 0 {
             return Ok(());
         }

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::filter::Filter;
+use crate::server::store;
 use crate::server::store::{now_ms, Store};
 
 /// The most events one replay queues.
@@ -22,7 +23,7 @@ pub async fn replay(
     store: &Store,
     destination_id: i64,
     from: ReplayFrom,
-) -> Result<Option<u64>, sqlx::Error> {
+) -> Result<Option<u64>, store::Error> {
     let Some(filter) = store
         .destination(destination_id)
         .await?

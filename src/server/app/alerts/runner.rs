@@ -19,6 +19,7 @@ use super::timed::Timed;
 use super::AlertHub;
 use crate::model::{RuleSpec, TimelineItem};
 use crate::server::app::live::Hub;
+use crate::server::store;
 use crate::server::store::effects::{Effects, Forward, EFFECTS, FORWARDS};
 use crate::server::store::rules::Rule;
 use crate::server::store::{now_ms, Store};
@@ -111,7 +112,7 @@ impl Runner {
     }
 
     /// Writes the cursors' positions held in memory only.
-    pub async fn persist(&mut self) -> Result<(), sqlx::Error> {
+    pub async fn persist(&mut self) -> Result<(), store::Error> {
         for cursor in [&mut self.rules, &mut self.forwards] {
             if let Some(position) = cursor.unwritten() {
                 let effects = Effects {
@@ -130,7 +131,7 @@ impl Runner {
     /// queued once the burst is over; their cursor holds their place).
     /// While both cursors stand together, as they do unless a burst held
     /// forwards back, each batch of events is read once for both.
-    pub async fn catch_up(&mut self) -> Result<(), sqlx::Error> {
+    pub async fn catch_up(&mut self) -> Result<(), store::Error> {
         loop {
             let rules_at = self.rules.position(&self.store).await?;
             let events = self.store.events_since(rules_at, BATCH).await?;
@@ -155,7 +156,7 @@ impl Runner {
     /// Evaluates the rules on a batch of events after their cursor. On a
     /// failure the batch is read again from the cursor, so the counts it
     /// took in are dropped (they are read back from the database).
-    async fn rule_pass(&mut self, events: &[TimelineItem]) -> Result<(), sqlx::Error> {
+    async fn rule_pass(&mut self, events: &[TimelineItem]) -> Result<(), store::Error> {
         let passed = self.rule_pass_once(events).await;
         if passed.is_err() {
             self.tally = Tally::default();
@@ -163,7 +164,7 @@ impl Runner {
         passed
     }
 
-    async fn rule_pass_once(&mut self, events: &[TimelineItem]) -> Result<(), sqlx::Error> {
+    async fn rule_pass_once(&mut self, events: &[TimelineItem]) -> Result<(), store::Error> {
         let Some(last) = events.last().map(|e| e.id) else {
             return Ok(());
         };
@@ -208,7 +209,7 @@ impl Runner {
 
     /// Queues each of a batch of events after the forwards' cursor for the
     /// destinations whose filter it passes.
-    async fn forward_pass(&mut self, events: &[TimelineItem]) -> Result<(), sqlx::Error> {
+    async fn forward_pass(&mut self, events: &[TimelineItem]) -> Result<(), store::Error> {
         let Some(last) = events.last().map(|e| e.id) else {
             return Ok(());
         };
@@ -237,12 +238,12 @@ impl Runner {
     }
 
     /// Checks the rules that run on the clock.
-    pub async fn timed_pass(&mut self) -> Result<(), sqlx::Error> {
+    pub async fn timed_pass(&mut self) -> Result<(), store::Error> {
         self.timed_pass_at(now_ms()).await
     }
 
     /// As [`Runner::timed_pass`], as if it were `now` (tests move the clock).
-    pub async fn timed_pass_at(&mut self, now: i64) -> Result<(), sqlx::Error> {
+    pub async fn timed_pass_at(&mut self, now: i64) -> Result<(), store::Error> {
         let rules: Vec<Rule> = self
             .store
             .rules()
@@ -271,7 +272,7 @@ impl Runner {
     /// Once they are stored (with the cursor) the pass is done: pages that
     /// miss the news read it on their next load, and the events are never
     /// evaluated twice.
-    async fn record(&self, effects: &Effects, now: i64) -> Result<usize, sqlx::Error> {
+    async fn record(&self, effects: &Effects, now: i64) -> Result<usize, store::Error> {
         let opened = self.store.apply_effects(effects, now).await?;
         if !effects.forwards.is_empty() || !opened.is_empty() {
             self.alerts.outbox.notify_one();
@@ -284,7 +285,7 @@ impl Runner {
         Ok(opened.len())
     }
 
-    async fn event_rules(&self) -> Result<Vec<Loaded>, sqlx::Error> {
+    async fn event_rules(&self) -> Result<Vec<Loaded>, store::Error> {
         let mut loaded = Vec::new();
         for rule in self.store.rules().await? {
             if !rule.enabled || rule.spec.is_timed() {

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use super::evaluate::{Facts, Needs};
 use crate::model::{EventDetail, TimelineItem};
+use crate::server::store;
 use crate::server::store::Store;
 
 /// Counts kept at most; past it they are dropped and read again as needed.
@@ -27,7 +28,7 @@ impl Tally {
         store: &Store,
         needs: Needs,
         item: &TimelineItem,
-    ) -> Result<Facts, sqlx::Error> {
+    ) -> Result<Facts, store::Error> {
         let mut facts = Facts::default();
         match &item.detail {
             EventDetail::Hang { .. } => {

@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 
 use crate::model::{format, RuleSpec};
+use crate::server::store;
 use crate::server::store::effects::Hit;
 use crate::server::store::rules::Rule;
 use crate::server::store::Store;
@@ -42,7 +43,7 @@ impl Timed {
         store: &Store,
         rules: &[Rule],
         now: i64,
-    ) -> Result<Vec<Hit>, sqlx::Error> {
+    ) -> Result<Vec<Hit>, store::Error> {
         self.follow(store, now).await?;
         let mut hits = Vec::new();
         for rule in rules {
@@ -97,7 +98,7 @@ impl Timed {
     }
 
     /// Reads deliveries logged since the last check.
-    async fn follow(&mut self, store: &Store, now: i64) -> Result<(), sqlx::Error> {
+    async fn follow(&mut self, store: &Store, now: i64) -> Result<(), store::Error> {
         loop {
             let rows = store.deliveries_after(self.last_delivery, 10_000).await?;
             let Some((last, _, _)) = rows.last() else {

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq as _;
 
 use super::WebhookAuth;
+use crate::server::store;
 use crate::server::store::Store;
 
 /// Shortest token accepted from configuration.
@@ -49,7 +50,7 @@ impl CurrentToken {
 }
 
 /// The stored token, or a fresh one, stored now, on the first start.
-pub(super) async fn load_or_generate(store: &Store) -> Result<CurrentToken, sqlx::Error> {
+pub(super) async fn load_or_generate(store: &Store) -> Result<CurrentToken, store::Error> {
     let token = match store.webhook_token().await? {
         Some(token) => token,
         None => {
@@ -94,7 +95,7 @@ pub enum RotateError {
     #[error("the webhook token is set by CALLTRAIL_WEBHOOK_TOKEN; change it there and restart")]
     FromEnvironment,
     #[error("the new token could not be saved: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[from] store::Error),
 }
 
 impl std::fmt::Debug for CurrentToken {

@@ -7,20 +7,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
-
 use super::{drive, report};
 use crate::server::cli::child::ServerProcess;
+use crate::server::store::offline;
 
 const ROUNDS: u32 = 3;
-
-/// The index made a view that takes rows and keeps none.
-const WITHOUT_INDEX: [&str; 4] = [
-    "DROP TRIGGER event_text_remove",
-    "DROP TABLE event_text",
-    "CREATE VIEW event_text (rowid, body) AS SELECT 0, '' WHERE 0",
-    "CREATE TRIGGER event_text_swallow INSTEAD OF INSERT ON event_text BEGIN SELECT 1; END",
-];
 
 pub async fn run(
     client: &reqwest::Client,
@@ -60,10 +51,6 @@ pub async fn run(
 /// A server whose database (migrated by a first start) has no index.
 async fn unindexed(exe: &Path, db: PathBuf) -> anyhow::Result<ServerProcess> {
     ServerProcess::start(exe, &db, &[]).await?.stop().await?;
-    let pool = SqlitePool::connect_with(SqliteConnectOptions::new().filename(&db)).await?;
-    for sql in WITHOUT_INDEX {
-        sqlx::query(sql).execute(&pool).await?;
-    }
-    pool.close().await;
+    offline::drop_search_index(&db).await?;
     ServerProcess::start(exe, &db, &[]).await
 }

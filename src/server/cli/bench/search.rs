@@ -9,13 +9,13 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 
 use super::prefill::{self, Spread, RARE_WORD};
 use super::stats::ms;
 use super::time_page;
 use crate::model::format::url_segment;
 use crate::server::cli::child::{ServerProcess, TOKEN};
+use crate::server::store::offline;
 
 /// Events per prefilled call: a million events make 20,000 calls.
 const PER_CALL: i64 = 50;
@@ -101,20 +101,9 @@ async fn measured(client: &reqwest::Client, server: &ServerProcess) -> anyhow::R
         .send()
         .await?
         .error_for_status()?;
-    let db = SqlitePool::connect_with(
-        SqliteConnectOptions::new()
-            .filename(&server.db)
-            .read_only(true),
-    )
-    .await?;
     loop {
-        let (position, last): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT position FROM cursors WHERE name = 'metrics'), (SELECT MAX(id) FROM events)",
-        )
-        .fetch_one(&db)
-        .await?;
+        let (position, last) = offline::metrics_progress(&server.db).await?;
         if position >= last {
-            db.close().await;
             return Ok(started.elapsed());
         }
         anyhow::ensure!(

@@ -18,6 +18,7 @@ use axum::Router;
 use crate::model::{FormError, Notice};
 use crate::server::http::auth::guard::safe_next;
 use crate::server::http::AppState;
+use crate::server::store;
 
 /// The form routes (behind the dashboard's session guard).
 pub fn routes() -> Router<AppState> {
@@ -142,7 +143,7 @@ fn see_other(location: String) -> Response {
 }
 
 /// The error for a storage failure behind a form (logged here).
-pub fn storage(e: sqlx::Error) -> FormError {
+pub fn storage(e: store::Error) -> FormError {
     tracing::error!(error = %e, "a form could not be saved");
     FormError::Storage
 }

@@ -21,6 +21,7 @@ use super::{opening, respond, to_json, Hub, Published};
 use crate::model::{clip, LiveUpdate};
 use crate::server::app::prometheus::{self, LiveClient};
 use crate::server::http::AppState;
+use crate::server::store;
 use crate::server::store::Store;
 
 /// Rows read from the database per catch-up query.
@@ -56,7 +57,7 @@ trait Feed: Send + Sync + 'static {
     fn missed(
         &self,
         after: i64,
-    ) -> impl Future<Output = Result<Vec<(i64, Arc<str>)>, sqlx::Error>> + Send;
+    ) -> impl Future<Output = Result<Vec<(i64, Arc<str>)>, store::Error>> + Send;
     /// The message this feed sends for a live update, if any.
     fn pick(&self, update: &Published) -> Option<Arc<str>>;
     /// The hub channel this feed listens to.
@@ -106,7 +107,7 @@ struct CallFeed {
 }
 
 impl Feed for CallFeed {
-    async fn missed(&self, after: i64) -> Result<Vec<(i64, Arc<str>)>, sqlx::Error> {
+    async fn missed(&self, after: i64) -> Result<Vec<(i64, Arc<str>)>, store::Error> {
         let items = self
             .store
             .events_after(&self.call_id, after, CATCH_UP_BATCH)
@@ -145,7 +146,7 @@ struct CallsFeed {
 }
 
 impl Feed for CallsFeed {
-    async fn missed(&self, after: i64) -> Result<Vec<(i64, Arc<str>)>, sqlx::Error> {
+    async fn missed(&self, after: i64) -> Result<Vec<(i64, Arc<str>)>, store::Error> {
         let calls = self
             .store
             .calls_changed_after(after, CATCH_UP_BATCH)

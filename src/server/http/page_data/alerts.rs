@@ -4,6 +4,7 @@ use super::Paging;
 use crate::model::{AlertState, AlertsPage, AutomationsPage, ChannelView, RuleView};
 use crate::server::app::outbound::channel::ChannelConfig;
 use crate::server::config::ServeConfig;
+use crate::server::store;
 use crate::server::store::{now_ms, Store};
 
 /// Alerts per page on `/alerts`.
@@ -16,7 +17,7 @@ pub async fn alerts_page(
     state: Option<AlertState>,
     rule: Option<i64>,
     page: u32,
-) -> Result<AlertsPage, sqlx::Error> {
+) -> Result<AlertsPage, store::Error> {
     let paging = Paging::new(page, ALERTS_PER_PAGE);
     let (alerts, has_more) = paging.split(
         store
@@ -41,14 +42,14 @@ pub async fn alerts_page(
     })
 }
 
-pub async fn rules_page(store: &Store) -> Result<Vec<RuleView>, sqlx::Error> {
+pub async fn rules_page(store: &Store) -> Result<Vec<RuleView>, store::Error> {
     store.rule_views().await
 }
 
 pub async fn automations_page(
     store: &Store,
     config: &ServeConfig,
-) -> Result<AutomationsPage, sqlx::Error> {
+) -> Result<AutomationsPage, store::Error> {
     let channels = store
         .channels()
         .await?

@@ -3,13 +3,14 @@
 
 use crate::model::insights::{InsightsPage, Step};
 use crate::model::query::Query;
+use crate::server::store;
 use crate::server::store::{now_ms, SearchAt, Store};
 
 pub async fn insights_page(
     store: &Store,
     q: Option<String>,
     stale_after_ms: i64,
-) -> Result<InsightsPage, sqlx::Error> {
+) -> Result<InsightsPage, store::Error> {
     let q = q.unwrap_or_default();
     let at = SearchAt {
         now_ms: now_ms(),

@@ -4,12 +4,13 @@
 use crate::model::settings::thousands;
 use crate::model::{RetentionSetting, SettingsPage};
 use crate::server::config::ServeConfig;
+use crate::server::store;
 use crate::server::store::Store;
 
 pub async fn settings_page(
     store: &Store,
     config: &ServeConfig,
-) -> Result<SettingsPage, sqlx::Error> {
+) -> Result<SettingsPage, store::Error> {
     Ok(SettingsPage {
         database: store.usage().await?,
         retention: retention_settings(config),

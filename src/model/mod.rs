@@ -7,6 +7,7 @@ mod automation;
 mod call;
 pub mod clip;
 mod delivery;
+pub mod error_body;
 mod event;
 pub mod export;
 pub mod format;

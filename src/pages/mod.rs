@@ -27,6 +27,8 @@ pub use setup::SetupPage;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::server_fns::PageError;
+
 /// The `?page=N` of the current URL (1 when absent or not a number).
 fn page_param() -> Memo<u32> {
     let query = use_query_map();
@@ -42,9 +44,8 @@ fn page_param() -> Memo<u32> {
 
 /// A load failure, said plainly; an ended session offers to sign in again.
 #[component]
-fn LoadError(error: ServerFnError) -> impl IntoView {
-    let text = error.to_string();
-    if text.contains("not signed in") || text.contains("401") {
+fn LoadError(error: PageError) -> impl IntoView {
+    if error == PageError::NotSignedIn {
         return view! {
             <div class="notice notice-error" role="alert">
                 "Your session has ended. " <a href="/login" rel="external">"Sign in again"</a>
@@ -55,7 +56,7 @@ fn LoadError(error: ServerFnError) -> impl IntoView {
     view! {
         <div class="notice notice-error" role="alert">
             <strong>"Something went wrong. "</strong>
-            {text}
+            {error.to_string()}
         </div>
     }
     .into_any()

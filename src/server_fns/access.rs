@@ -3,11 +3,13 @@
 
 use leptos::prelude::*;
 
+use super::PageError;
+
 use crate::model::{ConnectInfo, TestEvent, Viewer};
 
 /// The signed-in account; `None` on the sign-in pages.
 #[server(endpoint = "load_viewer")]
-pub async fn load_viewer() -> Result<Option<Viewer>, ServerFnError> {
+pub async fn load_viewer() -> Result<Option<Viewer>, PageError> {
     use crate::server::http::page_data;
     let state = page_data::state()?;
     page_data::viewer(&state)
@@ -17,7 +19,7 @@ pub async fn load_viewer() -> Result<Option<Viewer>, ServerFnError> {
 
 /// Whether first-run setup asks for the code the server printed at start-up.
 #[server(endpoint = "setup_needs_code")]
-pub async fn setup_needs_code() -> Result<bool, ServerFnError> {
+pub async fn setup_needs_code() -> Result<bool, PageError> {
     use crate::server::{http::auth::setup_code, http::page_data};
     let state = page_data::state()?;
     Ok(match use_context::<axum::http::request::Parts>() {
@@ -28,20 +30,20 @@ pub async fn setup_needs_code() -> Result<bool, ServerFnError> {
 
 /// Replaces the webhook token and returns the new connection details.
 #[server(endpoint = "rotate_webhook_token")]
-pub async fn rotate_webhook_token() -> Result<ConnectInfo, ServerFnError> {
+pub async fn rotate_webhook_token() -> Result<ConnectInfo, PageError> {
     use crate::server::http::page_data;
     let state = page_data::signed_in_state()?;
     state
         .webhook_auth
         .rotate_token(&state.store)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(page_data::rotate_refused)?;
     Ok(page_data::connect_info(&state).await)
 }
 
 /// Posts a sample event through the webhook route, as an agent would.
 #[server(endpoint = "send_test_event")]
-pub async fn send_test_event() -> Result<TestEvent, ServerFnError> {
+pub async fn send_test_event() -> Result<TestEvent, PageError> {
     use crate::server::{http::page_data, http::test_event};
     let state = page_data::signed_in_state()?;
     Ok(test_event::send(&state).await)

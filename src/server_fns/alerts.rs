@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::PageError;
+
 use crate::model::{AlertsPage, AutomationsPage, RuleView};
 
 /// `state` is an [`AlertState`] name; anything else shows every state.
@@ -10,7 +12,7 @@ pub async fn load_alerts(
     state: Option<String>,
     rule: Option<i64>,
     page: u32,
-) -> Result<AlertsPage, ServerFnError> {
+) -> Result<AlertsPage, PageError> {
     use crate::server::http::page_data;
     let app = page_data::signed_in_state()?;
     let state = state.as_deref().and_then(crate::model::AlertState::parse);
@@ -20,7 +22,7 @@ pub async fn load_alerts(
 }
 
 #[server(endpoint = "load_rules")]
-pub async fn load_rules() -> Result<Vec<RuleView>, ServerFnError> {
+pub async fn load_rules() -> Result<Vec<RuleView>, PageError> {
     use crate::server::http::page_data;
     let app = page_data::signed_in_state()?;
     page_data::rules_page(&app.store)
@@ -29,7 +31,7 @@ pub async fn load_rules() -> Result<Vec<RuleView>, ServerFnError> {
 }
 
 #[server(endpoint = "load_automations")]
-pub async fn load_automations() -> Result<AutomationsPage, ServerFnError> {
+pub async fn load_automations() -> Result<AutomationsPage, PageError> {
     use crate::server::http::page_data;
     let app = page_data::signed_in_state()?;
     page_data::automations_page(&app.store, &app.config)

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::PageError;
+
 use crate::model::clip::BodyView;
 use crate::model::{CallTimeline, TimelinePoint};
 
@@ -11,7 +13,7 @@ pub async fn load_call(
     call_id: String,
     before: Option<TimelinePoint>,
     at: Option<i64>,
-) -> Result<Option<CallTimeline>, ServerFnError> {
+) -> Result<Option<CallTimeline>, PageError> {
     use crate::server::http::page_data;
     let state = page_data::signed_in_state()?;
     let before = match (before, at) {
@@ -34,7 +36,7 @@ pub async fn load_call(
 /// [`clip::BODY_CHARS`](crate::model::clip::BODY_CHARS): what a timeline
 /// item's "raw JSON" shows once opened. `None` when there is no such event.
 #[server(endpoint = "load_event_body")]
-pub async fn load_event_body(event_id: i64) -> Result<Option<BodyView>, ServerFnError> {
+pub async fn load_event_body(event_id: i64) -> Result<Option<BodyView>, PageError> {
     use crate::model::clip;
     use crate::server::http::page_data;
     let state = page_data::signed_in_state()?;

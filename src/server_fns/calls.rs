@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::PageError;
+
 use crate::model::CallsPage;
 
 #[server(endpoint = "load_calls")]
@@ -9,7 +11,7 @@ pub async fn load_calls(
     page: u32,
     q: Option<String>,
     sort: Option<String>,
-) -> Result<CallsPage, ServerFnError> {
+) -> Result<CallsPage, PageError> {
     use crate::server::http::page_data;
     let state = page_data::signed_in_state()?;
     let connect = page_data::connect_info(&state).await;

@@ -2,13 +2,15 @@
 
 use leptos::prelude::*;
 
+use super::PageError;
+
 use crate::model::{DeliveriesPage, DeliveryFilter};
 
 #[server(endpoint = "load_deliveries")]
 pub async fn load_deliveries(
     page: u32,
     filter: DeliveryFilter,
-) -> Result<DeliveriesPage, ServerFnError> {
+) -> Result<DeliveriesPage, PageError> {
     use crate::server::http::page_data;
     let state = page_data::signed_in_state()?;
     page_data::deliveries_page(&state.store, page, filter)

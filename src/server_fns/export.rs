@@ -2,10 +2,12 @@
 
 use leptos::prelude::*;
 
+use super::PageError;
+
 use crate::model::export::ExportProgress;
 
 #[server(endpoint = "load_export_progress")]
-pub async fn load_export_progress(id: String) -> Result<Option<ExportProgress>, ServerFnError> {
+pub async fn load_export_progress(id: String) -> Result<Option<ExportProgress>, PageError> {
     use crate::server::http::page_data;
     let state = page_data::signed_in_state()?;
     Ok(state.exports.get(&id))

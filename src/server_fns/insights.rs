@@ -2,10 +2,12 @@
 
 use leptos::prelude::*;
 
+use super::PageError;
+
 use crate::model::insights::InsightsPage;
 
 #[server(endpoint = "load_insights")]
-pub async fn load_insights(q: Option<String>) -> Result<InsightsPage, ServerFnError> {
+pub async fn load_insights(q: Option<String>) -> Result<InsightsPage, PageError> {
     use crate::server::http::page_data;
     let state = page_data::signed_in_state()?;
     page_data::insights_page(&state.store, q, state.config.stale_after_ms())

@@ -6,6 +6,7 @@ mod alerts;
 mod call;
 mod calls;
 mod deliveries;
+mod error;
 mod export;
 mod insights;
 mod settings;
@@ -20,6 +21,7 @@ pub use alerts::{
 pub use call::{load_call, load_event_body, LoadCall, LoadEventBody};
 pub use calls::{load_calls, LoadCalls};
 pub use deliveries::{load_deliveries, LoadDeliveries};
+pub use error::PageError;
 pub use export::{load_export_progress, LoadExportProgress};
 pub use insights::{load_insights, LoadInsights};
 pub use settings::{load_settings, LoadSettings};

@@ -2,10 +2,12 @@
 
 use leptos::prelude::*;
 
+use super::PageError;
+
 use crate::model::SettingsPage;
 
 #[server(endpoint = "load_settings")]
-pub async fn load_settings() -> Result<SettingsPage, ServerFnError> {
+pub async fn load_settings() -> Result<SettingsPage, PageError> {
     use crate::server::http::page_data;
     let state = page_data::signed_in_state()?;
     page_data::settings_page(&state.store, &state.config)

@@ -7,7 +7,6 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Query as Params, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -16,6 +15,7 @@ use crate::model::format::iso;
 use crate::model::query::Query;
 use crate::model::{CallSummary, Sort, TimelineItem};
 use crate::server::app::export_progress::Tracker;
+use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
 use crate::server::store::{now_ms, SearchAt, SearchFrom, Store};
 
@@ -96,11 +96,7 @@ pub async fn export(
 }
 
 fn refuse(detail: String) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({"error": "bad export request", "detail": detail})),
-    )
-        .into_response()
+    ApiError::bad_request("bad export request", detail).into_response()
 }
 
 /// The export, a step of calls at a time. A storage failure midway ends the

@@ -9,6 +9,8 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::server::app::ingest::Platform;
+
+use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
 use crate::server::store;
 use crate::server::store::Replayable;
@@ -149,7 +151,7 @@ pub async fn download(State(state): State<AppState>, Query(which): Query<Which>)
 
 fn failed(e: store::Error) -> Response {
     tracing::error!(error = %e, "reading a call's fixture failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, "could not read the call").into_response()
+    ApiError::from(e).into_response()
 }
 
 #[cfg(test)]

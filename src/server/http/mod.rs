@@ -7,6 +7,7 @@ pub mod assets;
 pub mod auth;
 pub mod bench_routes;
 pub mod client_address;
+pub mod error;
 pub mod export;
 pub mod fixture;
 pub mod forms;

@@ -2,17 +2,19 @@
 //! tests call them directly.
 
 use axum::http::{header, HeaderMap};
-use leptos::prelude::{use_context, ServerFnError};
+use leptos::prelude::use_context;
 
 use crate::model::query::Query;
 use crate::model::{
     CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, DeliveryFilter, SearchResults, Sort,
     TimelinePoint, Viewer,
 };
+use crate::server::app::webhook_auth::RotateError;
 use crate::server::http::auth::CurrentUser;
 use crate::server::http::AppState;
 use crate::server::store;
 use crate::server::store::{now_ms, SearchAt, SearchFrom, Store};
+use crate::server_fns::PageError;
 
 mod alerts;
 mod insights;
@@ -222,28 +224,38 @@ impl Paging {
 }
 
 /// The server state, inside a server function or a server render.
-pub fn state() -> Result<AppState, ServerFnError> {
-    use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state is missing"))
+pub fn state() -> Result<AppState, PageError> {
+    use_context::<AppState>().ok_or_else(|| PageError::Failed("the server's state".into()))
 }
 
 /// What a server function reads or changes dashboard data with: the server
 /// state, only while someone is signed in. The guard already stands in front
 /// of every route, but a server render calls server functions in-process, so
 /// each checks for itself as well.
-pub fn signed_in_state() -> Result<AppState, ServerFnError> {
+pub fn signed_in_state() -> Result<AppState, PageError> {
     if current_user().is_none() {
-        return Err(ServerFnError::new(NOT_SIGNED_IN));
+        return Err(PageError::NotSignedIn);
     }
     state()
 }
 
-/// The error a server function gives without a session (pages recognise it).
-pub const NOT_SIGNED_IN: &str = "not signed in";
-
-/// Logs an internal error and gives the browser a safe message.
-pub fn internal(what: &str, e: impl std::fmt::Display) -> ServerFnError {
+/// Logs a store error and gives the browser a safe one: `Unavailable` when
+/// trying again may work, else that loading `what` failed.
+pub fn internal(what: &str, e: store::Error) -> PageError {
     tracing::error!(error = %e, "could not load {what}");
-    ServerFnError::new(format!("could not load {what}; the server log has details"))
+    if e.is_unavailable() {
+        PageError::Unavailable
+    } else {
+        PageError::Failed(what.to_string())
+    }
+}
+
+/// Why the webhook token was not rotated, as the settings page says it.
+pub fn rotate_refused(e: RotateError) -> PageError {
+    match e {
+        RotateError::Database(e) => internal("a new webhook token", e),
+        refused => PageError::Refused(refused.to_string()),
+    }
 }
 
 /// The signed-in account of the request being served (the guard put it there).

@@ -17,6 +17,7 @@ use serde_json::json;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::server::http::error::ApiError;
 use crate::server::http::security::AllowedHosts;
 use crate::server::store;
 use crate::server::{
@@ -146,20 +147,10 @@ fn stored_body(found: Result<Option<String>, store::Error>, what: &str) -> Respo
         Ok(Some(body)) => {
             ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
         }
-        Ok(None) => (
-            StatusCode::NOT_FOUND,
-            Json(
-                json!({"error": "not found", "detail": format!("there is no {what} with that id")}),
-            ),
-        )
-            .into_response(),
+        Ok(None) => ApiError::not_found(what).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "could not read a stored {what} body");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"error": "storage unavailable", "detail": "the database does not answer; retry"})),
-            )
-                .into_response()
+            ApiError::from(e).into_response()
         }
     }
 }

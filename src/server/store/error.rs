@@ -4,17 +4,20 @@
 
 use std::borrow::Cow;
 
+/// The driver's own error under a store error (kept for the log).
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The database cannot be reached, is shutting down, or is too busy to
     /// answer in time: the same request may succeed later.
     #[error("the database is unavailable: {0}")]
-    Unavailable(#[source] sqlx::Error),
+    Unavailable(#[source] Cause),
     /// A change the data's constraints refuse (a duplicate name, a row
     /// another one still refers to).
     #[error("the change conflicts with what is stored: {0}")]
-    Conflict(#[source] sqlx::Error),
+    Conflict(#[source] Cause),
     /// What is stored cannot be read by this build: an unknown stored
     /// value, a column of the wrong type, a row that should be there.
     #[error("stored data cannot be read: {0}")]
@@ -22,7 +25,7 @@ pub enum Error {
     /// Anything else the database reported: a bug, not a condition to
     /// recover from.
     #[error("the database failed: {0}")]
-    Failed(#[source] sqlx::Error),
+    Failed(#[source] Cause),
 }
 
 impl Error {
@@ -46,11 +49,13 @@ impl From<sqlx::Error> for Error {
             | sqlx::Error::Tls(_)
             | sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
-            | sqlx::Error::WorkerCrashed => Error::Unavailable(e),
+            | sqlx::Error::WorkerCrashed => Error::Unavailable(e.into()),
             sqlx::Error::Database(ref db) => match db.kind() {
-                ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation => Error::Conflict(e),
-                _ if busy(db.code().as_deref()) => Error::Unavailable(e),
-                _ => Error::Failed(e),
+                ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation => {
+                    Error::Conflict(e.into())
+                }
+                _ if busy(db.code().as_deref()) => Error::Unavailable(e.into()),
+                _ => Error::Failed(e.into()),
             },
             sqlx::Error::Decode(_)
             | sqlx::Error::ColumnDecode { .. }
@@ -58,7 +63,7 @@ impl From<sqlx::Error> for Error {
             | sqlx::Error::ColumnIndexOutOfBounds { .. }
             | sqlx::Error::TypeNotFound { .. }
             | sqlx::Error::RowNotFound => Error::Corrupt(e.to_string().into()),
-            _ => Error::Failed(e),
+            _ => Error::Failed(e.into()),
         }
     }
 }

@@ -5,15 +5,14 @@
 
 use axum::extract::{Request, State};
 use axum::http::header::CACHE_CONTROL;
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Json;
-use serde_json::json;
 use tower_sessions::Session;
 
 use super::current_user;
 use crate::model::format::query_path;
+use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
 
 /// Lets a request through, or turns it away, as the module says; every
@@ -52,11 +51,7 @@ async fn admit(state: &AppState, session: &Session, mut request: Request, next: 
             request.extensions_mut().insert(user);
             next.run(request).await
         }
-        (p, None) if p.starts_with("/api/") => (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({"error": "not signed in", "detail": "sign in at /login first"})),
-        )
-            .into_response(),
+        (p, None) if p.starts_with("/api/") => ApiError::not_signed_in().into_response(),
         (_, None) if !has_users().await => Redirect::to("/setup").into_response(),
         (_, None) => {
             let wanted = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
@@ -66,11 +61,7 @@ async fn admit(state: &AppState, session: &Session, mut request: Request, next: 
 }
 
 fn unavailable() -> Response {
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        Json(json!({"error": "sessions unavailable", "detail": "the database does not answer; retry"})),
-    )
-        .into_response()
+    ApiError::unavailable("sessions unavailable").into_response()
 }
 
 /// Where to go after signing in: a plain local path only, never another

@@ -4,11 +4,9 @@
 use std::time::Instant;
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json};
+use axum::Form;
 use serde::Deserialize;
-use serde_json::json;
 use tower_sessions::Session;
 
 use super::guard::safe_next;
@@ -16,6 +14,7 @@ use super::throttle::Admission;
 use super::{password, setup_code, sign_in};
 use crate::model::format::query_path;
 use crate::server::http::client_address::ClientIp;
+use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
 
 #[derive(Deserialize)]
@@ -100,15 +99,12 @@ pub async fn login(
 
 /// 429 when no turn to check a password came in time (a flood of sign-ins).
 fn busy_response() -> Response {
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        [(header::RETRY_AFTER, "5")],
-        Json(json!({
-            "error": "busy",
-            "detail": "too many sign-ins at once; try again in a few seconds",
-        })),
+    ApiError::busy(
+        "busy",
+        "too many sign-ins at once; try again in a few seconds",
+        5,
     )
-        .into_response()
+    .into_response()
 }
 
 #[derive(Deserialize)]

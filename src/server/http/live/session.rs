@@ -6,14 +6,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::json;
 use tower_sessions::session::Id;
 use tower_sessions::Session;
 
 use super::StreamSlot;
+use crate::server::http::error::ApiError;
 use crate::server::store::Store;
 use crate::server::{http::auth, http::AppState};
 
@@ -47,18 +45,15 @@ impl SessionChecks {
 
 /// The answer when a session already holds its allowance of streams.
 pub fn too_many_streams(state: &AppState) -> Response {
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        [(header::RETRY_AFTER, "5")],
-        Json(json!({
-            "error": "too many live streams",
-            "detail": format!(
-                "this session already has {} live streams open (CALLTRAIL_MAX_STREAMS_PER_SESSION); close some tabs",
-                state.config.max_streams_per_session
-            ),
-        })),
+    ApiError::busy(
+        "too many live streams",
+        format!(
+            "this session already has {} live streams open (CALLTRAIL_MAX_STREAMS_PER_SESSION); close some tabs",
+            state.config.max_streams_per_session
+        ),
+        5,
     )
-        .into_response()
+    .into_response()
 }
 
 /// Ties a stream to the session that opened it: it holds one of the

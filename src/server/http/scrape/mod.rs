@@ -11,11 +11,10 @@ use ::metrics::gauge;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::json;
 
 use crate::server::app::prometheus::{install, DATABASE_BYTES, QUEUED, WAL_BYTES};
 use crate::server::http::client_address::ClientIp;
+use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
 use crate::server::store::space;
 pub use access::{allows, Access};
@@ -32,24 +31,21 @@ pub async fn scrape(
     match allows(client, &headers, state.config.metrics_token.as_ref()) {
         Access::Allowed => {}
         Access::NoTokenConfigured => {
-            return (
-                StatusCode::FORBIDDEN,
-                Json(json!({
-                    "error": "forbidden",
-                    "detail": "metrics are served to this machine only; set CALLTRAIL_METRICS_TOKEN \
-                               and send it as Authorization: Bearer to scrape from elsewhere",
-                })),
+            return ApiError::forbidden(
+                "forbidden",
+                "metrics are served to this machine only; set CALLTRAIL_METRICS_TOKEN \
+                 and send it as Authorization: Bearer to scrape from elsewhere",
             )
-                .into_response()
+            .into_response()
         }
         Access::BadToken => {
             return (
-                StatusCode::UNAUTHORIZED,
                 [(header::WWW_AUTHENTICATE, "Bearer")],
-                Json(json!({
-                    "error": "unauthenticated",
-                    "detail": "send the metrics token (CALLTRAIL_METRICS_TOKEN) as Authorization: Bearer",
-                })),
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthenticated",
+                    "send the metrics token (CALLTRAIL_METRICS_TOKEN) as Authorization: Bearer",
+                ),
             )
                 .into_response()
         }

@@ -12,9 +12,8 @@ use axum::http::header::HOST;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::json;
 
+use crate::server::http::error::ApiError;
 /// The host names (lower case, no port) the dashboard answers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AllowedHosts(Vec<String>);
@@ -93,15 +92,13 @@ pub async fn check_host(
     match named {
         Some(host) if !allowed.allows(&host) => {
             tracing::warn!(host = %host.chars().take(100).collect::<String>(), "refused a request for an unknown host");
-            (
+            ApiError::new(
                 StatusCode::MISDIRECTED_REQUEST,
-                Json(json!({
-                    "error": "unknown host",
-                    "detail": "this calltrail does not answer to that host name; \
-                               add it to CALLTRAIL_ALLOWED_HOSTS or set CALLTRAIL_PUBLIC_URL"
-                })),
+                "unknown host",
+                "this calltrail does not answer to that host name; \
+                 add it to CALLTRAIL_ALLOWED_HOSTS or set CALLTRAIL_PUBLIC_URL",
             )
-                .into_response()
+            .into_response()
         }
         _ => next.run(request).await,
     }

@@ -4,12 +4,11 @@
 
 use axum::extract::Request;
 use axum::http::header::{HOST, ORIGIN};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::json;
 
+use crate::server::http::error::ApiError;
 /// Refuses dashboard requests that change something when a browser says
 /// they come from another site (server functions, sign-in forms).
 pub async fn same_origin(request: Request, next: Next) -> Response {
@@ -19,11 +18,11 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
     );
     if !safe && is_cross_site(request.headers()) {
         tracing::warn!(path = request.uri().path(), "refused a cross-site request");
-        return (
-            StatusCode::FORBIDDEN,
-            Json(json!({"error": "cross-site request refused", "detail": "this action can only be taken from calltrail's own pages"})),
+        return ApiError::forbidden(
+            "cross-site request refused",
+            "this action can only be taken from calltrail's own pages",
         )
-            .into_response();
+        .into_response();
     }
     next.run(request).await
 }

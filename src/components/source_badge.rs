@@ -1,17 +1,13 @@
-//! Which platform a call came from (Infer, Vapi, Retell), as a small tag.
+//! Which platform a call came from, as a small tag (its label from
+//! `model::platform`).
 
 use leptos::prelude::*;
 
+use crate::model::platform;
+
 #[component]
 pub fn SourceBadge(#[prop(into)] source: Signal<String>) -> impl IntoView {
-    let label = move || {
-        source.with(|s| match s.as_str() {
-            "infer" => "Infer".to_string(),
-            "vapi" => "Vapi".to_string(),
-            "retell" => "Retell".to_string(),
-            other => other.to_string(),
-        })
-    };
+    let label = move || source.with(|s| platform::label(s).to_string());
     view! {
         <span class="tag source" data-source=move || source.get() title="Platform">{label}</span>
     }

@@ -18,6 +18,7 @@ pub mod notice;
 pub mod overview;
 mod pages;
 mod parties;
+pub mod platform;
 pub mod query;
 mod rules;
 mod search;

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{page_param, LoadError};
 use crate::components::{use_live_stream, LiveIndicator, Pager, RawJson};
+use crate::model::platform;
 use crate::model::{
     event_link, format, DeliveriesPage as Data, Delivery, DeliveryFilter, DeliveryOutcome,
     EVENT_KINDS,
@@ -109,8 +110,8 @@ fn DeliveriesView(data: Data) -> impl IntoView {
                 view! {
                     <section class="empty">
                         <h2>"No deliveries yet"</h2>
-                        <p>"Every request to a webhook route (" <code>"/webhooks/infer"</code>", "
-                           <code>"/webhooks/vapi"</code>", " <code>"/webhooks/retell"</code>
+                        <p>"Every request to a webhook route ("
+                           {routes()}
                            ") is logged here as it comes — accepted, duplicate or rejected, with its body."</p>
                     </section>
                 }.into_any()
@@ -241,4 +242,18 @@ mod tests {
             "/deliveries?page=1&outcome=rejected&text=bad%20json"
         );
     }
+}
+
+/// Every platform's webhook route, as a list of code spans.
+fn routes() -> impl IntoView {
+    platform::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            view! {
+                {(i > 0).then_some(", ")}
+                <code>{p.route()}</code>
+            }
+        })
+        .collect_view()
 }

@@ -147,8 +147,9 @@ async fn calls_stored_before_parties_were_kept_get_them_from_their_events() {
     let db = dir.path().join("calltrail.db");
     let pool = old_database(&db, 15).await;
     let fixture = |path: &str| {
+        let (platform, name) = path.split_once('/').unwrap();
         std::fs::read_to_string(format!(
-            "{}/tests/fixtures/{path}",
+            "{}/src/server/app/platforms/{platform}/fixtures/{name}",
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap()

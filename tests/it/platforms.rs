@@ -10,7 +10,8 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 
 use calltrail::model::{CallStatus, DeliveryOutcome, EventDetail, Role, TimelineItem};
-use calltrail::server::app::webhook_auth::platforms::{retell_signature, vapi_signature};
+use calltrail::server::app::platforms::retell::proof::signature as retell_signature;
+use calltrail::server::app::platforms::vapi::proof::signature as vapi_signature;
 use calltrail::server::config::Secret;
 use calltrail::server::store::now_ms;
 
@@ -19,7 +20,7 @@ const RETELL_CALL: &str = "call_5e1a9c7d3b2f4e60a8d1c4b7e9f2";
 
 fn fixture(platform: &str, name: &str) -> String {
     let path = format!(
-        "{}/tests/fixtures/{platform}/{name}.json",
+        "{}/src/server/app/platforms/{platform}/fixtures/{name}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"))

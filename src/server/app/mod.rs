@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod live;
 pub mod network;
 pub mod outbound;
+pub mod platforms;
 pub mod prometheus;
 pub mod provision;
 pub mod retention;

@@ -8,19 +8,28 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::server::app::ingest::Platform;
+use crate::server::app::platforms::{Platform, PlatformKeys, ALL};
 use crate::server::app::webhook_auth::WebhookAuth;
 use crate::server::cli::simulate::{send_call, Target};
 
 /// Calls kept running at once.
 const CONCURRENT_CALLS: usize = 3;
-/// The platforms of consecutive calls, round and round.
-const MIX: [Platform; 4] = [
-    Platform::Infer,
-    Platform::Vapi,
-    Platform::Infer,
-    Platform::Retell,
-];
+/// The platforms of consecutive calls, round and round: the primary one
+/// between each of the others.
+fn mix() -> Vec<Platform> {
+    ALL[1..]
+        .iter()
+        .flat_map(|p| [Platform::INFER, *p])
+        .collect()
+}
+
+/// Whether `platform`'s deliveries can carry its own proof (a platform
+/// without one needs none; one with its own scheme needs its secret set).
+fn can_sign(platform: Platform, keys: &PlatformKeys) -> bool {
+    platform
+        .sign
+        .is_none_or(|sign| !sign(keys, 0, b"").is_empty())
+}
 
 /// Runs the demo against the server whose webhook routes start at `base`
 /// (`http://host:port/webhooks`).
@@ -34,13 +43,9 @@ pub async fn run(base: String, auth: Arc<WebhookAuth>, mut stopping: watch::Rece
             let keys = auth.platform_keys();
             // Where signatures are required, a platform without its secret
             // set could not get in: Infer's call goes instead.
-            let platform = match MIX[(seed % MIX.len() as u64) as usize] {
-                Platform::Vapi if auth.checks.signature && !keys.vapi_configured() => {
-                    Platform::Infer
-                }
-                Platform::Retell if auth.checks.signature && keys.retell_api_key.is_none() => {
-                    Platform::Infer
-                }
+            let mix = mix();
+            let platform = match mix[(seed % mix.len() as u64) as usize] {
+                p if auth.checks.signature && !can_sign(p, &keys) => Platform::INFER,
                 p => p,
             };
             // Credentials are read per call, so the demo follows a token rotation.

@@ -15,7 +15,7 @@ pub use outbound::OutboundConfig;
 pub use serve::{LogFormat, Secret, ServeConfig, WebhookConfig};
 pub use tools::{
     BackupArgs, BenchConfig, BenchPart, CrashCheckConfig, MigrateDataArgs, RestoreArgs,
-    SimulateConfig, SimulatedPlatform, UserArgs,
+    SimulateConfig, UserArgs,
 };
 
 #[derive(Debug, Parser)]

@@ -110,9 +110,10 @@ pub struct UserArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct SimulateConfig {
-    /// The platform whose calls to send.
-    #[arg(long, value_enum, default_value_t = SimulatedPlatform::Infer)]
-    pub platform: SimulatedPlatform,
+    /// The platform whose calls to send, by the name in its webhook route
+    /// (`/webhooks/<name>`).
+    #[arg(long, default_value = "infer")]
+    pub platform: String,
     /// Webhook URL to send to (default: http://127.0.0.1:3000/webhooks/<platform>).
     #[arg(long)]
     pub url: Option<String>,
@@ -148,12 +149,4 @@ pub struct SimulateConfig {
     /// platform's webhook (--platform, --calls and --seed do not apply).
     #[arg(long, value_name = "FILE")]
     pub from: Option<std::path::PathBuf>,
-}
-
-/// `calltrail simulate --platform`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SimulatedPlatform {
-    Infer,
-    Vapi,
-    Retell,
 }

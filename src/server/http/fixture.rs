@@ -8,7 +8,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use crate::server::app::ingest::Platform;
+use crate::server::app::platforms::Platform;
 
 use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
@@ -173,7 +173,7 @@ mod tests {
         let text = write("c", "infer", &deliveries);
         assert_eq!(text.lines().count(), 3);
         let fixture = read(&text).unwrap();
-        assert_eq!(fixture.platform, Platform::Infer);
+        assert_eq!(fixture.platform, Platform::INFER);
         assert_eq!(fixture.header.call_id, "c");
         assert_eq!(
             fixture

@@ -91,18 +91,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readiness::readyz))
         // Loopback clients, or others with CALLTRAIL_METRICS_TOKEN (checked inside).
         .route("/metrics", get(scrape::scrape))
-        .route(
-            "/webhooks/infer",
-            post(webhooks::infer_webhook).layer(timeout),
-        )
-        .route(
-            "/webhooks/vapi",
-            post(webhooks::vapi_webhook).layer(timeout),
-        )
-        .route(
-            "/webhooks/retell",
-            post(webhooks::retell_webhook).layer(timeout),
-        )
+        .merge(webhooks::routes().layer(timeout))
         .merge(assets::routes(state.config.site_root.as_deref()));
     if state.config.bench_noop {
         tracing::warn!(

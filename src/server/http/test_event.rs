@@ -5,11 +5,12 @@
 use std::net::SocketAddr;
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{header, Method};
 use serde_json::json;
 
 use crate::model::{TestEvent, SAMPLE_PREFIX};
+use crate::server::app::platforms::Platform;
 use crate::server::http::webhooks;
 use crate::server::http::AppState;
 use crate::server::store::now_ms;
@@ -28,7 +29,7 @@ pub async fn send(state: &AppState) -> TestEvent {
         "metadata": {"role": "agent", "message": SAID, "time": now, "secondsFromStart": 0.0},
     })
     .to_string();
-    let response = webhooks::infer_webhook(State(state.clone()), request(state, body)).await;
+    let response = webhooks::webhook(state, Platform::INFER, request(state, body)).await;
     let status = response.status();
     let answer = axum::body::to_bytes(response.into_body(), 64 * 1024)
         .await

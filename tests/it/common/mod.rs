@@ -181,7 +181,10 @@ pub async fn sign_in(router: &Router, username: &str, password: &str) -> Option<
 }
 
 pub fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/infer/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/src/server/app/platforms/infer/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"))
 }
 

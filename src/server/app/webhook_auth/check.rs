@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap, Uri};
 use serde::Deserialize;
 
 use super::{signature, Denied, WebhookAuth};
-use crate::server::app::ingest::Platform;
+use crate::server::app::platforms::Platform;
 
 /// The parts of a request the checks look at, besides the body.
 pub struct Incoming<'a> {
@@ -52,8 +52,9 @@ impl WebhookAuth {
         platform: Platform,
     ) -> Result<(), Denied> {
         let required = self.checks.signature;
-        match platform {
-            Platform::Infer if required => {
+        match platform.verify {
+            Some(verify) => verify(&self.platforms, request.headers, body, now_ms, required)?,
+            None if required => {
                 let signed = signature::Signed {
                     id: standard_header(request.headers, "id"),
                     timestamp: standard_header(request.headers, "timestamp"),
@@ -61,14 +62,7 @@ impl WebhookAuth {
                 };
                 signature::verify(&self.keys, &signed, body, now_ms / 1000)?;
             }
-            Platform::Infer => {}
-            Platform::Vapi => self
-                .platforms
-                .check_vapi(request.headers, body, now_ms, required)?,
-            Platform::Retell => {
-                self.platforms
-                    .check_retell(request.headers, body, now_ms, required)?
-            }
+            None => {}
         }
         Ok(())
     }

@@ -6,17 +6,16 @@
 mod check;
 mod config;
 mod connect;
-pub mod platforms;
 pub mod signature;
 pub mod token;
 
 use axum::http::StatusCode;
 
 use crate::server::app::network::Networks;
+pub use crate::server::app::platforms::{PlatformDenied, PlatformKeys};
 use crate::server::config::WebhookConfig;
 use crate::server::store::Store;
 pub use check::Incoming;
-pub use platforms::{PlatformDenied, PlatformKeys};
 pub use signature::{SignatureError, SigningKey};
 pub use token::{CurrentToken, RotateError};
 

@@ -11,7 +11,7 @@ use rand::rngs::StdRng;
 use rand::SeedableRng;
 
 use crate::model::EventDetail;
-use crate::server::app::ingest::infer;
+use crate::server::app::platforms::{infer, ParsedEvent};
 use crate::server::cli::simulate::scenario;
 use crate::server::store::{self, NewDelivery, NewEvent};
 
@@ -60,7 +60,7 @@ pub async fn spread_calls(
 }
 
 /// The template with [`RARE_WORD`] added to what each turn says.
-fn rare(template: &[(infer::ParsedEvent, String)]) -> Vec<(infer::ParsedEvent, String)> {
+fn rare(template: &[(ParsedEvent, String)]) -> Vec<(ParsedEvent, String)> {
     template
         .iter()
         .map(|(parsed, body)| {
@@ -75,7 +75,7 @@ fn rare(template: &[(infer::ParsedEvent, String)]) -> Vec<(infer::ParsedEvent, S
 }
 
 /// One simulated call's events, parsed, with their bodies.
-fn template() -> anyhow::Result<Vec<(infer::ParsedEvent, String)>> {
+fn template() -> anyhow::Result<Vec<(ParsedEvent, String)>> {
     let mut rng = StdRng::seed_from_u64(7);
     scenario::call(&mut rng)
         .into_iter()
@@ -89,7 +89,7 @@ fn template() -> anyhow::Result<Vec<(infer::ParsedEvent, String)>> {
 
 /// Event `i` of `call_id`: the template's events in turn, a second apart.
 fn copy(
-    template: &[(infer::ParsedEvent, String)],
+    template: &[(ParsedEvent, String)],
     call_id: &str,
     start: i64,
     i: i64,

@@ -2,7 +2,6 @@
 //! to a webhook URL, paced in real time or faster, several at once, and
 //! reports what the server said.
 
-pub mod platforms;
 pub mod replay;
 pub mod scenario;
 
@@ -16,9 +15,8 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::model::SAMPLE_PREFIX;
-use crate::server::app::ingest::Platform;
-use crate::server::app::webhook_auth::platforms::{retell_signature, vapi_signature};
-use crate::server::app::webhook_auth::{PlatformKeys, SigningKey};
+use crate::server::app::platforms::{sample, Platform, PlatformKeys, ALL};
+use crate::server::app::webhook_auth::SigningKey;
 use crate::server::config::SimulateConfig;
 use crate::server::store::now_ms;
 
@@ -43,33 +41,14 @@ impl Target {
         if let Some(token) = &self.token {
             request = request.header("authorization", format!("Bearer {token}"));
         }
-        let keys = &self.platform_keys;
-        match self.platform {
-            Platform::Vapi => {
-                if let Some(secret) = &keys.vapi_secret {
-                    request = request.header("x-vapi-secret", &secret.0);
-                }
-                if let Some(secret) = &keys.vapi_hmac {
-                    let at = now_ms().to_string();
-                    let signed = vapi_signature(&secret.0, &at, body.as_bytes());
-                    request = request
-                        .header("x-timestamp", at)
-                        .header("x-signature", signed);
-                }
+        if let Some(sign) = self.platform.sign {
+            for (name, value) in sign(&self.platform_keys, now_ms(), body.as_bytes()) {
+                request = request.header(name, value);
             }
-            Platform::Retell => {
-                if let Some(key) = &keys.retell_api_key {
-                    let signed = retell_signature(&key.0, now_ms(), body.as_bytes());
-                    request = request.header("x-retell-signature", signed);
-                }
-            }
-            Platform::Infer => {}
         }
-        if let Some(key) = self
-            .key
-            .as_ref()
-            .filter(|_| self.platform == Platform::Infer)
-        {
+        // A platform without a proof of its own is signed the Standard
+        // Webhooks way, when a signing key is set.
+        if let Some(key) = self.key.as_ref().filter(|_| self.platform.verify.is_none()) {
             let id = format!("msg_{:032x}", rand::random::<u128>());
             let at = now_ms() / 1000;
             request = request
@@ -121,7 +100,14 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
         return replay::run(&config, file).await;
     }
     let seed = config.seed.unwrap_or_else(rand::random);
-    let platform: Platform = config.platform.into();
+    let platform = Platform::from_source(&config.platform).ok_or_else(|| {
+        let names: Vec<&str> = ALL.iter().map(|p| p.source()).collect();
+        anyhow::anyhow!(
+            "--platform {:?} is not a platform calltrail takes: choose from {}",
+            config.platform,
+            names.join(", ")
+        )
+    })?;
     let target = Arc::new(target(&config, platform)?);
     let url = &target.url;
     println!(
@@ -200,7 +186,7 @@ fn target(config: &SimulateConfig, platform: Platform) -> anyhow::Result<Target>
 pub async fn send_call(client: &reqwest::Client, target: &Target, seed: u64, speed: f64) -> Tally {
     let mut rng = StdRng::seed_from_u64(seed);
     let platform = target.platform;
-    let steps = platforms::call(platform).unwrap_or_else(|| scenario::call(&mut rng));
+    let steps = sample::call(platform).unwrap_or_else(|| scenario::call(&mut rng));
     // Marked as a sample, so the dashboard badges it and keeps the Connect
     // panel open until a real agent sends something.
     let call_id = format!("{SAMPLE_PREFIX}{seed:016x}");
@@ -212,9 +198,9 @@ pub async fn send_call(client: &reqwest::Client, target: &Target, seed: u64, spe
         if let Some(wait) = due.checked_sub(clock.elapsed()) {
             tokio::time::sleep(wait).await;
         }
-        match platform {
-            Platform::Infer => scenario::stamp(&mut body, &call_id, started_at, at),
-            _ => platforms::stamp(platform, &mut body, &call_id, started_at),
+        match platform.sample {
+            Some(_) => sample::stamp(platform, &mut body, &call_id, started_at),
+            None => scenario::stamp(&mut body, &call_id, started_at, at),
         }
         tally.add(deliver(client, target, body.to_string(), &call_id).await);
     }

@@ -10,7 +10,7 @@ use rand::seq::IndexedRandom;
 use rand::Rng;
 use serde_json::{json, Value};
 
-const FIXTURE: &str = include_str!("../../../../tests/fixtures/infer/call-sequence.jsonl");
+const FIXTURE: &str = include_str!("../../app/platforms/infer/fixtures/call-sequence.jsonl");
 const AGENTS: [&str; 5] = ["Ava", "Max", "Nora", "Leo", "Iris"];
 const BUSINESSES: [&str; 4] = [
     "Bright Dental",
@@ -87,7 +87,7 @@ fn fixture_events() -> Vec<(i64, Value)> {
         .collect();
     let times: Vec<i64> = events
         .iter()
-        .map(|e| crate::server::app::ingest::timestamp::parse(&e["timestamp"]).unwrap_or(0))
+        .map(|e| crate::server::app::platforms::timestamp::parse(&e["timestamp"]).unwrap_or(0))
         .collect();
     let first_offset = events
         .first()
@@ -177,7 +177,7 @@ fn report(smooth: bool, agent: &str, business: &str, duration_ms: i64) -> Value 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::app::ingest::infer;
+    use crate::server::app::platforms::infer;
     use rand::SeedableRng;
 
     #[test]

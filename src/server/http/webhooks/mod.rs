@@ -14,12 +14,14 @@ use std::time::Instant;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::post;
+use axum::{Json, Router};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::model::DeliveryOutcome;
-use crate::server::app::ingest::{parties, refusal_summary, Item, Platform};
+use crate::server::app::ingest::refusal_summary;
+use crate::server::app::platforms::{self, Item, Platform};
 use crate::server::app::prometheus;
 use crate::server::app::webhook_auth::Incoming;
 use crate::server::http::client_address::client_ip;
@@ -43,22 +45,24 @@ struct Sent {
 /// or `None` when storage failed and the sender was told to retry.
 type Outcome = Option<DeliveryOutcome>;
 
-/// `POST /webhooks/infer`
-pub async fn infer_webhook(State(state): State<AppState>, request: Request) -> Response {
-    webhook(&state, Platform::Infer, request).await
+/// `POST /webhooks/{name}`, one route for each platform.
+pub fn routes() -> Router<AppState> {
+    platforms::ALL
+        .into_iter()
+        .fold(Router::new(), |router, platform| {
+            router.route(
+                &format!("/webhooks/{}", platform.source()),
+                post(
+                    move |State(state): State<AppState>, request: Request| async move {
+                        webhook(&state, platform, request).await
+                    },
+                ),
+            )
+        })
 }
 
-/// `POST /webhooks/vapi`
-pub async fn vapi_webhook(State(state): State<AppState>, request: Request) -> Response {
-    webhook(&state, Platform::Vapi, request).await
-}
-
-/// `POST /webhooks/retell`
-pub async fn retell_webhook(State(state): State<AppState>, request: Request) -> Response {
-    webhook(&state, Platform::Retell, request).await
-}
-
-async fn webhook(state: &AppState, platform: Platform, request: Request) -> Response {
+/// Answers one delivery for `platform`, as its route does.
+pub async fn webhook(state: &AppState, platform: Platform, request: Request) -> Response {
     let started = Instant::now();
     let (outcome, response) = receive(state, platform, request).await;
     // Every answer passes here, so each delivery is counted once.
@@ -210,7 +214,7 @@ fn accept(
         .map_err(|e| Rejection::unprocessable(&e))?
         .into_iter();
     let first = items.next().expect("a parsed delivery has an event");
-    let parties = parties::parties(platform, &value);
+    let parties = platform.parties(&value);
     let more: Vec<Item> = items.collect();
     // The whole header: two long ids that share a beginning are distinct.
     // Only an event without a key of its own needs this, and its `raw` is

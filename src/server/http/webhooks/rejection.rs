@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 
-use crate::server::app::ingest::ParseError;
+use crate::server::app::platforms::ParseError;
 use crate::server::http::error::ApiError;
 
 /// A refused delivery: the edge's one error type, with the webhook's own

@@ -1,6 +1,6 @@
 use super::*;
-use crate::server::app::ingest::platform::fixtures;
-use crate::server::app::ingest::Platform;
+use crate::server::app::platforms::fixtures;
+use crate::server::app::platforms::Platform;
 
 fn fixture(name: &str) -> Value {
     fixtures::load("vapi", name)
@@ -46,7 +46,7 @@ fn a_conversation_update_yields_its_said_messages_in_order_without_the_prompt() 
 
 #[test]
 fn a_growing_history_repeats_the_keys_of_what_it_had() {
-    let keys = |name| fixtures::keys(Platform::Vapi, name);
+    let keys = |name| fixtures::keys(Platform::from_source("vapi").unwrap(), name);
     let (one, two) = (keys("conversation-update-1"), keys("conversation-update-2"));
     assert!(two.len() > one.len());
     assert_eq!(

@@ -4,13 +4,13 @@
 
 use serde_json::{Map, Value};
 
-use super::fields::{
+use crate::model::{EventDetail, Role};
+use crate::server::app::platforms::fields::{
     num_field, parse_arguments, report_turns, str_field, tool_error, UNNAMED_TOOL,
 };
-use super::platform::valid_call_id;
-pub use super::platform::{ParseError, ParsedEvent};
-use super::timestamp;
-use crate::model::{EventDetail, Role};
+use crate::server::app::platforms::timestamp;
+use crate::server::app::platforms::valid_call_id;
+pub use crate::server::app::platforms::{ParseError, ParsedEvent};
 
 pub fn parse(body: &Value) -> Result<ParsedEvent, ParseError> {
     let obj = body.as_object().ok_or(ParseError::NotAnObject)?;

@@ -10,12 +10,12 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::fields::{
+use crate::model::{EventDetail, Role};
+use crate::server::app::platforms::fields::{
     num_field, parse_arguments, parse_result, report_turns, str_field, tool_error, UNNAMED_TOOL,
 };
-use super::platform::{valid_call_id, Item, ParseError, ParsedEvent};
-use super::timestamp;
-use crate::model::{EventDetail, Role};
+use crate::server::app::platforms::timestamp;
+use crate::server::app::platforms::{valid_call_id, Item, ParseError, ParsedEvent};
 
 type Object = Map<String, Value>;
 

@@ -6,19 +6,19 @@ use crate::model::ReportTurn;
 fn fixture(name: &str) -> Value {
     let text = match name {
         "conversation-update" => {
-            include_str!("../../../../../tests/fixtures/infer/conversation-update.json")
+            include_str!("../fixtures/conversation-update.json")
         }
-        "tool-call" => include_str!("../../../../../tests/fixtures/infer/tool-call.json"),
+        "tool-call" => include_str!("../fixtures/tool-call.json"),
         "user-interrupted" => {
-            include_str!("../../../../../tests/fixtures/infer/user-interrupted.json")
+            include_str!("../fixtures/user-interrupted.json")
         }
         "hang-notification" => {
-            include_str!("../../../../../tests/fixtures/infer/hang-notification.json")
+            include_str!("../fixtures/hang-notification.json")
         }
-        "transfer-call" => include_str!("../../../../../tests/fixtures/infer/transfer-call.json"),
-        "end-call" => include_str!("../../../../../tests/fixtures/infer/end-call.json"),
+        "transfer-call" => include_str!("../fixtures/transfer-call.json"),
+        "end-call" => include_str!("../fixtures/end-call.json"),
         "end-of-call-report" => {
-            include_str!("../../../../../tests/fixtures/infer/end-of-call-report.json")
+            include_str!("../fixtures/end-of-call-report.json")
         }
         other => panic!("no fixture {other}"),
     };
@@ -216,7 +216,7 @@ fn unknown_types_are_kept() {
 
 #[test]
 fn every_line_of_the_call_sequence_parses() {
-    let text = include_str!("../../../../../tests/fixtures/infer/call-sequence.jsonl");
+    let text = include_str!("../fixtures/call-sequence.jsonl");
     let kinds: Vec<&str> = text
         .lines()
         .map(|l| {

@@ -1,6 +1,6 @@
 use super::*;
-use crate::server::app::ingest::platform::fixtures;
-use crate::server::app::ingest::Platform;
+use crate::server::app::platforms::fixtures;
+use crate::server::app::platforms::Platform;
 
 fn fixture(name: &str) -> Value {
     fixtures::load("retell", name)
@@ -70,7 +70,7 @@ fn the_ended_transcript_yields_turns_and_tool_calls_in_time_order() {
 
 #[test]
 fn updates_and_the_end_share_keys_so_each_turn_is_stored_once() {
-    let keys = |name| fixtures::keys(Platform::Retell, name);
+    let keys = |name| fixtures::keys(Platform::from_source("retell").unwrap(), name);
     let (updated, ended) = (keys("transcript_updated"), keys("call_ended"));
     assert!(!updated.is_empty());
     for key in &updated {

@@ -1,0 +1,154 @@
+//! The voice platforms calltrail takes webhooks from, one folder each: its
+//! parser, the parties it names, its own proof that a delivery came from it,
+//! the call the simulator sends as it, its fixtures and their tests. The
+//! folders are registered in [`ALL`]; the router, the webhook checks, the
+//! connect panel, the simulator and the demo all read the list.
+//!
+//! Adding a platform: a folder with a `SOURCE`, its line in [`ALL`], and its
+//! name and label in `model::platform` (what the browser bundle knows of
+//! it; a test checks the lists agree). A platform whose proof needs a
+//! secret also adds the secret's setting (`config`) and its field of
+//! [`PlatformKeys`].
+
+mod fields;
+#[cfg(test)]
+pub mod fixtures;
+pub mod infer;
+mod parsed;
+pub mod proof;
+pub mod retell;
+pub mod sample;
+pub mod timestamp;
+pub mod vapi;
+
+use std::fmt;
+
+use axum::http::HeaderMap;
+use serde_json::Value;
+
+use crate::model::{self, Parties};
+pub use parsed::{valid_call_id, Item, ParseError, ParsedEvent};
+pub use proof::{PlatformDenied, PlatformKeys};
+pub use sample::Sample;
+
+/// Every platform, in the order the dashboard lists them; the first is the
+/// primary one (its URL is the one "Connect your agent" shows first).
+pub const ALL: [Platform; 3] = [
+    Platform(&infer::SOURCE),
+    Platform(&vapi::SOURCE),
+    Platform(&retell::SOURCE),
+];
+
+/// What a platform is, as its folder defines it.
+pub struct Source {
+    /// Its name (stored with its calls, the route's last segment) and label.
+    pub info: model::platform::Platform,
+    /// What a delivery's JSON becomes: never empty.
+    pub parse: fn(&Value) -> Result<Vec<Item>, ParseError>,
+    /// Who a delivery says is on its call.
+    pub parties: fn(&Value) -> Parties,
+    /// Its own proof that a delivery came from it, checked when its secret
+    /// is set (and required when signatures are on); `None`: the Standard
+    /// Webhooks signature, when signatures are on.
+    pub verify:
+        Option<fn(&PlatformKeys, &HeaderMap, &[u8], i64, bool) -> Result<(), PlatformDenied>>,
+    /// The headers that prove a simulated delivery, at a time (epoch ms).
+    pub sign: Option<fn(&PlatformKeys, i64, &[u8]) -> Vec<(&'static str, String)>>,
+    /// The recorded call the simulator sends as this platform.
+    pub sample: Option<Sample>,
+    /// What the connect panel says of it; `None` for the primary platform.
+    pub connect: Option<Connect>,
+}
+
+/// A platform's entry in the "Connect your agent" panel.
+pub struct Connect {
+    /// Where in the platform's console the URL goes.
+    pub paste_into: &'static str,
+    /// What to set on the platform's side for its proof, when a secret is.
+    pub secret_note: fn(&PlatformKeys) -> Option<&'static str>,
+}
+
+/// A registered platform.
+#[derive(Clone, Copy)]
+pub struct Platform(&'static Source);
+
+impl Platform {
+    /// The primary platform (calltrail's own event format).
+    pub const INFER: Platform = ALL[0];
+
+    /// The name stored with its deliveries and calls, and its route's last segment.
+    pub fn source(self) -> &'static str {
+        self.0.info.name
+    }
+
+    /// How the dashboard names it.
+    pub fn label(self) -> &'static str {
+        self.0.info.label
+    }
+
+    /// The platform a stored `source` names.
+    pub fn from_source(source: &str) -> Option<Platform> {
+        ALL.into_iter().find(|p| p.source() == source)
+    }
+
+    /// What a delivery's JSON becomes: never empty.
+    pub fn parse(self, body: &Value) -> Result<Vec<Item>, ParseError> {
+        (self.0.parse)(body)
+    }
+
+    /// Who a delivery says is on its call.
+    pub fn parties(self, body: &Value) -> Parties {
+        (self.0.parties)(body)
+    }
+}
+
+impl std::ops::Deref for Platform {
+    type Target = Source;
+
+    fn deref(&self) -> &Source {
+        self.0
+    }
+}
+
+impl PartialEq for Platform {
+    fn eq(&self, other: &Self) -> bool {
+        self.source() == other.source()
+    }
+}
+
+impl Eq for Platform {}
+
+impl fmt::Debug for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_servers_list_is_the_dashboards() {
+        let server: Vec<model::platform::Platform> = ALL.iter().map(|p| p.info).collect();
+        assert_eq!(server, model::platform::ALL);
+    }
+
+    #[test]
+    fn names_are_unique_routes_and_the_primary_comes_first() {
+        let names: Vec<&str> = ALL.iter().map(|p| p.source()).collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        assert!(names
+            .iter()
+            .all(|n| n.bytes().all(|b| b.is_ascii_lowercase())));
+        assert!(ALL[0].connect.is_none() && ALL[1..].iter().all(|p| p.connect.is_some()));
+        assert_eq!(
+            Platform::from_source("retell").map(Platform::label),
+            Some("Retell")
+        );
+        assert_eq!(Platform::from_source("nope"), None);
+    }
+}

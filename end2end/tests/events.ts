@@ -49,7 +49,7 @@ export async function deliver(request: APIRequestContext, event: object, url = W
   return body.event_id;
 }
 
-const FIXTURES = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'infer');
+const FIXTURES = path.join(__dirname, '..', '..', 'src', 'server', 'app', 'platforms', 'infer', 'fixtures');
 
 /** The fixture call (13 events: turns, tools, a cut, a hang, a transfer, the end) and its report, under a new id. */
 export async function deliverFixtureCall(request: APIRequestContext, id: string) {

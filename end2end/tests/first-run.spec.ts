@@ -12,7 +12,7 @@ const port = 3997;
 const base = `http://127.0.0.1:${port}`;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calltrail-first-run-'));
 const fixture = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '..', '..', 'tests', 'fixtures', 'infer', 'conversation-update.json'), 'utf8'),
+  fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'server', 'app', 'platforms', 'infer', 'fixtures', 'conversation-update.json'), 'utf8'),
 );
 
 test('first run: create the admin, connect an agent, rotate, sign out, refuse a wrong password', async ({ browser }) => {

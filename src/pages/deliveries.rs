@@ -222,6 +222,20 @@ fn DeliveryRow(d: Delivery) -> impl IntoView {
     }
 }
 
+/// Every platform's webhook route, as a list of code spans.
+fn routes() -> impl IntoView {
+    platform::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            view! {
+                {(i > 0).then_some(", ")}
+                <code>{p.route()}</code>
+            }
+        })
+        .collect_view()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,18 +256,4 @@ mod tests {
             "/deliveries?page=1&outcome=rejected&text=bad%20json"
         );
     }
-}
-
-/// Every platform's webhook route, as a list of code spans.
-fn routes() -> impl IntoView {
-    platform::ALL
-        .into_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            view! {
-                {(i > 0).then_some(", ")}
-                <code>{p.route()}</code>
-            }
-        })
-        .collect_view()
 }

@@ -6,7 +6,8 @@ use super::PageError;
 
 use crate::model::{AlertsPage, AutomationsPage, RuleView};
 
-/// `state` is an [`AlertState`] name; anything else shows every state.
+/// `state` is an [`AlertState`](crate::model::AlertState) name; anything
+/// else shows every state.
 #[server(endpoint = "load_alerts")]
 pub async fn load_alerts(
     state: Option<String>,

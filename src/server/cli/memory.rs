@@ -1,12 +1,16 @@
 //! The server's memory: glibc's malloc gives each thread that allocates an
-//! arena of its own (up to 8 per core), and the database driver runs
-//! every SQLite connection on a thread of its own. After a few large queries each arena
-//! keeps its high-water mark, and the server's resident memory grew past
+//! arena of its own (up to 8 per core), and the database driver runs every
+//! SQLite connection on a thread of its own. After a few large queries each
+//! arena keeps its high-water mark, and the server's resident memory grew past
 //! 170 MiB in `calltrail bench --only search` where two arenas keep it
 //! near 120 MiB (measured with `MALLOC_ARENA_MAX=2`). So the server asks
 //! for at most two, before any thread starts. A `MALLOC_ARENA_MAX` set in
 //! the environment still wins. And it hands freed memory back regularly
 //! ([`spawn_trimmer`]), so a burst of large events does not stay resident.
+//!
+//! The crate's only `unsafe`: two calls into glibc's allocator, each with
+//! its safety argument.
+#![allow(unsafe_code)]
 
 /// Limits glibc's malloc to two arenas (Linux with glibc; elsewhere a no-op).
 pub fn limit_malloc_arenas() {

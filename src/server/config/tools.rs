@@ -114,7 +114,7 @@ pub struct SimulateConfig {
     /// (`/webhooks/<name>`).
     #[arg(long, default_value = "infer")]
     pub platform: String,
-    /// Webhook URL to send to (default: http://127.0.0.1:3000/webhooks/<platform>).
+    /// Webhook URL to send to (default: `http://127.0.0.1:3000/webhooks/<platform>`).
     #[arg(long)]
     pub url: Option<String>,
     /// How many calls to simulate.

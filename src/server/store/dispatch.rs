@@ -169,7 +169,7 @@ on_backend! {
     /// paused, the oldest pending row of each call (order per call). Rows
     /// in `busy` (being sent, or sent and not yet recorded) are left out; of
     /// those, the ones in `delivered` no longer hold back the next row of
-    /// their call. Each query looks at the oldest [`WINDOW`] rows of one
+    /// their call. Each query looks at the oldest `WINDOW` (512) rows of one
     /// queue, so its cost never follows the backlog.
     pub async fn due_outbox(&self, now: i64, limit: i64, forwards: i64, busy: &[i64], delivered: &[i64]) -> Result<Due, Error>;
 
@@ -219,7 +219,7 @@ on_backend! {
     /// The account's saved views, by name.
     pub async fn saved_views(&self, user_id: i64) -> Result<Vec<SavedView>, Error>;
     /// Saves `q` as `name` (replacing the query of a view of that name);
-    /// `false` when the account already has [`MAX_VIEWS`] others.
+    /// `false` when the account already has [`MAX_VIEWS`](super::portable::saved_views::MAX_VIEWS) others.
     pub async fn save_view(&self, user_id: i64, name: &str, q: &str) -> Result<bool, Error>;
     /// Deletes one of the account's views; `false` when it has no such view.
     pub async fn delete_view(&self, user_id: i64, id: i64) -> Result<bool, Error>;

@@ -52,16 +52,6 @@ pub(super) const EVENT_COLUMNS: &str =
 pub(super) const EVENT_COLUMNS_WITHOUT_BODY: &str =
     "id, call_id, kind, occurred_at, seconds_from_start, received_at, normalized, '' AS raw";
 
-#[cfg(test)]
-mod tests {
-    use super::{CALL_COLUMNS, COLUMN_COUNT};
-
-    #[test]
-    fn the_column_count_matches_the_list() {
-        assert_eq!(CALL_COLUMNS.split(',').count(), COLUMN_COUNT);
-    }
-}
-
 /// The model's types read from rows of either backend (the model itself
 /// knows nothing of the database). A column this build cannot read, such as
 /// an unknown call status, is an error.
@@ -125,5 +115,15 @@ fn decode(column: &str, e: String) -> sqlx::Error {
     sqlx::Error::ColumnDecode {
         index: column.to_string(),
         source: e.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CALL_COLUMNS, COLUMN_COUNT};
+
+    #[test]
+    fn the_column_count_matches_the_list() {
+        assert_eq!(CALL_COLUMNS.split(',').count(), COLUMN_COUNT);
     }
 }

@@ -50,15 +50,21 @@ pub struct Source {
     /// Its own proof that a delivery came from it, checked when its secret
     /// is set (and required when signatures are on); `None`: the Standard
     /// Webhooks signature, when signatures are on.
-    pub verify:
-        Option<fn(&PlatformKeys, &HeaderMap, &[u8], i64, bool) -> Result<(), PlatformDenied>>,
+    pub verify: Option<Verify>,
     /// The headers that prove a simulated delivery, at a time (epoch ms).
-    pub sign: Option<fn(&PlatformKeys, i64, &[u8]) -> Vec<(&'static str, String)>>,
+    pub sign: Option<Sign>,
     /// The recorded call the simulator sends as this platform.
     pub sample: Option<Sample>,
     /// What the connect panel says of it; `None` for the primary platform.
     pub connect: Option<Connect>,
 }
+
+/// Checks a delivery's proof: the keys, its headers, its body, the server's
+/// clock (epoch ms), and whether signatures are required.
+pub type Verify = fn(&PlatformKeys, &HeaderMap, &[u8], i64, bool) -> Result<(), PlatformDenied>;
+
+/// The headers that prove a delivery of `body` sent at a time (epoch ms).
+pub type Sign = fn(&PlatformKeys, i64, &[u8]) -> Vec<(&'static str, String)>;
 
 /// A platform's entry in the "Connect your agent" panel.
 pub struct Connect {

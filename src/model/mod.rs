@@ -2,6 +2,7 @@
 //! delivery look like once calltrail has made sense of them.
 
 mod access;
+pub mod alert_plan;
 mod alerts;
 mod automation;
 mod call;

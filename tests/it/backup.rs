@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use crate::common::events::said;
 use crate::common::{app, call_sequence, file_pool, post};
 use axum::http::StatusCode;
-use serde_json::json;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::SqlitePool;
 
@@ -39,9 +39,9 @@ async fn event_ids(path: &Path) -> (Vec<i64>, i64) {
 }
 
 fn turn(call_id: &str, n: usize) -> String {
-    json!({"type": "conversation-update", "call_id": call_id,
-           "metadata": {"role": "agent", "message": format!("turn {n}"), "time": 1_780_000_000_000i64 + n as i64}})
-    .to_string()
+    said(call_id, "agent", &format!("turn {n}"))
+        .time(1_780_000_000_000 + n as i64)
+        .body()
 }
 
 #[tokio::test]

@@ -42,10 +42,10 @@ async fn a_theme_choice_is_kept_in_a_cookie_and_rendered_into_the_page(pool: Sql
         .body(Body::empty())
         .unwrap()
     };
-    let (_, _, html) = exchange(&app, page(Some("dark"))).await;
+    let (status, headers, html) = exchange(&app, page(Some("dark"))).await;
     assert!(
         html.contains(r#"<html lang="en" data-theme="dark">"#),
-        "{html:.300}"
+        "{status} {headers:?} {html:.300}"
     );
     assert!(html.contains(r#"<meta name="color-scheme" content="dark">"#));
     let (_, _, html) = exchange(&app, page(None)).await;

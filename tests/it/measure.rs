@@ -2,6 +2,7 @@
 //! with new events (all stored calls on its first pass), the list sorts by
 //! a metric, and a call's page carries its measurement.
 
+use crate::common::events::said;
 use crate::common::{app, post, TestApp};
 use serde_json::json;
 use sqlx::SqlitePool;
@@ -11,9 +12,10 @@ use calltrail::server::app::call_metrics;
 use calltrail::server::http::page_data;
 
 fn turn(call: &str, role: &str, text: &str, secs: f64) -> String {
-    json!({"type": "conversation-update", "call_id": call, "timestamp": 1_773_504_000_000i64 + (secs * 1000.0) as i64,
-           "metadata": {"role": role, "message": text, "secondsFromStart": secs}})
-    .to_string()
+    said(call, role, text)
+        .at(1_773_504_000_000i64 + (secs * 1000.0) as i64)
+        .secs(secs)
+        .body()
 }
 
 /// A report timing a caller turn (1–3 s) and the agent's answer `answer_ms`

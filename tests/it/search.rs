@@ -6,14 +6,17 @@ use serde_json::json;
 use sqlx::SqlitePool;
 
 use crate::common;
+use crate::common::events::said;
 use crate::common::{app, call_sequence, deliver, TestApp};
 use calltrail::model::query::Query;
 use calltrail::model::{highlight, SearchHit};
 use calltrail::server::store::{now_ms, SearchAt, SearchFrom};
 
 fn turn(call: &str, role: &str, text: &str, secs: f64) -> serde_json::Value {
-    json!({"type": "conversation-update", "call_id": call, "timestamp": "2026-03-14T16:02:11Z",
-           "metadata": {"role": role, "message": text, "secondsFromStart": secs}})
+    said(call, role, text)
+        .at("2026-03-14T16:02:11Z")
+        .secs(secs)
+        .json()
 }
 
 async fn search(app: &TestApp, q: &str) -> Vec<SearchHit> {

@@ -1,19 +1,16 @@
 //! What the pages load: live calls first, past calls paged newest first, a
 //! call's timeline in time order, the delivery log newest first.
 
-use crate::common::events::end;
+use crate::common::events::{end, said};
 use crate::common::{app, call_sequence, fixture, post};
 use axum::http::StatusCode;
-use serde_json::json;
 use sqlx::SqlitePool;
 
 use calltrail::model::{CallStatus, DeliveryFilter, DeliveryOutcome};
 use calltrail::server::http::page_data::{self, CALLS_PER_PAGE};
 
 fn turn(call_id: &str, at_ms: i64) -> String {
-    json!({"type": "conversation-update", "call_id": call_id,
-           "metadata": {"role": "user", "message": "hello", "time": at_ms}})
-    .to_string()
+    said(call_id, "user", "hello").time(at_ms).body()
 }
 
 #[sqlx::test(migrations = "migrations/sqlite")]

@@ -1,6 +1,7 @@
 //! [`Store`]'s methods: each one the interface the rest of the server
 //! uses, handed to the backend the store runs on. The list is the contract
-//! both backends implement, method for method.
+//! both backends implement, method for method, grouped by area; each
+//! method is documented here, once (the implementations carry no copy).
 
 use std::collections::HashMap;
 
@@ -133,12 +134,16 @@ on_backend! {
     // events
     /// A call's timeline, in timeline order (best time, then arrival).
     pub async fn timeline(&self, call_id: &str) -> Result<Vec<TimelineItem>, Error>;
-    /// A call's timeline as voice metrics read it: no bodies, no tool
-    /// arguments or results.
+    /// A call's timeline as voice metrics read it, in timeline order:
+    /// without bodies, and tool calls without their arguments and results
+    /// ([`crate::model::EventDetail::without_tool_payloads`]), each trimmed as it is
+    /// parsed, so a call of 1 MiB events is measured in little memory.
     pub async fn timeline_to_measure(&self, call_id: &str) -> Result<Vec<TimelineItem>, Error>;
     /// Up to `limit` of a call's events just before `before` (the newest when
-    /// `None`), in timeline order, as a page shows them: without their
-    /// bodies (`raw` is empty) and bounded (`model::clip::page`).
+    /// `None`), in timeline order, as a page shows them: without their bodies
+    /// (`raw` is empty; read one with `event_body`) and each bounded
+    /// ([`clip::page`](crate::model::clip::page)), parsed one at a time, so a window of 1 MiB events
+    /// never sits whole in memory.
     pub async fn timeline_window(&self, call_id: &str, before: Option<TimelinePoint>, limit: i64) -> Result<Vec<TimelineItem>, Error>;
     /// The body event `id` was stored from, as delivered.
     pub async fn event_body(&self, id: i64) -> Result<Option<String>, Error>;
@@ -148,9 +153,10 @@ on_backend! {
     /// A call's events stored after `after_id`, in commit order: what a
     /// reconnecting or lagging call page missed.
     pub async fn events_after(&self, call_id: &str, after_id: i64, limit: i64) -> Result<Vec<TimelineItem>, Error>;
-    /// A call's events stored after `after_id`, in commit order, at most
-    /// `limit` and as many as fit in `max_bytes` (at least one); and
-    /// whether more follow.
+    /// A call's events stored after `after_id`, in commit order: at most
+    /// `limit`, and only as many as fit in `max_bytes` of stored text (at
+    /// least one), so a step of an export stays small whatever the bodies'
+    /// size. Also whether more follow.
     pub async fn events_after_within(&self, call_id: &str, after_id: i64, limit: i64, max_bytes: i64) -> Result<(Vec<TimelineItem>, bool), Error>;
     /// Events of every call stored after `after_id`, in commit order: what
     /// the effects cursor has not handled yet.

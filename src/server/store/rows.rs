@@ -3,7 +3,7 @@
 
 use sqlx::{ColumnIndex, Decode, FromRow, Row, Type};
 
-use crate::model::{CallStatus, CallSummary, EventDetail, SavedView, TimelineItem};
+use crate::model::{CallStatus, CallSummary, EventDetail, TimelineItem};
 
 /// Every column of `calls`, in the order the writer inserts them.
 pub(super) const CALL_COLUMNS: &str = "call_id, source, status, started_at, ended_at, last_event_at, last_event_id,
@@ -52,9 +52,8 @@ pub(super) const EVENT_COLUMNS: &str =
 pub(super) const EVENT_COLUMNS_WITHOUT_BODY: &str =
     "id, call_id, kind, occurred_at, seconds_from_start, received_at, normalized, '' AS raw";
 
-/// The model's types read from rows of either backend (the model itself
-/// knows nothing of the database). A column this build cannot read, such as
-/// an unknown call status, is an error.
+/// A call's row, from either backend (the model itself knows nothing of
+/// the database). A status this build cannot read is an error.
 impl<'r, R: Row> FromRow<'r, R> for CallSummary
 where
     &'r str: ColumnIndex<R>,
@@ -92,21 +91,6 @@ where
             agent: row.try_get("agent")?,
             waiting_tool: row.try_get("waiting_tool")?,
             waiting_since: row.try_get("waiting_since")?,
-        })
-    }
-}
-
-impl<'r, R: Row> FromRow<'r, R> for SavedView
-where
-    &'r str: ColumnIndex<R>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-{
-    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
-        Ok(SavedView {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            q: row.try_get("q")?,
         })
     }
 }

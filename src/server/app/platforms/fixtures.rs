@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::model::Parties;
+
 fn dir(platform: &str) -> String {
     format!(
         "{}/src/server/app/platforms/{platform}/fixtures",
@@ -35,4 +37,12 @@ pub fn names(platform: &str) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// A call's parties, both named.
+pub fn both(caller: &str, agent: &str) -> Parties {
+    Parties {
+        caller: Some(caller.into()),
+        agent: Some(agent.into()),
+    }
 }

@@ -92,14 +92,7 @@ async fn receive(state: &AppState, platform: Platform, request: Request) -> (Out
         // Nothing of the body is kept, which the log says when there was one.
         delivery.body_truncated = may_have_body(&parts.headers);
         let reason = format!("{denied}; the body was not read");
-        return refuse(
-            state,
-            Some(client_ip),
-            delivery,
-            Rejection::unauthenticated(denied.status()),
-            &reason,
-        )
-        .await;
+        return unproven(state, client_ip, delivery, denied.status(), &reason).await;
     }
     (delivery.body, delivery.body_truncated) =
         match body::read_limited(&parts.headers, body, state.config.body_limit).await {
@@ -115,14 +108,7 @@ async fn receive(state: &AppState, platform: Platform, request: Request) -> (Out
             delivery.body_truncated = true;
         }
         let reason = denied.to_string();
-        return refuse(
-            state,
-            Some(client_ip),
-            delivery,
-            Rejection::unauthenticated(denied.status()),
-            &reason,
-        )
-        .await;
+        return unproven(state, client_ip, delivery, denied.status(), &reason).await;
     }
     match accept(state, platform, &mut delivery, &sent) {
         Ok((event, more)) => store(state, delivery, event, more).await,
@@ -143,6 +129,19 @@ fn may_have_body(headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         != Some(0)
+}
+
+/// Refuses a delivery whose sender did not prove who it is (`status`: 401
+/// or 403), its refusals counted against its address.
+async fn unproven(
+    state: &AppState,
+    client_ip: Option<IpAddr>,
+    delivery: NewDelivery,
+    status: StatusCode,
+    reason: &str,
+) -> (Outcome, Response) {
+    let rejection = Rejection::unauthenticated(status);
+    refuse(state, Some(client_ip), delivery, rejection, reason).await
 }
 
 /// Logs a refused delivery (no event made) and answers the sender. A

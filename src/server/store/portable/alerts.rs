@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use super::portable;
+use super::{portable, Backend as _};
 use crate::model::{AlertState, AlertView};
 
 #[derive(FromRow)]
@@ -60,7 +60,6 @@ pub enum AlertAction {
 }
 
 portable! {
-    /// Alerts newest first (by last match), filtered by state and rule.
     pub async fn alerts(
         &self,
         state: Option<AlertState>,
@@ -89,14 +88,12 @@ portable! {
         row.map(AlertView::try_from).transpose()
     }
 
-    /// Alerts waiting for someone: open ones.
     pub async fn open_alerts(&self) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT COUNT(*) FROM alerts WHERE state = 'open'")
             .fetch_one(self.reader())
             .await
     }
 
-    /// Applies `action` to alert `id`; false when there is no such alert.
     pub async fn act_on_alert(
         &self,
         id: i64,
@@ -121,7 +118,6 @@ portable! {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Snoozed alerts whose snooze ran out open again; returns how many.
     pub async fn wake_snoozed(&self, now: i64) -> Result<u64, sqlx::Error> {
         let done = sqlx::query(
             "UPDATE alerts SET state = 'open', snoozed_until = NULL

@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use super::portable;
+use super::{portable, Backend as _};
 use crate::server::store::decode;
 
 use crate::model::{ChannelKind, Condition};
@@ -123,7 +123,6 @@ portable! {
         row.map(Channel::try_from).transpose()
     }
 
-    /// Adds a channel, or sets the one of the same name; returns its id.
     pub async fn save_channel(
         &self,
         name: &str,
@@ -152,7 +151,6 @@ portable! {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Keeps what the receiver answered to the last "Send test".
     pub async fn record_channel_test(
         &self,
         id: i64,
@@ -187,7 +185,6 @@ portable! {
         row.map(Destination::try_from).transpose()
     }
 
-    /// Adds a destination, or sets the one of the same name; returns its id.
     pub async fn save_destination(
         &self,
         settings: &DestinationSettings,
@@ -224,7 +221,6 @@ portable! {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Pauses (with why) or resumes a destination; false when there is none.
     pub async fn set_destination_paused(
         &self,
         id: i64,

@@ -5,15 +5,13 @@ use std::collections::HashMap;
 
 use sqlx::{QueryBuilder, Row};
 
-use super::{portable, Dialect};
+use super::{portable, Backend as _, Dialect};
 use crate::model::metrics::CallMetrics;
 
 /// The cursor the metrics runner follows over `events`.
 pub const METRICS: &str = "metrics";
 
 portable! {
-    /// The calls with events after `position`, and the id of the newest
-    /// event (none when there is none).
     pub async fn calls_touched_after(
         &self,
         position: i64,
@@ -34,8 +32,6 @@ portable! {
         Ok((calls, newest))
     }
 
-    /// Stores the metrics of some calls and, when given, moves the metrics
-    /// cursor to `position`, in one transaction.
     pub async fn save_call_metrics(
         &self,
         measured: &[(String, CallMetrics)],
@@ -87,8 +83,6 @@ portable! {
         tx.commit().await
     }
 
-    /// The stored metrics of each of `call_ids` that has been measured.
-    /// A stored measurement this build cannot read is an error.
     pub async fn call_metrics(
         &self,
         call_ids: &[&str],

@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{portable, Dialect};
+use super::{portable, Backend as _, Dialect};
 use crate::model::time::DAY_MS;
 
 /// Events deleted per transaction (with their deliveries). A call's rows lie
@@ -170,8 +170,6 @@ portable! {
         })
     }
 
-    /// Deletes every call past `retention` at `now` (epoch ms), `batch`
-    /// events per transaction, oldest ended calls first; returns what went.
     pub async fn enforce_call_retention(
         &self,
         retention: CallRetention,

@@ -2,7 +2,7 @@
 //! each batch's transaction (`write/calls.rs`): the calls list and the live
 //! streams read it.
 
-use super::portable;
+use super::{portable, Backend as _};
 use crate::model::CallSummary;
 use crate::server::store::rows::CALL_COLUMNS as COLUMNS;
 
@@ -14,7 +14,6 @@ portable! {
             .await
     }
 
-    /// Calls still in progress, newest first.
     pub async fn live_calls(&self) -> Result<Vec<CallSummary>, sqlx::Error> {
         sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM calls WHERE status = 'live' ORDER BY started_at DESC, call_id LIMIT 500"
@@ -23,7 +22,6 @@ portable! {
         .await
     }
 
-    /// Whether any call came from outside calltrail (not a sample it made).
     pub async fn has_agent_calls(&self) -> Result<bool, sqlx::Error> {
         // Exactly as `CallSummary::is_sample` tells (LIKE would ignore case).
         sqlx::query_scalar(
@@ -34,8 +32,6 @@ portable! {
         .await
     }
 
-    /// One page of finished calls, newest first; `limit + 1` rows are asked for
-    /// so the caller knows whether there is a next page.
     pub async fn past_calls(
         &self,
         offset: i64,
@@ -51,8 +47,6 @@ portable! {
         .await
     }
 
-    /// Calls changed by events after `after_event_id`, in the order they changed:
-    /// what a reconnecting calls list missed.
     pub async fn calls_changed_after(
         &self,
         after_event_id: i64,
@@ -67,7 +61,6 @@ portable! {
         .await
     }
 
-    /// The newest event id stored: where a live stream starts.
     pub async fn latest_event_id(&self) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
             .fetch_one(self.reader())

@@ -3,7 +3,7 @@
 
 use sqlx::{FromRow, QueryBuilder, Row};
 
-use super::{portable, Dialect};
+use super::{portable, Backend as _, Dialect};
 use crate::model::{Delivery, DeliveryFilter, DeliveryOutcome, BODY_PREVIEW_BYTES};
 
 /// Deliveries (`d`) with the event (`e`) whose `raw` is the body of those
@@ -63,13 +63,11 @@ impl TryFrom<DeliveryRow> for Delivery {
 }
 
 portable! {
-    /// One page of the delivery log, newest first, each body cut to its start.
     pub async fn deliveries(&self, offset: i64, limit: i64) -> Result<Vec<Delivery>, sqlx::Error> {
         self.find_deliveries(&DeliveryFilter::default(), offset, limit)
             .await
     }
 
-    /// One page of the deliveries `filter` keeps, newest first.
     pub async fn find_deliveries(
         &self,
         filter: &DeliveryFilter,
@@ -84,8 +82,6 @@ portable! {
         self.fetch_deliveries(sql).await
     }
 
-    /// Up to `limit` deliveries `filter` keeps that came after delivery
-    /// `after`, oldest first: what a live delivery log has not shown yet.
     pub async fn deliveries_since(
         &self,
         filter: &DeliveryFilter,
@@ -100,7 +96,6 @@ portable! {
         self.fetch_deliveries(sql).await
     }
 
-    /// The id of the newest delivery (0 when there is none).
     pub async fn latest_delivery_id(&self) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM deliveries")
             .fetch_one(self.reader())
@@ -159,7 +154,6 @@ where
 }
 
 portable! {
-    /// One delivery's whole body as text (invalid UTF-8 replaced), if it exists.
     pub async fn delivery_body(&self, id: i64) -> Result<Option<String>, sqlx::Error> {
         let body: Option<Option<Vec<u8>>> =
             sqlx::query_scalar(&format!("SELECT {} FROM {WITH_BODY} WHERE d.id = $1", body::<Self>()))
@@ -177,8 +171,6 @@ pub struct Replayable {
 }
 
 portable! {
-    /// The deliveries that made a call's timeline (accepted ones), in the
-    /// order they arrived, with their bodies as delivered.
     pub async fn call_deliveries(&self, call_id: &str) -> Result<Vec<Replayable>, sqlx::Error> {
         let rows = sqlx::query(&format!(
             "SELECT d.received_at, {} AS body FROM {WITH_BODY}

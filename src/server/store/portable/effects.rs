@@ -3,7 +3,7 @@
 //! says how far that has gone — all in one transaction, so a crash between
 //! an event's commit and its side effects neither loses nor repeats one.
 
-use super::{portable, Dialect};
+use super::{portable, Backend as _, Dialect};
 
 /// The cursor over `events` that the rules follow.
 pub const EFFECTS: &str = "effects";
@@ -11,21 +11,7 @@ pub const EFFECTS: &str = "effects";
 /// ingest is saturated, so it may stand behind [`EFFECTS`]).
 pub const FORWARDS: &str = "forwards";
 
-/// A rule matched: its alert is keyed by rule and `key` (a call id, or a
-/// time window).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Hit {
-    pub rule_id: i64,
-    pub key: String,
-    pub call_id: Option<String>,
-    pub event_id: Option<i64>,
-    pub reason: String,
-    /// The count to record (window rules count deliveries); `None` adds one.
-    pub count: Option<i64>,
-    pub cooldown_ms: i64,
-    /// Channels to notify when this opens the alert.
-    pub channels: Vec<i64>,
-}
+pub use crate::model::alert_plan::Hit;
 
 /// An event to forward to a destination.
 #[derive(Clone, Debug, PartialEq)]
@@ -109,7 +95,6 @@ portable! {
         Ok(())
     }
 
-    /// Where the cursor `name` stands (the last event id handled).
     pub async fn cursor(&self, name: &str) -> Result<i64, sqlx::Error> {
         let position: Option<i64> =
             sqlx::query_scalar("SELECT position FROM cursors WHERE name = $1")
@@ -119,8 +104,6 @@ portable! {
         Ok(position.unwrap_or(0))
     }
 
-    /// Records a pass's effects and moves the cursor, in one transaction.
-    /// Returns the alerts that opened (or opened again): those notify.
     pub async fn apply_effects(
         &self,
         effects: &Effects,
@@ -140,7 +123,6 @@ portable! {
         Ok(opened)
     }
 
-    /// The number of hang notifications of a call up to event `upto`.
     pub async fn hangs_up_to(&self, call_id: &str, upto: i64) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
             "SELECT COUNT(*) FROM events WHERE call_id = $1 AND kind = 'hang' AND id <= $2",
@@ -151,7 +133,6 @@ portable! {
         .await
     }
 
-    /// How often a call had called `function` up to event `upto`.
     pub async fn calls_of_function_up_to(
         &self,
         call_id: &str,
@@ -172,8 +153,6 @@ portable! {
         .await
     }
 
-    /// Live calls whose newest event arrived at or before `arrived_before`:
-    /// (call id, newest event id, when it arrived).
     pub async fn quiet_live_calls(
         &self,
         arrived_before: i64,
@@ -188,7 +167,6 @@ portable! {
         .await
     }
 
-    /// Deliveries logged after `after_id`: (id, received at, accepted?).
     pub async fn deliveries_after(
         &self,
         after_id: i64,
@@ -203,7 +181,6 @@ portable! {
         .await
     }
 
-    /// The newest delivery's id and the newest accepted event's arrival.
     pub async fn delivery_marks(&self) -> Result<(i64, Option<i64>), sqlx::Error> {
         let last_delivery: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM deliveries")
             .fetch_one(self.reader())

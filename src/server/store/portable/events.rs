@@ -1,11 +1,10 @@
 //! Reading a call's events back as timeline items.
 
-use super::portable;
+use super::{portable, Backend as _};
 use crate::model::{clip, TimelineItem, TimelinePoint};
 use crate::server::store::rows::{EventRow, EVENT_COLUMNS as COLUMNS, EVENT_COLUMNS_WITHOUT_BODY};
 
 portable! {
-    /// A call's timeline, in timeline order (best time, then arrival).
     pub async fn timeline(&self, call_id: &str) -> Result<Vec<TimelineItem>, sqlx::Error> {
         let rows: Vec<EventRow> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM events WHERE call_id = $1 ORDER BY occurred_at, id"
@@ -16,10 +15,6 @@ portable! {
         Ok(rows.into_iter().map(TimelineItem::from).collect())
     }
 
-    /// A call's timeline as voice metrics read it, in timeline order:
-    /// without bodies, and tool calls without their arguments and results
-    /// ([`crate::model::EventDetail::without_tool_payloads`]), each trimmed as it is
-    /// parsed, so a call of 1 MiB events is measured in little memory.
     pub async fn timeline_to_measure(&self, call_id: &str) -> Result<Vec<TimelineItem>, sqlx::Error> {
         let rows: Vec<EventRow> = sqlx::query_as(&format!(
             "SELECT {EVENT_COLUMNS_WITHOUT_BODY} FROM events WHERE call_id = $1 ORDER BY occurred_at, id"
@@ -37,11 +32,6 @@ portable! {
             .collect())
     }
 
-    /// Up to `limit` of a call's events just before `before` (the newest when
-    /// `None`), in timeline order, as a page shows them: without their bodies
-    /// (`raw` is empty; read one with `event_body`) and each bounded
-    /// ([`clip::page`]), parsed one at a time, so a window of 1 MiB events
-    /// never sits whole in memory.
     pub async fn timeline_window(
         &self,
         call_id: &str,
@@ -66,7 +56,6 @@ portable! {
         Ok(clip::page(rows.into_iter().map(TimelineItem::from)))
     }
 
-    /// The body event `id` was stored from, as delivered.
     pub async fn event_body(&self, id: i64) -> Result<Option<String>, sqlx::Error> {
         sqlx::query_scalar("SELECT raw FROM events WHERE id = $1")
             .bind(id)
@@ -74,8 +63,6 @@ portable! {
             .await
     }
 
-    /// Up to `limit` places of the events after event `event_id` in its
-    /// call's time order; `None` when the call has no such event.
     pub async fn points_after(
         &self,
         call_id: &str,
@@ -109,8 +96,6 @@ portable! {
         ))
     }
 
-    /// A call's events stored after `after_id`, in commit order: what a
-    /// reconnecting or lagging call page missed.
     pub async fn events_after(
         &self,
         call_id: &str,
@@ -128,10 +113,6 @@ portable! {
         Ok(rows.into_iter().map(TimelineItem::from).collect())
     }
 
-    /// A call's events stored after `after_id`, in commit order: at most
-    /// `limit`, and only as many as fit in `max_bytes` of stored text (at
-    /// least one), so a step of an export stays small whatever the bodies'
-    /// size. Also whether more follow.
     pub async fn events_after_within(
         &self,
         call_id: &str,
@@ -170,8 +151,6 @@ portable! {
         Ok((rows.into_iter().map(TimelineItem::from).collect(), more))
     }
 
-    /// Events of every call stored after `after_id`, in commit order: what
-    /// the effects cursor has not handled yet.
     pub async fn events_since(
         &self,
         after_id: i64,
@@ -187,8 +166,6 @@ portable! {
         Ok(rows.into_iter().map(TimelineItem::from).collect())
     }
 
-    /// The id just before the first event that arrived at or after `at`
-    /// (a replay from a time starts after it).
     pub async fn event_id_before(&self, at: i64) -> Result<i64, sqlx::Error> {
         let first: Option<i64> =
             sqlx::query_scalar("SELECT MIN(id) FROM events WHERE received_at >= $1")

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use sqlx::{QueryBuilder, Row};
 
 use super::search::SearchAt;
-use super::{portable, Dialect};
+use super::{portable, Backend as _, Dialect};
 use crate::model::insights::{fill, Bucket, Step, ToolRate};
 use crate::model::query::Query;
 

@@ -6,6 +6,9 @@
 //! engines (full-text search, the writer, space on disk) lives in
 //! `sqlite/` and `postgres/`.
 
+use std::future::Future;
+use std::ops::DerefMut;
+
 pub mod alerts;
 pub mod automation;
 pub mod call_metrics;
@@ -24,6 +27,32 @@ pub mod saved_views;
 pub(super) mod search;
 mod settings;
 pub mod users;
+
+/// What the portable bodies run on besides the SQL they share: each
+/// backend's pools, and how a write that is not an event's takes its turn.
+/// The bodies call these, never a backend's own methods.
+pub(in crate::server::store) trait Backend: Dialect {
+    /// A connection held for such a write (on SQLite, with the writer's turn).
+    type Turn: DerefMut<Target = Self::Conn> + Send;
+    /// What reads run on.
+    fn reader(&self) -> &sqlx::Pool<Self::Db>;
+    /// What writes that are not events' run on.
+    fn writes(&self) -> &sqlx::Pool<Self::Db>;
+    /// A connection for a write that is not an event's, once it may write.
+    fn write_turn(&self) -> impl Future<Output = Result<Self::Turn, sqlx::Error>> + Send;
+    /// A write transaction that holds its lock from the start, so it never
+    /// fails half-way on a busy database.
+    fn begin_write(
+        conn: &mut Self::Conn,
+    ) -> impl Future<Output = Result<sqlx::Transaction<'_, Self::Db>, sqlx::Error>> + Send;
+    /// Makes the rest of the transaction the only writer of `table`.
+    fn alone_on(
+        tx: &mut Self::Conn,
+        table: &str,
+    ) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
+    /// Retention deleted or changed call rows (the writer may cache them).
+    fn call_rows_changed(&self);
+}
 
 /// What the portable queries write differently on each engine: the few
 /// spots where SQLite and PostgreSQL have no common spelling.

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use super::portable;
+use super::{portable, Backend as _};
 
 use crate::model::time::DAY_MS;
 
@@ -26,9 +26,6 @@ pub struct DeliveryRetention {
 }
 
 portable! {
-    /// Deletes at most `batch` of the oldest delivery rows that are received
-    /// before `before` (epoch ms) or not among the newest `keep` rows; returns
-    /// how many went.
     pub async fn delete_old_deliveries(
         &self,
         before: Option<i64>,
@@ -53,8 +50,6 @@ portable! {
         Ok(deleted.rows_affected())
     }
 
-    /// Deletes every delivery row past `retention` at `now` (epoch ms), batch
-    /// by batch; returns how many went.
     pub async fn enforce_delivery_retention(
         &self,
         retention: DeliveryRetention,

@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::portable;
+use super::{portable, Backend as _};
 use crate::model::{RuleSpec, RuleView};
 use crate::server::store::effects::Hit;
 
@@ -61,7 +61,6 @@ fn json_of(spec: &RuleSpec) -> String {
 }
 
 portable! {
-    /// Every rule, by id, with its channels.
     pub async fn rules(&self) -> Result<Vec<Rule>, sqlx::Error> {
         let links: Vec<(i64, i64)> =
             sqlx::query_as("SELECT rule_id, channel_id FROM rule_channels ORDER BY channel_id")
@@ -90,7 +89,6 @@ portable! {
             .collect()
     }
 
-    /// Every rule as the rules page shows it, with every channel ticked or not.
     pub async fn rule_views(&self) -> Result<Vec<RuleView>, sqlx::Error> {
         let channels: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, name FROM channels ORDER BY name")
@@ -114,8 +112,6 @@ portable! {
             .collect())
     }
 
-    /// Sets rule `id` (or a new rule when `None`, or the rule of the same
-    /// name when `by_name`) to `settings`; returns its id.
     pub async fn save_rule(
         &self,
         id: Option<i64>,
@@ -171,7 +167,6 @@ portable! {
         Ok(id)
     }
 
-    /// Deletes a rule and its alerts; false when there was none.
     pub async fn delete_rule(&self, id: i64) -> Result<bool, sqlx::Error> {
         let done = sqlx::query("DELETE FROM rules WHERE id = $1")
             .bind(id)

@@ -1,6 +1,6 @@
 //! Saved views: an account's named queries of the calls list.
 
-use super::portable;
+use super::{portable, Backend as _};
 use crate::server::store::now_ms;
 
 use crate::model::SavedView;
@@ -9,18 +9,19 @@ use crate::model::SavedView;
 pub const MAX_VIEWS: i64 = 50;
 
 portable! {
-    /// The account's saved views, by name.
     pub async fn saved_views(&self, user_id: i64) -> Result<Vec<SavedView>, sqlx::Error> {
-        sqlx::query_as(
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT id, name, q FROM saved_views WHERE user_id = $1 ORDER BY name COLLATE NOCASE",
         )
         .bind(user_id)
         .fetch_all(self.reader())
-        .await
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, q)| SavedView { id, name, q })
+            .collect())
     }
 
-    /// Saves `q` as `name` (replacing the query of a view of that name);
-    /// `false` when the account already has [`MAX_VIEWS`] others.
     pub async fn save_view(&self, user_id: i64, name: &str, q: &str) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
             "INSERT INTO saved_views (user_id, name, q, created_at)
@@ -38,7 +39,6 @@ portable! {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Deletes one of the account's views; `false` when it has no such view.
     pub async fn delete_view(&self, user_id: i64, id: i64) -> Result<bool, sqlx::Error> {
         let done = sqlx::query("DELETE FROM saved_views WHERE id = $1 AND user_id = $2")
             .bind(id)

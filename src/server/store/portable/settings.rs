@@ -1,6 +1,6 @@
 //! Small server-side settings kept in the database.
 
-use super::portable;
+use super::{portable, Backend as _};
 use crate::server::store::now_ms;
 
 const WEBHOOK_TOKEN: &str = "webhook_token";

@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use super::portable;
+use super::{portable, Backend as _};
 use crate::server::store::now_ms;
 
 #[derive(Debug, Clone, FromRow)]
@@ -20,8 +20,6 @@ portable! {
             .await
     }
 
-    /// Creates the first account; `None` when an account already exists
-    /// (so two racing first-run requests cannot both create an admin).
     pub async fn create_first_user(
         &self,
         username: &str,
@@ -38,7 +36,6 @@ portable! {
         .await
     }
 
-    /// Creates an account; `None` when the name is taken.
     pub async fn create_user(
         &self,
         username: &str,
@@ -75,8 +72,6 @@ portable! {
         Ok(user)
     }
 
-    /// Sets a new password, which signs out every session of the account.
-    /// False when there is no such user.
     pub async fn set_password(
         &self,
         username: &str,

@@ -17,6 +17,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
 
 use super::job::Publish;
+use super::portable::Backend;
 use super::writer::Writer;
 
 /// How every connection is made: the server's TCP keep-alives notice a
@@ -62,48 +63,6 @@ impl PgStore {
             writer,
             follower,
         })
-    }
-
-    /// A write transaction that takes turns with the writers' batches
-    /// (see `write::begin_locked`).
-    pub(in crate::server::store) async fn begin_write(
-        conn: &mut sqlx::PgConnection,
-    ) -> Result<sqlx::Transaction<'_, Postgres>, sqlx::Error> {
-        write::begin_locked(conn).await
-    }
-
-    /// Makes the rest of the transaction the only writer of `table` (a
-    /// concurrent one waits for its commit, then sees its rows).
-    pub(in crate::server::store) async fn alone_on(
-        tx: &mut sqlx::PgConnection,
-        table: &str,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
-            .execute(&mut *tx)
-            .await?;
-        Ok(())
-    }
-
-    /// Retention deleted or changed call rows. The writer caches none here:
-    /// it reads each call's row inside its batch.
-    pub(in crate::server::store) fn call_rows_changed(&self) {}
-
-    /// What portable reads run on.
-    pub(in crate::server::store) fn reader(&self) -> &PgPool {
-        &self.pool
-    }
-
-    /// What portable writes run on.
-    pub(in crate::server::store) fn writes(&self) -> &PgPool {
-        &self.pool
-    }
-
-    /// A connection for a write that is not an event's. (SQLite's store
-    /// waits for its writer's turn here; PostgreSQL takes concurrent writers.)
-    pub(in crate::server::store) async fn write_turn(
-        &self,
-    ) -> Result<PoolConnection<Postgres>, sqlx::Error> {
-        self.pool.acquire().await
     }
 
     pub fn writer(&self) -> &Writer {
@@ -156,4 +115,45 @@ pub async fn create_database(server: &str, name: &str) -> Result<String, sqlx::E
     let mut url = url::Url::parse(server).map_err(|e| sqlx::Error::Configuration(e.into()))?;
     url.set_path(name);
     Ok(url.to_string())
+}
+
+impl Backend for PgStore {
+    type Turn = PoolConnection<Postgres>;
+
+    /// What portable reads run on.
+    fn reader(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// What portable writes run on.
+    fn writes(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// A connection for a write that is not an event's. (SQLite's store
+    /// waits for its writer's turn here; PostgreSQL takes concurrent writers.)
+    async fn write_turn(&self) -> Result<PoolConnection<Postgres>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
+    /// A write transaction that takes turns with the writers' batches
+    /// (see `write::begin_locked`).
+    async fn begin_write(
+        conn: &mut sqlx::PgConnection,
+    ) -> Result<sqlx::Transaction<'_, Postgres>, sqlx::Error> {
+        write::begin_locked(conn).await
+    }
+
+    /// Makes the rest of the transaction the only writer of `table` (a
+    /// concurrent one waits for its commit, then sees its rows).
+    async fn alone_on(tx: &mut sqlx::PgConnection, table: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Retention deleted or changed call rows. The writer caches none here:
+    /// it reads each call's row inside its batch.
+    fn call_rows_changed(&self) {}
 }

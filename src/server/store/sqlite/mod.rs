@@ -22,6 +22,7 @@ use sqlx::{Sqlite, SqlitePool};
 use tokio::sync::OwnedMutexGuard;
 
 use super::job::Publish;
+use super::portable::Backend;
 use super::writer::Writer;
 pub use write::fill;
 
@@ -140,45 +141,6 @@ impl SqliteStore {
         })
     }
 
-    /// A connection for a background write, once the writer's batch in
-    /// flight (if any) has committed; the writer waits while it is held.
-    pub(in crate::server::store) async fn write_turn(&self) -> Result<Turn, sqlx::Error> {
-        let turn = self.turn.clone().lock_owned().await;
-        let conn = self.write.acquire().await?;
-        Ok(Turn { conn, _turn: turn })
-    }
-
-    /// A write transaction that takes SQLite's write lock at once (as the
-    /// writer does), so it never fails half-way on a busy database.
-    pub(in crate::server::store) async fn begin_write(
-        conn: &mut sqlx::SqliteConnection,
-    ) -> Result<sqlx::Transaction<'_, Sqlite>, sqlx::Error> {
-        sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await
-    }
-
-    /// Nothing to do: SQLite runs one write transaction at a time.
-    pub(in crate::server::store) async fn alone_on(
-        _tx: &mut sqlx::SqliteConnection,
-        _table: &str,
-    ) -> Result<(), sqlx::Error> {
-        Ok(())
-    }
-
-    /// Retention deleted or changed call rows: the writer drops its cache.
-    pub(in crate::server::store) fn call_rows_changed(&self) {
-        self.calls_removed.mark();
-    }
-
-    /// The read-only pool: what portable reads run on.
-    pub(in crate::server::store) fn reader(&self) -> &SqlitePool {
-        &self.read
-    }
-
-    /// The read-write pool for the writes that are not events.
-    pub(in crate::server::store) fn writes(&self) -> &SqlitePool {
-        &self.auth
-    }
-
     pub fn writer(&self) -> &Writer {
         &self.writer
     }
@@ -216,5 +178,45 @@ impl SqliteStore {
         let mut conn = self.auth.acquire().await?;
         let tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
         tx.rollback().await
+    }
+}
+
+impl Backend for SqliteStore {
+    type Turn = Turn;
+
+    /// The read-only pool: what portable reads run on.
+    fn reader(&self) -> &SqlitePool {
+        &self.read
+    }
+
+    /// The read-write pool for the writes that are not events.
+    fn writes(&self) -> &SqlitePool {
+        &self.auth
+    }
+
+    /// A connection for a background write, once the writer's batch in
+    /// flight (if any) has committed; the writer waits while it is held.
+    async fn write_turn(&self) -> Result<Turn, sqlx::Error> {
+        let turn = self.turn.clone().lock_owned().await;
+        let conn = self.write.acquire().await?;
+        Ok(Turn { conn, _turn: turn })
+    }
+
+    /// A write transaction that takes SQLite's write lock at once (as the
+    /// writer does), so it never fails half-way on a busy database.
+    async fn begin_write(
+        conn: &mut sqlx::SqliteConnection,
+    ) -> Result<sqlx::Transaction<'_, Sqlite>, sqlx::Error> {
+        sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await
+    }
+
+    /// Nothing to do: SQLite runs one write transaction at a time.
+    async fn alone_on(_tx: &mut sqlx::SqliteConnection, _table: &str) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
+    /// Retention deleted or changed call rows: the writer drops its cache.
+    fn call_rows_changed(&self) {
+        self.calls_removed.mark();
     }
 }

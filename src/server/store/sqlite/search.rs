@@ -10,6 +10,7 @@ use super::SqliteStore;
 use crate::model::query::{Filter, Query};
 use crate::model::{CallSummary, HIT_END, HIT_START};
 use crate::server::store::portable::search::{TextPlan, SNIPPET_TOKENS};
+use crate::server::store::portable::Backend as _;
 
 /// A word or phrase as an FTS5 string: quoted (so no word is read as FTS5
 /// syntax), with a trailing `*` kept as a prefix search.

@@ -9,6 +9,7 @@ use sqlx::SqliteConnection;
 
 use super::SqliteStore;
 use crate::model::DatabaseInfo;
+use crate::server::store::portable::Backend as _;
 
 /// Pages given back per statement (4 KiB each): one short write transaction.
 const VACUUM_STEP: i64 = 64;
@@ -24,7 +25,6 @@ pub fn wal_path(db: &Path) -> PathBuf {
 }
 
 impl SqliteStore {
-    /// Sizes and row counts, read from a consistent snapshot.
     pub async fn usage(&self) -> Result<DatabaseInfo, sqlx::Error> {
         let mut tx = self.read.begin().await?;
         let file: String =
@@ -59,9 +59,6 @@ impl SqliteStore {
         })
     }
 
-    /// Gives the file's free pages back to the file system, a step at a
-    /// time; returns how many went. Does nothing on a database created
-    /// without incremental vacuum.
     pub async fn reclaim_free_pages(&self) -> Result<u64, sqlx::Error> {
         if pragma(&mut *self.write.acquire().await?, "auto_vacuum").await? != 2 {
             return Ok(0);

@@ -56,14 +56,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::server::app::platforms::fixtures::{load, names};
-
-    fn both(caller: &str, agent: &str) -> Parties {
-        Parties {
-            caller: Some(caller.into()),
-            agent: Some(agent.into()),
-        }
-    }
+    use crate::server::app::platforms::fixtures::{both, load, names};
 
     #[test]
     fn every_retell_fixture_names_the_caller_and_the_agent() {

@@ -58,14 +58,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::server::app::platforms::fixtures::{load, names};
-
-    fn both(caller: &str, agent: &str) -> Parties {
-        Parties {
-            caller: Some(caller.into()),
-            agent: Some(agent.into()),
-        }
-    }
+    use crate::server::app::platforms::fixtures::{both, load, names};
 
     #[test]
     fn every_vapi_fixture_names_the_customer_and_the_line() {

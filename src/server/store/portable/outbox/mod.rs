@@ -7,7 +7,7 @@ mod queue;
 mod record;
 mod views;
 
-use super::{portable, Dialect};
+use super::{portable, Backend as _, Dialect};
 
 /// One queued message, ready to send.
 #[derive(Clone, Debug, PartialEq)]
@@ -135,14 +135,6 @@ portable! {
         }
     }
 
-    /// Up to `limit` rows due at `now` that may go now (of them at most
-    /// `forwards` forwards), alert notifications first (a backlog of
-    /// forwards never holds an alert back); for each destination not
-    /// paused, the oldest pending row of each call (order per call). Rows
-    /// in `busy` (being sent, or sent and not yet recorded) are left out; of
-    /// those, the ones in `delivered` no longer hold back the next row of
-    /// their call. Each query looks at the oldest [`WINDOW`] rows of one
-    /// queue, so its cost never follows the backlog.
     pub async fn due_outbox(
         &self,
         now: i64,

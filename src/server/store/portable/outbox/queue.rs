@@ -2,11 +2,9 @@
 //! finished ones out (pruning).
 
 use crate::server::store::portable::effects::Forward;
-use crate::server::store::portable::portable;
+use crate::server::store::portable::{portable, Backend as _};
 
 portable! {
-    /// Deletes up to `batch` finished rows (delivered or given up) done
-    /// before `before`, with their attempts; returns how many went.
     pub async fn prune_outbox(&self, before: i64, batch: i64) -> Result<u64, sqlx::Error> {
         let done = sqlx::query(
             "DELETE FROM outbox WHERE id IN (
@@ -19,8 +17,6 @@ portable! {
         Ok(done.rows_affected())
     }
 
-    /// Queues `events` (event id, call id) for a destination again, marked
-    /// as replays; returns how many.
     pub async fn queue_replay(
         &self,
         destination_id: i64,
@@ -42,8 +38,6 @@ portable! {
         Ok(events.len() as u64)
     }
 
-    /// Sends one outbox row's message again, as a new replay row; returns
-    /// the new row's id, or `None` when there is no such row.
     pub async fn redeliver(&self, outbox_id: i64, now: i64) -> Result<Option<i64>, sqlx::Error> {
         sqlx::query_scalar(
             "INSERT INTO outbox (destination_id, channel_id, message_id, call_id, event_id,

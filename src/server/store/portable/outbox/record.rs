@@ -2,11 +2,9 @@
 //! destination's health counters — a few statements whatever the batch.
 
 use super::{Attempt, Next};
-use crate::server::store::portable::{portable, Dialect};
+use crate::server::store::portable::{portable, Backend as _, Dialect};
 
 portable! {
-    /// Logs attempts and moves their rows on, in one transaction (two
-    /// statements, whatever the number of attempts).
     pub async fn record_attempts(&self, attempts: &[Attempt]) -> Result<(), sqlx::Error> {
         if attempts.is_empty() {
             return Ok(());

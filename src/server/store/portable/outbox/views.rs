@@ -4,10 +4,9 @@
 use sqlx::Row;
 
 use crate::model::{AttemptView, DestinationView, Sending};
-use crate::server::store::portable::{portable, Dialect};
+use crate::server::store::portable::{portable, Backend as _, Dialect};
 
 portable! {
-    /// Each destination with its delivery health.
     pub async fn destination_views(&self) -> Result<Vec<DestinationView>, sqlx::Error> {
         let destinations = self.destinations().await?;
         let mut views = Vec::with_capacity(destinations.len());
@@ -44,7 +43,6 @@ portable! {
         Ok(views)
     }
 
-    /// The newest attempts, newest first.
     pub async fn attempt_views(&self, limit: i64) -> Result<Vec<AttemptView>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT a.id, a.outbox_id, a.at, a.status, a.latency_ms, a.response, a.error,

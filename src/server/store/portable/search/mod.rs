@@ -6,7 +6,7 @@
 
 use sqlx::QueryBuilder;
 
-use super::{portable, Dialect};
+use super::{portable, Backend as _, Dialect};
 use crate::model::query::Query;
 use crate::model::{CallSummary, SearchHit, Sort, SortKey};
 use crate::server::store::rows::CALL_COLUMNS as COLUMNS;
@@ -63,9 +63,6 @@ pub struct SearchAt {
 }
 
 portable! {
-    /// One page of the calls `query` selects, newest first (`limit + 1`
-    /// asked for, so the caller knows whether more follow), each with its
-    /// first text hit when the query searched words.
     pub async fn search_calls(
         &self,
         query: &Query,
@@ -111,7 +108,6 @@ portable! {
     }
 
 
-    /// How many calls `query` selects.
     pub async fn count_calls(&self, query: &Query, at: SearchAt) -> Result<i64, sqlx::Error> {
         let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new("SELECT COUNT(*) FROM calls WHERE TRUE");
         Self::selects(&mut sql, query, at);

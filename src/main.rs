@@ -1,10 +1,8 @@
 //! The `calltrail` binary: `serve` (default), `simulate`, `user`, `bench`,
 //! `crash-check`, `backup` and `restore`.
 
-use clap::Parser;
-
-use calltrail::server::cli::{backup, bench, crash_check, serve, simulate, users};
-use calltrail::server::config::{Cli, Command, LogFormat};
+use calltrail::server::cli::{self, backup, bench, crash_check, serve, simulate, users};
+use calltrail::server::config::{Command, LogFormat};
 use calltrail::server::store;
 
 fn main() -> std::process::ExitCode {
@@ -23,7 +21,7 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::parse();
     let command = cli
         .command
         .unwrap_or_else(|| Command::Serve(Box::new(cli.serve)));

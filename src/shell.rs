@@ -6,6 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::{Shortcuts, TopBar};
+use crate::model::platform::Platforms;
 use crate::pages::{
     AlertsPage, AutomationsPage, CallPage, CallsPage, DeliveriesPage, InsightsPage, LoginPage,
     NotFound, RulesPage, SettingsPage, SetupPage,
@@ -41,9 +42,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+fn platforms() -> Platforms {
+    #[cfg(feature = "ssr")]
+    return crate::server::http::page_data::platforms();
+    #[cfg(not(feature = "ssr"))]
+    Platforms::default()
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // The server's platforms, serialised into the page for the browser.
+    provide_context(SharedValue::new(platforms).into_inner());
     view! {
         <Stylesheet id="leptos" href="/pkg/calltrail.css"/>
         <Title formatter=|page: String| format!("{page} · calltrail")/>

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{page_param, LoadError};
 use crate::components::{use_live_stream, LiveIndicator, Pager, RawJson};
-use crate::model::platform;
+use crate::model::platform::Platforms;
 use crate::model::{
     event_link, format, DeliveriesPage as Data, Delivery, DeliveryFilter, DeliveryOutcome,
     EVENT_KINDS,
@@ -224,7 +224,9 @@ fn DeliveryRow(d: Delivery) -> impl IntoView {
 
 /// Every platform's webhook route, as a list of code spans.
 fn routes() -> impl IntoView {
-    platform::ALL
+    let platforms = use_context::<Platforms>().unwrap_or_default();
+    platforms
+        .0
         .into_iter()
         .enumerate()
         .map(|(i, p)| {

@@ -9,10 +9,10 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use clap::{Arg, CommandFactory};
+use clap::Arg;
 use regex::Regex;
 
-use calltrail::server::config::Cli;
+use calltrail::server::cli;
 
 const UPDATE: &str = "CALLTRAIL_UPDATE_DOCS";
 const CONFIGURATION: &str = "docs/configuration.md";
@@ -51,7 +51,7 @@ fn root() -> &'static Path {
 
 /// `docs/configuration.md` as the clap definitions make it.
 fn configuration_page() -> String {
-    let mut cli = Cli::command();
+    let mut cli = cli::command();
     cli.build();
     let serve = cli
         .find_subcommand("serve")

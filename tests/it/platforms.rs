@@ -12,7 +12,8 @@ use sqlx::SqlitePool;
 use calltrail::model::{CallStatus, DeliveryOutcome, EventDetail, Role, TimelineItem};
 use calltrail::server::app::platforms::retell::proof::signature as retell_signature;
 use calltrail::server::app::platforms::vapi::proof::signature as vapi_signature;
-use calltrail::server::config::Secret;
+use calltrail::server::cli;
+use calltrail::server::config::{PlatformKeys, Secret};
 use calltrail::server::store::now_ms;
 
 const VAPI_CALL: &str = "5b6f2c1e-8a43-4d7f-9e21-3c0a7d94b1f6";
@@ -213,7 +214,7 @@ async fn a_retell_call_that_never_connected_shows_with_its_reason(pool: SqlitePo
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn retell_signatures_verify_and_tampered_ones_are_refused_and_logged(pool: SqlitePool) {
     let app = app_with(pool, |c| {
-        c.webhook.retell_api_key = Some(Secret("key_retell_webhook_badge".into()));
+        c.webhook.platform_keys = keys(&["--retell-api-key", "key_retell_webhook_badge"]);
     })
     .await;
     let body = fixture("retell", "call_started");
@@ -252,8 +253,10 @@ async fn retell_signatures_verify_and_tampered_ones_are_refused_and_logged(pool:
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn vapi_secrets_and_hmac_signatures_are_checked(pool: SqlitePool) {
     let app = app_with(pool, |c| {
-        c.webhook.vapi_secret = Some(Secret("vapi-shared-secret".into()));
-        c.webhook.vapi_hmac_secret = Some(Secret("vapi-hmac-secret".into()));
+        c.webhook.platform_keys = keys(&[
+            "--vapi-secret=vapi-shared-secret",
+            "--vapi-hmac-secret=vapi-hmac-secret",
+        ]);
     })
     .await;
     let body = fixture("vapi", "hang");
@@ -360,4 +363,13 @@ async fn the_platform_routes_take_the_webhook_token_like_infers(pool: SqlitePool
         .iter()
         .filter(|d| d.outcome == DeliveryOutcome::Accepted)
         .all(|d| d.source == "vapi" || d.source == "retell"));
+}
+
+/// The platforms' secrets as `calltrail serve` reads them from `flags`.
+fn keys(flags: &[&str]) -> PlatformKeys {
+    let args = ["calltrail", "serve"].iter().chain(flags);
+    match cli::try_parse_from(args).expect("the flags parse").command {
+        Some(calltrail::server::config::Command::Serve(config)) => config.webhook.platform_keys,
+        other => panic!("not `serve`: {other:?}"),
+    }
 }

@@ -60,21 +60,21 @@ fn tool(id: i64, function: &str, error: Option<&str>) -> TimelineItem {
 
 /// Three turns as events, then a report that times them.
 fn timed_call() -> Vec<TimelineItem> {
+    reported(vec![
+        turn(Role::System, 0, None),
+        turn(Role::Agent, 1_000, Some(2_000)),
+        turn(Role::User, 4_000, Some(2_500)),
+        turn(Role::Agent, 12_000, Some(1_500)),
+    ])
+}
+
+/// The three turns as events, then a report that times `turns`.
+fn reported(turns: Vec<ReportTurn>) -> Vec<TimelineItem> {
     vec![
         says(1, 1.0, Role::Agent, "Hello, how can I help?"),
         says(2, 4.0, Role::User, "I want to move my appointment."),
         says(3, 12.0, Role::Agent, "Sure, to which day?"),
-        item(
-            4,
-            None,
-            20.0,
-            report(vec![
-                turn(Role::System, 0, None),
-                turn(Role::Agent, 1_000, Some(2_000)),
-                turn(Role::User, 4_000, Some(2_500)),
-                turn(Role::Agent, 12_000, Some(1_500)),
-            ]),
-        ),
+        item(4, None, 20.0, report(turns)),
     ]
 }
 
@@ -178,17 +178,11 @@ fn turns_the_report_lists_but_never_arrived_make_the_interruption_rate_untrusted
 
 #[test]
 fn a_report_missing_one_duration_falls_back_to_estimates() {
-    let mut items = timed_call();
-    items[3] = item(
-        4,
-        None,
-        20.0,
-        report(vec![
-            turn(Role::Agent, 1_000, Some(2_000)),
-            turn(Role::User, 4_000, None),
-            turn(Role::Agent, 12_000, Some(1_500)),
-        ]),
-    );
+    let items = reported(vec![
+        turn(Role::Agent, 1_000, Some(2_000)),
+        turn(Role::User, 4_000, None),
+        turn(Role::Agent, 12_000, Some(1_500)),
+    ]);
     let m = compute(&items, START, true);
     assert!(
         m.latency.why().contains("does not time every turn"),
@@ -199,16 +193,10 @@ fn a_report_missing_one_duration_falls_back_to_estimates() {
 
 #[test]
 fn a_report_timing_fewer_turns_than_arrived_is_not_taken_for_the_call() {
-    let mut items = timed_call();
-    items[3] = item(
-        4,
-        None,
-        20.0,
-        report(vec![
-            turn(Role::Agent, 1_000, Some(2_000)),
-            turn(Role::User, 4_000, Some(2_500)),
-        ]),
-    );
+    let items = reported(vec![
+        turn(Role::Agent, 1_000, Some(2_000)),
+        turn(Role::User, 4_000, Some(2_500)),
+    ]);
     let m = compute(&items, START, true);
     assert!(
         m.latency

@@ -30,7 +30,7 @@ struct Frame<'a> {
     unit: &'a str,
 }
 
-impl Frame<'_> {
+impl<'a> Frame<'a> {
     fn slot(&self) -> f64 {
         (WIDTH - LEFT - RIGHT) / self.page.buckets.len().max(1) as f64
     }
@@ -42,6 +42,17 @@ impl Frame<'_> {
     fn y(&self, value: f64) -> f64 {
         let plot = HEIGHT - TOP - BOTTOM;
         TOP + plot - (value / self.top).clamp(0.0, 1.0) * plot
+    }
+
+    /// A chart of `page` whose axis reaches `max`, opened with its label.
+    fn start(page: &'a InsightsPage, max: f64, unit: &'a str, label: &str) -> (Self, String) {
+        let frame = Frame {
+            page,
+            top: axis_top(max),
+            unit,
+        };
+        let svg = frame.open(label);
+        (frame, svg)
     }
 
     fn open(&self, label: &str) -> String {
@@ -99,12 +110,8 @@ fn link(href: &str, title: &str, shape: &str) -> String {
 /// Calls per bucket, stacked by outcome.
 pub fn calls(page: &InsightsPage) -> String {
     let max = page.buckets.iter().map(|b| b.calls).max().unwrap_or(0) as f64;
-    let frame = Frame {
-        page,
-        top: axis_top(max),
-        unit: "",
-    };
-    let mut svg = frame.open(&format!("Calls per {}, by outcome", page.step.label()));
+    let label = format!("Calls per {}, by outcome", page.step.label());
+    let (frame, mut svg) = Frame::start(page, max, "", &label);
     let width = (frame.slot() * 0.8).max(1.0);
     for (i, b) in page.buckets.iter().enumerate() {
         let when = bucket_label(b.start, page.step);
@@ -166,15 +173,11 @@ pub fn per_call(page: &InsightsPage) -> String {
     let max = with_calls()
         .map(|(_, b)| b.per_call(b.hangs).max(b.per_call(b.interruptions)))
         .fold(0.0, f64::max);
-    let frame = Frame {
-        page,
-        top: axis_top(max),
-        unit: "",
-    };
-    let mut svg = frame.open(&format!(
+    let label = format!(
         "Hangs and interruptions per call, per {}",
         page.step.label()
-    ));
+    );
+    let (frame, mut svg) = Frame::start(page, max, "", &label);
     let series = |n: fn(&Bucket) -> i64, name: &'static str, term: &'static str| {
         with_calls().map(move |(i, b)| {
             (
@@ -209,15 +212,8 @@ pub fn latency(page: &InsightsPage) -> String {
         .max()
         .unwrap_or(0) as f64
         / 1000.0;
-    let frame = Frame {
-        page,
-        top: axis_top(max),
-        unit: " s",
-    };
-    let mut svg = frame.open(&format!(
-        "Turn latency p50 and p95, per {}",
-        page.step.label()
-    ));
+    let label = format!("Turn latency p50 and p95, per {}", page.step.label());
+    let (frame, mut svg) = Frame::start(page, max, " s", &label);
     let series = |p: fn(&Bucket) -> Option<i64>, name: &'static str| {
         page.buckets.iter().enumerate().filter_map(move |(i, b)| {
             let ms = p(b)?;

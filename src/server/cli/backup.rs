@@ -12,16 +12,18 @@ use crate::server::config::{BackupArgs, MigrateDataArgs, RestoreArgs};
 use crate::server::store::backup::{self as sql, Contents};
 use crate::server::store::now_ms;
 
+/// What a copy holds, as the commands say it.
+fn counted(c: &Contents) -> String {
+    format!(
+        "{} calls, {} events, {} deliveries",
+        c.calls, c.events, c.deliveries
+    )
+}
+
 pub async fn run_backup(args: BackupArgs) -> anyhow::Result<()> {
     let contents = backup(&args.db, &args.file).await?;
-    println!(
-        "backed up {} to {}: {} calls, {} events, {} deliveries",
-        args.db.display(),
-        args.file.display(),
-        contents.calls,
-        contents.events,
-        contents.deliveries
-    );
+    let (db, file) = (args.db.display(), args.file.display());
+    println!("backed up {db} to {file}: {}", counted(&contents));
     Ok(())
 }
 
@@ -45,15 +47,9 @@ pub async fn run_restore(args: RestoreArgs) -> anyhow::Result<()> {
     if let Some(previous) = &restored.previous {
         println!("the database it replaces is kept as {}", previous.display());
     }
-    let c = restored.contents;
-    println!(
-        "restored {} into {}: {} calls, {} events, {} deliveries; start the server",
-        args.backup.display(),
-        args.db.display(),
-        c.calls,
-        c.events,
-        c.deliveries
-    );
+    let (backup, db) = (args.backup.display(), args.db.display());
+    let contents = counted(&restored.contents);
+    println!("restored {backup} into {db}: {contents}; start the server");
     Ok(())
 }
 

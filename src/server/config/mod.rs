@@ -5,13 +5,17 @@
 
 mod database;
 mod outbound;
+pub mod platform_keys;
 mod serve;
 mod tools;
 
-use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use database::Database;
 pub use outbound::OutboundConfig;
+pub use platform_keys::{PlatformKeys, SecretSetting};
 pub use serve::{LogFormat, Secret, ServeConfig, WebhookConfig};
 pub use tools::{
     BackupArgs, BenchConfig, BenchPart, CrashCheckConfig, MigrateDataArgs, RestoreArgs,
@@ -31,6 +35,46 @@ pub struct Cli {
     /// With no subcommand, calltrail serves with these settings.
     #[command(flatten)]
     pub serve: ServeConfig,
+}
+
+impl Cli {
+    /// The command line, with the platforms' secret settings on `serve`
+    /// (and the bare command, which serves) and on `simulate`.
+    pub fn command_with(secrets: &[&'static SecretSetting]) -> clap::Command {
+        let serve_help: platform_keys::Help = |s| s.serve_help;
+        let simulate_help: platform_keys::Help = |s| s.simulate_help;
+        let command = platform_keys::declare(Cli::command(), secrets, serve_help);
+        command
+            .mut_subcommand("serve", |c| platform_keys::declare(c, secrets, serve_help))
+            .mut_subcommand("simulate", |c| {
+                platform_keys::declare(c, secrets, simulate_help)
+            })
+    }
+
+    /// Parses `args` (the program's name first) with the platforms' secret
+    /// settings.
+    pub fn try_parse_with<I, T>(
+        secrets: &[&'static SecretSetting],
+        args: I,
+    ) -> clap::error::Result<Cli>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let matches = Cli::command_with(secrets).try_get_matches_from(args)?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        let keys = |name| {
+            let matches = matches.subcommand_matches(name).unwrap_or(&matches);
+            platform_keys::read(matches, secrets)
+        };
+        match &mut cli.command {
+            None => cli.serve.webhook.platform_keys = keys("serve"),
+            Some(Command::Serve(config)) => config.webhook.platform_keys = keys("serve"),
+            Some(Command::Simulate(config)) => config.platform_keys = keys("simulate"),
+            Some(_) => {}
+        }
+        Ok(cli)
+    }
 }
 
 #[derive(Debug, Subcommand)]

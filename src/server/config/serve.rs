@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::database::{database, Database};
+use super::PlatformKeys;
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {
@@ -131,30 +132,10 @@ pub struct WebhookConfig {
         hide_env_values = true
     )]
     pub secrets: Option<Secret>,
-    /// Vapi's secret: `/webhooks/vapi` takes only deliveries whose
-    /// `x-vapi-secret` header holds it.
-    #[arg(
-        long = "vapi-secret",
-        env = "CALLTRAIL_VAPI_SECRET",
-        hide_env_values = true
-    )]
-    pub vapi_secret: Option<Secret>,
-    /// The secret of a Vapi HMAC credential (SHA-256, default headers and
-    /// format): `/webhooks/vapi` takes only deliveries it signed.
-    #[arg(
-        long = "vapi-hmac-secret",
-        env = "CALLTRAIL_VAPI_HMAC_SECRET",
-        hide_env_values = true
-    )]
-    pub vapi_hmac_secret: Option<Secret>,
-    /// A Retell API key with the webhook badge: `/webhooks/retell` takes
-    /// only deliveries whose `x-retell-signature` it verifies.
-    #[arg(
-        long = "retell-api-key",
-        env = "CALLTRAIL_RETELL_API_KEY",
-        hide_env_values = true
-    )]
-    pub retell_api_key: Option<Secret>,
+    /// Each platform's own secrets (`--vapi-secret`, …), declared in its
+    /// folder and added to the command line by `cli`.
+    #[arg(skip)]
+    pub platform_keys: PlatformKeys,
     /// Addresses allowed to send webhooks: IPs or CIDRs, comma-separated.
     #[arg(long = "webhook-allow-ips", env = "CALLTRAIL_WEBHOOK_ALLOW_IPS")]
     pub allow_ips: Option<String>,

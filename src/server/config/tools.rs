@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::database::{database, sqlite_file, Database};
-use super::Secret;
+use super::{PlatformKeys, Secret};
 
 #[derive(Debug, Clone, Args)]
 pub struct BenchConfig {
@@ -138,12 +138,10 @@ pub struct SimulateConfig {
     /// Standard Webhooks secret (`whsec_…`) to sign each Infer event with.
     #[arg(long, env = "CALLTRAIL_WEBHOOK_SECRET", hide_env_values = true)]
     pub secret: Option<Secret>,
-    /// Sent as Vapi's `x-vapi-secret` header with each Vapi event.
-    #[arg(long, env = "CALLTRAIL_VAPI_SECRET", hide_env_values = true)]
-    pub vapi_secret: Option<Secret>,
-    /// Signs each Retell event as Retell does (`x-retell-signature`).
-    #[arg(long, env = "CALLTRAIL_RETELL_API_KEY", hide_env_values = true)]
-    pub retell_api_key: Option<Secret>,
+    /// Each platform's own secrets, to prove its deliveries with (declared
+    /// in its folder and added to the command line by `cli`).
+    #[arg(skip)]
+    pub platform_keys: PlatformKeys,
     /// Send a call exported as a fixture (a call page's "Download as a
     /// fixture") again, with its original pacing scaled by --speed, to its
     /// platform's webhook (--platform, --calls and --seed do not apply).

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::model::Parties;
+use crate::model::{EventDetail, Parties, Role};
 
 fn dir(platform: &str) -> String {
     format!(
@@ -39,10 +39,34 @@ pub fn names(platform: &str) -> Vec<String> {
     names
 }
 
+/// What the agent says first in each platform's recorded call.
+pub const GREETING: &str =
+    "Thanks for calling Northwind Outfitters, this is Ava. How can I help you today?";
+
+/// The agent saying `text`.
+pub fn agent_says(text: &str) -> EventDetail {
+    EventDetail::Message {
+        role: Role::Agent,
+        text: text.into(),
+    }
+}
+
 /// A call's parties, both named.
 pub fn both(caller: &str, agent: &str) -> Parties {
     Parties {
         caller: Some(caller.into()),
         agent: Some(agent.into()),
+    }
+}
+
+#[test]
+fn every_fixture_parses_into_events_of_its_call() {
+    for platform in super::ALL {
+        for name in names(platform.source()) {
+            let items = platform.parse(&load(platform.source(), &name)).unwrap();
+            assert!(!items.is_empty(), "{name}");
+            let call = &items[0].event.call_id;
+            assert!(items.iter().all(|i| &i.event.call_id == call), "{name}");
+        }
     }
 }

@@ -4,11 +4,9 @@
 //! folders are registered in [`ALL`]; the router, the webhook checks, the
 //! connect panel, the simulator and the demo all read the list.
 //!
-//! Adding a platform: a folder with a `SOURCE`, its line in [`ALL`], and its
-//! name and label in `model::platform` (what the browser bundle knows of
-//! it; a test checks the lists agree). A platform whose proof needs a
-//! secret also adds the secret's setting (`config`) and its field of
-//! [`PlatformKeys`].
+//! Adding a platform: a folder with a `SOURCE`, and its line in [`ALL`].
+//! The pages learn its name and label from [`listed`], and the command line
+//! its secrets' settings from [`secret_settings`].
 
 mod fields;
 #[cfg(test)]
@@ -23,12 +21,12 @@ pub mod vapi;
 
 use std::fmt;
 
-use axum::http::HeaderMap;
 use serde_json::Value;
 
 use crate::model::{self, Parties};
+use crate::server::config::SecretSetting;
 pub use parsed::{valid_call_id, Item, ParseError, ParsedEvent};
-pub use proof::{PlatformDenied, PlatformKeys};
+pub use proof::{Offered, PlatformDenied, PlatformKeys};
 pub use sample::Sample;
 
 /// Every platform, in the order the dashboard lists them; the first is the
@@ -47,6 +45,9 @@ pub struct Source {
     pub parse: fn(&Value) -> Result<Vec<Item>, ParseError>,
     /// Who a delivery says is on its call.
     pub parties: fn(&Value) -> Parties,
+    /// The settings its own proof needs (`--vapi-secret`, …): `cli` adds
+    /// them to `serve` and `simulate`.
+    pub secrets: &'static [SecretSetting],
     /// Its own proof that a delivery came from it, checked when its secret
     /// is set (and required when signatures are on); `None`: the Standard
     /// Webhooks signature, when signatures are on.
@@ -59,9 +60,8 @@ pub struct Source {
     pub connect: Option<Connect>,
 }
 
-/// Checks a delivery's proof: the keys, its headers, its body, the server's
-/// clock (epoch ms), and whether signatures are required.
-pub type Verify = fn(&PlatformKeys, &HeaderMap, &[u8], i64, bool) -> Result<(), PlatformDenied>;
+/// Checks a delivery's proof with the configured keys.
+pub type Verify = fn(&PlatformKeys, Offered<'_>) -> Result<(), PlatformDenied>;
 
 /// The headers that prove a delivery of `body` sent at a time (epoch ms).
 pub type Sign = fn(&PlatformKeys, i64, &[u8]) -> Vec<(&'static str, String)>;
@@ -84,12 +84,12 @@ impl Platform {
 
     /// The name stored with its deliveries and calls, and its route's last segment.
     pub fn source(self) -> &'static str {
-        self.0.info.name
+        &self.0.info.name
     }
 
     /// How the dashboard names it.
     pub fn label(self) -> &'static str {
-        self.0.info.label
+        &self.0.info.label
     }
 
     /// The platform a stored `source` names.
@@ -106,6 +106,16 @@ impl Platform {
     pub fn parties(self, body: &Value) -> Parties {
         (self.0.parties)(body)
     }
+}
+
+/// Every platform's secret settings, for the command line.
+pub fn secret_settings() -> Vec<&'static SecretSetting> {
+    ALL.iter().flat_map(|p| p.0.secrets).collect()
+}
+
+/// The platforms as the pages name them.
+pub fn listed() -> model::platform::Platforms {
+    model::platform::Platforms(ALL.iter().map(|p| p.info.clone()).collect())
 }
 
 impl std::ops::Deref for Platform {
@@ -135,9 +145,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_servers_list_is_the_dashboards() {
-        let server: Vec<model::platform::Platform> = ALL.iter().map(|p| p.info).collect();
-        assert_eq!(server, model::platform::ALL);
+    fn the_pages_name_every_platform_by_its_label() {
+        let listed = listed();
+        assert_eq!(listed.label("retell"), "Retell");
+        assert_eq!(listed.label("vapi"), "Vapi");
+        assert_eq!(listed.label("infer"), "Infer");
+        assert_eq!(listed.0.len(), ALL.len());
     }
 
     #[test]

@@ -8,26 +8,26 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq as _;
 
-use crate::server::config::Secret;
+pub use crate::server::config::PlatformKeys;
 
 /// How far a signed time may be from the server's clock, in milliseconds.
 const TOLERANCE_MS: i64 = 5 * 60 * 1000;
 
-/// The platforms' secrets, as configured.
-#[derive(Clone, Default)]
-pub struct PlatformKeys {
-    pub vapi_secret: Option<Secret>,
-    pub vapi_hmac: Option<Secret>,
-    pub retell_api_key: Option<Secret>,
+/// A delivery as a platform's proof sees it.
+#[derive(Clone, Copy)]
+pub struct Offered<'a> {
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+    /// The server's clock, epoch ms.
+    pub now_ms: i64,
+    /// Signatures are required: a platform whose secret is not set refuses.
+    pub required: bool,
 }
 
-impl std::fmt::Debug for PlatformKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PlatformKeys")
-            .field("vapi_secret", &self.vapi_secret.is_some())
-            .field("vapi_hmac", &self.vapi_hmac.is_some())
-            .field("retell_api_key", &self.retell_api_key.is_some())
-            .finish()
+impl<'a> Offered<'a> {
+    /// A header's text, or that it is missing.
+    pub fn header(&self, name: &'static str) -> Result<&'a str, PlatformDenied> {
+        header(self.headers, name).ok_or(PlatformDenied::Missing(name))
     }
 }
 
@@ -67,7 +67,7 @@ pub fn hmac_hex(key: &str, parts: &[&[u8]]) -> String {
 }
 
 /// A header's value, when it is text.
-pub fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -80,10 +80,23 @@ pub fn same(a: &[u8], b: &[u8]) -> bool {
 pub mod test_support {
     use axum::http::HeaderMap;
 
-    use super::PlatformKeys;
-    use crate::server::config::Secret;
+    use super::Offered;
 
     pub const NOW: i64 = 1_700_000_000_000;
+
+    pub fn offered<'a>(
+        headers: &'a HeaderMap,
+        body: &'a [u8],
+        now_ms: i64,
+        required: bool,
+    ) -> Offered<'a> {
+        Offered {
+            headers,
+            body,
+            now_ms,
+            required,
+        }
+    }
 
     pub fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -91,13 +104,5 @@ pub mod test_support {
             h.insert(*k, v.parse().unwrap());
         }
         h
-    }
-
-    pub fn keys() -> PlatformKeys {
-        PlatformKeys {
-            vapi_secret: None,
-            vapi_hmac: Some(Secret("test-secret".into())),
-            retell_api_key: Some(Secret("test-api-key".into())),
-        }
     }
 }

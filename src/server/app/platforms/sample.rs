@@ -13,14 +13,35 @@ pub struct Sample {
     pub call_id: &'static str,
     /// When the recorded call started, epoch ms (every time moves with it).
     pub started_at: i64,
-    /// The deliveries, with their offsets (ms) from the start.
-    pub deliveries: fn() -> Vec<(i64, Value)>,
+    /// The deliveries' bodies, in order, and when each was sent.
+    pub deliveries: Recorded,
 }
 
-/// The platform's recorded call; `None` when it has none (Infer: the
-/// simulator writes its calls from scenarios).
+/// A recorded call's deliveries (JSON text) and when each was sent.
+pub enum Recorded {
+    /// Each at its offset (ms) from the start.
+    AtOffsets(&'static [(i64, &'static str)]),
+    /// Each at the time (epoch ms) its body holds at a JSON pointer.
+    Stamped(&'static [&'static str], &'static str),
+}
+
+/// The platform's recorded call, each delivery with its offset (ms) from
+/// the start; `None` when it has none (Infer: the simulator writes its
+/// calls from scenarios).
 pub fn call(platform: Platform) -> Option<Vec<(i64, Value)>> {
-    platform.sample.as_ref().map(|s| (s.deliveries)())
+    let sample = platform.sample.as_ref()?;
+    let json = |text: &str| -> Value { serde_json::from_str(text).expect("fixtures are JSON") };
+    Some(match sample.deliveries {
+        Recorded::AtOffsets(list) => list.iter().map(|(at, text)| (*at, json(text))).collect(),
+        Recorded::Stamped(list, pointer) => list
+            .iter()
+            .map(|text| {
+                let body = json(text);
+                let at = body.pointer(pointer).and_then(Value::as_i64);
+                (at.map_or(0, |at| at - sample.started_at), body)
+            })
+            .collect(),
+    })
 }
 
 /// Makes a recorded delivery one of call `call_id`, started at `started_at`.

@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap, Uri};
 use serde::Deserialize;
 
 use super::{signature, Denied, WebhookAuth};
-use crate::server::app::platforms::Platform;
+use crate::server::app::platforms::{Offered, Platform};
 
 /// The parts of a request the checks look at, besides the body.
 pub struct Incoming<'a> {
@@ -53,7 +53,15 @@ impl WebhookAuth {
     ) -> Result<(), Denied> {
         let required = self.checks.signature;
         match platform.verify {
-            Some(verify) => verify(&self.platforms, request.headers, body, now_ms, required)?,
+            Some(verify) => {
+                let delivery = Offered {
+                    headers: request.headers,
+                    body,
+                    now_ms,
+                    required,
+                };
+                verify(&self.platforms, delivery)?
+            }
             None if required => {
                 let signed = signature::Signed {
                     id: standard_header(request.headers, "id"),

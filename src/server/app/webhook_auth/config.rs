@@ -4,7 +4,7 @@
 use anyhow::{bail, Context};
 
 use super::token::{self, CurrentToken};
-use super::{Checks, PlatformKeys, SigningKey, WebhookAuth};
+use super::{Checks, SigningKey, WebhookAuth};
 use crate::server::app::network::Networks;
 use crate::server::config::WebhookConfig;
 
@@ -44,11 +44,7 @@ impl WebhookAuth {
             Some(t) => Some(CurrentToken::new(t.0.clone())),
             None => None,
         };
-        let platforms = PlatformKeys {
-            vapi_secret: config.vapi_secret.clone(),
-            vapi_hmac: config.vapi_hmac_secret.clone(),
-            retell_api_key: config.retell_api_key.clone(),
-        };
+        let platforms = config.platform_keys.clone();
         Ok(WebhookAuth {
             checks,
             token_from_env: token.is_some(),

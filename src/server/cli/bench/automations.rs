@@ -15,7 +15,7 @@ use axum::routing::post;
 use axum::Router;
 
 use super::stats::{ms, Summary};
-use super::{drive, report};
+use super::{drive, report, Rig};
 use crate::server::cli::child::{ServerProcess, TOKEN};
 
 /// Rounds of ingest without and with side effects: one round's figures
@@ -120,14 +120,8 @@ async fn server(
 }
 
 /// Runs the phases; prints their lines.
-pub async fn run(
-    client: &reqwest::Client,
-    exe: &Path,
-    dir: &Path,
-    calls: &[String],
-    rate: u32,
-    phase: Duration,
-) -> anyhow::Result<()> {
+pub async fn run(rig: Rig<'_>, rate: u32) -> anyhow::Result<()> {
+    let (client, exe, dir, calls, phase) = rig.parts();
     let url = |s: &ServerProcess| format!("{}/webhooks/infer", s.base);
 
     // Rounds of each, alternating, each on a fresh server: the machine's

@@ -5,21 +5,15 @@
 //! on a fresh server; the sums compared.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use super::{drive, report};
+use super::{drive, report, Rig};
 use crate::server::cli::child::ServerProcess;
 use crate::server::store::offline;
 
 const ROUNDS: u32 = 3;
 
-pub async fn run(
-    client: &reqwest::Client,
-    exe: &Path,
-    dir: &Path,
-    calls: &[String],
-    phase: Duration,
-) -> anyhow::Result<()> {
+pub async fn run(rig: Rig<'_>) -> anyhow::Result<()> {
+    let (client, exe, dir, calls, phase) = rig.parts();
     let url = |s: &ServerProcess| format!("{}/webhooks/infer", s.base);
     let (mut without, mut with) = (0.0, 0.0);
     for round in 1..=ROUNDS {

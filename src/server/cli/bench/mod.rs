@@ -14,6 +14,7 @@ mod search;
 mod stats;
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -26,6 +27,35 @@ use crate::server::store::offline;
 use load::{Sent, Worker};
 use stats::{ms, Summary};
 
+/// What the phases that start servers of their own work with.
+#[derive(Clone, Copy)]
+pub struct Rig<'a> {
+    client: &'a reqwest::Client,
+    /// This program, started as each server.
+    exe: &'a Path,
+    /// Where their databases go.
+    dir: &'a Path,
+    /// A call id per sender.
+    calls: &'a [String],
+    /// How long each phase sends.
+    phase: Duration,
+}
+
+impl<'a> Rig<'a> {
+    /// Client, program, folder, call ids and phase length.
+    fn parts(
+        self,
+    ) -> (
+        &'a reqwest::Client,
+        &'a Path,
+        &'a Path,
+        &'a [String],
+        Duration,
+    ) {
+        (self.client, self.exe, self.dir, self.calls, self.phase)
+    }
+}
+
 pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     anyhow::ensure!(config.concurrency > 0, "--concurrency must be at least 1");
     anyhow::ensure!(config.duration > 0, "--duration must be at least 1 second");
@@ -37,6 +67,13 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         .map(|w| format!("bench-call-{w}"))
         .collect();
     let phase = Duration::from_secs(config.duration);
+    let rig = |client| Rig {
+        client,
+        exe: &exe,
+        dir: dir.path(),
+        calls: &calls,
+        phase,
+    };
     if config.only == Some(BenchPart::Search) {
         return search::run(&exe, dir.path(), config.prefill).await;
     }
@@ -44,7 +81,7 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(config.concurrency)
             .build()?;
-        return index::run(&client, &exe, dir.path(), &calls, phase).await;
+        return index::run(rig(&client)).await;
     }
     if config.only == Some(BenchPart::Postgres) {
         let server = config.pg.as_deref().context(
@@ -53,13 +90,13 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(config.concurrency)
             .build()?;
-        return scale_out::run(&client, &exe, dir.path(), &calls, phase, server).await;
+        return scale_out::run(rig(&client), server).await;
     }
     if config.only == Some(BenchPart::Automations) {
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(config.concurrency)
             .build()?;
-        return automations::run(&client, &exe, dir.path(), &calls, config.rate, phase).await;
+        return automations::run(rig(&client), config.rate).await;
     }
     let server = ServerProcess::start(
         &exe,
@@ -231,7 +268,7 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     server.stop().await?;
 
     // 6. Alerts and automations, on servers of their own.
-    automations::run(&client, &exe, dir.path(), &calls, config.rate, phase).await?;
+    automations::run(rig(&client), config.rate).await?;
     anyhow::ensure!(ok && focused, "the correctness check failed");
     Ok(())
 }

@@ -6,18 +6,12 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::{drive_spread, report};
+use super::{drive_spread, report, Rig};
 use crate::server::cli::child::ServerProcess;
 use crate::server::store::postgres::create_database;
 
-pub async fn run(
-    client: &reqwest::Client,
-    exe: &Path,
-    dir: &Path,
-    calls: &[String],
-    phase: Duration,
-    pg_server: &str,
-) -> anyhow::Result<()> {
+pub async fn run(rig: Rig<'_>, pg_server: &str) -> anyhow::Result<()> {
+    let (client, exe, dir, calls, phase) = rig.parts();
     println!(
         "durable ingest, {} concurrent senders, {} s per phase",
         calls.len(),

@@ -174,11 +174,7 @@ fn target(config: &SimulateConfig, platform: Platform) -> anyhow::Result<Target>
         url,
         token: config.token.as_ref().map(|t| t.0.clone()),
         key,
-        platform_keys: PlatformKeys {
-            vapi_secret: config.vapi_secret.clone(),
-            vapi_hmac: None,
-            retell_api_key: config.retell_api_key.clone(),
-        },
+        platform_keys: config.platform_keys.clone(),
     })
 }
 

@@ -19,6 +19,7 @@ use crate::server_fns::PageError;
 mod alerts;
 mod insights;
 mod settings;
+pub use crate::server::app::platforms::listed as platforms;
 pub use alerts::{alerts_page, automations_page, rules_page};
 pub use insights::insights_page;
 pub use settings::{retention_settings, settings_page};

@@ -4,6 +4,7 @@
 
 use super::PgStore;
 use crate::model::DatabaseInfo;
+use crate::server::store::portable::counts::Room;
 
 impl PgStore {
     /// Sizes and row counts, read from one snapshot.
@@ -18,18 +19,14 @@ impl PgStore {
                 .await?;
         let counts = Self::counts(&mut tx).await?;
         tx.commit().await?;
-        Ok(DatabaseInfo {
+        // No write-ahead log or free pages to show: PostgreSQL's own.
+        Ok(counts.in_room(Room {
             path: format!("PostgreSQL database {name}"),
             file_bytes: bytes,
             wal_bytes: 0,
             free_bytes: 0,
             incremental_vacuum: true,
-            calls: counts.calls,
-            live_calls: counts.live_calls,
-            events: counts.events,
-            deliveries: counts.deliveries,
-            oldest_call_at: counts.oldest_call_at,
-        })
+        }))
     }
 
     /// Nothing to give back: PostgreSQL's autovacuum reuses the room.

@@ -9,6 +9,7 @@ use sqlx::SqliteConnection;
 
 use super::SqliteStore;
 use crate::model::DatabaseInfo;
+use crate::server::store::portable::counts::Room;
 use crate::server::store::portable::Backend as _;
 
 /// Pages given back per statement (4 KiB each): one short write transaction.
@@ -43,7 +44,7 @@ impl SqliteStore {
                 .map_or(0, |m| m.len());
             i64::try_from(bytes).unwrap_or(i64::MAX)
         };
-        Ok(DatabaseInfo {
+        Ok(counts.in_room(Room {
             path: file
                 .as_ref()
                 .map_or_else(|| "(in memory)".into(), |f| f.display().to_string()),
@@ -51,12 +52,7 @@ impl SqliteStore {
             wal_bytes: size(file.as_deref().map(wal_path)),
             free_bytes: free_pages.saturating_mul(page_size),
             incremental_vacuum: auto_vacuum == 2,
-            calls: counts.calls,
-            live_calls: counts.live_calls,
-            events: counts.events,
-            deliveries: counts.deliveries,
-            oldest_call_at: counts.oldest_call_at,
-        })
+        }))
     }
 
     pub async fn reclaim_free_pages(&self) -> Result<u64, sqlx::Error> {

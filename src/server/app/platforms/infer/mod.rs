@@ -11,9 +11,10 @@ use super::{Item, Source};
 use crate::model::{platform, Parties};
 
 pub const SOURCE: Source = Source {
-    info: platform::INFER,
+    info: platform::Platform::new("infer", "Infer"),
     parse: |body| Ok(vec![Item::whole(parse(body)?)]),
     parties,
+    secrets: &[],
     verify: None,
     sign: None,
     sample: None,

@@ -11,9 +11,10 @@ use super::{Connect, Source};
 use crate::model::{platform, Parties};
 
 pub const SOURCE: Source = Source {
-    info: platform::RETELL,
+    info: platform::Platform::new("retell", "Retell"),
     parse: parse::parse,
     parties,
+    secrets: &[proof::API_KEY],
     verify: Some(proof::check),
     sign: Some(proof::sign),
     sample: Some(sample::SAMPLE),
@@ -46,7 +47,7 @@ fn parties(body: &Value) -> Parties {
 }
 
 fn secret_note(keys: &super::PlatformKeys) -> Option<&'static str> {
-    keys.retell_api_key.as_ref().map(|_| {
+    keys.get(&proof::API_KEY).map(|_| {
         "Signatures are verified with CALLTRAIL_RETELL_API_KEY: use the API key that carries the webhook badge."
     })
 }

@@ -3,35 +3,36 @@
 //! HMAC-SHA256 with the API key over the raw body followed by the `v`
 //! digits, within 5 min.
 
-use axum::http::HeaderMap;
-
 use crate::server::app::platforms::proof::{
-    fresh, header, hmac_hex, same, PlatformDenied, PlatformKeys,
+    fresh, hmac_hex, same, Offered, PlatformDenied, PlatformKeys,
+};
+use crate::server::config::SecretSetting;
+
+/// A Retell API key with the webhook badge: what signs its deliveries.
+pub const API_KEY: SecretSetting = SecretSetting {
+    flag: "retell-api-key",
+    env: "CALLTRAIL_RETELL_API_KEY",
+    serve_help: "A Retell API key with the webhook badge: `/webhooks/retell` takes only deliveries whose `x-retell-signature` it verifies",
+    simulate_help: "Signs each Retell event as Retell does (`x-retell-signature`)",
 };
 
 const HEADER: &str = "x-retell-signature";
 
 /// Retell's signature, when its API key is configured (or `required`).
-pub fn check(
-    keys: &PlatformKeys,
-    headers: &HeaderMap,
-    body: &[u8],
-    now_ms: i64,
-    required: bool,
-) -> Result<(), PlatformDenied> {
-    let Some(key) = &keys.retell_api_key else {
-        return match required {
-            true => Err(PlatformDenied::NotConfigured("CALLTRAIL_RETELL_API_KEY")),
+pub fn check(keys: &PlatformKeys, delivery: Offered<'_>) -> Result<(), PlatformDenied> {
+    let Some(key) = keys.get(&API_KEY) else {
+        return match delivery.required {
+            true => Err(PlatformDenied::NotConfigured(API_KEY.env)),
             false => Ok(()),
         };
     };
-    let value = header(headers, HEADER).ok_or(PlatformDenied::Missing(HEADER))?;
+    let value = delivery.header(HEADER)?;
     let (stamp, offered) = parse_header(value)?;
     let at: i64 = stamp
         .parse()
         .map_err(|_| PlatformDenied::Malformed(HEADER, "v= is not a number"))?;
-    fresh(at, now_ms)?;
-    let expected = digest(&key.0, stamp, body);
+    fresh(at, delivery.now_ms)?;
+    let expected = digest(&key.0, stamp, delivery.body);
     if !same(offered.to_ascii_lowercase().as_bytes(), expected.as_bytes()) {
         return Err(PlatformDenied::NoMatch("Retell"));
     }
@@ -69,8 +70,8 @@ pub fn signature(api_key: &str, now_ms: i64, body: &[u8]) -> String {
 
 /// The headers a simulated delivery carries, signed as Retell signs.
 pub fn sign(keys: &PlatformKeys, at_ms: i64, body: &[u8]) -> Vec<(&'static str, String)> {
-    keys.retell_api_key
-        .iter()
+    keys.get(&API_KEY)
+        .into_iter()
         .map(|key| (HEADER, signature(&key.0, at_ms, body)))
         .collect()
 }
@@ -80,7 +81,11 @@ mod tests {
     use axum::http::HeaderMap;
 
     use super::*;
-    use crate::server::app::platforms::proof::test_support::{headers, keys, NOW};
+    use crate::server::app::platforms::proof::test_support::{headers, offered, NOW};
+
+    fn keys() -> PlatformKeys {
+        PlatformKeys::default().with(&API_KEY, "test-api-key")
+    }
 
     #[test]
     fn retells_own_test_vector_verifies() {
@@ -89,7 +94,7 @@ mod tests {
         let known = "07024cabe7dd8f6d1c6e4a8324ca92c812e6ad4a7ee506c04f7e462e3321823e";
         assert_eq!(digest("test-api-key", "1700000000000", body), known);
         let h = headers(&[(HEADER, &format!("v=1700000000000,d={known}"))]);
-        assert_eq!(check(&keys(), &h, body, NOW, false), Ok(()));
+        assert_eq!(check(&keys(), offered(&h, body, NOW, false)), Ok(()));
     }
 
     #[test]
@@ -97,28 +102,34 @@ mod tests {
         let body = br#"{"event":"call_ended"}"#;
         let signed = signature("test-api-key", NOW, body);
         let h = headers(&[(HEADER, &signed)]);
-        assert_eq!(check(&keys(), &h, body, NOW + 1000, false), Ok(()));
+        assert_eq!(check(&keys(), offered(&h, body, NOW + 1000, false)), Ok(()));
         assert_eq!(
-            check(&keys(), &h, br#"{"event":"call_started"}"#, NOW, false),
+            check(
+                &keys(),
+                offered(&h, br#"{"event":"call_started"}"#, NOW, false)
+            ),
             Err(PlatformDenied::NoMatch("Retell"))
         );
         assert_eq!(
-            check(&keys(), &h, body, NOW + 301_000, false),
+            check(&keys(), offered(&h, body, NOW + 301_000, false)),
             Err(PlatformDenied::Stale(301))
         );
         let junk = headers(&[(HEADER, "v=1,d=zz")]);
         assert!(matches!(
-            check(&keys(), &junk, body, NOW, false),
+            check(&keys(), offered(&junk, body, NOW, false)),
             Err(PlatformDenied::Malformed(..))
         ));
         assert_eq!(
-            check(&keys(), &HeaderMap::new(), body, NOW, false),
+            check(&keys(), offered(&HeaderMap::new(), body, NOW, false)),
             Err(PlatformDenied::Missing(HEADER))
         );
         let none = PlatformKeys::default();
-        assert_eq!(check(&none, &HeaderMap::new(), body, NOW, false), Ok(()));
         assert_eq!(
-            check(&none, &HeaderMap::new(), body, NOW, true),
+            check(&none, offered(&HeaderMap::new(), body, NOW, false)),
+            Ok(())
+        );
+        assert_eq!(
+            check(&none, offered(&HeaderMap::new(), body, NOW, true)),
             Err(PlatformDenied::NotConfigured("CALLTRAIL_RETELL_API_KEY"))
         );
     }

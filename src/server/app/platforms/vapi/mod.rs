@@ -11,9 +11,10 @@ use super::{Connect, Source};
 use crate::model::{platform, Parties};
 
 pub const SOURCE: Source = Source {
-    info: platform::VAPI,
+    info: platform::Platform::new("vapi", "Vapi"),
     parse: parse::parse,
     parties,
+    secrets: &[proof::SECRET, proof::HMAC_SECRET],
     verify: Some(proof::check),
     sign: Some(proof::sign),
     sample: Some(sample::SAMPLE),
@@ -45,7 +46,7 @@ fn parties(body: &Value) -> Parties {
 }
 
 fn secret_note(keys: &super::PlatformKeys) -> Option<&'static str> {
-    match (&keys.vapi_secret, &keys.vapi_hmac) {
+    match (keys.get(&proof::SECRET), keys.get(&proof::HMAC_SECRET)) {
         (Some(_), Some(_)) => Some("Send CALLTRAIL_VAPI_SECRET as the X-Vapi-Secret header, and sign with an HMAC credential (SHA-256, default headers) whose secret is CALLTRAIL_VAPI_HMAC_SECRET."),
         (Some(_), None) => Some("Set the server's secret (or a bearer credential sent as X-Vapi-Secret, without prefix) to the value of CALLTRAIL_VAPI_SECRET."),
         (None, Some(_)) => Some("Attach an HMAC credential (SHA-256, default headers and format) whose secret is CALLTRAIL_VAPI_HMAC_SECRET."),

@@ -6,10 +6,25 @@
 //!   HMAC-SHA256 of `{x-timestamp}.{body}` (an `sha256=` prefix is
 //!   allowed), the timestamp within 5 min (seconds or milliseconds).
 
-use axum::http::HeaderMap;
-
 use crate::server::app::platforms::proof::{
-    fresh, header, hmac_hex, same, PlatformDenied, PlatformKeys,
+    fresh, hmac_hex, same, Offered, PlatformDenied, PlatformKeys,
+};
+use crate::server::config::SecretSetting;
+
+/// Vapi's shared secret (or a bearer credential's).
+pub const SECRET: SecretSetting = SecretSetting {
+    flag: "vapi-secret",
+    env: "CALLTRAIL_VAPI_SECRET",
+    serve_help: "Vapi's secret: `/webhooks/vapi` takes only deliveries whose `x-vapi-secret` header holds it",
+    simulate_help: "Sent as Vapi's `x-vapi-secret` header with each Vapi event",
+};
+
+/// The secret of a Vapi HMAC credential.
+pub const HMAC_SECRET: SecretSetting = SecretSetting {
+    flag: "vapi-hmac-secret",
+    env: "CALLTRAIL_VAPI_HMAC_SECRET",
+    serve_help: "The secret of a Vapi HMAC credential (SHA-256, default headers and format): `/webhooks/vapi` takes only deliveries it signed",
+    simulate_help: "Signs each Vapi event as a Vapi HMAC credential with this secret does (`x-signature`)",
 };
 
 const SECRET_HEADER: &str = "x-vapi-secret";
@@ -18,43 +33,34 @@ const TIMESTAMP_HEADER: &str = "x-timestamp";
 
 /// Whether a Vapi secret of either kind is configured.
 pub fn configured(keys: &PlatformKeys) -> bool {
-    keys.vapi_secret.is_some() || keys.vapi_hmac.is_some()
+    keys.get(&SECRET).is_some() || keys.get(&HMAC_SECRET).is_some()
 }
 
 /// Vapi's checks: each configured one must pass. `required`: when
 /// none is configured, refuse (the operator asked for signatures).
-pub fn check(
-    keys: &PlatformKeys,
-    headers: &HeaderMap,
-    body: &[u8],
-    now_ms: i64,
-    required: bool,
-) -> Result<(), PlatformDenied> {
-    if required && !configured(keys) {
+pub fn check(keys: &PlatformKeys, delivery: Offered<'_>) -> Result<(), PlatformDenied> {
+    if delivery.required && !configured(keys) {
         return Err(PlatformDenied::NotConfigured(
             "CALLTRAIL_VAPI_SECRET or CALLTRAIL_VAPI_HMAC_SECRET",
         ));
     }
-    if let Some(secret) = &keys.vapi_secret {
-        let offered =
-            header(headers, SECRET_HEADER).ok_or(PlatformDenied::Missing(SECRET_HEADER))?;
+    if let Some(secret) = keys.get(&SECRET) {
+        let offered = delivery.header(SECRET_HEADER)?;
         if !same(offered.as_bytes(), secret.0.as_bytes()) {
             return Err(PlatformDenied::WrongSecret(SECRET_HEADER));
         }
     }
-    if let Some(secret) = &keys.vapi_hmac {
-        let offered =
-            header(headers, SIGNATURE_HEADER).ok_or(PlatformDenied::Missing(SIGNATURE_HEADER))?;
-        let timestamp =
-            header(headers, TIMESTAMP_HEADER).ok_or(PlatformDenied::Missing(TIMESTAMP_HEADER))?;
+    if let Some(secret) = keys.get(&HMAC_SECRET) {
+        let offered = delivery.header(SIGNATURE_HEADER)?;
+        let timestamp = delivery.header(TIMESTAMP_HEADER)?;
         let at: i64 = timestamp
             .trim()
             .parse()
             .map_err(|_| PlatformDenied::Malformed(TIMESTAMP_HEADER, "not a number"))?;
         // Seconds or milliseconds: Vapi's documentation does not say.
         let at_ms = if at < 100_000_000_000 { at * 1000 } else { at };
-        fresh(at_ms, now_ms)?;
-        let expected = signature(&secret.0, timestamp.trim(), body);
+        fresh(at_ms, delivery.now_ms)?;
+        let expected = signature(&secret.0, timestamp.trim(), delivery.body);
         let offered = offered.trim();
         let offered = offered.strip_prefix("sha256=").unwrap_or(offered);
         if !same(offered.to_ascii_lowercase().as_bytes(), expected.as_bytes()) {
@@ -72,10 +78,10 @@ pub fn signature(secret: &str, timestamp: &str, body: &[u8]) -> String {
 /// The headers a simulated delivery carries, signed as Vapi signs.
 pub fn sign(keys: &PlatformKeys, at_ms: i64, body: &[u8]) -> Vec<(&'static str, String)> {
     let mut headers = Vec::new();
-    if let Some(secret) = &keys.vapi_secret {
+    if let Some(secret) = keys.get(&SECRET) {
         headers.push((SECRET_HEADER, secret.0.clone()));
     }
-    if let Some(secret) = &keys.vapi_hmac {
+    if let Some(secret) = keys.get(&HMAC_SECRET) {
         let at = at_ms.to_string();
         headers.push((SIGNATURE_HEADER, signature(&secret.0, &at, body)));
         headers.push((TIMESTAMP_HEADER, at));
@@ -88,8 +94,11 @@ mod tests {
     use axum::http::HeaderMap;
 
     use super::*;
-    use crate::server::app::platforms::proof::test_support::{headers, keys, NOW};
-    use crate::server::config::Secret;
+    use crate::server::app::platforms::proof::test_support::{headers, offered, NOW};
+
+    fn keys() -> PlatformKeys {
+        PlatformKeys::default().with(&HMAC_SECRET, "test-secret")
+    }
 
     #[test]
     fn vapi_hmac_takes_its_documented_defaults() {
@@ -102,34 +111,34 @@ mod tests {
             (SIGNATURE_HEADER, expected),
             (TIMESTAMP_HEADER, "1777647921950"),
         ]);
-        assert_eq!(check(&keys(), &h, body, at, false), Ok(()));
+        assert_eq!(check(&keys(), offered(&h, body, at, false)), Ok(()));
         let prefixed = format!("sha256={expected}");
         let h = headers(&[
             (SIGNATURE_HEADER, &prefixed),
             (TIMESTAMP_HEADER, "1777647921950"),
         ]);
-        assert_eq!(check(&keys(), &h, body, at, false), Ok(()));
+        assert_eq!(check(&keys(), offered(&h, body, at, false)), Ok(()));
         assert_eq!(
-            check(&keys(), &h, br#"{"message":{"type":"hung"}}"#, at, false),
+            check(
+                &keys(),
+                offered(&h, br#"{"message":{"type":"hung"}}"#, at, false)
+            ),
             Err(PlatformDenied::NoMatch("Vapi"))
         );
     }
 
     #[test]
     fn the_vapi_secret_header_must_match() {
-        let keys = PlatformKeys {
-            vapi_secret: Some(Secret("s3cret-value".into())),
-            ..PlatformKeys::default()
-        };
+        let keys = PlatformKeys::default().with(&SECRET, "s3cret-value");
         let ok = headers(&[(SECRET_HEADER, "s3cret-value")]);
-        assert_eq!(check(&keys, &ok, b"{}", NOW, true), Ok(()));
+        assert_eq!(check(&keys, offered(&ok, b"{}", NOW, true)), Ok(()));
         let wrong = headers(&[(SECRET_HEADER, "s3cret-valuf")]);
         assert_eq!(
-            check(&keys, &wrong, b"{}", NOW, false),
+            check(&keys, offered(&wrong, b"{}", NOW, false)),
             Err(PlatformDenied::WrongSecret(SECRET_HEADER))
         );
         assert_eq!(
-            check(&keys, &HeaderMap::new(), b"{}", NOW, false),
+            check(&keys, offered(&HeaderMap::new(), b"{}", NOW, false)),
             Err(PlatformDenied::Missing(SECRET_HEADER))
         );
     }

@@ -1,15 +1,13 @@
 //! The call the simulator sends as Vapi: the fixtures built from Vapi's
 //! documentation, each at its own `timestamp`.
 
-use serde_json::Value;
-
-use crate::server::app::platforms::Sample;
+use crate::server::app::platforms::sample::{Recorded, Sample};
 
 /// The Vapi fixture call: its id, its start, and its messages with their
 /// offsets from that start (each message's own `timestamp`).
 const ID: &str = "5b6f2c1e-8a43-4d7f-9e21-3c0a7d94b1f6";
 const START: i64 = 1_777_647_900_210;
-const DELIVERIES: [&str; 11] = [
+const DELIVERIES: &[&str] = &[
     include_str!("fixtures/status-update-in-progress.json"),
     include_str!("fixtures/speech-update.json"),
     include_str!("fixtures/conversation-update-1.json"),
@@ -26,16 +24,5 @@ const DELIVERIES: [&str; 11] = [
 pub const SAMPLE: Sample = Sample {
     call_id: ID,
     started_at: START,
-    deliveries,
+    deliveries: Recorded::Stamped(DELIVERIES, "/message/timestamp"),
 };
-
-fn deliveries() -> Vec<(i64, Value)> {
-    DELIVERIES
-        .iter()
-        .map(|text| {
-            let body: Value = serde_json::from_str(text).expect("fixtures are JSON");
-            let at = body["message"]["timestamp"].as_i64().unwrap_or(START);
-            (at - START, body)
-        })
-        .collect()
-}

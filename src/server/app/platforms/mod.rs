@@ -1,23 +1,21 @@
 //! The voice platforms calltrail takes webhooks from, one folder each: its
 //! parser, the parties it names, its own proof that a delivery came from it,
 //! the call the simulator sends as it, its fixtures and their tests. The
-//! folders are registered in [`ALL`]; the router, the webhook checks, the
-//! connect panel, the simulator and the demo all read the list.
+//! folders are registered in one line, `platforms![…]`, which makes [`ALL`];
+//! the router, the webhook checks, the connect panel, the simulator and the
+//! demo all read the list.
 //!
-//! Adding a platform: a folder with a `SOURCE`, and its line in [`ALL`].
+//! Adding a platform: a folder with a `SOURCE`, and its name in that line.
 //! The pages learn its name and label from [`listed`], and the command line
 //! its secrets' settings from [`secret_settings`].
 
 mod fields;
 #[cfg(test)]
 pub mod fixtures;
-pub mod infer;
 mod parsed;
 pub mod proof;
-pub mod retell;
 pub mod sample;
 pub mod timestamp;
-pub mod vapi;
 
 use std::fmt;
 
@@ -29,13 +27,19 @@ pub use parsed::{valid_call_id, Item, ParseError, ParsedEvent};
 pub use proof::{Offered, PlatformDenied, PlatformKeys};
 pub use sample::Sample;
 
-/// Every platform, in the order the dashboard lists them; the first is the
-/// primary one (its URL is the one "Connect your agent" shows first).
-pub const ALL: [Platform; 3] = [
-    Platform(&infer::SOURCE),
-    Platform(&vapi::SOURCE),
-    Platform(&retell::SOURCE),
-];
+/// Declares each platform's folder and registers its `SOURCE` in [`ALL`].
+macro_rules! platforms {
+    ($($name:ident),+ $(,)?) => {
+        $(pub mod $name;)+
+
+        /// Every platform, in the order the dashboard lists them; the first
+        /// is the primary one (its URL is the one "Connect your agent" shows
+        /// first).
+        pub const ALL: &[Platform] = &[$(Platform(&$name::SOURCE)),+];
+    };
+}
+
+platforms![infer, vapi, retell];
 
 /// What a platform is, as its folder defines it.
 pub struct Source {
@@ -94,7 +98,7 @@ impl Platform {
 
     /// The platform a stored `source` names.
     pub fn from_source(source: &str) -> Option<Platform> {
-        ALL.into_iter().find(|p| p.source() == source)
+        ALL.iter().copied().find(|p| p.source() == source)
     }
 
     /// What a delivery's JSON becomes: never empty.

@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn each_platforms_call_moves_to_now_under_a_new_id() {
-        for platform in ALL.into_iter().filter(|p| p.sample.is_some()) {
+        for platform in ALL.iter().copied().filter(|p| p.sample.is_some()) {
             let steps = call(platform).unwrap();
             let offsets: Vec<i64> = steps.iter().map(|(at, _)| *at).collect();
             assert!(offsets.windows(2).all(|w| w[0] <= w[1]), "{offsets:?}");

@@ -29,7 +29,8 @@ impl WebhookAuth {
             open: self.checks.open(),
             public_url_set: false,
             platforms: ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .filter_map(|platform| {
                     let connect = platform.connect.as_ref()?;
                     Some(PlatformLink {

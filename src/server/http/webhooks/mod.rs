@@ -43,7 +43,8 @@ type Outcome = Option<DeliveryOutcome>;
 /// `POST /webhooks/{name}`, one route for each platform.
 pub fn routes() -> Router<AppState> {
     platforms::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .fold(Router::new(), |router, platform| {
             router.route(
                 &format!("/webhooks/{}", platform.source()),

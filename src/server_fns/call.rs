@@ -37,13 +37,9 @@ pub async fn load_call(
 /// item's "raw JSON" shows once opened. `None` when there is no such event.
 #[server(endpoint = "load_event_body")]
 pub async fn load_event_body(event_id: i64) -> Result<Option<BodyView>, PageError> {
-    use crate::model::clip;
     use crate::server::http::page_data;
     let state = page_data::signed_in_state()?;
-    let raw = state
-        .store
-        .event_body(event_id)
+    page_data::event_body(&state.store, event_id)
         .await
-        .map_err(|e| page_data::internal("the event", e))?;
-    Ok(raw.as_deref().map(clip::body))
+        .map_err(|e| page_data::internal("the event", e))
 }

@@ -12,6 +12,7 @@ use calltrail::model::{AlertState, AlertView, ChannelKind, RuleSpec};
 use calltrail::server::app::alerts::{AlertHub, Runner};
 use calltrail::server::config::Secret;
 use calltrail::server::store::now_ms;
+use calltrail::server::store::prelude::*;
 use calltrail::server::store::rules::RuleSettings;
 use calltrail::server::store::Store;
 

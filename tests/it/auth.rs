@@ -9,6 +9,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use calltrail::server::config::Secret;
 use calltrail::server::http::auth::{ensure_admin, password};
+use calltrail::server::store::prelude::*;
 use sqlx::SqlitePool;
 
 fn get(uri: &str, cookie: &str) -> Request<Body> {

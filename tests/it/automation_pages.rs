@@ -10,6 +10,7 @@ use sqlx::SqlitePool;
 
 use calltrail::model::AlertState;
 use calltrail::server::app::alerts::{AlertHub, Runner};
+use calltrail::server::store::prelude::*;
 
 async fn get(app: &TestApp, uri: &str) -> (StatusCode, String) {
     let request = Request::get(uri)

@@ -13,6 +13,7 @@ use sqlx::SqlitePool;
 
 use calltrail::server::cli::backup::{backup, restore};
 use calltrail::server::config::Database;
+use calltrail::server::store::prelude::*;
 use calltrail::server::store::Store;
 
 async fn open(path: &Path) -> Store {

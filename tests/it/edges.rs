@@ -17,6 +17,7 @@ use tower::ServiceExt;
 use calltrail::server::config::ServeConfig;
 use calltrail::server::http::auth::setup_code;
 use calltrail::server::http::router::router;
+use calltrail::server::store::prelude::*;
 
 fn with_host(mut request: Request<Body>, host: &'static str) -> Request<Body> {
     request.headers_mut().insert("host", host.parse().unwrap());

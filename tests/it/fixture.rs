@@ -9,6 +9,7 @@ use crate::common::{app, call_sequence, exchange, file_pool, post, TestApp};
 use calltrail::server::app::webhook_auth::PlatformKeys;
 use calltrail::server::cli::simulate::{client, replay, Target};
 use calltrail::server::http::fixture;
+use calltrail::server::store::prelude::*;
 
 /// What a timeline shows of each event (ids and arrival times differ
 /// between servers; everything the event says must not).

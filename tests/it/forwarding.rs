@@ -19,6 +19,7 @@ use sqlx::SqlitePool;
 
 use calltrail::server::store::automation::DestinationSettings;
 use calltrail::server::store::now_ms;
+use calltrail::server::store::prelude::*;
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 

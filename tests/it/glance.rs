@@ -8,6 +8,7 @@ use sqlx::SqlitePool;
 use crate::common::{app, app_with, exchange};
 use calltrail::model::SAMPLE_PREFIX;
 use calltrail::server::http::test_event;
+use calltrail::server::store::prelude::*;
 
 fn choose(theme: &str, back: &str) -> Request<Body> {
     Request::post("/theme")

@@ -8,6 +8,7 @@ use serde_json::json;
 use sqlx::SqlitePool;
 
 use calltrail::model::{CallStatus, DeliveryOutcome, EventDetail};
+use calltrail::server::store::prelude::*;
 
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn every_fixture_is_accepted_and_stored(pool: SqlitePool) {

@@ -14,6 +14,7 @@ use sqlx::SqlitePool;
 
 use calltrail::model::{DeliveryOutcome, EventDetail};
 use calltrail::server::config::Database;
+use calltrail::server::store::prelude::*;
 use calltrail::server::store::Store;
 
 const BODY: &str = r#"{"type":"conversation-update","call_id":"old-call","metadata":{"role":"user","message":"hello"}}"#;

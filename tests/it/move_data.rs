@@ -11,6 +11,7 @@ use crate::common::{assemble, call_sequence, pg, post};
 use calltrail::server::app::live::Hub;
 use calltrail::server::config::Database;
 use calltrail::server::store::move_data::{move_data, MoveError};
+use calltrail::server::store::prelude::*;
 use calltrail::server::store::Store;
 
 #[tokio::test]

@@ -18,6 +18,7 @@ use sqlx::SqlitePool;
 
 use calltrail::model::{ChannelKind, RuleSpec};
 use calltrail::server::store::now_ms;
+use calltrail::server::store::prelude::*;
 use calltrail::server::store::rules::RuleSettings;
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

@@ -15,6 +15,7 @@ use calltrail::server::app::platforms::vapi::proof::signature as vapi_signature;
 use calltrail::server::cli;
 use calltrail::server::config::{PlatformKeys, Secret};
 use calltrail::server::store::now_ms;
+use calltrail::server::store::prelude::*;
 
 const VAPI_CALL: &str = "5b6f2c1e-8a43-4d7f-9e21-3c0a7d94b1f6";
 const RETELL_CALL: &str = "call_5e1a9c7d3b2f4e60a8d1c4b7e9f2";

@@ -20,6 +20,7 @@ use calltrail::server::config::Database;
 use calltrail::server::config::ServeConfig;
 use calltrail::server::http::router::router;
 use calltrail::server::store::call_retention::{CallRetention, BATCH};
+use calltrail::server::store::prelude::*;
 use calltrail::server::store::Store;
 
 const DAY: i64 = 24 * 60 * 60 * 1000;

@@ -12,6 +12,7 @@ use sqlx::sqlite::{SqliteAutoVacuum, SqliteConnectOptions, SqliteJournalMode};
 use sqlx::SqlitePool;
 
 use calltrail::server::store::call_retention::{CallRetention, Purged};
+use calltrail::server::store::prelude::*;
 
 const DAY: i64 = 24 * 60 * 60 * 1000;
 const NOW: i64 = 1_780_000_000_000;

@@ -10,6 +10,7 @@ use tokio::sync::watch;
 
 use crate::common::{assemble, fixture, pg, post, TestApp};
 use calltrail::server::app::live::Hub;
+use calltrail::server::store::prelude::*;
 
 /// Two apps on one new database.
 async fn two_instances(server: &str) -> (TestApp, TestApp) {

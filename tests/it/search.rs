@@ -10,6 +10,7 @@ use crate::common::events::said;
 use crate::common::{app, call_sequence, deliver, TestApp};
 use calltrail::model::query::Query;
 use calltrail::model::{highlight, SearchHit};
+use calltrail::server::store::prelude::*;
 use calltrail::server::store::{now_ms, SearchAt, SearchFrom};
 
 fn turn(call: &str, role: &str, text: &str, secs: f64) -> serde_json::Value {

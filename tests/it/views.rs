@@ -8,6 +8,7 @@ use sqlx::SqlitePool;
 
 use calltrail::model::{CallStatus, DeliveryFilter, DeliveryOutcome};
 use calltrail::server::http::page_data::{self, CALLS_PER_PAGE};
+use calltrail::server::store::prelude::*;
 
 fn turn(call_id: &str, at_ms: i64) -> String {
     said(call_id, "user", "hello").time(at_ms).body()

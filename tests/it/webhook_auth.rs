@@ -13,6 +13,7 @@ use axum::http::{Request, StatusCode};
 use calltrail::model::{Delivery, DeliveryOutcome};
 use calltrail::server::config::{Secret, ServeConfig};
 use calltrail::server::store::now_ms;
+use calltrail::server::store::prelude::*;
 use sqlx::SqlitePool;
 
 const SECRET_A: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

@@ -15,6 +15,7 @@ use tokio::task::JoinHandle;
 use crate::model::metrics::{compute, CallMetrics};
 use crate::server::app::live::Hub;
 use crate::server::store;
+use crate::server::store::prelude::*;
 use crate::server::store::{Store, METRICS};
 
 /// Calls measured per transaction.

@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 
 use crate::server::config::ServeConfig;
 use crate::server::store::call_retention::{CallRetention, Purged, BATCH};
+use crate::server::store::prelude::*;
 use crate::server::store::retention::DeliveryRetention;
 use crate::server::store::{now_ms, Store, Work};
 

@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use crate::server::app::live::Hub;
 use crate::server::app::webhook_auth::WebhookAuth;
 use crate::server::config::ServeConfig;
+use crate::server::store::prelude::*;
 use crate::server::store::Store;
 use crate::server::{
     cli::demo, http::assets, http::auth, http::listen, http::router, http::AppState,

@@ -6,6 +6,7 @@ use anyhow::{bail, Context};
 
 use crate::server::config::{UserArgs, UserCommand};
 use crate::server::http::auth::password;
+use crate::server::store::prelude::*;
 use crate::server::store::Store;
 
 pub async fn run(command: UserCommand) -> anyhow::Result<()> {

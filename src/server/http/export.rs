@@ -17,6 +17,7 @@ use crate::model::{CallSummary, Sort, TimelineItem};
 use crate::server::app::export_progress::Tracker;
 use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
+use crate::server::store::prelude::*;
 use crate::server::store::{now_ms, SearchAt, SearchFrom, Store};
 
 /// Calls read per step.

@@ -13,6 +13,7 @@ use crate::server::app::platforms::Platform;
 use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
 use crate::server::store;
+use crate::server::store::prelude::*;
 use crate::server::store::Replayable;
 
 /// The fixture format's version, in its header line.

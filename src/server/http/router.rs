@@ -20,6 +20,7 @@ use tower_http::trace::TraceLayer;
 use crate::server::http::error::ApiError;
 use crate::server::http::security::AllowedHosts;
 use crate::server::store;
+use crate::server::store::prelude::*;
 use crate::server::{
     app::prometheus, http::access_log, http::assets, http::auth, http::bench_routes, http::forms,
     http::live, http::readiness, http::scrape, http::security, http::webhooks, http::AppState,

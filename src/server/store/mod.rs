@@ -4,8 +4,16 @@
 //! Everything that touches SQL lives in this module; the rest of the server
 //! sees only [`Store`]'s methods and the types they take and return.
 
+mod contract;
 mod database;
-mod dispatch;
+/// The store's area traits, for `use crate::server::store::prelude::*;`.
+pub mod prelude {
+    pub use super::contract::{
+        AlertStore, AutomationStore, CallMetricsStore, CallRetentionStore, CallStore,
+        DeliveryStore, EffectStore, EventStore, InsightStore, OutboxStore, RetentionStore,
+        RuleStore, SavedViewStore, SearchStore, SettingStore, SpaceStore, UserStore,
+    };
+}
 mod error;
 mod job;
 mod lead;
@@ -38,7 +46,7 @@ pub use sqlite::{backup, fill, naive, offline, space};
 pub use writer::{observe_commits, CommitObserver, Writer};
 
 /// The database calltrail runs on, behind one set of methods
-/// (`dispatch.rs`): each call goes to the backend's own implementation.
+/// (`contract/`): each call goes to the backend's own implementation.
 #[derive(Clone)]
 pub enum Store {
     Sqlite(sqlite::SqliteStore),

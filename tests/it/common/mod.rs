@@ -22,6 +22,7 @@ use calltrail::server::config::ServeConfig;
 use calltrail::server::http::auth::password;
 use calltrail::server::http::router::router;
 use calltrail::server::http::AppState;
+use calltrail::server::store::prelude::*;
 use calltrail::server::store::Store;
 
 pub struct TestApp {

@@ -7,6 +7,7 @@
 use std::time::{Duration, Instant};
 
 use crate::server::store;
+use crate::server::store::prelude::*;
 use crate::server::store::Store;
 
 const PERSIST_EVERY: Duration = Duration::from_secs(5);

@@ -7,6 +7,7 @@ use super::condition::Compiled;
 use crate::model::TimelineItem;
 use crate::server::store;
 use crate::server::store::automation::Destination;
+use crate::server::store::prelude::*;
 use crate::server::store::Store;
 
 /// A destination ready to filter events.

@@ -20,6 +20,7 @@ use crate::server::app::live::to_json;
 use crate::server::store;
 use crate::server::store::Store;
 
+use crate::server::store::prelude::*;
 pub use replay::{replay, ReplayFrom};
 pub use runner::{spawn, Runner};
 

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::filter::Filter;
 use crate::server::store;
+use crate::server::store::prelude::*;
 use crate::server::store::{now_ms, Store};
 
 /// The most events one replay queues.

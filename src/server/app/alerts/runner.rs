@@ -21,6 +21,7 @@ use crate::model::{RuleSpec, TimelineItem};
 use crate::server::app::live::Hub;
 use crate::server::store;
 use crate::server::store::effects::{Effects, Forward, EFFECTS, FORWARDS};
+use crate::server::store::prelude::*;
 use crate::server::store::rules::Rule;
 use crate::server::store::{now_ms, Store};
 

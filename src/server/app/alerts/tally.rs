@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use super::evaluate::{Facts, Needs};
 use crate::model::{EventDetail, TimelineItem};
 use crate::server::store;
+use crate::server::store::prelude::*;
 use crate::server::store::Store;
 
 /// Counts kept at most; past it they are dropped and read again as needed.

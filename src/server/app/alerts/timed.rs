@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 use crate::model::{format, RuleSpec};
 use crate::server::store;
 use crate::server::store::effects::Hit;
+use crate::server::store::prelude::*;
 use crate::server::store::rules::Rule;
 use crate::server::store::Store;
 

@@ -16,6 +16,7 @@ use super::OutboundConfig;
 use crate::server::app::webhook_auth::SigningKey;
 use crate::server::store::automation::Channel;
 use crate::server::store::outbox::{Attempt, Next, OutboxItem, Target};
+use crate::server::store::prelude::*;
 use crate::server::store::{now_ms, Store};
 
 /// How long one try may take.

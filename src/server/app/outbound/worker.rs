@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use super::send::Sender;
 use crate::server::store::outbox::{Attempt, Next};
+use crate::server::store::prelude::*;
 use crate::server::store::{now_ms, Store};
 
 /// Messages in flight at once.

@@ -14,6 +14,7 @@ use crate::server::app::alerts::condition::Compiled;
 use crate::server::app::outbound::channel::ChannelConfig;
 use crate::server::app::outbound::guard::check_url;
 use crate::server::store::automation::DestinationSettings;
+use crate::server::store::prelude::*;
 use crate::server::store::rules::RuleSettings;
 use crate::server::store::{now_ms, Store};
 

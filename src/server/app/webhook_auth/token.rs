@@ -12,6 +12,7 @@ use subtle::ConstantTimeEq as _;
 
 use super::WebhookAuth;
 use crate::server::store;
+use crate::server::store::prelude::*;
 use crate::server::store::Store;
 
 /// Shortest token accepted from configuration.

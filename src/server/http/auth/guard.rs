@@ -14,6 +14,7 @@ use super::current_user;
 use crate::model::format::query_path;
 use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
+use crate::server::store::prelude::*;
 
 /// Lets a request through, or turns it away, as the module says; every
 /// answer is `Cache-Control: no-store`, so after signing out, Back or a

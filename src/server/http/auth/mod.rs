@@ -14,6 +14,7 @@ use tower_sessions::session::Id;
 use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore as _};
 
 use crate::server::config::ServeConfig;
+use crate::server::store::prelude::*;
 use crate::server::store::{now_ms, Sessions, Store, User};
 
 /// The session cookie's name.

@@ -16,6 +16,7 @@ use crate::model::format::query_path;
 use crate::server::http::client_address::ClientIp;
 use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
+use crate::server::store::prelude::*;
 
 #[derive(Deserialize)]
 pub struct LoginForm {

@@ -21,6 +21,7 @@ use subtle::ConstantTimeEq as _;
 use crate::server::app::webhook_auth::token;
 use crate::server::config::ServeConfig;
 use crate::server::http::AppState;
+use crate::server::store::prelude::*;
 
 /// Characters of the generated code.
 const LEN: usize = 12;

@@ -9,6 +9,7 @@ use crate::model::FormError;
 use crate::server::http::AppState;
 use crate::server::store::alerts::AlertAction;
 use crate::server::store::now_ms;
+use crate::server::store::prelude::*;
 
 /// Longest snooze: a week.
 const MAX_SNOOZE_MINUTES: i64 = 7 * 24 * 60;

@@ -15,6 +15,7 @@ use crate::server::app::webhook_auth::SigningKey;
 use crate::server::http::AppState;
 use crate::server::store::automation::DestinationSettings;
 use crate::server::store::now_ms;
+use crate::server::store::prelude::*;
 
 pub(super) const PAGE: &str = "/automations";
 

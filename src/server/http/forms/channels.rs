@@ -12,6 +12,7 @@ use crate::server::app::outbound::channel::{ChannelConfig, ChannelError, EmailCo
 use crate::server::app::outbound::guard::GuardError;
 use crate::server::http::AppState;
 use crate::server::store::now_ms;
+use crate::server::store::prelude::*;
 
 /// `POST /automations/channels`
 pub async fn create_channel(State(state): State<AppState>, body: Bytes) -> Response {

@@ -10,6 +10,7 @@ use super::{back, storage, Fields};
 use crate::model::{FormError, Notice, RuleSpec};
 use crate::server::app::alerts::condition::Compiled;
 use crate::server::http::AppState;
+use crate::server::store::prelude::*;
 use crate::server::store::rules::RuleSettings;
 
 const PAGE: &str = "/alerts/rules";

@@ -11,6 +11,7 @@ use crate::model::query::Query;
 use crate::model::{FormError, Notice};
 use crate::server::http::auth::CurrentUser;
 use crate::server::http::AppState;
+use crate::server::store::prelude::*;
 
 /// Longest view name kept (as [`FormError::ViewNameTooLong`] says).
 const MAX_NAME: usize = 60;

@@ -18,6 +18,7 @@ use super::{opening, respond, to_json};
 use crate::model::AlertNotice;
 use crate::server::app::prometheus::LiveClient;
 use crate::server::http::AppState;
+use crate::server::store::prelude::*;
 
 pub async fn alerts_stream(State(state): State<AppState>, session: Session) -> Response {
     let Some(mut watch) = SessionWatch::start(&state, &session) else {

@@ -23,6 +23,7 @@ use super::{opening, respond, to_json};
 use crate::model::{DeliveryFilter, DeliveryOutcome};
 use crate::server::app::prometheus::LiveClient;
 use crate::server::http::AppState;
+use crate::server::store::prelude::*;
 
 /// Rows read per query.
 const BATCH: i64 = 200;

@@ -22,6 +22,7 @@ use crate::model::{clip, LiveUpdate};
 use crate::server::app::prometheus::{self, LiveClient};
 use crate::server::http::AppState;
 use crate::server::store;
+use crate::server::store::prelude::*;
 use crate::server::store::Store;
 
 /// Rows read from the database per catch-up query.

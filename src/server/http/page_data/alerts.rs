@@ -5,6 +5,7 @@ use crate::model::{AlertState, AlertsPage, AutomationsPage, ChannelView, RuleVie
 use crate::server::app::outbound::channel::ChannelConfig;
 use crate::server::config::ServeConfig;
 use crate::server::store;
+use crate::server::store::prelude::*;
 use crate::server::store::{now_ms, Store};
 
 /// Alerts per page on `/alerts`.

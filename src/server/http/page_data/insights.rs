@@ -4,6 +4,7 @@
 use crate::model::insights::{InsightsPage, Step};
 use crate::model::query::Query;
 use crate::server::store;
+use crate::server::store::prelude::*;
 use crate::server::store::{now_ms, SearchAt, Store};
 
 pub async fn insights_page(

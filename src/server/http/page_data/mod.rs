@@ -6,8 +6,7 @@ use leptos::prelude::use_context;
 
 use crate::model::query::Query;
 use crate::model::{
-    CallTimeline, CallsPage, ConnectInfo, DeliveriesPage, DeliveryFilter, SearchResults, Sort,
-    TimelinePoint, Viewer,
+    CallsPage, ConnectInfo, DeliveriesPage, DeliveryFilter, SearchResults, Sort, Viewer,
 };
 use crate::server::app::webhook_auth::RotateError;
 use crate::server::http::auth::CurrentUser;
@@ -17,10 +16,13 @@ use crate::server::store::{now_ms, SearchAt, SearchFrom, Store};
 use crate::server_fns::PageError;
 
 mod alerts;
+mod call;
 mod insights;
 mod settings;
 pub use crate::server::app::platforms::listed as platforms;
+use crate::server::store::prelude::*;
 pub use alerts::{alerts_page, automations_page, rules_page};
+pub use call::{call_timeline, event_body, window_holding, TIMELINE_WINDOW};
 pub use insights::insights_page;
 pub use settings::{retention_settings, settings_page};
 
@@ -109,70 +111,6 @@ pub async fn calls_page(
         sort: sort.unwrap_or_default(),
         metrics,
     })
-}
-
-/// Timeline items a call page shows at once; earlier ones are a link away.
-pub const TIMELINE_WINDOW: usize = 200;
-/// Events after the one a link points at that its window shows too.
-const SHOWN_AFTER: usize = 10;
-
-/// Where the window that shows event `event_id` ends (`?before=`), when
-/// the newest window does not hold it: a link to an old event of a long
-/// call (an alert's, a search hit's) opens where the event is in view,
-/// with the events around it. `None` opens the newest window.
-pub async fn window_holding(
-    store: &Store,
-    call_id: &str,
-    event_id: i64,
-) -> Result<Option<TimelinePoint>, store::Error> {
-    let Some(after) = store
-        .points_after(call_id, event_id, TIMELINE_WINDOW as i64)
-        .await?
-    else {
-        return Ok(None);
-    };
-    if after.len() < TIMELINE_WINDOW {
-        return Ok(None);
-    }
-    Ok(after.get(SHOWN_AFTER).copied())
-}
-
-pub async fn call_timeline(
-    store: &Store,
-    call_id: &str,
-    before: Option<TimelinePoint>,
-    stale_after_ms: i64,
-) -> Result<Option<CallTimeline>, store::Error> {
-    let Some(call) = store.call(call_id).await? else {
-        return Ok(None);
-    };
-    let mut items = store
-        .timeline_window(call_id, before, TIMELINE_WINDOW as i64 + 1)
-        .await?;
-    let earlier = if items.len() > TIMELINE_WINDOW {
-        items.remove(0);
-        items.first().map(TimelinePoint::of)
-    } else {
-        None
-    };
-    // The newest id read, so the live stream resumes exactly after what is shown.
-    let cursor = items
-        .iter()
-        .map(|i| i.id)
-        .max()
-        .unwrap_or(0)
-        .max(call.last_event_id);
-    let metrics = store.call_metrics(&[call_id]).await?.remove(call_id);
-    Ok(Some(CallTimeline {
-        call,
-        items,
-        earlier,
-        before,
-        cursor,
-        now: now_ms(),
-        stale_after_ms,
-        metrics,
-    }))
 }
 
 pub async fn deliveries_page(

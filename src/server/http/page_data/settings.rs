@@ -5,6 +5,7 @@ use crate::model::settings::thousands;
 use crate::model::{RetentionSetting, SettingsPage};
 use crate::server::config::ServeConfig;
 use crate::server::store;
+use crate::server::store::prelude::*;
 use crate::server::store::Store;
 
 pub async fn settings_page(

@@ -1,0 +1,63 @@
+//! Accounts, settings, saved views, and keeping the database in bounds.
+
+use crate::model::{DatabaseInfo, SavedView};
+use crate::server::store::call_retention::{CallRetention, Purged};
+use crate::server::store::retention::DeliveryRetention;
+use crate::server::store::{Error, Store, User};
+
+areas! {
+    /// Dashboard accounts.
+    UserStore {
+        fn has_users(&self) -> Result<bool, Error>;
+        /// Creates the first account; `None` when an account already exists
+        /// (so two racing first-run requests cannot both create an admin).
+        fn create_first_user(&self, username: &str, password_hash: &str) -> Result<Option<User>, Error>;
+        /// Creates an account; `None` when the name is taken.
+        fn create_user(&self, username: &str, password_hash: &str) -> Result<Option<User>, Error>;
+        /// Sets a new password, which signs out every session of the account.
+        /// False when there is no such user.
+        fn set_password(&self, username: &str, password_hash: &str) -> Result<bool, Error>;
+        fn user_by_name(&self, username: &str) -> Result<Option<User>, Error>;
+        fn user_by_id(&self, id: i64) -> Result<Option<User>, Error>;
+    }
+    /// Settings kept in the database.
+    SettingStore {
+        fn webhook_token(&self) -> Result<Option<String>, Error>;
+        fn set_webhook_token(&self, token: &str) -> Result<(), Error>;
+    }
+    /// Saved views of the calls list.
+    SavedViewStore {
+        /// The account's saved views, by name.
+        fn saved_views(&self, user_id: i64) -> Result<Vec<SavedView>, Error>;
+        /// Saves `q` as `name` (replacing the query of a view of that name);
+        /// `false` when the account already has [`MAX_VIEWS`](crate::server::store::portable::saved_views::MAX_VIEWS) others.
+        fn save_view(&self, user_id: i64, name: &str, q: &str) -> Result<bool, Error>;
+        /// Deletes one of the account's views; `false` when it has no such view.
+        fn delete_view(&self, user_id: i64, id: i64) -> Result<bool, Error>;
+    }
+    /// Trimming the delivery log.
+    RetentionStore {
+        /// Deletes at most `batch` of the oldest delivery rows that are received
+        /// before `before` (epoch ms) or not among the newest `keep` rows; returns
+        /// how many went.
+        fn delete_old_deliveries(&self, before: Option<i64>, keep: Option<u64>, batch: i64) -> Result<u64, Error>;
+        /// Deletes every delivery row past `retention` at `now` (epoch ms), batch
+        /// by batch; returns how many went.
+        fn enforce_delivery_retention(&self, retention: DeliveryRetention, now: i64) -> Result<u64, Error>;
+    }
+    /// Deleting whole calls past their retention.
+    CallRetentionStore {
+        /// Deletes every call past `retention` at `now` (epoch ms), `batch`
+        /// events per transaction, oldest ended calls first; returns what went.
+        fn enforce_call_retention(&self, retention: CallRetention, now: i64, batch: i64) -> Result<Purged, Error>;
+    }
+    /// How much room the database takes.
+    SpaceStore {
+        /// Sizes and row counts, read from a consistent snapshot.
+        fn usage(&self) -> Result<DatabaseInfo, Error>;
+        /// Gives the file's free pages back to the file system, a step at a
+        /// time; returns how many went. Does nothing on a database created
+        /// without incremental vacuum.
+        fn reclaim_free_pages(&self) -> Result<u64, Error>;
+    }
+}

@@ -14,7 +14,7 @@ async fn page(app: &TestApp, uri: &str) -> String {
         .body(Body::empty())
         .unwrap();
     let (status, _, page) = exchange(app, request).await;
-    assert_eq!(status, StatusCode::OK, "{uri}");
+    assert_eq!(status, StatusCode::OK, "{uri}: {page}");
     page
 }
 
@@ -100,7 +100,7 @@ async fn the_sign_in_wait_is_a_number_or_nothing(pool: SqlitePool) {
     ] {
         let uri = format!("/login?error=throttled&wait={wait}");
         let (status, _, page) = exchange(&app, signed_out(&uri)).await;
-        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_eq!(status, StatusCode::OK, "{uri}: {page}");
         assert_eq!(notice(&page), said, "{uri}");
         assert!(!visible_text(&page).contains("evil.example"), "{uri}");
     }

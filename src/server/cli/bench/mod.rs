@@ -9,12 +9,13 @@ mod focus;
 mod index;
 mod load;
 mod prefill;
+mod reads;
+mod rig;
 mod scale_out;
 mod search;
 mod stats;
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -25,36 +26,9 @@ use crate::server::cli::child::{ServerProcess, TOKEN};
 use crate::server::config::{BenchConfig, BenchPart};
 use crate::server::store::offline;
 use load::{Sent, Worker};
+use reads::{reads, LARGE_CALL};
+pub use rig::Rig;
 use stats::{ms, Summary};
-
-/// What the phases that start servers of their own work with.
-#[derive(Clone, Copy)]
-pub struct Rig<'a> {
-    client: &'a reqwest::Client,
-    /// This program, started as each server.
-    exe: &'a Path,
-    /// Where their databases go.
-    dir: &'a Path,
-    /// A call id per sender.
-    calls: &'a [String],
-    /// How long each phase sends.
-    phase: Duration,
-}
-
-impl<'a> Rig<'a> {
-    /// Client, program, folder, call ids and phase length.
-    fn parts(
-        self,
-    ) -> (
-        &'a reqwest::Client,
-        &'a Path,
-        &'a Path,
-        &'a [String],
-        Duration,
-    ) {
-        (self.client, self.exe, self.dir, self.calls, self.phase)
-    }
-}
 
 pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     anyhow::ensure!(config.concurrency > 0, "--concurrency must be at least 1");
@@ -271,67 +245,6 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     automations::run(rig(&client), config.rate).await?;
     anyhow::ensure!(ok && focused, "the correctness check failed");
     Ok(())
-}
-
-/// Events in the large call whose page render is measured.
-const LARGE_CALL: i64 = 10_000;
-/// Requests per read measurement.
-const READS: usize = 30;
-
-/// Times server-rendered pages: the large call's first view, the calls list,
-/// and (with bulk data) an ordinary call's first page.
-async fn reads(
-    client: &reqwest::Client,
-    server: &ServerProcess,
-    cookie: &str,
-    bulk_calls: i64,
-) -> anyhow::Result<()> {
-    let mut pages = vec![
-        (
-            format!("{LARGE_CALL}-event call, first view"),
-            "/calls/bench-large-0".to_string(),
-            150,
-        ),
-        ("calls list".to_string(), "/".to_string(), 50),
-    ];
-    if bulk_calls > 0 {
-        let path = format!("/calls/bench-bulk-{}", bulk_calls / 2);
-        pages.push(("a call's first page, among the bulk".into(), path, 50));
-    }
-    for (name, path, target) in pages {
-        let s = time_page(client, server, cookie, &path).await?;
-        println!(
-            "page render, {name}: p50 {}  p99 {}  (target < {target} ms)",
-            ms(s.p50),
-            ms(s.p99)
-        );
-    }
-    Ok(())
-}
-
-/// Renders `path` [`READS`] times, one after another, as a signed-in browser
-/// asks for it; how long each took.
-pub(super) async fn time_page(
-    client: &reqwest::Client,
-    server: &ServerProcess,
-    cookie: &str,
-    path: &str,
-) -> anyhow::Result<Summary> {
-    let mut times = Vec::with_capacity(READS);
-    for _ in 0..READS {
-        let started = Instant::now();
-        let page = client
-            .get(format!("{}{path}", server.base))
-            .header("cookie", cookie)
-            .send()
-            .await?
-            .error_for_status()?
-            .bytes()
-            .await?;
-        times.push(started.elapsed());
-        anyhow::ensure!(page.len() > 1000, "{path} rendered nearly nothing");
-    }
-    Ok(Summary::of(times))
 }
 
 /// Runs one worker per call against `url` for `phase`; what each saw, in

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use super::prefill::{self, Spread, RARE_WORD};
+use super::reads::time_page;
 use super::stats::ms;
-use super::time_page;
 use crate::model::format::url_segment;
 use crate::server::cli::child::{ServerProcess, TOKEN};
 use crate::server::store::offline;

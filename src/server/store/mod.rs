@@ -8,11 +8,7 @@ mod contract;
 mod database;
 /// The store's area traits, for `use crate::server::store::prelude::*;`.
 pub mod prelude {
-    pub use super::contract::{
-        AlertStore, AutomationStore, CallMetricsStore, CallRetentionStore, CallStore,
-        DeliveryStore, EffectStore, EventStore, InsightStore, OutboxStore, RetentionStore,
-        RuleStore, SavedViewStore, SearchStore, SettingStore, SpaceStore, UserStore,
-    };
+    pub use super::contract::*;
 }
 mod error;
 mod job;

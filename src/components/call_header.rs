@@ -87,7 +87,7 @@ pub fn CallHeader(
                 <dt>"Started"</dt>
                 <dd>{move || view! { <When at=started() now/> }}</dd>
                 <dt>"Outcome"</dt>
-                <dd class="outcome">{move || call.with(CallSummary::outcome_in_full)}</dd>
+                <dd class="outcome" title=move || call.with(|c| c.end_code().map(str::to_string))>{move || call.with(CallSummary::outcome_in_full)}</dd>
                 {move || call.with(|c| c.last_speaker.clone()).filter(|_| call.with(CallSummary::is_live)).map(|s| view! {
                     <dt>"Last speaker"</dt><dd>{s}</dd>
                 })}

@@ -136,7 +136,7 @@ fn CallRow(
             </td>
             <td data-label="Started"><When at=call.started_at now/></td>
             <td data-label="Duration" class="duration">{duration}</td>
-            <td data-label="Outcome" class="outcome">{call.outcome()}</td>
+            <td data-label="Outcome" class="outcome" title=call.end_code().map(str::to_string)>{call.outcome()}</td>
             <MetricCells metrics/>
             <td data-label="Events">
                 <Counters call=Signal::stored(call.clone()) links=CounterLinks::FirstProblem(problem)/>

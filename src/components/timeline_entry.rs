@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use super::{JsonTree, RawJson, StoredBody};
 use crate::model::overview::{Cut, Notes};
-use crate::model::{event_anchor, words, EventDetail, Role, TimelineItem};
+use crate::model::{endings, event_anchor, EventDetail, Role, TimelineItem, TransferStage};
 use crate::model::{format, safe_link, tool_line};
 
 #[component]
@@ -198,20 +198,30 @@ fn body(detail: &EventDetail, notes: Signal<Notes>) -> (String, AnyView) {
             }
             .into_any(),
         ),
-        EventDetail::Transfer { transfer_type, destination, label } => {
+        EventDetail::Transfer { transfer_type, destination, label, stage } => {
             let kind = transfer_type.map(|t| format!("{} transfer", capitalize(&t))).unwrap_or_else(|| "Transfer".into());
             let to = match (label, destination) {
-                (Some(l), Some(d)) => format!("{l} ({d})"),
-                (Some(l), None) => l,
-                (None, Some(d)) => d,
-                (None, None) => "an unknown destination".to_string(),
+                (Some(l), Some(d)) => Some(format!("{l} ({d})")),
+                (Some(l), None) => Some(l),
+                (None, Some(d)) => Some(d),
+                (None, None) => None,
             };
+            let to = match (to, stage) {
+                (Some(to), _) => format!(" to {to}"),
+                (None, TransferStage::Requested) => " — the destination was asked of your server".to_string(),
+                (None, _) => " to an unknown destination".to_string(),
+            };
+            let state = match stage.headline() {
+                "" => String::new(),
+                said => format!(" {said}"),
+            };
+            let failed = (stage == TransferStage::Cancelled).then_some(" failed");
             (
-                "marker transfer".to_string(),
+                format!("marker transfer{}", failed.unwrap_or_default()),
                 view! {
                     <p class="marker-text">
                         <span class="icon" aria-hidden="true">"↪"</span>
-                        <strong>{kind}</strong>" to "{to}
+                        <strong>{kind}{state}</strong>{to}
                     </p>
                 }
                 .into_any(),
@@ -222,12 +232,24 @@ fn body(detail: &EventDetail, notes: Signal<Notes>) -> (String, AnyView) {
             view! {
                 <p class="marker-text">
                     <span class="icon" aria-hidden="true">"■"</span>
-                    <strong>
-                        {match ended_by {
-                            Some(by) => format!("Call ended by {by}"),
-                            None => "Call ended".to_string(),
-                        }}
-                    </strong>
+                    {match ended_by.as_deref().map(|code| (code, endings::party(code))) {
+                        Some((_, Some(who))) => view! { <strong>"Call ended by "{who.to_string()}</strong> }.into_any(),
+                        Some((code, None)) => view! {
+                            <strong>"Call ended"</strong>" — "
+                            <abbr class="code" title=code.to_string()>{endings::describe(code)}</abbr>
+                        }.into_any(),
+                        None => view! { <strong>"Call ended"</strong> }.into_any(),
+                    }}
+                </p>
+            }
+            .into_any(),
+        ),
+        EventDetail::Signal { text, chatter, .. } => (
+            format!("marker signal{}", if chatter { " chatter" } else { "" }),
+            view! {
+                <p class="marker-text">
+                    <span class="icon" aria-hidden="true">"·"</span>
+                    {text}
                 </p>
             }
             .into_any(),
@@ -242,7 +264,7 @@ fn body(detail: &EventDetail, notes: Signal<Notes>) -> (String, AnyView) {
                 {summary.map(|s| view! { <p class="summary">{s}</p> })}
                 <dl class="facts">
                     {duration_ms.map(|d| view! { <dt>"Duration"</dt><dd>{format::duration(d)}</dd> })}
-                    {ended_reason.map(|r| view! { <dt>"End reason"</dt><dd>{words(&r)}</dd> })}
+                    {ended_reason.map(|r| view! { <dt>"End reason"</dt><dd><abbr class="code" title=r.clone()>{endings::describe(&r)}</abbr></dd> })}
                     {cost.map(|c| view! { <dt>"Cost"</dt><dd>{format!("{c:.2}")}</dd> })}
                     {success.map(|s| view! { <dt>"Success"</dt><dd>{s}</dd> })}
                     {sentiment.map(|s| view! { <dt>"Sentiment"</dt><dd>{s}</dd> })}

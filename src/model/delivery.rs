@@ -82,7 +82,7 @@ pub struct DeliveryFilter {
 }
 
 /// The event kinds the filter offers, with their names for people.
-pub const EVENT_KINDS: [(&str, &str); 9] = [
+pub const EVENT_KINDS: [(&str, &str); 10] = [
     ("message", "turn"),
     ("tool_call", "tool call"),
     ("tool_request", "tool request"),
@@ -91,7 +91,8 @@ pub const EVENT_KINDS: [(&str, &str); 9] = [
     ("transfer", "transfer"),
     ("end", "end"),
     ("report", "end-of-call report"),
-    ("unknown", "other"),
+    ("signal", "system line"),
+    ("unknown", "not recognised"),
 ];
 
 impl DeliveryFilter {

@@ -80,6 +80,9 @@ pub enum EventDetail {
         transfer_type: Option<String>,
         destination: Option<String>,
         label: Option<String>,
+        /// How far the transfer got; a stored transfer without one was done.
+        #[serde(default, skip_serializing_if = "TransferStage::is_done")]
+        stage: TransferStage,
     },
     End {
         ended_by: Option<String>,
@@ -104,9 +107,70 @@ pub enum EventDetail {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         turns: Vec<ReportTurn>,
     },
+    /// What the platform says about the call rather than in it — it
+    /// started, rang, switched language, a turn began: one system line.
+    Signal {
+        /// The platform's name for the event (`status-update`, `call_started`).
+        event_type: String,
+        /// What it says, in words ("ringing", "language changed to es").
+        text: String,
+        /// Fine-grained signals (speech started and stopped, partial
+        /// transcripts) that repeat what the turns show: hidden unless asked.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        chatter: bool,
+    },
     Unknown {
         event_type: String,
     },
+}
+
+/// How far a transfer got. Platforms that report only a finished transfer
+/// (Infer, Vapi's `transfer-update`) send [`TransferStage::Done`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferStage {
+    /// The agent wants to transfer; where to is being asked.
+    Requested,
+    /// Dialling the destination.
+    Started,
+    /// The call was handed over.
+    #[default]
+    Done,
+    /// The destination answered and the legs were bridged.
+    Connected,
+    /// Cancelled, or the destination did not answer: the call stays.
+    Cancelled,
+    /// The transferred leg hung up.
+    Ended,
+}
+
+impl TransferStage {
+    pub fn is_done(&self) -> bool {
+        *self == TransferStage::Done
+    }
+
+    /// Whether the call left for the destination at this stage.
+    pub fn handed_over(self) -> bool {
+        matches!(self, TransferStage::Done | TransferStage::Connected)
+    }
+
+    /// Whether this stage starts a transfer (the one a count counts): a
+    /// request, a bridge or an ending belong to a transfer already counted.
+    pub fn begins(self) -> bool {
+        matches!(self, TransferStage::Started | TransferStage::Done)
+    }
+
+    /// The line's verb: "Transfer requested", "Transferring to …".
+    pub fn headline(self) -> &'static str {
+        match self {
+            TransferStage::Requested => "requested",
+            TransferStage::Started => "started",
+            TransferStage::Done => "",
+            TransferStage::Connected => "connected",
+            TransferStage::Cancelled => "not answered or cancelled",
+            TransferStage::Ended => "leg ended",
+        }
+    }
 }
 
 /// One turn as an end-of-call report times it (ms from the call's start).
@@ -131,6 +195,7 @@ impl EventDetail {
             EventDetail::Transfer { .. } => "transfer",
             EventDetail::End { .. } => "end",
             EventDetail::Report { .. } => "report",
+            EventDetail::Signal { .. } => "signal",
             EventDetail::Unknown { .. } => "unknown",
         }
     }
@@ -147,12 +212,19 @@ impl EventDetail {
             EventDetail::Transfer { .. } => "transfer-call",
             EventDetail::End { .. } => "end-call",
             EventDetail::Report { .. } => "end-of-call-report",
-            EventDetail::Unknown { event_type } => event_type,
+            EventDetail::Signal { event_type, .. } | EventDetail::Unknown { event_type } => {
+                event_type
+            }
         }
     }
 }
 
 impl EventDetail {
+    /// A fine-grained signal the timeline hides unless asked.
+    pub fn is_chatter(&self) -> bool {
+        matches!(self, EventDetail::Signal { chatter: true, .. })
+    }
+
     /// The detail with tool arguments and results left out (null): what
     /// voice metrics read of a call, which never looks at either.
     pub fn without_tool_payloads(self) -> EventDetail {
@@ -217,6 +289,7 @@ impl EventDetail {
                 label.clone().unwrap_or_default(),
             ],
             EventDetail::Report { summary, .. } => vec![summary.clone().unwrap_or_default()],
+            EventDetail::Signal { text, .. } => vec![text.clone()],
         };
         parts
             .iter()

@@ -8,6 +8,7 @@ mod automation;
 mod call;
 pub mod clip;
 mod delivery;
+pub mod endings;
 pub mod error_body;
 mod event;
 pub mod export;
@@ -40,6 +41,7 @@ pub use call::{words, CallStatus, CallSummary, SAMPLE_PREFIX};
 pub use delivery::{Delivery, DeliveryFilter, DeliveryOutcome, BODY_PREVIEW_BYTES, EVENT_KINDS};
 pub use event::{
     event_anchor, insert_sorted, EventDetail, LiveUpdate, ReportTurn, Role, TimelineItem,
+    TransferStage,
 };
 pub use links::{calls_with, safe_link};
 pub use notice::{FormError, Notice};

@@ -106,7 +106,7 @@ async fn a_growing_vapi_history_yields_each_message_once_in_order(pool: SqlitePo
 }
 
 #[sqlx::test(migrations = "migrations/sqlite")]
-async fn vapi_messages_map_to_timeline_items_and_unknown_types_are_kept(pool: SqlitePool) {
+async fn vapi_messages_map_to_timeline_items_and_status_lines(pool: SqlitePool) {
     let app = app(pool).await;
     for name in [
         "status-update-in-progress",
@@ -133,10 +133,10 @@ async fn vapi_messages_map_to_timeline_items_and_unknown_types_are_kept(pool: Sq
             "end",
             "hang",
             "interruption",
+            "signal",
+            "signal",
             "tool_request",
             "transfer",
-            "unknown",
-            "unknown"
         ],
         "the two tool-calls shapes are one request; status and speech updates are kept"
     );
@@ -189,6 +189,24 @@ async fn a_retell_call_reads_in_time_order_with_tools_transfer_end_and_report(po
     let call = app.state.store.call(RETELL_CALL).await.unwrap().unwrap();
     assert_eq!(call.source, "retell");
     assert_eq!(call.ended_by.as_deref(), Some("user_hangup"));
+    // The transfer was cancelled: the call ended as the caller ended it.
+    assert_eq!(call.status, CallStatus::Ended);
+    assert_eq!(call.n_transfers, 1);
+    let page = format!("/calls/{RETELL_CALL}");
+    let (status, _, html) = common::exchange(&app, common::get(&page, &app.cookie)).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let html = html.replace("<!>", "");
+    assert!(html.contains("the caller hung up"), "{html}");
+    assert!(
+        html.contains("Warm transfer not answered or cancelled"),
+        "{html}"
+    );
+    assert!(
+        html.contains("inbound call started from +14155550142"),
+        "{html}"
+    );
+    assert!(!html.contains("not recognised"), "{html}");
+    assert!(!html.contains(">transferred<"), "{html}");
     assert!(call.summary.is_some());
     assert_eq!(call.started_at, 1_777_652_404_512);
     assert_eq!(call.caller.as_deref(), Some("+14155550142"));

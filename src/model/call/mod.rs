@@ -166,15 +166,22 @@ impl CallSummary {
             }
             EventDetail::Interruption { .. } => self.n_interruptions += 1,
             EventDetail::Hang { .. } => self.n_hangs += 1,
-            EventDetail::Transfer { .. } => {
-                self.n_transfers += 1;
-                self.advance(CallStatus::Transferred, item.occurred_at);
+            // A transfer counts once, when it starts; the call is
+            // "transferred" only once it was handed over (a cancelled or
+            // unanswered transfer leaves it what it was).
+            EventDetail::Transfer { stage, .. } => {
+                if stage.begins() {
+                    self.n_transfers += 1;
+                }
+                if stage.handed_over() {
+                    self.advance(CallStatus::Transferred, item.occurred_at);
+                }
             }
             EventDetail::End { ended_by } => {
                 if let Some(by) = ended_by {
                     self.ended_by = Some(by.clone());
                 }
-                self.advance(CallStatus::Ended, item.occurred_at);
+                self.advance(ending(ended_by.as_deref()), item.occurred_at);
             }
             EventDetail::Report {
                 summary,
@@ -187,7 +194,7 @@ impl CallSummary {
                 self.recording_url = recording_url.clone().or(self.recording_url.take());
                 self.duration_ms = duration_ms.or(self.duration_ms);
                 self.end_reason = ended_reason.clone().or(self.end_reason.take());
-                self.advance(CallStatus::Ended, item.occurred_at);
+                self.advance(ending(ended_reason.as_deref()), item.occurred_at);
             }
             // A request's result, when it comes, is the tool call counted;
             // until then the call waits on it.
@@ -195,7 +202,7 @@ impl CallSummary {
                 self.waiting_tool = Some(function.clone());
                 self.waiting_since = Some(item.received_at);
             }
-            EventDetail::Unknown { .. } => {}
+            EventDetail::Signal { .. } | EventDetail::Unknown { .. } => {}
         }
     }
 
@@ -234,32 +241,38 @@ impl CallSummary {
         (end - self.started_at).max(0)
     }
 
-    /// "who ended / transferred": the outcome column of the calls list.
+    /// How the call ended, once, in words: "the caller hung up",
+    /// "ended by user", "transferred". The platform's code is
+    /// [`CallSummary::end_code`].
     pub fn outcome(&self) -> String {
-        match self.status {
-            CallStatus::Live => "in progress".to_string(),
-            CallStatus::Transferred => "transferred".to_string(),
-            CallStatus::Ended => match (&self.ended_by, &self.end_reason) {
-                (Some(by), _) => format!("ended by {by}"),
-                (None, Some(reason)) => reason.clone(),
-                (None, None) => "ended".to_string(),
-            },
+        match (self.status, self.end_code()) {
+            (CallStatus::Live, _) => "in progress".to_string(),
+            (CallStatus::Transferred, Some(code)) if super::endings::is_transfer(code) => {
+                super::endings::describe(code)
+            }
+            (CallStatus::Transferred, _) => "transferred".to_string(),
+            (CallStatus::Ended, Some(code)) => super::endings::outcome(code),
+            (CallStatus::Ended, None) => "ended".to_string(),
         }
     }
 
-    /// The outcome with the platform's end reason beside it, in words: the
-    /// call page's header (`ended by user — customer ended call`), so the
-    /// header and the report never tell two stories.
+    /// The outcome with the platform's end reason beside it when the two
+    /// say different things (`ended by user — the caller hung up`): the call
+    /// page's header, so the header and the report never tell two stories.
     pub fn outcome_in_full(&self) -> String {
         let outcome = self.outcome();
-        match (&self.end_reason, self.status) {
-            (Some(reason), CallStatus::Transferred) => format!("{outcome} — {}", words(reason)),
-            (Some(reason), CallStatus::Ended) if self.ended_by.is_some() => {
-                format!("{outcome} — {}", words(reason))
+        match &self.end_reason {
+            Some(reason) if !self.is_live() && self.end_code() != Some(reason) => {
+                format!("{outcome} — {}", super::endings::describe(reason))
             }
-            (Some(reason), CallStatus::Ended) => words(reason),
             _ => outcome,
         }
+    }
+
+    /// The platform's own code for how the call ended (`customer-ended-call`,
+    /// `user_hangup`), shown on hover and searchable.
+    pub fn end_code(&self) -> Option<&str> {
+        self.ended_by.as_deref().or(self.end_reason.as_deref())
     }
 
     /// What the call was about, in a line: the report's summary, else the
@@ -283,6 +296,14 @@ impl CallSummary {
     /// Whether the row deserves a second look: errors, hangs or interruptions.
     pub fn had_trouble(&self) -> bool {
         self.n_tool_errors > 0 || self.n_hangs > 0
+    }
+}
+
+/// The status an end with this reason leaves a call in.
+fn ending(reason: Option<&str>) -> CallStatus {
+    match reason {
+        Some(r) if super::endings::is_transfer(r) => CallStatus::Transferred,
+        _ => CallStatus::Ended,
     }
 }
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::TransferStage;
 use serde_json::json;
 
 #[test]
@@ -123,6 +124,7 @@ fn status_moves_forward_only_even_out_of_order() {
             transfer_type: Some("cold".into()),
             destination: None,
             label: None,
+            stage: TransferStage::Done,
         },
     ));
     assert_eq!(call.status, CallStatus::Transferred);
@@ -152,13 +154,11 @@ fn report_fills_summary_and_duration() {
     assert_eq!(call.started_at, 500);
     assert_eq!(call.duration_at(99_999), 7_734);
     assert_eq!(call.summary.as_deref(), Some("short"));
-    assert_eq!(call.outcome(), "customer-ended-call");
-    assert_eq!(call.outcome_in_full(), "customer ended call");
+    assert_eq!(call.outcome(), "the caller hung up");
+    assert_eq!(call.outcome_in_full(), "the caller hung up");
+    assert_eq!(call.end_code(), Some("customer-ended-call"));
     call.ended_by = Some("user".into());
-    assert_eq!(
-        call.outcome_in_full(),
-        "ended by user — customer ended call"
-    );
+    assert_eq!(call.outcome_in_full(), "ended by user — the caller hung up");
     assert_eq!(call.status, CallStatus::Ended);
 }
 
@@ -213,4 +213,39 @@ fn a_live_call_says_what_it_waits_on_or_how_long_it_has_been_quiet() {
         .starts_with("waiting on lookup_order"));
     call.apply(&at(4, 23_000, result("lookup_order")));
     assert_eq!(call.live_state(24_000).as_deref(), Some("last: Agent"));
+}
+
+#[test]
+fn a_cancelled_transfer_leaves_the_call_as_it_ended() {
+    let transfer = |stage| EventDetail::Transfer {
+        transfer_type: Some("warm".into()),
+        destination: Some("+18885550199".into()),
+        label: None,
+        stage,
+    };
+    let mut call = CallSummary::new("retell", &item(1, 1_000, message(Role::User)));
+    call.apply(&item(2, 2_000, transfer(TransferStage::Started)));
+    call.apply(&item(3, 3_000, transfer(TransferStage::Cancelled)));
+    assert_eq!(call.status, CallStatus::Live);
+    let end = EventDetail::End {
+        ended_by: Some("user_hangup".into()),
+    };
+    call.apply(&item(4, 9_000, end));
+    assert_eq!(call.status, CallStatus::Ended);
+    assert_eq!(call.outcome(), "the caller hung up");
+    assert_eq!(call.n_transfers, 1);
+
+    // Bridged, or ended as a transfer, it was handed over; counted once.
+    let mut bridged = CallSummary::new("retell", &item(1, 1_000, message(Role::User)));
+    bridged.apply(&item(2, 2_000, transfer(TransferStage::Started)));
+    bridged.apply(&item(3, 3_000, transfer(TransferStage::Connected)));
+    assert_eq!(bridged.status, CallStatus::Transferred);
+    assert_eq!(bridged.n_transfers, 1);
+    let mut cold = CallSummary::new("retell", &item(1, 1_000, message(Role::User)));
+    let end = EventDetail::End {
+        ended_by: Some("call_transfer".into()),
+    };
+    cold.apply(&item(2, 5_000, end));
+    assert_eq!(cold.status, CallStatus::Transferred);
+    assert_eq!(cold.outcome(), "the agent transferred the call");
 }

@@ -179,15 +179,26 @@ impl Budget {
                 transfer_type,
                 destination,
                 label,
+                stage,
             } => Transfer {
                 transfer_type: self.some_text(transfer_type, MAX_NAME),
                 destination: self.some_text(destination, MAX_NAME),
                 label: self.some_text(label, MAX_NAME),
+                stage: *stage,
             },
             End { ended_by } => End {
                 ended_by: self.some_text(ended_by, MAX_NAME),
             },
             Report { .. } => self.report(detail),
+            Signal {
+                event_type,
+                text,
+                chatter,
+            } => Signal {
+                event_type: self.text(event_type, MAX_NAME),
+                text: self.text(text, MAX_TEXT),
+                chatter: *chatter,
+            },
             Unknown { event_type } => Unknown {
                 event_type: self.text(event_type, MAX_NAME),
             },

@@ -303,7 +303,9 @@ pub fn overview(items: &[TimelineItem], started_at: i64, live_until: Option<i64>
                 event_id: item.id,
                 title: title(item.detail.event_type().replace('-', " ")),
             }),
-            EventDetail::Report { .. } | EventDetail::Unknown { .. } => {}
+            EventDetail::Report { .. }
+            | EventDetail::Signal { .. }
+            | EventDetail::Unknown { .. } => {}
         }
     }
     let span = bars

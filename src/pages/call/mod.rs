@@ -166,6 +166,15 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
                 </a>
             })
         }
+        {move || match items.with(|items| items.iter().filter(|i| i.detail.is_chatter()).count()) {
+            0 => None,
+            n => Some(view! {
+                <label class="chatter-toggle muted">
+                    <input type="checkbox" id="show-chatter"/>
+                    {format!(" Show {n} speech signal{} (speech starts and stops, partial transcripts)", if n == 1 { "" } else { "s" })}
+                </label>
+            }),
+        }}
         <ol class="timeline" aria-label="timeline">
             <For each=move || items.get() key=|item| item.id let(item)>
                 {

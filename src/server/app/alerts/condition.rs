@@ -126,6 +126,7 @@ pub fn text_of(detail: &EventDetail, raw: &str) -> String {
         .flatten()
         .collect::<Vec<_>>()
         .join("\n"),
+        EventDetail::Signal { text, .. } => text.clone(),
         EventDetail::Unknown { .. } => raw.to_string(),
     }
 }

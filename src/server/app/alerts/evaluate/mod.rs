@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::condition::Compiled;
-use crate::model::{format, EventDetail, RuleSpec, TimelineItem};
+use crate::model::{format, EventDetail, RuleSpec, TimelineItem, TransferStage};
 
 /// What the call had seen by this event, for the counting rules.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -99,12 +99,18 @@ pub fn on_event(
                 transfer_type,
                 destination,
                 label,
+                stage,
             },
-        ) => {
+        ) if stage.handed_over() || *stage == TransferStage::Started => {
             let to = label.as_deref().or(destination.as_deref()).unwrap_or("?");
+            let verb = if stage.handed_over() {
+                "Transferred"
+            } else {
+                "Transferring"
+            };
             Some(match transfer_type {
-                Some(t) => format!("Transferred ({t}) to {to}"),
-                None => format!("Transferred to {to}"),
+                Some(t) => format!("{verb} ({t}) to {to}"),
+                None => format!("{verb} to {to}"),
             })
         }
         (RuleSpec::ToolLoop { count }, EventDetail::ToolCall { function, .. }) => {

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::model::{EventDetail, Role};
+use crate::model::{EventDetail, Role, TransferStage};
 use crate::server::app::platforms::fields::{
     num_field, parse_arguments, report_turns, str_field, tool_error, UNNAMED_TOOL,
 };
@@ -152,6 +152,7 @@ fn parse_transfer(meta: &Map<String, Value>) -> EventDetail {
             .map(|t| t.trim().to_ascii_lowercase()),
         destination,
         label,
+        stage: TransferStage::Done,
     }
 }
 

@@ -135,7 +135,8 @@ fn hang_transfer_and_end() {
         EventDetail::Transfer {
             transfer_type: Some("warm".into()),
             destination: Some("+18885551234".into()),
-            label: Some("Customer Support".into())
+            label: Some("Customer Support".into()),
+            stage: TransferStage::Done,
         }
     );
     assert_eq!(
@@ -155,7 +156,8 @@ fn transfer_destination_as_object_and_type_in_any_case() {
         EventDetail::Transfer {
             transfer_type: Some("cold".into()),
             destination: Some("+1555".into()),
-            label: Some("Desk".into())
+            label: Some("Desk".into()),
+            stage: TransferStage::Done,
         }
     );
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::model::{EventDetail, ReportTurn, Role};
+use crate::model::{EventDetail, ReportTurn, Role, TransferStage};
 use crate::server::app::platforms::fields::{
     num_field, parse_arguments, parse_result, str_field, tool_error, UNNAMED_TOOL,
 };
@@ -42,7 +42,7 @@ pub fn parse(body: &Value) -> Result<Vec<Item>, ParseError> {
     };
     let mut items = match name {
         "call_ended" => {
-            let mut items = transcript(&call_id, call, started);
+            let mut items = transcript(&call_id, obj, call, started);
             let ended_by = str_field(call, &["disconnection_reason"]).map(str::to_string);
             items.push(keyed(
                 event(ended.or(started), EventDetail::End { ended_by }),
@@ -51,41 +51,82 @@ pub fn parse(body: &Value) -> Result<Vec<Item>, ParseError> {
             items
         }
         "call_analyzed" => {
-            let mut items = transcript(&call_id, call, started);
+            let mut items = transcript(&call_id, obj, call, started);
             items.push(keyed(
                 event(ended.or(started), report(call, started, ended)),
                 "report",
             ));
             items
         }
-        "transcript_updated" => transcript(&call_id, call, started),
-        "transfer_started" => vec![Item::whole(event(None, transfer(obj, call)))],
+        "transcript_updated" => transcript(&call_id, obj, call, started),
+        "call_started" => vec![keyed(event(started, call_started(call)), "start")],
+        "transfer_started" | "transfer_bridged" | "transfer_cancelled" | "transfer_ended" => {
+            let stage = match name {
+                "transfer_started" => TransferStage::Started,
+                "transfer_bridged" => TransferStage::Connected,
+                "transfer_cancelled" => TransferStage::Cancelled,
+                _ => TransferStage::Ended,
+            };
+            let at = (stage == TransferStage::Ended)
+                .then(|| millis(call, "transfer_end_timestamp"))
+                .flatten();
+            vec![Item::whole(event(at, transfer(obj, call, stage)))]
+        }
+        // A custom function's request carries no `event`: `{name, args, call}`.
+        "" if obj.contains_key("name") => vec![Item::whole(event(
+            None,
+            EventDetail::ToolRequest {
+                function: str_field(obj, &["name"]).unwrap_or(UNNAMED_TOOL).to_string(),
+                arguments: parse_arguments(obj.get("args")),
+            },
+        ))],
         _ => Vec::new(),
     };
     if items.is_empty() {
-        // `call_started`, the other transfer events, anything new: kept as
-        // they came, at the time they say (the start, for `call_started`).
-        let at = (name == "call_started").then_some(started).flatten();
-        items.push(Item::whole(event(
-            at,
-            EventDetail::Unknown {
+        // A transcript with nothing in it yet says nothing; an event Retell
+        // never documented is kept as it came.
+        let detail = match name {
+            "transcript_updated" => EventDetail::Signal {
+                event_type: name.to_string(),
+                text: "transcript updated".to_string(),
+                chatter: true,
+            },
+            _ => EventDetail::Unknown {
                 event_type: name.to_string(),
             },
-        )));
+        };
+        items.push(Item::whole(event(None, detail)));
     }
     Ok(items)
+}
+
+/// `call_started`: who called whom, as far as the call says.
+fn call_started(call: &Object) -> EventDetail {
+    let field = |key: &str| str_field(call, &[key]).filter(|v| !v.is_empty());
+    let text = match (field("direction"), field("from_number")) {
+        (Some(direction), Some(from)) => format!("{direction} call started from {from}"),
+        (Some(direction), None) => format!("{direction} call started"),
+        _ => "call started".to_string(),
+    };
+    EventDetail::Signal {
+        event_type: "call_started".to_string(),
+        text,
+        chatter: false,
+    }
 }
 
 fn millis(call: &Object, key: &str) -> Option<i64> {
     num_field(call, &[key]).map(|ms| ms.round() as i64)
 }
 
-/// The transcript's turns and tool calls, in order. A tool call carries no
-/// time of its own: it takes the end of the turn before it.
-fn transcript(call_id: &str, call: &Object, started: Option<i64>) -> Vec<Item> {
+/// The transcript's turns and tool calls, in order, from inside the call
+/// or beside it. A tool call carries no time of its own: it takes the end
+/// of the turn before it.
+fn transcript(call_id: &str, obj: &Object, call: &Object, started: Option<i64>) -> Vec<Item> {
     let entries: Vec<&Object> = ["transcript_with_tool_calls", "transcript_object"]
         .iter()
-        .filter_map(|k| call.get(*k).and_then(Value::as_array))
+        .flat_map(|k| [call.get(*k), obj.get(*k)])
+        .filter_map(|list| list.and_then(Value::as_array))
         .find(|a| !a.is_empty())
         .map(|a| a.iter().filter_map(Value::as_object).collect())
         .unwrap_or_default();
@@ -158,6 +199,19 @@ fn transcript(call_id: &str, call: &Object, started: Option<i64>) -> Vec<Item> {
                 };
                 (format!("tool-result:{tool_key}"), detail)
             }
+            "node_transition" => {
+                let node = |key: &str| str_field(e, &[key]).unwrap_or("?");
+                let detail = EventDetail::Signal {
+                    event_type: "node_transition".to_string(),
+                    text: format!(
+                        "flow moved from {} to {}",
+                        node("former_node_name"),
+                        node("new_node_name")
+                    ),
+                    chatter: false,
+                };
+                (format!("node:{i}"), detail)
+            }
             _ => {
                 let text = str_field(e, &["content"])
                     .map(str::to_string)
@@ -192,7 +246,7 @@ fn invoked(e: &Object) -> (String, Value) {
 
 /// Where the transfer goes: beside the call or inside it (the docs do not
 /// say which).
-fn transfer(obj: &Object, call: &Object) -> EventDetail {
+fn transfer(obj: &Object, call: &Object, stage: TransferStage) -> EventDetail {
     let field = |key: &str| obj.get(key).or_else(|| call.get(key));
     let option = field("transfer_option").and_then(Value::as_object);
     EventDetail::Transfer {
@@ -205,6 +259,7 @@ fn transfer(obj: &Object, call: &Object) -> EventDetail {
             _ => None,
         }),
         label: None,
+        stage,
     }
 }
 

@@ -113,32 +113,106 @@ fn a_call_that_never_connected_still_ends_with_its_reason() {
 }
 
 #[test]
-fn a_transfer_start_is_a_transfer_and_the_rest_are_kept() {
-    let items = parse(&fixture("transfer_started")).unwrap();
-    assert_eq!(
-        items[0].event.detail,
-        EventDetail::Transfer {
-            transfer_type: Some("warm".into()),
-            destination: Some("+18885550199".into()),
-            label: None,
-        }
-    );
-    for name in [
-        "transfer_cancelled",
-        "transfer_bridged",
-        "transfer_ended",
-        "call_started",
+fn each_transfer_event_is_a_stage_of_the_transfer() {
+    let warm = Some("warm".to_string());
+    for (name, stage, transfer_type) in [
+        ("transfer_started", TransferStage::Started, warm.clone()),
+        ("transfer_bridged", TransferStage::Connected, warm.clone()),
+        ("transfer_cancelled", TransferStage::Cancelled, warm),
+        ("transfer_ended", TransferStage::Ended, None),
     ] {
         let items = parse(&fixture(name)).unwrap();
         assert_eq!(
             items[0].event.detail,
-            EventDetail::Unknown {
-                event_type: name.into()
-            }
+            EventDetail::Transfer {
+                transfer_type,
+                destination: Some("+18885550199".into()),
+                label: None,
+                stage,
+            },
+            "{name}"
         );
     }
+    let ended = parse(&fixture("transfer_ended")).unwrap();
+    assert_eq!(ended[0].event.occurred_at, Some(1_777_652_496_822));
     let started = parse(&fixture("call_started")).unwrap();
     assert_eq!(started[0].event.occurred_at, Some(START));
+    assert_eq!(
+        started[0].event.detail,
+        EventDetail::Signal {
+            event_type: "call_started".into(),
+            text: "inbound call started from +14155550142".into(),
+            chatter: false
+        }
+    );
+}
+
+/// Every event Retell's documentation lists for a call webhook, and the
+/// custom-function request (which has no `event`).
+const DOCUMENTED: &[&str] = &[
+    "call_started",
+    "call_ended",
+    "call_analyzed",
+    "transcript_updated",
+    "transfer_started",
+    "transfer_bridged",
+    "transfer_cancelled",
+    "transfer_ended",
+];
+
+#[test]
+fn every_documented_event_is_a_known_line_and_only_new_ones_are_unknown() {
+    let turn = serde_json::json!([{"role": "agent", "content": "Hello", "words": [{"start": 0.5, "end": 1.0}]}]);
+    for name in DOCUMENTED {
+        let body = serde_json::json!({"event": name, "call": {"call_id": "c",
+            "start_timestamp": START, "transcript_with_tool_calls": turn}});
+        for item in parse(&body).unwrap() {
+            assert!(
+                !matches!(item.event.detail, EventDetail::Unknown { .. }),
+                "{name} is not recognised: {:?}",
+                item.event.detail
+            );
+        }
+    }
+    let function = serde_json::json!({"name": "check_order", "args": {"order": "A1"}, "call": {"call_id": "c"}});
+    assert_eq!(
+        parse(&function).unwrap()[0].event.detail,
+        EventDetail::ToolRequest {
+            function: "check_order".into(),
+            arguments: serde_json::json!({"order": "A1"}),
+        }
+    );
+    let brand_new = serde_json::json!({"event": "brand_new", "call": {"call_id": "c"}});
+    assert_eq!(
+        parse(&brand_new).unwrap()[0].event.detail,
+        EventDetail::Unknown {
+            event_type: "brand_new".into()
+        }
+    );
+}
+
+#[test]
+fn a_transcript_beside_the_call_is_read_and_flow_steps_are_lines() {
+    let body = serde_json::json!({"event": "transcript_updated", "call": {"call_id": "c", "start_timestamp": START},
+        "transcript_with_tool_calls": [
+            {"role": "user", "content": "Hi", "words": [{"start": 1.0, "end": 1.5}]},
+            {"role": "node_transition", "former_node_name": "greeting", "new_node_name": "billing"},
+        ]});
+    let details: Vec<EventDetail> = parse(&body).unwrap().into_iter().map(|i| i.event.detail).collect();
+    assert_eq!(
+        details,
+        vec![
+            EventDetail::Message {
+                role: Role::User,
+                text: "Hi".into()
+            },
+            EventDetail::Signal {
+                event_type: "node_transition".into(),
+                text: "flow moved from greeting to billing".into(),
+                chatter: false
+            },
+        ]
+    );
 }
 
 #[test]

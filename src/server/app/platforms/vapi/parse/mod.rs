@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::model::{EventDetail, Role};
+use crate::model::{EventDetail, Role, TransferStage};
 use crate::server::app::platforms::fields::{
     num_field, parse_arguments, parse_result, report_turns, str_field, tool_error, UNNAMED_TOOL,
 };
@@ -57,7 +57,7 @@ pub fn parse(body: &Value) -> Result<Vec<Item>, ParseError> {
                 part: Some(Value::Object(call.clone())),
             })
             .collect(),
-        "transfer-update" => vec![Item::whole(event(transfer(message)))],
+        "transfer-update" => vec![Item::whole(event(transfer_to(message, TransferStage::Done)))],
         "hang" => vec![Item::whole(event(EventDetail::Hang {
             after_seconds: None,
             message: None,
@@ -72,13 +72,25 @@ pub fn parse(body: &Value) -> Result<Vec<Item>, ParseError> {
             let ended_by = str_field(message, &["endedReason"]).map(str::to_string);
             vec![keyed(event(EventDetail::End { ended_by }), "end")]
         }
-        _ => Vec::new(),
+        "function-call" => vec![Item::whole(event(legacy_request(message)))],
+        _ => signals::signal(kind, message)
+            .map(|detail| vec![Item::whole(event(detail))])
+            .unwrap_or_default(),
     };
     if items.is_empty() {
-        // Any other type (or an empty history) is kept as it came.
-        items.push(Item::whole(event(EventDetail::Unknown {
-            event_type: kind.to_string(),
-        })));
+        // A history with nothing new says nothing; a type Vapi never
+        // documented is kept as it came.
+        let detail = match kind {
+            "conversation-update" | "tool-calls" => EventDetail::Signal {
+                event_type: kind.to_string(),
+                text: format!("{} with nothing new", kind.replace('-', " ")),
+                chatter: true,
+            },
+            _ => EventDetail::Unknown {
+                event_type: kind.to_string(),
+            },
+        };
+        items.push(Item::whole(event(detail)));
     }
     Ok(items)
 }
@@ -235,8 +247,19 @@ fn unnamed(obj: &Object) -> String {
         .to_string()
 }
 
-/// `destination` is `{type: number | sip | assistant, …}`.
-fn transfer(message: &Object) -> EventDetail {
+/// The legacy `function-call`: `{functionCall: {name, parameters}}`.
+fn legacy_request(message: &Object) -> EventDetail {
+    let call = message.get("functionCall").and_then(Value::as_object);
+    let (function, arguments) = call.map(requested).unwrap_or_else(|| (UNNAMED_TOOL.to_string(), Value::Null));
+    EventDetail::ToolRequest {
+        function,
+        arguments,
+    }
+}
+
+/// A transfer at `stage`; `destination` is `{type: number | sip |
+/// assistant, …}` when the message has one.
+fn transfer_to(message: &Object, stage: TransferStage) -> EventDetail {
     let destination = message.get("destination").and_then(Value::as_object);
     let to = destination.and_then(|d| str_field(d, &["number", "sipUri", "assistantName"]));
     EventDetail::Transfer {
@@ -248,6 +271,7 @@ fn transfer(message: &Object) -> EventDetail {
             .and_then(|d| str_field(d, &["description"]))
             .filter(|d| !d.is_empty())
             .map(str::to_string),
+        stage,
     }
 }
 
@@ -299,5 +323,6 @@ fn report(message: &Object) -> EventDetail {
     }
 }
 
+mod signals;
 #[cfg(test)]
 mod tests;

@@ -157,34 +157,108 @@ fn other_messages_map_to_their_items() {
             transfer_type: Some("assistant".into()),
             destination: Some("Returns Specialist".into()),
             label: Some("Handles returns and exchanges".into()),
+            stage: TransferStage::Done,
         }]
     );
 }
 
 #[test]
-fn unknown_and_informational_types_are_kept_as_they_came() {
-    for (name, kind) in [
-        ("speech-update", "speech-update"),
-        ("status-update-in-progress", "status-update"),
-        (
-            "transfer-destination-request",
-            "transfer-destination-request",
-        ),
-    ] {
-        assert_eq!(
-            details(name),
-            vec![EventDetail::Unknown {
-                event_type: kind.into()
-            }]
-        );
+fn status_speech_and_transfer_requests_become_known_lines() {
+    assert_eq!(
+        details("status-update-in-progress"),
+        vec![EventDetail::Signal {
+            event_type: "status-update".into(),
+            text: "call connected".into(),
+            chatter: false
+        }]
+    );
+    assert_eq!(
+        details("speech-update"),
+        vec![EventDetail::Signal {
+            event_type: "speech-update".into(),
+            text: "Agent started speaking (turn 3)".into(),
+            chatter: true
+        }]
+    );
+    assert_eq!(
+        details("transfer-destination-request"),
+        vec![EventDetail::Transfer {
+            transfer_type: None,
+            destination: None,
+            label: None,
+            stage: TransferStage::Requested,
+        }]
+    );
+    let forwarding = serde_json::json!({"message": {"type": "status-update", "status": "forwarding",
+        "call": {"id": "c1"}, "destination": {"type": "number", "number": "+18885550199"}}});
+    assert_eq!(
+        parse(&forwarding).unwrap()[0].event.detail,
+        EventDetail::Transfer {
+            transfer_type: Some("number".into()),
+            destination: Some("+18885550199".into()),
+            label: None,
+            stage: TransferStage::Started,
+        }
+    );
+}
+
+/// Every server message type in Vapi's documentation (the `ServerMessage`
+/// union of its API reference, and the `serverMessages` names).
+const DOCUMENTED: &[&str] = &[
+    "assistant-request",
+    "assistant.started",
+    "assistant.speechStarted",
+    "call.artifact.upload",
+    "call.delete.failed",
+    "call.deleted",
+    "call.endpointing.request",
+    "campaign.predial",
+    "chat.created",
+    "chat.deleted",
+    "conversation-update",
+    "end-of-call-report",
+    "function-call",
+    "handoff-destination-request",
+    "hang",
+    "knowledge-base-request",
+    "language-change-detected",
+    "language-changed",
+    "model-output",
+    "phone-call-control",
+    "session.created",
+    "session.deleted",
+    "session.updated",
+    "speech-update",
+    "status-update",
+    "tool-calls",
+    "transcript",
+    "transcript[transcriptType=\"final\"]",
+    "transfer-destination-request",
+    "transfer-update",
+    "user-interrupted",
+    "voice-input",
+    "voice-request",
+];
+
+#[test]
+fn every_documented_type_is_a_known_line_and_only_new_ones_are_unknown() {
+    for kind in DOCUMENTED {
+        let body = serde_json::json!({"message": {"type": kind, "call": {"id": "c1"}, "status": "ringing"}});
+        for item in parse(&body).unwrap() {
+            assert!(
+                !matches!(item.event.detail, EventDetail::Unknown { .. }),
+                "{kind} is not recognised: {:?}",
+                item.event.detail
+            );
+        }
     }
-    let brand_new = serde_json::json!({"message": {"type": "voice-input", "call": {"id": "c1"}}});
+    let brand_new = serde_json::json!({"message": {"type": "brand-new-type", "call": {"id": "c1"}}});
     let items = parse(&brand_new).unwrap();
     assert_eq!(items[0].key, None);
     assert_eq!(
         items[0].event.detail,
         EventDetail::Unknown {
-            event_type: "voice-input".into()
+            event_type: "brand-new-type".into()
         }
     );
 }

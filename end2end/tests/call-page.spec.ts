@@ -64,8 +64,10 @@ test('the calls list links the first problem, and j/k/Enter open calls from the 
   const ids = await deliverFixtureCall(request, id);
   await page.goto('/');
   const row = page.locator(`tr[data-call-id="${id}"]`);
-  await expect(row.locator('[data-counter="hangs"]')).toHaveText('1 hang');
-  await expect(row.locator('[data-counter="interruptions"]')).toHaveText('1 interruption');
+  // Problem badges: a sign and a number, named for screen readers and on hover.
+  await expect(row.locator('[data-counter="hangs"] .n')).toHaveText('1');
+  await expect(row.locator('[data-counter="hangs"] .n')).toHaveAttribute('title', '1 hang');
+  await expect(row.locator('[data-counter="interruptions"] .label')).toHaveText(' interruption');
 
   await page.keyboard.press('j');
   const first = page.locator('tr[data-call-id] a.row-link').first();

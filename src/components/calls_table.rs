@@ -1,11 +1,11 @@
-//! A table of calls: one dense row each (the whole row opens the call),
-//! collapsing to two-line cards on a phone.
+//! A table of calls: one line each (the whole row opens the call), in
+//! columns every section shares, collapsing to two-line cards on a phone.
 
 use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use super::{CallParties, CounterLinks, Counters, MetricCells, SourceBadge, StatusBadge, When};
+use super::{Ago, CallParties, CounterLinks, Counters, MetricCells, SourceBadge, StatusBadge};
 use crate::model::metrics::CallMetrics;
 use crate::model::{event_link, format, highlight, CallSummary, ListOrder, SearchHit, SortKey};
 
@@ -51,22 +51,33 @@ pub fn CallsTable(
             }
         })
     };
+    // Every section's table has these columns at these widths, so Live and
+    // Past line up and the list fits a 1,280 px screen.
     view! {
         <table class="calls">
             <caption class="sr-only">{caption}</caption>
+            <colgroup>
+                <col class="col-status"/>
+                <col class="col-started"/>
+                <col class="col-call"/>
+                <col class="col-duration"/>
+                <col class="col-ended"/>
+                <col class="col-metric"/>
+                <col class="col-metric"/>
+                <col class="col-tools"/>
+                <col class="col-problems"/>
+            </colgroup>
             <thead>
                 <tr>
                     <th scope="col">"Status"</th>
-                    <th scope="col">"Call"</th>
                     {header(SortKey::Started, "Started")}
+                    <th scope="col">"Call"</th>
                     {header(SortKey::Duration, "Duration")}
-                    <th scope="col">"Outcome"</th>
+                    <th scope="col">"Ended"</th>
                     {header(SortKey::Latency, "Latency")}
                     {header(SortKey::Stall, "Stall")}
-                    {header(SortKey::Interruptions, "Interruptions")}
-                    {header(SortKey::Talk, "Talk")}
                     {header(SortKey::ToolErrors, "Tools")}
-                    <th scope="col">"Events"</th>
+                    <th scope="col">"Problems"</th>
                 </tr>
             </thead>
             <tbody>
@@ -114,16 +125,20 @@ fn CallRow(
         move || format::duration(call.duration_at(now.get()))
     };
     let status = call.status;
+    let title = format!("Call {}", call.call_id);
     view! {
         <tr class:trouble=trouble class:live=live class:stale=stale data-call-id=call.call_id.clone()>
             <td data-label="Status"><StatusBadge status stale_for/></td>
+            <td data-label="Started"><Ago at=call.started_at now/></td>
             <td data-label="Call" class="call-cell">
-                <a class="call-id row-link" href=href>{call.call_id.clone()}</a>
-                " "<SourceBadge source=call.source.clone()/>
-                " "<CallParties caller=call.caller.clone() agent=call.agent.clone()/>
-                {call.is_sample().then(|| view! { " "<span class="tag tag-demo" title="Made by calltrail (demo, simulate or a test event), not by an agent">"demo"</span> })}
-                {state.map(|s| view! { <span class="muted state">" " {s}</span> })}
-                {call.headline().map(|h| view! { <p class="headline">{format::one_line(h, 110)}</p> })}
+                <div class="call-line">
+                    <SourceBadge source=call.source.clone()/>
+                    {call.is_sample().then(|| view! { <span class="tag tag-demo" title="Made by calltrail (demo, simulate or a test event), not by an agent">"demo"</span> })}
+                    <CallParties caller=call.caller.clone() agent=call.agent.clone()/>
+                    {state.map(|s| view! { <span class="muted state">{s}</span> })}
+                    {call.headline().map(|h| view! { <span class="headline">{format::one_line(h, 160)}</span> })}
+                    <a class="call-id row-link" href=href title=title>{call.call_id.clone()}</a>
+                </div>
                 {snippet.map(|s| view! {
                     <p class="snippet">
                         {highlight(&s).into_iter().map(|(text, marked)| if marked {
@@ -134,12 +149,13 @@ fn CallRow(
                     </p>
                 })}
             </td>
-            <td data-label="Started"><When at=call.started_at now/></td>
             <td data-label="Duration" class="duration">{duration}</td>
-            <td data-label="Outcome" class="outcome" title=call.end_code().map(str::to_string)>{call.outcome()}</td>
+            <td data-label="Ended" class="outcome" title=call.end_code().map(str::to_string)>
+                {(!live).then(|| call.outcome())}
+            </td>
             <MetricCells metrics/>
-            <td data-label="Events">
-                <Counters call=Signal::stored(call.clone()) links=CounterLinks::FirstProblem(problem)/>
+            <td data-label="Problems">
+                <Counters call=Signal::stored(call.clone()) links=CounterLinks::FirstProblem(problem) compact=true/>
             </td>
         </tr>
     }

@@ -24,6 +24,10 @@ pub enum CounterLinks {
 pub fn Counters(
     #[prop(into)] call: Signal<CallSummary>,
     #[prop(optional)] links: Option<CounterLinks>,
+    /// The calls list's badges: only the problems (errors, hangs,
+    /// interruptions, transfers), each a sign and a number, named on hover.
+    #[prop(optional)]
+    compact: bool,
 ) -> impl IntoView {
     let links = links.unwrap_or(CounterLinks::None);
     let n = move |get: fn(&CallSummary) -> i64| Signal::derive(move || call.with(get));
@@ -38,14 +42,17 @@ pub fn Counters(
     let to = move |pick: fn(&Steps) -> &Vec<i64>| {
         steps.map(|s| Signal::derive(move || s.with(|s| pick(s).clone())))
     };
+    let sign = move |icon: &'static str| compact.then_some(icon);
     view! {
-        <span class="counters">
-            <Counter class="c-messages" title="turns" label=("turn", "turns") n=n(|c| c.n_messages) steps=None href=None/>
-            <Counter class="c-tools" title="tool calls" label=("tool call", "tool calls") n=n(|c| c.n_tool_calls) steps=to(|s| &s.tools) href=None/>
-            <Counter class="c-errors" title="tool errors" label=("error", "errors") n=n(|c| c.n_tool_errors) steps=to(|s| &s.errors) href=first_problem.clone()/>
-            <Counter class="c-hangs" title="hangs" label=("hang", "hangs") n=n(|c| c.n_hangs) steps=to(|s| &s.hangs) href=first_problem/>
-            <Counter class="c-interruptions" title="interruptions" label=("interruption", "interruptions") n=n(|c| c.n_interruptions) steps=to(|s| &s.interruptions) href=None/>
-            <Counter class="c-transfers" title="transfers" label=("transfer", "transfers") n=n(|c| c.n_transfers) steps=to(|s| &s.transfers) href=None/>
+        <span class="counters" class:compact=compact>
+            {(!compact).then(|| view! {
+                <Counter class="c-messages" title="turns" label=("turn", "turns") n=n(|c| c.n_messages) steps=None href=None sign=None/>
+                <Counter class="c-tools" title="tool calls" label=("tool call", "tool calls") n=n(|c| c.n_tool_calls) steps=to(|s| &s.tools) href=None sign=None/>
+            })}
+            <Counter class="c-errors" title="tool errors" label=("error", "errors") n=n(|c| c.n_tool_errors) steps=to(|s| &s.errors) href=first_problem.clone() sign=sign("✕")/>
+            <Counter class="c-hangs" title="hangs" label=("hang", "hangs") n=n(|c| c.n_hangs) steps=to(|s| &s.hangs) href=first_problem sign=sign("⚠")/>
+            <Counter class="c-interruptions" title="interruptions" label=("interruption", "interruptions") n=n(|c| c.n_interruptions) steps=to(|s| &s.interruptions) href=None sign=sign("✂")/>
+            <Counter class="c-transfers" title="transfers" label=("transfer", "transfers") n=n(|c| c.n_transfers) steps=to(|s| &s.transfers) href=None sign=sign("↪")/>
         </span>
     }
 }
@@ -61,13 +68,24 @@ fn Counter(
     steps: Option<Signal<Vec<i64>>>,
     /// A fixed place it links to.
     href: Option<String>,
+    /// Shown before the number in place of the word (which is then only
+    /// for screen readers and on hover).
+    sign: Option<&'static str>,
 ) -> impl IntoView {
-    let text = move || {
-        view! {
+    let word = move || if n.get() == 1 { label.0 } else { label.1 };
+    let text = move || match sign {
+        None => view! {
             <span class="n">{n}</span>
             " "
-            <span class="label">{move || if n.get() == 1 { label.0 } else { label.1 }}</span>
+            <span class="label">{word}</span>
         }
+        .into_any(),
+        Some(sign) => view! {
+            <span class="sign" aria-hidden="true">{sign}</span>
+            <span class="n" title=move || format!("{} {}", n.get(), word())>{n}</span>
+            <span class="label sr-only">{move || format!(" {}", word())}</span>
+        }
+        .into_any(),
     };
     let next = RwSignal::new(0usize);
     let content = move || match (steps, href.clone()) {

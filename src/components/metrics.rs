@@ -2,9 +2,14 @@
 //! header's list. An untrusted figure is marked `≈` and says why (on hover
 //! in the list, in words in the header, and to screen readers in both).
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 
 use crate::model::metrics::{CallMetrics, Shown};
+
+/// The metrics the calls list has columns for.
+const LISTED: [&str; 3] = ["Latency", "Stall", "Tools"];
 
 /// The list's metric cells of one call (empty cells before it is measured).
 #[component]
@@ -13,28 +18,51 @@ pub fn MetricCells(metrics: Option<CallMetrics>) -> impl IntoView {
         Some(m) => m
             .shown()
             .into_iter()
+            .filter(|s| LISTED.contains(&s.label))
             .map(|s| {
-                let title = match &s.untrusted {
-                    Some(why) => format!("{} — untrusted: {why}", s.detail),
-                    None => s.detail.clone(),
-                };
+                // Why a figure is an estimate is said once, under the list
+                // ([`EstimatesNote`]); the cell says what it stands for.
                 let untrusted = s.untrusted.is_some();
                 view! {
-                    <td data-label=s.label class="metric" class:untrusted=untrusted title=title>
+                    <td data-label=s.label class="metric" class:untrusted=untrusted title=s.detail>
                         {s.text}
-                        {s.untrusted.map(|why| view! { <span class="sr-only">{format!(" (untrusted: {why})")}</span> })}
+                        {untrusted.then(|| view! { <span class="sr-only">" (estimated)"</span> })}
                     </td>
                 }
             })
             .collect_view()
             .into_any(),
         None => view! {
-            {["Latency", "Stall", "Interruptions", "Talk", "Tools"].map(|label| view! {
+            {LISTED.map(|label| view! {
                 <td data-label=label class="metric muted" title="Not measured yet">"…"</td>
             })}
         }
         .into_any(),
     }
+}
+
+/// The one line under the calls list that says why its `≈` figures are
+/// estimates (nothing when none is).
+#[component]
+pub fn EstimatesNote(metrics: StoredValue<HashMap<String, CallMetrics>>) -> impl IntoView {
+    let reasons = metrics.with_value(|all| {
+        let mut reasons: Vec<String> = all
+            .values()
+            .flat_map(|m| m.shown())
+            .filter(|s| LISTED.contains(&s.label))
+            .filter_map(|s| s.untrusted)
+            .collect();
+        reasons.sort();
+        reasons.dedup();
+        reasons
+    });
+    (!reasons.is_empty()).then(|| {
+        view! {
+            <p class="estimates-note muted">
+                "≈ marks an estimate: " {reasons.join("; ")} ". Hover a figure for what it stands for."
+            </p>
+        }
+    })
 }
 
 /// The call header's metrics, each with what it stands for; the untrusted

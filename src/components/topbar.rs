@@ -14,6 +14,17 @@ pub fn TopBar() -> impl IntoView {
     // `aria-current="page"` on the link of the section shown.
     let current =
         move |href: &'static str| move || (section(&path.get()) == Some(href)).then_some("page");
+    let links = move || {
+        SECTIONS.map(|(href, name)| view! { <a href=href aria-current=current(href)>{name}</a> })
+    };
+    // On a phone the sections fold into a menu, closed again once one is
+    // picked; the alerts link and sign-out stay on the bar.
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let close_menu = move |_| {
+        if let Some(menu) = menu.get() {
+            let _ = menu.remove_attribute("open");
+        }
+    };
     view! {
         <header class="topbar">
             <a href="/" class="brand">"calltrail"</a>
@@ -21,14 +32,12 @@ pub fn TopBar() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     viewer.await.ok().flatten().map(|viewer| view! {
-                        <nav aria-label="main">
-                            <a href="/" aria-current=current("/")>"Calls"</a>
-                            <a href="/insights" aria-current=current("/insights")>"Insights"</a>
-                            <a href="/deliveries" aria-current=current("/deliveries")>"Deliveries"</a>
-                            <a href="/automations" aria-current=current("/automations")>"Automations"</a>
-                            <a href="/settings" aria-current=current("/settings")>"Settings"</a>
-                            <AlertBell open=viewer.open_alerts/>
-                        </nav>
+                        <nav aria-label="main" class="nav-wide">{links()}</nav>
+                        <details class="nav-menu" node_ref=menu>
+                            <summary>"Menu"</summary>
+                            <nav aria-label="menu" on:click=close_menu>{links()}</nav>
+                        </details>
+                        <AlertBell open=viewer.open_alerts/>
                         <div class="account">
                             <span class="muted" data-testid="username">{viewer.username}</span>
                             <form method="post" action="/logout">
@@ -42,6 +51,15 @@ pub fn TopBar() -> impl IntoView {
         </header>
     }
 }
+
+/// The sections of the site, in the bar's order.
+const SECTIONS: [(&str, &str); 5] = [
+    ("/", "Calls"),
+    ("/insights", "Insights"),
+    ("/deliveries", "Deliveries"),
+    ("/automations", "Automations"),
+    ("/settings", "Settings"),
+];
 
 /// The navigation link a page belongs under: a call's page under Calls.
 fn section(path: &str) -> Option<&'static str> {

@@ -18,6 +18,27 @@ pub fn When(at: i64, now: ReadSignal<i64>) -> impl IntoView {
     }
 }
 
+/// A moment as a list shows it: how long ago, with the local and UTC times
+/// on hover.
+#[component]
+pub fn Ago(at: i64, now: ReadSignal<i64>) -> impl IntoView {
+    let zone = RwSignal::new(None::<i32>);
+    Effect::new(move || zone.set(browser_offset_minutes(at)));
+    let title = move || match zone.get() {
+        Some(offset) => format!(
+            "{} ({})",
+            format::local_datetime(at, Some(offset)),
+            format::datetime(at)
+        ),
+        None => format::datetime(at),
+    };
+    view! {
+        <time class="when ago-only" datetime=format::iso(at) title=title>
+            {move || format::ago(now.get() - at)}
+        </time>
+    }
+}
+
 /// Minutes east of UTC in the browser's zone at `at`.
 fn browser_offset_minutes(at: i64) -> Option<i32> {
     #[cfg(feature = "hydrate")]

@@ -17,6 +17,8 @@ pub struct Hit {
     pub call_id: Option<String>,
     pub event_id: Option<i64>,
     pub reason: String,
+    /// The issue it belongs to with its rule ([`crate::model::cause_of`]).
+    pub cause: String,
     /// The count to record (window rules count deliveries); `None` adds one.
     pub count: Option<i64>,
     pub cooldown_ms: i64,
@@ -111,6 +113,7 @@ mod tests {
             call_id: Some(key.into()),
             event_id: Some(event_id),
             reason: format!("event {event_id}"),
+            cause: "event #".into(),
             count: None,
             cooldown_ms: 60_000,
             channels: vec![],

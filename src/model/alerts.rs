@@ -160,6 +160,8 @@ pub struct AlertsPage {
     pub alerts: Vec<AlertView>,
     pub state: Option<AlertState>,
     pub rule: Option<i64>,
+    /// The cause, when the page shows one issue's alerts.
+    pub cause: Option<String>,
     /// Every rule (id, name), for the filter.
     pub rules: Vec<(i64, String)>,
     pub open: i64,

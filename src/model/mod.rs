@@ -14,6 +14,7 @@ mod event;
 pub mod export;
 pub mod format;
 pub mod insights;
+pub mod issues;
 mod links;
 pub mod metrics;
 pub mod notice;
@@ -22,6 +23,7 @@ mod pages;
 mod parties;
 pub mod platform;
 pub mod query;
+pub mod rates;
 mod rules;
 mod search;
 pub mod settings;
@@ -43,6 +45,7 @@ pub use event::{
     event_anchor, insert_sorted, EventDetail, LiveUpdate, ReportTurn, Role, TimelineItem,
     TransferStage,
 };
+pub use issues::{cause_of, IssueView, IssuesPage};
 pub use links::{calls_with, safe_link};
 pub use notice::{FormError, Notice};
 pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};

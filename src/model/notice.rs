@@ -68,6 +68,7 @@ messages! {
     FormError {
         Storage = "storage" => "The database did not answer; nothing was changed — try again.",
         NoSuchAlert = "no-such-alert" => "There is no such alert.",
+        NoIssueChosen = "no-issue-chosen" => "Tick the issues to act on first.",
         NoSuchRule = "no-such-rule" => "There is no such rule.",
         NoSuchChannel = "no-such-channel" => "There is no such channel.",
         NoSuchDestination = "no-such-destination" => "There is no such destination.",
@@ -79,6 +80,7 @@ messages! {
         CountInvalid = "count-invalid" => "The count must be a whole number, 0 or more.",
         SecondsInvalid = "seconds-invalid" => "The seconds must be a whole number, 0 or more.",
         MinutesInvalid = "minutes-invalid" => "The minutes must be a whole number, 0 or more.",
+        PercentInvalid = "percent-invalid" => "The share must be a whole number of percent, 0 to 100.",
         SilenceInvalid = "silence-invalid" => "The silence must be a number of seconds.",
         CooldownInvalid = "cooldown-invalid" => "The cool-down must be a whole number of seconds.",
         RuleInvalid = "rule-invalid" => "The rule's options are not valid: choose the event and comparison from the lists.",

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::rates::{RateOf, Severity};
+
 /// A rule's kind and options. Stored as JSON in `rules.spec`; unknown kinds
 /// and unknown options are errors, never ignored.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,6 +49,24 @@ pub enum RuleSpec {
         #[serde(default = "ten")]
         minutes: u32,
     },
+    /// `percent` % or more of the calls active in the last `minutes` (and
+    /// at least `min_calls` of them) had `of`; checked on a timer, it
+    /// resolves itself once the share drops below the line.
+    Rate {
+        #[serde(default)]
+        of: RateOf,
+        #[serde(default = "thirty")]
+        percent: u32,
+        #[serde(default = "five")]
+        minutes: u32,
+        #[serde(default = "five")]
+        min_calls: u32,
+        /// For `slow-answer`: the median answer time over which a call counts.
+        #[serde(default = "two")]
+        seconds: f64,
+        #[serde(default)]
+        severity: Severity,
+    },
     /// Any event of a type (or every type) whose field meets a condition.
     Match {
         #[serde(default)]
@@ -74,6 +94,12 @@ fn ten() -> u32 {
 }
 fn sixty() -> u32 {
     60
+}
+fn thirty() -> u32 {
+    30
+}
+fn two() -> f64 {
+    2.0
 }
 
 /// End reasons and enders that are a normal hang-up.
@@ -170,6 +196,7 @@ impl RuleSpec {
             RuleSpec::ToolLoop { .. } => "tool-loop",
             RuleSpec::WebhookAuthFailures { .. } => "webhook-auth-failures",
             RuleSpec::WebhookSilence { .. } => "webhook-silence",
+            RuleSpec::Rate { .. } => "rate",
             RuleSpec::Match { .. } => "match",
         }
     }
@@ -206,6 +233,18 @@ impl RuleSpec {
             RuleSpec::WebhookSilence { minutes } => {
                 format!("No accepted webhook delivery for {minutes} min")
             }
+            RuleSpec::Rate {
+                of,
+                percent,
+                minutes,
+                min_calls,
+                seconds,
+                severity,
+            } => format!(
+                "{}: {percent} % or more of the calls of the last {minutes} min {} (at least {min_calls} calls)",
+                severity.label(),
+                of.had(*seconds)
+            ),
             RuleSpec::Match { event, .. } => {
                 let what = event.as_deref().unwrap_or("any event");
                 self.condition()
@@ -236,6 +275,7 @@ impl RuleSpec {
             RuleSpec::StuckCall { .. }
                 | RuleSpec::WebhookAuthFailures { .. }
                 | RuleSpec::WebhookSilence { .. }
+                | RuleSpec::Rate { .. }
         )
     }
 }

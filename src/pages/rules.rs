@@ -1,11 +1,13 @@
 //! `/alerts/rules`: each rule with what it watches, on or off, its options,
-//! its cool-down and the channels it notifies; and a form for `match` rules.
+//! its cool-down and the channels it notifies; and forms for `match` and
+//! `rate` rules.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::LoadError;
 use crate::components::{ConfirmDelete, FormNotice};
+use crate::model::rates::{RateOf, Severity};
 use crate::model::{MatchOp, RuleSpec, RuleView};
 use crate::server_fns::load_rules;
 
@@ -31,7 +33,8 @@ pub fn RulesPage() -> impl IntoView {
                             <div class="rules">
                                 {rules.into_iter().map(|rule| view! { <RuleCard rule/> }).collect_view()}
                             </div>
-                            <NewMatchRule channels/>
+                            <NewMatchRule channels=channels.clone()/>
+                            <NewRateRule channels/>
                         }.into_any()
                     }
                     Err(error) => view! { <LoadError error/> }.into_any(),
@@ -79,6 +82,28 @@ fn options(spec: &RuleSpec) -> AnyView {
             {number("minutes", "Within (min)", minutes.to_string())}
         }.into_any(),
         RuleSpec::WebhookSilence { minutes } => number("minutes", "Silent for (min)", minutes.to_string()).into_any(),
+        RuleSpec::Rate { of, percent, minutes, min_calls, seconds, severity } => view! {
+            <label>"Calls that "
+                <select name="of">
+                    {RateOf::ALL.into_iter().map(|o| view! {
+                        <option value=o.as_str() selected=o == of>{o.had(seconds)}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            {number("percent", "At least (%)", percent.to_string())}
+            {number("minutes", "Of the last (min)", minutes.to_string())}
+            {number("min_calls", "Once there are (calls)", min_calls.to_string())}
+            <label>"Slow means over (s) "
+                <input type="number" min="0" step="any" name="seconds" value=seconds.to_string()/>
+            </label>
+            <label>"Severity "
+                <select name="severity">
+                    {Severity::ALL.into_iter().map(|s| view! {
+                        <option value=s.as_str() selected=s == severity>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        }.into_any(),
         RuleSpec::Match { event, field, op, value } => view! {
             {text("event", "Event type (blank: any)", event.unwrap_or_default())}
             {text("field", "Field path (blank: the event's text)", field.unwrap_or_default())}
@@ -105,7 +130,7 @@ fn channel_boxes(channels: Vec<(i64, String, bool)>) -> impl IntoView {
 #[component]
 fn RuleCard(rule: RuleView) -> impl IntoView {
     let action = format!("/alerts/rules/{}", rule.id);
-    let delete = matches!(rule.spec, RuleSpec::Match { .. }).then(|| {
+    let delete = matches!(rule.spec, RuleSpec::Match { .. } | RuleSpec::Rate { .. }).then(|| {
         let action = format!("/alerts/rules/{}/delete", rule.id);
         view! {
             <ConfirmDelete action what=format!("rule {}", rule.name)
@@ -143,6 +168,32 @@ fn NewMatchRule(channels: Vec<(i64, String, bool)>) -> impl IntoView {
                 {text("name", "Name", String::new())}
                 <input type="hidden" name="enabled" value="on"/>
                 {options(&RuleSpec::Match { event: None, field: None, op: MatchOp::Contains, value: String::new() })}
+                {channel_boxes(channels)}
+                <button type="submit" class="button">"Add rule"</button>
+            </form>
+        </article>
+    }
+}
+
+#[component]
+fn NewRateRule(channels: Vec<(i64, String, bool)>) -> impl IntoView {
+    let channels = channels
+        .into_iter()
+        .map(|(id, name, _)| (id, name, false))
+        .collect();
+    let defaults: RuleSpec =
+        serde_json::from_str(r#"{"kind":"rate"}"#).expect("a rate rule's defaults");
+    view! {
+        <article class="rule rule-new">
+            <h2>"New rate rule"</h2>
+            <p class="muted">"Alert when a share of the recent calls had a problem — a tool error, a hang, "
+               "slow answers or an abnormal end — and resolve the alert once the share drops. "
+               "Checked every 15 seconds."</p>
+            <form method="post" action="/alerts/rules" class="rule-form">
+                <input type="hidden" name="kind" value="rate"/>
+                {text("name", "Name", String::new())}
+                <input type="hidden" name="enabled" value="on"/>
+                {options(&defaults)}
                 {channel_boxes(channels)}
                 <button type="submit" class="button">"Add rule"</button>
             </form>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::PageError;
 
-use crate::model::{AlertsPage, AutomationsPage, RuleView};
+use crate::model::{AlertsPage, AutomationsPage, IssuesPage, RuleView};
 
 /// `state` is an [`AlertState`](crate::model::AlertState) name; anything
 /// else shows every state.
@@ -12,12 +12,33 @@ use crate::model::{AlertsPage, AutomationsPage, RuleView};
 pub async fn load_alerts(
     state: Option<String>,
     rule: Option<i64>,
+    cause: Option<String>,
     page: u32,
 ) -> Result<AlertsPage, PageError> {
     use crate::server::http::page_data;
     let app = page_data::signed_in_state()?;
     let state = state.as_deref().and_then(crate::model::AlertState::parse);
-    page_data::alerts_page(&app.store, state, rule, page)
+    page_data::alerts_page(&app.store, state, rule, cause, page)
+        .await
+        .map_err(|e| page_data::internal("the alerts", e))
+}
+
+/// The issues `/alerts` lists; demo calls' alerts only `with_demo`.
+#[server(endpoint = "load_issues")]
+pub async fn load_issues(
+    state: Option<String>,
+    rule: Option<i64>,
+    with_demo: bool,
+    page: u32,
+) -> Result<IssuesPage, PageError> {
+    use crate::server::http::page_data;
+    let app = page_data::signed_in_state()?;
+    let filter = crate::model::issues::IssueFilter {
+        state: state.as_deref().and_then(crate::model::AlertState::parse),
+        rule,
+        with_demo,
+    };
+    page_data::issues_page(&app.store, filter, page)
         .await
         .map_err(|e| page_data::internal("the alerts", e))
 }

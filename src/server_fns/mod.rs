@@ -16,7 +16,8 @@ pub use access::{
     RotateWebhookToken, SendTestEvent, SetupNeedsCode,
 };
 pub use alerts::{
-    load_alerts, load_automations, load_rules, LoadAlerts, LoadAutomations, LoadRules,
+    load_alerts, load_automations, load_issues, load_rules, LoadAlerts, LoadAutomations,
+    LoadIssues, LoadRules,
 };
 pub use call::{load_call, load_event_body, LoadCall, LoadEventBody};
 pub use calls::{load_calls, LoadCalls};

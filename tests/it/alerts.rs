@@ -34,7 +34,7 @@ async fn runner(app: &TestApp) -> Runner {
 }
 
 async fn alerts(store: &Store) -> Vec<AlertView> {
-    store.alerts(None, None, 0, 100).await.unwrap()
+    store.alerts(None, None, None, 0, 100).await.unwrap()
 }
 
 /// Sets the rule called `name` to `spec`, enabled, notifying `channels`.
@@ -112,8 +112,8 @@ async fn a_failing_tool_opens_one_alert_that_repeats_only_bump(pool: SqlitePool)
     );
     assert_eq!(
         notifications(store).await,
-        2,
-        "one notification per alert, not per match"
+        1,
+        "one notification per issue (the same failure on two calls), not per alert or match"
     );
     assert_eq!(store.open_alerts().await.unwrap(), 2);
 
@@ -126,7 +126,7 @@ async fn a_failing_tool_opens_one_alert_that_repeats_only_bump(pool: SqlitePool)
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!(alerts[0].count, 5);
     assert_eq!(alerts[0].event_id, Some(opening));
-    assert_eq!(notifications(store).await, 2, "bumps notify nobody");
+    assert_eq!(notifications(store).await, 1, "bumps notify nobody");
 }
 
 async fn alerts_of(store: &Store, call: &str) -> Vec<AlertView> {
@@ -413,4 +413,86 @@ async fn acknowledged_and_resolved_alerts_do_not_notify_again_until_the_cooldown
     runner.catch_up().await.unwrap();
     assert_eq!(alerts(store).await[0].state, AlertState::Open);
     assert_eq!(notifications(store).await, 2);
+}
+
+/// A rate rule: 30 % of the last 5 minutes' calls with a tool error opens
+/// one alert (one notification), repeats only count, and it resolves itself
+/// once healthy calls bring the share under the line.
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn a_rate_rule_fires_once_over_its_line_and_resolves_under_it(pool: SqlitePool) {
+    let app = app(pool).await;
+    let store = &app.state.store;
+    let ops = channel(store).await;
+    let spec: RuleSpec =
+        serde_json::from_value(json!({"kind": "rate", "of": "tool-error", "percent": 30,
+            "minutes": 5, "min_calls": 5, "severity": "critical"}))
+        .unwrap();
+    let settings = RuleSettings {
+        name: "tool errors spreading".into(),
+        spec,
+        enabled: true,
+        cooldown_secs: 0,
+        channels: vec![ops],
+    };
+    store.save_rule(None, &settings).await.unwrap();
+    // Only the rate rule speaks here.
+    for rule in store.rules().await.unwrap() {
+        if rule.name != "tool errors spreading" {
+            let off = RuleSettings {
+                name: rule.name.clone(),
+                spec: rule.spec.clone(),
+                enabled: false,
+                cooldown_secs: rule.cooldown_secs,
+                channels: vec![],
+            };
+            store.save_rule(Some(rule.id), &off).await.unwrap();
+        }
+    }
+    let healthy = |call: &str| {
+        event(
+            call,
+            "conversation-update",
+            json!({"role": "agent", "message": "Hello"}),
+        )
+    };
+    for n in 0..7 {
+        post(&app, &healthy(&format!("ok{n}"))).await;
+    }
+    for n in 0..2 {
+        post(&app, &failing_tool(&format!("bad{n}"), 0)).await;
+    }
+    let mut runner = runner(&app).await;
+    let t0 = now_ms();
+    runner.timed_pass_at(t0).await.unwrap();
+    assert!(alerts(store).await.is_empty(), "2 of 9 is under 30 %");
+
+    post(&app, &failing_tool("bad2", 0)).await;
+    runner.timed_pass_at(t0 + 16_000).await.unwrap();
+    let fired = alerts(store).await;
+    assert_eq!(fired.len(), 1, "{fired:?}");
+    assert_eq!(fired[0].state, AlertState::Open);
+    assert_eq!(
+        fired[0].reason,
+        "Critical: 30% of the calls of the last 5 min had a tool error (3 of 10)"
+    );
+    assert_eq!(notifications(store).await, 1);
+
+    // Still over the line: the same alert, counted, nobody notified again.
+    post(&app, &failing_tool("bad3", 0)).await;
+    runner.timed_pass_at(t0 + 32_000).await.unwrap();
+    let again = alerts(store).await;
+    assert_eq!(
+        (again.len(), again[0].id, again[0].count),
+        (1, fired[0].id, 4)
+    );
+    assert_eq!(notifications(store).await, 1);
+
+    // Healthy calls bring it under: it resolves itself.
+    for n in 7..17 {
+        post(&app, &healthy(&format!("ok{n}"))).await;
+    }
+    runner.timed_pass_at(t0 + 48_000).await.unwrap();
+    let after = alerts(store).await;
+    assert_eq!(after[0].state, AlertState::Resolved, "{after:?}");
+    assert_eq!(store.open_alerts().await.unwrap(), 0);
 }

@@ -42,7 +42,12 @@ async fn an_alert(app: &TestApp) -> i64 {
     assert_eq!(post(app, &body.to_string()).await.0, StatusCode::OK);
     let mut runner = Runner::new(app.state.store.clone(), AlertHub::default()).await;
     runner.catch_up().await.unwrap();
-    app.state.store.alerts(None, None, 0, 10).await.unwrap()[0].id
+    app.state
+        .store
+        .alerts(None, None, None, 0, 10)
+        .await
+        .unwrap()[0]
+        .id
 }
 
 #[sqlx::test(migrations = "migrations/sqlite")]
@@ -61,7 +66,17 @@ async fn the_inbox_lists_alerts_and_its_buttons_work(pool: SqlitePool) {
         "links the event"
     );
     assert!(page.contains("1 open"));
-    assert!(page.contains("aria-label=\"Acknowledge the tool-error alert\""));
+    assert!(page.contains(
+        "aria-label=\"Acknowledge the issue tool-error: Tool book failed: card declined\""
+    ));
+    // The issue's alerts, one per call, each with its own buttons.
+    let rule = app.state.store.alert(id).await.unwrap().unwrap().rule_id;
+    let cause = "Tool%20book%20failed%3A%20card%20declined";
+    let (_, issue) = get(&app, &format!("/alerts?rule={rule}&cause={cause}")).await;
+    assert!(
+        issue.contains("aria-label=\"Acknowledge the tool-error alert\""),
+        "{issue:.3000}"
+    );
     // The top bar counts it on every page.
     let (_, calls) = get(&app, "/").await;
     assert!(calls.contains("alert-count-open\">1<"), "{calls:.2000}");
@@ -291,4 +306,97 @@ events = ["tool-call", "end-call"]
     let destinations = store.destinations().await.unwrap();
     assert_eq!(destinations.len(), 1);
     assert_eq!(destinations[0].events, ["tool-call", "end-call"]);
+}
+
+/// The same failure on many calls is one issue: one row, its calls a click
+/// away, one notification; ticking issues acts on all their alerts; a new
+/// call joins an acknowledged issue acknowledged; demo calls stay out unless
+/// asked for.
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn alerts_group_into_issues_acted_on_in_bulk(pool: SqlitePool) {
+    let app = app(pool).await;
+    let failing = |call: &str, function: &str, n: u32| {
+        json!({"type": "tool-call", "call_id": call, "timestamp": "2025-04-12T14:32:00Z",
+            "metadata": {"functionName": function, "arguments": {"n": n},
+                "error": format!("upstream timeout after {} ms", 8000 + n)}})
+        .to_string()
+    };
+    for (n, call) in ["a1", "a2", "a3", "demo_x"].iter().enumerate() {
+        post(&app, &failing(call, "listOpenSlots", n as u32)).await;
+    }
+    post(&app, &failing("b1", "book", 0)).await;
+    let mut runner = Runner::new(app.state.store.clone(), AlertHub::default()).await;
+    runner.catch_up().await.unwrap();
+
+    let (_, page) = get(&app, "/alerts").await;
+    let rows = page.matches("class=\"issue issue-open\"").count();
+    assert_eq!(rows, 2, "one issue per cause: {page:.4000}");
+    assert!(
+        page.contains(">3 calls<"),
+        "demo calls are left out: {page:.4000}"
+    );
+    let (_, with_demo) = get(&app, "/alerts?demo=show").await;
+    assert!(with_demo.contains(">4 calls<"), "{with_demo:.4000}");
+
+    let slots = app
+        .state
+        .store
+        .alerts(None, None, None, 0, 10)
+        .await
+        .unwrap();
+    let rule = slots[0].rule_id;
+    let cause = "Tool listOpenSlots failed: upstream timeout after # ms";
+    let key = format!("{rule}:{cause}");
+    assert!(
+        page.contains(&format!("value=\"{key}\"")),
+        "the tick box names the issue"
+    );
+    // Its calls, one click away.
+    let href = format!("/alerts?rule={rule}&amp;cause=Tool%20listOpenSlots%20failed%3A%20upstream%20timeout%20after%20%23%20ms");
+    assert!(page.contains(&href), "{page:.4000}");
+
+    // Bulk: acknowledge both issues at once.
+    let form = format!(
+        "action=acknowledge&issue={}&issue={}",
+        urlencode(&key),
+        urlencode(&format!(
+            "{rule}:Tool book failed: upstream timeout after # ms"
+        ))
+    );
+    let (status, to) = submit(&app, "/alerts/issues/act", &form).await;
+    assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/alerts"));
+    let states: Vec<AlertState> = app
+        .state
+        .store
+        .alerts(None, None, None, 0, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.state)
+        .collect();
+    assert_eq!(states, vec![AlertState::Acknowledged; 5]);
+    assert_eq!(app.state.store.open_alerts().await.unwrap(), 0);
+
+    // A new call with the same failure joins the acknowledged issue quietly.
+    post(&app, &failing("a4", "listOpenSlots", 9)).await;
+    runner.catch_up().await.unwrap();
+    let joined = app
+        .state
+        .store
+        .alerts(None, None, Some(cause), 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(joined.len(), 5);
+    assert!(
+        joined.iter().all(|a| a.state == AlertState::Acknowledged),
+        "{joined:?}"
+    );
+
+    // Nothing ticked: said so, nothing changed.
+    let (_, to) = submit(&app, "/alerts/issues/act", "action=resolve").await;
+    assert_eq!(to, "/alerts?error=no-issue-chosen");
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -81,10 +81,13 @@ url = "{base}/events"
     let calls = 20;
     let mut acknowledged = HashMap::new();
     for call in 0..calls {
+        // A function of its own per call: each call's failure is an issue
+        // of its own, so each notifies.
+        let function = format!("book_{}", char::from(b'a' + call as u8));
         for n in 0..3 {
             let body = json!({"type": "tool-call", "call_id": format!("crash-{call}"),
                 "timestamp": "2025-04-12T14:32:00Z",
-                "metadata": {"functionName": "book", "arguments": {"n": n}, "error": "down"}});
+                "metadata": {"functionName": function, "arguments": {"n": n}, "error": "down"}});
             let response = client
                 .post(format!("{}/webhooks/infer", server.base))
                 .bearer_auth(TOKEN)

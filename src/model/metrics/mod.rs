@@ -81,6 +81,9 @@ pub struct ToolStat {
     pub function: String,
     pub calls: u32,
     pub errors: u32,
+    /// Requests still without a result.
+    #[serde(default)]
+    pub pending: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,8 +156,7 @@ fn count(items: &[TimelineItem], is: impl Fn(&EventDetail) -> bool) -> u32 {
     items.iter().filter(|i| is(&i.detail)).count() as u32
 }
 
-/// Calls and errors per function; requests still without a result make
-/// the error rate provisional.
+/// Calls, errors and pending requests per function.
 fn tools(items: &[TimelineItem]) -> Measured<Vec<ToolStat>> {
     let mut stats: Vec<ToolStat> = Vec::new();
     let mut requests: Vec<(&str, u32)> = Vec::new();
@@ -170,6 +172,7 @@ fn tools(items: &[TimelineItem]) -> Measured<Vec<ToolStat>> {
                             function: function.clone(),
                             calls: 0,
                             errors: 0,
+                            pending: 0,
                         });
                         stats.len() - 1
                     }
@@ -186,20 +189,22 @@ fn tools(items: &[TimelineItem]) -> Measured<Vec<ToolStat>> {
             _ => {}
         }
     }
-    let untrusted = requests
-        .iter()
-        .filter_map(|(function, asked)| {
-            let answered = stats
-                .iter()
-                .find(|s| s.function == *function)
-                .map_or(0, |s| s.calls);
-            (*asked > answered)
-                .then(|| format!("{} {function} request(s) have no result", asked - answered))
-        })
-        .collect();
+    // A request without its result is pending, said as such: the counts
+    // are exact either way.
+    for (function, asked) in requests {
+        match stats.iter_mut().find(|s| s.function == function) {
+            Some(stat) => stat.pending = asked.saturating_sub(stat.calls),
+            None => stats.push(ToolStat {
+                function: function.to_string(),
+                calls: 0,
+                errors: 0,
+                pending: asked,
+            }),
+        }
+    }
     Measured {
-        value: (!stats.is_empty() || !requests.is_empty()).then_some(stats),
-        untrusted,
+        value: (!stats.is_empty()).then_some(stats),
+        untrusted: Vec::new(),
     }
 }
 

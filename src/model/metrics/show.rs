@@ -38,6 +38,12 @@ fn shown<T>(
 ) -> Shown {
     let untrusted = (!m.is_trusted()).then(|| m.why());
     match &m.value {
+        Some(v) if untrusted.is_some() && text(v) == "0.0 s" => Shown {
+            label,
+            text: "—".to_string(),
+            detail: "too little to estimate".to_string(),
+            untrusted,
+        },
         Some(v) => Shown {
             label,
             text: if untrusted.is_some() {
@@ -126,15 +132,30 @@ impl CallMetrics {
                 |tools| {
                     let calls: u32 = tools.iter().map(|t| t.calls).sum();
                     let errors: u32 = tools.iter().map(|t| t.errors).sum();
-                    match errors {
-                        0 => format!("{calls} ok"),
-                        _ => format!("{errors}/{calls} failed"),
-                    }
+                    let pending: u32 = tools.iter().map(|t| t.pending).sum();
+                    let done = match (errors, calls) {
+                        (0, 0) => None,
+                        (0, _) => Some(format!("{calls} ok")),
+                        _ => Some(format!("{errors}/{calls} failed")),
+                    };
+                    let waiting = (pending > 0).then(|| format!("{pending} pending"));
+                    [done, waiting]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · ")
                 },
                 |tools| {
                     let each: Vec<String> = tools
                         .iter()
-                        .map(|t| format!("{}: {} of {} failed", t.function, t.errors, t.calls))
+                        .map(|t| {
+                            let mut s =
+                                format!("{}: {} of {} failed", t.function, t.errors, t.calls);
+                            if t.pending > 0 {
+                                s.push_str(&format!(", {} without a result yet", t.pending));
+                            }
+                            s
+                        })
                         .collect();
                     each.join("; ")
                 },
@@ -199,6 +220,7 @@ mod tests {
                     function: "book".into(),
                     calls: 3,
                     errors: 1,
+                    pending: 0,
                 }]),
                 &[],
             ),
@@ -220,5 +242,42 @@ mod tests {
         let ended = m.ending_shown();
         assert_eq!(ended.text, "—");
         assert!(ended.untrusted.unwrap().contains("neither"));
+    }
+
+    #[test]
+    fn a_degenerate_estimate_shows_no_number() {
+        let m = CallMetrics {
+            latency: measured(
+                Some(Latency {
+                    p50_ms: 20,
+                    max_ms: 40,
+                    answers: 3,
+                }),
+                &["turn ends estimated from word count"],
+            ),
+            stall_ms: measured(Some(0), &["turn ends estimated from word count"]),
+            hangs: 0,
+            interruptions: measured(None, &[]),
+            talk: measured(None, &[]),
+            tools: measured(None, &[]),
+            ending: measured(None, &[]),
+        };
+        let [latency, stall, ..] = m.shown();
+        assert_eq!(latency.text, "—");
+        assert_eq!(latency.detail, "too little to estimate");
+        assert_eq!(stall.text, "—");
+        // Trusted, a small figure is a figure.
+        let exact = CallMetrics {
+            latency: measured(
+                Some(Latency {
+                    p50_ms: 20,
+                    max_ms: 40,
+                    answers: 3,
+                }),
+                &[],
+            ),
+            ..m
+        };
+        assert_eq!(exact.shown()[0].text, "0.0 s");
     }
 }

@@ -262,21 +262,32 @@ fn tools_count_calls_and_errors_per_function_and_flag_unanswered_requests() {
                 ToolStat {
                     function: "lookup".into(),
                     calls: 1,
-                    errors: 0
+                    errors: 0,
+                    pending: 0,
                 },
                 ToolStat {
                     function: "book".into(),
                     calls: 2,
-                    errors: 1
+                    errors: 1,
+                    pending: 0,
+                },
+                ToolStat {
+                    function: "cancel".into(),
+                    calls: 0,
+                    errors: 0,
+                    pending: 1,
                 },
             ][..]
         )
     );
     assert_eq!(m.tool_error_rate(), Some(1.0 / 3.0));
-    assert_eq!(
-        m.tools.untrusted,
-        vec!["1 cancel request(s) have no result"]
-    );
+    // A request without its result is pending, not a reason for doubt.
+    assert!(m.tools.untrusted.is_empty());
+    let tools = &m.shown()[4];
+    assert_eq!(tools.text, "1/3 failed · 1 pending");
+    assert!(tools
+        .detail
+        .contains("cancel: 0 of 0 failed, 1 without a result yet"));
     // Ended, and nothing said how: that is said, not guessed.
     assert_eq!(m.ending.value, None);
     assert_eq!(

@@ -12,8 +12,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::{page_param, LoadError};
 use crate::components::{
-    plain_rows, use_clock, use_live_stream, CallsTable, ConnectPanel, FormNotice, LiveIndicator,
-    Pager,
+    plain_rows, use_clock, use_live_stream, CallsTable, ConnectPanel, EstimatesNote, FormNotice,
+    LiveIndicator, Pager,
 };
 use crate::model::{CallSummary, CallsPage as Data, ConnectInfo, ListOrder};
 use crate::server_fns::load_calls;
@@ -71,13 +71,41 @@ fn CallsView(data: Data) -> impl IntoView {
     });
     let search = StoredValue::new(search);
     let now = use_clock(now);
+    // While the pointer is on the list, an update that would move rows (a
+    // new call, a call leaving Live) waits, so the row under the pointer
+    // stays put; the held ones come in when the pointer leaves.
+    let pointing = RwSignal::new(false);
+    let held = RwSignal::new(Vec::<(CallSummary, bool)>::new());
     let link = use_live_stream("/api/live/calls".to_string(), cursor, move |data| {
         if let Ok(call) = serde_json::from_str::<CallSummary>(&data) {
             // Search results stay the calls the query selected; their rows update.
             let add = !searching && (page == 1 || call.is_live());
-            calls.update(|calls| upsert(calls, call, add));
+            if pointing.get_untracked() && calls.with_untracked(|c| moves_rows(c, &call, add)) {
+                held.update(|h| h.push((call, add)));
+            } else {
+                calls.update(|calls| upsert(calls, call, add));
+            }
         }
     });
+    let release = move || {
+        pointing.set(false);
+        let waiting = held.try_update(std::mem::take).unwrap_or_default();
+        if !waiting.is_empty() {
+            calls.update(|calls| {
+                for (call, add) in waiting {
+                    upsert(calls, call, add);
+                }
+            });
+        }
+    };
+    let held_note = move || {
+        let n = held.with(Vec::len);
+        (n > 0).then(|| view! {
+            <span class="held muted" title="New calls wait while the pointer is on the list, so rows do not move under it">
+                {format!(" · {n} new, shown when the pointer leaves")}
+            </span>
+        })
+    };
     let section = move |which: Section| {
         Memo::new(move |_| {
             let now = now.get();
@@ -143,8 +171,9 @@ fn CallsView(data: Data) -> impl IntoView {
             {move || match search.get_value() {
                 Some(results) => view! { <Results results calls now stale_after_ms page has_more metrics order/> }.into_any(),
                 None => view! {
+                    <div class="call-sections" on:pointerenter=move |_| pointing.set(true) on:pointerleave=move |_| release()>
                     <section class="live-calls" aria-labelledby="live-heading">
-                        <h2 id="live-heading">"Live " <span class="count">{move || live.with(Vec::len)}</span></h2>
+                        <h2 id="live-heading">"Live " <span class="count">{move || live.with(Vec::len)}</span>{held_note}</h2>
                         <Show
                             when=move || live.with(|l| !l.is_empty())
                             fallback=|| view! { <p class="muted">"No call in progress."</p> }
@@ -171,6 +200,8 @@ fn CallsView(data: Data) -> impl IntoView {
                         </Show>
                         <Pager base="/" page has_more/>
                     </section>
+                    <EstimatesNote metrics/>
+                    </div>
                 }.into_any(),
             }}
         </Show>
@@ -184,6 +215,14 @@ fn upsert(calls: &mut Vec<CallSummary>, call: CallSummary, add: bool) {
         Some(_) => {}
         None if add => calls.push(call),
         None => {}
+    }
+}
+
+/// Whether applying `call` would add a row or move one between sections.
+fn moves_rows(calls: &[CallSummary], call: &CallSummary, add: bool) -> bool {
+    match calls.iter().find(|c| c.call_id == call.call_id) {
+        Some(existing) => existing.is_live() != call.is_live(),
+        None => add,
     }
 }
 

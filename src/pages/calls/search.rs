@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use super::exports::ExportLinks;
-use crate::components::{CallsTable, Pager};
+use crate::components::{CallsTable, EstimatesNote, Pager};
 use crate::model::metrics::CallMetrics;
 use crate::model::{format, CallSummary, ListOrder, SavedView, SearchHit, SearchResults, Sort};
 
@@ -117,6 +117,7 @@ pub(super) fn Results(
                 <CallsTable calls=rows now stale_after_ms caption="Calls matching the query" metrics order/>
             </Show>
             <Pager base=base.clone() page has_more/>
+            <EstimatesNote metrics/>
             <p class="exports"><ExportLinks q=q.clone()/></p>
         </section>
     }

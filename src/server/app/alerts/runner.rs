@@ -252,8 +252,9 @@ impl Runner {
             .into_iter()
             .filter(|r| r.enabled && r.spec.is_timed())
             .collect();
-        let hits = self.timed.check(&self.store, &rules, now).await?;
-        let woke = self.store.wake_snoozed(now).await?;
+        let checked = self.timed.check(&self.store, &rules, now).await?;
+        let hits = checked.hits;
+        let woke = self.store.wake_snoozed(now).await? + checked.resolved;
         let opened = self
             .record(
                 &Effects {

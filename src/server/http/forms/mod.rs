@@ -24,6 +24,7 @@ use crate::server::store;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/alerts/{id}/act", post(alerts::act))
+        .route("/alerts/issues/act", post(alerts::act_on_issues))
         .route("/alerts/rules", post(rules::create))
         .route("/alerts/rules/{id}", post(rules::update))
         .route("/alerts/rules/{id}/delete", post(rules::delete))

@@ -1,5 +1,5 @@
 //! Editing alert rules: a built-in rule's options, enabled and channels;
-//! adding and deleting `match` rules.
+//! adding and deleting `match` and `rate` rules.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -35,13 +35,18 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<i64>, body: By
     back(PAGE, None, outcome)
 }
 
-/// `POST /alerts/rules`: a new `match` rule.
+/// `POST /alerts/rules`: a new `match` (or, with `kind=rate`, `rate`) rule.
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
     let fields = Fields::parse(&body);
     let Some(name) = fields.get("name").map(str::to_string) else {
         return back(PAGE, None, Err(FormError::RuleNeedsName));
     };
-    let outcome = match settings(&fields, "match", name) {
+    let kind = match fields.get("kind") {
+        None | Some("match") => "match",
+        Some("rate") => "rate",
+        Some(_) => return back(PAGE, None, Err(FormError::RuleInvalid)),
+    };
+    let outcome = match settings(&fields, kind, name) {
         Ok(settings) => match state.store.save_rule(None, &settings).await {
             Ok(_) => Ok(Notice::RuleAdded),
             Err(e) => Err(storage(e)),
@@ -92,12 +97,21 @@ pub fn spec(fields: &Fields, kind: &str) -> Result<RuleSpec, FormError> {
     options.insert("kind".into(), json!(kind));
     for (key, invalid) in [
         ("count", FormError::CountInvalid),
-        ("seconds", FormError::SecondsInvalid),
         ("minutes", FormError::MinutesInvalid),
+        ("percent", FormError::PercentInvalid),
+        ("min_calls", FormError::CountInvalid),
     ] {
         if let Some(n) = fields.number::<u32>(key, invalid)? {
             options.insert(key.into(), json!(n));
         }
+    }
+    // A rate rule's answer time may be a fraction; a stuck call's is whole.
+    if kind == "rate" {
+        if let Some(s) = fields.number::<f64>("seconds", FormError::SecondsInvalid)? {
+            options.insert("seconds".into(), json!(s.max(0.0)));
+        }
+    } else if let Some(n) = fields.number::<u32>("seconds", FormError::SecondsInvalid)? {
+        options.insert("seconds".into(), json!(n));
     }
     if let Some(s) = fields.number::<f64>("stall_seconds", FormError::SilenceInvalid)? {
         options.insert("stall_seconds".into(), json!(s));
@@ -110,7 +124,7 @@ pub fn spec(fields: &Fields, kind: &str) -> Result<RuleSpec, FormError> {
             .collect();
         options.insert("normal".into(), json!(normal));
     }
-    for key in ["event", "field", "op"] {
+    for key in ["event", "field", "op", "of", "severity"] {
         if let Some(v) = fields.get(key) {
             options.insert(key.into(), json!(v));
         }
@@ -169,5 +183,27 @@ mod tests {
             panic!("not a match rule")
         };
         assert_eq!(op, MatchOp::Equals);
+    }
+
+    #[test]
+    fn a_rate_form_becomes_a_rate_rule() {
+        let f = Fields::parse(
+            b"of=slow-answer&percent=40&minutes=10&min_calls=3&seconds=1.5&severity=critical",
+        );
+        assert_eq!(
+            spec(&f, "rate"),
+            Ok(RuleSpec::Rate {
+                of: crate::model::rates::RateOf::SlowAnswer,
+                percent: 40,
+                minutes: 10,
+                min_calls: 3,
+                seconds: 1.5,
+                severity: crate::model::rates::Severity::Critical,
+            })
+        );
+        let f = Fields::parse(b"of=everything");
+        assert_eq!(spec(&f, "rate"), Err(FormError::RuleInvalid));
+        let f = Fields::parse(b"percent=lots");
+        assert_eq!(spec(&f, "rate"), Err(FormError::PercentInvalid));
     }
 }

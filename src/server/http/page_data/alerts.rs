@@ -1,7 +1,8 @@
 //! What `/alerts`, `/alerts/rules` and `/automations` show.
 
 use super::Paging;
-use crate::model::{AlertState, AlertsPage, AutomationsPage, ChannelView, RuleView};
+use crate::model::issues::{self, IssueFilter};
+use crate::model::{AlertState, AlertsPage, AutomationsPage, ChannelView, IssuesPage, RuleView};
 use crate::server::app::outbound::channel::ChannelConfig;
 use crate::server::config::ServeConfig;
 use crate::server::store;
@@ -13,29 +14,71 @@ pub const ALERTS_PER_PAGE: u32 = 50;
 /// Attempts `/automations` lists.
 pub const ATTEMPTS_SHOWN: i64 = 50;
 
+/// Issues per page on `/alerts`.
+pub const ISSUES_PER_PAGE: u32 = 50;
+
+/// `/alerts`: the issues, each with its sparkline.
+pub async fn issues_page(
+    store: &Store,
+    filter: IssueFilter,
+    page: u32,
+) -> Result<IssuesPage, store::Error> {
+    let paging = Paging::new(page, ISSUES_PER_PAGE);
+    let (mut issues, has_more) =
+        paging.split(store.issues(&filter, paging.offset, paging.limit).await?);
+    let now = now_ms();
+    let day_ago = now - issues::SPARK_HOURS as i64 * 3_600_000;
+    let openings = store.issue_openings(&filter, day_ago).await?;
+    for issue in &mut issues {
+        let opened: Vec<i64> = openings
+            .iter()
+            .filter(|(rule, cause, _)| *rule == issue.rule_id && *cause == issue.cause)
+            .map(|(_, _, at)| *at)
+            .collect();
+        issue.spark = issues::spark(&opened, now);
+    }
+    Ok(IssuesPage {
+        issues,
+        state: filter.state,
+        rule: filter.rule,
+        with_demo: filter.with_demo,
+        rules: rule_names(store).await?,
+        open: store.open_alerts().await?,
+        page: paging.page,
+        has_more,
+        now,
+    })
+}
+
+async fn rule_names(store: &Store) -> Result<Vec<(i64, String)>, store::Error> {
+    Ok(store
+        .rules()
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect())
+}
+
+/// The alerts of one issue (`cause`), or of every issue.
 pub async fn alerts_page(
     store: &Store,
     state: Option<AlertState>,
     rule: Option<i64>,
+    cause: Option<String>,
     page: u32,
 ) -> Result<AlertsPage, store::Error> {
     let paging = Paging::new(page, ALERTS_PER_PAGE);
     let (alerts, has_more) = paging.split(
         store
-            .alerts(state, rule, paging.offset, paging.limit)
+            .alerts(state, rule, cause.as_deref(), paging.offset, paging.limit)
             .await?,
     );
-    let rules = store
-        .rules()
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect();
     Ok(AlertsPage {
         alerts,
         state,
         rule,
-        rules,
+        cause,
+        rules: rule_names(store).await?,
         open: store.open_alerts().await?,
         page: paging.page,
         has_more,

@@ -1,6 +1,9 @@
 //! What calltrail does with events: rules, alerts, the side-effects pass, channels, destinations and the outbox.
 
-use crate::model::{AlertState, AlertView, AttemptView, ChannelKind, DestinationView, RuleView};
+use crate::model::issues::IssueFilter;
+use crate::model::{
+    AlertState, AlertView, AttemptView, ChannelKind, DestinationView, IssueView, RuleView,
+};
 use crate::server::store::alerts::AlertAction;
 use crate::server::store::automation::{Channel, Destination, DestinationSettings};
 use crate::server::store::effects::Effects;
@@ -23,13 +26,24 @@ areas! {
     }
     /// Alerts the rules opened, and what people did with them.
     AlertStore {
-        /// Alerts newest first (by last match), filtered by state and rule.
-        fn alerts(&self, state: Option<AlertState>, rule: Option<i64>, offset: i64, limit: i64) -> Result<Vec<AlertView>, Error>;
+        /// Alerts newest first (by last match), filtered by state, rule and cause.
+        fn alerts(&self, state: Option<AlertState>, rule: Option<i64>, cause: Option<&str>, offset: i64, limit: i64) -> Result<Vec<AlertView>, Error>;
+        /// Issues (alerts grouped by rule and cause) most recently seen
+        /// first, without their sparklines.
+        fn issues(&self, filter: &IssueFilter, offset: i64, limit: i64) -> Result<Vec<IssueView>, Error>;
+        /// When each alert the filter keeps opened, since `since`: (rule, cause, opened at).
+        fn issue_openings(&self, filter: &IssueFilter, since: i64) -> Result<Vec<(i64, String, i64)>, Error>;
+        /// Applies `action` to every alert of an issue that is not resolved
+        /// (to all of them for a reopen); returns how many it changed.
+        fn act_on_issue(&self, rule_id: i64, cause: &str, action: AlertAction, now: i64) -> Result<u64, Error>;
         fn alert(&self, id: i64) -> Result<Option<AlertView>, Error>;
         /// Alerts waiting for someone: open ones.
         fn open_alerts(&self) -> Result<i64, Error>;
         /// Applies `action` to alert `id`; false when there is no such alert.
         fn act_on_alert(&self, id: i64, action: AlertAction, now: i64) -> Result<bool, Error>;
+        /// Resolves the alert of `rule_id` and `key` unless it is resolved
+        /// already (a rate back under its line); returns how many changed.
+        fn resolve_standing(&self, rule_id: i64, key: &str, now: i64) -> Result<u64, Error>;
         /// Snoozed alerts whose snooze ran out open again; returns how many.
         fn wake_snoozed(&self, now: i64) -> Result<u64, Error>;
     }

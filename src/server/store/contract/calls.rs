@@ -18,6 +18,9 @@ areas! {
         /// One page of finished calls, newest first; `limit + 1` rows are asked for
         /// so the caller knows whether there is a next page.
         fn past_calls(&self, offset: i64, limit: i64) -> Result<Vec<CallSummary>, Error>;
+        /// Calls this server heard from at or after `since` (its own clock),
+        /// most recent first, at most `limit`: what rate rules count.
+        fn calls_active_since(&self, since: i64, limit: i64) -> Result<Vec<CallSummary>, Error>;
         /// Calls changed by events after `after_event_id`, in the order they changed:
         /// what a reconnecting calls list missed.
         fn calls_changed_after(&self, after_event_id: i64, limit: i64) -> Result<Vec<CallSummary>, Error>;

@@ -59,22 +59,38 @@ pub enum AlertAction {
     Reopen,
 }
 
+impl AlertAction {
+    /// The state it leaves an alert in, with when it was resolved and how
+    /// long it is snoozed.
+    pub fn outcome(self, now: i64) -> (AlertState, Option<i64>, Option<i64>) {
+        match self {
+            AlertAction::Acknowledge => (AlertState::Acknowledged, None, None),
+            AlertAction::Resolve => (AlertState::Resolved, Some(now), None),
+            AlertAction::Snooze { until } => (AlertState::Snoozed, None, Some(until)),
+            AlertAction::Reopen => (AlertState::Open, None, None),
+        }
+    }
+}
+
 portable! {
     pub async fn alerts(
         &self,
         state: Option<AlertState>,
         rule: Option<i64>,
+        cause: Option<&str>,
         offset: i64,
         limit: i64,
     ) -> Result<Vec<AlertView>, sqlx::Error> {
         let rows: Vec<AlertRow> = sqlx::query_as(&format!(
             "{SELECT_ALERTS} WHERE ($1 IS NULL OR a.state = $1) AND ($2 IS NULL OR a.rule_id = $2)
+             AND ($5 IS NULL OR a.cause = $5)
              ORDER BY a.last_seen_at DESC, a.id DESC LIMIT $3 OFFSET $4"
         ))
         .bind(state.map(AlertState::as_str))
         .bind(rule)
         .bind(limit)
         .bind(offset)
+        .bind(cause)
         .fetch_all(self.reader())
         .await?;
         rows.into_iter().map(AlertView::try_from).collect()
@@ -100,12 +116,7 @@ portable! {
         action: AlertAction,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
-        let (state, resolved_at, snoozed_until) = match action {
-            AlertAction::Acknowledge => (AlertState::Acknowledged, None, None),
-            AlertAction::Resolve => (AlertState::Resolved, Some(now), None),
-            AlertAction::Snooze { until } => (AlertState::Snoozed, None, Some(until)),
-            AlertAction::Reopen => (AlertState::Open, None, None),
-        };
+        let (state, resolved_at, snoozed_until) = action.outcome(now);
         let done = sqlx::query(
             "UPDATE alerts SET state = $2, resolved_at = $3, snoozed_until = $4 WHERE id = $1",
         )
@@ -116,6 +127,24 @@ portable! {
         .execute(&mut *self.write_turn().await?)
         .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn resolve_standing(
+        &self,
+        rule_id: i64,
+        key: &str,
+        now: i64,
+    ) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE alerts SET state = 'resolved', resolved_at = $3, snoozed_until = NULL
+             WHERE rule_id = $1 AND key = $2 AND state <> 'resolved'",
+        )
+        .bind(rule_id)
+        .bind(key)
+        .bind(now)
+        .execute(&mut *self.write_turn().await?)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     pub async fn wake_snoozed(&self, now: i64) -> Result<u64, sqlx::Error> {

@@ -47,6 +47,21 @@ portable! {
         .await
     }
 
+    pub async fn calls_active_since(
+        &self,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<CallSummary>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM calls WHERE last_received_at >= $1
+             ORDER BY last_received_at DESC LIMIT $2"
+        ))
+        .bind(since)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await
+    }
+
     pub async fn calls_changed_after(
         &self,
         after_event_id: i64,

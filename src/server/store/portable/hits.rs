@@ -33,8 +33,10 @@ portable! {
             let alert = found.get(&(first.rule_id, first.key.clone()));
             match plan(alert, group, now) {
                 Plan::Open(reopen) => {
-                    let id = Self::open_alert(tx, first, reopen, now).await?;
-                    opened.push(id);
+                    let (id, notified) = Self::open_alert(tx, first, reopen, now).await?;
+                    if notified {
+                        opened.push(id);
+                    }
                     if let Some(rest) = bump_of(id, &group[1..]) {
                         bumps.push(rest);
                     }
@@ -108,34 +110,54 @@ portable! {
     }
 
     /// Opens the hit's alert (`reopen`: the one that stands, resolved or
-    /// snoozed) and queues its notifications; returns its id.
+    /// snoozed) and queues its notifications; returns its id, and whether
+    /// it notified. The alert joins its issue as the issue stands: into an
+    /// acknowledged or snoozed issue it comes acknowledged or snoozed, and
+    /// only an issue with no other alert standing (new, or resolved again)
+    /// notifies.
     async fn open_alert(
         tx: &mut <Self as Dialect>::Conn,
         hit: &Hit,
         reopen: Option<i64>,
         now: i64,
-    ) -> Result<i64, sqlx::Error> {
+    ) -> Result<(i64, bool), sqlx::Error> {
+        let issue: Option<(String, Option<i64>)> = sqlx::query_as(
+            "SELECT state, snoozed_until FROM alerts
+             WHERE rule_id = $1 AND cause = $2 AND state <> 'resolved' AND id <> $3
+             ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'snoozed' THEN 1 ELSE 2 END LIMIT 1",
+        )
+        .bind(hit.rule_id)
+        .bind(&hit.cause)
+        .bind(reopen.unwrap_or(0))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let notifies = issue.is_none();
+        let (state, snoozed_until) = issue.unwrap_or(("open".to_string(), None));
         let id: i64 =
             match reopen {
                 None => sqlx::query_scalar(
-                    "INSERT INTO alerts (rule_id, key, call_id, event_id, last_event_id, reason, state,
-                        count, opened_at, last_seen_at)
-                     VALUES ($1, $2, $3, $4, $4, $5, 'open', $6, $7, $7) RETURNING id",
+                    "INSERT INTO alerts (rule_id, key, call_id, event_id, last_event_id, reason, cause,
+                        state, snoozed_until, count, opened_at, last_seen_at)
+                     VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
                 )
                 .bind(hit.rule_id)
                 .bind(&hit.key)
                 .bind(&hit.call_id)
                 .bind(hit.event_id)
                 .bind(&hit.reason)
+                .bind(&hit.cause)
+                .bind(&state)
+                .bind(snoozed_until)
                 .bind(hit.count.unwrap_or(1))
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?,
                 Some(id) => {
                     sqlx::query(
-                        "UPDATE alerts SET state = 'open', resolved_at = NULL, snoozed_until = NULL,
+                        "UPDATE alerts SET state = $6, resolved_at = NULL, snoozed_until = $7,
                         event_id = COALESCE($2, event_id), last_event_id = COALESCE($2, last_event_id),
-                        reason = $3, count = COALESCE($4, count + 1), opened_at = $5, last_seen_at = $5
+                        reason = $3, cause = $8, count = COALESCE($4, count + 1), opened_at = $5,
+                        last_seen_at = $5
                      WHERE id = $1",
                     )
                     .bind(id)
@@ -143,25 +165,30 @@ portable! {
                     .bind(&hit.reason)
                     .bind(hit.count)
                     .bind(now)
+                    .bind(&state)
+                    .bind(snoozed_until)
+                    .bind(&hit.cause)
                     .execute(&mut *tx)
                     .await?;
                     id
                 }
             };
-        for channel in &hit.channels {
-            sqlx::query(
-                "INSERT INTO outbox (channel_id, message_id, call_id, alert_id, state, created_at,
-                    next_attempt_at)
-                 VALUES ($1, $2, $3, $4, 'pending', $5, $5)",
-            )
-            .bind(channel)
-            .bind(format!("ntf_{id}_{now}_{channel}"))
-            .bind(&hit.call_id)
-            .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        if notifies {
+            for channel in &hit.channels {
+                sqlx::query(
+                    "INSERT INTO outbox (channel_id, message_id, call_id, alert_id, state, created_at,
+                        next_attempt_at)
+                     VALUES ($1, $2, $3, $4, 'pending', $5, $5)",
+                )
+                .bind(channel)
+                .bind(format!("ntf_{id}_{now}_{channel}"))
+                .bind(&hit.call_id)
+                .bind(id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
-        Ok(id)
+        Ok((id, notifies))
     }
 }

@@ -20,6 +20,7 @@ pub mod effects;
 mod events;
 mod hits;
 pub mod insights;
+pub mod issues;
 pub mod outbox;
 pub mod retention;
 pub mod rules;

@@ -34,6 +34,7 @@ impl Rule {
             key,
             call_id,
             event_id,
+            cause: crate::model::cause_of(&reason),
             reason,
             count,
             cooldown_ms: self.cooldown_secs * 1000,

@@ -1,52 +1,13 @@
-//! `/alerts`: the inbox. Newest first, filtered by state and rule, each
-//! alert linking to its call and event, with acknowledge / resolve / snooze
-//! as plain forms; new alerts appear without a reload.
+//! One issue's alerts (`/alerts?rule=…&cause=…`): newest first, each
+//! linking to its call and event, with acknowledge / resolve / snooze as
+//! plain forms.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
-use super::LoadError;
-use crate::components::{use_live_stream, FormNotice, LiveIndicator};
 use crate::model::{format, AlertState, AlertView, AlertsPage as Data};
-use crate::server_fns::load_alerts;
-
-#[component]
-pub fn AlertsPage() -> impl IntoView {
-    let query = use_query_map();
-    let filter = Memo::new(move |_| {
-        let q = query.read();
-        let state = q.get("state").filter(|s| AlertState::parse(s).is_some());
-        let rule = q.get("rule").and_then(|r| r.parse::<i64>().ok());
-        let page = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-        (state, rule, page)
-    });
-    let data = Resource::new(
-        move || filter.get(),
-        |(state, rule, page)| load_alerts(state, rule, page),
-    );
-    let link = use_live_stream("/api/live/alerts".into(), 0, move |_| data.refetch());
-    view! {
-        <Title text="Alerts"/>
-        <div class="page-head">
-            <h1>"Alerts"</h1>
-            <LiveIndicator state=link/>
-            <a class="button" href="/alerts/rules">"Rules"</a>
-        </div>
-        <FormNotice/>
-        <Suspense fallback=|| view! { <p class="loading">"Loading the alerts…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(data) => view! { <AlertsView data/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
 
 /// The query of this view of the inbox (without the page), for links and `back`.
-fn query_of(state: Option<AlertState>, rule: Option<i64>) -> String {
+fn query_of(state: Option<AlertState>, rule: Option<i64>, cause: Option<&str>) -> String {
     let mut parts = Vec::new();
     if let Some(s) = state {
         parts.push(format!("state={}", s.as_str()));
@@ -54,22 +15,30 @@ fn query_of(state: Option<AlertState>, rule: Option<i64>) -> String {
     if let Some(r) = rule {
         parts.push(format!("rule={r}"));
     }
+    if let Some(c) = cause {
+        parts.push(format!("cause={}", format::url_segment(c)));
+    }
     parts.join("&")
 }
 
 #[component]
-fn AlertsView(data: Data) -> impl IntoView {
+pub fn AlertsView(data: Data) -> impl IntoView {
     let Data {
         alerts,
         state,
         rule,
+        cause,
         rules,
         open,
         page,
         has_more,
         now,
     } = data;
-    let query = query_of(state, rule);
+    let query = query_of(state, rule, cause.as_deref());
+    let rule_name = rules
+        .iter()
+        .find(|(id, _)| Some(*id) == rule)
+        .map(|(_, name)| name.clone());
     let back = if query.is_empty() {
         "/alerts".to_string()
     } else {
@@ -86,26 +55,11 @@ fn AlertsView(data: Data) -> impl IntoView {
     };
     let empty = alerts.is_empty();
     view! {
-        <p class="muted" data-testid="open-count">{format!("{open} open")}</p>
-        <form method="get" action="/alerts" class="filters">
-            <label>"State "
-                <select name="state">
-                    <option value="" selected=state.is_none()>"Any"</option>
-                    {AlertState::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_str() selected=state == Some(s)>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </label>
-            <label>"Rule "
-                <select name="rule">
-                    <option value="" selected=rule.is_none()>"Any"</option>
-                    {rules.into_iter().map(|(id, name)| view! {
-                        <option value=id.to_string() selected=rule == Some(id)>{name}</option>
-                    }).collect_view()}
-                </select>
-            </label>
-            <button type="submit" class="button">"Filter"</button>
-        </form>
+        <p><a href="/alerts">"← All issues"</a></p>
+        <h2 class="issue-title">
+            {rule_name}{cause.map(|c| view! { ": " <span class="cause">{c}</span> })}
+        </h2>
+        <p class="muted" data-testid="open-count">{format!("{open} open in all")}</p>
         {if empty {
             view! {
                 <section class="empty">

@@ -69,7 +69,10 @@ test('the same failure on several calls is one issue, and ticked issues are ackn
   await slots.getByRole('checkbox').check();
   await book.getByRole('checkbox').check();
   await page.locator('form#bulk').getByRole('button', { name: 'Acknowledge' }).click();
-  await expect(page).toHaveURL(/\/alerts$/);
+  // Back to the open ones: both left them.
+  await expect(page).toHaveURL(/\/alerts\?state=open$/);
+  await expect(page.locator('li.issue', { hasText: `slots${tag}` })).toHaveCount(0);
+  await page.goto('/alerts');
   await expect(page.locator('li.issue', { hasText: `slots${tag}` })).toHaveAttribute('data-state', 'acknowledged');
   await expect(page.locator('li.issue', { hasText: `book${tag}` })).toHaveAttribute('data-state', 'acknowledged');
 });

@@ -39,6 +39,9 @@ test('structured terms narrow, chips run them, and a bad query says what is wron
   await page.getByRole('link', { name: 'Errors', exact: true }).click();
   await expect(page).toHaveURL(/\?q=has%3Atool_error$/);
   await expect(page.locator(`.results tr[data-call-id="${id}"]`)).toBeVisible();
+  // The chip shows it is on; another chip adds to the query.
+  await expect(page.locator('.chips a.chip', { hasText: 'Errors' })).toHaveAttribute('aria-current', 'true');
+  await expect(page.locator('.chips a.chip', { hasText: 'Hangs' })).toHaveAttribute('href', '/?q=has%3Atool_error%20has%3Ahang');
 
   await page.goto(`/?q=${encodeURIComponent(`tool:listOpenSlots -has:hang`)}`);
   await expect(page.locator(`.results tr[data-call-id="${id}"]`)).toHaveCount(0);

@@ -45,8 +45,8 @@ pub fn ConnectPanel(info: ConnectInfo) -> impl IntoView {
                 <p class="notice notice-warn" role="note" data-testid="local-url-warning">
                     <strong>"This URL only works on this machine or network."</strong>
                     " An agent running in the cloud cannot reach it. Expose calltrail with a tunnel "
-                    "(for example " <code>"cloudflared tunnel --url http://localhost:3000"</code> " or "
-                    <code>"ngrok http 3000"</code> ") or put it behind a public address, then set "
+                    "(for example " <code>{move || format!("cloudflared tunnel --url http://localhost:{}", info.with(ConnectInfo::port))}</code> " or "
+                    <code>{move || format!("ngrok http {}", info.with(ConnectInfo::port))}</code> ") or put it behind a public address, then set "
                     <code>"CALLTRAIL_PUBLIC_URL"</code> " to that address so this URL shows it."
                 </p>
             </Show>

@@ -48,4 +48,4 @@ pub use stored_body::StoredBody;
 pub use theme_switch::ThemeSwitch;
 pub use timeline_entry::TimelineEntry;
 pub use topbar::TopBar;
-pub use when::{Ago, When};
+pub use when::{Ago, Moment, When};

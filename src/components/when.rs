@@ -18,6 +18,37 @@ pub fn When(at: i64, now: ReadSignal<i64>) -> impl IntoView {
     }
 }
 
+/// A moment on a page without a clock of its own, written as [`When`]
+/// writes it: local time and how long ago (once the browser says what
+/// time it is), UTC on hover.
+#[component]
+pub fn Moment(at: i64) -> impl IntoView {
+    let zone = RwSignal::new(None::<i32>);
+    let now = RwSignal::new(None::<i64>);
+    Effect::new(move || {
+        zone.set(browser_offset_minutes(at));
+        now.set(browser_now());
+    });
+    view! {
+        <time class="when" datetime=format::iso(at) title=format::datetime(at)>
+            {move || format::local_datetime(at, zone.get())}
+            {move || now.get().map(|now| view! { <span class="ago">{format!(" · {}", format::ago(now - at))}</span> })}
+        </time>
+    }
+}
+
+/// The browser's clock (epoch ms), once hydrated.
+fn browser_now() -> Option<i64> {
+    #[cfg(feature = "hydrate")]
+    {
+        Some(js_sys::Date::now() as i64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
 /// A moment as a list shows it: how long ago, with the local and UTC times
 /// on hover.
 #[component]

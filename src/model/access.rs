@@ -55,6 +55,18 @@ impl ConnectInfo {
         self.token_required && !self.token_from_env
     }
 
+    /// The port the webhook URL names (the scheme's when it names none):
+    /// what a tunnel must point at.
+    pub fn port(&self) -> u16 {
+        let (scheme, rest) = self.webhook_url.split_once("://").unwrap_or(("http", ""));
+        let host = rest.split(['/', '?']).next().unwrap_or("");
+        let after_host = host.rsplit_once(']').map_or(host, |(_, p)| p);
+        after_host
+            .rsplit_once(':')
+            .and_then(|(_, p)| p.parse().ok())
+            .unwrap_or(if scheme == "https" { 443 } else { 80 })
+    }
+
     /// The URL names this machine or a private network, and no public URL
     /// is set: an agent running in the cloud cannot reach it.
     pub fn unreachable_from_cloud(&self) -> bool {
@@ -132,5 +144,19 @@ mod tests {
         ] {
             assert!(!info(url, false).unreachable_from_cloud(), "{url}");
         }
+    }
+
+    #[test]
+    fn the_tunnel_hint_names_the_port_served() {
+        assert_eq!(
+            info("http://127.0.0.1:3990/webhooks/infer?token=x", false).port(),
+            3990
+        );
+        assert_eq!(info("http://[::1]:8080/webhooks/infer", false).port(), 8080);
+        assert_eq!(info("http://localhost/webhooks/infer", false).port(), 80);
+        assert_eq!(
+            info("https://calls.example.com/webhooks/infer", false).port(),
+            443
+        );
     }
 }

@@ -200,6 +200,35 @@ impl EventDetail {
         }
     }
 
+    /// calltrail's own name for what happened, the same on every platform:
+    /// what forwarding destinations filter by and the envelope's `kind`.
+    /// A failed tool call is a `tool_error`.
+    pub fn forward_kind(&self) -> &'static str {
+        match self {
+            EventDetail::Message { .. } => "turn",
+            EventDetail::ToolCall { error: Some(_), .. } => "tool_error",
+            EventDetail::ToolCall { .. } => "tool_call",
+            EventDetail::ToolRequest { .. } => "tool_request",
+            EventDetail::Interruption { .. } => "interruption",
+            EventDetail::Hang { .. } => "hang",
+            EventDetail::Transfer { .. } => "transfer",
+            EventDetail::End { .. } => "end",
+            EventDetail::Report { .. } => "report",
+            EventDetail::Signal { .. } => "signal",
+            EventDetail::Unknown { .. } => "other",
+        }
+    }
+
+    /// Whether a destination that takes `wanted` (a [`FORWARD_KINDS`] name,
+    /// or an Infer event type as older destinations stored) takes this.
+    /// `tool_call` takes failed tool calls too.
+    pub fn forwarded_as(&self, wanted: &str) -> bool {
+        let kind = self.forward_kind();
+        wanted == kind
+            || (wanted == "tool_call" && kind == "tool_error")
+            || wanted == self.event_type()
+    }
+
     /// The platform's name for this type of event (Infer's), which
     /// forwarding filters and `match` rules name.
     pub fn event_type(&self) -> &str {
@@ -299,6 +328,20 @@ impl EventDetail {
             .join(" ")
     }
 }
+
+/// The kinds a forwarding destination can take, with their names for people.
+pub const FORWARD_KINDS: [(&str, &str); 10] = [
+    ("turn", "turns"),
+    ("tool_call", "tool calls (failed ones too)"),
+    ("tool_error", "failed tool calls"),
+    ("tool_request", "tool requests"),
+    ("hang", "hangs"),
+    ("interruption", "interruptions"),
+    ("transfer", "transfers"),
+    ("end", "call ends"),
+    ("report", "end-of-call reports"),
+    ("signal", "system lines"),
+];
 
 /// One stored event as the timeline shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -408,6 +451,29 @@ mod tests {
         assert!(!insert_sorted(&mut items, item(3, 200)));
         let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
         assert_eq!(ids, vec![1, 3, 2, 4]);
+    }
+
+    #[test]
+    fn forward_kinds_are_the_same_on_every_platform() {
+        let failed = EventDetail::ToolCall {
+            function: "book".into(),
+            arguments: Value::Null,
+            response: None,
+            error: Some("down".into()),
+        };
+        assert_eq!(failed.forward_kind(), "tool_error");
+        assert!(failed.forwarded_as("tool_error"));
+        assert!(
+            failed.forwarded_as("tool_call"),
+            "tool calls include failed ones"
+        );
+        assert!(failed.forwarded_as("tool-call"), "Infer's name still works");
+        assert!(!failed.forwarded_as("hang"));
+        let turn = EventDetail::Message {
+            role: Role::User,
+            text: "hi".into(),
+        };
+        assert!(turn.forwarded_as("turn") && !turn.forwarded_as("tool_error"));
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub use call::{words, CallStatus, CallSummary, SAMPLE_PREFIX};
 pub use delivery::{Delivery, DeliveryFilter, DeliveryOutcome, BODY_PREVIEW_BYTES, EVENT_KINDS};
 pub use event::{
     event_anchor, insert_sorted, EventDetail, LiveUpdate, ReportTurn, Role, TimelineItem,
-    TransferStage,
+    TransferStage, FORWARD_KINDS,
 };
 pub use issues::{cause_of, IssueView, IssuesPage};
 pub use links::{calls_with, safe_link};

@@ -102,6 +102,7 @@ messages! {
         AddressPrivate = "address-private" => "That address is loopback or private; set CALLTRAIL_ALLOW_PRIVATE_DESTINATIONS=true to allow it.",
         SecretInvalid = "secret-invalid" => "The signing secret must be whsec_ followed by at least 16 bytes in base64.",
         UnknownComparison = "unknown-comparison" => "Choose the comparison from the list.",
+        UnknownKind = "unknown-kind" => "Choose what to forward from the list.",
         TimeInvalid = "time-invalid" => "That is not a time: use YYYY-MM-DDTHH:MM, in UTC.",
         ReplayNeedsStart = "replay-needs-start" => "Name a call, or a time to replay from.",
         ViewQueryInvalid = "view-query-invalid" => "This query cannot be saved: fix what the search says is wrong first.",

@@ -7,23 +7,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::LoadError;
-use crate::components::{ConfirmDelete, FormNotice};
+use crate::components::{ConfirmDelete, FormNotice, Moment};
 use crate::model::{
     event_link, format, AttemptView, AutomationsPage as Data, ChannelKind, ChannelView,
-    DestinationView, Sending,
+    DestinationView, Sending, FORWARD_KINDS,
 };
 use crate::server_fns::load_automations;
-
-/// The event types a destination can be limited to.
-const EVENT_TYPES: [&str; 7] = [
-    "conversation-update",
-    "tool-call",
-    "user-interrupted",
-    "hang-notification",
-    "transfer-call",
-    "end-call",
-    "end-of-call-report",
-];
 
 #[component]
 pub fn AutomationsPage() -> impl IntoView {
@@ -124,7 +113,17 @@ fn DestinationCard(d: DestinationView, now: i64) -> impl IntoView {
     let events = if d.events.is_empty() {
         "all events".to_string()
     } else {
-        d.events.join(", ")
+        let named: Vec<&str> = d
+            .events
+            .iter()
+            .map(|e| {
+                FORWARD_KINDS
+                    .iter()
+                    .find(|(kind, _)| kind == e)
+                    .map_or(e.as_str(), |(_, name)| name)
+            })
+            .collect();
+        named.join(", ")
     };
     // Each button names its destination for screen readers, which list
     // every "Pause" of the page together.
@@ -175,10 +174,10 @@ fn NewDestination() -> impl IntoView {
             <form method="post" action="/automations/destinations" class="stacked">
                 <label>"Name " <input type="text" name="name" required/></label>
                 <label>"URL " <input type="url" name="url" required placeholder="https://"/></label>
-                <fieldset>
-                    <legend>"Event types (none ticked: all)"</legend>
-                    {EVENT_TYPES.into_iter().map(|t| view! {
-                        <label><input type="checkbox" name="event" value=t/> " " {t}</label>
+                <fieldset class="kinds">
+                    <legend>"What to forward, from every platform (none ticked: everything)"</legend>
+                    {FORWARD_KINDS.into_iter().map(|(kind, name)| view! {
+                        <label class="inline"><input type="checkbox" name="event" value=kind/> " " {name}</label>
                     }).collect_view()}
                 </fieldset>
                 <label>"Condition field (optional) " <input type="text" name="cond_field" placeholder="metadata.functionName"/></label>
@@ -214,7 +213,7 @@ fn ChannelRow(c: ChannelView) -> impl IntoView {
                 consequence="Rules that notify through it stop doing so; notifications still queued for it are dropped."/>
             {c.test_result.clone().map(|r| view! {
                 <p class="muted" data-testid="test-result">
-                    {format!("Last test {}: ", c.tested_at.map(format::datetime).unwrap_or_default())} {r}
+                    "Last test " {c.tested_at.map(|at| view! { <Moment at/> })} ": " {r}
                 </p>
             })}
         </li>
@@ -287,7 +286,7 @@ fn AttemptLog(attempts: Vec<AttemptView>) -> impl IntoView {
                     let ok = a.succeeded() || (a.status.is_none() && a.error.is_none());
                     view! {
                         <tr class=if ok { "attempt-ok" } else { "attempt-failed" }>
-                            <td><time>{format::datetime(a.at)}</time></td>
+                            <td><Moment at=a.at/></td>
                             <td>{what} {a.replay.then_some(" (replay)")}</td>
                             <td>{call}</td>
                             <td title=a.response.clone().unwrap_or_default()>{answer}</td>

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{page_param, LoadError};
-use crate::components::{use_live_stream, LiveIndicator, Pager, RawJson};
+use crate::components::{use_live_stream, LiveIndicator, Moment, Pager, RawJson};
 use crate::model::platform::Platforms;
 use crate::model::{
     event_link, format, DeliveriesPage as Data, Delivery, DeliveryFilter, DeliveryOutcome,
@@ -199,7 +199,7 @@ fn DeliveryRow(d: Delivery) -> impl IntoView {
             <div class="delivery-head">
                 <span class=format!("tag tag-{outcome}")>{outcome}</span>
                 <span class="http-status">{d.http_status}</span>
-                <time>{format::datetime(d.received_at)}</time>
+                <Moment at=d.received_at/>
                 {call}
                 <span class="muted">{d.remote_addr.unwrap_or_default()}</span>
                 <span class="muted">{d.content_type.unwrap_or_default()}</span>

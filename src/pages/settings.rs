@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::LoadError;
+use crate::components::Moment;
 use crate::model::settings::{size, thousands};
-use crate::model::{format, DatabaseInfo, RetentionSetting, SettingsPage as Data};
+use crate::model::{DatabaseInfo, RetentionSetting, SettingsPage as Data};
 use crate::server_fns::load_settings;
 
 #[component]
@@ -60,9 +61,10 @@ fn Database(database: DatabaseInfo) -> impl IntoView {
         0 => thousands(database.calls),
         live => format!("{} ({} live)", thousands(database.calls), thousands(live)),
     };
-    let oldest = database
-        .oldest_call_at
-        .map_or_else(|| "—".to_string(), format::datetime);
+    let oldest = match database.oldest_call_at {
+        Some(at) => view! { <Moment at/> }.into_any(),
+        None => "—".into_any(),
+    };
     let empty = (database.calls == 0 && database.deliveries == 0).then(|| {
         view! {
             <p class="muted">

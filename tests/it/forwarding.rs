@@ -218,11 +218,15 @@ async fn filters_and_replays(pool: SqlitePool) {
     let first = until_received(&got, 1).await;
     assert_eq!(first.len(), 1, "only the tool call passes the filter");
     assert_eq!(header(&first[0], "calltrail-replay"), "");
-    assert_eq!(
-        first[0].body,
-        tool.to_string(),
-        "the body goes on as it came"
-    );
+    // The envelope says whose event it is; the body goes on as it came.
+    let sent: Value = serde_json::from_str(&first[0].body).unwrap();
+    assert_eq!(sent["version"], 1);
+    assert_eq!(sent["call_id"], "r");
+    assert_eq!(sent["source"], "infer");
+    assert_eq!(sent["kind"], "tool_call");
+    assert_eq!(sent["occurred_at"], "2025-04-12T14:32:00.000Z");
+    assert_eq!(sent["detail"]["function"], "book");
+    assert_eq!(sent["body"], tool, "the body goes on as it came");
 
     let tool_id = event_id(&first[0]);
     app.state

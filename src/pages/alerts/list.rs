@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::Moment;
 use crate::model::{format, AlertState, AlertView, AlertsPage as Data};
 
 /// The query of this view of the inbox (without the page), for links and `back`.
@@ -114,8 +115,8 @@ fn AlertRow(alert: AlertView, back: String, now: i64) -> impl IntoView {
                 <span class=format!("tag tag-{}", state.as_str())>{state.label()} " " {snoozed}</span>
                 <strong class="alert-rule">{alert.rule_name.clone()}</strong>
                 <span class="count" title="matches">{format!("×{}", alert.count)}</span>
-                <time title="opened">{format::datetime(alert.opened_at)}</time>
-                <span class="muted">{format!("last {}", format::datetime(alert.last_seen_at))}</span>
+                <span>"opened " <Moment at=alert.opened_at/></span>
+                <span class="muted">"last " <Moment at=alert.last_seen_at/></span>
             </div>
             <p class="reason">{alert.reason.clone()}</p>
             <p>{target}</p>

@@ -22,6 +22,20 @@ const CHIPS: [(&str, &str); 8] = [
     ("Last 7 days", "started>-7d"),
 ];
 
+/// Whether `query` is a term of `q`, and `q` with it toggled: taken out
+/// when it is in, added when it is not.
+fn toggled(q: &str, query: &str) -> (bool, String) {
+    let terms: Vec<&str> = q.split_whitespace().collect();
+    if terms.contains(&query) {
+        let rest: Vec<&str> = terms.into_iter().filter(|t| *t != query).collect();
+        (true, rest.join(" "))
+    } else {
+        let mut all = terms;
+        all.push(query);
+        (false, all.join(" "))
+    }
+}
+
 /// The query bar: a GET form, so the query lives in the URL (`/?q=…`) and
 /// works without JavaScript; chips run the common queries.
 #[component]
@@ -51,8 +65,15 @@ pub(super) fn QueryBar(q: String, saved: Vec<SavedView>, sort: Sort) -> impl Int
                     </form>
                 </span>
             }).collect_view()}
-            {CHIPS.into_iter().map(|(label, query)| view! {
-                <a class="chip" href=format!("/?q={}", format::url_segment(query)) title=query>{label}</a>
+            {CHIPS.into_iter().map(|(label, query)| {
+                let (active, next) = toggled(&current, query);
+                let href = if next.is_empty() { "/".to_string() } else { format!("/?q={}", format::url_segment(&next)) };
+                let title = if active { format!("Remove {query} from the query") } else { format!("Add {query} to the query") };
+                view! {
+                    <a class="chip" class:active=active aria-current=active.then_some("true") href=href title=title>
+                        {active.then_some("✓ ")}{label}
+                    </a>
+                }
             }).collect_view()}
         </nav>
         {searching.then(|| view! {
@@ -122,4 +143,23 @@ pub(super) fn Results(
         </section>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::toggled;
+
+    #[test]
+    fn a_chip_adds_its_term_or_takes_it_out() {
+        assert_eq!(toggled("", "has:hang"), (false, "has:hang".to_string()));
+        assert_eq!(
+            toggled("refund", "has:hang"),
+            (false, "refund has:hang".to_string())
+        );
+        assert_eq!(
+            toggled("refund has:hang", "has:hang"),
+            (true, "refund".to_string())
+        );
+        assert_eq!(toggled("has:hang", "has:hang"), (true, String::new()));
+    }
 }

@@ -262,7 +262,14 @@ fn csv_line(fields: &[String]) -> String {
 }
 
 /// One event as a JSON line: what calltrail made of it and the body as sent.
+/// Every time in it is ISO 8601 UTC (a report's start too).
 fn event_line(e: &TimelineItem) -> String {
+    let mut detail = json!(e.detail);
+    if let Some(at) = detail.get_mut("started_at") {
+        if let Some(ms) = at.as_i64() {
+            *at = json!(iso(ms));
+        }
+    }
     let mut line = json!({
         "id": e.id,
         "call_id": e.call_id,
@@ -270,7 +277,7 @@ fn event_line(e: &TimelineItem) -> String {
         "occurred_at": iso(e.occurred_at),
         "seconds_from_start": e.seconds_from_start,
         "received_at": iso(e.received_at),
-        "detail": e.detail,
+        "detail": detail,
         "raw": e.raw,
     })
     .to_string();

@@ -1,5 +1,6 @@
-//! Which events a forwarding destination takes: its event types (all when
-//! none are named) and its optional condition.
+//! Which events a forwarding destination takes: its kinds (calltrail's,
+//! the same on every platform; all when none are named) and its optional
+//! condition.
 
 use serde_json::Value;
 
@@ -49,7 +50,7 @@ impl Filter {
 
     pub fn passes(&self, item: &TimelineItem, body: &Value) -> bool {
         let d = &self.destination;
-        (d.events.is_empty() || d.events.iter().any(|t| t == item.detail.event_type()))
+        (d.events.is_empty() || d.events.iter().any(|t| item.detail.forwarded_as(t)))
             && self.condition.as_ref().is_none_or(|c| c.holds(item, body))
     }
 }

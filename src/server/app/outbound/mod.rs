@@ -4,6 +4,7 @@
 
 pub mod channel;
 mod email;
+pub mod envelope;
 pub mod guard;
 mod internal;
 pub mod notification;

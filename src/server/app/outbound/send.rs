@@ -3,6 +3,7 @@
 //! a secret) or an alert to a channel (Slack, webhook or email). Redirects
 //! are not followed; addresses pass the SSRF guard.
 
+use super::envelope::envelope;
 use std::time::{Duration, Instant};
 
 use rand::Rng as _;
@@ -98,16 +99,17 @@ impl Sender {
                 destination_id,
                 url,
                 secret,
-                raw,
-                ..
+                event_id,
+                event,
             } => {
-                let answer = match raw {
-                    Some(raw) => {
+                let answer = match event {
+                    Some(event) => {
+                        let sent = envelope(*event_id, item.call_id.as_deref(), event).to_string();
                         self.post(
                             url,
                             secret.as_deref(),
                             &item.message_id,
-                            raw.as_bytes(),
+                            sent.as_bytes(),
                             item.replay,
                         )
                         .await
@@ -128,7 +130,8 @@ impl Sender {
                 destination_id,
                 reason: "the receiver answered 410 Gone".into(),
             }
-        } else if answer.status.is_none() && matches!(item.target, Target::Event { raw: None, .. })
+        } else if answer.status.is_none()
+            && matches!(item.target, Target::Event { event: None, .. })
         {
             Next::Failed
         } else {

@@ -7,7 +7,7 @@ use axum::response::Response;
 
 use super::channels::refused_url;
 use super::{back, storage, Fields, Outcome};
-use crate::model::{Condition, FormError, MatchOp, Notice};
+use crate::model::{Condition, FormError, MatchOp, Notice, FORWARD_KINDS};
 use crate::server::app::alerts::condition::Compiled;
 use crate::server::app::alerts::{replay as queue_replay, ReplayFrom};
 use crate::server::app::outbound::guard::check_url;
@@ -57,6 +57,10 @@ fn destination_of(fields: &Fields, allow_private: bool) -> Result<DestinationSet
                 .map(String::from),
         );
     }
+    if let Some(unknown) = events.iter().find(|e| !is_forward_kind(e)) {
+        tracing::debug!(kind = %unknown, "a destination form named an unknown kind");
+        return Err(FormError::UnknownKind);
+    }
     let condition = match (fields.get("cond_op"), fields.get("cond_value")) {
         (None, None) => None,
         (op, value) => {
@@ -80,6 +84,21 @@ fn destination_of(fields: &Fields, allow_private: bool) -> Result<DestinationSet
         condition,
         secret,
     })
+}
+
+/// A kind a destination can take: calltrail's own, or one of Infer's event
+/// types (which destinations named before there were kinds).
+fn is_forward_kind(name: &str) -> bool {
+    const INFER_TYPES: [&str; 7] = [
+        "conversation-update",
+        "tool-call",
+        "user-interrupted",
+        "hang-notification",
+        "transfer-call",
+        "end-call",
+        "end-of-call-report",
+    ];
+    FORWARD_KINDS.iter().any(|(kind, _)| *kind == name) || INFER_TYPES.contains(&name)
 }
 
 /// `POST /automations/destinations/{id}/pause`
@@ -175,6 +194,18 @@ mod tests {
         );
         let d = destination_of(&f, false).unwrap();
         assert_eq!(d.events, ["tool-call", "end-call"]);
+        let f = Fields::parse(
+            b"name=crm&url=https%3A%2F%2Fcrm.example.com%2Fx&event=tool_error&event=hang",
+        );
+        assert_eq!(
+            destination_of(&f, false).unwrap().events,
+            ["tool_error", "hang"]
+        );
+        let f = Fields::parse(b"name=crm&url=https%3A%2F%2Fcrm.example.com%2Fx&event=everything");
+        assert_eq!(
+            destination_of(&f, false).unwrap_err(),
+            FormError::UnknownKind
+        );
         assert_eq!(d.condition.unwrap().op, MatchOp::Equals);
         let f = Fields::parse(b"name=x&url=http%3A%2F%2F10.0.0.1%2F");
         assert_eq!(

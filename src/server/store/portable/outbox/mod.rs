@@ -23,17 +23,29 @@ pub struct OutboxItem {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Target {
-    /// An event to a destination; `raw` is `None` when the event is gone
+    /// An event to a destination; `event` is `None` when it is gone
     /// (deleted by retention).
     Event {
         destination_id: i64,
         url: String,
         secret: Option<String>,
         event_id: i64,
-        raw: Option<String>,
+        event: Option<Forwarded>,
     },
     /// An alert to a channel.
     Alert { channel_id: i64, alert_id: i64 },
+}
+
+/// What a forward carries of its event: the envelope's parts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Forwarded {
+    /// The platform the call came from.
+    pub source: String,
+    pub occurred_at: i64,
+    /// The event as calltrail read it (`EventDetail` as JSON).
+    pub normalized: String,
+    /// The body as delivered.
+    pub raw: String,
 }
 
 /// How an attempt ended, and so what happens to its row.
@@ -193,8 +205,9 @@ portable! {
             let rows = sqlx::query(
                 &format!(
                     "SELECT o.id, o.message_id, o.replay, o.attempts, o.created_at, o.call_id,
-                        o.event_id, e.raw
+                        o.event_id, e.raw, e.normalized, e.occurred_at, c.source
                      FROM outbox o LEFT JOIN events e ON e.id = o.event_id
+                     LEFT JOIN calls c ON c.call_id = o.call_id
                      WHERE o.id IN (SELECT CAST(j.value AS BIGINT) FROM {}) ORDER BY o.id",
                     Self::json_scalars("$1", "j")
                 ),
@@ -208,7 +221,12 @@ portable! {
                     url: url.clone(),
                     secret: secret.clone(),
                     event_id: r.get("event_id"),
-                    raw: r.get("raw"),
+                    event: r.get::<Option<String>, _>("raw").map(|raw| Forwarded {
+                        source: r.get::<Option<String>, _>("source").unwrap_or_default(),
+                        occurred_at: r.get::<Option<i64>, _>("occurred_at").unwrap_or_default(),
+                        normalized: r.get::<Option<String>, _>("normalized").unwrap_or_default(),
+                        raw,
+                    }),
                 };
                 Self::item(&r, target)
             }));

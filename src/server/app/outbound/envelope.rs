@@ -1,0 +1,53 @@
+//! What a forwarding destination receives: the event in an envelope that
+//! says which call it belongs to, from which platform, what calltrail read
+//! it as, and when — with the body as the platform delivered it inside.
+//! Versioned: a field is only ever added; a change of meaning is a new
+//! `version`.
+
+use serde_json::{json, Value};
+
+use crate::model::{format, EventDetail};
+use crate::server::store::outbox::Forwarded;
+
+/// The envelope's version.
+pub const VERSION: u32 = 1;
+
+/// The JSON a destination receives for event `event_id` of `call_id`.
+pub fn envelope(event_id: i64, call_id: Option<&str>, event: &Forwarded) -> Value {
+    let detail: Option<EventDetail> = serde_json::from_str(&event.normalized).ok();
+    let body: Value = serde_json::from_str(&event.raw).unwrap_or(Value::String(event.raw.clone()));
+    json!({
+        "version": VERSION,
+        "event_id": event_id,
+        "call_id": call_id,
+        "source": event.source,
+        "kind": detail.as_ref().map_or("other", EventDetail::forward_kind),
+        "occurred_at": format::iso(event.occurred_at),
+        "detail": detail,
+        "body": body,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_envelope_carries_the_call_and_the_body_as_it_came() {
+        let event = Forwarded {
+            source: "vapi".into(),
+            occurred_at: 1_777_647_911_240,
+            normalized: r#"{"kind":"tool_call","function":"book","arguments":{},"response":null,"error":"down"}"#.into(),
+            raw: r#"{"message":{"type":"conversation-update"}}"#.into(),
+        };
+        let sent = envelope(42, Some("c1"), &event);
+        assert_eq!(sent["version"], 1);
+        assert_eq!(sent["event_id"], 42);
+        assert_eq!(sent["call_id"], "c1");
+        assert_eq!(sent["source"], "vapi");
+        assert_eq!(sent["kind"], "tool_error");
+        assert_eq!(sent["occurred_at"], "2026-05-01T15:05:11.240Z");
+        assert_eq!(sent["detail"]["function"], "book");
+        assert_eq!(sent["body"]["message"]["type"], "conversation-update");
+    }
+}

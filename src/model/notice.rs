@@ -60,6 +60,8 @@ messages! {
         Redelivered = "redelivered" => "Queued it to send again, marked calltrail-replay: 1.",
         ViewSaved = "view-saved" => "Saved the view.",
         ViewDeleted = "view-deleted" => "Deleted the view.",
+        DestinationTested = "destination-tested" => "Sent a test event; the destination accepted it.",
+        PasswordChanged = "password-changed" => "Changed your password; your other sessions are signed out.",
     }
 }
 
@@ -69,6 +71,9 @@ messages! {
         Storage = "storage" => "The database did not answer; nothing was changed — try again.",
         NoSuchAlert = "no-such-alert" => "There is no such alert.",
         NoIssueChosen = "no-issue-chosen" => "Tick the issues to act on first.",
+        PasswordWrong = "password-wrong" => "The current password is not right; nothing was changed.",
+        PasswordsDiffer = "passwords-differ" => "The new password and its confirmation differ.",
+        PasswordTooShort = "password-too-short" => "The new password must be 8 to 1024 characters.",
         NoSuchRule = "no-such-rule" => "There is no such rule.",
         NoSuchChannel = "no-such-channel" => "There is no such channel.",
         NoSuchDestination = "no-such-destination" => "There is no such destination.",
@@ -95,6 +100,7 @@ messages! {
         TlsUnknown = "tls-unknown" => "Choose STARTTLS, TLS or none.",
         ChannelInvalid = "channel-invalid" => "The channel's settings are not valid: check the signing secret, the email addresses and that there is a recipient.",
         TestFailed = "test-failed" => "The test failed: the receiver's answer is shown with the channel.",
+        DestinationTestFailed = "destination-test-failed" => "The test event was not accepted: check the URL, and that the receiver answers 2xx (the server log has its answer).",
         DestinationNeedsName = "destination-needs-name" => "A destination needs a name.",
         DestinationNeedsUrl = "destination-needs-url" => "A destination needs a URL.",
         UrlInvalid = "url-invalid" => "Use an http:// or https:// URL with a host name.",
@@ -110,6 +116,30 @@ messages! {
         ViewNeedsName = "view-needs-name" => "A saved view needs a name.",
         ViewNameTooLong = "view-name-too-long" => "A view's name has at most 60 characters.",
         ViewsFull = "views-full" => "You have as many saved views as an account can keep: delete one first.",
+    }
+}
+
+impl FormError {
+    /// The form field the error is about, when it is about one: the page
+    /// shows it beside that field.
+    pub fn field(self) -> Option<&'static str> {
+        Some(match self {
+            FormError::DestinationNeedsName | FormError::ChannelNeedsName => "name",
+            FormError::DestinationNeedsUrl
+            | FormError::ChannelNeedsUrl
+            | FormError::UrlInvalid
+            | FormError::HostInvalid
+            | FormError::AddressPrivate => "url",
+            FormError::SecretInvalid => "secret",
+            FormError::UnknownKind => "event",
+            FormError::UnknownComparison => "cond_op",
+            FormError::PatternInvalid => "cond_value",
+            FormError::EmailNeedsHost => "host",
+            FormError::EmailNeedsFrom => "from",
+            FormError::PortInvalid => "port",
+            FormError::ChannelNeedsKind => "kind",
+            _ => return None,
+        })
     }
 }
 

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 
 use super::LoadError;
 use crate::components::{ConfirmDelete, FormNotice};
+use crate::model::endings;
 use crate::model::rates::{RateOf, Severity};
 use crate::model::{MatchOp, RuleSpec, RuleView};
 use crate::server_fns::load_rules;
@@ -75,7 +76,7 @@ fn options(spec: &RuleSpec) -> AnyView {
             {number("stall_seconds", "Silent at least (s, blank: any)", stall_seconds.map(|s| s.to_string()).unwrap_or_default())}
         }.into_any(),
         RuleSpec::StuckCall { seconds } => number("seconds", "Quiet for (s)", seconds.to_string()).into_any(),
-        RuleSpec::EndedAbnormally { normal } => text("normal", "Normal endings (comma-separated)", normal.join(", ")).into_any(),
+        RuleSpec::EndedAbnormally { normal } => normal_endings(normal).into_any(),
         RuleSpec::ToolLoop { count } => number("count", "Calls of one function", count.to_string()).into_any(),
         RuleSpec::WebhookAuthFailures { count, minutes } => view! {
             {number("count", "Refusals", count.to_string())}
@@ -110,6 +111,31 @@ fn options(spec: &RuleSpec) -> AnyView {
             {op_select(op)}
             {text("value", "Value", value)}
         }.into_any(),
+    }
+}
+
+/// The endings a call may have without an alert: picked from every code
+/// the platforms document (and any kept from before), more typed in.
+fn normal_endings(normal: Vec<String>) -> impl IntoView {
+    let documented: Vec<(String, String)> = endings::documented()
+        .map(|(code, words)| (code.to_string(), format!("{words} — {code}")))
+        .collect();
+    let own: Vec<(String, String)> = normal
+        .iter()
+        .filter(|n| !documented.iter().any(|(code, _)| code == *n))
+        .map(|n| (n.clone(), n.clone()))
+        .collect();
+    let size = 10.to_string();
+    view! {
+        <label>"Normal endings (Ctrl- or ⌘-click to pick several)"
+            <select name="normal" multiple=true size=size>
+                {own.into_iter().chain(documented).map(|(code, label)| {
+                    let picked = normal.contains(&code);
+                    view! { <option value=code selected=picked>{label}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+        {text("normal_extra", "More endings (comma-separated codes)", String::new())}
     }
 }
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::LoadError;
-use crate::components::Moment;
+use crate::components::{FormNotice, Moment};
 use crate::model::settings::{size, thousands};
 use crate::model::{DatabaseInfo, RetentionSetting, SettingsPage as Data};
 use crate::server_fns::load_settings;
@@ -20,6 +20,7 @@ pub fn SettingsPage() -> impl IntoView {
             <h1>"Settings"</h1>
             <a class="button" href="/settings" rel="external">"Refresh"</a>
         </div>
+        <FormNotice/>
         <Suspense fallback=|| view! { <p class="loading">"Loading the settings…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -27,6 +28,7 @@ pub fn SettingsPage() -> impl IntoView {
                         <Database database/>
                         <Retention retention/>
                         <Backup/>
+                        <Password/>
                     }
                     .into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
@@ -140,6 +142,28 @@ fn Backup() -> impl IntoView {
                 " writes a consistent copy while calltrail keeps running. To restore, stop the server, run "
                 <code>"calltrail restore FILE"</code> " and start it again."
             </p>
+        </section>
+    }
+}
+
+#[component]
+fn Password() -> impl IntoView {
+    view! {
+        <section class="settings-section" aria-labelledby="password-head">
+            <h2 id="password-head">"Your password"</h2>
+            <form method="post" action="/settings/password" class="stacked narrow">
+                <label>"Current password "
+                    <input type="password" name="current" autocomplete="current-password" required/>
+                </label>
+                <label>"New password (8 characters or more) "
+                    <input type="password" name="new" autocomplete="new-password" minlength="8" required/>
+                </label>
+                <label>"New password again "
+                    <input type="password" name="confirm" autocomplete="new-password" minlength="8" required/>
+                </label>
+                <button type="submit" class="button">"Change password"</button>
+            </form>
+            <p class="muted">"Your other sessions are signed out; this one stays."</p>
         </section>
     }
 }

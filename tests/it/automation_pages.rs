@@ -2,7 +2,7 @@
 //! person uses them without JavaScript: pages render what is stored, and
 //! every form post changes it and comes back with a clear notice or error.
 
-use crate::common::{app, exchange, post, TestApp};
+use crate::common::{self, app, exchange, post, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::json;
@@ -193,7 +193,10 @@ async fn destinations_and_channels_are_added_checked_and_shown(pool: SqlitePool)
         "name=inside&url=http%3A%2F%2F127.0.0.1%3A9%2F",
     )
     .await;
-    assert_eq!(to, "/automations?error=address-private");
+    assert_eq!(
+        to,
+        "/automations?error=address-private&form=destination&f_name=inside&f_url=http%3A%2F%2F127.0.0.1%3A9%2F"
+    );
     let (_, to) = submit(
         &app,
         "/automations/destinations",
@@ -209,7 +212,10 @@ async fn destinations_and_channels_are_added_checked_and_shown(pool: SqlitePool)
         "name=bad&kind=email&host=smtp.example.com&from=me&to=you",
     )
     .await;
-    assert_eq!(to, "/automations?error=channel-invalid");
+    assert!(
+        to.starts_with("/automations?error=channel-invalid&form=channel&f_name=bad"),
+        "{to}"
+    );
 
     let (status, page) = get(&app, "/automations").await;
     assert_eq!(status, StatusCode::OK);
@@ -399,4 +405,120 @@ async fn alerts_group_into_issues_acted_on_in_bulk(pool: SqlitePool) {
 
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A refused save comes back as typed (but for the secret), the error
+/// beside its field, the form open.
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn a_refused_destination_keeps_what_was_typed(pool: SqlitePool) {
+    let app = app(pool).await;
+    let form = "name=crm&url=http%3A%2F%2F127.0.0.1%3A9%2Fhook&event=tool_error&event=hang\
+        &cond_field=metadata.role&cond_op=equals&cond_value=user&secret=whsec_c2VjcmV0c2VjcmV0c2VjcmV0";
+    let (status, to) = submit(&app, "/automations/destinations", form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        to.starts_with("/automations?error=address-private&form=destination&"),
+        "{to}"
+    );
+    assert!(
+        to.contains("f_url=http%3A%2F%2F127.0.0.1%3A9%2Fhook"),
+        "{to}"
+    );
+    assert!(
+        !to.contains("whsec"),
+        "a secret never goes back in a URL: {to}"
+    );
+    let (_, page) = get(&app, &to).await;
+    let page = page.replace("<!>", "");
+    assert!(page.contains("value=\"crm\""), "the name as typed");
+    assert!(
+        page.contains("value=\"http://127.0.0.1:9/hook\""),
+        "the URL as typed"
+    );
+    assert!(
+        page.contains("value=\"tool_error\" checked"),
+        "{page:.6000}"
+    );
+    assert!(
+        !page.contains("value=\"turn\" checked"),
+        "only what was ticked"
+    );
+    assert!(
+        page.contains("class=\"field-error\""),
+        "the error beside the URL"
+    );
+    assert!(
+        page.contains("open class=\"new-form\"") || page.contains("class=\"new-form\" open"),
+        "the form open: {page:.20000}"
+    );
+    assert!(
+        app.state.store.destinations().await.unwrap().is_empty(),
+        "nothing saved"
+    );
+}
+
+/// Changing one's password: the current one first, the new one twice; the
+/// session stays signed in.
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn a_person_changes_their_own_password(pool: SqlitePool) {
+    let app = app(pool).await;
+    let (_, to) = submit(
+        &app,
+        "/settings/password",
+        "current=wrong-one&new=brand-new-pass&confirm=brand-new-pass",
+    )
+    .await;
+    assert_eq!(to, "/settings?error=password-wrong");
+    let (_, to) = submit(
+        &app,
+        "/settings/password",
+        &format!(
+            "current={}&new=brand-new-pass&confirm=other-pass",
+            common::ADMIN_PASSWORD
+        ),
+    )
+    .await;
+    assert_eq!(to, "/settings?error=passwords-differ");
+    let (_, to) = submit(
+        &app,
+        "/settings/password",
+        &format!("current={}&new=short&confirm=short", common::ADMIN_PASSWORD),
+    )
+    .await;
+    assert_eq!(to, "/settings?error=password-too-short");
+    let (_, page) = get(&app, "/settings").await;
+    assert!(page.contains("Change password"), "{page:.3000}");
+
+    let request = Request::post("/settings/password")
+        .header("cookie", &app.cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "current={}&new=brand-new-pass&confirm=brand-new-pass",
+            common::ADMIN_PASSWORD
+        )))
+        .unwrap();
+    let (status, headers, _) = exchange(&app, request).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/settings?notice=password-changed");
+    // The renewed session comes back in a new cookie, which stays signed in.
+    let renewed = headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, _, _) = exchange(&app, common::get("/settings", &renewed)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        common::sign_in(&app.router, common::ADMIN, common::ADMIN_PASSWORD)
+            .await
+            .is_none(),
+        "the old password no longer signs in"
+    );
+    assert!(
+        common::sign_in(&app.router, common::ADMIN, "brand-new-pass")
+            .await
+            .is_some()
+    );
 }

@@ -331,3 +331,41 @@ async fn redirects_are_not_followed(pool: SqlitePool) {
         "the redirect was followed"
     );
 }
+
+/// "Send test" posts a test event in the forwards' envelope, signed.
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn a_destination_test_sends_a_signed_test_envelope(pool: SqlitePool) {
+    let app = forwarding_app(pool, true).await;
+    let (url, got) = receiver(0.0, 0.0, StatusCode::OK).await;
+    let id = destination(&app, "crm", &url, &[]).await;
+    let request = axum::http::Request::post(format!("/automations/destinations/{id}/test"))
+        .header("cookie", &app.cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (status, headers, _) = common::exchange(&app, request).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers["location"],
+        "/automations?notice=destination-tested"
+    );
+    let sent = until_received(&got, 1).await;
+    let body: Value = serde_json::from_str(&sent[0].body).unwrap();
+    assert_eq!(body["kind"], "test");
+    assert_eq!(body["version"], 1);
+    assert!(
+        !header(&sent[0], "webhook-signature").is_empty(),
+        "signed as forwards are"
+    );
+
+    let (url, _) = receiver(0.0, 0.0, StatusCode::INTERNAL_SERVER_ERROR).await;
+    let failing = destination(&app, "down", &url, &[]).await;
+    let request = axum::http::Request::post(format!("/automations/destinations/{failing}/test"))
+        .header("cookie", &app.cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (_, headers, _) = common::exchange(&app, request).await;
+    assert_eq!(
+        headers["location"],
+        "/automations?error=destination-test-failed"
+    );
+}

@@ -44,6 +44,13 @@ pub fn party(code: &str) -> Option<&str> {
     (who && known(code).is_none()).then_some(code)
 }
 
+/// Every documented end-reason code with its words, in the table's order
+/// (grouped by platform and kind): what a rule's list of normal endings
+/// is picked from.
+pub fn documented() -> impl Iterator<Item = (&'static str, &'static str)> {
+    REASONS.iter().copied()
+}
+
 /// Whether a call that ended with `code` was handed to someone else.
 pub fn is_transfer(code: &str) -> bool {
     matches!(

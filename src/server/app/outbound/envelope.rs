@@ -28,6 +28,21 @@ pub fn envelope(event_id: i64, call_id: Option<&str>, event: &Forwarded) -> Valu
     })
 }
 
+/// What "Send test" posts to a destination: an envelope of kind `test`,
+/// with no call.
+pub fn test(now: i64) -> Value {
+    json!({
+        "version": VERSION,
+        "event_id": 0,
+        "call_id": null,
+        "source": "calltrail",
+        "kind": "test",
+        "occurred_at": format::iso(now),
+        "detail": null,
+        "body": {"message": "A test event from calltrail: forwards to this destination come in this envelope."},
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,21 +1,21 @@
-//! Sending one outbox message: an event to a destination (its body as
-//! received, signed with Standard Webhooks headers when the destination has
-//! a secret) or an alert to a channel (Slack, webhook or email). Redirects
+//! Sending one outbox message: an event to a destination (in its envelope,
+//! signed with Standard Webhooks headers when the destination has a
+//! secret) or an alert to a channel (Slack, webhook or email). Redirects
 //! are not followed; addresses pass the SSRF guard.
 
-use super::envelope::envelope;
 use std::time::{Duration, Instant};
 
 use rand::Rng as _;
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, USER_AGENT};
 
 use super::channel::ChannelConfig;
+use super::envelope::envelope;
 use super::guard;
 use super::notification::Notification;
 use super::retry::RetryPolicy;
 use super::OutboundConfig;
 use crate::server::app::webhook_auth::SigningKey;
-use crate::server::store::automation::Channel;
+use crate::server::store::automation::{Channel, Destination};
 use crate::server::store::outbox::{Attempt, Next, OutboxItem, Target};
 use crate::server::store::prelude::*;
 use crate::server::store::{now_ms, Store};
@@ -168,6 +168,22 @@ impl Sender {
     }
 
     /// Sends a test notification through `channel`.
+    /// Posts a test event to a destination, in a forward's envelope and
+    /// signed as forwards are.
+    pub async fn test_destination(&self, destination: &Destination) -> Answer {
+        let at = now_ms();
+        let body = super::envelope::test(at).to_string();
+        let id = format!("test_{}_{at}", destination.id);
+        self.post(
+            &destination.url,
+            destination.secret.as_deref(),
+            &id,
+            body.as_bytes(),
+            false,
+        )
+        .await
+    }
+
     pub async fn test(&self, channel: &Channel) -> Answer {
         let notification = Notification::test(&self.base_url, now_ms());
         let id = format!("test_{}_{}", channel.id, now_ms());

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::channels::refused_url;
-use super::{back, storage, Fields, Outcome};
+use super::{back, back_keeping, storage, Fields, Outcome};
 use crate::model::{Condition, FormError, MatchOp, Notice, FORWARD_KINDS};
 use crate::server::app::alerts::condition::Compiled;
 use crate::server::app::alerts::{replay as queue_replay, ReplayFrom};
@@ -19,17 +19,63 @@ use crate::server::store::prelude::*;
 
 pub(super) const PAGE: &str = "/automations";
 
-/// `POST /automations/destinations`
+/// The destination form's fields a refused save gives back (not the secret).
+const KEPT: [&str; 6] = [
+    "name",
+    "url",
+    "event",
+    "cond_field",
+    "cond_op",
+    "cond_value",
+];
+
+/// `POST /automations/destinations`: adds one, or (with `edit`) changes the
+/// one of that name; a blank secret then keeps the one it has.
 pub async fn create_destination(State(state): State<AppState>, body: Bytes) -> Response {
     let fields = Fields::parse(&body);
-    let outcome = match destination_of(&fields, state.config.outbound.allow_private_destinations) {
-        Ok(settings) => state
-            .store
-            .save_destination(&settings, now_ms())
-            .await
-            .map(|_| Notice::DestinationSaved)
-            .map_err(storage),
-        Err(e) => Err(e),
+    let form = match fields.get("edit") {
+        Some(id) => format!("edit-destination-{}", id.parse::<i64>().unwrap_or_default()),
+        None => "destination".to_string(),
+    };
+    let mut settings =
+        match destination_of(&fields, state.config.outbound.allow_private_destinations) {
+            Ok(settings) => settings,
+            Err(e) => return back_keeping(PAGE, &fields, e, &form, &KEPT),
+        };
+    if fields.ticked("edit") && settings.secret.is_none() {
+        match state.store.destinations().await {
+            Ok(all) => {
+                settings.secret = all
+                    .into_iter()
+                    .find(|d| d.name == settings.name)
+                    .and_then(|d| d.secret);
+            }
+            Err(e) => return back(PAGE, None, Err(storage(e))),
+        }
+    }
+    let outcome = state
+        .store
+        .save_destination(&settings, now_ms())
+        .await
+        .map(|_| Notice::DestinationSaved)
+        .map_err(storage);
+    back(PAGE, None, outcome)
+}
+
+/// `POST /automations/destinations/{id}/test`: a test event in the
+/// envelope a forward has, signed as forwards are.
+pub async fn test_destination(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    let destination = match state.store.destination(id).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return back(PAGE, None, Err(FormError::NoSuchDestination)),
+        Err(e) => return back(PAGE, None, Err(storage(e))),
+    };
+    let answer = state.sender.test_destination(&destination).await;
+    let outcome = if answer.ok {
+        Ok(Notice::DestinationTested)
+    } else {
+        tracing::info!(destination = %destination.name, answer = %answer.summary(), "a destination's test failed");
+        Err(FormError::DestinationTestFailed)
     };
     back(PAGE, None, outcome)
 }

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::automation::PAGE;
-use super::{back, storage, Fields};
+use super::{back, back_keeping, storage, Fields};
 use crate::model::{ChannelKind, FormError, Notice};
 use crate::server::app::outbound::channel::{ChannelConfig, ChannelError, EmailConfig, Tls};
 use crate::server::app::outbound::guard::GuardError;
@@ -17,15 +17,23 @@ use crate::server::store::prelude::*;
 /// `POST /automations/channels`
 pub async fn create_channel(State(state): State<AppState>, body: Bytes) -> Response {
     let fields = Fields::parse(&body);
-    let outcome = match channel_of(&fields, state.config.outbound.allow_private_destinations) {
-        Ok((name, config)) => state
-            .store
-            .save_channel(&name, config.kind(), &config.to_json(), now_ms())
-            .await
-            .map(|_| Notice::ChannelSaved)
-            .map_err(storage),
-        Err(e) => Err(e),
+    let (name, config) = match channel_of(&fields, state.config.outbound.allow_private_destinations)
+    {
+        Ok(channel) => channel,
+        // What was typed comes back, but for the secret and the password.
+        Err(e) => {
+            let keep = [
+                "name", "kind", "url", "host", "port", "tls", "username", "from", "to",
+            ];
+            return back_keeping(PAGE, &fields, e, "channel", &keep);
+        }
     };
+    let outcome = state
+        .store
+        .save_channel(&name, config.kind(), &config.to_json(), now_ms())
+        .await
+        .map(|_| Notice::ChannelSaved)
+        .map_err(storage);
     back(PAGE, None, outcome)
 }
 

@@ -7,6 +7,7 @@
 mod alerts;
 mod automation;
 mod channels;
+mod password;
 mod rules;
 mod saved_views;
 
@@ -42,6 +43,10 @@ pub fn routes() -> Router<AppState> {
             post(automation::create_destination),
         )
         .route(
+            "/automations/destinations/{id}/test",
+            post(automation::test_destination),
+        )
+        .route(
             "/automations/destinations/{id}/pause",
             post(automation::pause),
         )
@@ -61,6 +66,7 @@ pub fn routes() -> Router<AppState> {
             "/automations/outbox/{id}/redeliver",
             post(automation::redeliver),
         )
+        .route("/settings/password", post(password::change))
         .route("/views", post(saved_views::save))
         .route("/views/{id}/delete", post(saved_views::delete))
 }
@@ -123,6 +129,26 @@ pub fn back(page: &str, fields: Option<&Fields>, outcome: Outcome) -> Response {
     let page = return_to(page, fields);
     let sep = if page.contains('?') { '&' } else { '?' };
     see_other(format!("{page}{sep}{said}"))
+}
+
+/// 303 back to `page` with `error`, keeping what was typed into the form
+/// named `form`: each of the `keep` fields (never a secret) goes back as
+/// `f_<name>` for the page to fill in again, so a refused save loses
+/// nothing.
+pub fn back_keeping(
+    page: &str,
+    fields: &Fields,
+    error: FormError,
+    form: &str,
+    keep: &[&str],
+) -> Response {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.append_pair("error", error.code());
+    query.append_pair("form", form);
+    for (key, value) in fields.0.iter().filter(|(k, _)| keep.contains(&k.as_str())) {
+        query.append_pair(&format!("f_{key}"), value);
+    }
+    see_other(format!("{page}?{}", query.finish()))
 }
 
 /// 303 to `page` as [`back`] does, saying nothing: the page itself shows

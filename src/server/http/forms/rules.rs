@@ -116,12 +116,18 @@ pub fn spec(fields: &Fields, kind: &str) -> Result<RuleSpec, FormError> {
     if let Some(s) = fields.number::<f64>("stall_seconds", FormError::SilenceInvalid)? {
         options.insert("stall_seconds".into(), json!(s));
     }
-    if let Some(list) = fields.get("normal") {
-        let normal: Vec<&str> = list
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect();
+    // Picked from the list (one value each), typed in (comma-separated), or both.
+    let picked = fields
+        .all("normal")
+        .into_iter()
+        .chain(fields.get("normal_extra"));
+    let mut normal: Vec<&str> = Vec::new();
+    for code in picked.flat_map(|list| list.split(',')).map(str::trim) {
+        if !code.is_empty() && !normal.contains(&code) {
+            normal.push(code);
+        }
+    }
+    if fields.ticked("normal") || fields.ticked("normal_extra") {
         options.insert("normal".into(), json!(normal));
     }
     for key in ["event", "field", "op", "of", "severity"] {
@@ -147,6 +153,20 @@ mod tests {
         let s = settings(&f, "tool-loop", "tool-loop".into()).unwrap();
         assert!(s.enabled);
         assert_eq!(s.channels, vec![2, 3]);
+        let f = Fields::parse(b"normal=user&normal=voicemail_reached&normal_extra=my-end%2C+user");
+        assert_eq!(
+            spec(&f, "ended-abnormally"),
+            Ok(RuleSpec::EndedAbnormally {
+                normal: vec!["user".into(), "voicemail_reached".into(), "my-end".into()]
+            }),
+            "picked and typed, each once"
+        );
+        let f = Fields::parse(b"normal_extra=");
+        assert_eq!(
+            spec(&f, "ended-abnormally"),
+            Ok(RuleSpec::EndedAbnormally { normal: vec![] }),
+            "nothing picked: every ending alerts"
+        );
         let f = Fields::parse(b"normal=user%2C+agent%2C+");
         assert_eq!(
             spec(&f, "ended-abnormally"),

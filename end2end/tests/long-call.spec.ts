@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures';
-import { deliver, newCallId, turn } from './events';
+import { deliver, endCall, newCallId, turn } from './events';
 
 test('a long call shows its newest events and pages back through the rest', async ({ page, request }) => {
   const id = newCallId('long');
@@ -40,4 +40,19 @@ test('a link to an old event of a long call opens the window that holds it', asy
   await page.getByRole('link', { name: 'Back to the newest events' }).click();
   await expect(items).toHaveCount(200);
   await expect(items.last().locator('.text')).toHaveText('Turn 229');
+});
+
+test('a long finished call opens at its start, for reading from the beginning', async ({ page, request }) => {
+  const id = newCallId('long-done');
+  for (let i = 0; i < 210; i++) {
+    await deliver(request, turn(id, i % 2 ? 'agent' : 'user', `Turn ${i}`, i));
+  }
+  await deliver(request, endCall(id, 211, 'user'));
+  await page.goto(`/calls/${id}`);
+  const items = page.locator('.timeline > li');
+  await expect(items).toHaveCount(200);
+  await expect(items.first().locator('.text')).toHaveText('Turn 0');
+  await page.getByRole('link', { name: 'Back to the newest events' }).click();
+  await expect(page).toHaveURL(new RegExp(`/calls/${id}\\?from=newest$`));
+  await expect(items.last()).toContainText('Call ended by user');
 });

@@ -117,6 +117,9 @@ fn Recording(url: String, playing: WriteSignal<Option<i64>>) -> impl IntoView {
         }
         .into_any();
     }
+    // The platform's links expire, or need its sign-in: say so rather than
+    // leave a player that does nothing.
+    let failed = RwSignal::new(false);
     view! {
         <div class="recording">
             <audio
@@ -126,7 +129,14 @@ fn Recording(url: String, playing: WriteSignal<Option<i64>>) -> impl IntoView {
                 src=url.clone()
                 aria-label="Call recording"
                 on:timeupdate=move |ev| playing.set(media_time_ms(&ev))
+                on:error=move |_| failed.set(true)
             ></audio>
+            <Show when=move || failed.get()>
+                <p class="error-text" role="alert" data-testid="recording-error">
+                    "The recording could not be loaded: its link may have expired, or the platform "
+                    "may need you signed in. Try opening the file directly."
+                </p>
+            </Show>
             <p class="muted">"Click an item's time to play from there. "
                 <a href=url target="_blank" rel="noopener noreferrer">"Open the file"</a>
             </p>

@@ -7,8 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use super::format::url_segment;
 use super::query::filter_term;
-use super::time::{DAY_MS, HOUR_MS, WEEK_MS};
+use super::time::{DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS};
 
+/// Up to this span the charts count by minute,
+pub const MINUTELY_SPAN_MS: i64 = HOUR_MS;
+/// up to this by five minutes,
+pub const FIVE_MINUTELY_SPAN_MS: i64 = 6 * HOUR_MS;
 /// More hours than this and the charts count by day.
 pub const HOURLY_SPAN_MS: i64 = 72 * HOUR_MS;
 /// More days than this and they count by week.
@@ -18,6 +22,8 @@ pub const MAX_BUCKETS: usize = 120;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Step {
+    Minute,
+    FiveMinutes,
     Hour,
     Day,
     /// Seven days from a Thursday (weeks of the Unix epoch).
@@ -25,10 +31,15 @@ pub enum Step {
 }
 
 impl Step {
-    /// Hours for a span up to [`HOURLY_SPAN_MS`], days up to
-    /// [`DAILY_SPAN_MS`], else weeks.
+    /// Minutes for a span up to an hour, five minutes up to six, hours up
+    /// to [`HOURLY_SPAN_MS`], days up to [`DAILY_SPAN_MS`], else weeks: the
+    /// bars follow the range.
     pub fn for_span(span_ms: i64) -> Step {
-        if span_ms <= HOURLY_SPAN_MS {
+        if span_ms <= MINUTELY_SPAN_MS {
+            Step::Minute
+        } else if span_ms <= FIVE_MINUTELY_SPAN_MS {
+            Step::FiveMinutes
+        } else if span_ms <= HOURLY_SPAN_MS {
             Step::Hour
         } else if span_ms <= DAILY_SPAN_MS {
             Step::Day
@@ -39,6 +50,8 @@ impl Step {
 
     pub fn ms(self) -> i64 {
         match self {
+            Step::Minute => MINUTE_MS,
+            Step::FiveMinutes => 5 * MINUTE_MS,
             Step::Hour => HOUR_MS,
             Step::Day => DAY_MS,
             Step::Week => WEEK_MS,
@@ -47,6 +60,8 @@ impl Step {
 
     pub fn label(self) -> &'static str {
         match self {
+            Step::Minute => "minute",
+            Step::FiveMinutes => "5 minutes",
             Step::Hour => "hour",
             Step::Day => "day",
             Step::Week => "week",
@@ -159,6 +174,7 @@ fn day(ms: i64) -> String {
 /// A bucket's name on the axis and in hovers (UTC).
 pub fn bucket_label(start: i64, step: Step) -> String {
     let format = match step {
+        Step::Minute | Step::FiveMinutes => "%H:%M",
         Step::Hour => "%b %-d %H:00",
         Step::Day => "%b %-d",
         Step::Week => "week of %b %-d",
@@ -181,10 +197,10 @@ pub fn bucket_link(q: &str, start: i64, step: Step, more: &str) -> String {
     let when = match step {
         Step::Day => format!("started:{}", day(start)),
         Step::Week => format!("started>={} started<{}", day(start), day(start + WEEK_MS)),
-        Step::Hour => format!(
+        Step::Minute | Step::FiveMinutes | Step::Hour => format!(
             "started>={} started<{}",
             minute(start),
-            minute(start + HOUR_MS)
+            minute(start + step.ms())
         ),
     };
     let q = narrowed(q, &format!("{when} {more}"));
@@ -290,5 +306,21 @@ mod tests {
         assert_eq!(axis_top(13.0), 20.0);
         assert_eq!(axis_top(0.31), 0.5);
         assert_eq!(axis_top(2_000.0), 2_000.0);
+    }
+
+    #[test]
+    fn bars_follow_the_range() {
+        assert_eq!(Step::for_span(40 * MINUTE_MS), Step::Minute);
+        assert_eq!(Step::for_span(3 * HOUR_MS), Step::FiveMinutes);
+        assert_eq!(Step::for_span(30 * HOUR_MS), Step::Hour);
+        assert_eq!(Step::for_span(30 * DAY_MS), Step::Day);
+        let start = DateTime::parse_from_rfc3339("2026-05-01T14:05:00Z")
+            .unwrap()
+            .timestamp_millis();
+        assert_eq!(bucket_label(start, Step::FiveMinutes), "14:05");
+        assert_eq!(
+            bucket_link("", start, Step::FiveMinutes, ""),
+            "/?q=started%3E%3D2026-05-01T14%3A05%20started%3C2026-05-01T14%3A10"
+        );
     }
 }

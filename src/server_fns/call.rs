@@ -13,11 +13,16 @@ pub async fn load_call(
     call_id: String,
     before: Option<TimelinePoint>,
     at: Option<i64>,
+    newest: bool,
 ) -> Result<Option<CallTimeline>, PageError> {
     use crate::server::http::page_data;
     let state = page_data::signed_in_state()?;
     let before = match (before, at) {
         (None, Some(event)) => page_data::window_holding(&state.store, &call_id, event)
+            .await
+            .map_err(|e| page_data::internal("the call", e))?,
+        // A finished call opens at its start, unless the newest are asked for.
+        (None, None) if !newest => page_data::first_window(&state.store, &call_id)
             .await
             .map_err(|e| page_data::internal("the call", e))?,
         (before, _) => before,

@@ -63,7 +63,8 @@ async fn insights_count_per_hour_and_rate_tools(pool: SqlitePool) {
     let app = app(pool).await;
     call(&app, "a", T0 + 60_000, Some(true), true).await;
     call(&app, "b", T0 + 120_000, Some(false), false).await;
-    call(&app, "c", T0 + 2 * HOUR_MS + 60_000, Some(true), false).await;
+    // Over six hours apart: counted per hour (shorter spans go by minutes).
+    call(&app, "c", T0 + 7 * HOUR_MS + 60_000, Some(true), false).await;
     call_metrics::catch_up(&app.state.store).await.unwrap();
 
     let page = page_data::insights_page(&app.state.store, None, 900_000)
@@ -72,9 +73,9 @@ async fn insights_count_per_hour_and_rate_tools(pool: SqlitePool) {
     assert_eq!(page.error, None);
     assert_eq!(page.total, 3);
     assert_eq!(page.step, Step::Hour);
-    // 10:00, 11:00 (empty, drawn as zero) and 12:00.
+    // 10:00, six empty hours (drawn as zero) and 17:00.
     let calls: Vec<i64> = page.buckets.iter().map(|b| b.calls).collect();
-    assert_eq!(calls, [2, 0, 1]);
+    assert_eq!(calls, [2, 0, 0, 0, 0, 0, 0, 1]);
     assert_eq!(page.buckets[0].start, T0);
     assert_eq!(page.buckets[0].ended, 2);
     assert_eq!(page.buckets[0].hangs, 1);

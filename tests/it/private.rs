@@ -252,6 +252,7 @@ async fn server_functions_refuse_without_a_signed_in_user_even_in_process(pool: 
                 "abc123".into(),
                 None,
                 None,
+                false,
             ))
         })
         .await;

@@ -152,6 +152,21 @@ pub fn compute(items: &[TimelineItem], started_at: i64, ended: bool) -> CallMetr
     }
 }
 
+/// As [`compute`] for a call still live at `now` (epoch ms): the silence
+/// since its last turn, once it is [`SILENCE_MS`](crate::model::overview::SILENCE_MS)
+/// or more, counts as stall — a live call gone quiet reads as stalled.
+pub fn compute_live(items: &[TimelineItem], started_at: i64, now: i64) -> CallMetrics {
+    let mut m = compute(items, started_at, false);
+    let heard_until = turns(items, started_at).turns.iter().map(|t| t.end).max();
+    if let (Some(stall), Some(heard_until)) = (m.stall_ms.value.as_mut(), heard_until) {
+        let quiet = now - started_at - heard_until;
+        if quiet >= crate::model::overview::SILENCE_MS {
+            *stall += quiet;
+        }
+    }
+    m
+}
+
 fn count(items: &[TimelineItem], is: impl Fn(&EventDetail) -> bool) -> u32 {
     items.iter().filter(|i| is(&i.detail)).count() as u32
 }

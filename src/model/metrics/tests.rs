@@ -323,3 +323,23 @@ fn latency_takes_the_median_and_the_worst_answer() {
     assert_eq!(latency.p50_ms, 1_400);
     assert_eq!(latency.max_ms, 3_400);
 }
+
+#[test]
+fn a_live_call_gone_quiet_counts_its_current_silence() {
+    let items = [
+        says(1, 0.5, Role::Agent, "Hello, how can I help you today?"),
+        says(2, 4.0, Role::User, "I need to book a table."),
+    ];
+    let quiet = compute(&items, START, false).stall_ms.value;
+    let now = START + 60_000;
+    let live = compute_live(&items, START, now).stall_ms.value;
+    assert!(
+        live.unwrap() >= quiet.unwrap() + 50_000,
+        "{live:?} vs {quiet:?}"
+    );
+    // Just after the last turn, nothing is added.
+    assert_eq!(
+        compute_live(&items, START, START + 6_000).stall_ms.value,
+        quiet
+    );
+}

@@ -17,7 +17,7 @@ use crate::components::{
 };
 use crate::model::metrics;
 use crate::model::overview::{self, Steps};
-use crate::model::{event_link, format, CallTimeline, LiveUpdate, TimelinePoint};
+use crate::model::{event_link, format, CallSummary, CallTimeline, LiveUpdate, TimelinePoint};
 use crate::server_fns::load_call;
 use live::{LiveBatch, Window};
 
@@ -35,9 +35,11 @@ pub fn CallPage() -> impl IntoView {
     // `?at=` an event: the window that holds it (a link from an alert or
     // a search hit to an old event of a long call).
     let at = Memo::new(move |_| query.read().get("at").and_then(|a| a.parse::<i64>().ok()));
+    // A long finished call opens at its start; `?from=newest` at its end.
+    let newest = Memo::new(move |_| query.read().get("from").as_deref() == Some("newest"));
     let data = Resource::new(
-        move || (call_id.get(), before.get(), at.get()),
-        |(id, before, at)| load_call(id, before, at),
+        move || (call_id.get(), before.get(), at.get(), newest.get()),
+        |(id, before, at, newest)| load_call(id, before, at, newest),
     );
     view! {
         <Title text=move || format!("Call {}", call_id.get())/>
@@ -140,13 +142,14 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
         items.with(|items| overview::overview(items, started_at.get(), until))
     });
     let steps = Memo::new(move |_| items.with(|items| Steps::of(items)));
-    let metrics =
-        Memo::new(move |_| match whole && earlier.with(Option::is_none) {
-            true => Some(items.with(|items| {
-                metrics::compute(items, started_at.get(), call.with(|c| !c.is_live()))
-            })),
-            false => stored_metrics.clone(),
-        });
+    let metrics = Memo::new(move |_| match whole && earlier.with(Option::is_none) {
+        // A live call's current silence counts, so it ticks with the clock.
+        true => Some(items.with(|items| match call.with(CallSummary::is_live) {
+            true => metrics::compute_live(items, started_at.get(), now.get()),
+            false => metrics::compute(items, started_at.get(), true),
+        })),
+        false => stored_metrics.clone(),
+    });
     let (playing, set_playing) = signal(None::<i64>);
     view! {
         <div class="page-head">
@@ -191,7 +194,7 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
             </For>
         </ol>
         {before.map(|_| view! {
-            <a class="button window-link" href=page_path.clone()>"↓ Back to the newest events"</a>
+            <a class="button window-link" href=format!("{page_path}?from=newest")>"↓ Back to the newest events"</a>
         })}
         <Show when=move || items.with(Vec::is_empty)>
             <p class="muted">"No events stored for this call."</p>

@@ -31,6 +31,19 @@ pub async fn window_holding(
     Ok(after.get(SHOWN_AFTER).copied())
 }
 
+/// Where the first window of a finished call ends (`?before=`), when it
+/// has more events than a window holds: a long ended call opens at its
+/// start, as a reviewer reads it. `None` opens the newest window.
+pub async fn first_window(
+    store: &Store,
+    call_id: &str,
+) -> Result<Option<TimelinePoint>, store::Error> {
+    match store.call(call_id).await? {
+        Some(call) if !call.is_live() => store.nth_point(call_id, TIMELINE_WINDOW as i64).await,
+        _ => Ok(None),
+    }
+}
+
 pub async fn call_timeline(
     store: &Store,
     call_id: &str,

@@ -22,7 +22,7 @@ mod settings;
 pub use crate::server::app::platforms::listed as platforms;
 use crate::server::store::prelude::*;
 pub use alerts::{alerts_page, automations_page, issues_page, rules_page};
-pub use call::{call_timeline, event_body, window_holding, TIMELINE_WINDOW};
+pub use call::{call_timeline, event_body, first_window, window_holding, TIMELINE_WINDOW};
 pub use insights::insights_page;
 pub use settings::{retention_settings, settings_page};
 

@@ -44,6 +44,9 @@ areas! {
         fn timeline_window(&self, call_id: &str, before: Option<TimelinePoint>, limit: i64) -> Result<Vec<TimelineItem>, Error>;
         /// The body event `id` was stored from, as delivered.
         fn event_body(&self, id: i64) -> Result<Option<String>, Error>;
+        /// The place of a call's `n`-th event (from 0) in time order; `None`
+        /// when it has no more than `n` events.
+        fn nth_point(&self, call_id: &str, n: i64) -> Result<Option<TimelinePoint>, Error>;
         /// Up to `limit` places of the events after event `event_id` in its
         /// call's time order; `None` when the call has no such event.
         fn points_after(&self, call_id: &str, event_id: i64, limit: i64) -> Result<Option<Vec<TimelinePoint>>, Error>;

@@ -63,6 +63,22 @@ portable! {
             .await
     }
 
+    pub async fn nth_point(
+        &self,
+        call_id: &str,
+        n: i64,
+    ) -> Result<Option<TimelinePoint>, sqlx::Error> {
+        let point: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT occurred_at, id FROM events WHERE call_id = $1
+             ORDER BY occurred_at, id LIMIT 1 OFFSET $2",
+        )
+        .bind(call_id)
+        .bind(n)
+        .fetch_optional(self.reader())
+        .await?;
+        Ok(point.map(|(at, id)| TimelinePoint { at, id }))
+    }
+
     pub async fn points_after(
         &self,
         call_id: &str,

@@ -51,11 +51,12 @@ test('insights chart the selected calls and each bar opens them', async ({ page,
   await expect(page.getByText('1 call(s) selected')).toBeVisible();
   await expect(page.locator('.chart.tools')).toContainText('moveBooking');
   await expect(page.locator('.chart.tools')).toContainText('1 of 1 failed (100%)');
-  // The one call, ended, in its hour (16:00 UTC on 14 March 2026).
+  // The one call, ended, in its minute (one call spans no time, so bars
+  // count minutes: 16:02 UTC on 14 March 2026).
   const bar = page.locator('.chart rect.ended').first();
   await expect(bar).toHaveCount(1);
   await page.locator('.chart a:has(rect.ended)').first().click();
-  await expect(page).toHaveURL(/started%3E%3D2026-03-14T16%3A00%20started%3C2026-03-14T17%3A00/);
+  await expect(page).toHaveURL(/started%3E%3D2026-03-14T16%3A02%20started%3C2026-03-14T16%3A03/);
   await expect(page.locator(`.results tr[data-call-id="${id}"]`)).toBeVisible();
   await expect(page.locator('.results tr[data-call-id]')).toHaveCount(1);
 });

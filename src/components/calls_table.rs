@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::{Ago, CallParties, CounterLinks, Counters, MetricCells, SourceBadge, StatusBadge};
 use crate::model::metrics::CallMetrics;
+use crate::model::platform::Platforms;
 use crate::model::{event_link, format, highlight, CallSummary, ListOrder, SearchHit, SortKey};
 
 /// Calls as rows without search hits.
@@ -62,6 +63,7 @@ pub fn CallsTable(
                 <col class="col-call"/>
                 <col class="col-duration"/>
                 <col class="col-ended"/>
+                <col class="col-cost"/>
                 <col class="col-metric"/>
                 <col class="col-metric"/>
                 <col class="col-tools"/>
@@ -74,6 +76,7 @@ pub fn CallsTable(
                     <th scope="col">"Call"</th>
                     {header(SortKey::Duration, "Duration")}
                     <th scope="col">"Ended"</th>
+                    <th scope="col">"Cost"</th>
                     {header(SortKey::Latency, "Latency")}
                     {header(SortKey::Stall, "Stall")}
                     {header(SortKey::ToolErrors, "Tools")}
@@ -126,6 +129,8 @@ fn CallRow(
     };
     let status = call.status;
     let title = format!("Call {}", call.call_id);
+    let platforms = use_context::<Platforms>().unwrap_or_default();
+    let cost = call.cost.map(|c| platforms.cost(&call.source, c));
     view! {
         <tr class:trouble=trouble class:live=live class:stale=stale data-call-id=call.call_id.clone()>
             <td data-label="Status"><StatusBadge status stale_for/></td>
@@ -153,6 +158,7 @@ fn CallRow(
             <td data-label="Ended" class="outcome" title=call.end_code().map(str::to_string)>
                 {(!live).then(|| call.outcome())}
             </td>
+            <td data-label="Cost" class="cost">{cost}</td>
             <MetricCells metrics/>
             <td data-label="Problems">
                 <Counters call=Signal::stored(call.clone()) links=CounterLinks::FirstProblem(problem) compact=true/>

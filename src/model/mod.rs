@@ -39,7 +39,7 @@ pub use alerts::{
 pub use automation::{
     AttemptView, AutomationsPage, ChannelKind, ChannelView, DestinationView, Sending,
 };
-pub use call::{words, CallStatus, CallSummary, SAMPLE_PREFIX};
+pub use call::{stale_after, words, CallStatus, CallSummary, SAMPLE_PREFIX};
 pub use delivery::{Delivery, DeliveryFilter, DeliveryOutcome, BODY_PREVIEW_BYTES, EVENT_KINDS};
 pub use event::{
     event_anchor, insert_sorted, EventDetail, LiveUpdate, ReportTurn, Role, TimelineItem,

@@ -14,6 +14,9 @@ pub struct Platform {
     pub name: Cow<'static, str>,
     /// How the dashboard names it.
     pub label: Cow<'static, str>,
+    /// The currency its reports' costs are in (ISO 4217), when it says.
+    #[serde(default)]
+    pub currency: Option<Cow<'static, str>>,
 }
 
 impl Platform {
@@ -21,6 +24,20 @@ impl Platform {
         Platform {
             name: Cow::Borrowed(name),
             label: Cow::Borrowed(label),
+            currency: None,
+        }
+    }
+
+    /// A platform whose reports give costs in `currency`.
+    pub const fn priced(
+        name: &'static str,
+        label: &'static str,
+        currency: &'static str,
+    ) -> Platform {
+        Platform {
+            name: Cow::Borrowed(name),
+            label: Cow::Borrowed(label),
+            currency: Some(Cow::Borrowed(currency)),
         }
     }
 
@@ -43,6 +60,21 @@ impl Platforms {
             .find(|p| p.name == source)
             .map_or(source, |p| &p.label)
     }
+
+    /// A cost of a call from `source`, with its currency where the platform
+    /// says which: `$0.42`, `0.42 EUR`, or `0.42` when it does not.
+    pub fn cost(&self, source: &str, amount: f64) -> String {
+        let currency = self
+            .0
+            .iter()
+            .find(|p| p.name == source)
+            .and_then(|p| p.currency.as_deref());
+        match currency {
+            Some("USD") => format!("${amount:.2}"),
+            Some(c) => format!("{amount:.2} {c}"),
+            None => format!("{amount:.2}"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -58,5 +90,17 @@ mod tests {
         assert_eq!(known.label("vapi"), "Vapi");
         assert_eq!(known.label("pbx-9"), "pbx-9");
         assert_eq!(Platforms::default().label("vapi"), "vapi");
+    }
+
+    #[test]
+    fn costs_carry_their_currency_where_the_platform_says() {
+        let known = Platforms(vec![
+            Platform::priced("vapi", "Vapi", "USD"),
+            Platform::priced("x", "X", "EUR"),
+            Platform::new("infer", "Infer"),
+        ]);
+        assert_eq!(known.cost("vapi", 0.4213), "$0.42");
+        assert_eq!(known.cost("x", 1.5), "1.50 EUR");
+        assert_eq!(known.cost("infer", 0.1), "0.10");
     }
 }

@@ -27,14 +27,9 @@ pub async fn load_call(
             .map_err(|e| page_data::internal("the call", e))?,
         (before, _) => before,
     };
-    page_data::call_timeline(
-        &state.store,
-        &call_id,
-        before,
-        state.config.stale_after_ms(),
-    )
-    .await
-    .map_err(|e| page_data::internal("the call", e))
+    page_data::call_timeline(&state.store, &call_id, before, state.stale_after_ms())
+        .await
+        .map_err(|e| page_data::internal("the call", e))
 }
 
 /// An event's stored body, pretty-printed and cut at

@@ -21,7 +21,7 @@ pub async fn load_calls(
         page,
         (q, sort),
         connect,
-        state.config.stale_after_ms(),
+        state.stale_after_ms(),
         user,
     )
     .await

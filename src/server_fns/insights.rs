@@ -10,7 +10,7 @@ use crate::model::insights::InsightsPage;
 pub async fn load_insights(q: Option<String>) -> Result<InsightsPage, PageError> {
     use crate::server::http::page_data;
     let state = page_data::signed_in_state()?;
-    page_data::insights_page(&state.store, q, state.config.stale_after_ms())
+    page_data::insights_page(&state.store, q, state.stale_after_ms())
         .await
         .map_err(|e| page_data::internal("the insights", e))
 }

@@ -34,6 +34,25 @@ impl CallStatus {
 /// A live call that has sent nothing this long (ms) reads as quiet.
 pub const QUIET_AFTER_MS: i64 = 5_000;
 
+/// After a restart, this long before calls not heard from since before it
+/// read as stale (they have had time to send again if they are still on).
+pub const ORPHAN_GRACE_MS: i64 = 60_000;
+
+/// How long a live call may be quiet before it reads as stale at `now`, on
+/// a server up since `server_started_at`: `stale_after_ms`, but once the
+/// server has been up [`ORPHAN_GRACE_MS`], no longer than it has been up —
+/// so a call last heard from before a restart (whose end may have been
+/// sent while the server was down) is stale then, not `stale_after_ms`
+/// later. Calls heard from since are unaffected.
+pub fn stale_after(stale_after_ms: i64, server_started_at: i64, now: i64) -> i64 {
+    let up = now - server_started_at;
+    if up >= ORPHAN_GRACE_MS {
+        stale_after_ms.min(up)
+    } else {
+        stale_after_ms
+    }
+}
+
 /// The start of the ids of calls calltrail makes itself.
 pub const SAMPLE_PREFIX: &str = "demo_";
 
@@ -78,6 +97,9 @@ pub struct CallSummary {
     /// this server received the request: what a live call waits on.
     pub waiting_tool: Option<String>,
     pub waiting_since: Option<i64>,
+    /// What the call cost, as the report says (in its platform's currency,
+    /// [`crate::model::platform::Platforms::cost`]).
+    pub cost: Option<f64>,
 }
 
 /// A stored status; an unknown one is an error, never taken for `live`.
@@ -125,6 +147,7 @@ impl CallSummary {
             agent: None,
             waiting_tool: None,
             waiting_since: None,
+            cost: None,
         };
         call.apply(item);
         call
@@ -188,8 +211,10 @@ impl CallSummary {
                 recording_url,
                 duration_ms,
                 ended_reason,
+                cost,
                 ..
             } => {
+                self.cost = cost.or(self.cost);
                 self.summary = summary.clone().or(self.summary.take());
                 self.recording_url = recording_url.clone().or(self.recording_url.take());
                 self.duration_ms = duration_ms.or(self.duration_ms);

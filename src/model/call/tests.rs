@@ -249,3 +249,23 @@ fn a_cancelled_transfer_leaves_the_call_as_it_ended() {
     assert_eq!(cold.status, CallStatus::Transferred);
     assert_eq!(cold.outcome(), "the agent transferred the call");
 }
+
+#[test]
+fn after_a_restart_calls_quiet_since_before_it_go_stale_within_a_minute() {
+    const MIN: i64 = 60_000;
+    let started = 1_000 * MIN;
+    // Just started: the usual 15 minutes.
+    assert_eq!(stale_after(15 * MIN, started, started + 30_000), 15 * MIN);
+    // Two minutes up: a call last heard before the start is stale...
+    let cut = stale_after(15 * MIN, started, started + 2 * MIN);
+    assert_eq!(cut, 2 * MIN);
+    let mut orphan = CallSummary::new("infer", &item(1, started - MIN, message(Role::Agent)));
+    orphan.last_received_at = started - MIN;
+    assert!(orphan.is_stale(started + 2 * MIN, cut));
+    // ...one heard since is not.
+    let mut heard = orphan.clone();
+    heard.last_received_at = started + MIN;
+    assert!(!heard.is_stale(started + 2 * MIN, cut));
+    // Up longer than the stale time: the usual rule.
+    assert_eq!(stale_after(15 * MIN, started, started + 60 * MIN), 15 * MIN);
+}

@@ -104,6 +104,7 @@ pub async fn app_state(store: Store, hub: Hub, config: ServeConfig) -> anyhow::R
         config.base_url(),
     )?;
     Ok(AppState {
+        started_at: crate::server::store::now_ms(),
         sender,
         alerts: Default::default(),
         store,

@@ -60,7 +60,7 @@ pub async fn export(
     };
     let at = SearchAt {
         now_ms: now_ms(),
-        stale_after_ms: state.config.stale_after_ms(),
+        stale_after_ms: state.stale_after_ms(),
     };
     let (kind, name) = match format {
         Format::Csv => ("text/csv; charset=utf-8", "calltrail-calls.csv"),

@@ -60,6 +60,9 @@ pub struct AppState {
     pub sender: outbound::Sender,
     /// Exports under way, for their pages' progress lines.
     pub exports: export_progress::Exports,
+    /// When this server started (epoch ms): calls not heard from since
+    /// before it read as stale sooner ([`AppState::stale_after_ms`]).
+    pub started_at: i64,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -69,6 +72,17 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
+    /// How long a live call may be quiet before it reads as stale, now:
+    /// `CALLTRAIL_STALE_MINUTES`, shortened after a restart so that calls
+    /// orphaned by it leave the Live section a minute later, not 15.
+    pub fn stale_after_ms(&self) -> i64 {
+        crate::model::stale_after(
+            self.config.stale_after_ms(),
+            self.started_at,
+            crate::server::store::now_ms(),
+        )
+    }
+
     /// The parts of the state the side effects (alerts, metrics, outbox) run on.
     pub fn side_effects(&self) -> side_effects::SideEffects {
         side_effects::SideEffects {

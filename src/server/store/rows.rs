@@ -9,9 +9,9 @@ use crate::model::{CallStatus, CallSummary, EventDetail, TimelineItem};
 pub(super) const CALL_COLUMNS: &str = "call_id, source, status, started_at, ended_at, last_event_at, last_event_id,
     ended_by, end_reason, summary, recording_url, duration_ms, last_speaker, last_spoke_at, n_events, n_messages,
     n_tool_calls, n_tool_errors, n_hangs, n_interruptions, n_transfers, last_received_at,
-    first_user_text, first_user_at, caller, agent, waiting_tool, waiting_since";
+    first_user_text, first_user_at, caller, agent, waiting_tool, waiting_since, cost";
 /// How many names [`CALL_COLUMNS`] lists.
-pub(super) const COLUMN_COUNT: usize = 28;
+pub(super) const COLUMN_COUNT: usize = 29;
 
 #[derive(FromRow)]
 pub(super) struct EventRow {
@@ -59,6 +59,7 @@ where
     &'r str: ColumnIndex<R>,
     String: Decode<'r, R::Database> + Type<R::Database>,
     i64: Decode<'r, R::Database> + Type<R::Database>,
+    f64: Decode<'r, R::Database> + Type<R::Database>,
 {
     fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
         Ok(CallSummary {
@@ -91,6 +92,7 @@ where
             agent: row.try_get("agent")?,
             waiting_tool: row.try_get("waiting_tool")?,
             waiting_since: row.try_get("waiting_since")?,
+            cost: row.try_get("cost")?,
         })
     }
 }

@@ -11,7 +11,8 @@ use super::{Connect, Source};
 use crate::model::{platform, Parties};
 
 pub const SOURCE: Source = Source {
-    info: platform::Platform::new("retell", "Retell"),
+    // Its reports give costs in US dollars.
+    info: platform::Platform::priced("retell", "Retell", "USD"),
     parse: parse::parse,
     parties,
     secrets: &[proof::API_KEY],

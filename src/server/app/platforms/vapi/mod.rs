@@ -11,7 +11,8 @@ use super::{Connect, Source};
 use crate::model::{platform, Parties};
 
 pub const SOURCE: Source = Source {
-    info: platform::Platform::new("vapi", "Vapi"),
+    // Its reports give costs in US dollars.
+    info: platform::Platform::priced("vapi", "Vapi", "USD"),
     parse: parse::parse,
     parties,
     secrets: &[proof::SECRET, proof::HMAC_SECRET],

@@ -152,6 +152,7 @@ pub(super) fn save<'a>(
             c.agent,
             c.waiting_tool,
             c.waiting_since,
+            c.cost,
         ])?;
     }
     Ok(())
@@ -165,7 +166,7 @@ const UPDATE_MOVED: &str = "UPDATE calls SET ended_at = ?5, last_event_at = ?6, 
     last_speaker = ?13, last_spoke_at = ?14, n_events = ?15, n_messages = ?16, n_tool_calls = ?17,
     n_tool_errors = ?18, n_hangs = ?19, n_interruptions = ?20, n_transfers = ?21,
     last_received_at = ?22, first_user_text = ?23, first_user_at = ?24,
-    caller = ?25, agent = ?26, waiting_tool = ?27, waiting_since = ?28
+    caller = ?25, agent = ?26, waiting_tool = ?27, waiting_since = ?28, cost = ?29
     WHERE call_id = ?1";
 
 /// The whole row.
@@ -214,5 +215,6 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<CallSummary> {
         agent: r.get("agent")?,
         waiting_tool: r.get("waiting_tool")?,
         waiting_since: r.get("waiting_since")?,
+        cost: r.get("cost")?,
     })
 }

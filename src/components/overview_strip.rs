@@ -10,7 +10,7 @@ use super::hydrated::use_hydrated;
 
 use crate::model::event_anchor;
 use crate::model::format;
-use crate::model::overview::{Lane, Overview};
+use crate::model::overview::{BarKind, Lane, Overview};
 
 /// Height of one lane in SVG units.
 const LANE: f64 = 10.0;
@@ -109,8 +109,18 @@ pub fn OverviewStrip(
                     {playhead}
                 </svg>
             </div>
+            <ul class="strip-legend" aria-label="what the colours mean">
+                {BarKind::ALL.into_iter().map(|k| view! {
+                    <li><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect class=k.css_class() width="10" height="10"/></svg>{k.label()}</li>
+                }).collect_view()}
+                <li><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect class="silence" width="10" height="10"/></svg>
+                    {format!("silence of {} s or more", crate::model::overview::SILENCE_MS / 1000)}</li>
+            </ul>
             <figcaption class="axis">
                 <span>{move || format::offset(window().0 as i64)}</span>
+                <span class="tick" aria-hidden="true">{move || { let (from, width) = window(); format::offset((from + width / 4.0) as i64) }}</span>
+                <span class="tick" aria-hidden="true">{move || { let (from, width) = window(); format::offset((from + width / 2.0) as i64) }}</span>
+                <span class="tick" aria-hidden="true">{move || { let (from, width) = window(); format::offset((from + width * 0.75) as i64) }}</span>
                 <Show when=move || interactive.get()>
                     <span class="zoom">
                         <button type="button" class="button quiet" aria-label="Zoom out" disabled=move || zoom.get() == 0

@@ -94,7 +94,11 @@ async fn a_growing_vapi_history_yields_each_message_once_in_order(pool: SqlitePo
     assert_eq!(call.source, "vapi");
     assert_eq!(call.status, CallStatus::Ended);
     assert_eq!(call.end_reason.as_deref(), Some("customer-ended-call"));
-    assert_eq!(call.cost, Some(0.1307), "the report's cost, kept for the list");
+    assert_eq!(
+        call.cost,
+        Some(0.1307),
+        "the report's cost, kept for the list"
+    );
     assert!(call.summary.as_deref().unwrap().contains("NW48217"));
     assert_eq!(call.n_tool_calls, 1);
     // Who was on the call, from the deliveries' customer and phone line.
@@ -201,7 +205,10 @@ async fn a_retell_call_reads_in_time_order_with_tools_transfer_end_and_report(po
     let html = html.replace("<!>", "");
     assert!(html.contains("the caller hung up"), "{html}");
     let (_, _, list) = common::exchange(&app, common::get("/", &app.cookie)).await;
-    assert!(list.contains(">$0.19<"), "the list shows the cost in dollars: {list:.3000}");
+    assert!(
+        list.contains(">$0.19<"),
+        "the list shows the cost in dollars: {list:.3000}"
+    );
     assert!(
         html.contains("Warm transfer not answered or cancelled"),
         "{html}"

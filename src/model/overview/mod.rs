@@ -56,6 +56,28 @@ pub enum BarKind {
 }
 
 impl BarKind {
+    /// Every kind, in the legend's order.
+    pub const ALL: [BarKind; 6] = [
+        BarKind::Turn,
+        BarKind::CutTurn,
+        BarKind::Tool,
+        BarKind::ToolError,
+        BarKind::Hang,
+        BarKind::Marker,
+    ];
+
+    /// What the legend calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            BarKind::Turn => "turn",
+            BarKind::CutTurn => "cut-off turn",
+            BarKind::Tool => "tool call",
+            BarKind::ToolError => "tool error",
+            BarKind::Hang => "agent silent (hang)",
+            BarKind::Marker => "transfer or end",
+        }
+    }
+
     pub fn css_class(self) -> &'static str {
         match self {
             BarKind::Turn => "bar",
@@ -284,10 +306,11 @@ pub fn overview(items: &[TimelineItem], started_at: i64, live_until: Option<i64>
                 event_id: item.id,
                 title: title(format!("{function} requested")),
             }),
+            // A hang is drawn on the system lane, apart from the turns.
             EventDetail::Hang { after_seconds, .. } => {
                 let quiet = after_seconds.map_or(0, |s| (s * 1000.0) as i64);
                 bars.push(Bar {
-                    lane: Lane::Agent,
+                    lane: Lane::System,
                     kind: BarKind::Hang,
                     start: (start - quiet).max(0),
                     end: start,

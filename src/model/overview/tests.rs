@@ -114,6 +114,7 @@ fn hangs_span_their_silence_and_failed_tools_are_marked() {
         (hang.kind, hang.start, hang.end),
         (BarKind::Hang, 10_000, 20_000)
     );
+    assert_eq!(hang.lane, Lane::System, "drawn apart from the turns");
     assert_eq!(o.bars[1].kind, BarKind::ToolError);
     assert_eq!(o.bars[1].lane, Lane::Tools);
 }

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::Pager;
 use crate::model::issues::SPARK_HOURS;
 use crate::model::{event_link, format, AlertState, IssueView, IssuesPage as Data};
 
@@ -36,20 +37,8 @@ pub fn IssuesView(data: Data) -> impl IntoView {
         now,
     } = data;
     let query = query_of(state, rule, with_demo);
-    let back = if query.is_empty() {
-        "/alerts".to_string()
-    } else {
-        format!("/alerts?{query}")
-    };
-    let pager = {
-        let sep = if query.is_empty() { "?" } else { "&" };
-        let at = |p: u32| format!("{back}{sep}page={p}");
-        let newer =
-            (page > 1).then(|| view! { <a class="pager-link" href=at(page - 1)>"← Newer"</a> });
-        let older =
-            has_more.then(|| view! { <a class="pager-link" href=at(page + 1)>"Older →"</a> });
-        view! { <nav class="pager" aria-label="pages">{newer}<span class="pager-page">"Page " {page}</span>{older}</nav> }
-    };
+    let back = super::path_of(&query);
+    let pager = view! { <Pager base=back.clone() page has_more/> };
     let empty = issues.is_empty();
     view! {
         <p class="muted" data-testid="open-count">{format!("{open} open")}</p>
@@ -98,7 +87,7 @@ pub fn IssuesView(data: Data) -> impl IntoView {
                     <span class="muted">"With the ticked issues:"</span>
                     <button type="submit" name="action" value="acknowledge" class="button">"Acknowledge"</button>
                     <button type="submit" name="action" value="resolve" class="button">"Resolve"</button>
-                    <SnoozeFor/>
+                    <super::SnoozeFor/>
                     <button type="submit" name="action" value="snooze" class="button">"Snooze"</button>
                 </form>
                 <ul class="issues">
@@ -107,18 +96,6 @@ pub fn IssuesView(data: Data) -> impl IntoView {
                 {pager}
             }.into_any()
         }}
-    }
-}
-
-#[component]
-fn SnoozeFor() -> impl IntoView {
-    view! {
-        <select name="minutes" aria-label="Snooze for">
-            <option value="15">"15 min"</option>
-            <option value="60" selected=true>"1 hour"</option>
-            <option value="240">"4 hours"</option>
-            <option value="1440">"1 day"</option>
-        </select>
     }
 }
 

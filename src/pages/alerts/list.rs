@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::Moment;
+use crate::components::{Moment, Pager};
 use crate::model::{format, AlertState, AlertView, AlertsPage as Data};
 
 /// The query of this view of the inbox (without the page), for links and `back`.
@@ -40,20 +40,8 @@ pub fn AlertsView(data: Data) -> impl IntoView {
         .iter()
         .find(|(id, _)| Some(*id) == rule)
         .map(|(_, name)| name.clone());
-    let back = if query.is_empty() {
-        "/alerts".to_string()
-    } else {
-        format!("/alerts?{query}")
-    };
-    let pager = {
-        let sep = if query.is_empty() { "?" } else { "&" };
-        let at = |p: u32| format!("{back}{sep}page={p}");
-        let newer =
-            (page > 1).then(|| view! { <a class="pager-link" href=at(page - 1)>"← Newer"</a> });
-        let older =
-            has_more.then(|| view! { <a class="pager-link" href=at(page + 1)>"Older →"</a> });
-        view! { <nav class="pager" aria-label="pages">{newer}<span class="pager-page">"Page " {page}</span>{older}</nav> }
-    };
+    let back = super::path_of(&query);
+    let pager = view! { <Pager base=back.clone() page has_more/> };
     let empty = alerts.is_empty();
     view! {
         <p><a href="/alerts">"← All issues"</a></p>
@@ -126,12 +114,7 @@ fn AlertRow(alert: AlertView, back: String, now: i64) -> impl IntoView {
                 {(state != AlertState::Resolved).then(|| button("resolve", "Resolve"))}
                 {(state != AlertState::Open).then(|| button("reopen", "Reopen"))}
                 <label class="snooze">
-                    <select name="minutes" aria-label="Snooze for">
-                        <option value="15">"15 min"</option>
-                        <option value="60" selected=true>"1 hour"</option>
-                        <option value="240">"4 hours"</option>
-                        <option value="1440">"1 day"</option>
-                    </select>
+                    <super::SnoozeFor/>
                     {button("snooze", "Snooze")}
                 </label>
             </form>

@@ -73,6 +73,29 @@ pub fn AlertsPage() -> impl IntoView {
     }
 }
 
+/// `/alerts` with a view's query (without its page): where the page's links
+/// and forms come back to.
+fn path_of(query: &str) -> String {
+    if query.is_empty() {
+        "/alerts".to_string()
+    } else {
+        format!("/alerts?{query}")
+    }
+}
+
+/// How long a snooze lasts, for the inbox's forms.
+#[component]
+fn SnoozeFor() -> impl IntoView {
+    view! {
+        <select name="minutes" aria-label="Snooze for">
+            <option value="15">"15 min"</option>
+            <option value="60" selected=true>"1 hour"</option>
+            <option value="240">"4 hours"</option>
+            <option value="1440">"1 day"</option>
+        </select>
+    }
+}
+
 /// Says when this browser muted alert pop-ups, with the way back.
 #[component]
 fn Unmute() -> impl IntoView {

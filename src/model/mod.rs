@@ -31,6 +31,7 @@ mod sort;
 mod theme;
 pub mod time;
 pub mod tool_line;
+mod transfer;
 
 pub use access::{ConnectInfo, PlatformLink, TestEvent, Viewer};
 pub use alerts::{

@@ -14,7 +14,7 @@ mod turns;
 pub use show::Shown;
 
 use super::{EventDetail, Role, TimelineItem};
-use turns::{latency, stall, talk, turns};
+use turns::{latency, stall, talk, turns, Turns};
 
 /// A metric's value (none when there is nothing to measure yet), and the
 /// reasons its inputs cannot be trusted.
@@ -120,7 +120,11 @@ impl CallMetrics {
 /// The metrics of a call from its events (in timeline order); `ended` says
 /// whether the call is over (a live call's end is not missing yet).
 pub fn compute(items: &[TimelineItem], started_at: i64, ended: bool) -> CallMetrics {
-    let turns = turns(items, started_at);
+    measure(items, &turns(items, started_at), ended)
+}
+
+/// The metrics of a call from its events and its turns as placed.
+fn measure(items: &[TimelineItem], turns: &Turns, ended: bool) -> CallMetrics {
     let missing = turns.listed.filter(|l| *l > turns.arrived).map(|listed| {
         format!(
             "the report lists {listed} turns but {} arrived as events",
@@ -156,8 +160,9 @@ pub fn compute(items: &[TimelineItem], started_at: i64, ended: bool) -> CallMetr
 /// since its last turn, once it is [`SILENCE_MS`](crate::model::overview::SILENCE_MS)
 /// or more, counts as stall — a live call gone quiet reads as stalled.
 pub fn compute_live(items: &[TimelineItem], started_at: i64, now: i64) -> CallMetrics {
-    let mut m = compute(items, started_at, false);
-    let heard_until = turns(items, started_at).turns.iter().map(|t| t.end).max();
+    let turns = turns(items, started_at);
+    let mut m = measure(items, &turns, false);
+    let heard_until = turns.turns.iter().map(|t| t.end).max();
     if let (Some(stall), Some(heard_until)) = (m.stall_ms.value.as_mut(), heard_until) {
         let quiet = now - started_at - heard_until;
         if quiet >= crate::model::overview::SILENCE_MS {

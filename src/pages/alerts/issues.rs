@@ -8,21 +8,6 @@ use crate::components::Pager;
 use crate::model::issues::SPARK_HOURS;
 use crate::model::{event_link, format, AlertState, IssueView, IssuesPage as Data};
 
-/// The query of this view (without the page), for links and `back`.
-fn query_of(state: Option<AlertState>, rule: Option<i64>, with_demo: bool) -> String {
-    let mut parts = Vec::new();
-    if let Some(s) = state {
-        parts.push(format!("state={}", s.as_str()));
-    }
-    if let Some(r) = rule {
-        parts.push(format!("rule={r}"));
-    }
-    if with_demo {
-        parts.push("demo=show".to_string());
-    }
-    parts.join("&")
-}
-
 #[component]
 pub fn IssuesView(data: Data) -> impl IntoView {
     let Data {
@@ -36,7 +21,7 @@ pub fn IssuesView(data: Data) -> impl IntoView {
         has_more,
         now,
     } = data;
-    let query = query_of(state, rule, with_demo);
+    let query = super::query_of(state, rule, with_demo.then(|| ("demo", "show".to_string())));
     let back = super::path_of(&query);
     let pager = view! { <Pager base=back.clone() page has_more/> };
     let empty = issues.is_empty();
@@ -76,7 +61,7 @@ pub fn IssuesView(data: Data) -> impl IntoView {
                        <a href="/automations">"add a channel"</a> " to be notified."</p>
                     {(!with_demo).then(|| view! {
                         <p class="muted">"Alerts of demo calls are left out: "
-                            <a href=format!("/alerts?{}", query_of(state, rule, true))>"include them"</a> "."</p>
+                            <a href=format!("/alerts?{}", super::query_of(state, rule, Some(("demo", "show".to_string()))))>"include them"</a> "."</p>
                     })}
                 </section>
             }.into_any()

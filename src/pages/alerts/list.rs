@@ -7,21 +7,6 @@ use leptos::prelude::*;
 use crate::components::{Moment, Pager};
 use crate::model::{format, AlertState, AlertView, AlertsPage as Data};
 
-/// The query of this view of the inbox (without the page), for links and `back`.
-fn query_of(state: Option<AlertState>, rule: Option<i64>, cause: Option<&str>) -> String {
-    let mut parts = Vec::new();
-    if let Some(s) = state {
-        parts.push(format!("state={}", s.as_str()));
-    }
-    if let Some(r) = rule {
-        parts.push(format!("rule={r}"));
-    }
-    if let Some(c) = cause {
-        parts.push(format!("cause={}", format::url_segment(c)));
-    }
-    parts.join("&")
-}
-
 #[component]
 pub fn AlertsView(data: Data) -> impl IntoView {
     let Data {
@@ -35,7 +20,11 @@ pub fn AlertsView(data: Data) -> impl IntoView {
         has_more,
         now,
     } = data;
-    let query = query_of(state, rule, cause.as_deref());
+    let query = super::query_of(
+        state,
+        rule,
+        cause.as_deref().map(|c| ("cause", format::url_segment(c))),
+    );
     let rule_name = rules
         .iter()
         .find(|(id, _)| Some(*id) == rule)

@@ -73,6 +73,19 @@ pub fn AlertsPage() -> impl IntoView {
     }
 }
 
+/// The query of a view of the inbox (without its page): its state and rule,
+/// and one more term (`demo=show`, `cause=…`, its value already encoded).
+fn query_of(state: Option<AlertState>, rule: Option<i64>, more: Option<(&str, String)>) -> String {
+    let state = state.map(|s| format!("state={}", s.as_str()));
+    let rule = rule.map(|r| format!("rule={r}"));
+    let more = more.map(|(key, value)| format!("{key}={value}"));
+    [state, rule, more]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// `/alerts` with a view's query (without its page): where the page's links
 /// and forms come back to.
 fn path_of(query: &str) -> String {

@@ -1,5 +1,7 @@
 //! What `/alerts`, `/alerts/rules` and `/automations` show.
 
+use std::collections::HashMap;
+
 use super::Paging;
 use crate::model::issues::{self, IssueFilter};
 use crate::model::{AlertState, AlertsPage, AutomationsPage, ChannelView, IssuesPage, RuleView};
@@ -28,14 +30,14 @@ pub async fn issues_page(
         paging.split(store.issues(&filter, paging.offset, paging.limit).await?);
     let now = now_ms();
     let day_ago = now - issues::SPARK_HOURS as i64 * 3_600_000;
-    let openings = store.issue_openings(&filter, day_ago).await?;
+    // Each issue's openings, gathered once, not searched for per issue.
+    let mut opened: HashMap<(i64, String), Vec<i64>> = HashMap::new();
+    for (rule, cause, at) in store.issue_openings(&filter, day_ago).await? {
+        opened.entry((rule, cause)).or_default().push(at);
+    }
     for issue in &mut issues {
-        let opened: Vec<i64> = openings
-            .iter()
-            .filter(|(rule, cause, _)| *rule == issue.rule_id && *cause == issue.cause)
-            .map(|(_, _, at)| *at)
-            .collect();
-        issue.spark = issues::spark(&opened, now);
+        let at = opened.get(&(issue.rule_id, issue.cause.clone()));
+        issue.spark = issues::spark(at.map_or(&[][..], Vec::as_slice), now);
     }
     Ok(IssuesPage {
         issues,

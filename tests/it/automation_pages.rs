@@ -486,7 +486,8 @@ async fn a_person_changes_their_own_password(pool: SqlitePool) {
     )
     .await;
     assert_eq!(to, "/settings?error=password-too-short");
-    let (_, page) = get(&app, "/settings").await;
+    let (status, page) = get(&app, "/settings").await;
+    assert_eq!(status, StatusCode::OK, "{page:.3000}");
     assert!(page.contains("Change password"), "{page:.3000}");
 
     let request = Request::post("/settings/password")

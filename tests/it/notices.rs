@@ -9,21 +9,11 @@ use sqlx::SqlitePool;
 use crate::common::{app, exchange, TestApp};
 
 async fn page(app: &TestApp, uri: &str) -> String {
-    let get = || {
-        Request::get(uri)
-            .header("cookie", &app.cookie)
-            .body(Body::empty())
-            .unwrap()
-    };
-    let (mut status, _, mut page) = exchange(app, get()).await;
-    // This test renders 22 pages one after another; in a full debug-build
-    // run sharing two cores with the heaviest tests, one render has been
-    // seen to pass the test server's 30 s request limit (408) — about
-    // latency, which this test does not check, so that page is asked again.
-    if status == StatusCode::REQUEST_TIMEOUT {
-        eprintln!("{uri}: 408 under load, asking again");
-        (status, _, page) = exchange(app, get()).await;
-    }
+    let request = Request::get(uri)
+        .header("cookie", &app.cookie)
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, page) = exchange(app, request).await;
     assert_eq!(status, StatusCode::OK, "{uri}: {page}");
     page
 }

@@ -15,6 +15,7 @@ pub mod fixtures;
 mod parsed;
 pub mod proof;
 pub mod sample;
+pub mod spans;
 pub mod timestamp;
 
 use std::fmt;
@@ -39,7 +40,19 @@ macro_rules! platforms {
     };
 }
 
-platforms![infer, vapi, retell];
+/// Declares each span-exporting framework's folder and registers its
+/// `TRACER` in [`TRACERS`].
+macro_rules! tracers {
+    ($($name:ident),+ $(,)?) => {
+        $(pub mod $name;)+
+
+        /// Every framework heard on `/v1/traces`, in the dashboard's order.
+        pub const TRACERS: &[&spans::Tracer] = &[$(&$name::TRACER),+];
+    };
+}
+
+platforms![infer, vapi, retell, elevenlabs];
+tracers![livekit, pipecat];
 
 /// What a platform is, as its folder defines it.
 pub struct Source {
@@ -117,9 +130,12 @@ pub fn secret_settings() -> Vec<&'static SecretSetting> {
     ALL.iter().flat_map(|p| p.0.secrets).collect()
 }
 
-/// The platforms as the pages name them.
+/// The platforms and frameworks as the pages name them.
 pub fn listed() -> model::platform::Platforms {
-    model::platform::Platforms(ALL.iter().map(|p| p.info.clone()).collect())
+    let platforms = ALL.iter().map(|p| p.info.clone());
+    let tracers = TRACERS.iter().map(|t| t.info.clone());
+    let otlp = model::platform::Platform::new(spans::OTLP, "OpenTelemetry");
+    model::platform::Platforms(platforms.chain(tracers).chain([otlp]).collect())
 }
 
 impl std::ops::Deref for Platform {
@@ -154,7 +170,7 @@ mod tests {
         assert_eq!(listed.label("retell"), "Retell");
         assert_eq!(listed.label("vapi"), "Vapi");
         assert_eq!(listed.label("infer"), "Infer");
-        assert_eq!(listed.0.len(), ALL.len());
+        assert_eq!(listed.0.len(), ALL.len() + TRACERS.len() + 1);
     }
 
     #[test]

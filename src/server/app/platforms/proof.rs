@@ -42,17 +42,23 @@ pub enum PlatformDenied {
     WrongSecret(&'static str),
     #[error("the {0} header is not well-formed ({1})")]
     Malformed(&'static str, &'static str),
-    #[error("the signed time is {0} s away from the server clock (tolerance 300 s)")]
-    Stale(i64),
+    #[error("the signed time is {0} s away from the server clock (tolerance {1} s)")]
+    Stale(i64, i64),
     #[error("the {0} signature does not match the body")]
     NoMatch(&'static str),
 }
 
 /// Refuses a signed time more than 5 minutes from the server's clock.
 pub fn fresh(at_ms: i64, now_ms: i64) -> Result<(), PlatformDenied> {
+    fresh_within(at_ms, now_ms, TOLERANCE_MS)
+}
+
+/// Refuses a signed time more than `tolerance_ms` from the server's clock
+/// (a platform whose own SDK allows more than 5 minutes).
+pub fn fresh_within(at_ms: i64, now_ms: i64, tolerance_ms: i64) -> Result<(), PlatformDenied> {
     let skew = now_ms.saturating_sub(at_ms);
-    if skew.abs() > TOLERANCE_MS {
-        return Err(PlatformDenied::Stale(skew / 1000));
+    if skew.abs() > tolerance_ms {
+        return Err(PlatformDenied::Stale(skew / 1000, tolerance_ms / 1000));
     }
     Ok(())
 }

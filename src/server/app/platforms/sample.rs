@@ -57,7 +57,8 @@ pub fn stamp(platform: Platform, body: &mut Value, call_id: &str, started_at: i6
 }
 
 /// Replaces the call id wherever it stands and moves every time by `shift`
-/// ms: epoch milliseconds (13-digit numbers) and ISO 8601 strings.
+/// ms: epoch milliseconds (13-digit numbers), epoch seconds (10-digit
+/// integers) and ISO 8601 strings.
 fn rewrite(value: &mut Value, id: &str, call_id: &str, shift: i64) {
     match value {
         Value::String(s) if s == id => *s = call_id.to_string(),
@@ -72,6 +73,11 @@ fn rewrite(value: &mut Value, id: &str, call_id: &str, shift: i64) {
         Value::Number(n) => {
             if let Some(ms) = n.as_f64().filter(|v| (1e12..1e13).contains(v)) {
                 *value = Value::from((ms + shift as f64).round() as i64);
+            } else if let Some(secs) = n
+                .as_i64()
+                .filter(|v| (1_000_000_000..10_000_000_000).contains(v))
+            {
+                *value = Value::from(secs + shift / 1000);
             }
         }
         Value::Array(items) => items

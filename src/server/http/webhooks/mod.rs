@@ -1,4 +1,4 @@
-//! The webhook route. Every request is logged as a delivery (past a rate,
+//! The webhook routes, and OTLP's `/v1/traces` beside them. Every request is logged as a delivery (past a rate,
 //! refused ones from one address are counted instead); an event is
 //! acknowledged (2xx) only once it is committed. The address allowlist and
 //! the token are checked before the body is read, so a stranger failing them
@@ -8,11 +8,13 @@ mod accept;
 mod body;
 mod headers;
 mod rejection;
+mod traces;
 
 use std::net::IpAddr;
 use std::time::Instant;
 
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -55,6 +57,7 @@ pub fn routes() -> Router<AppState> {
                 ),
             )
         })
+        .route("/v1/traces", post(traces::traces))
 }
 
 /// Answers one delivery for `platform`, as its route does.
@@ -67,42 +70,25 @@ pub async fn webhook(state: &AppState, platform: Platform, request: Request) -> 
 }
 
 async fn receive(state: &AppState, platform: Platform, request: Request) -> (Outcome, Response) {
-    let received_at = now_ms();
-    let (parts, body) = request.into_parts();
-    let client_ip = client_ip(&parts, state);
-    let sent = Sent {
-        content_type: headers::text(&parts.headers, header::CONTENT_TYPE.as_str()),
-        webhook_id: headers::text(&parts.headers, "webhook-id"),
+    let arrived = match arrive(state, platform.source(), request).await {
+        Ok(arrived) => arrived,
+        Err(answered) => return answered,
     };
-    let mut delivery = NewDelivery {
-        received_at,
-        source: platform.source().to_string(),
-        remote_addr: client_ip.map(|ip| ip.to_string()),
-        content_type: sent.content_type.as_deref().map(headers::capped),
-        webhook_id: sent.webhook_id.as_deref().map(headers::capped),
-        body: Vec::new(),
-        body_truncated: false,
-        http_status: STORED.as_u16(),
-    };
+    let Arrived {
+        mut delivery,
+        sent,
+        parts,
+        client_ip,
+    } = arrived;
     let incoming = Incoming {
         uri: &parts.uri,
         headers: &parts.headers,
         client_ip,
     };
-    if let Err(denied) = state.webhook_auth.check_sender(&incoming) {
-        // Nothing of the body is kept, which the log says when there was one.
-        delivery.body_truncated = may_have_body(&parts.headers);
-        let reason = format!("{denied}; the body was not read");
-        return unproven(state, client_ip, delivery, denied.status(), &reason).await;
-    }
-    (delivery.body, delivery.body_truncated) =
-        match body::read_limited(&parts.headers, body, state.config.body_limit).await {
-            Ok(bytes) => (bytes, false),
-            Err(body::TooLarge { prefix }) => (prefix, true),
-        };
-    let signed = state
-        .webhook_auth
-        .check_body(&incoming, &delivery.body, received_at, platform);
+    let signed =
+        state
+            .webhook_auth
+            .check_body(&incoming, &delivery.body, delivery.received_at, platform);
     if let Err(denied) = signed {
         if delivery.body.len() > UNAUTHENTICATED_BODY_KEPT {
             delivery.body.truncate(UNAUTHENTICATED_BODY_KEPT);
@@ -121,6 +107,63 @@ async fn receive(state: &AppState, platform: Platform, request: Request) -> (Out
             refuse(state, unproven, delivery, rejection, &detail).await
         }
     }
+}
+
+/// A request that passed the checks needing no body, its body read (up to
+/// the limit: past it, what arrived, marked truncated).
+struct Arrived {
+    delivery: NewDelivery,
+    sent: Sent,
+    parts: Parts,
+    client_ip: Option<IpAddr>,
+}
+
+/// Reads a request to `source`'s route: the address and token checks
+/// first, so a stranger failing them costs no body on disk; then the body.
+async fn arrive(
+    state: &AppState,
+    source: &str,
+    request: Request,
+) -> Result<Arrived, (Outcome, Response)> {
+    let received_at = now_ms();
+    let (parts, body) = request.into_parts();
+    let client_ip = client_ip(&parts, state);
+    let sent = Sent {
+        content_type: headers::text(&parts.headers, header::CONTENT_TYPE.as_str()),
+        webhook_id: headers::text(&parts.headers, "webhook-id"),
+    };
+    let mut delivery = NewDelivery {
+        received_at,
+        source: source.to_string(),
+        remote_addr: client_ip.map(|ip| ip.to_string()),
+        content_type: sent.content_type.as_deref().map(headers::capped),
+        webhook_id: sent.webhook_id.as_deref().map(headers::capped),
+        body: Vec::new(),
+        body_truncated: false,
+        http_status: STORED.as_u16(),
+    };
+    let incoming = Incoming {
+        uri: &parts.uri,
+        headers: &parts.headers,
+        client_ip,
+    };
+    if let Err(denied) = state.webhook_auth.check_sender(&incoming) {
+        // Nothing of the body is kept, which the log says when there was one.
+        delivery.body_truncated = may_have_body(&parts.headers);
+        let reason = format!("{denied}; the body was not read");
+        return Err(unproven(state, client_ip, delivery, denied.status(), &reason).await);
+    }
+    (delivery.body, delivery.body_truncated) =
+        match body::read_limited(&parts.headers, body, state.config.body_limit).await {
+            Ok(bytes) => (bytes, false),
+            Err(body::TooLarge { prefix }) => (prefix, true),
+        };
+    Ok(Arrived {
+        delivery,
+        sent,
+        parts,
+        client_ip,
+    })
 }
 
 /// True unless the request says its body is empty.
@@ -151,11 +194,23 @@ async fn unproven(
 async fn refuse(
     state: &AppState,
     unproven: Option<Option<IpAddr>>,
-    mut delivery: NewDelivery,
+    delivery: NewDelivery,
     rejection: Rejection,
     logged_detail: &str,
 ) -> (Outcome, Response) {
-    let refused = Some(DeliveryOutcome::Rejected);
+    log_refusal(state, unproven, delivery, &rejection, logged_detail).await;
+    (Some(DeliveryOutcome::Rejected), rejection.into_response())
+}
+
+/// Logs a refused delivery, as [`refuse`] does, leaving the answer to the
+/// caller.
+async fn log_refusal(
+    state: &AppState,
+    unproven: Option<Option<IpAddr>>,
+    mut delivery: NewDelivery,
+    rejection: &Rejection,
+    logged_detail: &str,
+) {
     let status = rejection.status.as_u16();
     delivery.http_status = status;
     if let Some(client_ip) = unproven {
@@ -171,7 +226,7 @@ async fn refuse(
                 error = rejection.error,
                 "delivery rejected (counted)"
             );
-            return (refused, rejection.into_response());
+            return;
         }
     }
     let logged = state
@@ -183,7 +238,6 @@ async fn refuse(
         tracing::error!(error = %e, "could not log a rejected delivery");
     }
     tracing::info!(status, error = rejection.error, "delivery rejected");
-    (refused, rejection.into_response())
 }
 
 async fn store(
@@ -193,12 +247,45 @@ async fn store(
     more: Vec<NewEvent>,
 ) -> (Outcome, Response) {
     let call_id = event.call_id.clone();
-    let (outcome, event_id, delivery_id) = match state
+    match commit(state, delivery, event, more).await {
+        Ok(Committed {
+            outcome,
+            event_id,
+            delivery_id,
+        }) => {
+            let body = json!({
+                "status": outcome.as_str(),
+                "call_id": call_id,
+                "event_id": event_id,
+                "delivery_id": delivery_id,
+            });
+            (Some(outcome), (STORED, Json(body)).into_response())
+        }
+        Err(rejection) => (None, rejection.into_response()),
+    }
+}
+
+/// A delivery's events on disk: what became of them.
+struct Committed {
+    outcome: DeliveryOutcome,
+    event_id: i64,
+    delivery_id: i64,
+}
+
+/// Stores a delivery's events; a 503 (retry) when the database cannot.
+async fn commit(
+    state: &AppState,
+    delivery: NewDelivery,
+    event: NewEvent,
+    more: Vec<NewEvent>,
+) -> Result<Committed, Rejection> {
+    let call_id = event.call_id.clone();
+    let stored = state
         .store
         .writer()
         .store_event(delivery, event, more)
-        .await
-    {
+        .await;
+    let (outcome, event_id, delivery_id) = match stored {
         Ok(Stored::Accepted {
             event_id,
             delivery_id,
@@ -208,23 +295,18 @@ async fn store(
             delivery_id,
         }) => (DeliveryOutcome::Duplicate, event_id, delivery_id),
         Ok(Stored::Rejected { .. }) => {
-            return (
-                None,
-                Rejection::storage("the event was not stored").into_response(),
-            )
+            return Err(Rejection::storage("the event was not stored"));
         }
         Err(e) => {
             tracing::error!(error = %e, call_id, "could not store an event");
-            let rejection =
-                Rejection::storage("the database could not take the write; retry later");
-            return (None, rejection.into_response());
+            return Err(Rejection::storage(
+                "the database could not take the write; retry later",
+            ));
         }
     };
-    let body = json!({
-        "status": outcome.as_str(),
-        "call_id": call_id,
-        "event_id": event_id,
-        "delivery_id": delivery_id,
-    });
-    (Some(outcome), (STORED, Json(body)).into_response())
+    Ok(Committed {
+        outcome,
+        event_id,
+        delivery_id,
+    })
 }

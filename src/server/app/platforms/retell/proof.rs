@@ -112,7 +112,7 @@ mod tests {
         );
         assert_eq!(
             check(&keys(), offered(&h, body, NOW + 301_000, false)),
-            Err(PlatformDenied::Stale(301))
+            Err(PlatformDenied::Stale(301, 300))
         );
         let junk = headers(&[(HEADER, "v=1,d=zz")]);
         assert!(matches!(

@@ -1,0 +1,48 @@
+use crate::server::app::platforms::spans::test_support::{batches, lines, timeline};
+use crate::server::app::platforms::spans::map;
+
+fn expected(end: &str) -> Vec<String> {
+    [
+        "- session started (support_agent)",
+        "Agent: Hi, thanks for calling Acme. How can I help?",
+        "User: Where is my order A-1042?",
+        "Agent: Let me look that up.",
+        r#"tool lookup_order {"order_id":"A-1042"} -> {"status":"shipped"} "#,
+        "Agent: Good news: order A-1042 has shipped and should arrive Thursday. Would you like the tracking number?",
+        // The caller spoke, then the agent's audio stopped: the part heard.
+        "User: No thanks, that's all I needed.",
+        "cut Agent: Good news: order A-1042 has shipped and should",
+        "Agent: Okay, have a great day!",
+        end,
+    ]
+    .map(str::to_string)
+    .to_vec()
+}
+
+#[test]
+fn livekit_1_8_reads_as_the_call_in_any_order() {
+    let recorded = batches("livekit", "session.json");
+    assert_eq!(lines(&timeline(&recorded)), expected("end participant_disconnected"));
+    let mut shuffled: Vec<_> = recorded.iter().rev().cloned().collect();
+    shuffled.push(recorded[3].clone());
+    assert_eq!(lines(&timeline(&shuffled)), expected("end participant_disconnected"));
+}
+
+#[test]
+fn livekit_1_6_and_1_7_names_read_the_same() {
+    for file in ["session-1.6.json", "session-1.7.json"] {
+        let recorded = batches("livekit", file);
+        assert_eq!(lines(&timeline(&recorded)), expected("end "), "{file}");
+    }
+}
+
+#[test]
+fn every_livekit_version_maps_everything_it_sends() {
+    for file in ["session.json", "session-1.7.json", "session-1.6.json"] {
+        for batch in batches("livekit", file) {
+            let mapped = map(&batch, 0);
+            assert_eq!(mapped.tracer.map(|t| t.info.name.as_ref()), Some("livekit"));
+            assert_eq!(mapped.unmapped, vec![], "{file}");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! Pipecat: a conversation's spans on `/v1/traces` — `conversation` →
+//! `turn` → `stt` / `llm` / `tts` (pipecat-ai 1.x, `enable_tracing`). What
+//! the caller said is the stt span's `transcript`; what the agent said, the
+//! llm span's `output`; a tool call shows only in the next llm span's
+//! `input` (the assistant's `tool_calls`, then the `tool` message with its
+//! result); a barge-in is a tts span with `tts.interrupted` (a turn's
+//! `turn.was_interrupted` is also set on the turn open when the call ends).
+//! Realtime services send `llm_tool_call` / `llm_tool_result` spans.
+
+mod map;
+
+use super::spans::Tracer;
+use crate::model::platform;
+
+pub const TRACER: Tracer = Tracer {
+    info: platform::Platform::new("pipecat", "Pipecat"),
+    scopes: &["pipecat", "pipecat.turn", "pipecat.conversation"],
+    spans: &[
+        "conversation",
+        "turn",
+        "stt",
+        "llm",
+        "tts",
+        "llm_tool_call",
+        "llm_tool_result",
+        "llm_setup",
+        "llm_request",
+        "llm_response",
+    ],
+    attributes: map::ATTRIBUTES,
+    map: map::map,
+    connect: "In the bot: `setup_tracing(service_name=…, exporter=OTLPSpanExporter())` and \
+              `PipelineTask(…, enable_tracing=True, conversation_id=…)`; then set these:",
+};

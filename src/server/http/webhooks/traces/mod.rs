@@ -1,0 +1,126 @@
+//! `POST /v1/traces`: OTLP/HTTP trace exports from the frameworks that
+//! trace their calls (LiveKit Agents, Pipecat). Authenticated and logged as
+//! a webhook is; each span's events stored before the 200, a retried span
+//! stored once. A body that is not an export is a 400, a type OTLP does not
+//! define a 415, an oversized one a 413, a database that cannot take the
+//! write a 503 with `Retry-After`; spans of no framework calltrail reads
+//! are counted as rejected in the 200's partial success, and logged.
+
+mod answer;
+mod decode;
+
+use std::time::Instant;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use super::{arrive, commit, log_refusal, Arrived, Outcome, Rejection, Sent};
+use crate::model::{DeliveryOutcome, Parties};
+use crate::server::app::platforms::spans::{self, Mapped, OTLP};
+use crate::server::app::prometheus;
+use crate::server::http::AppState;
+use crate::server::store::{NewDelivery, NewEvent};
+use decode::Encoding;
+
+/// The route's handler.
+pub async fn traces(State(state): State<AppState>, request: Request) -> Response {
+    let started = Instant::now();
+    let (outcome, response) = receive(&state, request).await;
+    prometheus::webhook_answered(outcome, response.status(), started.elapsed());
+    response
+}
+
+async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
+    let Arrived {
+        mut delivery,
+        sent,
+        parts,
+        client_ip,
+    } = match arrive(state, OTLP, request).await {
+        Ok(arrived) => arrived,
+        Err(answered) => return answered,
+    };
+    // Failures answer in the request's encoding, JSON when it names none.
+    let encoding = Encoding::of(sent.content_type.as_deref()).unwrap_or(Encoding::Json);
+    let unproven = state.webhook_auth.checks.open().then_some(client_ip);
+    let mapped = match read(state, &parts.headers, &mut delivery, &sent) {
+        Ok(mapped) => mapped,
+        Err(rejection) => {
+            let detail = rejection.detail.clone();
+            log_refusal(state, unproven, delivery, &rejection, &detail).await;
+            return (
+                Some(DeliveryOutcome::Rejected),
+                answer::refused(encoding, rejection),
+            );
+        }
+    };
+    let why = format!(
+        "{} spans are from no framework calltrail reads (LiveKit Agents, Pipecat); \
+         the calltrail delivery log keeps them",
+        mapped.rejected
+    );
+    let Some(tracer) = mapped.tracer else {
+        // Valid, but nothing calltrail can show: logged, and said so.
+        let none = Rejection::new(StatusCode::OK, "no known spans", why.clone());
+        log_refusal(state, unproven, delivery, &none, &why).await;
+        return (
+            Some(DeliveryOutcome::Rejected),
+            answer::stored(encoding, mapped.rejected, &why),
+        );
+    };
+    delivery.source = tracer.info.name.to_string();
+    let rejected = mapped.rejected;
+    let mut events = new_events(&delivery, mapped).into_iter();
+    let first = events.next().expect("a framework's spans make events");
+    match commit(state, delivery, first, events.collect()).await {
+        Ok(committed) => (
+            Some(committed.outcome),
+            answer::stored(encoding, rejected, &why),
+        ),
+        Err(rejection) => (None, answer::refused(encoding, rejection)),
+    }
+}
+
+/// The export a delivery holds, mapped; its log keeps it as JSON (a
+/// protobuf export is logged in OTLP's JSON form, which a person can read).
+fn read(
+    state: &AppState,
+    headers: &HeaderMap,
+    delivery: &mut NewDelivery,
+    sent: &Sent,
+) -> Result<Mapped, Rejection> {
+    let limit = state.config.body_limit;
+    if delivery.body_truncated {
+        return Err(Rejection::too_large(limit));
+    }
+    let encoding = decode::encoding(sent.content_type.as_deref())?;
+    let body = decode::decompress(headers, &delivery.body, limit)?;
+    let request = decode::request(encoding, &body)?;
+    delivery.body = match encoding {
+        Encoding::Json => body,
+        Encoding::Protobuf => serde_json::to_vec(&request).unwrap_or(body),
+    };
+    Ok(spans::map(&request, delivery.received_at))
+}
+
+/// The events to store, each keyed within its call by the span it comes from.
+fn new_events(delivery: &NewDelivery, mapped: Mapped) -> Vec<NewEvent> {
+    mapped
+        .items
+        .into_iter()
+        .map(|item| {
+            let call_id = item.event.call_id;
+            let key = item.key.unwrap_or_default();
+            NewEvent {
+                dedup_key: format!("{}:{call_id}:{key}", delivery.source),
+                occurred_at: item.event.occurred_at.unwrap_or(delivery.received_at),
+                seconds_from_start: item.event.seconds_from_start,
+                detail: item.event.detail,
+                parties: Parties::default(),
+                raw: item.part.map(|p| p.to_string()).unwrap_or_default(),
+                call_id,
+            }
+        })
+        .collect()
+}

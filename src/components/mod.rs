@@ -25,6 +25,7 @@ mod stored_body;
 mod theme_switch;
 mod timeline_entry;
 mod topbar;
+mod unmapped_report;
 mod when;
 
 pub use alert_bell::{mute as toast_mute, AlertBell};
@@ -50,4 +51,5 @@ pub use stored_body::StoredBody;
 pub use theme_switch::ThemeSwitch;
 pub use timeline_entry::TimelineEntry;
 pub use topbar::TopBar;
+pub use unmapped_report::UnmappedReport;
 pub use when::{Ago, Moment, When};

@@ -32,6 +32,7 @@ mod theme;
 pub mod time;
 pub mod tool_line;
 mod transfer;
+pub mod unmapped;
 
 pub use access::{ConnectInfo, PlatformLink, TestEvent, Viewer};
 pub use alerts::{

@@ -114,4 +114,6 @@ pub struct DeliveriesPage {
     pub has_more: bool,
     /// The newest delivery id at load time: the live log resumes after it.
     pub cursor: i64,
+    /// What traced frameworks sent that no mapper reads (first page only).
+    pub unmapped: Vec<crate::model::unmapped::Unmapped>,
 }

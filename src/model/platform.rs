@@ -7,16 +7,21 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-/// A voice platform calltrail takes webhooks from.
+/// A voice platform calltrail takes webhooks from, or a framework whose
+/// traces it takes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Platform {
-    /// Stored with its deliveries and calls; its route is `/webhooks/{name}`.
+    /// Stored with its deliveries and calls; a platform's route is
+    /// `/webhooks/{name}`.
     pub name: Cow<'static, str>,
     /// How the dashboard names it.
     pub label: Cow<'static, str>,
     /// The currency its reports' costs are in (ISO 4217), when it says.
     #[serde(default)]
     pub currency: Option<Cow<'static, str>>,
+    /// It sends OpenTelemetry traces (to `/v1/traces`), not webhooks.
+    #[serde(default)]
+    pub traced: bool,
 }
 
 impl Platform {
@@ -25,6 +30,17 @@ impl Platform {
             name: Cow::Borrowed(name),
             label: Cow::Borrowed(label),
             currency: None,
+            traced: false,
+        }
+    }
+
+    /// A framework that sends its calls as OpenTelemetry traces.
+    pub const fn traced(name: &'static str, label: &'static str) -> Platform {
+        Platform {
+            name: Cow::Borrowed(name),
+            label: Cow::Borrowed(label),
+            currency: None,
+            traced: true,
         }
     }
 
@@ -38,12 +54,16 @@ impl Platform {
             name: Cow::Borrowed(name),
             label: Cow::Borrowed(label),
             currency: Some(Cow::Borrowed(currency)),
+            traced: false,
         }
     }
 
-    /// Where its webhooks are posted.
+    /// Where its webhooks (or traces) are posted.
     pub fn route(&self) -> String {
-        format!("/webhooks/{}", self.name)
+        match self.traced {
+            true => "/v1/traces".to_string(),
+            false => format!("/webhooks/{}", self.name),
+        }
     }
 }
 

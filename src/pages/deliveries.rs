@@ -1,14 +1,15 @@
 //! `/deliveries`: every request that reached a webhook route, newest first,
 //! rejected ones with their reason and body; each with the event it stored
 //! in a line. A GET form narrows it (outcome, HTTP status, event kind, call,
-//! text in the body), so a filtered log is a link.
+//! text in the body), so a filtered log is a link. Above it, what traced
+//! frameworks sent that no mapper reads.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{page_param, LoadError};
-use crate::components::{use_live_stream, LiveIndicator, Moment, Pager, RawJson};
+use crate::components::{use_live_stream, LiveIndicator, Moment, Pager, RawJson, UnmappedReport};
 use crate::model::platform::Platforms;
 use crate::model::{
     event_link, format, DeliveriesPage as Data, Delivery, DeliveryFilter, DeliveryOutcome,
@@ -74,6 +75,7 @@ fn DeliveriesView(data: Data) -> impl IntoView {
         page,
         has_more,
         cursor,
+        unmapped,
     } = data;
     let filtered = !filter.is_empty();
     let base = match filter.to_query() {
@@ -102,6 +104,7 @@ fn DeliveriesView(data: Data) -> impl IntoView {
     let show_filters = filtered || !rows.with_untracked(Vec::is_empty);
     view! {
         {show_filters.then(|| view! { <FilterForm filter=filter.clone()/> })}
+        {(!unmapped.is_empty()).then(|| view! { <UnmappedReport unmapped/> })}
         {link.map(|state| view! { <p class="live-log"><LiveIndicator state/></p> })}
         <Show when=empty>
             {if filtered {
@@ -225,14 +228,15 @@ fn DeliveryRow(d: Delivery) -> impl IntoView {
 /// Every platform's webhook route, as a list of code spans.
 fn routes() -> impl IntoView {
     let platforms = use_context::<Platforms>().unwrap_or_default();
-    platforms
-        .0
+    let mut routes: Vec<String> = platforms.0.iter().map(|p| p.route()).collect();
+    routes.dedup();
+    routes
         .into_iter()
         .enumerate()
-        .map(|(i, p)| {
+        .map(|(i, route)| {
             view! {
                 {(i > 0).then_some(", ")}
-                <code>{p.route()}</code>
+                <code>{route}</code>
             }
         })
         .collect_view()

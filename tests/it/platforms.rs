@@ -20,7 +20,7 @@ use calltrail::server::store::prelude::*;
 const VAPI_CALL: &str = "5b6f2c1e-8a43-4d7f-9e21-3c0a7d94b1f6";
 const RETELL_CALL: &str = "call_5e1a9c7d3b2f4e60a8d1c4b7e9f2";
 
-fn fixture(platform: &str, name: &str) -> String {
+pub(crate) fn fixture(platform: &str, name: &str) -> String {
     let path = format!(
         "{}/src/server/app/platforms/{platform}/fixtures/{name}.json",
         env!("CARGO_MANIFEST_DIR")
@@ -28,7 +28,7 @@ fn fixture(platform: &str, name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"))
 }
 
-fn request(platform: &str, body: &str, headers: &[(&str, String)]) -> Request<Body> {
+pub(crate) fn request(platform: &str, body: &str, headers: &[(&str, String)]) -> Request<Body> {
     let mut request =
         Request::post(format!("/webhooks/{platform}")).header("content-type", "application/json");
     for (name, value) in headers {
@@ -37,15 +37,15 @@ fn request(platform: &str, body: &str, headers: &[(&str, String)]) -> Request<Bo
     request.body(Body::from(body.to_string())).unwrap()
 }
 
-async fn deliver(app: &TestApp, platform: &str, name: &str) -> (StatusCode, Value) {
+pub(crate) async fn deliver(app: &TestApp, platform: &str, name: &str) -> (StatusCode, Value) {
     send(app, request(platform, &fixture(platform, name), &[])).await
 }
 
-async fn timeline(app: &TestApp, call: &str) -> Vec<TimelineItem> {
+pub(crate) async fn timeline(app: &TestApp, call: &str) -> Vec<TimelineItem> {
     app.state.store.timeline(call).await.unwrap()
 }
 
-fn said(items: &[TimelineItem]) -> Vec<String> {
+pub(crate) fn said(items: &[TimelineItem]) -> Vec<String> {
     items
         .iter()
         .filter_map(|i| match &i.detail {
@@ -397,7 +397,7 @@ async fn the_platform_routes_take_the_webhook_token_like_infers(pool: SqlitePool
 }
 
 /// The platforms' secrets as `calltrail serve` reads them from `flags`.
-fn keys(flags: &[&str]) -> PlatformKeys {
+pub(crate) fn keys(flags: &[&str]) -> PlatformKeys {
     let args = ["calltrail", "serve"].iter().chain(flags);
     match cli::try_parse_from(args).expect("the flags parse").command {
         Some(calltrail::server::config::Command::Serve(config)) => config.webhook.platform_keys,

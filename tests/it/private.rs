@@ -53,6 +53,7 @@ fn spellings() -> Vec<String> {
         "/deliveries/1/body",
         "/deliveries/3/body",
         "/events/1/body",
+        "/recordings/elevenlabs/conv_1",
         "/events/2/body",
         "/api/load_event_body",
         "/settings",

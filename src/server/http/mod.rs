@@ -15,6 +15,7 @@ pub mod listen;
 pub mod live;
 pub mod page_data;
 pub mod readiness;
+pub mod recordings;
 pub mod router;
 pub mod scrape;
 pub mod security;

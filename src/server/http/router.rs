@@ -63,6 +63,10 @@ pub fn router(state: AppState) -> Router {
         .route("/theme", post(crate::server::http::theme::choose))
         .route("/deliveries/{id}/body", get(delivery_body))
         .route("/events/{id}/body", get(event_body))
+        .route(
+            "/recordings/{platform}/{call_id}",
+            get(crate::server::http::recordings::recording),
+        )
         .merge(forms::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())
         // A signed-in person asking for an unknown page gets the app's 404 page.

@@ -75,6 +75,18 @@ pub struct Source {
     pub sample: Option<Sample>,
     /// What the connect panel says of it; `None` for the primary platform.
     pub connect: Option<Connect>,
+    /// The recording a stored delivery of it carries (ElevenLabs sends the
+    /// audio itself): its bytes and their type, served to the call's player.
+    pub recording: Option<fn(&Value) -> Option<Recording>>,
+    /// The largest body its route takes, when more than
+    /// `CALLTRAIL_BODY_LIMIT` (a delivery carrying a recording).
+    pub body_limit: Option<usize>,
+}
+
+/// A recording as a platform delivered it.
+pub struct Recording {
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
 }
 
 /// Checks a delivery's proof with the configured keys.
@@ -134,7 +146,7 @@ pub fn secret_settings() -> Vec<&'static SecretSetting> {
 pub fn listed() -> model::platform::Platforms {
     let platforms = ALL.iter().map(|p| p.info.clone());
     let tracers = TRACERS.iter().map(|t| t.info.clone());
-    let otlp = model::platform::Platform::new(spans::OTLP, "OpenTelemetry");
+    let otlp = model::platform::Platform::traced(spans::OTLP, "OpenTelemetry");
     model::platform::Platforms(platforms.chain(tracers).chain([otlp]).collect())
 }
 

@@ -126,12 +126,17 @@ pub async fn deliveries_page(
             .find_deliveries(&filter, paging.offset, paging.limit)
             .await?,
     );
+    let unmapped = match paging.page {
+        1 => store.unmapped().await?,
+        _ => Vec::new(),
+    };
     Ok(DeliveriesPage {
         filter,
         deliveries,
         page: paging.page,
         has_more,
         cursor,
+        unmapped,
     })
 }
 

@@ -25,7 +25,7 @@ pub(super) fn accept(
     sent: &Sent,
 ) -> Result<(NewEvent, Vec<NewEvent>), Rejection> {
     if delivery.body_truncated {
-        return Err(Rejection::too_large(state.config.body_limit));
+        return Err(Rejection::too_large(super::body_limit(state, platform)));
     }
     if !is_json_content_type(sent.content_type.as_deref()) {
         // The detail quotes the header as the log keeps it: capped.

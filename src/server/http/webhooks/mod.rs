@@ -70,7 +70,8 @@ pub async fn webhook(state: &AppState, platform: Platform, request: Request) -> 
 }
 
 async fn receive(state: &AppState, platform: Platform, request: Request) -> (Outcome, Response) {
-    let arrived = match arrive(state, platform.source(), request).await {
+    let limit = body_limit(state, platform);
+    let arrived = match arrive(state, platform.source(), limit, request).await {
         Ok(arrived) => arrived,
         Err(answered) => return answered,
     };
@@ -123,6 +124,7 @@ struct Arrived {
 async fn arrive(
     state: &AppState,
     source: &str,
+    limit: usize,
     request: Request,
 ) -> Result<Arrived, (Outcome, Response)> {
     let received_at = now_ms();
@@ -154,7 +156,7 @@ async fn arrive(
         return Err(unproven(state, client_ip, delivery, denied.status(), &reason).await);
     }
     (delivery.body, delivery.body_truncated) =
-        match body::read_limited(&parts.headers, body, state.config.body_limit).await {
+        match body::read_limited(&parts.headers, body, limit).await {
             Ok(bytes) => (bytes, false),
             Err(body::TooLarge { prefix }) => (prefix, true),
         };
@@ -164,6 +166,15 @@ async fn arrive(
         parts,
         client_ip,
     })
+}
+
+/// The largest body `platform`'s route takes: `CALLTRAIL_BODY_LIMIT`, or
+/// more for a platform whose deliveries carry recordings.
+fn body_limit(state: &AppState, platform: Platform) -> usize {
+    let configured = state.config.body_limit;
+    platform
+        .body_limit
+        .map_or(configured, |l| l.max(configured))
 }
 
 /// True unless the request says its body is empty.

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use crate::model::metrics::CallMetrics;
 use crate::model::query::Query;
+use crate::model::unmapped::Unmapped;
 use crate::model::{CallSummary, Delivery, DeliveryFilter, SearchHit, TimelineItem, TimelinePoint};
 use crate::server::store::{Error, Insights, Replayable, SearchAt, SearchFrom as From, Store};
 
@@ -81,6 +82,12 @@ areas! {
         /// The deliveries that made a call's timeline (accepted ones), in the
         /// order they arrived, with their bodies as delivered.
         fn call_deliveries(&self, call_id: &str) -> Result<Vec<Replayable>, Error>;
+        /// Adds to the report of what traced frameworks sent that no
+        /// mapper read (counts added, first example kept).
+        fn note_unmapped(&self, found: &[Unmapped]) -> Result<(), Error>;
+        /// That report, most recently seen first (at most
+        /// [`MAX_LISTED`](crate::server::store::portable::unmapped::MAX_LISTED)).
+        fn unmapped(&self) -> Result<Vec<Unmapped>, Error>;
     }
     /// Finding calls with the query language.
     SearchStore {

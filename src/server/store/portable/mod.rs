@@ -27,6 +27,7 @@ pub mod rules;
 pub mod saved_views;
 pub(super) mod search;
 mod settings;
+pub mod unmapped;
 pub mod users;
 
 /// What the portable bodies run on besides the SQL they share: each

@@ -25,6 +25,9 @@ pub const SOURCE: Source = Source {
         paste_into: "a workspace webhook (Agents → Settings → Post-call webhooks: transcript and audio)",
         secret_note,
     }),
+    recording: Some(parse::recording),
+    // A post-call audio delivery carries the whole call as base64 MP3.
+    body_limit: Some(64 * 1024 * 1024),
 };
 
 /// The caller is the far end of the phone call (for a call that could not

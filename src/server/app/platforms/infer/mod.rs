@@ -19,6 +19,8 @@ pub const SOURCE: Source = Source {
     sign: None,
     sample: None,
     connect: None,
+    recording: None,
+    body_limit: None,
 };
 
 /// Infer's events name no one.

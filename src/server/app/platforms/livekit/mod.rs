@@ -14,7 +14,7 @@ use super::spans::Tracer;
 use crate::model::platform;
 
 pub const TRACER: Tracer = Tracer {
-    info: platform::Platform::new("livekit", "LiveKit Agents"),
+    info: platform::Platform::traced("livekit", "LiveKit Agents"),
     scopes: &["livekit-agents"],
     spans: map::SPANS,
     attributes: map::ATTRIBUTES,

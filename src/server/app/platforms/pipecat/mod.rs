@@ -13,7 +13,7 @@ use super::spans::Tracer;
 use crate::model::platform;
 
 pub const TRACER: Tracer = Tracer {
-    info: platform::Platform::new("pipecat", "Pipecat"),
+    info: platform::Platform::traced("pipecat", "Pipecat"),
     scopes: &["pipecat", "pipecat.turn", "pipecat.conversation"],
     spans: &[
         "conversation",

@@ -23,6 +23,8 @@ pub const SOURCE: Source = Source {
         paste_into: "the agent's Webhook URL (or the account's, under Settings → Webhooks)",
         secret_note,
     }),
+    recording: None,
+    body_limit: None,
 };
 
 /// `from_number` calls `to_number`: the person is on the far side of the

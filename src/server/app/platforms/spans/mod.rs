@@ -18,9 +18,9 @@ mod view;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 
 use super::{Item, ParsedEvent, TRACERS};
+pub use crate::model::unmapped::{Unmapped, UnmappedKind};
 use crate::model::{self, EventDetail};
 pub use json::from_json;
-pub use report::{Unmapped, UnmappedKind};
 pub use view::SpanView;
 
 /// What a trace delivery is logged under until its spans say which

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{SpanView, Tracer};
+use crate::model::unmapped::{Unmapped, UnmappedKind};
 
 /// Attribute keys every OpenTelemetry SDK may add, which no mapper needs.
 const GENERIC: &[&str] = &[
@@ -18,33 +19,6 @@ const GENERIC: &[&str] = &[
 
 /// Longest example value kept.
 const EXAMPLE_CHARS: usize = 120;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum UnmappedKind {
-    Span,
-    Attribute,
-}
-
-impl UnmappedKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnmappedKind::Span => "span",
-            UnmappedKind::Attribute => "attribute",
-        }
-    }
-}
-
-/// A span name or attribute a framework's mapper did not read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Unmapped {
-    pub source: String,
-    pub kind: UnmappedKind,
-    pub name: String,
-    pub count: i64,
-    pub seen_at: i64,
-    /// Where it was seen, and (unless it may be personal) its value.
-    pub example: String,
-}
 
 /// The unmapped names of one batch.
 #[derive(Default)]
@@ -77,7 +51,8 @@ impl Found {
                 kind,
                 name: name.to_string(),
                 count: 1,
-                seen_at: at,
+                first_seen: at,
+                last_seen: at,
                 example,
             });
     }

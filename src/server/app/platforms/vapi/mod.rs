@@ -24,6 +24,8 @@ pub const SOURCE: Source = Source {
             "the assistant's Server URL (Advanced → Server Settings), or the phone number's",
         secret_note,
     }),
+    recording: None,
+    body_limit: None,
 };
 
 /// Every server message repeats the customer, the assistant (when the call

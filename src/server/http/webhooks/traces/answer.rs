@@ -34,6 +34,8 @@ pub fn stored(encoding: Encoding, rejected: usize, why: &str) -> Response {
     };
     let body = match encoding {
         Encoding::Protobuf => answer.encode_to_vec(),
+        // OTLP/JSON leaves an unset message out, as protobuf's mapping does.
+        Encoding::Json if answer.partial_success.is_none() => b"{}".to_vec(),
         Encoding::Json => serde_json::to_vec(&answer).unwrap_or_default(),
     };
     (

@@ -18,8 +18,10 @@ use axum::response::Response;
 use super::{arrive, commit, log_refusal, Arrived, Outcome, Rejection, Sent};
 use crate::model::{DeliveryOutcome, Parties};
 use crate::server::app::platforms::spans::{self, Mapped, OTLP};
+use crate::server::app::platforms::TRACERS;
 use crate::server::app::prometheus;
 use crate::server::http::AppState;
+use crate::server::store::prelude::*;
 use crate::server::store::{NewDelivery, NewEvent};
 use decode::Encoding;
 
@@ -37,14 +39,14 @@ async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
         sent,
         parts,
         client_ip,
-    } = match arrive(state, OTLP, request).await {
+    } = match arrive(state, OTLP, state.config.body_limit, request).await {
         Ok(arrived) => arrived,
         Err(answered) => return answered,
     };
     // Failures answer in the request's encoding, JSON when it names none.
     let encoding = Encoding::of(sent.content_type.as_deref()).unwrap_or(Encoding::Json);
     let unproven = state.webhook_auth.checks.open().then_some(client_ip);
-    let mapped = match read(state, &parts.headers, &mut delivery, &sent) {
+    let mut mapped = match read(state, &parts.headers, &mut delivery, &sent) {
         Ok(mapped) => mapped,
         Err(rejection) => {
             let detail = rejection.detail.clone();
@@ -56,9 +58,12 @@ async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
         }
     };
     let why = format!(
-        "{} spans are from no framework calltrail reads (LiveKit Agents, Pipecat); \
-         the calltrail delivery log keeps them",
-        mapped.rejected
+        "{} from no framework calltrail reads ({}); the calltrail delivery log keeps it",
+        match mapped.rejected {
+            1 => "1 span is".to_string(),
+            n => format!("{n} spans are"),
+        },
+        frameworks()
     );
     let Some(tracer) = mapped.tracer else {
         // Valid, but nothing calltrail can show: logged, and said so.
@@ -71,9 +76,16 @@ async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
     };
     delivery.source = tracer.info.name.to_string();
     let rejected = mapped.rejected;
+    let unmapped = std::mem::take(&mut mapped.unmapped);
     let mut events = new_events(&delivery, mapped).into_iter();
     let first = events.next().expect("a framework's spans make events");
-    match commit(state, delivery, first, events.collect()).await {
+    let committed = commit(state, delivery, first, events.collect()).await;
+    // The report is a diagnosis, not the delivery: a failure to add to it
+    // is logged, and the spans stay acknowledged.
+    if let Err(e) = state.store.note_unmapped(&unmapped).await {
+        tracing::warn!(error = %e, "could not add to the unmapped report");
+    }
+    match committed {
         Ok(committed) => (
             Some(committed.outcome),
             answer::stored(encoding, rejected, &why),
@@ -102,6 +114,12 @@ fn read(
         Encoding::Protobuf => serde_json::to_vec(&request).unwrap_or(body),
     };
     Ok(spans::map(&request, delivery.received_at))
+}
+
+/// The frameworks `/v1/traces` reads, by name: "LiveKit Agents, Pipecat".
+fn frameworks() -> String {
+    let labels: Vec<&str> = TRACERS.iter().map(|t| t.info.label.as_ref()).collect();
+    labels.join(", ")
 }
 
 /// The events to store, each keyed within its call by the span it comes from.

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::model::EventDetail;
 use crate::server::app::platforms::fields::{num_field, str_field};
-use crate::server::app::platforms::{valid_call_id, Item, ParseError, ParsedEvent};
+use crate::server::app::platforms::{valid_call_id, Item, ParseError, ParsedEvent, Recording};
 
 type Object = Map<String, Value>;
 
@@ -21,6 +21,17 @@ pub fn recording_path(call_id: &str) -> String {
         "/recordings/elevenlabs/{}",
         percent_encoding::utf8_percent_encode(call_id, percent_encoding::NON_ALPHANUMERIC)
     )
+}
+
+/// The MP3 a `post_call_audio` delivery carries (`data.full_audio`, base64).
+pub fn recording(body: &Value) -> Option<Recording> {
+    use base64::Engine as _;
+    let audio = body.pointer("/data/full_audio")?.as_str()?;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(audio.trim()).ok()?;
+    Some(Recording {
+        content_type: "audio/mpeg",
+        bytes,
+    })
 }
 
 pub fn parse(body: &Value) -> Result<Vec<Item>, ParseError> {

@@ -92,6 +92,10 @@ fn the_audio_is_the_calls_recording() {
     let d = details(&load("elevenlabs", "post_call_audio"));
     let EventDetail::Report { recording_url, .. } = &d[0] else { panic!() };
     assert_eq!(recording_url.as_deref(), Some("/recordings/elevenlabs/conv%5F01jxjaqmdmqrz32vgz2eqq5vc8"));
+    let audio = super::recording(&load("elevenlabs", "post_call_audio")).unwrap();
+    assert_eq!(audio.content_type, "audio/mpeg");
+    assert_eq!(&audio.bytes[..3], b"ID3");
+    assert_eq!(audio.bytes.len(), 2050);
 }
 
 #[test]

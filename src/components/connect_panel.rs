@@ -1,12 +1,14 @@
 //! "Connect your agent": the complete webhook URL to paste into Infer (and
-//! Vapi's and Retell's, with where each goes), copy buttons, and the
-//! token's rotate action (confirmed first; works without JavaScript too).
+//! Vapi's, Retell's and ElevenLabs', with where each goes), what LiveKit
+//! Agents' and Pipecat's OpenTelemetry exporters are set to, copy buttons,
+//! and the token's rotate action (confirmed first; works without
+//! JavaScript too).
 
 use leptos::prelude::*;
 
 use super::hydrated::use_hydrated;
 
-use crate::model::{event_link, ConnectInfo};
+use crate::model::{event_link, ConnectInfo, TracesLink};
 use crate::server_fns::{RotateWebhookToken, SendTestEvent};
 
 #[component]
@@ -52,8 +54,12 @@ pub fn ConnectPanel(info: ConnectInfo) -> impl IntoView {
             </Show>
             <TestEventButton/>
             <details class="other-platforms">
-                <summary>"Vapi or Retell instead"</summary>
+                <summary>"Vapi, Retell or ElevenLabs instead"</summary>
                 <ul class="platform-links">{platforms}</ul>
+            </details>
+            <details class="other-platforms" data-testid="connect-traces">
+                <summary>"LiveKit Agents or Pipecat (OpenTelemetry)"</summary>
+                {move || view! { <TracesSetup link=info.with(|i| i.traces.clone())/> }}
             </details>
             <ul class="connect-notes muted">
                 {move || info.with(notes)}
@@ -73,6 +79,25 @@ pub fn ConnectPanel(info: ConnectInfo) -> impl IntoView {
                 None => None,
             }}
         </section>
+    }
+}
+
+/// The environment an OTLP exporter reads, to copy, and what each
+/// framework's code needs.
+#[component]
+fn TracesSetup(link: TracesLink) -> impl IntoView {
+    let frameworks = link
+        .frameworks
+        .into_iter()
+        .map(|(name, how)| view! { <li><strong>{name}</strong>": " {how}</li> })
+        .collect_view();
+    view! {
+        <ul class="platform-links">{frameworks}</ul>
+        <CopyRow url=Signal::stored(link.endpoint) label="OTLP endpoint setting".to_string()/>
+        {link.headers.map(|h| view! {
+            <CopyRow url=Signal::stored(h) label="OTLP headers setting".to_string()/>
+        })}
+        <p class="muted">"Spans go to " <code>"/v1/traces"</code> " as protobuf or JSON; each session is one call."</p>
     }
 }
 

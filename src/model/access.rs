@@ -25,8 +25,23 @@ pub struct ConnectInfo {
     pub open: bool,
     /// `CALLTRAIL_PUBLIC_URL` is set: the URL is the one agents reach.
     pub public_url_set: bool,
-    /// Where Vapi and Retell post, and what to set on their side.
+    /// Where Vapi, Retell and ElevenLabs post, and what to set on their side.
     pub platforms: Vec<PlatformLink>,
+    /// What a framework's OpenTelemetry exporter is given to send here.
+    pub traces: TracesLink,
+}
+
+/// The settings an OTLP exporter (LiveKit Agents, Pipecat) needs to send
+/// its traces here, as environment lines to copy.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TracesLink {
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT=…` (the exporter adds `/v1/traces`).
+    pub endpoint: String,
+    /// `OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20…`, when a token
+    /// is required.
+    pub headers: Option<String>,
+    /// Each framework's name and what to do in its code.
+    pub frameworks: Vec<(String, String)>,
 }
 
 /// One more platform's webhook URL and where it goes.
@@ -119,6 +134,7 @@ mod tests {
             open: false,
             public_url_set,
             platforms: vec![],
+            traces: TracesLink::default(),
         }
     }
 

@@ -34,7 +34,7 @@ pub mod tool_line;
 mod transfer;
 pub mod unmapped;
 
-pub use access::{ConnectInfo, PlatformLink, TestEvent, Viewer};
+pub use access::{ConnectInfo, PlatformLink, TestEvent, TracesLink, Viewer};
 pub use alerts::{
     event_link, AlertNotice, AlertState, AlertView, AlertsPage, OnMatch, RuleView, Standing,
 };

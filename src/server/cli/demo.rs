@@ -1,6 +1,6 @@
 //! `serve --demo`: keeps a few simulated calls running against this very
 //! server, so a new user sees the dashboard move at once — mostly Infer's,
-//! with a Vapi and a Retell call among them.
+//! with every other platform's and framework's calls among them.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,18 +8,29 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::server::app::platforms::{Platform, PlatformKeys, ALL};
+use crate::server::app::platforms::spans::Tracer;
+use crate::server::app::platforms::{Platform, PlatformKeys, ALL, TRACERS};
 use crate::server::app::webhook_auth::WebhookAuth;
-use crate::server::cli::simulate::{send_call, Target};
+use crate::server::cli::simulate::{Sender, Target, TraceTarget};
 
 /// Calls kept running at once.
 const CONCURRENT_CALLS: usize = 3;
-/// The platforms of consecutive calls, round and round: the primary one
-/// between each of the others.
-fn mix() -> Vec<Platform> {
-    ALL[1..]
+/// Where a demo call comes from.
+#[derive(Clone, Copy)]
+enum Kind {
+    Webhooks(Platform),
+    Traces(&'static Tracer),
+}
+
+/// The sources of consecutive calls, round and round: the primary
+/// platform between each of the others.
+fn mix() -> Vec<Kind> {
+    let others = ALL[1..]
         .iter()
-        .flat_map(|p| [Platform::INFER, *p])
+        .map(|p| Kind::Webhooks(*p))
+        .chain(TRACERS.iter().map(|t| Kind::Traces(t)));
+    others
+        .flat_map(|k| [Kind::Webhooks(Platform::INFER), k])
         .collect()
 }
 
@@ -29,8 +40,7 @@ fn can_sign(platform: Platform, keys: &PlatformKeys) -> bool {
     platform.sign.is_none() || platform.secrets.iter().any(|s| keys.get(s).is_some())
 }
 
-/// Runs the demo against the server whose webhook routes start at `base`
-/// (`http://host:port/webhooks`).
+/// Runs the demo against the server at `base` (`http://host:port`).
 pub async fn run(base: String, auth: Arc<WebhookAuth>, mut stopping: watch::Receiver<bool>) {
     let client = reqwest::Client::new();
     let mut calls = JoinSet::new();
@@ -42,20 +52,32 @@ pub async fn run(base: String, auth: Arc<WebhookAuth>, mut stopping: watch::Rece
             let keys = auth.platform_keys();
             // Where signatures are required, a platform without its secret
             // set could not get in: Infer's call goes instead.
-            let platform = match mix[(seed % mix.len() as u64) as usize] {
-                p if auth.checks.signature && !can_sign(p, &keys) => Platform::INFER,
-                p => p,
-            };
-            // Credentials are read per call, so the demo follows a token rotation.
-            let target = Target {
-                platform,
-                url: format!("{base}/{}", platform.source()),
-                token: auth.current_token(),
-                key: auth.signing_key(),
-                platform_keys: keys,
+            let sender = match mix[(seed % mix.len() as u64) as usize] {
+                Kind::Traces(tracer) => Sender::Traces(TraceTarget {
+                    tracer,
+                    url: format!("{base}/v1/traces"),
+                    token: auth.current_token(),
+                }),
+                Kind::Webhooks(p) => {
+                    // Where signatures are required, a platform without its
+                    // secret set could not get in: Infer's call goes instead.
+                    let platform = match p {
+                        p if auth.checks.signature && !can_sign(p, &keys) => Platform::INFER,
+                        p => p,
+                    };
+                    // Credentials are read per call, so the demo follows a
+                    // token rotation.
+                    Sender::Webhooks(Target {
+                        platform,
+                        url: format!("{base}/webhooks/{}", platform.source()),
+                        token: auth.current_token(),
+                        key: auth.signing_key(),
+                        platform_keys: keys,
+                    })
+                }
             };
             let client = client.clone();
-            calls.spawn(async move { send_call(&client, &target, seed, 1.0).await });
+            calls.spawn(async move { sender.send(&client, seed, 1.0).await });
             // Stagger starts so the calls are at different stages.
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_secs(7)) => {}

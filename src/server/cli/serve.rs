@@ -59,7 +59,7 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
         tracing::info!("no account yet: open http://{addr}/setup to create the admin account");
     }
     if config.demo {
-        let base = format!("http://{addr}/webhooks");
+        let base = format!("http://{addr}");
         tokio::spawn(demo::run(base, state.webhook_auth.clone(), stopping));
         tracing::info!("demo mode: simulated calls are running");
     }

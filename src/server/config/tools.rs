@@ -111,10 +111,12 @@ pub struct UserArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SimulateConfig {
     /// The platform whose calls to send, by the name in its webhook route
-    /// (`/webhooks/<name>`).
+    /// (`/webhooks/<name>`: infer, vapi, retell, elevenlabs), or the
+    /// framework whose traces to send (livekit, pipecat).
     #[arg(long, default_value = "infer")]
     pub platform: String,
-    /// Webhook URL to send to (default: `http://127.0.0.1:3000/webhooks/<platform>`).
+    /// URL to send to (default: `http://127.0.0.1:3000/webhooks/<platform>`,
+    /// or `…/v1/traces` for a framework).
     #[arg(long)]
     pub url: Option<String>,
     /// How many calls to simulate.

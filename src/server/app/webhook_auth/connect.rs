@@ -1,9 +1,10 @@
 //! What the dashboard's "Connect your agent" panel shows: the URL to paste
-//! into each platform and which checks are in force.
+//! into each platform, what an OpenTelemetry exporter is set to, and which
+//! checks are in force.
 
 use super::WebhookAuth;
-use crate::model::{ConnectInfo, PlatformLink};
-use crate::server::app::platforms::{Platform, ALL};
+use crate::model::{ConnectInfo, PlatformLink, TracesLink};
+use crate::server::app::platforms::{Platform, ALL, TRACERS};
 
 impl WebhookAuth {
     /// The panel's contents, for a server reached at `base_url`.
@@ -41,6 +42,20 @@ impl WebhookAuth {
                     })
                 })
                 .collect(),
+            traces: TracesLink {
+                endpoint: format!(
+                    "OTEL_EXPORTER_OTLP_ENDPOINT={}",
+                    base_url.trim_end_matches('/')
+                ),
+                // The exporters read the header list URL-encoded.
+                headers: token
+                    .as_ref()
+                    .map(|t| format!("OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20{t}")),
+                frameworks: TRACERS
+                    .iter()
+                    .map(|t| (t.info.label.to_string(), t.connect.to_string()))
+                    .collect(),
+            },
         }
     }
 }

@@ -1,9 +1,11 @@
-//! `calltrail simulate`: sends realistic calls (Infer's, Vapi's or Retell's)
-//! to a webhook URL, paced in real time or faster, several at once, and
-//! reports what the server said.
+//! `calltrail simulate`: sends realistic calls (Infer's, Vapi's, Retell's or
+//! ElevenLabs' webhooks; LiveKit Agents' or Pipecat's traces) to calltrail,
+//! paced in real time or faster, several at once, and reports what the
+//! server said.
 
 pub mod replay;
 pub mod scenario;
+pub mod traces;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,10 +17,11 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::model::SAMPLE_PREFIX;
-use crate::server::app::platforms::{sample, Platform, PlatformKeys, ALL};
+use crate::server::app::platforms::{sample, Platform, PlatformKeys, ALL, TRACERS};
 use crate::server::app::webhook_auth::SigningKey;
 use crate::server::config::SimulateConfig;
 use crate::server::store::now_ms;
+pub use traces::TraceTarget;
 
 /// Where simulated events go, and the credentials they carry.
 #[derive(Debug, Clone)]
@@ -100,20 +103,12 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
         return replay::run(&config, file).await;
     }
     let seed = config.seed.unwrap_or_else(rand::random);
-    let platform = Platform::from_source(&config.platform).ok_or_else(|| {
-        let names: Vec<&str> = ALL.iter().map(|p| p.source()).collect();
-        anyhow::anyhow!(
-            "--platform {:?} is not a platform calltrail takes: choose from {}",
-            config.platform,
-            names.join(", ")
-        )
-    })?;
-    let target = Arc::new(target(&config, platform)?);
-    let url = &target.url;
+    let sender = Arc::new(sender(&config)?);
     println!(
-        "simulating {} {} call(s) against {url} (concurrency {}, speed {}, seed {seed})",
+        "simulating {} {} call(s) against {} (concurrency {}, speed {}, seed {seed})",
         config.calls,
-        platform.source(),
+        sender.source(),
+        sender.url(),
         config.concurrency,
         config.speed
     );
@@ -127,10 +122,10 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
             .acquire_owned()
             .await
             .context("simulator stopped")?;
-        let (client, target, speed) = (client.clone(), target.clone(), config.speed);
+        let (client, sender, speed) = (client.clone(), sender.clone(), config.speed);
         let call_seed = seed.wrapping_add(i as u64);
         calls.spawn(async move {
-            let tally = send_call(&client, &target, call_seed, speed).await;
+            let tally = sender.send(&client, call_seed, speed).await;
             drop(permit);
             tally
         });
@@ -155,6 +150,68 @@ pub async fn run(config: SimulateConfig) -> anyhow::Result<()> {
         bail!("{} event(s) were not accepted", total.failed);
     }
     Ok(())
+}
+
+/// What `simulate` sends: a platform's webhooks or a framework's traces.
+#[derive(Clone)]
+pub enum Sender {
+    Webhooks(Target),
+    Traces(TraceTarget),
+}
+
+impl Sender {
+    /// Sends one call, as `seed` makes it, at `speed` × real time.
+    pub async fn send(&self, client: &reqwest::Client, seed: u64, speed: f64) -> Tally {
+        match self {
+            Sender::Webhooks(target) => send_call(client, target, seed, speed).await,
+            Sender::Traces(target) => traces::send_session(client, target, seed, speed).await,
+        }
+    }
+
+    fn source(&self) -> &str {
+        match self {
+            Sender::Webhooks(target) => target.platform.source(),
+            Sender::Traces(target) => &target.tracer.info.name,
+        }
+    }
+
+    fn url(&self) -> &str {
+        match self {
+            Sender::Webhooks(target) => &target.url,
+            Sender::Traces(target) => &target.url,
+        }
+    }
+}
+
+/// What `--platform` names, with the URL and credentials given.
+fn sender(config: &SimulateConfig) -> anyhow::Result<Sender> {
+    if let Some(platform) = Platform::from_source(&config.platform) {
+        return Ok(Sender::Webhooks(target(config, platform)?));
+    }
+    let Some(tracer) = TRACERS
+        .iter()
+        .copied()
+        .find(|t| t.info.name == config.platform)
+    else {
+        let names: Vec<&str> = ALL
+            .iter()
+            .map(|p| p.source())
+            .chain(TRACERS.iter().map(|t| t.info.name.as_ref()))
+            .collect();
+        bail!(
+            "--platform {:?} is not a platform calltrail takes: choose from {}",
+            config.platform,
+            names.join(", ")
+        );
+    };
+    Ok(Sender::Traces(TraceTarget {
+        tracer,
+        url: config
+            .url
+            .clone()
+            .unwrap_or_else(|| "http://127.0.0.1:3000/v1/traces".to_string()),
+        token: config.token.as_ref().map(|t| t.0.clone()),
+    }))
 }
 
 /// Where `simulate` sends a `platform`'s events, with the credentials given.

@@ -19,6 +19,7 @@ pub const TRACER: Tracer = Tracer {
     spans: map::SPANS,
     attributes: map::ATTRIBUTES,
     map: map::map,
-    connect: "In the agent: `livekit.agents.telemetry.set_tracer_provider(provider)` with a \
-              `TracerProvider` whose `BatchSpanProcessor` holds an `OTLPSpanExporter()`; then set these:",
+    sample: include_str!("fixtures/session.json"),
+    connect: "in the agent, call set_tracer_provider (livekit.agents.telemetry) with a TracerProvider \
+              whose BatchSpanProcessor holds an OTLPSpanExporter (opentelemetry-exporter-otlp-proto-http)",
 };

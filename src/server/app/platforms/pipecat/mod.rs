@@ -29,6 +29,7 @@ pub const TRACER: Tracer = Tracer {
     ],
     attributes: map::ATTRIBUTES,
     map: map::map,
-    connect: "In the bot: `setup_tracing(service_name=…, exporter=OTLPSpanExporter())` and \
-              `PipelineTask(…, enable_tracing=True, conversation_id=…)`; then set these:",
+    sample: include_str!("fixtures/session.json"),
+    connect: "call setup_tracing(service_name=…, exporter=OTLPSpanExporter()) and create the \
+              pipeline task with enable_tracing=True (and a conversation_id, to find the call)",
 };

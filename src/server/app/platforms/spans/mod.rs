@@ -5,12 +5,14 @@
 //! framework a batch is from and gives every event its call and its key.
 //!
 //! A call is a trace: every span of a session shares its trace id, so a
-//! batch is placed without waiting for the root. An event's key is its
+//! batch is placed without waiting for the root. (calltrail's own samples
+//! carry `calltrail.sample` on their resource: their call id is marked.) An event's key is its
 //! span's id and what in the span it comes from, so a retried batch (an
 //! exporter's retry) is stored once.
 
 mod json;
 mod report;
+pub mod sample;
 #[cfg(test)]
 pub mod test_support;
 mod view;
@@ -42,7 +44,11 @@ pub struct Tracer {
     pub attributes: &'static [&'static str],
     /// What one span becomes: empty when it says nothing a timeline shows.
     pub map: fn(&SpanView<'_>) -> Vec<SpanEvent>,
-    /// What the connect panel says of it.
+    /// A recorded session (OTLP/JSON: the list of export requests its
+    /// exporter sent), which the simulator and the demo send.
+    pub sample: &'static str,
+    /// What the connect panel says to do in its code (then set the
+    /// exporter's endpoint and headers).
     pub connect: &'static str,
 }
 
@@ -112,7 +118,10 @@ pub fn map(request: &ExportTraceServiceRequest, received_at: i64) -> Mapped {
 /// line (shown when the timeline shows everything), so every span is
 /// stored and a retry of it is known.
 fn items(tracer: &Tracer, view: &SpanView<'_>) -> Vec<Item> {
-    let call_id = view.trace_id();
+    let call_id = match view.flag(&[sample::SAMPLE_ATTRIBUTE]) {
+        Some(true) => format!("{}{}", model::SAMPLE_PREFIX, view.trace_id()),
+        _ => view.trace_id(),
+    };
     let mut events = (tracer.map)(view);
     if events.is_empty() {
         events.push(SpanEvent::of(

@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 
 use super::{JsonTree, RawJson, StoredBody};
-use crate::model::overview::{Cut, Notes};
+use crate::model::overview::{Cut, Latency, Notes};
 use crate::model::{endings, event_anchor, EventDetail, Role, TimelineItem, TransferStage};
 use crate::model::{format, safe_link, tool_line};
 
@@ -98,12 +98,7 @@ fn body(detail: &EventDetail, notes: Signal<Notes>) -> (String, AnyView) {
                     <span class="who">{role.label().to_string()}</span>
                     {move || turn_text(text.clone(), notes.get().cut)}
                 </div>
-                {move || notes.get().latency.filter(|_| role == Role::Agent).map(|l| view! {
-                    <p class="latency" title="From the estimated end of the caller's turn (turn events carry no end time) to the start of this one">
-                        {format!("answered {} after the caller", format::seconds_ms(l.ms))}
-                        {l.estimated.then_some(" (estimated)")}
-                    </p>
-                })}
+                {move || notes.get().latency.filter(|_| role == Role::Agent).map(|l| view! { <LatencyNote latency=l/> })}
             }
             .into_any(),
         ),
@@ -277,6 +272,20 @@ fn body(detail: &EventDetail, notes: Signal<Notes>) -> (String, AnyView) {
             }
             .into_any(),
         ),
+        EventDetail::Latency { heard_ms, parts, .. } => {
+            let mut figures: Vec<String> = heard_ms.map(|h| format!("heard {h} ms")).into_iter().collect();
+            figures.extend(parts.iter().map(|p| format!("{} {} ms", p.part.label(), p.ms)));
+            (
+                "marker signal chatter".to_string(),
+                view! {
+                    <p class="marker-text">
+                        <span class="icon" aria-hidden="true">"·"</span>
+                        {format!("latency: {}", figures.join(", "))}
+                    </p>
+                }
+                .into_any(),
+            )
+        }
         EventDetail::Unknown { event_type } => (
             "card unknown".to_string(),
             view! {
@@ -289,6 +298,64 @@ fn body(detail: &EventDetail, notes: Signal<Notes>) -> (String, AnyView) {
             .into_any(),
         ),
     }
+}
+
+/// How long after the caller the agent answered: the silence the source
+/// reported, split into its parts as a small waterfall (what no part
+/// explains drawn as such), or the estimate from the turns' times.
+#[component]
+fn LatencyNote(latency: Latency) -> impl IntoView {
+    let Some(w) = latency.parts else {
+        return view! {
+            <p class="latency" title="From the estimated end of the caller's turn (turn events carry no end time) to the start of this one">
+                {format!("answered {} after the caller", format::seconds_ms(latency.ms))}
+                {latency.estimated.then_some(" (estimated)")}
+            </p>
+        }
+        .into_any();
+    };
+    let unexplained = w.unexplained_ms();
+    // The bar's scale: the whole silence, or the parts when they overlap it.
+    let sum: i64 = w.parts.iter().map(|p| p.ms).sum();
+    let total = latency.ms.max(sum).max(1) as f64;
+    let width = |ms: i64| format!("width: {:.1}%", ms.max(0) as f64 * 100.0 / total);
+    let segments = w
+        .parts
+        .iter()
+        .map(|p| {
+            let title = format!("{}: {} ms", p.part.label(), p.ms);
+            view! { <span class=format!("part part-{}", p.part.key()) style=width(p.ms) title=title.clone() aria-label=title></span> }
+        })
+        .collect_view();
+    let rest = unexplained.filter(|u| *u > 0).map(|u| {
+        let title = format!("unexplained: {u} ms");
+        view! { <span class="part part-unexplained" style=width(u) title=title.clone() aria-label=title></span> }
+    });
+    let legend = w
+        .parts
+        .iter()
+        .map(|p| format!("{} {}", p.part.label(), format::seconds_ms(p.ms)))
+        .chain(unexplained.map(|u| match u {
+            u if u >= 0 => format!("unexplained {}", format::seconds_ms(u)),
+            u => format!("overlapping by {}", format::seconds_ms(-u)),
+        }))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let heard = match latency.estimated {
+        true => format!(
+            "answered {} after the caller (estimated)",
+            format::seconds_ms(latency.ms)
+        ),
+        false => format!("heard {} of silence", format::seconds_ms(latency.ms)),
+    };
+    view! {
+        <div class="latency latency-parts" title=w.describe()>
+            <p>{heard}</p>
+            <div class="waterfall" role="img" aria-label=legend.clone()>{segments}{rest}</div>
+            <p class="legend muted">{legend}</p>
+        </div>
+    }
+    .into_any()
 }
 
 fn capitalize(s: &str) -> String {

@@ -1,6 +1,8 @@
 //! One event of a call, normalized from whatever the platform sent.
 
 use serde::{Deserialize, Serialize};
+
+use super::latency::PartMs;
 use serde_json::Value;
 
 pub use super::transfer::TransferStage;
@@ -121,6 +123,17 @@ pub enum EventDetail {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         chatter: bool,
     },
+    /// How long one response took to be heard, and in which parts, as the
+    /// source reports them (on the call page, beside the answer).
+    Latency {
+        /// Which response: events naming the same one are merged.
+        response: String,
+        /// The silence the caller heard, when this event carries it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        heard_ms: Option<i64>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        parts: Vec<PartMs>,
+    },
     Unknown {
         event_type: String,
     },
@@ -149,6 +162,7 @@ impl EventDetail {
             EventDetail::End { .. } => "end",
             EventDetail::Report { .. } => "report",
             EventDetail::Signal { .. } => "signal",
+            EventDetail::Latency { .. } => "latency",
             EventDetail::Unknown { .. } => "unknown",
         }
     }
@@ -168,6 +182,7 @@ impl EventDetail {
             EventDetail::End { .. } => "end",
             EventDetail::Report { .. } => "report",
             EventDetail::Signal { .. } => "signal",
+            EventDetail::Latency { .. } => "latency",
             EventDetail::Unknown { .. } => "other",
         }
     }
@@ -194,6 +209,7 @@ impl EventDetail {
             EventDetail::Transfer { .. } => "transfer-call",
             EventDetail::End { .. } => "end-call",
             EventDetail::Report { .. } => "end-of-call-report",
+            EventDetail::Latency { .. } => "latency",
             EventDetail::Signal { event_type, .. } | EventDetail::Unknown { event_type } => {
                 event_type
             }
@@ -202,9 +218,14 @@ impl EventDetail {
 }
 
 impl EventDetail {
-    /// A fine-grained signal the timeline hides unless asked.
+    /// A fine-grained line the timeline hides unless asked: a speech
+    /// signal, a span that told nothing else, a latency figure (which the
+    /// answer it measured shows).
     pub fn is_chatter(&self) -> bool {
-        matches!(self, EventDetail::Signal { chatter: true, .. })
+        matches!(
+            self,
+            EventDetail::Signal { chatter: true, .. } | EventDetail::Latency { .. }
+        )
     }
 
     /// The detail with tool arguments and results left out (null): what
@@ -261,7 +282,10 @@ impl EventDetail {
                 function,
                 arguments,
             } => vec![function.clone(), json(arguments)],
-            EventDetail::Hang { .. } | EventDetail::End { .. } | EventDetail::Unknown { .. } => {
+            EventDetail::Hang { .. }
+            | EventDetail::End { .. }
+            | EventDetail::Latency { .. }
+            | EventDetail::Unknown { .. } => {
                 vec![]
             }
             EventDetail::Transfer {
@@ -283,7 +307,7 @@ impl EventDetail {
 }
 
 /// The kinds a forwarding destination can take, with their names for people.
-pub const FORWARD_KINDS: [(&str, &str); 10] = [
+pub const FORWARD_KINDS: [(&str, &str); 11] = [
     ("turn", "turns"),
     ("tool_call", "tool calls (failed ones too)"),
     ("tool_error", "failed tool calls"),
@@ -294,6 +318,7 @@ pub const FORWARD_KINDS: [(&str, &str); 10] = [
     ("end", "call ends"),
     ("report", "end-of-call reports"),
     ("signal", "system lines"),
+    ("latency", "response latencies"),
 ];
 
 /// One stored event as the timeline shows it.

@@ -15,6 +15,7 @@ pub mod export;
 pub mod format;
 pub mod insights;
 pub mod issues;
+pub mod latency;
 mod links;
 pub mod metrics;
 pub mod notice;

@@ -227,7 +227,9 @@ impl CallSummary {
                 self.waiting_tool = Some(function.clone());
                 self.waiting_since = Some(item.received_at);
             }
-            EventDetail::Signal { .. } | EventDetail::Unknown { .. } => {}
+            EventDetail::Signal { .. }
+            | EventDetail::Latency { .. }
+            | EventDetail::Unknown { .. } => {}
         }
     }
 

@@ -199,6 +199,15 @@ impl Budget {
                 text: self.text(text, MAX_TEXT),
                 chatter: *chatter,
             },
+            Latency {
+                response,
+                heard_ms,
+                parts,
+            } => Latency {
+                response: self.text(response, MAX_NAME),
+                heard_ms: *heard_ms,
+                parts: parts.clone(),
+            },
             Unknown { event_type } => Unknown {
                 event_type: self.text(event_type, MAX_NAME),
             },

@@ -6,6 +6,7 @@
 //! length is estimated from its words (and never runs into the next turn),
 //! and the latencies built on it say they are estimates.
 
+use super::latency::{self, Waterfall};
 use super::{EventDetail, Role, TimelineItem};
 
 mod steps;
@@ -110,12 +111,14 @@ pub struct Silence {
 }
 
 /// How long after the caller's turn the agent answered.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Latency {
     pub ms: i64,
-    /// Built on an estimated end of the caller's speech: always, for now,
-    /// as turn events carry no end time. Shown as an estimate.
+    /// Built on an estimated end of the caller's speech (turn events carry
+    /// no end time), unless the source reported the silence itself.
     pub estimated: bool,
+    /// The parts the source reported, when it did.
+    pub parts: Option<Waterfall>,
 }
 
 /// Where a turn was cut off, for the turn to show it.
@@ -130,7 +133,7 @@ pub struct Cut {
 }
 
 /// What the timeline shows beside one item.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Notes {
     /// An agent turn: how long after the caller it answered.
     pub latency: Option<Latency>,
@@ -159,7 +162,7 @@ impl Overview {
                 .latencies
                 .iter()
                 .find(|(i, _)| *i == id)
-                .map(|(_, l)| *l),
+                .map(|(_, l)| l.clone()),
             cut: self.cuts.iter().find(|(i, _)| *i == id).map(|(_, c)| *c),
             cut_turn: self
                 .cuts
@@ -203,6 +206,7 @@ pub fn overview(items: &[TimelineItem], started_at: i64, live_until: Option<i64>
     let mut texts: Vec<(i64, &str)> = Vec::new();
     let mut last_user_end: Option<i64> = None;
     let mut turn_index = 0;
+    let mut reported = latency::responses(items).into_iter().peekable();
     for item in items {
         let start = at(item);
         let title = |what: String| format!("{} {}", super::format::offset(start), what);
@@ -217,17 +221,34 @@ pub fn overview(items: &[TimelineItem], started_at: i64, live_until: Option<i64>
                     _ => Lane::System,
                 };
                 if *role == Role::Agent {
-                    if let Some(user_end) = last_user_end.take() {
+                    let estimated = last_user_end
+                        .take()
+                        .map(|user_end| (start - user_end).max(0));
+                    // The response the source measured, when one precedes
+                    // this answer (the latest, if several do).
+                    let mut parts = None;
+                    while reported
+                        .peek()
+                        .is_some_and(|(at, _)| *at <= item.occurred_at)
+                    {
+                        parts = reported.next().map(|(_, w)| w);
+                    }
+                    let latency = match (parts, estimated) {
+                        (Some(w), estimated) => w.heard_ms.or(estimated).map(|ms| Latency {
+                            ms,
+                            estimated: w.heard_ms.is_none(),
+                            parts: Some(w),
+                        }),
                         // The caller's end of speech is an estimate; so is
                         // anything measured on clocks rather than offsets.
-                        latencies.push((
-                            item.id,
-                            Latency {
-                                ms: (start - user_end).max(0),
-                                estimated: true,
-                            },
-                        ));
-                    }
+                        (None, Some(ms)) => Some(Latency {
+                            ms,
+                            estimated: true,
+                            parts: None,
+                        }),
+                        (None, None) => None,
+                    };
+                    latencies.extend(latency.map(|l| (item.id, l)));
                 }
                 if *role == Role::User {
                     last_user_end = Some(end);
@@ -328,6 +349,7 @@ pub fn overview(items: &[TimelineItem], started_at: i64, live_until: Option<i64>
             }),
             EventDetail::Report { .. }
             | EventDetail::Signal { .. }
+            | EventDetail::Latency { .. }
             | EventDetail::Unknown { .. } => {}
         }
     }

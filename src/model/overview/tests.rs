@@ -132,3 +132,43 @@ fn a_live_call_shows_the_quiet_since_its_last_turn() {
         }]
     );
 }
+
+#[test]
+fn a_reported_latency_goes_to_the_answer_it_measured() {
+    use crate::model::latency::{LatencyPart, PartMs};
+    let reported = |response: &str, heard_ms, parts: Vec<PartMs>| EventDetail::Latency {
+        response: response.into(),
+        heard_ms,
+        parts,
+    };
+    let part = |part, ms| PartMs { part, ms };
+    let items = vec![
+        item(1, 0.0, says(Role::Agent, "Hello")),
+        item(2, 2.0, says(Role::User, "Where is my order")),
+        // The voice's part, told first, then the turn's whole.
+        item(
+            3,
+            4.1,
+            reported("t2", None, vec![part(LatencyPart::Tts, 200)]),
+        ),
+        item(
+            4,
+            4.0,
+            reported("t2", Some(1200), vec![part(LatencyPart::Llm, 400)]),
+        ),
+        item(5, 4.3, says(Role::Agent, "Let me check")),
+        item(6, 9.0, says(Role::User, "Thanks")),
+        item(7, 11.0, says(Role::Agent, "Bye")),
+    ];
+    let o = overview(&items, 1_000_000, None);
+    let measured = o.notes(5).latency.expect("the answer has its latency");
+    assert_eq!((measured.ms, measured.estimated), (1200, false));
+    let w = measured.parts.unwrap();
+    assert_eq!(w.part(LatencyPart::Llm), Some(400));
+    assert_eq!(w.part(LatencyPart::Tts), Some(200));
+    assert_eq!(w.unexplained_ms(), Some(600));
+    // An answer nothing measured keeps the estimate.
+    let bye = o.notes(7).latency.unwrap();
+    assert!(bye.estimated && bye.parts.is_none());
+    assert!(o.notes(1).latency.is_none());
+}

@@ -174,7 +174,7 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
             n => Some(view! {
                 <label class="chatter-toggle muted">
                     <input type="checkbox" id="show-chatter"/>
-                    {format!(" Show {n} speech signal{} (speech starts and stops, partial transcripts)", if n == 1 { "" } else { "s" })}
+                    {format!(" Show {n} detail line{} (speech starts and stops, partial transcripts, trace spans, latency figures)", if n == 1 { "" } else { "s" })}
                 </label>
             }),
         }}

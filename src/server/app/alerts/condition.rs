@@ -127,6 +127,7 @@ pub fn text_of(detail: &EventDetail, raw: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n"),
         EventDetail::Signal { text, .. } => text.clone(),
+        EventDetail::Latency { .. } => String::new(),
         EventDetail::Unknown { .. } => raw.to_string(),
     }
 }

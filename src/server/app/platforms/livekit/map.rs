@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use crate::model::latency::{secs_to_ms, LatencyPart, PartMs};
 use crate::model::{EventDetail, Role};
 use crate::server::app::platforms::fields::{parse_result, tool_error, UNNAMED_TOOL};
 use crate::server::app::platforms::spans::{SpanEvent, SpanView};
@@ -139,18 +140,70 @@ pub fn map(span: &SpanView<'_>) -> Vec<SpanEvent> {
         }
         "user_turn" => said(span, Role::User, &["lk.pii.user_transcript", "lk.user_transcript"], start),
         "tts_request" => said(span, Role::Agent, &["lk.pii.input_text", "lk.input_text"], start),
-        "agent_turn" if span.flag(&["lk.interrupted"]) == Some(true) => {
-            let heard = span.text(&["lk.pii.response.text", "lk.response.text"]);
-            let detail = EventDetail::Interruption {
-                text: heard.unwrap_or_default().to_string(),
-                at_seconds: None,
-                who: Some(Role::Agent),
-            };
-            vec![SpanEvent::of(span, "cut", end, detail)]
+        "agent_turn" => {
+            let mut events: Vec<SpanEvent> = response_latency(span).into_iter().collect();
+            if span.flag(&["lk.interrupted"]) == Some(true) {
+                let heard = span.text(&["lk.pii.response.text", "lk.response.text"]);
+                let detail = EventDetail::Interruption {
+                    text: heard.unwrap_or_default().to_string(),
+                    at_seconds: None,
+                    who: Some(Role::Agent),
+                };
+                events.push(SpanEvent::of(span, "cut", end, detail));
+            }
+            events
         }
+        "llm_node" => step_latency(span, LatencyPart::Llm, "lk.response.ttft"),
+        "tts_node" => step_latency(span, LatencyPart::Tts, "lk.response.ttfb"),
         "function_tool" => vec![SpanEvent::of(span, "tool", start, tool(span))],
         _ => Vec::new(),
     }
+}
+
+/// The silence before an agent turn's first audio (`lk.e2e_latency`) and
+/// the parts the turn measured: the final transcript, the rest of the wait
+/// for the end of the turn, the agent's own hooks and queue. The LLM's and
+/// the voice's parts come on the turn's `llm_node` and `tts_node`.
+fn response_latency(span: &SpanView<'_>) -> Option<SpanEvent> {
+    let ms = |key: &str| span.number(&[key]).and_then(secs_to_ms);
+    let heard_ms = ms("lk.e2e_latency");
+    let transcription = ms("lk.transcription_delay");
+    let end_of_turn = ms("lk.end_of_turn_delay").map(|d| d - transcription.unwrap_or(0).min(d));
+    let agent = match (ms("lk.on_user_turn_completed_delay"), ms("lk.speech.queue_wait")) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+    };
+    let parts: Vec<PartMs> = [
+        (LatencyPart::EndOfTurn, end_of_turn),
+        (LatencyPart::Transcription, transcription),
+        (LatencyPart::Agent, agent),
+    ]
+    .into_iter()
+    .filter_map(|(part, ms)| Some(PartMs { part, ms: ms? }))
+    .collect();
+    if heard_ms.is_none() && parts.is_empty() {
+        return None;
+    }
+    let detail = EventDetail::Latency {
+        response: span.span_id(),
+        heard_ms,
+        parts,
+    };
+    Some(SpanEvent::of(span, "latency", span.start_ms(), detail))
+}
+
+/// One step's part of its turn's latency (the LLM's first token, the
+/// voice's first byte), told to the turn it belongs to.
+fn step_latency(span: &SpanView<'_>, part: LatencyPart, key: &str) -> Vec<SpanEvent> {
+    let (Some(turn), Some(ms)) = (span.parent_id(), span.number(&[key]).and_then(secs_to_ms)) else {
+        return Vec::new();
+    };
+    let detail = EventDetail::Latency {
+        response: turn,
+        heard_ms: None,
+        parts: vec![PartMs { part, ms }],
+    };
+    vec![SpanEvent::of(span, "latency", span.start_ms(), detail)]
 }
 
 /// A message from a text attribute, when it has one (none when the agent

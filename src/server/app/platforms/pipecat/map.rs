@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use crate::model::latency::{secs_to_ms, LatencyPart, PartMs};
 use crate::model::{EventDetail, Role};
 use crate::server::app::platforms::fields::{parse_arguments, parse_result, tool_error, UNNAMED_TOOL};
 use crate::server::app::platforms::spans::{SpanEvent, SpanView};
@@ -60,22 +61,44 @@ pub fn map(span: &SpanView<'_>) -> Vec<SpanEvent> {
                 SpanEvent::of(span, "end", end, ended),
             ]
         }
-        "stt" => said(span, Role::User, &["transcript", "stt.transcript"], start),
+        "turn" => {
+            let heard_ms = span.number(&["turn.user_bot_latency_seconds"]).and_then(secs_to_ms);
+            heard_ms
+                .map(|heard| {
+                    let detail = EventDetail::Latency {
+                        response: span.span_id(),
+                        heard_ms: Some(heard),
+                        parts: Vec::new(),
+                    };
+                    SpanEvent::of(span, "latency", start, detail)
+                })
+                .into_iter()
+                .collect()
+        }
+        "stt" => {
+            let mut events = said(span, Role::User, &["transcript", "stt.transcript"], start);
+            events.extend(first_byte(span, LatencyPart::Transcription));
+            events
+        }
         "llm" => {
             // Its answer came with its first token; the tools it was
             // called to answer had run before it started.
             let first_token = start + span.number(&["metrics.ttfb"]).map_or(0, |s| (s * 1000.0) as i64);
             let mut events = said(span, Role::Agent, &["output", "llm.output"], first_token);
             events.extend(tools_answered(span, start));
+            events.extend(first_byte(span, LatencyPart::Llm));
             events
         }
-        "tts" if span.flag(&["tts.interrupted"]) == Some(true) => {
+        "tts" if span.flag(&["tts.interrupted"]) != Some(true) => first_byte(span, LatencyPart::Tts).into_iter().collect(),
+        "tts" => {
             let detail = EventDetail::Interruption {
                 text: span.text(&["text"]).unwrap_or_default().to_string(),
                 at_seconds: None,
                 who: Some(Role::Agent),
             };
-            vec![SpanEvent::of(span, "cut", end, detail)]
+            let mut events = vec![SpanEvent::of(span, "cut", end, detail)];
+            events.extend(first_byte(span, LatencyPart::Tts));
+            events
         }
         "llm_tool_call" => {
             let detail = EventDetail::ToolRequest {
@@ -103,6 +126,19 @@ pub fn map(span: &SpanView<'_>) -> Vec<SpanEvent> {
         }
         _ => Vec::new(),
     }
+}
+
+/// A service's time to its first byte (`metrics.ttfb`), told to the turn
+/// it served: that turn's part of the caller's wait.
+fn first_byte(span: &SpanView<'_>, part: LatencyPart) -> Option<SpanEvent> {
+    let turn = span.parent_id()?;
+    let ms = span.number(&["metrics.ttfb"]).and_then(secs_to_ms)?;
+    let detail = EventDetail::Latency {
+        response: turn,
+        heard_ms: None,
+        parts: vec![PartMs { part, ms }],
+    };
+    Some(SpanEvent::of(span, "latency", span.start_ms(), detail))
 }
 
 /// A message from a text attribute, when it has one.

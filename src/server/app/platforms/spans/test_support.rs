@@ -45,6 +45,37 @@ pub fn timeline(batches: &[ExportTraceServiceRequest]) -> Vec<(i64, EventDetail)
         .collect()
 }
 
+/// A response's latency as a test compares it: (heard, [(part, ms)]).
+pub type Figures = (Option<i64>, Vec<(&'static str, i64)>);
+
+/// Each response's latency in `batches`, merged as the call page merges
+/// them.
+pub fn waterfalls(batches: &[ExportTraceServiceRequest]) -> Vec<Figures> {
+    let items: Vec<crate::model::TimelineItem> = timeline(batches)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (at, detail))| crate::model::TimelineItem {
+            id: i as i64,
+            call_id: "c".into(),
+            occurred_at: at,
+            seconds_from_start: None,
+            received_at: 0,
+            detail,
+            raw: String::new(),
+            clipped: false,
+        })
+        .collect();
+    crate::model::latency::responses(&items)
+        .into_iter()
+        .map(|(_, w)| {
+            (
+                w.heard_ms,
+                w.parts.iter().map(|p| (p.part.key(), p.ms)).collect(),
+            )
+        })
+        .collect()
+}
+
 /// What a timeline says, one line an event, fine lines left out: what a
 /// test compares.
 pub fn lines(timeline: &[(i64, EventDetail)]) -> Vec<String> {

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::Object;
+use crate::model::latency::{secs_to_ms, LatencyPart, PartMs};
 use crate::model::{EventDetail, ReportTurn, Role};
 use crate::server::app::platforms::fields::{
     num_field, parse_arguments, parse_result, str_field, UNNAMED_TOOL,
@@ -59,6 +60,9 @@ pub(super) fn items(call_id: &str, data: &Object) -> Vec<Item> {
             let key = if id.is_empty() { format!("tool:#{i}") } else { format!("tool:{id}") };
             items.push(item(secs, key, tool(call, results.get(id).copied()), Some(call)));
         }
+        if let Some(detail) = latency(row, i) {
+            items.push(item(secs, format!("latency:{i}"), detail, None));
+        }
         let interrupted = row.get("interrupted") == Some(&Value::Bool(true));
         if let (true, Some(text)) = (interrupted, text) {
             // Cut when the next row begins: the caller's words.
@@ -84,6 +88,31 @@ pub(super) fn items(call_id: &str, data: &Object) -> Vec<Item> {
     items.push(item(ended_secs, "end".into(), end, None));
     items.push(item(ended_secs, "report".into(), report(data, metadata, &rows, started, duration_ms, reason), None));
     items
+}
+
+/// A row's `conversation_turn_metrics`: the LLM's and the voice's time to
+/// their first byte. ElevenLabs' docs print the metrics flat; its SDKs
+/// nest them under `metrics`: both are read. It reports no whole silence.
+fn latency(row: &Object, i: usize) -> Option<EventDetail> {
+    let metrics = object(row, "conversation_turn_metrics")?;
+    let metrics = object(metrics, "metrics").unwrap_or(metrics);
+    let elapsed = |name: &str| {
+        object(metrics, name)
+            .and_then(|m| num_field(m, &["elapsed_time"]))
+            .and_then(secs_to_ms)
+    };
+    let parts: Vec<PartMs> = [
+        (LatencyPart::Llm, elapsed("convai_llm_service_ttfb")),
+        (LatencyPart::Tts, elapsed("convai_tts_service_ttfb")),
+    ]
+    .into_iter()
+    .filter_map(|(part, ms)| Some(PartMs { part, ms: ms? }))
+    .collect();
+    (!parts.is_empty()).then(|| EventDetail::Latency {
+        response: format!("row:{i}"),
+        heard_ms: None,
+        parts,
+    })
 }
 
 /// Who called whom, when the call was a phone call.

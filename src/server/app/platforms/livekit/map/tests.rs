@@ -1,4 +1,4 @@
-use crate::server::app::platforms::spans::test_support::{batches, lines, timeline};
+use crate::server::app::platforms::spans::test_support::{batches, lines, timeline, waterfalls};
 use crate::server::app::platforms::spans::map;
 
 fn expected(end: &str) -> Vec<String> {
@@ -45,4 +45,23 @@ fn every_livekit_version_maps_everything_it_sends() {
             assert_eq!(mapped.unmapped, vec![], "{file}");
         }
     }
+}
+
+#[test]
+fn each_answer_s_silence_is_split_into_its_parts() {
+    let w = waterfalls(&batches("livekit", "session.json"));
+    assert_eq!(
+        w,
+        vec![
+            // The greeting (say()) answered no one: its voice's first byte only.
+            (None, vec![("agent", 0), ("tts", 184)]),
+            // lk.e2e_latency, its stages from agent_turn, the LLM's first
+            // token from llm_node, the voice's first byte from tts_node:
+            // 1,153 ms of 1,200 explained.
+            (Some(1200), vec![("end_of_turn", 290), ("transcription", 249), ("agent", 2), ("llm", 409), ("tts", 203)]),
+            // Preemptive generation: the LLM ran before the turn was
+            // committed, so the parts overlap the silence (by 103 ms).
+            (Some(1022), vec![("end_of_turn", 234), ("transcription", 301), ("agent", 0), ("llm", 395), ("tts", 195)]),
+        ]
+    );
 }

@@ -1,7 +1,7 @@
 use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
 
-use crate::server::app::platforms::spans::test_support::{batches, lines, timeline};
+use crate::server::app::platforms::spans::test_support::{batches, lines, timeline, waterfalls};
 use crate::server::app::platforms::spans::{map, UnmappedKind};
 
 /// What pipecat's own tracing recorded (`fixtures/record.py`) reads as.
@@ -90,4 +90,20 @@ fn a_renamed_attribute_and_a_new_span_are_reported() {
         &i.event.detail,
         crate::model::EventDetail::Message { text, .. } if text.starts_with("Hi! Thanks")
     )));
+}
+
+#[test]
+fn each_answer_s_silence_is_split_into_its_parts() {
+    let w = waterfalls(&batches("pipecat", "session.json"));
+    // turn.user_bot_latency_seconds, and each service's metrics.ttfb on
+    // the turn's stt, llm and tts spans (the first llm where a tool ran).
+    assert_eq!(
+        w,
+        vec![
+            (Some(1230), vec![("transcription", 435), ("llm", 360), ("tts", 199)]),
+            (Some(1799), vec![("transcription", 402), ("llm", 330), ("tts", 217)]),
+            (Some(1196), vec![("transcription", 390), ("llm", 326), ("tts", 209)]),
+            (Some(1211), vec![("transcription", 394), ("llm", 329), ("tts", 202)]),
+        ]
+    );
 }

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::model::metrics::CallMetrics;
 use crate::model::overview::Steps;
-use crate::model::{format, safe_link, CallSummary};
+use crate::model::{format, is_own_recording, safe_link, CallSummary};
 
 #[component]
 pub fn CallBar(
@@ -107,11 +107,12 @@ pub fn CallHeader(
     }
 }
 
-/// An inline player for an `https://` recording (the page's policy lets
-/// media come from https only); a link for anything else.
+/// An inline player for an `https://` recording or one calltrail serves
+/// itself (the page's policy lets media come from this site and https
+/// only); a link for anything else.
 #[component]
 fn Recording(url: String, playing: WriteSignal<Option<i64>>) -> impl IntoView {
-    if !url.to_ascii_lowercase().starts_with("https://") {
+    if !url.to_ascii_lowercase().starts_with("https://") && !is_own_recording(&url) {
         return view! {
             <p class="recording">"Recording: " <a href=url target="_blank" rel="noopener noreferrer">"listen"</a></p>
         }

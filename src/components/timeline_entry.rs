@@ -315,29 +315,50 @@ fn LatencyNote(latency: Latency) -> impl IntoView {
         .into_any();
     };
     let unexplained = w.unexplained_ms();
-    // The bar's scale: the whole silence, or the parts when they overlap it.
+    // The bar's scale: the whole silence, or the parts when they overlap
+    // it. Drawn in SVG: the page's policy allows no inline styles.
     let sum: i64 = w.parts.iter().map(|p| p.ms).sum();
-    let total = latency.ms.max(sum).max(1) as f64;
-    let width = |ms: i64| format!("width: {:.1}%", ms.max(0) as f64 * 100.0 / total);
-    let segments = w
+    let total = latency.ms.max(sum).max(1);
+    let mut x = 0;
+    let mut segments: Vec<(String, i64, i64, String)> = w
         .parts
         .iter()
         .map(|p| {
-            let title = format!("{}: {} ms", p.part.label(), p.ms);
-            view! { <span class=format!("part part-{}", p.part.key()) style=width(p.ms) title=title.clone() aria-label=title></span> }
+            let at = x;
+            x += p.ms;
+            (
+                p.part.key().to_string(),
+                at,
+                p.ms,
+                format!("{}: {} ms", p.part.label(), p.ms),
+            )
+        })
+        .collect();
+    if let Some(u) = unexplained.filter(|u| *u > 0) {
+        segments.push((
+            "unexplained".to_string(),
+            x,
+            u,
+            format!("unexplained: {u} ms"),
+        ));
+    }
+    let segments = segments
+        .into_iter()
+        .map(|(key, at, ms, title)| {
+            view! {
+                <rect class=format!("part part-{key}") x=at y="0" width=ms.max(total / 200) height="10">
+                    <title>{title}</title>
+                </rect>
+            }
         })
         .collect_view();
-    let rest = unexplained.filter(|u| *u > 0).map(|u| {
-        let title = format!("unexplained: {u} ms");
-        view! { <span class="part part-unexplained" style=width(u) title=title.clone() aria-label=title></span> }
-    });
     let legend = w
         .parts
         .iter()
-        .map(|p| format!("{} {}", p.part.label(), format::seconds_ms(p.ms)))
+        .map(|p| format!("{} {} ms", p.part.label(), p.ms))
         .chain(unexplained.map(|u| match u {
-            u if u >= 0 => format!("unexplained {}", format::seconds_ms(u)),
-            u => format!("overlapping by {}", format::seconds_ms(-u)),
+            u if u >= 0 => format!("unexplained {u} ms"),
+            u => format!("overlapping by {} ms", -u),
         }))
         .collect::<Vec<_>>()
         .join(" · ");
@@ -351,7 +372,9 @@ fn LatencyNote(latency: Latency) -> impl IntoView {
     view! {
         <div class="latency latency-parts" title=w.describe()>
             <p>{heard}</p>
-            <div class="waterfall" role="img" aria-label=legend.clone()>{segments}{rest}</div>
+            <svg class="waterfall" role="img" aria-label=legend.clone() viewBox=format!("0 0 {total} 10") preserveAspectRatio="none">
+                {segments}
+            </svg>
             <p class="legend muted">{legend}</p>
         </div>
     }

@@ -8,13 +8,23 @@ pub fn calls_with(key: &str, value: &str) -> String {
     format!("/?q={}", url_segment(&filter_term(key, value)))
 }
 
-/// Only http(s) links are rendered as links: never `javascript:`, `data:`
-/// or anything else a browser would run or interpret.
+/// Where calltrail serves the recordings a platform sent it whole
+/// (`/recordings/{platform}/{call}`): a link of its own, on this site.
+pub const RECORDINGS: &str = "/recordings/";
+
+/// Only http(s) links, and calltrail's own recordings, are rendered as
+/// links: never `javascript:`, `data:` or anything else a browser would run
+/// or interpret, nor another path of this site.
 pub fn safe_link(url: Option<String>) -> Option<String> {
     url.filter(|u| {
         let scheme = u.get(..8).unwrap_or(u).to_ascii_lowercase();
-        scheme.starts_with("https://") || scheme.starts_with("http://")
+        scheme.starts_with("https://") || scheme.starts_with("http://") || is_own_recording(u)
     })
+}
+
+/// A recording served by calltrail itself (a same-site path).
+pub fn is_own_recording(url: &str) -> bool {
+    url.starts_with(RECORDINGS) && !url.contains("..")
 }
 
 #[cfg(test)]
@@ -51,9 +61,11 @@ mod tests {
             "http:/evil.example",
             "",
             "é",
+            "/recordings/../logout",
         ] {
             assert_eq!(link(hostile), None, "{hostile}");
         }
         assert_eq!(safe_link(None), None);
+        assert!(link("/recordings/elevenlabs/conv%5F1").is_some());
     }
 }

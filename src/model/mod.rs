@@ -49,7 +49,7 @@ pub use event::{
     TransferStage, FORWARD_KINDS,
 };
 pub use issues::{cause_of, IssueView, IssuesPage};
-pub use links::{calls_with, safe_link};
+pub use links::{calls_with, is_own_recording, safe_link, RECORDINGS};
 pub use notice::{FormError, Notice};
 pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};
 pub use parties::Parties;

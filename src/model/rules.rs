@@ -122,6 +122,12 @@ pub fn normal_endings() -> Vec<String> {
         "transfer_bridged",
         "voicemail_reached",
         "dial_no_answer",
+        // LiveKit Agents', then ElevenLabs'.
+        "participant_disconnected",
+        "user_initiated",
+        "task_completed",
+        "Call ended by remote party",
+        "no-answer",
     ]
     .map(String::from)
     .to_vec()
@@ -322,8 +328,9 @@ mod tests {
             .map(|json| serde_json::from_str(json).expect(json))
             .collect();
         assert_eq!(specs.len(), 8);
-        // Brought up to date by a later migration: it sets today's defaults.
-        let later = include_str!("../../migrations/sqlite/0008_platform_endings.sql");
+        // Brought up to date by later migrations: the latest sets today's
+        // defaults, each replacing the list the one before left.
+        let later = include_str!("../../migrations/sqlite/0023_traced_endings.sql");
         let set = later
             .lines()
             .find_map(|l| l.split('\'').find(|part| part.starts_with("{\"kind\"")))
@@ -339,6 +346,16 @@ mod tests {
             .filter_map(|l| l.split('\'').find(|part| part.starts_with("{\"kind\"")))
             .nth(1)
             .expect("the spec it replaces");
-        assert!(sql.contains(created), "it replaces the list 0006 created");
+        let before = include_str!("../../migrations/sqlite/0008_platform_endings.sql");
+        assert!(
+            before.contains(&format!("SET spec = '{created}'")),
+            "it replaces the list 0008 set"
+        );
+        let first = before
+            .lines()
+            .filter_map(|l| l.split('\'').find(|part| part.starts_with("{\"kind\"")))
+            .nth(1)
+            .expect("the spec 0008 replaces");
+        assert!(sql.contains(first), "0008 replaces the list 0006 created");
     }
 }

@@ -332,6 +332,14 @@ pub(super) const REASONS: &[(&str, &str)] = &[
         "error_frontend_corrupted_payload",
         "the web client sent bad audio",
     ),
+    // LiveKit Agents' close reasons (session_close's lk.close_reason).
+    ("participant_disconnected", "the caller hung up"),
+    ("user_initiated", "the agent's code ended the session"),
+    ("task_completed", "the agent finished its task"),
+    ("job_shutdown", "the agent's job shut down"),
+    // ElevenLabs' calls that could not be placed.
+    ("busy", "the line was busy"),
+    ("no-answer", "no answer"),
 ];
 
 /// The prefixes of provider failures, and whose fault each says it is.

@@ -47,6 +47,9 @@ pub enum BenchPart {
     /// Durable ingest on SQLite, then on PostgreSQL (`--pg`) with one
     /// instance and with two on one database.
     Postgres,
+    /// Durable ingest of webhooks, then of OTLP trace exports (spans/s),
+    /// on a server of its own.
+    Traces,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -7,7 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use crate::model::EventDetail;
+use crate::model::{is_own_recording, EventDetail};
 use crate::server::app::platforms::Platform;
 use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
@@ -24,7 +24,7 @@ pub async fn recording(
         let timeline = state.store.timeline(&call_id).await?;
         // The newest delivery that set the call's recording is the one to play.
         let stored = timeline.iter().rev().find(|item| {
-            matches!(&item.detail, EventDetail::Report { recording_url: Some(url), .. } if url.starts_with("/recordings/"))
+            matches!(&item.detail, EventDetail::Report { recording_url: Some(url), .. } if is_own_recording(url))
         });
         match stored {
             Some(item) => state.store.event_body(item.id).await,

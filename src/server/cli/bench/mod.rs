@@ -1,6 +1,6 @@
 //! `calltrail bench`: starts a server on a fresh temporary database and
 //! measures, in one run, the no-op route (the ceiling), durable ingest at the
-//! same concurrency, and webhook → SSE latency at a set rate with SSE clients
+//! same concurrency (webhooks, then OTLP trace exports: spans/s), and webhook → SSE latency at a set rate with SSE clients
 //! watching; then checks that every acknowledged event was stored once and
 //! seen by every watcher of its call.
 
@@ -14,6 +14,7 @@ mod rig;
 mod scale_out;
 mod search;
 mod stats;
+mod traces;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -65,6 +66,12 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
             .pool_max_idle_per_host(config.concurrency)
             .build()?;
         return scale_out::run(rig(&client), server).await;
+    }
+    if config.only == Some(BenchPart::Traces) {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(config.concurrency)
+            .build()?;
+        return traces::alone(rig(&client)).await;
     }
     if config.only == Some(BenchPart::Automations) {
         let client = reqwest::Client::builder()
@@ -179,6 +186,9 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         "  ingest / naive: {:.1}× (target ≥ 10×)",
         ingest_rps / naive_rps.max(1e-9)
     );
+    // 3b. The same for traces: OTLP exports of new spans, beside webhooks.
+    let spans = traces::run(&client, &server.base, config.concurrency, phase).await?;
+    println!("  webhooks {ingest_rps:.0}/s, spans {spans:.0}/s");
 
     // 4. Live latency at a set rate, measured at the SSE clients from when
     //    each request was due.

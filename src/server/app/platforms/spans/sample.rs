@@ -5,6 +5,7 @@
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
+use opentelemetry_proto::tonic::trace::v1::Span;
 
 use super::{from_json, Tracer};
 
@@ -76,9 +77,46 @@ pub fn started_at(requests: &[(i64, ExportTraceServiceRequest)]) -> i64 {
     ns_to_ms(first)
 }
 
-fn spans_of(
-    request: &ExportTraceServiceRequest,
-) -> impl Iterator<Item = &opentelemetry_proto::tonic::trace::v1::Span> {
+/// Load made of a recorded session's spans: batches of distinct spans for
+/// the bench and the crash check, each span an event calltrail stores.
+pub struct Numbered {
+    /// The session's first request, without its spans: resource and scope.
+    base: ExportTraceServiceRequest,
+    spans: Vec<Span>,
+}
+
+impl Numbered {
+    pub fn new(tracer: &Tracer) -> Self {
+        let recorded: Vec<ExportTraceServiceRequest> =
+            session(tracer).into_iter().map(|(_, r)| r).collect();
+        let spans: Vec<Span> = recorded.iter().flat_map(spans_of).cloned().collect();
+        let mut base = recorded.into_iter().next().expect("a recorded session");
+        base.resource_spans.truncate(1);
+        base.resource_spans[0].scope_spans.truncate(1);
+        base.resource_spans[0].scope_spans[0].spans.clear();
+        Numbered { base, spans }
+    }
+
+    /// `n` of the session's spans (taken round in order from `first`), each
+    /// under trace `trace_id` with its own span id made from its number
+    /// (`first`, `first + 1`, …).
+    pub fn batch(&self, trace_id: [u8; 16], first: u64, n: usize) -> ExportTraceServiceRequest {
+        let mut batch = self.base.clone();
+        batch.resource_spans[0].scope_spans[0].spans = (0..n as u64)
+            .map(|k| {
+                let number = first + k;
+                let mut span = self.spans[(number % self.spans.len() as u64) as usize].clone();
+                span.trace_id = trace_id.to_vec();
+                span.span_id = (number + 1).to_be_bytes().to_vec();
+                span.parent_span_id.clear();
+                span
+            })
+            .collect();
+        batch
+    }
+}
+
+fn spans_of(request: &ExportTraceServiceRequest) -> impl Iterator<Item = &Span> {
     request
         .resource_spans
         .iter()

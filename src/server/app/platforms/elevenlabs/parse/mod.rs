@@ -18,7 +18,8 @@ type Object = Map<String, Value>;
 /// Where a call's recording is served from, once its audio arrived.
 pub fn recording_path(call_id: &str) -> String {
     format!(
-        "/recordings/elevenlabs/{}",
+        "{}elevenlabs/{}",
+        crate::model::RECORDINGS,
         percent_encoding::utf8_percent_encode(call_id, percent_encoding::NON_ALPHANUMERIC)
     )
 }

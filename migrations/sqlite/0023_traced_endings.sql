@@ -1,0 +1,5 @@
+-- LiveKit Agents' and ElevenLabs' ordinary endings join the built-in
+-- ended-abnormally rule's normal list (a LiveKit caller hanging up is
+-- participant_disconnected), where the rule still has the list it had.
+UPDATE rules SET spec = '{"kind":"ended-abnormally","normal":["user","agent","customer-ended-call","assistant-ended-call","assistant-said-end-call-phrase","customer-did-not-answer","voicemail","assistant-ended-call-with-hangup-task","assistant-ended-call-after-message-spoken","assistant-forwarded-call","user_hangup","agent_hangup","call_transfer","transfer_bridged","voicemail_reached","dial_no_answer","participant_disconnected","user_initiated","task_completed","Call ended by remote party","no-answer"]}'
+WHERE name = 'ended-abnormally' AND spec = '{"kind":"ended-abnormally","normal":["user","agent","customer-ended-call","assistant-ended-call","assistant-said-end-call-phrase","customer-did-not-answer","voicemail","assistant-ended-call-with-hangup-task","assistant-ended-call-after-message-spoken","assistant-forwarded-call","user_hangup","agent_hangup","call_transfer","transfer_bridged","voicemail_reached","dial_no_answer"]}';

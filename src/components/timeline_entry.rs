@@ -367,7 +367,7 @@ fn LatencyNote(latency: Latency) -> impl IntoView {
             "answered {} after the caller (estimated)",
             format::seconds_ms(latency.ms)
         ),
-        false => format!("heard {} of silence", format::seconds_ms(latency.ms)),
+        false => format!("heard {:.2} s of silence", latency.ms as f64 / 1000.0),
     };
     view! {
         <div class="latency latency-parts" title=w.describe()>

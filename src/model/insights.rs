@@ -5,6 +5,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::latency::{LatencyPart, PartMs};
+
 use super::format::url_segment;
 use super::query::filter_term;
 use super::time::{DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS};
@@ -98,6 +100,49 @@ impl Bucket {
     }
 }
 
+/// How one latency part spread over the selected calls: p50 and p95 of
+/// the calls' medians, over the calls whose source reported it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartSpread {
+    /// `None`: the whole silence heard.
+    pub part: Option<LatencyPart>,
+    pub calls: i64,
+    pub p50_ms: i64,
+    pub p95_ms: i64,
+}
+
+impl PartSpread {
+    /// Each part's spread from the calls' medians (`heard`: each call's
+    /// median silence; `parts`: each call's part medians), the whole first,
+    /// then every part in order, a part no call reported left out.
+    pub fn of(heard: &[i64], parts: &[Vec<PartMs>]) -> Vec<PartSpread> {
+        let spread = |part: Option<LatencyPart>, mut ms: Vec<i64>| {
+            ms.sort_unstable();
+            let at = |p: usize| ms[(ms.len() - 1) * p / 100];
+            (!ms.is_empty()).then(|| PartSpread {
+                part,
+                calls: ms.len() as i64,
+                p50_ms: at(50),
+                p95_ms: at(95),
+            })
+        };
+        let whole = spread(None, heard.to_vec());
+        let each = LatencyPart::ALL.into_iter().filter_map(|part| {
+            let ms = parts
+                .iter()
+                .filter_map(|call| call.iter().find(|p| p.part == part).map(|p| p.ms))
+                .collect();
+            spread(Some(part), ms)
+        });
+        whole.into_iter().chain(each).collect()
+    }
+
+    pub fn label(&self) -> &'static str {
+        self.part
+            .map_or("the whole silence heard", LatencyPart::label)
+    }
+}
+
 /// Tool calls of one function in the selected calls.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ToolRate {
@@ -126,6 +171,9 @@ pub struct InsightsPage {
     /// Oldest first, without gaps.
     pub buckets: Vec<Bucket>,
     pub tools: Vec<ToolRate>,
+    /// The latency parts sources reported, over the selected calls.
+    #[serde(default)]
+    pub latency_parts: Vec<PartSpread>,
     /// Calls selected in all (also those before the buckets drawn).
     pub total: i64,
     /// Whether older buckets were left out.
@@ -227,6 +275,37 @@ pub fn axis_top(max: f64) -> f64 {
         .map(|m| m * power)
         .find(|top| *top >= max)
         .unwrap_or(10.0 * power)
+}
+
+#[cfg(test)]
+mod part_tests {
+    use super::*;
+
+    #[test]
+    fn parts_spread_over_the_calls_that_report_them() {
+        let p = |part, ms| PartMs { part, ms };
+        let calls = [
+            vec![p(LatencyPart::Llm, 400), p(LatencyPart::Tts, 200)],
+            vec![p(LatencyPart::Llm, 300)],
+            vec![p(LatencyPart::Llm, 900)],
+        ];
+        let spread = PartSpread::of(&[1200, 1000], &calls);
+        let row = |part| {
+            spread
+                .iter()
+                .find(|s| s.part == part)
+                .map(|s| (s.calls, s.p50_ms, s.p95_ms))
+        };
+        assert_eq!(row(None), Some((2, 1000, 1000)));
+        assert_eq!(row(Some(LatencyPart::Llm)), Some((3, 400, 400)));
+        assert_eq!(row(Some(LatencyPart::Tts)), Some((1, 200, 200)));
+        assert_eq!(
+            row(Some(LatencyPart::Tool)),
+            None,
+            "not reported is not zero"
+        );
+        assert!(PartSpread::of(&[], &[]).is_empty());
+    }
 }
 
 #[cfg(test)]

@@ -181,6 +181,20 @@ pub fn responses(items: &[TimelineItem]) -> Vec<(i64, Waterfall)> {
     merged.into_iter().map(|(at, _, w)| (at, w)).collect()
 }
 
+/// The median of each part over a call's responses that report it, in the
+/// order parts happen.
+pub fn part_medians(responses: &[Waterfall]) -> Vec<PartMs> {
+    LatencyPart::ALL
+        .into_iter()
+        .filter_map(|part| {
+            let mut ms: Vec<i64> = responses.iter().filter_map(|w| w.part(part)).collect();
+            ms.sort_unstable();
+            let mid = *ms.get(ms.len().checked_sub(1)? / 2)?;
+            Some(PartMs { part, ms: mid })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +261,31 @@ mod tests {
         assert_eq!(secs_to_ms(0.4089), Some(409));
         assert_eq!(secs_to_ms(-1.0), None);
         assert_eq!(secs_to_ms(f64::NAN), None);
+    }
+
+    #[test]
+    fn each_part_s_median_over_the_responses_that_report_it() {
+        let w = |parts: &[(LatencyPart, i64)]| {
+            let mut w = Waterfall::default();
+            w.add(
+                None,
+                &parts
+                    .iter()
+                    .map(|(part, ms)| p(*part, *ms))
+                    .collect::<Vec<_>>(),
+            );
+            w
+        };
+        let responses = [
+            w(&[(LatencyPart::Llm, 400), (LatencyPart::Tts, 200)]),
+            w(&[(LatencyPart::Llm, 300)]),
+            w(&[(LatencyPart::Llm, 900), (LatencyPart::Tts, 100)]),
+        ];
+        assert_eq!(
+            part_medians(&responses),
+            [p(LatencyPart::Llm, 400), p(LatencyPart::Tts, 100)]
+        );
+        assert_eq!(part_medians(&[]), []);
     }
 
     #[test]

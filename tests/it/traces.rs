@@ -360,3 +360,35 @@ async fn an_unknown_span_and_attribute_are_reported_and_the_call_still_reads(poo
             && page.contains("backchannel")
     );
 }
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn insights_spread_each_latency_part_over_the_calls_that_report_it(pool: SqlitePool) {
+    let app = traced_app(pool).await;
+    let recorded = format!(
+        "{}/src/server/app/platforms/livekit/fixtures/session.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let batches: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(recorded).unwrap()).unwrap();
+    for batch in batches {
+        let (status, answer) = send(&app, otlp(batch.to_string(), "application/json")).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+    calltrail::server::app::call_metrics::catch_up(&app.state.store)
+        .await
+        .unwrap();
+    let (status, _, page) = exchange(&app, get("/insights?q=source%3Alivekit", &app.cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = page.replace("<!>", "");
+    // One call: each part's p50 and p95 are its median over the answers.
+    for row in [
+        "the whole silence heard</td><td class=\"num\">1</td><td class=\"num\">1022 ms</td>",
+        "LLM first token</td><td class=\"num\">1</td><td class=\"num\">395 ms</td>",
+        "voice first byte</td><td class=\"num\">1</td><td class=\"num\">195 ms</td>",
+    ] {
+        assert!(page.contains(row), "{row}");
+    }
+    assert!(
+        page.contains("<td>tool</td><td class=\"num\">0</td><td colspan=\"2\">not reported</td>")
+    );
+}

@@ -13,6 +13,7 @@ mod show;
 mod turns;
 pub use show::Shown;
 
+use super::latency::{self, PartMs, Waterfall};
 use super::{EventDetail, Role, TimelineItem};
 use turns::{latency, stall, talk, turns, Turns};
 
@@ -105,6 +106,10 @@ pub struct CallMetrics {
     /// Per function, in the order first called.
     pub tools: Measured<Vec<ToolStat>>,
     pub ending: Measured<Ending>,
+    /// Each latency part's median over the answers its source measured
+    /// ([`crate::model::latency`]); empty when no source reported parts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub latency_parts: Vec<PartMs>,
 }
 
 impl CallMetrics {
@@ -115,6 +120,17 @@ impl CallMetrics {
         let errors: u32 = tools.iter().map(|t| t.errors).sum();
         (calls > 0).then(|| errors as f64 / calls as f64)
     }
+}
+
+/// The latency of the answers whose silence the source measured.
+fn heard(reported: &[Waterfall]) -> Option<Latency> {
+    let mut heard: Vec<i64> = reported.iter().filter_map(|w| w.heard_ms).collect();
+    heard.sort_unstable();
+    Some(Latency {
+        p50_ms: *heard.get(heard.len().checked_sub(1)? / 2)?,
+        max_ms: *heard.last()?,
+        answers: heard.len() as u32,
+    })
 }
 
 /// The metrics of a call from its events (in timeline order); `ended` says
@@ -131,8 +147,19 @@ fn measure(items: &[TimelineItem], turns: &Turns, ended: bool) -> CallMetrics {
             turns.arrived
         )
     });
+    let reported: Vec<Waterfall> = latency::responses(items)
+        .into_iter()
+        .map(|(_, w)| w)
+        .collect();
+    // The silence the source measured, where it did; else estimated from
+    // the turns as placed.
+    let latency = match heard(&reported) {
+        Some(l) => Measured::new(Some(l), &[]),
+        None => Measured::new(latency(&turns.turns), &turns.untrusted),
+    };
     CallMetrics {
-        latency: Measured::new(latency(&turns.turns), &turns.untrusted),
+        latency,
+        latency_parts: latency::part_medians(&reported),
         stall_ms: Measured::new(stall(&turns.turns), &turns.untrusted),
         hangs: count(items, |d| matches!(d, EventDetail::Hang { .. })),
         interruptions: {

@@ -72,8 +72,19 @@ impl CallMetrics {
                 &self.latency,
                 |l| seconds(l.p50_ms),
                 |l| {
+                    let parts = match self.latency_parts.is_empty() {
+                        true => String::new(),
+                        false => {
+                            let each: Vec<String> = self
+                                .latency_parts
+                                .iter()
+                                .map(|p| format!("{} {} ms", p.part.label(), p.ms))
+                                .collect();
+                            format!("; median parts: {}", each.join(", "))
+                        }
+                    };
                     format!(
-                        "agent answered in {} (median), {} at worst, over {} answers",
+                        "agent answered in {} (median), {} at worst, over {} answers{parts}",
                         seconds(l.p50_ms),
                         seconds(l.max_ms),
                         l.answers
@@ -197,6 +208,7 @@ mod tests {
     #[test]
     fn untrusted_figures_are_marked_and_say_why() {
         let m = CallMetrics {
+            latency_parts: Vec::new(),
             latency: measured(
                 Some(Latency {
                     p50_ms: 1_240,
@@ -247,6 +259,7 @@ mod tests {
     #[test]
     fn a_degenerate_estimate_shows_no_number() {
         let m = CallMetrics {
+            latency_parts: Vec::new(),
             latency: measured(
                 Some(Latency {
                     p50_ms: 20,
@@ -268,6 +281,7 @@ mod tests {
         assert_eq!(stall.text, "—");
         // Trusted, a small figure is a figure.
         let exact = CallMetrics {
+            latency_parts: Vec::new(),
             latency: measured(
                 Some(Latency {
                     p50_ms: 20,

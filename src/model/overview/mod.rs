@@ -268,15 +268,24 @@ pub fn overview(items: &[TimelineItem], started_at: i64, live_until: Option<i64>
                 });
             }
             EventDetail::Interruption {
-                at_seconds, text, ..
+                at_seconds,
+                text,
+                who,
             } => {
                 let cut = at_seconds.map_or(start, |s| (s * 1000.0) as i64);
-                // The turn being spoken at the cut ends there.
-                if let Some(turn) = bars.iter_mut().rev().find(|b| {
-                    matches!(b.lane, Lane::Agent | Lane::User)
-                        && b.kind != BarKind::Hang
-                        && b.start <= cut
-                }) {
+                // The turn being spoken at the cut ends there: the latest
+                // before it, of the one cut off when the event says who (the
+                // caller may have begun before the agent's audio stopped).
+                let lanes: &[Lane] = match who {
+                    Some(Role::Agent) => &[Lane::Agent],
+                    Some(Role::User) => &[Lane::User],
+                    _ => &[Lane::Agent, Lane::User],
+                };
+                if let Some(turn) = bars
+                    .iter_mut()
+                    .rev()
+                    .find(|b| lanes.contains(&b.lane) && b.kind != BarKind::Hang && b.start <= cut)
+                {
                     turn.kind = BarKind::CutTurn;
                     turn.end = cut.max(turn.start + 1);
                     turn.title.push_str(" (cut off)");

@@ -282,6 +282,7 @@ mod tests {
     fn page() -> InsightsPage {
         let start = 1_780_000_000_000 / HOUR_MS * HOUR_MS;
         InsightsPage {
+            latency_parts: Vec::new(),
             q: "source:infer".into(),
             error: None,
             step: Step::Hour,

@@ -10,7 +10,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::LoadError;
 use crate::model::format;
-use crate::model::insights::InsightsPage as Data;
+use crate::model::insights::{InsightsPage as Data, PartSpread};
+use crate::model::latency::LatencyPart;
 use crate::server_fns::load_insights;
 
 /// Time ranges one click away.
@@ -109,6 +110,53 @@ fn Charts(data: Data) -> impl IntoView {
                 <div class="chart-box" inner_html=charts::latency(&data)></div>
                 <p class="legend"><span class="swatch p50"></span>"p50 " <span class="swatch p95"></span>"p95 — hover a point for how many were estimates"</p>
             </figure>
+            <LatencyParts parts=data.latency_parts.clone()/>
         </section>
+    }
+}
+
+/// The latency parts sources measured: p50 and p95 of the calls' medians,
+/// each over the calls that reported it; a part none reported says so.
+#[component]
+fn LatencyParts(parts: Vec<PartSpread>) -> impl IntoView {
+    let body = if parts.is_empty() {
+        view! {
+            <p class="muted">
+                "No selected call's source reported its latency parts (LiveKit Agents, Pipecat "
+                "and ElevenLabs do; Infer, Vapi and Retell calls' latency is estimated from their turns)."
+            </p>
+        }
+        .into_any()
+    } else {
+        let rows = std::iter::once(None)
+            .chain(LatencyPart::ALL.into_iter().map(Some))
+            .map(|part| {
+                let found = parts.iter().find(|p| p.part == part);
+                let label = found.map_or_else(|| part.map_or("the whole silence heard", LatencyPart::label), PartSpread::label);
+                match found {
+                    Some(p) => view! {
+                        <tr><td>{label}</td><td class="num">{p.calls}</td><td class="num">{format!("{} ms", p.p50_ms)}</td><td class="num">{format!("{} ms", p.p95_ms)}</td></tr>
+                    }
+                    .into_any(),
+                    None => view! {
+                        <tr class="muted"><td>{label}</td><td class="num">"0"</td><td colspan="2">"not reported"</td></tr>
+                    }
+                    .into_any(),
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="latency-parts-table">
+                <thead><tr><th>"Part"</th><th>"Calls"</th><th>"p50"</th><th>"p95"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <figure>
+            <figcaption>"Latency by part, as the sources measured it: p50 and p95 of the calls' median"</figcaption>
+            {body}
+        </figure>
     }
 }

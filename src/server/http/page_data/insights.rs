@@ -23,6 +23,7 @@ pub async fn insights_page(
         step: Step::Hour,
         buckets: Vec::new(),
         tools: Vec::new(),
+        latency_parts: Vec::new(),
         total: 0,
         cut: false,
     };
@@ -33,6 +34,7 @@ pub async fn insights_page(
             page.step = found.step;
             page.buckets = found.buckets;
             page.tools = found.tools;
+            page.latency_parts = found.latency_parts;
             page.total = found.total;
             page.cut = found.cut;
         }

@@ -8,7 +8,9 @@ use sqlx::{QueryBuilder, Row};
 
 use super::search::SearchAt;
 use super::{portable, Backend as _, Dialect};
-use crate::model::insights::{fill, Bucket, Step, ToolRate};
+use crate::model::insights::{fill, Bucket, PartSpread, Step, ToolRate};
+use crate::model::latency::PartMs;
+use crate::model::metrics::{Latency, Measured};
 use crate::model::query::Query;
 
 /// Functions listed by tool error rate.
@@ -19,8 +21,17 @@ pub struct Insights {
     pub step: Step,
     pub buckets: Vec<Bucket>,
     pub tools: Vec<ToolRate>,
+    pub latency_parts: Vec<PartSpread>,
     pub total: i64,
     pub cut: bool,
+}
+
+/// What the latency spread reads of a call's measurement.
+#[derive(serde::Deserialize)]
+struct Measurement {
+    latency: Measured<Latency>,
+    #[serde(default)]
+    latency_parts: Vec<PartMs>,
 }
 
 portable! {
@@ -46,6 +57,7 @@ portable! {
                 step: Step::Hour,
                 buckets: Vec::new(),
                 tools: Vec::new(),
+                latency_parts: Vec::new(),
                 total,
                 cut: false,
             });
@@ -58,9 +70,30 @@ portable! {
             step,
             buckets,
             tools: self.tool_rates(query, at).await?,
+            latency_parts: self.latency_parts(query, at).await?,
             total,
             cut,
         })
+    }
+
+    /// Each latency part's spread over the selected calls whose source
+    /// reported parts (read from their measurements).
+    async fn latency_parts(&self, query: &Query, at: SearchAt) -> Result<Vec<PartSpread>, sqlx::Error> {
+        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new(
+            "SELECT detail FROM call_metrics WHERE detail LIKE '%\"latency_parts\"%' AND call_id IN ",
+        );
+        Self::selected(&mut sql, query, at);
+        let rows = sql.build().fetch_all(self.reader()).await?;
+        let mut heard = Vec::new();
+        let mut parts = Vec::new();
+        for r in rows {
+            let detail: String = r.try_get("detail")?;
+            let m: Measurement =
+                serde_json::from_str(&detail).map_err(|e| sqlx::Error::Decode(e.into()))?;
+            heard.extend(m.latency.value.filter(|_| m.latency.is_trusted()).map(|l| l.p50_ms));
+            parts.push(m.latency_parts);
+        }
+        Ok(PartSpread::of(&heard, &parts))
     }
 
     async fn buckets(

@@ -48,10 +48,9 @@ pub fn timeline(batches: &[ExportTraceServiceRequest]) -> Vec<(i64, EventDetail)
 /// A response's latency as a test compares it: (heard, [(part, ms)]).
 pub type Figures = (Option<i64>, Vec<(&'static str, i64)>);
 
-/// Each response's latency in `batches`, merged as the call page merges
-/// them.
-pub fn waterfalls(batches: &[ExportTraceServiceRequest]) -> Vec<Figures> {
-    let items: Vec<crate::model::TimelineItem> = timeline(batches)
+/// The timeline of `batches` as stored items (ids in time order).
+pub fn items(batches: &[ExportTraceServiceRequest]) -> Vec<crate::model::TimelineItem> {
+    timeline(batches)
         .into_iter()
         .enumerate()
         .map(|(i, (at, detail))| crate::model::TimelineItem {
@@ -64,8 +63,13 @@ pub fn waterfalls(batches: &[ExportTraceServiceRequest]) -> Vec<Figures> {
             raw: String::new(),
             clipped: false,
         })
-        .collect();
-    crate::model::latency::responses(&items)
+        .collect()
+}
+
+/// Each response's latency in `batches`, merged as the call page merges
+/// them.
+pub fn waterfalls(batches: &[ExportTraceServiceRequest]) -> Vec<Figures> {
+    crate::model::latency::responses(&items(batches))
         .into_iter()
         .map(|(_, w)| {
             (

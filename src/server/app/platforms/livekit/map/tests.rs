@@ -1,4 +1,5 @@
-use crate::server::app::platforms::spans::test_support::{batches, lines, timeline, waterfalls};
+use crate::model::latency::LatencyPart;
+use crate::server::app::platforms::spans::test_support::{batches, items, lines, timeline, waterfalls};
 use crate::server::app::platforms::spans::map;
 
 fn expected(end: &str) -> Vec<String> {
@@ -64,4 +65,17 @@ fn each_answer_s_silence_is_split_into_its_parts() {
             (Some(1022), vec![("end_of_turn", 234), ("transcription", 301), ("agent", 0), ("llm", 395), ("tts", 195)]),
         ]
     );
+}
+
+#[test]
+fn the_call_s_latency_is_the_silence_livekit_measured() {
+    let items = items(&batches("livekit", "session.json"));
+    let m = crate::model::metrics::compute(&items, items[0].occurred_at, true);
+    let latency = m.latency.value.unwrap();
+    assert_eq!((latency.p50_ms, latency.max_ms, latency.answers), (1022, 1200, 2));
+    assert!(m.latency.is_trusted(), "measured, not estimated");
+    let median = |part| m.latency_parts.iter().find(|p| p.part == part).map(|p| p.ms);
+    assert_eq!(median(LatencyPart::Llm), Some(395));
+    assert_eq!(median(LatencyPart::Tts), Some(195));
+    assert_eq!(median(LatencyPart::Tool), None, "not reported");
 }

@@ -138,8 +138,14 @@ pub fn map(span: &SpanView<'_>) -> Vec<SpanEvent> {
             let ended_by = span.text(&["lk.close_reason"]).map(str::to_string);
             vec![SpanEvent::of(span, "end", start, EventDetail::End { ended_by })]
         }
-        "user_turn" => said(span, Role::User, &["lk.pii.user_transcript", "lk.user_transcript"], start),
-        "tts_request" => said(span, Role::Agent, &["lk.pii.input_text", "lk.input_text"], start),
+        "user_turn" => {
+            let keys = ["lk.pii.user_transcript", "lk.user_transcript"];
+            SpanEvent::said(span, Role::User, &keys, start).into_iter().collect()
+        }
+        "tts_request" => {
+            let keys = ["lk.pii.input_text", "lk.input_text"];
+            SpanEvent::said(span, Role::Agent, &keys, start).into_iter().collect()
+        }
         "agent_turn" => {
             let mut events: Vec<SpanEvent> = response_latency(span).into_iter().collect();
             if span.flag(&["lk.interrupted"]) == Some(true) {
@@ -153,8 +159,12 @@ pub fn map(span: &SpanView<'_>) -> Vec<SpanEvent> {
             }
             events
         }
-        "llm_node" => step_latency(span, LatencyPart::Llm, "lk.response.ttft"),
-        "tts_node" => step_latency(span, LatencyPart::Tts, "lk.response.ttfb"),
+        "llm_node" => SpanEvent::parent_latency(span, LatencyPart::Llm, "lk.response.ttft")
+            .into_iter()
+            .collect(),
+        "tts_node" => SpanEvent::parent_latency(span, LatencyPart::Tts, "lk.response.ttfb")
+            .into_iter()
+            .collect(),
         "function_tool" => vec![SpanEvent::of(span, "tool", start, tool(span))],
         _ => Vec::new(),
     }
@@ -190,35 +200,6 @@ fn response_latency(span: &SpanView<'_>) -> Option<SpanEvent> {
         parts,
     };
     Some(SpanEvent::of(span, "latency", span.start_ms(), detail))
-}
-
-/// One step's part of its turn's latency (the LLM's first token, the
-/// voice's first byte), told to the turn it belongs to.
-fn step_latency(span: &SpanView<'_>, part: LatencyPart, key: &str) -> Vec<SpanEvent> {
-    let (Some(turn), Some(ms)) = (span.parent_id(), span.number(&[key]).and_then(secs_to_ms)) else {
-        return Vec::new();
-    };
-    let detail = EventDetail::Latency {
-        response: turn,
-        heard_ms: None,
-        parts: vec![PartMs { part, ms }],
-    };
-    vec![SpanEvent::of(span, "latency", span.start_ms(), detail)]
-}
-
-/// A message from a text attribute, when it has one (none when the agent
-/// runs with PII left out of its traces).
-fn said(span: &SpanView<'_>, role: Role, keys: &[&str], at: i64) -> Vec<SpanEvent> {
-    span.text(keys)
-        .map(|text| {
-            let detail = EventDetail::Message {
-                role,
-                text: text.to_string(),
-            };
-            SpanEvent::of(span, "said", at, detail)
-        })
-        .into_iter()
-        .collect()
 }
 
 /// A function tool with its arguments and output; failed when LiveKit

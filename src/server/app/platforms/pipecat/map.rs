@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::model::latency::{secs_to_ms, LatencyPart, PartMs};
+use crate::model::latency::{secs_to_ms, LatencyPart};
 use crate::model::{EventDetail, Role};
 use crate::server::app::platforms::fields::{parse_arguments, parse_result, tool_error, UNNAMED_TOOL};
 use crate::server::app::platforms::spans::{SpanEvent, SpanView};
@@ -76,15 +76,20 @@ pub fn map(span: &SpanView<'_>) -> Vec<SpanEvent> {
                 .collect()
         }
         "stt" => {
-            let mut events = said(span, Role::User, &["transcript", "stt.transcript"], start);
-            events.extend(first_byte(span, LatencyPart::Transcription));
-            events
+            let keys = ["transcript", "stt.transcript"];
+            let said = SpanEvent::said(span, Role::User, &keys, start);
+            said.into_iter()
+                .chain(first_byte(span, LatencyPart::Transcription))
+                .collect()
         }
         "llm" => {
             // Its answer came with its first token; the tools it was
             // called to answer had run before it started.
             let first_token = start + span.number(&["metrics.ttfb"]).map_or(0, |s| (s * 1000.0) as i64);
-            let mut events = said(span, Role::Agent, &["output", "llm.output"], first_token);
+            let keys = ["output", "llm.output"];
+            let mut events: Vec<SpanEvent> = SpanEvent::said(span, Role::Agent, &keys, first_token)
+                .into_iter()
+                .collect();
             events.extend(tools_answered(span, start));
             events.extend(first_byte(span, LatencyPart::Llm));
             events
@@ -128,31 +133,10 @@ pub fn map(span: &SpanView<'_>) -> Vec<SpanEvent> {
     }
 }
 
-/// A service's time to its first byte (`metrics.ttfb`), told to the turn
-/// it served: that turn's part of the caller's wait.
+/// A service's time to its first byte (`metrics.ttfb`): the turn's part
+/// of the caller's wait.
 fn first_byte(span: &SpanView<'_>, part: LatencyPart) -> Option<SpanEvent> {
-    let turn = span.parent_id()?;
-    let ms = span.number(&["metrics.ttfb"]).and_then(secs_to_ms)?;
-    let detail = EventDetail::Latency {
-        response: turn,
-        heard_ms: None,
-        parts: vec![PartMs { part, ms }],
-    };
-    Some(SpanEvent::of(span, "latency", span.start_ms(), detail))
-}
-
-/// A message from a text attribute, when it has one.
-fn said(span: &SpanView<'_>, role: Role, keys: &[&str], at: i64) -> Vec<SpanEvent> {
-    span.text(keys)
-        .map(|text| {
-            let detail = EventDetail::Message {
-                role,
-                text: text.to_string(),
-            };
-            SpanEvent::of(span, "said", at, detail)
-        })
-        .into_iter()
-        .collect()
+    SpanEvent::parent_latency(span, part, "metrics.ttfb")
 }
 
 fn tool_name(span: &SpanView<'_>) -> String {

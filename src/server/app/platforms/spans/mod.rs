@@ -20,8 +20,9 @@ mod view;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 
 use super::{Item, ParsedEvent, TRACERS};
+use crate::model::latency::{secs_to_ms, LatencyPart, PartMs};
 pub use crate::model::unmapped::{Unmapped, UnmappedKind};
-use crate::model::{self, EventDetail};
+use crate::model::{self, EventDetail, Role};
 pub use json::from_json;
 pub use view::SpanView;
 
@@ -71,6 +72,34 @@ impl SpanEvent {
             occurred_at,
             detail,
         }
+    }
+}
+
+impl SpanEvent {
+    /// What `role` said, from the first of `keys` the span carries (none
+    /// when the framework leaves personal data out of its traces).
+    pub fn said(span: &SpanView<'_>, role: Role, keys: &[&str], at: i64) -> Option<Self> {
+        let text = span.text(keys)?.to_string();
+        Some(SpanEvent::of(
+            span,
+            "said",
+            at,
+            EventDetail::Message { role, text },
+        ))
+    }
+
+    /// One part of the latency of the response the span's parent is: its
+    /// `key` attribute, in seconds (a step's time to its first token or
+    /// byte, told to the turn it served).
+    pub fn parent_latency(span: &SpanView<'_>, part: LatencyPart, key: &str) -> Option<Self> {
+        let response = span.parent_id()?;
+        let ms = span.number(&[key]).and_then(secs_to_ms)?;
+        let detail = EventDetail::Latency {
+            response,
+            heard_ms: None,
+            parts: vec![PartMs { part, ms }],
+        };
+        Some(SpanEvent::of(span, "latency", span.start_ms(), detail))
     }
 }
 

@@ -5,6 +5,7 @@
 //! retried delivery stores nothing twice. A row's time is the call's start
 //! plus its `time_in_call_secs`.
 
+mod otel;
 mod transcript;
 
 use serde_json::{Map, Value};
@@ -57,6 +58,7 @@ pub fn parse(body: &Value) -> Result<Vec<Item>, ParseError> {
     };
     Ok(match kind {
         "post_call_transcription" => transcript::items(&call_id, data),
+        "post_call_transcription_otel" => otel::items(&call_id, data)?,
         "post_call_audio" => {
             let has_audio = str_field(data, &["full_audio"]).is_some_and(|a| !a.is_empty());
             let detail = EventDetail::Report {

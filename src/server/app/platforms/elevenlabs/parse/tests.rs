@@ -105,3 +105,45 @@ fn what_is_not_a_post_call_webhook_is_refused_or_kept() {
     let d = details(&json!({"type": "something_new", "data": {"conversation_id": "c"}}));
     assert_eq!(d, vec![EventDetail::Unknown { event_type: "something_new".into() }]);
 }
+
+#[test]
+fn the_opentelemetry_transcript_reads_as_the_same_call() {
+    let body = load("elevenlabs", "post_call_transcription_otel");
+    let items = parse(&body).unwrap();
+    assert!(items.iter().all(|i| i.event.call_id == "conv_9001k1zph3fkeh5s8xg9z90swaqa"));
+    let said: Vec<(Role, &str)> = items
+        .iter()
+        .filter_map(|i| match &i.event.detail {
+            EventDetail::Message { role, text } => Some((role.clone(), text.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(said.len(), 5);
+    assert_eq!(said[1], (Role::User, "Hi, I'm calling about my order, A-1042."));
+    let tools: Vec<(&str, &Value, Option<&str>)> = items
+        .iter()
+        .filter_map(|i| match &i.event.detail {
+            EventDetail::ToolCall { function, arguments, error, .. } => {
+                Some((function.as_str(), arguments, error.as_deref()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        tools,
+        vec![
+            ("lookup_order", &json!({"order_id": "A-1042"}), None),
+            ("notify_warehouse", &json!({"order_id": "A-1042"}), Some("warehouse API returned 503")),
+        ]
+    );
+    assert!(items.iter().any(|i| i.event.detail
+        == EventDetail::End { ended_by: Some("Call ended by remote party".into()) }));
+    assert!(items.iter().any(|i| matches!(&i.event.detail,
+        EventDetail::Latency { parts, .. } if parts.len() == 2)));
+    // Keys do not use span ids (new at each export), and never collide.
+    let keys: std::collections::HashSet<_> = items.iter().map(|i| i.key.clone().unwrap()).collect();
+    assert_eq!(keys.len(), items.len());
+    assert!(keys.iter().all(|k| k.starts_with("otel:elevenlabs.")));
+    let broken = json!({"type": "post_call_transcription_otel", "data": {"conversation_id": "c", "otlp_traces": [1]}});
+    assert!(parse(&broken).is_err());
+}

@@ -392,3 +392,49 @@ async fn insights_spread_each_latency_part_over_the_calls_that_report_it(pool: S
         page.contains("<td>tool</td><td class=\"num\">0</td><td colspan=\"2\">not reported</td>")
     );
 }
+
+/// What the Connect panel tells a LiveKit or Pipecat user to set, given to
+/// an exporter built with no arguments, as their code builds it.
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn the_connect_panel_s_settings_are_what_the_exporter_reads(pool: SqlitePool) {
+    let app = traced_app(pool).await;
+    let base = receiver::serve(app.router.clone()).await;
+    let info = app.state.webhook_auth.connect_info(&base);
+    let env: Vec<(String, String)> = [info.traces.endpoint, info.traces.headers.unwrap()]
+        .iter()
+        .map(|line| {
+            let (name, value) = line.split_once('=').unwrap();
+            (name.to_string(), value.to_string())
+        })
+        .collect();
+    let script = r#"
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(OTLPSpanExporter()))
+tracer = provider.get_tracer("livekit-agents")
+with tracer.start_as_current_span("user_turn") as span:
+    span.set_attribute("lk.pii.user_transcript", "Can you hear me?")
+    print(format(span.get_span_context().trace_id, "032x"))
+provider.shutdown()
+"#;
+    let python = std::env::var("CALLTRAIL_PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .args(["-c", script])
+            .envs(env)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let trace = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let items = app.state.store.timeline(&trace).await.unwrap();
+    assert_eq!(lines(&items), vec!["User: Can you hear me?"]);
+}

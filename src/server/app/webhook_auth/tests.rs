@@ -84,6 +84,25 @@ fn token_from_the_environment_is_used_and_cannot_be_rotated_here() {
         "https://calls.example.com/webhooks/infer?token=configured-token-0123456789"
     );
     assert!(info.token_required && info.token_from_env);
+    // What an OTLP exporter is given: the base address and the token as a
+    // bearer header, URL-encoded as the exporters read it.
+    assert_eq!(
+        info.traces.endpoint,
+        "OTEL_EXPORTER_OTLP_ENDPOINT=https://calls.example.com"
+    );
+    assert_eq!(
+        info.traces.headers.as_deref(),
+        Some("OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20configured-token-0123456789")
+    );
+    let frameworks: Vec<&str> = info
+        .traces
+        .frameworks
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(frameworks, ["LiveKit Agents", "Pipecat"]);
+    let platforms: Vec<&str> = info.platforms.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(platforms, ["Vapi", "Retell", "ElevenLabs"]);
 }
 
 #[test]

@@ -254,6 +254,14 @@ async fn the_route_answers_as_otlp_says_and_logs_every_request(pool: SqlitePool)
         .unwrap()
         .contains("LiveKit Agents, Pipecat"));
 
+    // A framework's scope with no spans, and an empty export: nothing to
+    // store, said so.
+    let empty_scope = json!({"resourceSpans": [{"scopeSpans": [{"scope": {"name": "livekit-agents"}, "spans": []}]}]});
+    let (status, answer) = send(&app, otlp(empty_scope.to_string(), "application/json")).await;
+    assert_eq!((status, answer), (StatusCode::OK, json!({})));
+    let (status, answer) = send(&app, otlp("{}", "application/json")).await;
+    assert_eq!((status, answer), (StatusCode::OK, json!({})));
+
     let (status, _) = send(&app, otlp("{", "application/json")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = send(
@@ -283,6 +291,8 @@ async fn the_route_answers_as_otlp_says_and_logs_every_request(pool: SqlitePool)
         vec![
             (200, "accepted"),
             (200, "duplicate"),
+            (200, "rejected"),
+            (200, "rejected"),
             (200, "rejected"),
             (400, "rejected"),
             (400, "rejected"),

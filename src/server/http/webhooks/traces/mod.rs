@@ -57,39 +57,42 @@ async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
             );
         }
     };
-    let why = format!(
-        "{} from no framework calltrail reads ({}); the calltrail delivery log keeps it",
-        match mapped.rejected {
-            1 => "1 span is".to_string(),
-            n => format!("{n} spans are"),
-        },
-        frameworks()
-    );
-    let Some(tracer) = mapped.tracer else {
-        // Valid, but nothing calltrail can show: logged, and said so.
-        let none = Rejection::new(StatusCode::OK, "no known spans", why.clone());
-        log_refusal(state, unproven, delivery, &none, &why).await;
+    let why = match mapped.rejected {
+        0 => String::new(),
+        1 => format!("1 span is from no framework calltrail reads ({}); the calltrail delivery log keeps it", frameworks()),
+        n => format!("{n} spans are from no framework calltrail reads ({}); the calltrail delivery log keeps them", frameworks()),
+    };
+    let rejected = mapped.rejected;
+    let unmapped = std::mem::take(&mut mapped.unmapped);
+    let Some(tracer) = mapped.tracer.filter(|_| !mapped.items.is_empty()) else {
+        // Valid, but nothing calltrail can show (no span, or none of a
+        // framework it reads): logged, and said so.
+        let said = match rejected {
+            0 => "the export holds no spans".to_string(),
+            _ => why.clone(),
+        };
+        let none = Rejection::new(StatusCode::OK, "no known spans", said.clone());
+        log_refusal(state, unproven, delivery, &none, &said).await;
         return (
             Some(DeliveryOutcome::Rejected),
-            answer::stored(encoding, mapped.rejected, &why),
+            answer::stored(encoding, rejected, &why),
         );
     };
     delivery.source = tracer.info.name.to_string();
-    let rejected = mapped.rejected;
-    let unmapped = std::mem::take(&mut mapped.unmapped);
     let mut events = new_events(&delivery, mapped).into_iter();
-    let first = events.next().expect("a framework's spans make events");
-    let committed = commit(state, delivery, first, events.collect()).await;
-    // The report is a diagnosis, not the delivery: a failure to add to it
-    // is logged, and the spans stay acknowledged.
-    if let Err(e) = state.store.note_unmapped(&unmapped).await {
-        tracing::warn!(error = %e, "could not add to the unmapped report");
-    }
-    match committed {
-        Ok(committed) => (
-            Some(committed.outcome),
-            answer::stored(encoding, rejected, &why),
-        ),
+    let first = events.next().expect("each item is an event");
+    match commit(state, delivery, first, events.collect()).await {
+        Ok(committed) => {
+            // The report is a diagnosis, not the delivery: a failure to
+            // add to it is logged, and the spans stay acknowledged.
+            if let Err(e) = state.store.note_unmapped(&unmapped).await {
+                tracing::warn!(error = %e, "could not add to the unmapped report");
+            }
+            (
+                Some(committed.outcome),
+                answer::stored(encoding, rejected, &why),
+            )
+        }
         Err(rejection) => (None, answer::refused(encoding, rejection)),
     }
 }

@@ -22,9 +22,20 @@ pub fn safe_link(url: Option<String>) -> Option<String> {
     })
 }
 
-/// A recording served by calltrail itself (a same-site path).
+/// A recording served by calltrail itself: `/recordings/<platform>/<call>`,
+/// the call id percent-encoded (nothing a browser would resolve elsewhere:
+/// no further `/`, no dots, encoded or not).
 pub fn is_own_recording(url: &str) -> bool {
-    url.starts_with(RECORDINGS) && !url.contains("..")
+    let Some((platform, call)) = url
+        .strip_prefix(RECORDINGS)
+        .and_then(|rest| rest.split_once('/'))
+    else {
+        return false;
+    };
+    !platform.is_empty()
+        && platform.bytes().all(|b| b.is_ascii_lowercase())
+        && !call.is_empty()
+        && call.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'%')
 }
 
 #[cfg(test)]
@@ -62,6 +73,9 @@ mod tests {
             "",
             "é",
             "/recordings/../logout",
+            "/recordings/%2e%2e/export",
+            "/recordings/elevenlabs/a/../../export",
+            "/recordings/elevenlabs/.%2e",
         ] {
             assert_eq!(link(hostile), None, "{hostile}");
         }

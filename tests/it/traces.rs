@@ -325,7 +325,8 @@ async fn an_unknown_span_and_attribute_are_reported_and_the_call_still_reads(poo
         "livekit-agents",
         json!([]),
     );
-    for body in [said, new_span] {
+    // The second export of the same span (a retry) is not counted again.
+    for body in [said.clone(), new_span, said] {
         let (status, answer) = send(&app, otlp(body.to_string(), "application/json")).await;
         assert_eq!(status, StatusCode::OK, "{answer}");
     }
@@ -354,7 +355,7 @@ async fn an_unknown_span_and_attribute_are_reported_and_the_call_still_reads(poo
             "attribute",
             "lk.user_transcript_v2",
             1,
-            "on user_turn: (value withheld: it may be personal)"
+            "on user_turn: (text withheld, 16 characters)"
         )),
         "{names:?}"
     );
@@ -447,4 +448,37 @@ provider.shutdown()
     let trace = String::from_utf8(out.stdout).unwrap().trim().to_string();
     let items = app.state.store.timeline(&trace).await.unwrap();
     assert_eq!(lines(&items), vec!["User: Can you hear me?"]);
+}
+
+/// Where only signatures are asked for, OTLP exporters (which cannot sign)
+/// must not get in unasked: the route refuses, in OTLP's own terms.
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn traces_are_refused_where_only_signatures_are_asked(pool: SqlitePool) {
+    let app = app_with(pool, |c| {
+        c.webhook.auth = Some("signature".into());
+        c.webhook.secrets = Some(Secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()));
+    })
+    .await;
+    let trace = "7a8efff798038103d269b633813fc60c";
+    let said = span(
+        trace,
+        "aaa19b7ec3c1b174",
+        "user_turn",
+        "livekit-agents",
+        json!([]),
+    );
+    let request = Request::post("/v1/traces")
+        .header("content-type", "application/x-protobuf")
+        .body(Body::from(said.to_string()))
+        .unwrap();
+    let (status, headers, body) = exchange(&app, request).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // A google.rpc.Status, in the request's encoding (protobuf): code 16.
+    assert_eq!(headers["content-type"], "application/x-protobuf");
+    assert_eq!(body.as_bytes()[..2], [0x08, 16]);
+    let log = app.state.store.deliveries(0, 5).await.unwrap();
+    assert_eq!(log.len(), 1);
+    let detail = log[0].detail.clone().unwrap_or_default();
+    assert!(detail.contains("OTLP exporters cannot make"), "{detail}");
+    assert!(app.state.store.timeline(trace).await.unwrap().is_empty());
 }

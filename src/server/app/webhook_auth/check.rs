@@ -40,6 +40,24 @@ impl WebhookAuth {
         Ok(())
     }
 
+    /// The checks for a route whose senders cannot sign their bodies (OTLP
+    /// exporters): the sender's, and a refusal where signatures are all
+    /// that is asked, since none can come.
+    pub fn check_unsigned_sender(&self, request: &Incoming<'_>) -> Result<(), Denied> {
+        self.check_sender(request)?;
+        match self.checks.signature && !self.checks.token && !self.checks.ip {
+            true => Err(Denied::CannotSign),
+            false => Ok(()),
+        }
+    }
+
+    /// Whether a sender that passed [`check_sender`](Self::check_sender)
+    /// proved who it is before its body is read (a token or an allowed
+    /// address): only then may a route take a large body.
+    pub fn sender_proven(&self) -> bool {
+        self.checks.token || self.checks.ip
+    }
+
     /// The checks over the body; `now_ms` is the server clock. Infer's
     /// route checks Standard Webhooks signatures when they are on; Vapi's
     /// and Retell's check their platform's own scheme when its secret is

@@ -6,6 +6,14 @@ use super::WebhookAuth;
 use crate::model::{ConnectInfo, PlatformLink, TracesLink};
 use crate::server::app::platforms::{Platform, ALL, TRACERS};
 
+/// What a header value keeps as it is in `OTEL_EXPORTER_OTLP_HEADERS`,
+/// which exporters URL-decode: letters, digits and `-_.~`.
+const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 impl WebhookAuth {
     /// The panel's contents, for a server reached at `base_url`.
     pub fn connect_info(&self, base_url: &str) -> ConnectInfo {
@@ -48,9 +56,10 @@ impl WebhookAuth {
                     base_url.trim_end_matches('/')
                 ),
                 // The exporters read the header list URL-encoded.
-                headers: token
-                    .as_ref()
-                    .map(|t| format!("OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20{t}")),
+                headers: token.as_ref().map(|t| {
+                    let t = percent_encoding::utf8_percent_encode(t, UNRESERVED);
+                    format!("OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20{t}")
+                }),
                 frameworks: TRACERS
                     .iter()
                     .map(|t| (t.info.label.to_string(), t.connect.to_string()))

@@ -58,6 +58,8 @@ pub enum Denied {
     Signature(#[from] SignatureError),
     #[error("signature: {0}")]
     Platform(#[from] PlatformDenied),
+    #[error("CALLTRAIL_WEBHOOK_AUTH asks only for signatures, which OTLP exporters cannot make: add `token` (or `ip`) to it to take traces")]
+    CannotSign,
 }
 
 impl Denied {

@@ -71,9 +71,9 @@ pub async fn webhook(state: &AppState, platform: Platform, request: Request) -> 
 
 async fn receive(state: &AppState, platform: Platform, request: Request) -> (Outcome, Response) {
     let limit = body_limit(state, platform);
-    let arrived = match arrive(state, platform.source(), limit, request).await {
+    let arrived = match arrive(state, platform.source(), limit, Signs::Yes, request).await {
         Ok(arrived) => arrived,
-        Err(answered) => return answered,
+        Err(refused) => return (Some(DeliveryOutcome::Rejected), refused.into_response()),
     };
     let Arrived {
         mut delivery,
@@ -96,7 +96,8 @@ async fn receive(state: &AppState, platform: Platform, request: Request) -> (Out
             delivery.body_truncated = true;
         }
         let reason = denied.to_string();
-        return unproven(state, client_ip, delivery, denied.status(), &reason).await;
+        let refused = unproven(state, client_ip, delivery, denied.status(), &reason).await;
+        return (Some(DeliveryOutcome::Rejected), refused.into_response());
     }
     match accept(state, platform, &mut delivery, &sent) {
         Ok((event, more)) => store(state, delivery, event, more).await,
@@ -119,14 +120,24 @@ struct Arrived {
     client_ip: Option<IpAddr>,
 }
 
+/// Whether a route's senders can sign their bodies.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Signs {
+    Yes,
+    /// OTLP exporters: where only signatures are asked, nothing gets in.
+    No,
+}
+
 /// Reads a request to `source`'s route: the address and token checks
 /// first, so a stranger failing them costs no body on disk; then the body.
+/// A refusal is logged, and given back for the route to answer.
 async fn arrive(
     state: &AppState,
     source: &str,
     limit: usize,
+    signs: Signs,
     request: Request,
-) -> Result<Arrived, (Outcome, Response)> {
+) -> Result<Arrived, Rejection> {
     let received_at = now_ms();
     let (parts, body) = request.into_parts();
     let client_ip = client_ip(&parts, state);
@@ -149,7 +160,11 @@ async fn arrive(
         headers: &parts.headers,
         client_ip,
     };
-    if let Err(denied) = state.webhook_auth.check_sender(&incoming) {
+    let checked = match signs {
+        Signs::Yes => state.webhook_auth.check_sender(&incoming),
+        Signs::No => state.webhook_auth.check_unsigned_sender(&incoming),
+    };
+    if let Err(denied) = checked {
         // Nothing of the body is kept, which the log says when there was one.
         delivery.body_truncated = may_have_body(&parts.headers);
         let reason = format!("{denied}; the body was not read");
@@ -169,12 +184,16 @@ async fn arrive(
 }
 
 /// The largest body `platform`'s route takes: `CALLTRAIL_BODY_LIMIT`, or
-/// more for a platform whose deliveries carry recordings.
+/// more for a platform whose deliveries carry recordings (when senders
+/// prove who they are before their body is read).
 fn body_limit(state: &AppState, platform: Platform) -> usize {
     let configured = state.config.body_limit;
-    platform
-        .body_limit
-        .map_or(configured, |l| l.max(configured))
+    match platform.body_limit {
+        // Read before the signature is checked: only for a sender proven by
+        // its token or address.
+        Some(larger) if state.webhook_auth.sender_proven() => larger.max(configured),
+        _ => configured,
+    }
 }
 
 /// True unless the request says its body is empty.
@@ -186,17 +205,19 @@ fn may_have_body(headers: &HeaderMap) -> bool {
         != Some(0)
 }
 
-/// Refuses a delivery whose sender did not prove who it is (`status`: 401
-/// or 403), its refusals counted against its address.
+/// Logs a delivery whose sender did not prove who it is (`status`: 401
+/// or 403), its refusals counted against its address; the refusal to
+/// answer with.
 async fn unproven(
     state: &AppState,
     client_ip: Option<IpAddr>,
     delivery: NewDelivery,
     status: StatusCode,
     reason: &str,
-) -> (Outcome, Response) {
+) -> Rejection {
     let rejection = Rejection::unauthenticated(status);
-    refuse(state, Some(client_ip), delivery, rejection, reason).await
+    log_refusal(state, Some(client_ip), delivery, &rejection, reason).await;
+    rejection
 }
 
 /// Logs a refused delivery (no event made) and answers the sender. A

@@ -8,6 +8,9 @@ use crate::model::unmapped::{Unmapped, UnmappedKind};
 /// Most names the report lists (newest first): past it, the oldest wait.
 pub const MAX_LISTED: i64 = 200;
 
+/// Most names the report keeps: a sender cannot grow it without end.
+pub const MAX_ROWS: i64 = 1_000;
+
 portable! {
     pub async fn note_unmapped(&self, found: &[Unmapped]) -> Result<(), sqlx::Error> {
         if found.is_empty() {
@@ -16,13 +19,27 @@ portable! {
         let mut conn = self.write_turn().await?;
         let mut tx = Self::begin_write(&mut conn).await?;
         for u in found {
+            let counted = sqlx::query(
+                "UPDATE unmapped SET count = count + $1,
+                    last_seen = CASE WHEN $2 > last_seen THEN $2 ELSE last_seen END
+                 WHERE source = $3 AND kind = $4 AND name = $5",
+            )
+            .bind(u.count)
+            .bind(u.last_seen)
+            .bind(&u.source)
+            .bind(u.kind.as_str())
+            .bind(&u.name)
+            .execute(&mut *tx)
+            .await?;
+            if counted.rows_affected() > 0 {
+                continue;
+            }
+            // A new name, while the report has room (the sender chooses
+            // names: past the cap, new ones wait until retention).
             sqlx::query(
                 "INSERT INTO unmapped (source, kind, name, count, first_seen, last_seen, example)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
-                 ON CONFLICT (source, kind, name) DO UPDATE SET
-                    count = unmapped.count + excluded.count,
-                    last_seen = CASE WHEN excluded.last_seen > unmapped.last_seen
-                                     THEN excluded.last_seen ELSE unmapped.last_seen END",
+                 SELECT $1, $2, $3, $4, $5, $6, $7
+                 WHERE (SELECT COUNT(*) FROM unmapped) < $8",
             )
             .bind(&u.source)
             .bind(u.kind.as_str())
@@ -31,6 +48,7 @@ portable! {
             .bind(u.first_seen)
             .bind(u.last_seen)
             .bind(&u.example)
+            .bind(MAX_ROWS)
             .execute(&mut *tx)
             .await?;
         }

@@ -85,7 +85,8 @@ pub fn map(span: &SpanView<'_>) -> Vec<SpanEvent> {
         "llm" => {
             // Its answer came with its first token; the tools it was
             // called to answer had run before it started.
-            let first_token = start + span.number(&["metrics.ttfb"]).map_or(0, |s| (s * 1000.0) as i64);
+            let ttfb = span.number(&["metrics.ttfb"]).and_then(secs_to_ms);
+            let first_token = start.saturating_add(ttfb.unwrap_or(0));
             let keys = ["output", "llm.output"];
             let mut events: Vec<SpanEvent> = SpanEvent::said(span, Role::Agent, &keys, first_token)
                 .into_iter()

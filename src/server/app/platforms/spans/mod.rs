@@ -18,6 +18,7 @@ pub mod test_support;
 mod view;
 
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::trace::v1::Span;
 
 use super::{Item, ParsedEvent, TRACERS};
 use crate::model::latency::{secs_to_ms, LatencyPart, PartMs};
@@ -109,7 +110,8 @@ pub struct Mapped {
     /// The framework most of its spans are from.
     pub tracer: Option<&'static Tracer>,
     pub items: Vec<Item>,
-    /// Spans of no framework calltrail reads: rejected, and counted so.
+    /// Spans of no framework calltrail reads, or without the ids and time
+    /// OTLP requires: rejected, and counted so.
     pub rejected: usize,
     pub unmapped: Vec<Unmapped>,
 }
@@ -133,6 +135,10 @@ pub fn map(request: &ExportTraceServiceRequest, received_at: i64) -> Mapped {
             };
             mapped.tracer.get_or_insert(tracer);
             for span in spans {
+                if !well_formed(span) {
+                    mapped.rejected += 1;
+                    continue;
+                }
                 let view = SpanView { span, resource };
                 found.saw(tracer, &view, received_at);
                 mapped.items.extend(items(tracer, &view));
@@ -178,6 +184,27 @@ fn items(tracer: &Tracer, view: &SpanView<'_>) -> Vec<Item> {
             part: Some(part.clone()),
         })
         .collect()
+}
+
+/// A span with what OTLP requires of it: a 16-byte trace id and an 8-byte
+/// span id, neither all zeroes, and a start time.
+fn well_formed(span: &Span) -> bool {
+    let id = |bytes: &[u8], len: usize| bytes.len() == len && bytes.iter().any(|b| *b != 0);
+    id(&span.trace_id, 16) && id(&span.span_id, 8) && span.start_time_unix_nano > 0
+}
+
+/// The most spans one export may hold: an exporter's batch is 512 by
+/// default; past this a request is refused (413) before it is mapped.
+pub const MAX_SPANS: usize = 10_000;
+
+/// How many spans an export holds.
+pub fn span_count(request: &ExportTraceServiceRequest) -> usize {
+    request
+        .resource_spans
+        .iter()
+        .flat_map(|r| &r.scope_spans)
+        .map(|s| s.spans.len())
+        .sum()
 }
 
 /// The framework a scope's spans are from: by its scope name, else by most

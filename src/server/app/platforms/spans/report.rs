@@ -17,8 +17,8 @@ const GENERIC: &[&str] = &[
     "service.",
 ];
 
-/// Longest example value kept.
-const EXAMPLE_CHARS: usize = 120;
+/// Longest name kept: longer ones are cut (the sender chooses them).
+const NAME_CHARS: usize = 120;
 
 /// The unmapped names of one batch.
 #[derive(Default)]
@@ -43,13 +43,15 @@ impl Found {
     }
 
     fn add(&mut self, source: &str, kind: UnmappedKind, name: &str, at: i64, example: String) {
+        let name: String = name.chars().take(NAME_CHARS).collect();
+        let example: String = example.chars().take(2 * NAME_CHARS).collect();
         self.0
-            .entry((source.to_string(), kind, name.to_string()))
+            .entry((source.to_string(), kind, name.clone()))
             .and_modify(|u| u.count += 1)
             .or_insert_with(|| Unmapped {
                 source: source.to_string(),
                 kind,
-                name: name.to_string(),
+                name,
                 count: 1,
                 first_seen: at,
                 last_seen: at,
@@ -62,30 +64,17 @@ impl Found {
     }
 }
 
-/// An attribute's value, short; withheld when its name says it may be
-/// personal (`pii`, transcripts, messages, …).
+/// An attribute's value as an example: a number or a flag as it is; text
+/// withheld (only its length said), since any name may carry what a caller
+/// said or who they are.
 fn example_value(span: &SpanView<'_>, key: &str) -> String {
-    const PERSONAL: &[&str] = &[
-        "pii",
-        "transcript",
-        "text",
-        "message",
-        "input",
-        "output",
-        "content",
-    ];
-    if PERSONAL
-        .iter()
-        .any(|p| key.to_ascii_lowercase().contains(p))
-    {
-        return "(value withheld: it may be personal)".to_string();
-    }
-    let value = span.json(&[key]).map_or_else(String::new, |v| match v {
-        serde_json::Value::String(s) => s,
-        other => other.to_string(),
-    });
-    match value.char_indices().nth(EXAMPLE_CHARS) {
-        Some((cut, _)) => format!("{}…", &value[..cut]),
-        None => value,
+    match span.json(&[key]) {
+        Some(serde_json::Value::String(s)) => {
+            format!("(text withheld, {} characters)", s.chars().count())
+        }
+        Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => v.to_string(),
+        Some(serde_json::Value::Array(a)) => format!("(a list of {}, withheld)", a.len()),
+        Some(serde_json::Value::Object(_)) => "(structured, withheld)".to_string(),
+        Some(serde_json::Value::Null) | None => "(empty)".to_string(),
     }
 }

@@ -15,7 +15,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::{arrive, commit, log_refusal, Arrived, Outcome, Rejection, Sent};
+use super::{arrive, commit, log_refusal, Arrived, Outcome, Rejection, Sent, Signs};
 use crate::model::{DeliveryOutcome, Parties};
 use crate::server::app::platforms::spans::{self, Mapped, OTLP};
 use crate::server::app::platforms::TRACERS;
@@ -34,17 +34,25 @@ pub async fn traces(State(state): State<AppState>, request: Request) -> Response
 }
 
 async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
+    // Failures answer in the request's encoding, JSON when it names none.
+    let encoding = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| Encoding::of(v.to_str().ok()))
+        .unwrap_or(Encoding::Json);
+    let limit = state.config.body_limit;
     let Arrived {
         mut delivery,
         sent,
         parts,
         client_ip,
-    } = match arrive(state, OTLP, state.config.body_limit, request).await {
+    } = match arrive(state, OTLP, limit, Signs::No, request).await {
         Ok(arrived) => arrived,
-        Err(answered) => return answered,
+        Err(refused) => {
+            let answer = answer::refused(encoding, refused);
+            return (Some(DeliveryOutcome::Rejected), answer);
+        }
     };
-    // Failures answer in the request's encoding, JSON when it names none.
-    let encoding = Encoding::of(sent.content_type.as_deref()).unwrap_or(Encoding::Json);
     let unproven = state.webhook_auth.checks.open().then_some(client_ip);
     let mut mapped = match read(state, &parts.headers, &mut delivery, &sent) {
         Ok(mapped) => mapped,
@@ -84,8 +92,14 @@ async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
     match commit(state, delivery, first, events.collect()).await {
         Ok(committed) => {
             // The report is a diagnosis, not the delivery: a failure to
-            // add to it is logged, and the spans stay acknowledged.
-            if let Err(e) = state.store.note_unmapped(&unmapped).await {
+            // add to it is logged, and the spans stay acknowledged. A
+            // retried export is not counted again.
+            let fresh = committed.outcome == DeliveryOutcome::Accepted;
+            let noted = match fresh {
+                true => state.store.note_unmapped(&unmapped).await,
+                false => Ok(()),
+            };
+            if let Err(e) = noted {
                 tracing::warn!(error = %e, "could not add to the unmapped report");
             }
             (
@@ -112,6 +126,17 @@ fn read(
     let encoding = decode::encoding(sent.content_type.as_deref())?;
     let body = decode::decompress(headers, &delivery.body, limit)?;
     let request = decode::request(encoding, &body)?;
+    let spans = spans::span_count(&request);
+    if spans > spans::MAX_SPANS {
+        return Err(Rejection::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too many spans",
+            format!(
+                "{spans} spans in one export; calltrail takes up to {} (lower the exporter's batch size)",
+                spans::MAX_SPANS
+            ),
+        ));
+    }
     delivery.body = match encoding {
         Encoding::Json => body,
         Encoding::Protobuf => serde_json::to_vec(&request).unwrap_or(body),
@@ -125,8 +150,13 @@ fn frameworks() -> String {
     labels.join(", ")
 }
 
-/// The events to store, each keyed within its call by the span it comes from.
-fn new_events(delivery: &NewDelivery, mapped: Mapped) -> Vec<NewEvent> {
+/// The events to store, each keyed within its call by the span it comes
+/// from. An export that makes one event is stored once, as that event's
+/// `raw` (as a webhook's lone event is): there, the whole export.
+fn new_events(delivery: &NewDelivery, mut mapped: Mapped) -> Vec<NewEvent> {
+    if let [item] = &mut mapped.items[..] {
+        item.part = None;
+    }
     mapped
         .items
         .into_iter()
@@ -139,7 +169,10 @@ fn new_events(delivery: &NewDelivery, mapped: Mapped) -> Vec<NewEvent> {
                 seconds_from_start: item.event.seconds_from_start,
                 detail: item.event.detail,
                 parties: Parties::default(),
-                raw: item.part.map(|p| p.to_string()).unwrap_or_default(),
+                raw: item.part.map_or_else(
+                    || String::from_utf8_lossy(&delivery.body).into_owned(),
+                    |p| p.to_string(),
+                ),
                 call_id,
             }
         })

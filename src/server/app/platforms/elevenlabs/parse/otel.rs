@@ -47,7 +47,13 @@ pub(super) fn items(call_id: &str, data: &Object) -> Result<Vec<Item>, ParseErro
             }
         }
     }
-    Ok(items)
+    match items.is_empty() {
+        true => Err(ParseError::Envelope(
+            "span in `data.otlp_traces`",
+            "ElevenLabs' OpenTelemetry transcripts",
+        )),
+        false => Ok(items),
+    }
 }
 
 /// What one span tells: (its part, when, what).

@@ -29,7 +29,7 @@ pub(super) fn items(call_id: &str, data: &Object) -> Vec<Item> {
         .flat_map(|row| list(row, "tool_results"))
         .filter_map(|r| Some((str_field(r, &["request_id"])?, r)))
         .collect();
-    let at = |secs: Option<f64>| started.zip(secs).map(|(s, o)| s + (o * 1000.0) as i64);
+    let at = |secs: Option<f64>| started.zip(secs).map(|(s, o)| s.saturating_add((o * 1000.0) as i64));
     let item = |secs: Option<f64>, key: String, detail: EventDetail, part: Option<&Object>| Item {
         event: ParsedEvent {
             call_id: call_id.to_string(),

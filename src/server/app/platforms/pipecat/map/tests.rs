@@ -81,7 +81,7 @@ fn a_renamed_attribute_and_a_new_span_are_reported() {
         found,
         vec![
             (UnmappedKind::Span, "vad", 1, found[0].3),
-            (UnmappedKind::Attribute, "stt.transcript_text", 2, "on stt: (value withheld: it may be personal)"),
+            (UnmappedKind::Attribute, "stt.transcript_text", 2, "on stt: (text withheld, 9 characters)"),
             (UnmappedKind::Attribute, "vad.confidence", 1, "on vad: 0.93"),
         ]
     );

@@ -482,3 +482,58 @@ async fn traces_are_refused_where_only_signatures_are_asked(pool: SqlitePool) {
     assert!(detail.contains("OTLP exporters cannot make"), "{detail}");
     assert!(app.state.store.timeline(trace).await.unwrap().is_empty());
 }
+
+/// With `CALLTRAIL_TRACE_CALL_ATTRIBUTE`, a span names its call: LiveKit
+/// 1.8 puts the room's id on every span, so a session is the call of that
+/// id — one call with what a platform's webhooks said of the same id.
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn a_configured_attribute_joins_traced_spans_to_a_webhook_call(pool: SqlitePool) {
+    let app = app_with(pool, |c| {
+        c.webhook.auth = None;
+        c.webhook.token = Some(Secret(TOKEN.into()));
+        c.trace_call_attribute = Some("gen_ai.conversation.id".into());
+    })
+    .await;
+    let room = "RM_tYx4bN2Lq8sD";
+    let note = json!({"type": "conversation-update", "call_id": room,
+        "timestamp": "2026-12-07T05:43:01Z",
+        "metadata": {"role": "system", "message": "Transferred from the IVR"}});
+    let mut webhook = crate::common::webhook(note.to_string());
+    webhook
+        .headers_mut()
+        .insert("authorization", format!("Bearer {TOKEN}").parse().unwrap());
+    let (status, answer) = send(&app, webhook).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let recorded = format!(
+        "{}/src/server/app/platforms/livekit/fixtures/session.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let batches: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(recorded).unwrap()).unwrap();
+    let trace = batches[0]["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["traceId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for batch in batches {
+        let (status, answer) = send(&app, otlp(batch.to_string(), "application/json")).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+    let items = app.state.store.timeline(room).await.unwrap();
+    let said = lines(&items);
+    assert!(
+        said.contains(&"System: Transferred from the IVR".to_string()),
+        "{said:?}"
+    );
+    assert!(
+        said.contains(&"User: Where is my order A-1042?".to_string()),
+        "{said:?}"
+    );
+    assert!(
+        said.contains(&"end participant_disconnected".to_string()),
+        "{said:?}"
+    );
+    assert!(
+        app.state.store.call(&trace).await.unwrap().is_none(),
+        "no call under the trace id"
+    );
+}

@@ -20,6 +20,11 @@ pub struct ServeConfig {
     /// Largest webhook body accepted, in bytes.
     #[arg(long, env = "CALLTRAIL_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
+    /// A span attribute that names a traced call (on each span, or on the
+    /// exporter's resource): spans carrying it join that call — the same
+    /// call a platform's webhooks name — instead of their trace's.
+    #[arg(long, env = "CALLTRAIL_TRACE_CALL_ATTRIBUTE")]
+    pub trace_call_attribute: Option<String>,
     /// Keep a few simulated calls running, so the dashboard is live at once.
     #[arg(long, env = "CALLTRAIL_DEMO", default_value_t = false)]
     pub demo: bool,
@@ -175,6 +180,7 @@ impl ServeConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             db: Database::Sqlite(db),
             body_limit: 1024 * 1024,
+            trace_call_attribute: None,
             demo: false,
             log_format: LogFormat::Text,
             site_root: None,

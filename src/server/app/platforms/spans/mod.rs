@@ -5,7 +5,9 @@
 //! framework a batch is from and gives every event its call and its key.
 //!
 //! A call is a trace: every span of a session shares its trace id, so a
-//! batch is placed without waiting for the root. (calltrail's own samples
+//! batch is placed without waiting for the root — unless a span names its
+//! call with the configured attribute (`CALLTRAIL_TRACE_CALL_ATTRIBUTE`),
+//! which joins it to that call, a platform's webhooks' own included. (calltrail's own samples
 //! carry `calltrail.sample` on their resource: their call id is marked.) An event's key is its
 //! span's id and what in the span it comes from, so a retried batch (an
 //! exporter's retry) is stored once.
@@ -20,7 +22,7 @@ mod view;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::trace::v1::Span;
 
-use super::{Item, ParsedEvent, TRACERS};
+use super::{valid_call_id, Item, ParsedEvent, TRACERS};
 use crate::model::latency::{secs_to_ms, LatencyPart, PartMs};
 pub use crate::model::unmapped::{Unmapped, UnmappedKind};
 use crate::model::{self, EventDetail, Role};
@@ -117,8 +119,9 @@ pub struct Mapped {
 }
 
 /// Maps a decoded request, every resource's spans by the framework they
-/// are from.
-pub fn map(request: &ExportTraceServiceRequest, received_at: i64) -> Mapped {
+/// are from; a span carrying the `join` attribute (or whose resource does)
+/// goes to the call it names.
+pub fn map(request: &ExportTraceServiceRequest, received_at: i64, join: Option<&str>) -> Mapped {
     let mut mapped = Mapped::default();
     let mut found = report::Found::default();
     for resource_spans in &request.resource_spans {
@@ -141,7 +144,7 @@ pub fn map(request: &ExportTraceServiceRequest, received_at: i64) -> Mapped {
                 }
                 let view = SpanView { span, resource };
                 found.saw(tracer, &view, received_at);
-                mapped.items.extend(items(tracer, &view));
+                mapped.items.extend(items(tracer, &view, join));
             }
         }
     }
@@ -152,10 +155,14 @@ pub fn map(request: &ExportTraceServiceRequest, received_at: i64) -> Mapped {
 /// The events of one span; a span that maps to none is kept as a fine
 /// line (shown when the timeline shows everything), so every span is
 /// stored and a retry of it is known.
-fn items(tracer: &Tracer, view: &SpanView<'_>) -> Vec<Item> {
-    let call_id = match view.flag(&[sample::SAMPLE_ATTRIBUTE]) {
-        Some(true) => format!("{}{}", model::SAMPLE_PREFIX, view.trace_id()),
-        _ => view.trace_id(),
+fn items(tracer: &Tracer, view: &SpanView<'_>, join: Option<&str>) -> Vec<Item> {
+    let joined = join
+        .and_then(|key| view.value(&[key]))
+        .and_then(|value| valid_call_id(Some(&view::to_json(value))).ok());
+    let call_id = match (joined, view.flag(&[sample::SAMPLE_ATTRIBUTE])) {
+        (Some(call), _) => call,
+        (None, Some(true)) => format!("{}{}", model::SAMPLE_PREFIX, view.trace_id()),
+        (None, _) => view.trace_id(),
     };
     let mut events = (tracer.map)(view);
     if events.is_empty() {

@@ -143,7 +143,7 @@ mod tests {
             for (at, request) in &mut requests {
                 assert!((0..120_000).contains(at), "{at}");
                 stamp(request, [7; 16], shift);
-                let mapped = super::super::map(request, 0);
+                let mapped = super::super::map(request, 0, None);
                 for item in mapped.items {
                     calls.insert(item.event.call_id);
                     let t = item.event.occurred_at.unwrap();

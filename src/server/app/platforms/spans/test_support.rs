@@ -31,7 +31,7 @@ pub fn batches(framework: &str, file: &str) -> Vec<ExportTraceServiceRequest> {
 pub fn timeline(batches: &[ExportTraceServiceRequest]) -> Vec<(i64, EventDetail)> {
     let mut stored = BTreeMap::new();
     for batch in batches {
-        for item in map(batch, 0).items {
+        for item in map(batch, 0, None).items {
             let key = (item.event.call_id.clone(), item.key.clone().unwrap());
             stored.entry(key).or_insert(item.event);
         }

@@ -110,7 +110,7 @@ fn nanos_to_ms(nanos: u64) -> i64 {
 }
 
 /// Any attribute value as plain JSON (no OTLP wrapping).
-fn to_json(value: &AnyValue) -> Value {
+pub(super) fn to_json(value: &AnyValue) -> Value {
     match &value.value {
         None => Value::Null,
         Some(Any::StringValue(s)) => Value::from(s.as_str()),

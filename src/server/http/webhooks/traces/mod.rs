@@ -67,8 +67,11 @@ async fn receive(state: &AppState, request: Request) -> (Outcome, Response) {
     };
     let why = match mapped.rejected {
         0 => String::new(),
-        1 => format!("1 span is from no framework calltrail reads ({}); the calltrail delivery log keeps it", frameworks()),
-        n => format!("{n} spans are from no framework calltrail reads ({}); the calltrail delivery log keeps them", frameworks()),
+        n => format!(
+            "{n} span(s) from no framework calltrail reads ({}), or without the ids and start \
+             time OTLP requires; the calltrail delivery log keeps the export",
+            frameworks()
+        ),
     };
     let rejected = mapped.rejected;
     let unmapped = std::mem::take(&mut mapped.unmapped);
@@ -141,7 +144,8 @@ fn read(
         Encoding::Json => body,
         Encoding::Protobuf => serde_json::to_vec(&request).unwrap_or(body),
     };
-    Ok(spans::map(&request, delivery.received_at))
+    let join = state.config.trace_call_attribute.as_deref();
+    Ok(spans::map(&request, delivery.received_at, join))
 }
 
 /// The frameworks `/v1/traces` reads, by name: "LiveKit Agents, Pipecat".

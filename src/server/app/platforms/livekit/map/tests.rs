@@ -41,7 +41,7 @@ fn livekit_1_6_and_1_7_names_read_the_same() {
 fn every_livekit_version_maps_everything_it_sends() {
     for file in ["session.json", "session-1.7.json", "session-1.6.json"] {
         for batch in batches("livekit", file) {
-            let mapped = map(&batch, 0);
+            let mapped = map(&batch, 0, None);
             assert_eq!(mapped.tracer.map(|t| t.info.name.as_ref()), Some("livekit"));
             assert_eq!(mapped.unmapped, vec![], "{file}");
         }

@@ -41,7 +41,7 @@ fn every_span_is_one_call_and_nothing_is_unmapped() {
     let recorded = batches("pipecat", "session.json");
     let mut calls = std::collections::BTreeSet::new();
     for batch in &recorded {
-        let mapped = map(batch, 0);
+        let mapped = map(batch, 0, None);
         assert_eq!(mapped.tracer.map(|t| t.info.name.as_ref()), Some("pipecat"));
         assert_eq!(mapped.rejected, 0);
         assert_eq!(mapped.unmapped, vec![], "pipecat 1.14 sends nothing this mapper does not know");
@@ -71,7 +71,7 @@ fn a_renamed_attribute_and_a_new_span_are_reported() {
         ..KeyValue::default()
     });
     spans.push(odd);
-    let mapped = map(&batch, 5);
+    let mapped = map(&batch, 5, None);
     let found: Vec<(UnmappedKind, &str, i64, &str)> = mapped
         .unmapped
         .iter()

@@ -122,8 +122,8 @@ fn LatencyParts(parts: Vec<PartSpread>) -> impl IntoView {
     let body = if parts.is_empty() {
         view! {
             <p class="muted">
-                "No selected call's source reported its latency parts (LiveKit Agents, Pipecat "
-                "and ElevenLabs do; Infer, Vapi and Retell calls' latency is estimated from their turns)."
+                "No selected call's source reported its latency parts (LiveKit Agents, Pipecat, "
+                "ElevenLabs and Retell do; Infer and Vapi calls' latency is estimated from their turns)."
             </p>
         }
         .into_any()

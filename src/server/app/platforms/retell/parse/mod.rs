@@ -52,6 +52,9 @@ pub fn parse(body: &Value) -> Result<Vec<Item>, ParseError> {
         }
         "call_analyzed" => {
             let mut items = transcript(&call_id, obj, call, started);
+            if let Some(medians) = latency::medians(call) {
+                items.push(keyed(event(ended.or(started), medians), "latency"));
+            }
             items.push(keyed(
                 event(ended.or(started), report(call, started, ended)),
                 "report",
@@ -320,6 +323,8 @@ fn spoken_turns(transcript: Option<&Value>) -> Vec<ReportTurn> {
         })
         .collect()
 }
+
+mod latency;
 
 #[cfg(test)]
 mod tests;

@@ -239,3 +239,18 @@ fn tool_entries_without_an_id_keep_keys_of_their_own() {
         .collect();
     assert_eq!(keys, ["tool-result:#0", "tool-result:#1", "tool-result:t1"]);
 }
+
+#[test]
+fn retells_own_latency_medians_are_the_calls() {
+    use crate::model::latency::{LatencyPart, PartMs};
+    let items = parse(&fixture("call_analyzed")).unwrap();
+    let latency = items
+        .iter()
+        .find_map(|i| match &i.event.detail {
+            EventDetail::Latency { heard_ms, parts, .. } => Some((*heard_ms, parts.clone())),
+            _ => None,
+        })
+        .expect("the call's latency");
+    // The fixture reports e2e and llm only: the rest is not reported.
+    assert_eq!(latency, (Some(812), vec![PartMs { part: LatencyPart::Llm, ms: 402 }]));
+}

@@ -37,6 +37,15 @@ impl Item {
             part: None,
         }
     }
+
+    /// One event of the delivery, identified within its call by `key`.
+    pub fn keyed(event: ParsedEvent, key: &str) -> Self {
+        Item {
+            event,
+            key: Some(key.to_string()),
+            part: None,
+        }
+    }
 }
 
 /// Why a JSON body cannot become an event (the 422 cases).

@@ -51,11 +51,6 @@ pub fn parse(body: &Value) -> Result<Vec<Item>, ParseError> {
         seconds_from_start: None,
         detail,
     };
-    let keyed = |event: ParsedEvent, key: &str| Item {
-        event,
-        key: Some(key.to_string()),
-        part: None,
-    };
     Ok(match kind {
         "post_call_transcription" => transcript::items(&call_id, data),
         "post_call_transcription_otel" => otel::items(&call_id, data)?,
@@ -74,7 +69,7 @@ pub fn parse(body: &Value) -> Result<Vec<Item>, ParseError> {
                 sentiment: None,
                 turns: Vec::new(),
             };
-            vec![keyed(event(sent_at, detail), "audio")]
+            vec![Item::keyed(event(sent_at, detail), "audio")]
         }
         "call_initiation_failure" => {
             let (reason, said) = failure(data);
@@ -82,8 +77,8 @@ pub fn parse(body: &Value) -> Result<Vec<Item>, ParseError> {
                 ended_by: Some(reason),
             };
             vec![
-                keyed(event(sent_at, said), "failure"),
-                keyed(event(sent_at, end), "end"),
+                Item::keyed(event(sent_at, said), "failure"),
+                Item::keyed(event(sent_at, end), "end"),
             ]
         }
         other => vec![Item::whole(event(

@@ -35,16 +35,11 @@ pub fn parse(body: &Value) -> Result<Vec<Item>, ParseError> {
         seconds_from_start: None,
         detail,
     };
-    let keyed = |event: ParsedEvent, key: &str| Item {
-        event,
-        key: Some(key.to_string()),
-        part: None,
-    };
     let mut items = match name {
         "call_ended" => {
             let mut items = transcript(&call_id, obj, call, started);
             let ended_by = str_field(call, &["disconnection_reason"]).map(str::to_string);
-            items.push(keyed(
+            items.push(Item::keyed(
                 event(ended.or(started), EventDetail::End { ended_by }),
                 "end",
             ));
@@ -53,16 +48,16 @@ pub fn parse(body: &Value) -> Result<Vec<Item>, ParseError> {
         "call_analyzed" => {
             let mut items = transcript(&call_id, obj, call, started);
             if let Some(medians) = latency::medians(call) {
-                items.push(keyed(event(ended.or(started), medians), "latency"));
+                items.push(Item::keyed(event(ended.or(started), medians), "latency"));
             }
-            items.push(keyed(
+            items.push(Item::keyed(
                 event(ended.or(started), report(call, started, ended)),
                 "report",
             ));
             items
         }
         "transcript_updated" => transcript(&call_id, obj, call, started),
-        "call_started" => vec![keyed(event(started, call_started(call)), "start")],
+        "call_started" => vec![Item::keyed(event(started, call_started(call)), "start")],
         "transfer_started" | "transfer_bridged" | "transfer_cancelled" | "transfer_ended" => {
             let stage = match name {
                 "transfer_started" => TransferStage::Started,

@@ -5,11 +5,11 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::components::{Shortcuts, TopBar};
+use crate::components::{provide_viewer, Shortcuts, TopBar};
 use crate::model::platform::Platforms;
 use crate::pages::{
-    AlertsPage, AutomationsPage, CallPage, CallsPage, DeliveriesPage, InsightsPage, LoginPage,
-    NotFound, RulesPage, SettingsPage, SetupPage,
+    AlertsPage, AuditLogPage, AutomationsPage, CallPage, CallsPage, DeliveriesPage, InsightsPage,
+    InvitePage, LoginPage, NotFound, RulesPage, SettingsPage, SetupPage, UsersPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     // The server's platforms, serialised into the page for the browser.
     provide_context(SharedValue::new(platforms).into_inner());
+    provide_viewer();
     view! {
         <Stylesheet id="leptos" href="/pkg/calltrail.css"/>
         <Title formatter=|page: String| format!("{page} · calltrail")/>
@@ -71,6 +72,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/alerts/rules") view=RulesPage ssr=SsrMode::Async/>
                     <Route path=path!("/automations") view=AutomationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
                 </Routes>

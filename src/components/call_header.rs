@@ -12,7 +12,7 @@ use super::{
 };
 use crate::model::metrics::CallMetrics;
 use crate::model::overview::Steps;
-use crate::model::{format, is_own_recording, safe_link, CallSummary};
+use crate::model::{format, is_own_recording, safe_link, CallSummary, RawAccess};
 
 #[component]
 pub fn CallBar(
@@ -81,6 +81,7 @@ pub fn CallHeader(
     #[prop(into)] metrics: Signal<Option<CallMetrics>>,
 ) -> impl IntoView {
     let started = move || call.with(|c| c.started_at);
+    let raw = RawAccess::here();
     view! {
         <header class="call-header">
             <dl class="facts">
@@ -94,15 +95,17 @@ pub fn CallHeader(
             </dl>
             <MetricsList metrics/>
             {move || call.with(|c| c.summary.clone()).map(|s| view! { <p class="summary">{s}</p> })}
-            {move || safe_link(call.with(|c| c.recording_url.clone())).map(|url| view! {
+            {move || safe_link(call.with(|c| c.recording_url.clone())).filter(|_| raw).map(|url| view! {
                 <Recording url playing/>
             })}
-            <p class="call-links muted">
-                <a href=move || format!("/export/fixture?call={}", format::url_segment(&call.with(|c| c.call_id.clone()))) rel="external" download>
-                    "Download this call as a fixture"
-                </a>
-                " — its deliveries with their timing; " <code>"calltrail simulate --from FILE"</code> " sends them again."
-            </p>
+            {raw.then(|| view! {
+                <p class="call-links muted">
+                    <a href=move || format!("/export/fixture?call={}", format::url_segment(&call.with(|c| c.call_id.clone()))) rel="external" download>
+                        "Download this call as a fixture"
+                    </a>
+                    " — its deliveries with their timing; " <code>"calltrail simulate --from FILE"</code> " sends them again."
+                </p>
+            })}
         </header>
     }
 }

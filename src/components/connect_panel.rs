@@ -7,8 +7,9 @@
 use leptos::prelude::*;
 
 use super::hydrated::use_hydrated;
+use super::Permitted;
 
-use crate::model::{event_link, ConnectInfo, TracesLink};
+use crate::model::{event_link, Action, ConnectInfo, TracesLink};
 use crate::server_fns::{RotateWebhookToken, SendTestEvent};
 
 #[component]
@@ -52,7 +53,7 @@ pub fn ConnectPanel(info: ConnectInfo) -> impl IntoView {
                     <code>"CALLTRAIL_PUBLIC_URL"</code> " to that address so this URL shows it."
                 </p>
             </Show>
-            <TestEventButton/>
+            <Permitted action=Action::Edit><TestEventButton/></Permitted>
             <details class="other-platforms">
                 <summary>"Vapi, Retell or ElevenLabs instead"</summary>
                 <ul class="platform-links">{platforms}</ul>

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::{JsonTree, LatencyNote, RawJson, StoredBody};
 use crate::model::overview::{Cut, Notes};
 use crate::model::{endings, event_anchor, EventDetail, Role, TimelineItem, TransferStage};
-use crate::model::{format, safe_link, tool_line};
+use crate::model::{format, safe_link, tool_line, RawAccess};
 
 #[component]
 pub fn TimelineEntry(
@@ -43,7 +43,7 @@ pub fn TimelineEntry(
             <div class="item-body">
                 {move || first_problem.get().then(|| view! { <span id="first-problem" class="anchor"></span> })}
                 {body}
-                <StoredBody event_id=item.id clipped=item.clipped/>
+                {RawAccess::here().then(|| view! { <StoredBody event_id=item.id clipped=item.clipped/> })}
             </div>
         </li>
     }

@@ -4,18 +4,22 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use super::{AlertBell, ThemeSwitch};
-use crate::server_fns::load_viewer;
+use super::{use_viewer, AlertBell, ThemeSwitch};
+use crate::model::Action;
 
 #[component]
 pub fn TopBar() -> impl IntoView {
-    let viewer = Resource::new(|| (), |_| load_viewer());
+    let viewer = use_viewer();
     let path = use_location().pathname;
     // `aria-current="page"` on the link of the section shown.
     let current =
         move |href: &'static str| move || (section(&path.get()) == Some(href)).then_some("page");
-    let links = move || {
-        SECTIONS.map(|(href, name)| view! { <a href=href aria-current=current(href)>{name}</a> })
+    let links = move |may: &dyn Fn(Action) -> bool| {
+        SECTIONS
+            .iter()
+            .filter(|(_, _, action)| may(*action))
+            .map(|(href, name, _)| view! { <a href=*href aria-current=current(href)>{*name}</a> })
+            .collect_view()
     };
     // On a phone the sections fold into a menu, closed again once one is
     // picked; the alerts link and sign-out stay on the bar.
@@ -31,11 +35,13 @@ pub fn TopBar() -> impl IntoView {
             <ThemeSwitch/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    viewer.await.ok().flatten().map(|viewer| view! {
-                        <nav aria-label="main" class="nav-wide">{links()}</nav>
+                    viewer.await.ok().flatten().map(|viewer| {
+                        let may = move |action| viewer.role.may(action);
+                        view! {
+                        <nav aria-label="main" class="nav-wide">{links(&may)}</nav>
                         <details class="nav-menu" node_ref=menu>
                             <summary>"Menu"</summary>
-                            <nav aria-label="menu" on:click=close_menu>{links()}</nav>
+                            <nav aria-label="menu" on:click=close_menu>{links(&may)}</nav>
                         </details>
                         <AlertBell open=viewer.open_alerts/>
                         <div class="account">
@@ -45,20 +51,20 @@ pub fn TopBar() -> impl IntoView {
                             </form>
                         </div>
                         {viewer.webhook_open.then(|| view! { <OpenEndpointWarning/> })}
-                    })
+                    }})
                 })}
             </Suspense>
         </header>
     }
 }
 
-/// The sections of the site, in the bar's order.
-const SECTIONS: [(&str, &str); 5] = [
-    ("/", "Calls"),
-    ("/insights", "Insights"),
-    ("/deliveries", "Deliveries"),
-    ("/automations", "Automations"),
-    ("/settings", "Settings"),
+/// The sections of the site, in the bar's order, with what opening each takes.
+const SECTIONS: [(&str, &str, Action); 5] = [
+    ("/", "Calls", Action::ReadCalls),
+    ("/insights", "Insights", Action::ReadCalls),
+    ("/deliveries", "Deliveries", Action::ReadRaw),
+    ("/automations", "Automations", Action::ReadCalls),
+    ("/settings", "Settings", Action::OwnAccount),
 ];
 
 /// The navigation link a page belongs under: a call's page under Calls.

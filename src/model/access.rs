@@ -2,10 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::AccountRole;
+
 /// The signed-in person, as the layout shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Viewer {
     pub username: String,
+    /// What the account may do: pages leave out what it cannot use.
+    pub role: AccountRole,
     /// The webhook endpoint accepts anything (`CALLTRAIL_WEBHOOK_AUTH=none`).
     pub webhook_open: bool,
     /// Alerts open now (the top bar's count; kept live over SSE).
@@ -29,6 +33,9 @@ pub struct ConnectInfo {
     pub platforms: Vec<PlatformLink>,
     /// What a framework's OpenTelemetry exporter is given to send here.
     pub traces: TracesLink,
+    /// The token is left out: only admins see secrets.
+    #[serde(default)]
+    pub token_hidden: bool,
 }
 
 /// The settings an OTLP exporter (LiveKit Agents, Pipecat) needs to send
@@ -67,7 +74,30 @@ pub struct TestEvent {
 
 impl ConnectInfo {
     pub fn can_rotate(&self) -> bool {
-        self.token_required && !self.token_from_env
+        self.token_required && !self.token_from_env && !self.token_hidden
+    }
+
+    /// What is shown in place of the token to those who may not see it.
+    pub const HIDDEN_TOKEN: &'static str = "ASK-AN-ADMIN-FOR-THE-TOKEN";
+
+    /// The same details with `token` replaced wherever it appears.
+    pub fn hiding(mut self, token: &str) -> Self {
+        if token.is_empty() {
+            return self;
+        }
+        let hide = |s: &mut String| *s = s.replace(token, Self::HIDDEN_TOKEN);
+        hide(&mut self.webhook_url);
+        for link in &mut self.platforms {
+            hide(&mut link.url);
+        }
+        if let Some(headers) = &mut self.traces.headers {
+            *headers = format!(
+                "OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20{}",
+                Self::HIDDEN_TOKEN
+            );
+        }
+        self.token_hidden = true;
+        self
     }
 
     /// The port the webhook URL names (the scheme's when it names none):
@@ -135,7 +165,27 @@ mod tests {
             public_url_set,
             platforms: vec![],
             traces: TracesLink::default(),
+            token_hidden: false,
         }
+    }
+
+    #[test]
+    fn hiding_leaves_no_copy_of_the_token() {
+        let mut shown = info("https://ct.example/webhooks/infer?token=s3cret", true);
+        shown.platforms.push(PlatformLink {
+            name: "Vapi".into(),
+            url: "https://ct.example/webhooks/vapi?token=s3cret".into(),
+            paste_into: String::new(),
+            secret_note: None,
+        });
+        shown.traces.headers =
+            Some("OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20s3cret".into());
+        let hidden = shown.hiding("s3cret");
+        assert!(!format!("{hidden:?}").contains("s3cret"));
+        assert!(hidden
+            .webhook_url
+            .ends_with("token=ASK-AN-ADMIN-FOR-THE-TOKEN"));
+        assert!(!hidden.can_rotate());
     }
 
     #[test]

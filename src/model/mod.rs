@@ -2,6 +2,7 @@
 //! delivery look like once calltrail has made sense of them.
 
 mod access;
+pub mod accounts;
 pub mod alert_plan;
 mod alerts;
 mod automation;
@@ -29,6 +30,7 @@ mod rules;
 mod search;
 pub mod settings;
 mod sort;
+pub mod team;
 mod theme;
 pub mod time;
 pub mod tool_line;
@@ -51,10 +53,11 @@ pub use event::{
 pub use issues::{cause_of, IssueView, IssuesPage};
 pub use links::{calls_with, is_own_recording, safe_link, RECORDINGS};
 pub use notice::{FormError, Notice};
-pub use pages::{CallTimeline, CallsPage, DeliveriesPage, TimelinePoint};
+pub use pages::{CallTimeline, CallsPage, DeliveriesPage, RawAccess, TimelinePoint};
 pub use parties::Parties;
 pub use rules::{normal_endings, Condition, MatchOp, RuleSpec};
 pub use search::{highlight, SavedView, SearchHit, SearchResults, HIT_END, HIT_START};
 pub use settings::{DatabaseInfo, RetentionSetting, SettingsPage};
 pub use sort::{ListOrder, Sort, SortKey};
+pub use team::{AccountRole, Action};
 pub use theme::{Theme, THEME_COOKIE};

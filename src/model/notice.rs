@@ -62,6 +62,12 @@ messages! {
         ViewDeleted = "view-deleted" => "Deleted the view.",
         DestinationTested = "destination-tested" => "Sent a test event; the destination accepted it.",
         PasswordChanged = "password-changed" => "Changed your password; your other sessions are signed out.",
+        LinkMade = "link-made" => "Made the link: copy it now and send it — it is shown only this once.",
+        RoleChanged = "role-changed" => "Changed the role; it applies at the account's next request.",
+        UserDisabled = "user-disabled" => "Disabled the account: its sessions and live pages have ended.",
+        UserEnabled = "user-enabled" => "Enabled the account; it can sign in again.",
+        LinkRevoked = "link-revoked" => "Withdrew the link; it no longer works.",
+        CallDeleted = "call-deleted" => "Deleted the call, its events, deliveries and search entries.",
     }
 }
 
@@ -116,6 +122,11 @@ messages! {
         ViewNeedsName = "view-needs-name" => "A saved view needs a name.",
         ViewNameTooLong = "view-name-too-long" => "A view's name has at most 60 characters.",
         ViewsFull = "views-full" => "You have as many saved views as an account can keep: delete one first.",
+        NoSuchRole = "no-such-role" => "Choose the role from the list: admin, editor, viewer or restricted viewer.",
+        NoSuchUser = "no-such-user" => "There is no such account.",
+        LastAdmin = "last-admin" => "That would leave no enabled admin: make another account admin first.",
+        NoSuchLink = "no-such-link" => "There is no such link waiting.",
+        NoSuchCall = "no-such-call" => "There is no such call.",
     }
 }
 

@@ -57,6 +57,20 @@ pub struct CallTimeline {
     /// The call's voice metrics as last measured (none before the first
     /// measurement).
     pub metrics: Option<CallMetrics>,
+    /// The viewer may open raw payloads, recordings and fixtures.
+    pub raw: bool,
+}
+
+/// Whether the page's viewer may open raw payloads and recordings: the call
+/// page provides it to its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawAccess(pub bool);
+
+impl RawAccess {
+    /// What the page provided; nothing provided means no.
+    pub fn here() -> bool {
+        leptos::prelude::use_context::<RawAccess>().is_some_and(|r| r.0)
+    }
 }
 
 /// A place in a call's timeline: events sort by time, then by id.

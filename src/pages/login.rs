@@ -16,6 +16,10 @@ pub fn LoginPage() -> impl IntoView {
     let next = param("next").unwrap_or_else(|| "/".to_string());
     let message = match param("error").as_deref() {
         Some("invalid") => Some(("notice-error", "Wrong username or password.".to_string())),
+        Some("disabled") => Some((
+            "notice-error",
+            "This account is disabled. Ask an admin to enable it.".to_string(),
+        )),
         Some("throttled") => Some((
             "notice-error",
             match wait_secs(param("wait").as_deref()) {

@@ -11,6 +11,7 @@ mod not_found;
 mod rules;
 mod settings;
 mod setup;
+mod team;
 
 pub use alerts::AlertsPage;
 pub use automations::AutomationsPage;
@@ -23,6 +24,7 @@ pub use not_found::NotFound;
 pub use rules::RulesPage;
 pub use settings::SettingsPage;
 pub use setup::SetupPage;
+pub use team::{AuditLogPage, InvitePage, UsersPage};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

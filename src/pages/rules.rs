@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::LoadError;
-use crate::components::{ConfirmDelete, FormNotice};
+use crate::components::{ConfirmDelete, FormNotice, Permitted};
 use crate::model::endings;
 use crate::model::rates::{RateOf, Severity};
-use crate::model::{MatchOp, RuleSpec, RuleView};
+use crate::model::{Action, MatchOp, RuleSpec, RuleView};
 use crate::server_fns::load_rules;
 
 #[component]
@@ -34,8 +34,10 @@ pub fn RulesPage() -> impl IntoView {
                             <div class="rules">
                                 {rules.into_iter().map(|rule| view! { <RuleCard rule/> }).collect_view()}
                             </div>
-                            <NewMatchRule channels=channels.clone()/>
-                            <NewRateRule channels/>
+                            <Permitted action=Action::Edit>
+                                <NewMatchRule channels=channels.clone()/>
+                                <NewRateRule channels=channels.clone()/>
+                            </Permitted>
                         }.into_any()
                     }
                     Err(error) => view! { <LoadError error/> }.into_any(),
@@ -156,25 +158,30 @@ fn channel_boxes(channels: Vec<(i64, String, bool)>) -> impl IntoView {
 #[component]
 fn RuleCard(rule: RuleView) -> impl IntoView {
     let action = format!("/alerts/rules/{}", rule.id);
-    let delete = matches!(rule.spec, RuleSpec::Match { .. } | RuleSpec::Rate { .. }).then(|| {
-        let action = format!("/alerts/rules/{}/delete", rule.id);
-        view! {
-            <ConfirmDelete action what=format!("rule {}", rule.name)
-                consequence="Its alerts are deleted with it."/>
-        }
-    });
+    let deletable = matches!(rule.spec, RuleSpec::Match { .. } | RuleSpec::Rate { .. });
+    let (id, name) = (rule.id, rule.name.clone());
+    let delete = move || {
+        deletable.then(|| {
+            view! {
+                <ConfirmDelete action=format!("/alerts/rules/{id}/delete") what=format!("rule {name}")
+                    consequence="Its alerts are deleted with it."/>
+            }
+        })
+    };
     view! {
         <article class=if rule.enabled { "rule rule-on" } else { "rule rule-off" } data-rule=rule.name.clone()>
             <h2>{rule.name.clone()} " " <span class="tag">{rule.spec.kind()}</span></h2>
             <p class="muted">{rule.spec.describe()}</p>
-            <form method="post" action=action class="rule-form">
-                <label><input type="checkbox" name="enabled" checked=rule.enabled/> " Enabled"</label>
-                {options(&rule.spec)}
-                {number("cooldown_secs", "Cool-down after resolve (s)", rule.cooldown_secs.to_string())}
-                {channel_boxes(rule.channels.clone())}
-                <button type="submit" class="button">"Save"</button>
-            </form>
-            {delete}
+            <Permitted action=Action::Edit>
+                <form method="post" action=action.clone() class="rule-form">
+                    <label><input type="checkbox" name="enabled" checked=rule.enabled/> " Enabled"</label>
+                    {options(&rule.spec)}
+                    {number("cooldown_secs", "Cool-down after resolve (s)", rule.cooldown_secs.to_string())}
+                    {channel_boxes(rule.channels.clone())}
+                    <button type="submit" class="button">"Save"</button>
+                </form>
+                {delete()}
+            </Permitted>
         </article>
     }
 }

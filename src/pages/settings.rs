@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::LoadError;
-use crate::components::{FormNotice, Moment};
+use crate::components::{FormNotice, Moment, Permitted};
 use crate::model::settings::{size, thousands};
-use crate::model::{DatabaseInfo, RetentionSetting, SettingsPage as Data};
+use crate::model::{Action, DatabaseInfo, RetentionSetting, SettingsPage as Data};
 use crate::server_fns::load_settings;
 
 #[component]
@@ -25,6 +25,7 @@ pub fn SettingsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(Data { database, retention }) => view! {
+                        <Permitted action=Action::Administer><Team/></Permitted>
                         <Database database/>
                         <Retention retention/>
                         <Backup/>
@@ -142,6 +143,17 @@ fn Backup() -> impl IntoView {
                 " writes a consistent copy while calltrail keeps running. To restore, stop the server, run "
                 <code>"calltrail restore FILE"</code> " and start it again."
             </p>
+        </section>
+    }
+}
+
+#[component]
+fn Team() -> impl IntoView {
+    view! {
+        <section class="settings-section" aria-labelledby="team-head">
+            <h2 id="team-head">"Team"</h2>
+            <p><a href="/settings/users">"Users"</a> ": invite colleagues, set their roles, disable accounts. "
+               <a href="/settings/audit">"Audit log"</a> ": who did what, and when."</p>
         </section>
     }
 }

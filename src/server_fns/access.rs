@@ -32,12 +32,14 @@ pub async fn setup_needs_code() -> Result<bool, PageError> {
 #[server(endpoint = "rotate_webhook_token")]
 pub async fn rotate_webhook_token() -> Result<ConnectInfo, PageError> {
     use crate::server::http::page_data;
-    let state = page_data::signed_in_state()?;
+    let state = page_data::permitted_state("rotate_webhook_token")?;
     state
         .webhook_auth
         .rotate_token(&state.store)
         .await
         .map_err(page_data::rotate_refused)?;
+    let said = "replaced the webhook token; the old one no longer works";
+    page_data::audit(&state, "settings.webhook-token", "webhook token", said).await;
     Ok(page_data::connect_info(&state).await)
 }
 
@@ -45,6 +47,6 @@ pub async fn rotate_webhook_token() -> Result<ConnectInfo, PageError> {
 #[server(endpoint = "send_test_event")]
 pub async fn send_test_event() -> Result<TestEvent, PageError> {
     use crate::server::{http::page_data, http::test_event};
-    let state = page_data::signed_in_state()?;
+    let state = page_data::permitted_state("send_test_event")?;
     Ok(test_event::send(&state).await)
 }

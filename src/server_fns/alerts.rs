@@ -16,7 +16,7 @@ pub async fn load_alerts(
     page: u32,
 ) -> Result<AlertsPage, PageError> {
     use crate::server::http::page_data;
-    let app = page_data::signed_in_state()?;
+    let app = page_data::permitted_state("load_alerts")?;
     let state = state.as_deref().and_then(crate::model::AlertState::parse);
     page_data::alerts_page(&app.store, state, rule, cause, page)
         .await
@@ -32,7 +32,7 @@ pub async fn load_issues(
     page: u32,
 ) -> Result<IssuesPage, PageError> {
     use crate::server::http::page_data;
-    let app = page_data::signed_in_state()?;
+    let app = page_data::permitted_state("load_issues")?;
     let filter = crate::model::issues::IssueFilter {
         state: state.as_deref().and_then(crate::model::AlertState::parse),
         rule,
@@ -46,7 +46,7 @@ pub async fn load_issues(
 #[server(endpoint = "load_rules")]
 pub async fn load_rules() -> Result<Vec<RuleView>, PageError> {
     use crate::server::http::page_data;
-    let app = page_data::signed_in_state()?;
+    let app = page_data::permitted_state("load_rules")?;
     page_data::rules_page(&app.store)
         .await
         .map_err(|e| page_data::internal("the alert rules", e))
@@ -55,7 +55,7 @@ pub async fn load_rules() -> Result<Vec<RuleView>, PageError> {
 #[server(endpoint = "load_automations")]
 pub async fn load_automations() -> Result<AutomationsPage, PageError> {
     use crate::server::http::page_data;
-    let app = page_data::signed_in_state()?;
+    let app = page_data::permitted_state("load_automations")?;
     page_data::automations_page(&app.store, &app.config)
         .await
         .map_err(|e| page_data::internal("the automations", e))

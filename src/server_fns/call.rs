@@ -16,7 +16,7 @@ pub async fn load_call(
     newest: bool,
 ) -> Result<Option<CallTimeline>, PageError> {
     use crate::server::http::page_data;
-    let state = page_data::signed_in_state()?;
+    let state = page_data::permitted_state("load_call")?;
     let before = match (before, at) {
         (None, Some(event)) => page_data::window_holding(&state.store, &call_id, event)
             .await
@@ -27,9 +27,13 @@ pub async fn load_call(
             .map_err(|e| page_data::internal("the call", e))?,
         (before, _) => before,
     };
-    page_data::call_timeline(&state.store, &call_id, before, state.stale_after_ms())
+    let timeline = page_data::call_timeline(&state.store, &call_id, before, state.stale_after_ms())
         .await
-        .map_err(|e| page_data::internal("the call", e))
+        .map_err(|e| page_data::internal("the call", e))?;
+    Ok(timeline.map(|mut timeline| {
+        timeline.raw = page_data::may(crate::model::Action::ReadRaw);
+        timeline
+    }))
 }
 
 /// An event's stored body, pretty-printed and cut at
@@ -38,7 +42,7 @@ pub async fn load_call(
 #[server(endpoint = "load_event_body")]
 pub async fn load_event_body(event_id: i64) -> Result<Option<BodyView>, PageError> {
     use crate::server::http::page_data;
-    let state = page_data::signed_in_state()?;
+    let state = page_data::permitted_state("load_event_body")?;
     page_data::event_body(&state.store, event_id)
         .await
         .map_err(|e| page_data::internal("the event", e))

@@ -13,7 +13,7 @@ pub async fn load_calls(
     sort: Option<String>,
 ) -> Result<CallsPage, PageError> {
     use crate::server::http::page_data;
-    let state = page_data::signed_in_state()?;
+    let state = page_data::permitted_state("load_calls")?;
     let connect = page_data::connect_info(&state).await;
     let user = page_data::current_user().map(|u| u.id);
     page_data::calls_page(

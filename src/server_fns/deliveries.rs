@@ -12,7 +12,7 @@ pub async fn load_deliveries(
     filter: DeliveryFilter,
 ) -> Result<DeliveriesPage, PageError> {
     use crate::server::http::page_data;
-    let state = page_data::signed_in_state()?;
+    let state = page_data::permitted_state("load_deliveries")?;
     page_data::deliveries_page(&state.store, page, filter)
         .await
         .map_err(|e| page_data::internal("the delivery log", e))

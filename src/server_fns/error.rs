@@ -13,6 +13,9 @@ pub enum PageError {
     /// No session (it ended, or was never there): the page offers to sign in.
     #[error("not signed in")]
     NotSignedIn,
+    /// The account's role may not do this.
+    #[error("your account may not do this; ask an admin")]
+    NotPermitted,
     /// There is no such thing (an id that is not stored).
     #[error("there is no such {0}")]
     NotFound(String),

@@ -9,6 +9,6 @@ use crate::model::export::ExportProgress;
 #[server(endpoint = "load_export_progress")]
 pub async fn load_export_progress(id: String) -> Result<Option<ExportProgress>, PageError> {
     use crate::server::http::page_data;
-    let state = page_data::signed_in_state()?;
+    let state = page_data::permitted_state("load_export_progress")?;
     Ok(state.exports.get(&id))
 }

@@ -10,6 +10,7 @@ mod error;
 mod export;
 mod insights;
 mod settings;
+mod users;
 
 pub use access::{
     load_viewer, rotate_webhook_token, send_test_event, setup_needs_code, LoadViewer,
@@ -26,3 +27,4 @@ pub use error::PageError;
 pub use export::{load_export_progress, LoadExportProgress};
 pub use insights::{load_insights, LoadInsights};
 pub use settings::{load_settings, LoadSettings};
+pub use users::{load_audit, load_invite, load_users, LoadAudit, LoadInvite, LoadUsers};

@@ -9,7 +9,7 @@ use crate::model::SettingsPage;
 #[server(endpoint = "load_settings")]
 pub async fn load_settings() -> Result<SettingsPage, PageError> {
     use crate::server::http::page_data;
-    let state = page_data::signed_in_state()?;
+    let state = page_data::permitted_state("load_settings")?;
     page_data::settings_page(&state.store, &state.config)
         .await
         .map_err(|e| page_data::internal("the settings", e))

@@ -37,6 +37,7 @@ mod private;
 mod purge_latency;
 mod query_limits;
 mod retention;
+mod roles;
 mod scale_out;
 mod search;
 mod settings;

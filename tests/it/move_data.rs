@@ -89,7 +89,11 @@ async fn a_sqlite_installation_moves_to_postgres_whole() {
     assert_eq!(moved.saved_views(user.id).await.unwrap().len(), 1);
     // Search finds the moved text; new rows get ids after the moved ones.
     assert!(moved.call(gone).await.unwrap().is_none());
-    let other = moved.create_user("bob", "hash").await.unwrap().unwrap();
+    let other = moved
+        .create_user("bob", "hash", calltrail::model::AccountRole::Viewer)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(other.id > user.id);
     // The next event gets an id after every one SQLite ever gave, the
     // deleted call's included.

@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 
-use crate::components::Pager;
+use crate::components::{Pager, Permitted};
 use crate::model::issues::SPARK_HOURS;
-use crate::model::{event_link, format, AlertState, IssueView, IssuesPage as Data};
+use crate::model::{event_link, format, Action, AlertState, IssueView, IssuesPage as Data};
 
 #[component]
 pub fn IssuesView(data: Data) -> impl IntoView {
@@ -23,6 +23,7 @@ pub fn IssuesView(data: Data) -> impl IntoView {
     } = data;
     let query = super::query_of(state, rule, with_demo.then(|| ("demo", "show".to_string())));
     let back = super::path_of(&query);
+    let bulk_back = back.clone();
     let pager = view! { <Pager base=back.clone() page has_more/> };
     let empty = issues.is_empty();
     view! {
@@ -67,14 +68,16 @@ pub fn IssuesView(data: Data) -> impl IntoView {
             }.into_any()
         } else {
             view! {
+                <Permitted action=Action::Edit>
                 <form id="bulk" method="post" action="/alerts/issues/act" class="bulk-actions">
-                    <input type="hidden" name="back" value=back.clone()/>
+                    <input type="hidden" name="back" value=bulk_back.clone()/>
                     <span class="muted">"With the ticked issues:"</span>
                     <button type="submit" name="action" value="acknowledge" class="button">"Acknowledge"</button>
                     <button type="submit" name="action" value="resolve" class="button">"Resolve"</button>
                     <super::SnoozeFor/>
                     <button type="submit" name="action" value="snooze" class="button">"Snooze"</button>
                 </form>
+                </Permitted>
                 <ul class="issues">
                     {issues.into_iter().map(|issue| view! { <IssueRow issue back=back.clone() now/> }).collect_view()}
                 </ul>
@@ -121,13 +124,15 @@ fn IssueRow(issue: IssueView, back: String, now: i64) -> impl IntoView {
                     {latest}
                 </p>
             </div>
+            <Permitted action=Action::Edit>
             <form method="post" action="/alerts/issues/act" class="alert-actions">
-                <input type="hidden" name="issue" value=form_key/>
-                <input type="hidden" name="back" value=back/>
+                <input type="hidden" name="issue" value=form_key.clone()/>
+                <input type="hidden" name="back" value=back.clone()/>
                 {(state == AlertState::Open).then(|| button("acknowledge", "Acknowledge"))}
                 {(state != AlertState::Resolved).then(|| button("resolve", "Resolve"))}
                 {(state != AlertState::Open).then(|| button("reopen", "Reopen"))}
             </form>
+            </Permitted>
         </li>
     }
 }

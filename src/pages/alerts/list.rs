@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::components::{Moment, Pager};
-use crate::model::{format, AlertState, AlertView, AlertsPage as Data};
+use crate::components::{Moment, Pager, Permitted};
+use crate::model::{format, Action, AlertState, AlertView, AlertsPage as Data};
 
 #[component]
 pub fn AlertsView(data: Data) -> impl IntoView {
@@ -97,8 +97,9 @@ fn AlertRow(alert: AlertView, back: String, now: i64) -> impl IntoView {
             </div>
             <p class="reason">{alert.reason.clone()}</p>
             <p>{target}</p>
-            <form method="post" action=action class="alert-actions">
-                <input type="hidden" name="back" value=back/>
+            <Permitted action=Action::Edit>
+            <form method="post" action=action.clone() class="alert-actions">
+                <input type="hidden" name="back" value=back.clone()/>
                 {(state != AlertState::Acknowledged && state != AlertState::Resolved).then(|| button("acknowledge", "Acknowledge"))}
                 {(state != AlertState::Resolved).then(|| button("resolve", "Resolve"))}
                 {(state != AlertState::Open).then(|| button("reopen", "Reopen"))}
@@ -107,6 +108,7 @@ fn AlertRow(alert: AlertView, back: String, now: i64) -> impl IntoView {
                     {button("snooze", "Snooze")}
                 </label>
             </form>
+            </Permitted>
         </li>
     }
 }

@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::LoadError;
-use crate::components::{ConfirmDelete, FormNotice, Moment};
+use crate::components::{ConfirmDelete, FormNotice, Moment, Permitted};
 use crate::model::{
-    event_link, format, AttemptView, AutomationsPage as Data, ChannelView, DestinationView,
+    event_link, format, Action, AttemptView, AutomationsPage as Data, ChannelView, DestinationView,
     Sending, FORWARD_KINDS,
 };
 use crate::server_fns::load_automations;
@@ -69,7 +69,7 @@ fn AutomationsView(data: Data) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
-            <DestinationForm/>
+            <Permitted action=Action::Edit><DestinationForm/></Permitted>
             {private_note}
         </section>
         <section>
@@ -85,7 +85,7 @@ fn AutomationsView(data: Data) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
-            <NewChannel/>
+            <Permitted action=Action::Edit><NewChannel/></Permitted>
         </section>
         <section>
             <h2>"Attempts"</h2>
@@ -96,7 +96,7 @@ fn AutomationsView(data: Data) -> impl IntoView {
 
 #[component]
 fn DestinationCard(d: DestinationView, now: i64) -> impl IntoView {
-    let id = d.id;
+    let editable = d.clone();
     let health = match d.success_rate() {
         Some(rate) => format!(
             "{rate:.1} % delivered ({} of {})",
@@ -128,6 +128,26 @@ fn DestinationCard(d: DestinationView, now: i64) -> impl IntoView {
             .collect();
         named.join(", ")
     };
+    view! {
+        <article class=if d.paused { "destination destination-paused" } else { "destination" } data-destination=d.name.clone()>
+            <h3>{d.name.clone()} " "
+                {d.paused.then(|| view! { <span class="tag tag-rejected">"paused"</span> })}
+                {d.signed.then(|| view! { <span class="tag">"signed"</span> })}
+            </h3>
+            <p><code>{d.url.clone()}</code></p>
+            <p class="muted">{events} {d.condition.clone().map(|c| format!(" · {c}"))}</p>
+            {d.paused_reason.clone().map(|r| view! { <p class="error-text">{r}</p> })}
+            <p data-testid="health">{health} " · " {queue}</p>
+            {d.last_error.clone().map(|e| view! { <p class="error-text">"Last error: " {e}</p> })}
+            <Permitted action=Action::Edit><DestinationActions d=editable.clone()/></Permitted>
+        </article>
+    }
+}
+
+/// A destination's buttons and its edit form, for those who may change it.
+#[component]
+fn DestinationActions(d: DestinationView) -> impl IntoView {
+    let id = d.id;
     // Each button names its destination for screen readers, which list
     // every "Pause" of the page together.
     let (verb, path) = if d.paused {
@@ -141,16 +161,6 @@ fn DestinationCard(d: DestinationView, now: i64) -> impl IntoView {
         </form>
     };
     view! {
-        <article class=if d.paused { "destination destination-paused" } else { "destination" } data-destination=d.name.clone()>
-            <h3>{d.name.clone()} " "
-                {d.paused.then(|| view! { <span class="tag tag-rejected">"paused"</span> })}
-                {d.signed.then(|| view! { <span class="tag">"signed"</span> })}
-            </h3>
-            <p><code>{d.url.clone()}</code></p>
-            <p class="muted">{events} {d.condition.clone().map(|c| format!(" · {c}"))}</p>
-            {d.paused_reason.clone().map(|r| view! { <p class="error-text">{r}</p> })}
-            <p data-testid="health">{health} " · " {queue}</p>
-            {d.last_error.clone().map(|e| view! { <p class="error-text">"Last error: " {e}</p> })}
             <div class="destination-actions">
                 {toggle}
                 <form method="post" action=format!("/automations/destinations/{id}/replay") class="inline">
@@ -169,29 +179,36 @@ fn DestinationCard(d: DestinationView, now: i64) -> impl IntoView {
                     consequence="Events still queued for it are dropped, not sent."/>
             </div>
             <DestinationForm editing=d.clone()/>
-        </article>
     }
 }
 
 #[component]
 fn ChannelRow(c: ChannelView) -> impl IntoView {
-    let id = c.id;
+    let (id, name) = (c.id, c.name.clone());
     view! {
         <li class="channel" data-channel=c.name.clone()>
             <strong>{c.name.clone()}</strong> " " <span class="tag">{c.kind.as_str()}</span> " "
             <span class="muted">{c.target.clone()}</span>
-            <form method="post" action=format!("/automations/channels/{id}/test") class="inline">
-                <button type="submit" class="button" aria-label=format!("Send test to channel {}", c.name)>"Send test"</button>
-            </form>
-            <ConfirmDelete action=format!("/automations/channels/{id}/delete")
-                what=format!("channel {}", c.name)
-                consequence="Rules that notify through it stop doing so; notifications still queued for it are dropped."/>
+            <Permitted action=Action::Edit><ChannelActions id name=name.clone()/></Permitted>
             {c.test_result.clone().map(|r| view! {
                 <p class="muted" data-testid="test-result">
                     "Last test " {c.tested_at.map(|at| view! { <Moment at/> })} ": " {r}
                 </p>
             })}
         </li>
+    }
+}
+
+/// A channel's buttons, for those who may change it.
+#[component]
+fn ChannelActions(id: i64, name: String) -> impl IntoView {
+    view! {
+        <form method="post" action=format!("/automations/channels/{id}/test") class="inline">
+            <button type="submit" class="button" aria-label=format!("Send test to channel {name}")>"Send test"</button>
+        </form>
+        <ConfirmDelete action=format!("/automations/channels/{id}/delete")
+            what=format!("channel {name}")
+            consequence="Rules that notify through it stop doing so; notifications still queued for it are dropped."/>
     }
 }
 
@@ -231,11 +248,11 @@ fn AttemptLog(attempts: Vec<AttemptView>) -> impl IntoView {
                             <td>{call}</td>
                             <td title=a.response.clone().unwrap_or_default()>{answer}</td>
                             <td>{format!("{} ms", a.latency_ms)}</td>
-                            <td>
+                            <td><Permitted action=Action::Edit>
                                 <form method="post" action=format!("/automations/outbox/{}/redeliver", a.outbox_id)>
-                                    <button type="submit" class="button quiet" aria-label=redeliver>"Redeliver"</button>
+                                    <button type="submit" class="button quiet" aria-label=redeliver.clone()>"Redeliver"</button>
                                 </form>
-                            </td>
+                            </Permitted></td>
                         </tr>
                     }
                 }).collect_view()}

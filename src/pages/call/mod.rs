@@ -17,7 +17,9 @@ use crate::components::{
 };
 use crate::model::metrics;
 use crate::model::overview::{self, Steps};
-use crate::model::{event_link, format, CallSummary, CallTimeline, LiveUpdate, TimelinePoint};
+use crate::model::{
+    event_link, format, CallSummary, CallTimeline, LiveUpdate, RawAccess, TimelinePoint,
+};
 use crate::server_fns::load_call;
 use live::{LiveBatch, Window};
 
@@ -69,7 +71,9 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
         now,
         stale_after_ms,
         metrics: stored_metrics,
+        raw,
     } = timeline;
+    provide_context(RawAccess(raw));
     // The whole timeline is on the page: measured here, live; else as stored.
     let whole = earlier.is_none() && before.is_none();
     let page_path = event_link(&call.call_id, None);

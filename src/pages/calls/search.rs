@@ -6,9 +6,11 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use super::exports::ExportLinks;
-use crate::components::{CallsTable, EstimatesNote, Pager};
+use crate::components::{CallsTable, EstimatesNote, Pager, Permitted};
 use crate::model::metrics::CallMetrics;
-use crate::model::{format, CallSummary, ListOrder, SavedView, SearchHit, SearchResults, Sort};
+use crate::model::{
+    format, Action, CallSummary, ListOrder, SavedView, SearchHit, SearchResults, Sort,
+};
 
 /// One-click queries above the list.
 const CHIPS: [(&str, &str); 8] = [
@@ -60,9 +62,11 @@ pub(super) fn QueryBar(q: String, saved: Vec<SavedView>, sort: Sort) -> impl Int
             {saved.into_iter().map(|view_| view! {
                 <span class="chip chip-saved" class:current=view_.q == current>
                     <a href=format!("/?q={}", format::url_segment(&view_.q)) title=view_.q.clone()>{view_.name.clone()}</a>
+                    <Permitted action=Action::Edit>
                     <form method="post" action=format!("/views/{}/delete", view_.id) class="inline">
                         <button type="submit" class="chip-delete" aria-label=format!("Delete the view {}", view_.name)>"×"</button>
                     </form>
+                    </Permitted>
                 </span>
             }).collect_view()}
             {CHIPS.into_iter().map(|(label, query)| {
@@ -77,11 +81,13 @@ pub(super) fn QueryBar(q: String, saved: Vec<SavedView>, sort: Sort) -> impl Int
             }).collect_view()}
         </nav>
         {searching.then(|| view! {
+            <Permitted action=Action::Edit>
             <form class="save-view" method="post" action="/views">
                 <input type="hidden" name="q" value=q.clone()/>
                 <label>"Save this query as " <input type="text" name="name" required maxlength="60" placeholder="a name"/></label>
                 <button type="submit" class="button">"Save view"</button>
             </form>
+            </Permitted>
         })}
     }
 }

@@ -3,7 +3,9 @@
 //! provisioning, and the background work after each commit.
 //! It may import `config`, `store` and `model`; never `http` or `cli`.
 
+pub mod accounts;
 pub mod alerts;
+pub mod audit;
 pub mod call_metrics;
 pub mod export_progress;
 pub mod ingest;

@@ -18,8 +18,8 @@ pub use outbound::OutboundConfig;
 pub use platform_keys::{PlatformKeys, SecretSetting};
 pub use serve::{LogFormat, Secret, ServeConfig, WebhookConfig};
 pub use tools::{
-    BackupArgs, BenchConfig, BenchPart, CrashCheckConfig, MigrateDataArgs, RestoreArgs,
-    SimulateConfig, UserArgs,
+    AddUserArgs, BackupArgs, BenchConfig, BenchPart, CrashCheckConfig, MigrateDataArgs,
+    RestoreArgs, SetRoleArgs, SimulateConfig, UserArgs,
 };
 
 #[derive(Debug, Parser)]
@@ -100,8 +100,11 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Add an account; asks for its password (or reads it from stdin with --password-stdin).
-    Add(UserArgs),
+    /// Add an account (a viewer unless --role says otherwise); asks for its
+    /// password (or reads it from stdin with --password-stdin).
+    Add(AddUserArgs),
     /// Set a new password for an account, which signs out its sessions.
     ResetPassword(UserArgs),
+    /// Give an account another role (the last admin keeps theirs).
+    SetRole(SetRoleArgs),
 }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::model::AccountRole;
+
 use super::database::{database, sqlite_file, Database};
 use super::{PlatformKeys, Secret};
 
@@ -109,6 +111,30 @@ pub struct UserArgs {
     /// The database: a SQLite file or a `postgres://` URL.
     #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = database)]
     pub db: Database,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AddUserArgs {
+    #[command(flatten)]
+    pub user: UserArgs,
+    /// What the account may do: admin, editor, viewer or restricted.
+    #[arg(long, default_value = "viewer", value_parser = role)]
+    pub role: AccountRole,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SetRoleArgs {
+    pub username: String,
+    /// admin, editor, viewer or restricted.
+    #[arg(value_parser = role)]
+    pub role: AccountRole,
+    /// The database: a SQLite file or a `postgres://` URL.
+    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = database)]
+    pub db: Database,
+}
+
+fn role(value: &str) -> Result<AccountRole, String> {
+    AccountRole::parse(value).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Clone, Args)]

@@ -14,7 +14,9 @@ use crate::model::export::valid_progress_id;
 use crate::model::format::iso;
 use crate::model::query::Query;
 use crate::model::{CallSummary, Sort, TimelineItem};
+use crate::server::app::audit;
 use crate::server::app::export_progress::Tracker;
+use crate::server::http::auth::actor::Acting;
 use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
 use crate::server::store::prelude::*;
@@ -46,6 +48,7 @@ enum Format {
 
 pub async fn export(
     State(state): State<AppState>,
+    acting: Acting,
     Params(params): Params<ExportParams>,
 ) -> Response {
     let format = match params.format.as_deref().unwrap_or("csv") {
@@ -82,6 +85,20 @@ pub async fn export(
         Some(_) => return refuse("a progress id is 1 to 40 letters and digits".into()),
         None => None,
     };
+    let what = match format {
+        Format::Csv => "calls as CSV",
+        Format::Json => "calls as JSON",
+        Format::Jsonl => "events as JSON lines",
+    };
+    let said = format!("exported the {what} of the query {:?}", params.q);
+    audit::record(
+        &state.store,
+        &acting.actor,
+        "export.calls",
+        &params.q,
+        &said,
+    )
+    .await;
     let body = Body::from_stream(chunks(state.store.clone(), query, at, format, tracker));
     (
         [
@@ -240,7 +257,7 @@ fn csv_row(c: &CallSummary) -> [String; 19] {
 /// quoted, its quotes doubled (a dozen lines do not need the `csv` crate).
 /// A field a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or
 /// carriage return first) is prefixed with `'`: callers' words are data.
-fn csv_line(fields: &[String]) -> String {
+pub(crate) fn csv_line(fields: &[String]) -> String {
     let mut line = fields
         .iter()
         .map(|f| {

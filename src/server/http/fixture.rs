@@ -8,7 +8,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use crate::server::app::audit;
 use crate::server::app::platforms::Platform;
+use crate::server::http::auth::actor::Acting;
 
 use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
@@ -115,11 +117,19 @@ pub struct Which {
 }
 
 /// `GET /export/fixture?call=ID`: the call's fixture as a download.
-pub async fn download(State(state): State<AppState>, Query(which): Query<Which>) -> Response {
+pub async fn download(
+    State(state): State<AppState>,
+    acting: Acting,
+    Query(which): Query<Which>,
+) -> Response {
     let call_id = which.call;
     let store = &state.store;
     let call = match store.call(&call_id).await {
-        Ok(Some(call)) => call,
+        Ok(Some(call)) => {
+            let said = "downloaded the call's raw deliveries as a fixture";
+            audit::record(store, &acting.actor, "export.fixture", &call_id, said).await;
+            call
+        }
         Ok(None) => return (StatusCode::NOT_FOUND, "no such call").into_response(),
         Err(e) => return failed(e),
     };

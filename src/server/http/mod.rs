@@ -4,6 +4,7 @@
 
 pub mod access_log;
 pub mod assets;
+pub mod audit_export;
 pub mod auth;
 pub mod bench_routes;
 pub mod client_address;

@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/login", post(auth::routes::login))
         .route("/setup", post(auth::routes::setup))
         .route("/logout", post(auth::routes::logout))
+        .route("/invite/{token}", post(auth::invite::redeem))
         .route("/theme", post(crate::server::http::theme::choose))
         .route("/deliveries/{id}/body", get(delivery_body))
         .route("/events/{id}/body", get(event_body))
@@ -79,6 +80,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/export/fixture",
             get(crate::server::http::fixture::download),
+        )
+        .route(
+            "/settings/audit/export",
+            get(crate::server::http::audit_export::export),
         )
         .route("/api/live/calls", get(live::calls_stream))
         .route("/api/live/deliveries", get(live::deliveries_stream))

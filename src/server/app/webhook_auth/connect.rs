@@ -65,6 +65,7 @@ impl WebhookAuth {
                     .map(|t| (t.info.label.to_string(), t.connect.to_string()))
                     .collect(),
             },
+            token_hidden: false,
         }
     }
 }

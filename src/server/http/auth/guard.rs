@@ -4,13 +4,14 @@
 //! Nothing it lets through is kept in the browser's cache.
 
 use axum::extract::{Request, State};
-use axum::http::header::CACHE_CONTROL;
-use axum::http::{HeaderValue, Method};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use super::current_user;
+use super::permits::{self, Need};
+use super::{current_user, CurrentUser};
 use crate::model::format::query_path;
 use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
@@ -35,6 +36,7 @@ pub async fn require_session(
 async fn admit(state: &AppState, session: &Session, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let is_get = request.method() == Method::GET;
+    let need = permits::needed(request.method(), path);
     let user = match current_user(&state.store, session, state.config.session_max_hours).await {
         Ok(user) => user,
         Err(e) => {
@@ -43,22 +45,61 @@ async fn admit(state: &AppState, session: &Session, mut request: Request, next: 
         }
     };
     let has_users = || async { state.store.has_users().await.unwrap_or(true) };
-    match (path, user) {
-        ("/login" | "/setup", Some(_)) if is_get => Redirect::to("/").into_response(),
-        ("/login", None) if is_get && !has_users().await => Redirect::to("/setup").into_response(),
-        ("/setup", None) if is_get && has_users().await => Redirect::to("/login").into_response(),
-        ("/login" | "/setup" | "/logout" | "/theme", _) => next.run(request).await,
-        (_, Some(user)) => {
+    match (path, need, user) {
+        ("/login" | "/setup", _, Some(_)) if is_get => Redirect::to("/").into_response(),
+        ("/login", _, None) if is_get && !has_users().await => {
+            Redirect::to("/setup").into_response()
+        }
+        ("/setup", _, None) if is_get && has_users().await => {
+            Redirect::to("/login").into_response()
+        }
+        (_, Need::Open, user) => {
+            if let Some(user) = user {
+                request.extensions_mut().insert(user);
+            }
+            next.run(request).await
+        }
+        (_, Need::Permit(action), Some(user)) if user.role.may(action) => {
             request.extensions_mut().insert(user);
             next.run(request).await
         }
-        (p, None) if p.starts_with("/api/") => ApiError::not_signed_in().into_response(),
-        (_, None) if !has_users().await => Redirect::to("/setup").into_response(),
-        (_, None) => {
+        (p, _, Some(user)) => not_permitted(p, &user),
+        (p, _, None) if p.starts_with("/api/") => ApiError::not_signed_in().into_response(),
+        (_, _, None) if !has_users().await => Redirect::to("/setup").into_response(),
+        (_, _, None) => {
             let wanted = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
             Redirect::to(&format!("/login?next={}", query_path(wanted))).into_response()
         }
     }
+}
+
+/// 403 for a signed-in account whose role may not do this: JSON for the
+/// API, a short page for a browser.
+fn not_permitted(path: &str, user: &CurrentUser) -> Response {
+    tracing::info!(username = user.username, role = %user.role, path, "refused: not permitted");
+    if path.starts_with("/api/") {
+        return ApiError::forbidden(
+            "not permitted",
+            format!(
+                "a {} account may not do this",
+                user.role.label().to_lowercase()
+            ),
+        )
+        .into_response();
+    }
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not permitted · calltrail</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/calltrail.css\"></head><body><main><h1>Not permitted</h1>\
+         <p>Your account ({}) may not open this page or do this. Ask an admin if you need it.</p>\
+         <p><a href=\"/\">Back to calls</a></p></main></body></html>",
+        user.role.label()
+    );
+    (
+        StatusCode::FORBIDDEN,
+        [(CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response()
 }
 
 fn unavailable() -> Response {

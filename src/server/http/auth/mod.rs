@@ -2,8 +2,11 @@
 //! every page, server function and live stream, the sign-in forms' routes,
 //! and login throttling.
 
+pub mod actor;
 pub mod guard;
+pub mod invite;
 pub mod password;
+pub mod permits;
 pub mod routes;
 pub mod setup_code;
 pub mod throttle;
@@ -13,6 +16,7 @@ use tower_sessions::cookie::{time, SameSite};
 use tower_sessions::session::Id;
 use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore as _};
 
+use crate::model::AccountRole;
 use crate::server::config::ServeConfig;
 use crate::server::store::prelude::*;
 use crate::server::store::{now_ms, Sessions, Store, User};
@@ -34,6 +38,7 @@ struct SignedIn {
 pub struct CurrentUser {
     pub id: i64,
     pub username: String,
+    pub role: AccountRole,
 }
 
 /// Sessions in the database (so they survive restarts), in an `HttpOnly`,
@@ -81,18 +86,23 @@ pub async fn current_user(
     Ok(user)
 }
 
-/// Whether the session with `id` is still signed in, read afresh from the
-/// session store: false once it was signed out, expired, or its account's
-/// password changed. Long-lived requests (live streams) ask this as they go.
-pub async fn still_signed_in(store: &Store, id: &Id, max_hours: u32) -> anyhow::Result<bool> {
+/// The account the session with `id` is signed in as, read afresh from the
+/// session store: `None` once it was signed out, expired, its account's
+/// password changed or the account was disabled. Long-lived requests (live
+/// streams) ask this as they go, and end when the answer changes.
+pub async fn still_signed_in(
+    store: &Store,
+    id: &Id,
+    max_hours: u32,
+) -> anyhow::Result<Option<CurrentUser>> {
     let Some(record) = store.sessions().load(id).await? else {
-        return Ok(false);
+        return Ok(None);
     };
     let Some(value) = record.data.get(SESSION_KEY) else {
-        return Ok(false);
+        return Ok(None);
     };
     let signed_in: SignedIn = serde_json::from_value(value.clone())?;
-    Ok(valid_user(store, &signed_in, max_hours).await?.is_some())
+    valid_user(store, &signed_in, max_hours).await
 }
 
 async fn valid_user(
@@ -104,11 +114,14 @@ async fn valid_user(
     let user = store.user_by_id(signed_in.user_id).await?;
     Ok(user
         .filter(|user| {
-            now_ms() - signed_in.at_ms < max_ms && signed_in.at_ms >= user.password_changed_at
+            now_ms() - signed_in.at_ms < max_ms
+                && signed_in.at_ms >= user.password_changed_at
+                && !user.is_disabled()
         })
         .map(|user| CurrentUser {
             id: user.id,
             username: user.username,
+            role: user.role,
         }))
 }
 

@@ -13,6 +13,7 @@ use super::guard::safe_next;
 use super::throttle::Admission;
 use super::{password, setup_code, sign_in};
 use crate::model::format::query_path;
+use crate::server::app::audit::{self, Actor};
 use crate::server::http::client_address::ClientIp;
 use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
@@ -81,7 +82,21 @@ pub async fn login(
             return busy_response();
         }
     };
+    let actor = Actor::new(username, ip);
     match user {
+        Some(user) if valid && user.is_disabled() => {
+            state.throttle.succeeded(&attempt);
+            let why = "refused: the account is disabled";
+            audit::record(
+                &state.store,
+                &actor,
+                "auth.sign-in-failed",
+                &user.username,
+                why,
+            )
+            .await;
+            back("disabled")
+        }
         Some(user) if valid => {
             state.throttle.succeeded(&attempt);
             if let Err(e) = sign_in(&session, &user).await {
@@ -89,10 +104,14 @@ pub async fn login(
                 return back("unavailable");
             }
             tracing::info!(username = user.username, "signed in");
+            let how = format!("signed in with a password as {}", user.role);
+            audit::record(&state.store, &actor, "auth.sign-in", &user.username, &how).await;
             Redirect::to(next).into_response()
         }
         _ => {
             tracing::info!(username, ip = ?ip, "sign-in refused");
+            let why = "refused: wrong username or password";
+            audit::record(&state.store, &actor, "auth.sign-in-failed", username, why).await;
             back("invalid")
         }
     }

@@ -10,8 +10,10 @@ use super::{back, back_keeping, storage, Fields, Outcome};
 use crate::model::{Condition, FormError, MatchOp, Notice, FORWARD_KINDS};
 use crate::server::app::alerts::condition::Compiled;
 use crate::server::app::alerts::{replay as queue_replay, ReplayFrom};
+use crate::server::app::audit;
 use crate::server::app::outbound::guard::check_url;
 use crate::server::app::webhook_auth::SigningKey;
+use crate::server::http::auth::actor::Acting;
 use crate::server::http::AppState;
 use crate::server::store::automation::DestinationSettings;
 use crate::server::store::now_ms;
@@ -31,7 +33,11 @@ const KEPT: [&str; 6] = [
 
 /// `POST /automations/destinations`: adds one, or (with `edit`) changes the
 /// one of that name; a blank secret then keeps the one it has.
-pub async fn create_destination(State(state): State<AppState>, body: Bytes) -> Response {
+pub async fn create_destination(
+    State(state): State<AppState>,
+    acting: Acting,
+    body: Bytes,
+) -> Response {
     let fields = Fields::parse(&body);
     let form = match fields.get("edit") {
         Some(id) => format!("edit-destination-{}", id.parse::<i64>().unwrap_or_default()),
@@ -42,16 +48,12 @@ pub async fn create_destination(State(state): State<AppState>, body: Bytes) -> R
             Ok(settings) => settings,
             Err(e) => return back_keeping(PAGE, &fields, e, &form, &KEPT),
         };
+    let before = match state.store.destinations().await {
+        Ok(all) => all.into_iter().find(|d| d.name == settings.name),
+        Err(e) => return back(PAGE, None, Err(storage(e))),
+    };
     if fields.ticked("edit") && settings.secret.is_none() {
-        match state.store.destinations().await {
-            Ok(all) => {
-                settings.secret = all
-                    .into_iter()
-                    .find(|d| d.name == settings.name)
-                    .and_then(|d| d.secret);
-            }
-            Err(e) => return back(PAGE, None, Err(storage(e))),
-        }
+        settings.secret = before.as_ref().and_then(|d| d.secret.clone());
     }
     let outcome = state
         .store
@@ -59,7 +61,36 @@ pub async fn create_destination(State(state): State<AppState>, body: Bytes) -> R
         .await
         .map(|_| Notice::DestinationSaved)
         .map_err(storage);
+    if outcome.is_ok() {
+        let after = described(&settings.url, &settings.events, settings.secret.is_some());
+        let summary = match before {
+            Some(d) => format!(
+                "{} → {after}",
+                described(&d.url, &d.events, d.secret.is_some())
+            ),
+            None => format!("added: {after}"),
+        };
+        audit::record(
+            &state.store,
+            &acting.actor,
+            "destination.save",
+            &settings.name,
+            &summary,
+        )
+        .await;
+    }
     back(PAGE, None, outcome)
+}
+
+/// A destination in a line for the audit log (whether it signs, never the secret).
+fn described(url: &str, events: &[String], signed: bool) -> String {
+    let events = if events.is_empty() {
+        "all events".to_string()
+    } else {
+        events.join(", ")
+    };
+    let signed = if signed { ", signed" } else { "" };
+    format!("{url} ({events}{signed})")
 }
 
 /// `POST /automations/destinations/{id}/test`: a test event in the
@@ -148,7 +179,7 @@ fn is_forward_kind(name: &str) -> bool {
 }
 
 /// `POST /automations/destinations/{id}/pause`
-pub async fn pause(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+pub async fn pause(State(state): State<AppState>, acting: Acting, Path(id): Path<i64>) -> Response {
     let outcome = paused(
         &state,
         id,
@@ -156,12 +187,38 @@ pub async fn pause(State(state): State<AppState>, Path(id): Path<i64>) -> Respon
         Notice::DestinationPaused,
     )
     .await;
+    if outcome.is_ok() {
+        let target = format!("destination {id}");
+        audit::record(
+            &state.store,
+            &acting.actor,
+            "destination.pause",
+            &target,
+            "running → paused",
+        )
+        .await;
+    }
     back(PAGE, None, outcome)
 }
 
 /// `POST /automations/destinations/{id}/resume`
-pub async fn resume(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+pub async fn resume(
+    State(state): State<AppState>,
+    acting: Acting,
+    Path(id): Path<i64>,
+) -> Response {
     let outcome = paused(&state, id, None, Notice::DestinationResumed).await;
+    if outcome.is_ok() {
+        let target = format!("destination {id}");
+        audit::record(
+            &state.store,
+            &acting.actor,
+            "destination.resume",
+            &target,
+            "paused → running",
+        )
+        .await;
+    }
     state.alerts.outbox.notify_one();
     back(PAGE, None, outcome)
 }
@@ -176,7 +233,12 @@ async fn paused(state: &AppState, id: i64, why: Option<&str>, done: Notice) -> O
 
 /// `POST /automations/destinations/{id}/replay`: a call's events
 /// (`call_id`), or every event since a time (`since`, UTC).
-pub async fn replay(State(state): State<AppState>, Path(id): Path<i64>, body: Bytes) -> Response {
+pub async fn replay(
+    State(state): State<AppState>,
+    acting: Acting,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
     let fields = Fields::parse(&body);
     let from = match (fields.get("call_id"), fields.get("since")) {
         (Some(call), _) => ReplayFrom::Call(call.to_string()),
@@ -186,10 +248,24 @@ pub async fn replay(State(state): State<AppState>, Path(id): Path<i64>, body: By
         },
         (None, None) => return back(PAGE, None, Err(FormError::ReplayNeedsStart)),
     };
+    let what = match &from {
+        ReplayFrom::Call(call) => format!("call {call}"),
+        ReplayFrom::Since(at) => format!("everything since {}", crate::model::format::iso(*at)),
+    };
     let outcome = match queue_replay(&state.store, id, from).await {
         Ok(Some(0)) => Ok(Notice::ReplayEmpty),
-        Ok(Some(_)) => {
+        Ok(Some(n)) => {
             state.alerts.outbox.notify_one();
+            let summary = format!("replayed {what}: {n} events queued");
+            let target = format!("destination {id}");
+            audit::record(
+                &state.store,
+                &acting.actor,
+                "destination.replay",
+                &target,
+                &summary,
+            )
+            .await;
             Ok(Notice::ReplayQueued)
         }
         Ok(None) => Err(FormError::NoSuchDestination),
@@ -207,9 +283,27 @@ fn parse_utc(s: &str) -> Option<i64> {
 }
 
 /// `POST /automations/destinations/{id}/delete`
-pub async fn delete_destination(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+pub async fn delete_destination(
+    State(state): State<AppState>,
+    acting: Acting,
+    Path(id): Path<i64>,
+) -> Response {
+    let name = match state.store.destination(id).await {
+        Ok(d) => d.map_or_else(|| format!("destination {id}"), |d| d.name),
+        Err(e) => return back(PAGE, None, Err(storage(e))),
+    };
     let outcome = match state.store.delete_destination(id).await {
-        Ok(true) => Ok(Notice::DestinationDeleted),
+        Ok(true) => {
+            audit::record(
+                &state.store,
+                &acting.actor,
+                "destination.delete",
+                &name,
+                "deleted, with its queue",
+            )
+            .await;
+            Ok(Notice::DestinationDeleted)
+        }
         Ok(false) => Err(FormError::NoSuchDestination),
         Err(e) => Err(storage(e)),
     };
@@ -217,10 +311,23 @@ pub async fn delete_destination(State(state): State<AppState>, Path(id): Path<i6
 }
 
 /// `POST /automations/outbox/{id}/redeliver`
-pub async fn redeliver(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+pub async fn redeliver(
+    State(state): State<AppState>,
+    acting: Acting,
+    Path(id): Path<i64>,
+) -> Response {
     let outcome = match state.store.redeliver(id, now_ms()).await {
         Ok(Some(_)) => {
             state.alerts.outbox.notify_one();
+            let target = format!("outbox message {id}");
+            audit::record(
+                &state.store,
+                &acting.actor,
+                "outbox.redeliver",
+                &target,
+                "queued to send again",
+            )
+            .await;
             Ok(Notice::Redelivered)
         }
         Ok(None) => Err(FormError::NoSuchMessage),

@@ -8,14 +8,20 @@ use axum::response::Response;
 use super::automation::PAGE;
 use super::{back, back_keeping, storage, Fields};
 use crate::model::{ChannelKind, FormError, Notice};
+use crate::server::app::audit;
 use crate::server::app::outbound::channel::{ChannelConfig, ChannelError, EmailConfig, Tls};
 use crate::server::app::outbound::guard::GuardError;
+use crate::server::http::auth::actor::Acting;
 use crate::server::http::AppState;
 use crate::server::store::now_ms;
 use crate::server::store::prelude::*;
 
 /// `POST /automations/channels`
-pub async fn create_channel(State(state): State<AppState>, body: Bytes) -> Response {
+pub async fn create_channel(
+    State(state): State<AppState>,
+    acting: Acting,
+    body: Bytes,
+) -> Response {
     let fields = Fields::parse(&body);
     let (name, config) = match channel_of(&fields, state.config.outbound.allow_private_destinations)
     {
@@ -34,6 +40,11 @@ pub async fn create_channel(State(state): State<AppState>, body: Bytes) -> Respo
         .await
         .map(|_| Notice::ChannelSaved)
         .map_err(storage);
+    if outcome.is_ok() {
+        // Where it sends, never its secrets.
+        let summary = format!("saved: {} to {}", config.kind().as_str(), config.target());
+        audit::record(&state.store, &acting.actor, "channel.save", &name, &summary).await;
+    }
     back(PAGE, None, outcome)
 }
 
@@ -127,9 +138,27 @@ pub async fn test_channel(State(state): State<AppState>, Path(id): Path<i64>) ->
 }
 
 /// `POST /automations/channels/{id}/delete`
-pub async fn delete_channel(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+pub async fn delete_channel(
+    State(state): State<AppState>,
+    acting: Acting,
+    Path(id): Path<i64>,
+) -> Response {
+    let name = match state.store.channel(id).await {
+        Ok(channel) => channel.map_or_else(|| format!("channel {id}"), |c| c.name),
+        Err(e) => return back(PAGE, None, Err(storage(e))),
+    };
     let outcome = match state.store.delete_channel(id).await {
-        Ok(true) => Ok(Notice::ChannelDeleted),
+        Ok(true) => {
+            audit::record(
+                &state.store,
+                &acting.actor,
+                "channel.delete",
+                &name,
+                "deleted",
+            )
+            .await;
+            Ok(Notice::ChannelDeleted)
+        }
         Ok(false) => Err(FormError::NoSuchChannel),
         Err(e) => Err(storage(e)),
     };

@@ -10,6 +10,7 @@ mod channels;
 mod password;
 mod rules;
 mod saved_views;
+mod users;
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -67,6 +68,12 @@ pub fn routes() -> Router<AppState> {
             post(automation::redeliver),
         )
         .route("/settings/password", post(password::change))
+        .route("/settings/users/invite", post(users::invite))
+        .route("/settings/users/links/{id}/revoke", post(users::revoke))
+        .route("/settings/users/{id}/role", post(users::set_role))
+        .route("/settings/users/{id}/disable", post(users::disable))
+        .route("/settings/users/{id}/enable", post(users::enable))
+        .route("/settings/users/{id}/reset", post(users::reset))
         .route("/views", post(saved_views::save))
         .route("/views/{id}/delete", post(saved_views::delete))
 }

@@ -5,12 +5,13 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
-use axum::Extension;
 use tower_sessions::Session;
 
 use super::{back, storage, Fields};
 use crate::model::{FormError, Notice};
-use crate::server::http::auth::{self, password, CurrentUser};
+use crate::server::app::audit;
+use crate::server::http::auth::actor::Acting;
+use crate::server::http::auth::{self, password};
 use crate::server::http::AppState;
 use crate::server::store::prelude::*;
 
@@ -19,10 +20,11 @@ const PAGE: &str = "/settings";
 /// `POST /settings/password`: `current`, `new`, `confirm`.
 pub async fn change(
     State(state): State<AppState>,
-    Extension(user): Extension<CurrentUser>,
+    acting: Acting,
     session: Session,
     body: Bytes,
 ) -> Response {
+    let user = &acting.user;
     let fields = Fields::parse(&body);
     let (current, new, confirm) = (
         fields.get("current").unwrap_or_default().to_string(),
@@ -47,13 +49,21 @@ pub async fn change(
     }
     let hash = password::hash(new).await;
     let outcome = match state.store.set_password(&account.username, &hash).await {
-        Ok(true) => match auth::sign_in(&session, &account).await {
-            Ok(()) => Ok(Notice::PasswordChanged),
-            Err(e) => {
+        Ok(true) => {
+            let summary = "changed their own password; other sessions signed out";
+            audit::record(
+                &state.store,
+                &acting.actor,
+                "user.password",
+                &account.username,
+                summary,
+            )
+            .await;
+            if let Err(e) = auth::sign_in(&session, &account).await {
                 tracing::warn!(error = %e, "could not renew the session after a password change");
-                Ok(Notice::PasswordChanged)
             }
-        },
+            Ok(Notice::PasswordChanged)
+        }
         Ok(false) => Err(FormError::PasswordWrong),
         Err(e) => Err(storage(e)),
     };

@@ -9,14 +9,27 @@ use serde_json::{json, Map, Value};
 use super::{back, storage, Fields};
 use crate::model::{FormError, Notice, RuleSpec};
 use crate::server::app::alerts::condition::Compiled;
+use crate::server::app::audit;
+use crate::server::http::auth::actor::Acting;
 use crate::server::http::AppState;
 use crate::server::store::prelude::*;
 use crate::server::store::rules::RuleSettings;
 
 const PAGE: &str = "/alerts/rules";
 
+/// A rule's settings in a line, for the audit log's before and after.
+fn described(spec: &RuleSpec, enabled: bool, cooldown_secs: i64) -> String {
+    let on = if enabled { "enabled" } else { "disabled" };
+    format!("{on}, cool-down {cooldown_secs} s, {}", spec.describe())
+}
+
 /// `POST /alerts/rules/{id}`
-pub async fn update(State(state): State<AppState>, Path(id): Path<i64>, body: Bytes) -> Response {
+pub async fn update(
+    State(state): State<AppState>,
+    acting: Acting,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
     let fields = Fields::parse(&body);
     let rules = match state.store.rules().await {
         Ok(r) => r,
@@ -25,9 +38,22 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<i64>, body: By
     let Some(rule) = rules.into_iter().find(|r| r.id == id) else {
         return back(PAGE, None, Err(FormError::NoSuchRule));
     };
-    let outcome = match settings(&fields, rule.spec.kind(), rule.name) {
+    let before = described(&rule.spec, rule.enabled, rule.cooldown_secs);
+    let outcome = match settings(&fields, rule.spec.kind(), rule.name.clone()) {
         Ok(settings) => match state.store.save_rule(Some(id), &settings).await {
-            Ok(_) => Ok(Notice::RuleSaved),
+            Ok(_) => {
+                let after = described(&settings.spec, settings.enabled, settings.cooldown_secs);
+                let summary = format!("{before} → {after}");
+                audit::record(
+                    &state.store,
+                    &acting.actor,
+                    "rule.update",
+                    &rule.name,
+                    &summary,
+                )
+                .await;
+                Ok(Notice::RuleSaved)
+            }
             Err(e) => Err(storage(e)),
         },
         Err(e) => Err(e),
@@ -36,7 +62,7 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<i64>, body: By
 }
 
 /// `POST /alerts/rules`: a new `match` (or, with `kind=rate`, `rate`) rule.
-pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
+pub async fn create(State(state): State<AppState>, acting: Acting, body: Bytes) -> Response {
     let fields = Fields::parse(&body);
     let Some(name) = fields.get("name").map(str::to_string) else {
         return back(PAGE, None, Err(FormError::RuleNeedsName));
@@ -46,9 +72,14 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
         Some("rate") => "rate",
         Some(_) => return back(PAGE, None, Err(FormError::RuleInvalid)),
     };
-    let outcome = match settings(&fields, kind, name) {
+    let outcome = match settings(&fields, kind, name.clone()) {
         Ok(settings) => match state.store.save_rule(None, &settings).await {
-            Ok(_) => Ok(Notice::RuleAdded),
+            Ok(_) => {
+                let after = described(&settings.spec, settings.enabled, settings.cooldown_secs);
+                let summary = format!("added: {after}");
+                audit::record(&state.store, &acting.actor, "rule.create", &name, &summary).await;
+                Ok(Notice::RuleAdded)
+            }
             Err(e) => Err(storage(e)),
         },
         Err(e) => Err(e),
@@ -57,9 +88,28 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
 }
 
 /// `POST /alerts/rules/{id}/delete`
-pub async fn delete(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+pub async fn delete(
+    State(state): State<AppState>,
+    acting: Acting,
+    Path(id): Path<i64>,
+) -> Response {
+    let name = match state.store.rules().await {
+        Ok(rules) => rules.into_iter().find(|r| r.id == id).map(|r| r.name),
+        Err(e) => return back(PAGE, None, Err(storage(e))),
+    };
     let outcome = match state.store.delete_rule(id).await {
-        Ok(true) => Ok(Notice::RuleDeleted),
+        Ok(true) => {
+            let target = name.unwrap_or_else(|| format!("rule {id}"));
+            audit::record(
+                &state.store,
+                &acting.actor,
+                "rule.delete",
+                &target,
+                "deleted, with its alerts",
+            )
+            .await;
+            Ok(Notice::RuleDeleted)
+        }
         Ok(false) => Err(FormError::NoSuchRule),
         Err(e) => Err(storage(e)),
     };

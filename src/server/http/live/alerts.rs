@@ -10,6 +10,7 @@ use async_stream::stream;
 use axum::extract::State;
 use axum::response::sse::Event;
 use axum::response::Response;
+use axum::Extension;
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
@@ -17,11 +18,16 @@ use super::session::{too_many_streams, SessionWatch};
 use super::{opening, respond, to_json};
 use crate::model::AlertNotice;
 use crate::server::app::prometheus::LiveClient;
+use crate::server::http::auth::CurrentUser;
 use crate::server::http::AppState;
 use crate::server::store::prelude::*;
 
-pub async fn alerts_stream(State(state): State<AppState>, session: Session) -> Response {
-    let Some(mut watch) = SessionWatch::start(&state, &session) else {
+pub async fn alerts_stream(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(user): Extension<CurrentUser>,
+) -> Response {
+    let Some(mut watch) = SessionWatch::start(&state, &session, &user) else {
         return too_many_streams(&state);
     };
     let mut rx = state.alerts.subscribe();

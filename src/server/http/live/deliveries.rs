@@ -12,6 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::Event;
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use serde::Deserialize;
 use tokio::sync::broadcast;
 use tokio::time::MissedTickBehavior;
@@ -22,6 +23,7 @@ use super::sse::resume_after;
 use super::{opening, respond, to_json};
 use crate::model::{DeliveryFilter, DeliveryOutcome};
 use crate::server::app::prometheus::LiveClient;
+use crate::server::http::auth::CurrentUser;
 use crate::server::http::AppState;
 use crate::server::store::prelude::*;
 
@@ -58,6 +60,7 @@ impl Params {
 pub async fn deliveries_stream(
     State(state): State<AppState>,
     session: Session,
+    Extension(user): Extension<CurrentUser>,
     Query(params): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
@@ -66,7 +69,7 @@ pub async fn deliveries_stream(
         Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
     };
     let mut last = resume_after(&headers, params.after);
-    let Some(mut watch) = SessionWatch::start(&state, &session) else {
+    let Some(mut watch) = SessionWatch::start(&state, &session, &user) else {
         return too_many_streams(&state);
     };
     let (store, hub) = (state.store.clone(), state.hub.clone());

@@ -1,6 +1,8 @@
 //! A live stream belongs to the session that opened it: it takes one of the
 //! session's stream slots (a cap per session), and ends once the session
-//! ends — signed out, expired, or its account's password changed.
+//! ends — signed out, expired, its account's password changed, the account
+//! disabled — or the account's role changes (the browser reconnects, through
+//! the guard, as what it is now).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -11,14 +13,17 @@ use tower_sessions::session::Id;
 use tower_sessions::Session;
 
 use super::StreamSlot;
+use crate::model::AccountRole;
+use crate::server::http::auth::CurrentUser;
 use crate::server::http::error::ApiError;
 use crate::server::store::Store;
 use crate::server::{http::auth, http::AppState};
 
-/// How often a stream checks that its session is still signed in.
-pub const SESSION_CHECK: Duration = Duration::from_secs(2);
+/// How often a stream checks that its session is still signed in: a
+/// disabled account's open pages stop updating within about this long.
+pub const SESSION_CHECK: Duration = Duration::from_secs(1);
 /// How long one stream's answer serves the other streams of its session.
-const ANSWER_KEPT: Duration = Duration::from_secs(1);
+const ANSWER_KEPT: Duration = Duration::from_millis(500);
 
 /// The latest answer for each session, shared by its streams: a session
 /// with many streams open (tabs, or the bench's hundred clients) is looked
@@ -64,6 +69,8 @@ pub struct SessionWatch {
     checks: SessionChecks,
     id: Id,
     max_hours: u32,
+    /// Who opened the stream, as what.
+    user: (i64, AccountRole),
     every: tokio::time::Interval,
     _slot: StreamSlot,
 }
@@ -71,7 +78,7 @@ pub struct SessionWatch {
 impl SessionWatch {
     /// `None` when the session has no id (never the case behind the guard)
     /// or already holds its allowance of streams.
-    pub fn start(state: &AppState, session: &Session) -> Option<Self> {
+    pub fn start(state: &AppState, session: &Session, user: &CurrentUser) -> Option<Self> {
         let id = session.id()?;
         let slot = state
             .streams
@@ -85,6 +92,7 @@ impl SessionWatch {
             checks: state.streams.checks.clone(),
             id,
             max_hours: state.config.session_max_hours,
+            user: (user.id, user.role),
             every,
             _slot: slot,
         })
@@ -114,7 +122,7 @@ impl SessionWatch {
 
     async fn ask(&self) -> bool {
         match auth::still_signed_in(&self.store, &self.id, self.max_hours).await {
-            Ok(valid) => valid,
+            Ok(now) => now.is_some_and(|now| (now.id, now.role) == self.user),
             Err(e) => {
                 // Ending the stream makes the browser reconnect through the guard.
                 tracing::warn!(error = %e, "could not check a live stream's session; closing it");

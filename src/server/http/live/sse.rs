@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::Event;
 use axum::response::Response;
+use axum::Extension;
 use serde::Deserialize;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tower_sessions::Session;
@@ -20,6 +21,7 @@ use super::session::{too_many_streams, SessionWatch};
 use super::{opening, respond, to_json, Hub, Published};
 use crate::model::{clip, LiveUpdate};
 use crate::server::app::prometheus::{self, LiveClient};
+use crate::server::http::auth::CurrentUser;
 use crate::server::http::AppState;
 use crate::server::store;
 use crate::server::store::prelude::*;
@@ -69,6 +71,7 @@ trait Feed: Send + Sync + 'static {
 pub async fn call_stream(
     State(state): State<AppState>,
     session: Session,
+    Extension(user): Extension<CurrentUser>,
     Path(call_id): Path<String>,
     Query(query): Query<Resume>,
     headers: HeaderMap,
@@ -77,26 +80,45 @@ pub async fn call_stream(
         store: state.store.clone(),
         call_id,
     };
-    open(&state, &session, resume_point(&headers, &query), feed)
+    open(
+        &state,
+        &session,
+        &user,
+        resume_point(&headers, &query),
+        feed,
+    )
 }
 
 /// `/api/live/calls`
 pub async fn calls_stream(
     State(state): State<AppState>,
     session: Session,
+    Extension(user): Extension<CurrentUser>,
     Query(query): Query<Resume>,
     headers: HeaderMap,
 ) -> Response {
     let feed = CallsFeed {
         store: state.store.clone(),
     };
-    open(&state, &session, resume_point(&headers, &query), feed)
+    open(
+        &state,
+        &session,
+        &user,
+        resume_point(&headers, &query),
+        feed,
+    )
 }
 
 /// Opens `feed` as a stream of `session`, after event `after`; `429` when
 /// the session already holds its allowance of streams.
-fn open<F: Feed>(state: &AppState, session: &Session, after: i64, feed: F) -> Response {
-    let Some(watch) = SessionWatch::start(state, session) else {
+fn open<F: Feed>(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    after: i64,
+    feed: F,
+) -> Response {
+    let Some(watch) = SessionWatch::start(state, session, user) else {
         return too_many_streams(state);
     };
     follow(state.hub.clone(), feed, after, watch)

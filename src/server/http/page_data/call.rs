@@ -79,6 +79,7 @@ pub async fn call_timeline(
         now: now_ms(),
         stale_after_ms,
         metrics,
+        raw: true,
     }))
 }
 

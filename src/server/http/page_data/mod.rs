@@ -1,15 +1,19 @@
 //! What each page shows, assembled from the store. Server functions call these;
 //! tests call them directly.
 
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, Method};
 use leptos::prelude::use_context;
 
 use crate::model::query::Query;
+use crate::model::Action;
 use crate::model::{
     CallsPage, ConnectInfo, DeliveriesPage, DeliveryFilter, SearchResults, Sort, Viewer,
 };
+use crate::server::app::audit::Actor;
 use crate::server::app::webhook_auth::RotateError;
+use crate::server::http::auth::permits::{self, Need};
 use crate::server::http::auth::CurrentUser;
+use crate::server::http::client_address::client_ip;
 use crate::server::http::AppState;
 use crate::server::store;
 use crate::server::store::{now_ms, SearchAt, SearchFrom, Store};
@@ -19,12 +23,14 @@ mod alerts;
 mod call;
 mod insights;
 mod settings;
+mod users;
 pub use crate::server::app::platforms::listed as platforms;
 use crate::server::store::prelude::*;
 pub use alerts::{alerts_page, automations_page, issues_page, rules_page};
 pub use call::{call_timeline, event_body, first_window, window_holding, TIMELINE_WINDOW};
 pub use insights::insights_page;
 pub use settings::{retention_settings, settings_page};
+pub use users::{audit_filter, audit_page, invite_view, users_page, AUDIT_PER_PAGE, NEW_LINK};
 
 /// Past calls per page on `/`.
 pub const CALLS_PER_PAGE: u32 = 50;
@@ -172,15 +178,19 @@ pub fn state() -> Result<AppState, PageError> {
     use_context::<AppState>().ok_or_else(|| PageError::Failed("the server's state".into()))
 }
 
-/// What a server function reads or changes dashboard data with: the server
-/// state, only while someone is signed in. The guard already stands in front
-/// of every route, but a server render calls server functions in-process, so
-/// each checks for itself as well.
-pub fn signed_in_state() -> Result<AppState, PageError> {
-    if current_user().is_none() {
+/// What the server function at `endpoint` reads or changes dashboard data
+/// with: the server state, only while someone is signed in whose role may
+/// do what the permission table says of `POST /api/{endpoint}`. The guard
+/// already stands in front of every route, but a server render calls server
+/// functions in-process, so each checks for itself as well.
+pub fn permitted_state(endpoint: &str) -> Result<AppState, PageError> {
+    let Some(user) = current_user() else {
         return Err(PageError::NotSignedIn);
+    };
+    match permits::needed(&Method::POST, &format!("/api/{endpoint}")) {
+        Need::Permit(action) if !user.role.may(action) => Err(PageError::NotPermitted),
+        _ => state(),
     }
-    state()
 }
 
 /// Logs a store error and gives the browser a safe one: `Unavailable` when
@@ -202,6 +212,24 @@ pub fn rotate_refused(e: RotateError) -> PageError {
     }
 }
 
+/// Whether the signed-in account's role may do `action` (no one signed in: no).
+pub fn may(action: Action) -> bool {
+    current_user().is_some_and(|user| user.role.may(action))
+}
+
+/// Writes what the request being served did to the audit log.
+pub async fn audit(state: &AppState, action: &str, target: &str, summary: &str) {
+    crate::server::app::audit::record(&state.store, &actor(state), action, target, summary).await;
+}
+
+/// Who is acting in the request being served, for the audit log.
+fn actor(state: &AppState) -> Actor {
+    let parts = use_context::<axum::http::request::Parts>();
+    let address = parts.as_ref().and_then(|parts| client_ip(parts, state));
+    let name = current_user().map_or_else(|| "(nobody)".to_string(), |u| u.username);
+    Actor::new(name, address)
+}
+
 /// The signed-in account of the request being served (the guard put it there).
 pub fn current_user() -> Option<CurrentUser> {
     use_context::<axum::http::request::Parts>()
@@ -215,15 +243,16 @@ pub async fn viewer(state: &AppState) -> Result<Option<Viewer>, store::Error> {
     };
     Ok(Some(Viewer {
         username: user.username,
+        role: user.role,
         webhook_open: state.webhook_auth.checks.open(),
         open_alerts: state.store.open_alerts().await?,
     }))
 }
 
-/// How to connect an agent, with URLs as this server is reached:
-/// `CALLTRAIL_PUBLIC_URL`, else the request's `Host`.
-pub async fn connect_info(state: &AppState) -> ConnectInfo {
-    let base = match &state.config.public_url {
+/// This server's address as people reach it: `CALLTRAIL_PUBLIC_URL`, else
+/// the request's `Host` (empty when neither is known).
+pub async fn base_url(state: &AppState) -> String {
+    match &state.config.public_url {
         Some(url) => url.clone(),
         None => {
             let host = leptos_axum::extract::<HeaderMap>()
@@ -236,8 +265,18 @@ pub async fn connect_info(state: &AppState) -> ConnectInfo {
                 });
             host.map_or_else(String::new, |host| format!("http://{host}"))
         }
-    };
+    }
+}
+
+/// How to connect an agent, with URLs as this server is reached
+/// ([`base_url`]); the token itself only for admins.
+pub async fn connect_info(state: &AppState) -> ConnectInfo {
+    let base = base_url(state).await;
     let mut info = state.webhook_auth.connect_info(&base);
     info.public_url_set = state.config.public_url.is_some();
-    info
+    let admin = may(Action::Administer);
+    match state.webhook_auth.current_token() {
+        Some(token) if !admin => info.hiding(&token),
+        _ => info,
+    }
 }

@@ -44,5 +44,6 @@ pub use calls::{
     CallMetricsStore, CallStore, DeliveryStore, EventStore, InsightStore, SearchStore,
 };
 pub use upkeep::{
-    CallRetentionStore, RetentionStore, SavedViewStore, SettingStore, SpaceStore, UserStore,
+    AuditStore, CallRetentionStore, RetentionStore, SavedViewStore, SettingStore, SpaceStore,
+    UserStore,
 };

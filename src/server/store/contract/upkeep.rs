@@ -1,8 +1,11 @@
 //! Accounts, settings, saved views, and keeping the database in bounds.
 
-use crate::model::{DatabaseInfo, SavedView};
+use crate::model::{AccountRole, DatabaseInfo, SavedView};
+use crate::server::store::audit::{AuditEntry, AuditFilter};
 use crate::server::store::call_retention::{CallRetention, Purged};
+use crate::server::store::invitations::{Invitation, LinkFor, Redeemed};
 use crate::server::store::retention::DeliveryRetention;
+use crate::server::store::users::AccountChange;
 use crate::server::store::{Error, Store, User};
 
 areas! {
@@ -12,13 +15,41 @@ areas! {
         /// Creates the first account; `None` when an account already exists
         /// (so two racing first-run requests cannot both create an admin).
         fn create_first_user(&self, username: &str, password_hash: &str) -> Result<Option<User>, Error>;
-        /// Creates an account; `None` when the name is taken.
-        fn create_user(&self, username: &str, password_hash: &str) -> Result<Option<User>, Error>;
+        /// Creates an account with `role`; `None` when the name is taken.
+        fn create_user(&self, username: &str, password_hash: &str, role: AccountRole) -> Result<Option<User>, Error>;
+        /// Creates the account a single sign-on identity (`issuer subject`)
+        /// signs in to, with no password; `None` when the name is taken.
+        fn create_sso_user(&self, username: &str, identity: &str, role: AccountRole) -> Result<Option<User>, Error>;
         /// Sets a new password, which signs out every session of the account.
         /// False when there is no such user.
         fn set_password(&self, username: &str, password_hash: &str) -> Result<bool, Error>;
         fn user_by_name(&self, username: &str) -> Result<Option<User>, Error>;
         fn user_by_id(&self, id: i64) -> Result<Option<User>, Error>;
+        fn user_by_sso(&self, identity: &str) -> Result<Option<User>, Error>;
+        /// Every account, by name.
+        fn users(&self) -> Result<Vec<User>, Error>;
+        /// Gives the account `role`; refused when that would leave no enabled admin.
+        fn set_role(&self, id: i64, role: AccountRole) -> Result<AccountChange, Error>;
+        /// Disables the account (its sessions end at once) or enables it;
+        /// disabling is refused when it would leave no enabled admin.
+        fn set_disabled(&self, id: i64, disabled: bool) -> Result<AccountChange, Error>;
+        /// Keeps a one-time link, by the hash of its secret.
+        fn create_link(&self, token_hash: &str, link: LinkFor, created_by: Option<i64>, expires_at: i64) -> Result<(), Error>;
+        /// The link with this hash, while it is unused and unexpired.
+        fn pending_link(&self, token_hash: &str) -> Result<Option<Invitation>, Error>;
+        /// Every unused, unexpired link, newest first.
+        fn pending_links(&self) -> Result<Vec<Invitation>, Error>;
+        /// Uses a link once: makes the account it invites (named `username`)
+        /// or sets the password it resets, in one transaction.
+        fn redeem_link(&self, token_hash: &str, username: &str, password_hash: &str) -> Result<Redeemed, Error>;
+        /// Withdraws an unused link; false when there is none.
+        fn revoke_link(&self, id: i64) -> Result<bool, Error>;
+    }
+    /// The append-only audit log.
+    AuditStore {
+        fn record_audit(&self, entry: &AuditEntry) -> Result<(), Error>;
+        /// Entries matching `filter`, newest first.
+        fn audit_entries(&self, filter: &AuditFilter, offset: i64, limit: i64) -> Result<Vec<AuditEntry>, Error>;
     }
     /// Settings kept in the database.
     SettingStore {

@@ -10,6 +10,7 @@ use std::future::Future;
 use std::ops::DerefMut;
 
 pub mod alerts;
+pub mod audit;
 pub mod automation;
 pub mod call_metrics;
 pub mod call_retention;
@@ -20,6 +21,7 @@ pub mod effects;
 mod events;
 mod hits;
 pub mod insights;
+pub mod invitations;
 pub mod issues;
 pub mod outbox;
 pub mod retention;

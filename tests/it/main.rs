@@ -41,6 +41,7 @@ mod roles;
 mod scale_out;
 mod search;
 mod settings;
+mod team;
 mod traces;
 mod views;
 mod webhook_auth;

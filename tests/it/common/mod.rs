@@ -305,3 +305,40 @@ pub fn session_pool(store: &Store) -> SqlitePool {
         Store::Postgres(_) => panic!("this test reads SQLite's session table"),
     }
 }
+
+/// Posts a form as the session of `cookie` (none: nobody signed in);
+/// returns the status, where it redirects, and the session cookie it set.
+pub async fn submit_as(
+    app: &TestApp,
+    cookie: Option<&str>,
+    uri: &str,
+    form: &str,
+) -> (StatusCode, String, Option<String>) {
+    let mut request =
+        Request::post(uri).header("content-type", "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let (status, headers, _) =
+        exchange(app, request.body(Body::from(form.to_string())).unwrap()).await;
+    let location = headers
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let set_cookie = headers
+        .get("set-cookie")
+        .and_then(|c| c.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .map(str::to_string);
+    (status, location, set_cookie)
+}
+
+/// A page as the session of `cookie`: its status and text.
+pub async fn page_as(app: &TestApp, cookie: Option<&str>, uri: &str) -> (StatusCode, String) {
+    let mut request = Request::get(uri).header("accept", "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let (status, _, body) = exchange(app, request.body(Body::empty()).unwrap()).await;
+    (status, body)
+}

@@ -194,8 +194,8 @@ async fn roles_change_accounts_disable_and_the_last_admin_stays(pool: SqlitePool
     let reset = shown_link(&app).await;
     let (_, page) = page_as(&app, None, &reset).await;
     assert!(page.contains("A new password for ed"), "{page:.300}");
-    let form = format!("password=another+long+password&confirm=another+long+password");
-    let (_, to, cookie) = submit_as(&app, None, &reset, &form).await;
+    let form = "password=another+long+password&confirm=another+long+password";
+    let (_, to, cookie) = submit_as(&app, None, &reset, form).await;
     assert_eq!(to, "/");
     assert!(cookie.is_some());
     assert!(

@@ -38,3 +38,6 @@ BEGIN
 END $$;
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+
+-- Redaction marks in each call's events: the call page's count, `has:redacted`.
+ALTER TABLE calls ADD COLUMN n_redacted BIGINT NOT NULL DEFAULT 0;

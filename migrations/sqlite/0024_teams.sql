@@ -41,3 +41,6 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- Redaction marks in each call's events: the call page's count, `has:redacted`.
+ALTER TABLE calls ADD COLUMN n_redacted INTEGER NOT NULL DEFAULT 0;

@@ -32,6 +32,9 @@ pub async fn load_call(
         .map_err(|e| page_data::internal("the call", e))?;
     Ok(timeline.map(|mut timeline| {
         timeline.raw = page_data::may(crate::model::Action::ReadRaw);
+        if let Some(lens) = page_data::restricted::lens(&state) {
+            page_data::restricted::timeline(&lens, &mut timeline);
+        }
         timeline
     }))
 }

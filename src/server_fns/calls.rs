@@ -16,7 +16,15 @@ pub async fn load_calls(
     let state = page_data::permitted_state("load_calls")?;
     let connect = page_data::connect_info(&state).await;
     let user = page_data::current_user().map(|u| u.id);
-    page_data::calls_page(
+    let lens = page_data::restricted::lens(&state);
+    if let (Some(lens), Some(q)) = (&lens, &q) {
+        if page_data::restricted::asks_for_sensitive(lens, q) {
+            return Err(PageError::Refused(
+                "Your account reads calls with sensitive data redacted, so it cannot search for a phone number, e-mail address, card or other such value.".into(),
+            ));
+        }
+    }
+    let mut calls = page_data::calls_page(
         &state.store,
         page,
         (q, sort),
@@ -25,5 +33,9 @@ pub async fn load_calls(
         user,
     )
     .await
-    .map_err(|e| page_data::internal("the calls", e))
+    .map_err(|e| page_data::internal("the calls", e))?;
+    if let Some(lens) = lens {
+        page_data::restricted::calls(&lens, &mut calls);
+    }
+    Ok(calls)
 }

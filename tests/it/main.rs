@@ -36,6 +36,7 @@ mod platforms;
 mod private;
 mod purge_latency;
 mod query_limits;
+mod redaction;
 mod retention;
 mod roles;
 mod scale_out;

@@ -100,6 +100,10 @@ pub struct CallSummary {
     /// What the call cost, as the report says (in its platform's currency,
     /// [`crate::model::platform::Platforms::cost`]).
     pub cost: Option<f64>,
+    /// Redaction marks in the call's events (made at ingest, or what display
+    /// redaction finds): `has:redacted` finds the calls with any.
+    #[serde(default)]
+    pub n_redacted: i64,
 }
 
 /// A stored status; an unknown one is an error, never taken for `live`.
@@ -148,6 +152,7 @@ impl CallSummary {
             waiting_tool: None,
             waiting_since: None,
             cost: None,
+            n_redacted: 0,
         };
         call.apply(item);
         call

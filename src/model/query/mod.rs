@@ -1,6 +1,6 @@
 //! The calls list's query language: free words and `"quoted phrases"`
 //! (full-text), and terms that narrow — `status:live|ended|transferred|stale`,
-//! `ended_by:agent|user`, `has:tool_error|hang|interruption|transfer`,
+//! `ended_by:agent|user`, `has:tool_error|hang|interruption|transfer|redacted`,
 //! `tool:NAME`, `source:infer|vapi|retell`, `duration>120` (seconds; `<`,
 //! `<=`, `>=`, `=` too), `started>2026-05-01` (a date, a date and time, or
 //! `-1h` / `-24h` / `-7d` back from now), `caller:` and `agent:` (part of
@@ -66,6 +66,8 @@ pub enum Feature {
     Hang,
     Interruption,
     Transfer,
+    /// Redaction marks: sensitive data found (and, at ingest, taken out).
+    Redacted,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -211,9 +213,10 @@ fn term(token: &Token) -> Result<Term, QueryError> {
                     "hang" => Feature::Hang,
                     "interruption" => Feature::Interruption,
                     "transfer" => Feature::Transfer,
+                    "redacted" => Feature::Redacted,
                     _ => {
                         return Err(error(format!(
-                            "unknown `has:{value}`: use tool_error, hang, interruption or transfer"
+                            "unknown `has:{value}`: use tool_error, hang, interruption, transfer or redacted"
                         )))
                     }
                 }))?,

@@ -56,6 +56,7 @@ fn every_filter() {
         Filter::Has(Feature::Interruption)
     );
     assert_eq!(one("has:transfer").filter, Filter::Has(Feature::Transfer));
+    assert_eq!(one("has:redacted").filter, Filter::Has(Feature::Redacted));
     assert_eq!(
         one("tool:lookupOrder").filter,
         Filter::Tool("lookupOrder".into())

@@ -15,6 +15,7 @@ pub mod outbound;
 pub mod platforms;
 pub mod prometheus;
 pub mod provision;
+pub mod redaction;
 pub mod retention;
 pub mod side_effects;
 pub mod webhook_auth;

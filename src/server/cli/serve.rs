@@ -9,6 +9,7 @@ use leptos::config::LeptosOptions;
 use tokio::sync::watch;
 
 use crate::server::app::live::Hub;
+use crate::server::app::redaction::Redaction;
 use crate::server::app::webhook_auth::WebhookAuth;
 use crate::server::config::ServeConfig;
 use crate::server::store::prelude::*;
@@ -30,12 +31,18 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
     state.setup_code = auth::setup_code::for_first_run(&state).await?;
     let config = state.config.clone();
     if let Some(path) = &config.outbound.provision {
-        crate::server::app::provision::apply_file(
+        let provision = crate::server::app::provision::apply_file(
             path,
             &state.store,
             config.outbound.allow_private_destinations,
         )
         .await?;
+        if let Some(file) = &provision.redaction {
+            state.redaction = Arc::new(
+                Redaction::configure(&config.redaction, &config.redaction_detectors, Some(file))
+                    .context("the provisioning file's [redaction]")?,
+            );
+        }
     }
     let side_effects =
         crate::server::app::side_effects::start(state.side_effects(), stopping.clone())
@@ -103,7 +110,10 @@ pub async fn app_state(store: Store, hub: Hub, config: ServeConfig) -> anyhow::R
         &config.outbound,
         config.base_url(),
     )?;
+    let redaction = Redaction::configure(&config.redaction, &config.redaction_detectors, None)
+        .context("CALLTRAIL_REDACTION / CALLTRAIL_REDACTION_DETECTORS")?;
     Ok(AppState {
+        redaction: Arc::new(redaction),
         started_at: crate::server::store::now_ms(),
         sender,
         alerts: Default::default(),

@@ -101,6 +101,18 @@ pub struct ServeConfig {
     /// leaves the Live section (fractions allowed).
     #[arg(long, env = "CALLTRAIL_STALE_MINUTES", default_value_t = 15.0, value_parser = positive_minutes)]
     pub stale_minutes: f64,
+    /// When callers' sensitive data (phone numbers, e-mail addresses, cards,
+    /// national ids, street addresses) is redacted: `display` (kept whole;
+    /// redacted for restricted viewers, exports of theirs, and forwards and
+    /// notifications that ask), `ingest` (redacted before it is stored —
+    /// cannot be undone) or `off`. The provisioning file's `[redaction]` can
+    /// set it per source, with rules of its own.
+    #[arg(long, env = "CALLTRAIL_REDACTION", default_value = "display")]
+    pub redaction: String,
+    /// Which detectors redaction runs: `all`, or a list of `phone`, `email`,
+    /// `card`, `national_id`, `address`.
+    #[arg(long, env = "CALLTRAIL_REDACTION_DETECTORS", default_value = "all")]
+    pub redaction_detectors: String,
     #[command(flatten)]
     pub webhook: WebhookConfig,
     /// Adds `POST /bench/noop`, which only reads the body, and `POST
@@ -200,6 +212,8 @@ impl ServeConfig {
             retention_days: 0,
             max_events: 0,
             stale_minutes: 15.0,
+            redaction: "display".into(),
+            redaction_detectors: "all".into(),
             webhook: WebhookConfig {
                 auth: Some("none".into()),
                 ..WebhookConfig::default()

@@ -14,8 +14,11 @@ use crate::model::export::valid_progress_id;
 use crate::model::format::iso;
 use crate::model::query::Query;
 use crate::model::{CallSummary, Sort, TimelineItem};
+use std::sync::Arc;
+
 use crate::server::app::audit;
 use crate::server::app::export_progress::Tracker;
+use crate::server::app::redaction::Redaction;
 use crate::server::http::auth::actor::Acting;
 use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
@@ -99,7 +102,19 @@ pub async fn export(
         &said,
     )
     .await;
-    let body = Body::from_stream(chunks(state.store.clone(), query, at, format, tracker));
+    // A restricted viewer's export is redacted as their pages are.
+    let restricted = acting
+        .user
+        .role
+        .sees_redacted()
+        .then(|| state.redaction.clone());
+    let body = Body::from_stream(chunks(
+        state.store.clone(),
+        (query, at),
+        format,
+        tracker,
+        restricted,
+    ));
     (
         [
             (header::CONTENT_TYPE, kind.to_string()),
@@ -121,10 +136,10 @@ fn refuse(detail: String) -> Response {
 /// stream with an error, so the download fails rather than looking complete.
 fn chunks(
     store: Store,
-    query: Query,
-    at: SearchAt,
+    (query, at): (Query, SearchAt),
     format: Format,
     tracker: Option<Tracker>,
+    restricted: Option<Arc<Redaction>>,
 ) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> {
     stream! {
         match format {
@@ -135,7 +150,7 @@ fn chunks(
         let mut from = SearchFrom::Offset(0, Sort::default());
         let mut first = true;
         loop {
-            let hits = match store.search_calls(&query, at, from, CALLS_PER_STEP).await {
+            let mut hits = match store.search_calls(&query, at, from, CALLS_PER_STEP).await {
                 Ok(hits) => hits,
                 Err(e) => {
                     yield Err(std::io::Error::other(e));
@@ -149,6 +164,11 @@ fn chunks(
                 None => SearchFrom::Offset(0, Sort::default()),
             };
             let mut out = String::new();
+            if let Some(r) = &restricted {
+                for hit in &mut hits {
+                    r.call_for_restricted(&mut hit.call);
+                }
+            }
             for hit in &hits {
                 match format {
                     Format::Csv => out.push_str(&csv_line(&csv_row(&hit.call))),
@@ -164,13 +184,18 @@ fn chunks(
                             let step = store
                                 .events_after_within(&hit.call.call_id, after, EVENTS_PER_STEP, STEP_BYTES)
                                 .await;
-                            let (events, more) = match step {
+                            let (mut events, more) = match step {
                                 Ok(step) => step,
                                 Err(e) => {
                                     yield Err(std::io::Error::other(e));
                                     return;
                                 }
                             };
+                            if let Some(r) = &restricted {
+                                for event in &mut events {
+                                    r.item_for_restricted(&hit.call.source, event);
+                                }
+                            }
                             for event in &events {
                                 out.push_str(&event_line(event));
                             }

@@ -37,6 +37,8 @@ pub struct NewEvent {
     /// The body as delivered (or, for one of several events of a delivery,
     /// the part of it the event comes from).
     pub raw: String,
+    /// Redaction marks in the event (made at ingest, or counted for display).
+    pub redactions: u32,
 }
 
 /// What the writer did with a delivery. For a delivery of several events,

@@ -9,9 +9,9 @@ use crate::model::{CallStatus, CallSummary, EventDetail, TimelineItem};
 pub(super) const CALL_COLUMNS: &str = "call_id, source, status, started_at, ended_at, last_event_at, last_event_id,
     ended_by, end_reason, summary, recording_url, duration_ms, last_speaker, last_spoke_at, n_events, n_messages,
     n_tool_calls, n_tool_errors, n_hangs, n_interruptions, n_transfers, last_received_at,
-    first_user_text, first_user_at, caller, agent, waiting_tool, waiting_since, cost";
+    first_user_text, first_user_at, caller, agent, waiting_tool, waiting_since, cost, n_redacted";
 /// How many names [`CALL_COLUMNS`] lists.
-pub(super) const COLUMN_COUNT: usize = 29;
+pub(super) const COLUMN_COUNT: usize = 30;
 
 #[derive(FromRow)]
 pub(super) struct EventRow {
@@ -93,6 +93,7 @@ where
             waiting_tool: row.try_get("waiting_tool")?,
             waiting_since: row.try_get("waiting_since")?,
             cost: row.try_get("cost")?,
+            n_redacted: row.try_get("n_redacted")?,
         })
     }
 }

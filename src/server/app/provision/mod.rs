@@ -1,4 +1,5 @@
-//! Provisioning: channels, rules and destinations declared in a TOML file
+//! Provisioning: channels, rules, destinations, accounts' roles and
+//! redaction declared in a TOML file
 //! (`CALLTRAIL_PROVISION`) and applied at start-up, each matched by name —
 //! a rule's name defaults to its kind, so `kind = "tool-error"` sets the
 //! built-in rule. What the file sets wins over edits made in the UI; what
@@ -13,6 +14,7 @@ use crate::model::{Condition, RuleSpec};
 use crate::server::app::alerts::condition::Compiled;
 use crate::server::app::outbound::channel::ChannelConfig;
 use crate::server::app::outbound::guard::check_url;
+use crate::server::app::redaction::{Redaction, RedactionFile};
 use crate::server::store::automation::DestinationSettings;
 use crate::server::store::prelude::*;
 use crate::server::store::rules::RuleSettings;
@@ -23,6 +25,8 @@ pub struct Provision {
     pub channels: Vec<(String, ChannelConfig)>,
     pub rules: Vec<ProvisionedRule>,
     pub destinations: Vec<ProvisionedDestination>,
+    pub users: Vec<team::ProvisionedUser>,
+    pub redaction: Option<RedactionFile>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +62,10 @@ struct File {
     rule: Vec<toml::Table>,
     #[serde(default)]
     destination: Vec<ProvisionedDestination>,
+    #[serde(default)]
+    user: Vec<team::ProvisionedUser>,
+    #[serde(default)]
+    redaction: Option<RedactionFile>,
 }
 
 impl Provision {
@@ -65,6 +73,8 @@ impl Provision {
         let file: File = toml::from_str(text)?;
         let mut provision = Provision {
             destinations: file.destination,
+            users: file.user,
+            redaction: file.redaction,
             ..Provision::default()
         };
         for (i, mut table) in file.channel.into_iter().enumerate() {
@@ -114,6 +124,9 @@ impl Provision {
 
     /// Checks everything the file sets, before any of it is stored.
     pub fn validate(&self, allow_private: bool) -> anyhow::Result<()> {
+        if let Some(redaction) = &self.redaction {
+            Redaction::configure("display", "all", Some(redaction)).context("[redaction]")?;
+        }
         for (name, config) in &self.channels {
             config
                 .validate(allow_private)
@@ -144,6 +157,7 @@ impl Provision {
 
     /// Stores what the file declares.
     pub async fn apply(&self, store: &Store) -> anyhow::Result<()> {
+        team::apply_users(&self.users, store).await?;
         let now = now_ms();
         let mut channel_ids = Vec::new();
         for (name, config) in &self.channels {
@@ -200,8 +214,13 @@ fn take_string(table: &mut toml::Table, key: &str) -> Option<String> {
     }
 }
 
-/// Reads, checks and applies the file at `path`.
-pub async fn apply_file(path: &Path, store: &Store, allow_private: bool) -> anyhow::Result<()> {
+/// Reads, checks and applies the file at `path`; returns what it says, for
+/// what is kept in memory rather than stored (redaction).
+pub async fn apply_file(
+    path: &Path,
+    store: &Store,
+    allow_private: bool,
+) -> anyhow::Result<Provision> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading the provisioning file {}", path.display()))?;
     let provision = Provision::parse(&text)
@@ -212,11 +231,13 @@ pub async fn apply_file(path: &Path, store: &Store, allow_private: bool) -> anyh
         channels = provision.channels.len(),
         rules = provision.rules.len(),
         destinations = provision.destinations.len(),
+        users = provision.users.len(),
         "applied the provisioning file {}",
         path.display()
     );
-    Ok(())
+    Ok(provision)
 }
 
+mod team;
 #[cfg(test)]
 mod tests;

@@ -121,3 +121,64 @@ fn the_documented_example_is_this_one() {
         "docs/alerts.md's provisioning example differs from provision/tests.rs's EXAMPLE"
     );
 }
+
+/// The provisioning example in docs/teams.md.
+const TEAM_EXAMPLE: &str = r#"
+[[user]]
+name = "alice"
+role = "editor"        # an account not there yet is made with no password:
+                       # single sign-on, or a reset link, lets them in
+
+[redaction]
+mode = "display"                    # wins over CALLTRAIL_REDACTION
+detectors = "phone,email,card,national_id,address"
+sources = { vapi = "ingest" }       # a source's own mode
+
+[[redaction.rule]]
+label = "order"                     # shown as [order]
+pattern = "regex:ORD-\\d{6}"        # in text fields, like the detectors
+sources = ["infer"]                 # leave out: every source
+
+[[redaction.rule]]
+label = "customer"
+pattern = "path:message.customer.number"   # a whole value of the raw payload (at ingest)
+"#;
+
+#[test]
+fn users_and_redaction_are_read_strictly() {
+    use crate::model::AccountRole;
+    use crate::server::app::redaction::{Mode, Redaction};
+    let p = Provision::parse(TEAM_EXAMPLE).unwrap();
+    p.validate(false).unwrap();
+    assert_eq!(p.users[0].name, "alice");
+    assert_eq!(p.users[0].role, AccountRole::Editor);
+    let file = p.redaction.as_ref().unwrap();
+    let r = Redaction::configure("off", "", Some(file)).unwrap();
+    assert_eq!(r.mode("vapi"), Mode::Ingest);
+    assert_eq!(r.mode("infer"), Mode::Display);
+    let (text, marks) = r
+        .redactor()
+        .text("infer", "order ORD-123456 for 415-555-0123");
+    assert_eq!((text.as_ref(), marks), ("order [order] for [phone]", 2));
+    let (text, _) = r.redactor().text("vapi", "order ORD-123456");
+    assert_eq!(text, "order ORD-123456");
+
+    assert!(Provision::parse("[[user]]\nname = \"x\"\nrole = \"owner\"\n").is_err());
+    for wrong in [
+        "[redaction]\nmode = \"sometimes\"\n",
+        "[redaction]\ndetectors = \"phone,iban\"\n",
+        "[[redaction.rule]]\nlabel = \"x\"\npattern = \"regex:(\"\n",
+    ] {
+        let p = Provision::parse(wrong).unwrap();
+        assert!(p.validate(false).is_err(), "{wrong}");
+    }
+}
+
+#[test]
+fn the_documented_team_example_is_this_one() {
+    let doc = include_str!("../../../../docs/teams.md");
+    assert!(
+        doc.contains(TEAM_EXAMPLE.trim()),
+        "docs/teams.md's provisioning example differs from provision/tests.rs's TEAM_EXAMPLE"
+    );
+}

@@ -119,6 +119,7 @@ fn copy(
         detail,
         parties: Default::default(),
         raw: body.clone(),
+        redactions: 0,
     };
     (delivery, event)
 }

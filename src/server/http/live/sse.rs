@@ -19,8 +19,9 @@ use tower_sessions::Session;
 
 use super::session::{too_many_streams, SessionWatch};
 use super::{opening, respond, to_json, Hub, Published};
-use crate::model::{clip, LiveUpdate};
+use crate::model::{clip, CallSummary, LiveUpdate};
 use crate::server::app::prometheus::{self, LiveClient};
+use crate::server::app::redaction::Redaction;
 use crate::server::http::auth::CurrentUser;
 use crate::server::http::AppState;
 use crate::server::store;
@@ -79,6 +80,7 @@ pub async fn call_stream(
     let feed = CallFeed {
         store: state.store.clone(),
         call_id,
+        restricted: restricted(&state, &user),
     };
     open(
         &state,
@@ -99,6 +101,7 @@ pub async fn calls_stream(
 ) -> Response {
     let feed = CallsFeed {
         store: state.store.clone(),
+        restricted: restricted(&state, &user),
     };
     open(
         &state,
@@ -124,9 +127,24 @@ fn open<F: Feed>(
     follow(state.hub.clone(), feed, after, watch)
 }
 
+/// The redaction a stream's reader sees through, when its role reads
+/// redacted calls.
+fn restricted(state: &AppState, user: &CurrentUser) -> Option<Arc<Redaction>> {
+    user.role.sees_redacted().then(|| state.redaction.clone())
+}
+
+/// A live update as `restricted` (when set) may read it.
+fn seen(update: &LiveUpdate, restricted: &Redaction) -> LiveUpdate {
+    let mut update = update.clone();
+    restricted.item_for_restricted(&update.call.source, &mut update.item);
+    restricted.call_for_restricted(&mut update.call);
+    update
+}
+
 struct CallFeed {
     store: Store,
     call_id: String,
+    restricted: Option<Arc<Redaction>>,
 }
 
 impl Feed for CallFeed {
@@ -144,19 +162,27 @@ impl Feed for CallFeed {
         Ok(items
             .into_iter()
             .map(|item| {
-                (
-                    item.id,
-                    to_json(&LiveUpdate {
-                        item: clip::item(&item),
-                        call: call.clone(),
-                    }),
-                )
+                let update = LiveUpdate {
+                    item: clip::item(&item),
+                    call: call.clone(),
+                };
+                let json = match &self.restricted {
+                    Some(r) => to_json(&seen(&update, r)),
+                    None => to_json(&update),
+                };
+                (item.id, json)
             })
             .collect())
     }
 
     fn pick(&self, published: &Published) -> Option<Arc<str>> {
-        (published.update.item.call_id == self.call_id).then(|| published.full_json())
+        if published.update.item.call_id != self.call_id {
+            return None;
+        }
+        Some(match &self.restricted {
+            Some(r) => to_json(&seen(&published.update, r)),
+            None => published.full_json(),
+        })
     }
 
     fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<Published>> {
@@ -166,6 +192,20 @@ impl Feed for CallFeed {
 
 struct CallsFeed {
     store: Store,
+    restricted: Option<Arc<Redaction>>,
+}
+
+impl CallsFeed {
+    fn json(&self, call: &CallSummary) -> Arc<str> {
+        match &self.restricted {
+            Some(r) => {
+                let mut call = call.clone();
+                r.call_for_restricted(&mut call);
+                to_json(&call)
+            }
+            None => to_json(call),
+        }
+    }
 }
 
 impl Feed for CallsFeed {
@@ -176,12 +216,15 @@ impl Feed for CallsFeed {
             .await?;
         Ok(calls
             .into_iter()
-            .map(|c| (c.last_event_id, to_json(&c)))
+            .map(|c| (c.last_event_id, self.json(&c)))
             .collect())
     }
 
     fn pick(&self, published: &Published) -> Option<Arc<str>> {
-        Some(published.summary_json())
+        Some(match &self.restricted {
+            Some(_) => self.json(&published.update.call),
+            None => published.summary_json(),
+        })
     }
 
     fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<Published>> {

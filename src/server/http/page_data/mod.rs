@@ -22,6 +22,7 @@ use crate::server_fns::PageError;
 mod alerts;
 mod call;
 mod insights;
+pub mod restricted;
 mod settings;
 mod users;
 pub use crate::server::app::platforms::listed as platforms;

@@ -60,6 +60,7 @@ pub(super) fn accept(
             detail: item.event.detail,
             parties: parties.clone(),
             raw,
+            redactions: 0,
         }
     };
     if more.is_empty() && first.part.is_none() {

@@ -261,6 +261,7 @@ async fn log_refusal(
             return;
         }
     }
+    state.redaction.refused_body(&mut delivery);
     let logged = state
         .store
         .writer()
@@ -307,10 +308,13 @@ struct Committed {
 /// Stores a delivery's events; a 503 (retry) when the database cannot.
 async fn commit(
     state: &AppState,
-    delivery: NewDelivery,
-    event: NewEvent,
-    more: Vec<NewEvent>,
+    mut delivery: NewDelivery,
+    mut event: NewEvent,
+    mut more: Vec<NewEvent>,
 ) -> Result<Committed, Rejection> {
+    let mut events: Vec<&mut NewEvent> =
+        std::iter::once(&mut event).chain(more.iter_mut()).collect();
+    state.redaction.on_ingest(&mut delivery, &mut events);
     let call_id = event.call_id.clone();
     let stored = state
         .store

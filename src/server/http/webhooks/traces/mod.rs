@@ -178,6 +178,7 @@ fn new_events(delivery: &NewDelivery, mut mapped: Mapped) -> Vec<NewEvent> {
                     |p| p.to_string(),
                 ),
                 call_id,
+                redactions: 0,
             }
         })
         .collect()

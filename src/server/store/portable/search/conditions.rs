@@ -103,6 +103,7 @@ portable! {
                     Feature::Hang => "n_hangs > 0",
                     Feature::Interruption => "n_interruptions > 0",
                     Feature::Transfer => "n_transfers > 0",
+                    Feature::Redacted => "n_redacted > 0",
                 });
             }
             Filter::Tool(name) => {

@@ -36,6 +36,7 @@ pub(super) async fn fold(
             .and_modify(|call| call.apply(&item))
             .or_insert_with(|| CallSummary::new(&delivery.source, &item));
         call.meet(&event.parties);
+        call.n_redacted += i64::from(event.redactions);
     }
     save(tx, calls.values().collect()).await
 }
@@ -58,7 +59,7 @@ async fn save(tx: &mut Tx<'_>, calls: Vec<&CallSummary>) -> Result<(), sqlx::Err
             $6::int8[], $7::int8[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int8[],
             $13::text[], $14::int8[], $15::int8[], $16::int8[], $17::int8[], $18::int8[],
             $19::int8[], $20::int8[], $21::int8[], $22::int8[], $23::text[], $24::int8[],
-            $25::text[], $26::text[], $27::text[], $28::int8[], $29::float8[])
+            $25::text[], $26::text[], $27::text[], $28::int8[], $29::float8[], $30::int8[])
          ON CONFLICT (call_id) DO UPDATE SET {}",
         sets.join(", ")
     ))
@@ -91,6 +92,7 @@ async fn save(tx: &mut Tx<'_>, calls: Vec<&CallSummary>) -> Result<(), sqlx::Err
     .bind(text(|c| c.waiting_tool.as_deref()))
     .bind(int(|c| c.waiting_since))
     .bind(calls.iter().map(|c| c.cost).collect::<Vec<_>>())
+    .bind(int(|c| Some(c.n_redacted)))
     .execute(&mut **tx)
     .await?;
     Ok(())

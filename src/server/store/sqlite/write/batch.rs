@@ -150,7 +150,7 @@ fn write_event(
         tx.prepare_cached(INDEX_TEXT)?
             .execute(params![event_id, text])?;
     }
-    let parties = event.parties;
+    let (parties, redactions) = (event.parties, event.redactions);
     let item = TimelineItem {
         id: event_id,
         call_id: event.call_id,
@@ -161,7 +161,7 @@ fn write_event(
         raw: event.raw,
         clipped: false,
     };
-    let (before, call) = cache.apply(tx, &delivery.source, &item, &parties)?;
+    let (before, call) = cache.apply(tx, &delivery.source, &item, (&parties, redactions))?;
     Ok(Written::New(
         event_id,
         Box::new((before, LiveUpdate { item, call })),

@@ -68,12 +68,13 @@ impl CallCache {
         tx: &Transaction<'_>,
         source: &str,
         item: &TimelineItem,
-        parties: &Parties,
+        (parties, redactions): (&Parties, u32),
     ) -> rusqlite::Result<(Option<Indexed>, CallSummary)> {
         if let Some(call) = self.rows.get_mut(&item.call_id) {
             let before = Indexed::of(call);
             call.apply(item);
             call.meet(parties);
+            call.n_redacted += i64::from(redactions);
             return Ok((Some(before), call.clone()));
         }
         let (before, mut call) = match load(tx, &item.call_id)? {
@@ -85,6 +86,7 @@ impl CallCache {
             None => (None, CallSummary::new(source, item)),
         };
         call.meet(parties);
+        call.n_redacted += i64::from(redactions);
         if self.rows.len() >= Self::LIMIT {
             self.rows.clear();
         }
@@ -153,6 +155,7 @@ pub(super) fn save<'a>(
             c.waiting_tool,
             c.waiting_since,
             c.cost,
+            c.n_redacted,
         ])?;
     }
     Ok(())
@@ -166,7 +169,8 @@ const UPDATE_MOVED: &str = "UPDATE calls SET ended_at = ?5, last_event_at = ?6, 
     last_speaker = ?13, last_spoke_at = ?14, n_events = ?15, n_messages = ?16, n_tool_calls = ?17,
     n_tool_errors = ?18, n_hangs = ?19, n_interruptions = ?20, n_transfers = ?21,
     last_received_at = ?22, first_user_text = ?23, first_user_at = ?24,
-    caller = ?25, agent = ?26, waiting_tool = ?27, waiting_since = ?28, cost = ?29
+    caller = ?25, agent = ?26, waiting_tool = ?27, waiting_since = ?28, cost = ?29,
+    n_redacted = ?30
     WHERE call_id = ?1";
 
 /// The whole row.
@@ -216,5 +220,6 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<CallSummary> {
         waiting_tool: r.get("waiting_tool")?,
         waiting_since: r.get("waiting_since")?,
         cost: r.get("cost")?,
+        n_redacted: r.get("n_redacted")?,
     })
 }

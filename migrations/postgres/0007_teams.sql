@@ -41,3 +41,6 @@ CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
 
 -- Redaction marks in each call's events: the call page's count, `has:redacted`.
 ALTER TABLE calls ADD COLUMN n_redacted BIGINT NOT NULL DEFAULT 0;
+
+-- A destination may ask for callers' sensitive data redacted from its forwards.
+ALTER TABLE destinations ADD COLUMN redact BOOLEAN NOT NULL DEFAULT false;

@@ -44,3 +44,6 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
 -- Redaction marks in each call's events: the call page's count, `has:redacted`.
 ALTER TABLE calls ADD COLUMN n_redacted INTEGER NOT NULL DEFAULT 0;
+
+-- A destination may ask for callers' sensitive data redacted from its forwards.
+ALTER TABLE destinations ADD COLUMN redact INTEGER NOT NULL DEFAULT 0;

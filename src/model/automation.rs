@@ -57,6 +57,9 @@ pub struct DestinationView {
     pub events: Vec<String>,
     pub condition: Option<String>,
     pub signed: bool,
+    /// Forwards carry callers' sensitive data redacted.
+    #[serde(default)]
+    pub redact: bool,
     pub paused: bool,
     pub paused_reason: Option<String>,
     pub delivered: i64,

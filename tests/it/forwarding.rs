@@ -90,6 +90,7 @@ async fn destination(app: &TestApp, name: &str, url: &str, events: &[&str]) -> i
         events: events.iter().map(|e| e.to_string()).collect(),
         condition: None,
         secret: Some(SECRET.into()),
+        redact: false,
     };
     app.state
         .store

@@ -3,6 +3,7 @@
 //! — while no id, timestamp or invalid card is touched; at ingest the
 //! database itself never holds it.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -15,6 +16,8 @@ use tower::ServiceExt;
 use crate::common::{self, app_with, deliver, page_as, TestApp};
 use calltrail::model::AccountRole;
 use calltrail::server::http::auth::password;
+use calltrail::server::store::automation::DestinationSettings;
+use calltrail::server::store::now_ms;
 use calltrail::server::store::prelude::*;
 
 const CALL: &str = "123e4567-e89b-12d3-a456-426614174000";
@@ -213,4 +216,61 @@ async fn at_ingest_the_database_never_holds_a_sensitive_value(pool: SqlitePool) 
     // Even an admin reads the redacted text: it cannot be undone.
     let (_, html) = page_as(&app, Some(&app.cookie), &format!("/calls/{CALL}")).await;
     none_of("an admin's call page", &html);
+}
+
+/// A receiver that keeps each body it is sent; its URL and what it got.
+async fn receiver() -> (String, Arc<Mutex<Vec<String>>>) {
+    let got: Arc<Mutex<Vec<String>>> = Arc::default();
+    let keep = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: String| {
+            let keep = keep.clone();
+            async move {
+                keep.lock().unwrap().push(body);
+                StatusCode::OK
+            }
+        }),
+    );
+    (format!("{}/hook", common::receiver::serve(app).await), got)
+}
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn forwards_follow_the_destinations_setting(pool: SqlitePool) {
+    let app = app_with(pool, |c| {
+        c.outbound.allow_private_destinations = true;
+        c.outbound.forward_retry_base_ms = 20;
+    })
+    .await;
+    common::start_side_effects(&app);
+    let (plain_url, plain) = receiver().await;
+    let (redacted_url, redacted) = receiver().await;
+    for (name, url, redact) in [("plain", plain_url, false), ("private", redacted_url, true)] {
+        let settings = DestinationSettings {
+            name: name.into(),
+            url,
+            events: Vec::new(),
+            condition: None,
+            secret: None,
+            redact,
+        };
+        app.state
+            .store
+            .save_destination(&settings, now_ms())
+            .await
+            .unwrap();
+    }
+    deliver_call(&app).await;
+    for _ in 0..200 {
+        if plain.lock().unwrap().len() >= 4 && redacted.lock().unwrap().len() >= 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let sent = redacted.lock().unwrap().join("\n");
+    let whole = plain.lock().unwrap().join("\n");
+    assert_eq!(redacted.lock().unwrap().len(), 4, "{sent}");
+    none_of("a redacting destination's forwards", &sent);
+    all_of("a redacting destination's forwards", &sent, &KEPT);
+    all_of("a plain destination's forwards", &whole, &SENSITIVE[..5]);
 }

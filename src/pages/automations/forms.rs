@@ -39,6 +39,11 @@ pub(super) fn DestinationForm(#[prop(optional)] editing: Option<DestinationView>
         None => ("Add a destination".to_string(), "Add destination"),
     };
     let fixed_name = editing.is_some();
+    let redact = if kept.refused {
+        kept.has("redact", "on")
+    } else {
+        editing.as_ref().is_some_and(|d| d.redact)
+    };
     let secret_hint = if fixed_name {
         "blank: keep the current one"
     } else {
@@ -74,6 +79,8 @@ pub(super) fn DestinationForm(#[prop(optional)] editing: Option<DestinationView>
                     <FieldError kept=kept.clone() name="cond_value"/></label>
                 <label>{format!("Signing secret ({secret_hint}) ")} <input type="text" name="secret" placeholder="whsec_…" autocomplete="off"/>
                     <FieldError kept=kept.clone() name="secret"/></label>
+                <label class="inline"><input type="checkbox" name="redact" checked=redact/>
+                    " Redact callers' sensitive data (phone numbers, e-mail, cards…) before forwarding"</label>
                 <button type="submit" class="button">{button}</button>
             </form>
         </details>

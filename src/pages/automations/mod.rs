@@ -133,6 +133,7 @@ fn DestinationCard(d: DestinationView, now: i64) -> impl IntoView {
             <h3>{d.name.clone()} " "
                 {d.paused.then(|| view! { <span class="tag tag-rejected">"paused"</span> })}
                 {d.signed.then(|| view! { <span class="tag">"signed"</span> })}
+                {d.redact.then(|| view! { <span class="tag">"redacted"</span> })}
             </h3>
             <p><code>{d.url.clone()}</code></p>
             <p class="muted">{events} {d.condition.clone().map(|c| format!(" · {c}"))}</p>

@@ -42,6 +42,12 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
                 Redaction::configure(&config.redaction, &config.redaction_detectors, Some(file))
                     .context("the provisioning file's [redaction]")?,
             );
+            state.sender = crate::server::app::outbound::Sender::new(
+                state.store.clone(),
+                &config.outbound,
+                config.base_url(),
+                state.redaction.clone(),
+            )?;
         }
     }
     let side_effects =
@@ -105,15 +111,18 @@ pub async fn app_state(store: Store, hub: Hub, config: ServeConfig) -> anyhow::R
         .site_pkg_dir(assets::pkg_dir(config.site_root.as_deref()))
         .site_addr(config.addr)
         .build();
+    let redaction = Arc::new(
+        Redaction::configure(&config.redaction, &config.redaction_detectors, None)
+            .context("CALLTRAIL_REDACTION / CALLTRAIL_REDACTION_DETECTORS")?,
+    );
     let sender = crate::server::app::outbound::Sender::new(
         store.clone(),
         &config.outbound,
         config.base_url(),
+        redaction.clone(),
     )?;
-    let redaction = Redaction::configure(&config.redaction, &config.redaction_detectors, None)
-        .context("CALLTRAIL_REDACTION / CALLTRAIL_REDACTION_DETECTORS")?;
     Ok(AppState {
-        redaction: Arc::new(redaction),
+        redaction,
         started_at: crate::server::store::now_ms(),
         sender,
         alerts: Default::default(),

@@ -7,15 +7,31 @@
 use serde_json::{json, Value};
 
 use crate::model::{format, EventDetail};
+use crate::server::app::redaction::Redaction;
 use crate::server::store::outbox::Forwarded;
 
 /// The envelope's version.
 pub const VERSION: u32 = 1;
 
-/// The JSON a destination receives for event `event_id` of `call_id`.
-pub fn envelope(event_id: i64, call_id: Option<&str>, event: &Forwarded) -> Value {
-    let detail: Option<EventDetail> = serde_json::from_str(&event.normalized).ok();
-    let body: Value = serde_json::from_str(&event.raw).unwrap_or(Value::String(event.raw.clone()));
+/// The JSON a destination receives for event `event_id` of `call_id`; with
+/// `redaction` (the destination asks for it), its detail and body redacted.
+pub fn envelope(
+    event_id: i64,
+    call_id: Option<&str>,
+    event: &Forwarded,
+    redaction: Option<&Redaction>,
+) -> Value {
+    let mut detail: Option<EventDetail> = serde_json::from_str(&event.normalized).ok();
+    let raw = match redaction {
+        Some(r) => {
+            if let Some(detail) = &mut detail {
+                r.detail(&event.source, detail);
+            }
+            r.body(&event.source, &event.raw).0
+        }
+        None => event.raw.clone(),
+    };
+    let body: Value = serde_json::from_str(&raw).unwrap_or(Value::String(raw));
     json!({
         "version": VERSION,
         "event_id": event_id,
@@ -55,7 +71,7 @@ mod tests {
             normalized: r#"{"kind":"tool_call","function":"book","arguments":{},"response":null,"error":"down"}"#.into(),
             raw: r#"{"message":{"type":"conversation-update"}}"#.into(),
         };
-        let sent = envelope(42, Some("c1"), &event);
+        let sent = envelope(42, Some("c1"), &event, None);
         assert_eq!(sent["version"], 1);
         assert_eq!(sent["event_id"], 42);
         assert_eq!(sent["call_id"], "c1");

@@ -3,6 +3,7 @@
 //! secret) or an alert to a channel (Slack, webhook or email). Redirects
 //! are not followed; addresses pass the SSRF guard.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::Rng as _;
@@ -14,6 +15,7 @@ use super::guard;
 use super::notification::Notification;
 use super::retry::RetryPolicy;
 use super::OutboundConfig;
+use crate::server::app::redaction::Redaction;
 use crate::server::app::webhook_auth::SigningKey;
 use crate::server::store::automation::{Channel, Destination};
 use crate::server::store::outbox::{Attempt, Next, OutboxItem, Target};
@@ -70,10 +72,17 @@ pub struct Sender {
     base_url: String,
     allow_private: bool,
     retry: RetryPolicy,
+    /// What of callers' words forwards (that ask) and notifications leave out.
+    redaction: Arc<Redaction>,
 }
 
 impl Sender {
-    pub fn new(store: Store, config: &OutboundConfig, base_url: String) -> anyhow::Result<Self> {
+    pub fn new(
+        store: Store,
+        config: &OutboundConfig,
+        base_url: String,
+        redaction: Arc<Redaction>,
+    ) -> anyhow::Result<Self> {
         let mut http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(TIMEOUT)
@@ -87,6 +96,7 @@ impl Sender {
             base_url,
             allow_private: config.allow_private_destinations,
             retry: super::retry_policy(config),
+            redaction,
         })
     }
 
@@ -99,12 +109,15 @@ impl Sender {
                 destination_id,
                 url,
                 secret,
+                redact,
                 event_id,
                 event,
             } => {
                 let answer = match event {
                     Some(event) => {
-                        let sent = envelope(*event_id, item.call_id.as_deref(), event).to_string();
+                        let redaction = redact.then_some(&*self.redaction);
+                        let sent = envelope(*event_id, item.call_id.as_deref(), event, redaction)
+                            .to_string();
                         self.post(
                             url,
                             secret.as_deref(),
@@ -162,7 +175,9 @@ impl Sender {
             Ok(None) => return Answer::failed("the alert was deleted"),
             Err(e) => return Answer::failed(format!("reading the alert: {e}")),
         };
-        let notification = Notification::of(&alert, &self.base_url);
+        let mut notification = Notification::of(&alert, &self.base_url);
+        // People read notifications in chat and mail: callers' data stays out.
+        self.redaction.notice(&mut notification.reason);
         self.notify(&channel, &notification, &item.message_id, item.replay)
             .await
     }

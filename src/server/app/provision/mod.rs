@@ -51,6 +51,9 @@ pub struct ProvisionedDestination {
     pub condition: Option<Condition>,
     #[serde(default)]
     pub paused: bool,
+    /// Forward callers' sensitive data redacted.
+    #[serde(default)]
+    pub redact: bool,
 }
 
 #[derive(Deserialize)]
@@ -173,6 +176,7 @@ impl Provision {
                 events: d.events.clone(),
                 condition: d.condition.clone(),
                 secret: d.secret.clone(),
+                redact: d.redact,
             };
             let id = store.save_destination(&settings, now).await?;
             store

@@ -74,6 +74,14 @@ impl Redaction {
         }
     }
 
+    /// A notification's words (an alert's reason may quote what was said),
+    /// unless redaction is off.
+    pub fn notice(&self, text: &mut String) {
+        if self.mode("") != Mode::Off {
+            self.text("", text);
+        }
+    }
+
     /// Who is on a call: a caller's number or name.
     pub fn parties(&self, source: &str, parties: &mut Parties) -> u32 {
         self.maybe_text(source, &mut parties.caller) + self.maybe_text(source, &mut parties.agent)
@@ -157,6 +165,17 @@ mod tests {
             response,
             Some(json!({"card": "[card]", "at": "2024-01-15T10:30:00Z"}))
         );
+    }
+
+    #[test]
+    fn notifications_leave_callers_data_out_unless_redaction_is_off() {
+        let mut reason = "tool failed for ann.lee@example.com".to_string();
+        Redaction::default_display().notice(&mut reason);
+        assert_eq!(reason, "tool failed for [email]");
+        let off = Redaction::configure("off", "all", None).unwrap();
+        let mut reason = "tool failed for ann.lee@example.com".to_string();
+        off.notice(&mut reason);
+        assert_eq!(reason, "tool failed for ann.lee@example.com");
     }
 
     #[test]

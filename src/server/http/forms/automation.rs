@@ -22,13 +22,14 @@ use crate::server::store::prelude::*;
 pub(super) const PAGE: &str = "/automations";
 
 /// The destination form's fields a refused save gives back (not the secret).
-const KEPT: [&str; 6] = [
+const KEPT: [&str; 7] = [
     "name",
     "url",
     "event",
     "cond_field",
     "cond_op",
     "cond_value",
+    "redact",
 ];
 
 /// `POST /automations/destinations`: adds one, or (with `edit`) changes the
@@ -62,11 +63,13 @@ pub async fn create_destination(
         .map(|_| Notice::DestinationSaved)
         .map_err(storage);
     if outcome.is_ok() {
-        let after = described(&settings.url, &settings.events, settings.secret.is_some());
+        let after = described(&settings.url, &settings.events, settings.secret.is_some())
+            + if settings.redact { ", redacted" } else { "" };
         let summary = match before {
             Some(d) => format!(
-                "{} → {after}",
-                described(&d.url, &d.events, d.secret.is_some())
+                "{}{} → {after}",
+                described(&d.url, &d.events, d.secret.is_some()),
+                if d.redact { ", redacted" } else { "" }
             ),
             None => format!("added: {after}"),
         };
@@ -160,6 +163,7 @@ fn destination_of(fields: &Fields, allow_private: bool) -> Result<DestinationSet
         events,
         condition,
         secret,
+        redact: fields.ticked("redact"),
     })
 }
 

@@ -30,6 +30,8 @@ pub struct Destination {
     pub secret: Option<String>,
     pub paused: bool,
     pub paused_reason: Option<String>,
+    /// Forwards carry callers' sensitive data redacted.
+    pub redact: bool,
 }
 
 /// A destination's settings, as a form or the provisioning file gives them.
@@ -40,6 +42,8 @@ pub struct DestinationSettings {
     pub events: Vec<String>,
     pub condition: Option<Condition>,
     pub secret: Option<String>,
+    /// Redact callers' sensitive data from what is forwarded.
+    pub redact: bool,
 }
 
 #[derive(FromRow)]
@@ -67,7 +71,8 @@ impl TryFrom<ChannelRow> for Channel {
 }
 
 const CHANNEL_COLUMNS: &str = "id, name, kind, config, tested_at, test_result";
-const DESTINATION_COLUMNS: &str = "id, name, url, events, condition, secret, paused, paused_reason";
+const DESTINATION_COLUMNS: &str =
+    "id, name, url, events, condition, secret, paused, paused_reason, redact";
 
 #[derive(FromRow)]
 struct DestinationRow {
@@ -79,6 +84,7 @@ struct DestinationRow {
     secret: Option<String>,
     paused: bool,
     paused_reason: Option<String>,
+    redact: bool,
 }
 
 impl TryFrom<DestinationRow> for Destination {
@@ -99,6 +105,7 @@ impl TryFrom<DestinationRow> for Destination {
             secret: r.secret,
             paused: r.paused,
             paused_reason: r.paused_reason,
+            redact: r.redact,
         })
     }
 }
@@ -197,10 +204,10 @@ portable! {
             .as_ref()
             .map(|c| serde_json::to_string(c).expect("a condition serializes"));
         sqlx::query_scalar(
-            "INSERT INTO destinations (name, url, events, condition, secret, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
+            "INSERT INTO destinations (name, url, events, condition, secret, created_at, redact)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (name) DO UPDATE SET url = excluded.url, events = excluded.events,
-                condition = excluded.condition, secret = excluded.secret
+                condition = excluded.condition, secret = excluded.secret, redact = excluded.redact
              RETURNING id",
         )
         .bind(&settings.name)
@@ -209,6 +216,7 @@ portable! {
         .bind(condition)
         .bind(&settings.secret)
         .bind(now)
+        .bind(settings.redact)
         .fetch_one(&mut *self.write_turn().await?)
         .await
     }

@@ -29,6 +29,8 @@ pub enum Target {
         destination_id: i64,
         url: String,
         secret: Option<String>,
+        /// The destination asks for callers' sensitive data redacted.
+        redact: bool,
         event_id: i64,
         event: Option<Forwarded>,
     },
@@ -188,11 +190,12 @@ portable! {
             // No room for forwards: their queues are not read at all.
             return Ok(due);
         }
-        let active: Vec<(i64, String, Option<String>)> =
-            sqlx::query_as("SELECT id, url, secret FROM destinations WHERE NOT paused ORDER BY id")
-                .fetch_all(self.reader())
-                .await?;
-        for (destination_id, url, secret) in active {
+        let active: Vec<(i64, String, Option<String>, bool)> = sqlx::query_as(
+            "SELECT id, url, secret, redact FROM destinations WHERE NOT paused ORDER BY id",
+        )
+        .fetch_all(self.reader())
+        .await?;
+        for (destination_id, url, secret, redact) in active {
             let room = until - due.items.len() as i64;
             // The oldest pending rows: a call's earlier rows are among them,
             // so its next row (its head) is found here, in order.
@@ -220,6 +223,7 @@ portable! {
                     destination_id,
                     url: url.clone(),
                     secret: secret.clone(),
+                    redact,
                     event_id: r.get("event_id"),
                     event: r.get::<Option<String>, _>("raw").map(|raw| Forwarded {
                         source: r.get::<Option<String>, _>("source").unwrap_or_default(),

@@ -31,6 +31,7 @@ portable! {
                 events: d.events,
                 condition: d.condition.map(|c| c.describe("events")),
                 signed: d.secret.is_some(),
+                redact: d.redact,
                 paused: d.paused,
                 paused_reason: d.paused_reason,
                 delivered: r.get("delivered"),

@@ -62,6 +62,15 @@ pub struct InviteView {
     pub expires_at: i64,
 }
 
+/// How the sign-in page offers to sign in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInOptions {
+    /// "Sign in with {label}", when single sign-on is set up.
+    pub single_sign_on: Option<String>,
+    /// Accounts' own passwords sign in.
+    pub passwords: bool,
+}
+
 /// One audit log entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRow {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::PageError;
 
+use crate::model::accounts::SignInOptions;
 use crate::model::{ConnectInfo, TestEvent, Viewer};
 
 /// The signed-in account; `None` on the sign-in pages.
@@ -15,6 +16,17 @@ pub async fn load_viewer() -> Result<Option<Viewer>, PageError> {
     page_data::viewer(&state)
         .await
         .map_err(|e| page_data::internal("your account", e))
+}
+
+/// How the sign-in page offers to sign in (no session needed).
+#[server(endpoint = "sign_in_options")]
+pub async fn load_sign_in() -> Result<SignInOptions, PageError> {
+    use crate::server::http::page_data;
+    let state = page_data::state()?;
+    Ok(SignInOptions {
+        single_sign_on: state.sign_on.as_ref().map(|s| s.label.clone()),
+        passwords: state.config.sso.passwords,
+    })
 }
 
 /// Whether first-run setup asks for the code the server printed at start-up.

@@ -13,8 +13,8 @@ mod settings;
 mod users;
 
 pub use access::{
-    load_viewer, rotate_webhook_token, send_test_event, setup_needs_code, LoadViewer,
-    RotateWebhookToken, SendTestEvent, SetupNeedsCode,
+    load_sign_in, load_viewer, rotate_webhook_token, send_test_event, setup_needs_code, LoadSignIn,
+    LoadViewer, RotateWebhookToken, SendTestEvent, SetupNeedsCode,
 };
 pub use alerts::{
     load_alerts, load_automations, load_issues, load_rules, LoadAlerts, LoadAutomations,

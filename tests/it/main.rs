@@ -42,6 +42,7 @@ mod roles;
 mod scale_out;
 mod search;
 mod settings;
+mod sso;
 mod team;
 mod traces;
 mod views;

@@ -18,4 +18,5 @@ pub mod provision;
 pub mod redaction;
 pub mod retention;
 pub mod side_effects;
+pub mod sso;
 pub mod webhook_auth;

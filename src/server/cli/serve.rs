@@ -121,7 +121,9 @@ pub async fn app_state(store: Store, hub: Hub, config: ServeConfig) -> anyhow::R
         config.base_url(),
         redaction.clone(),
     )?;
+    let sign_on = crate::server::app::sso::SignOn::from_config(&config)?.map(Arc::new);
     Ok(AppState {
+        sign_on,
         redaction,
         started_at: crate::server::store::now_ms(),
         sender,

@@ -7,6 +7,7 @@ mod database;
 mod outbound;
 pub mod platform_keys;
 mod serve;
+mod sso;
 mod tools;
 
 use std::ffi::OsString;
@@ -17,6 +18,7 @@ pub use database::Database;
 pub use outbound::OutboundConfig;
 pub use platform_keys::{PlatformKeys, SecretSetting};
 pub use serve::{LogFormat, Secret, ServeConfig, WebhookConfig};
+pub use sso::SsoConfig;
 pub use tools::{
     AddUserArgs, BackupArgs, BenchConfig, BenchPart, CrashCheckConfig, MigrateDataArgs,
     RestoreArgs, SetRoleArgs, SimulateConfig, UserArgs,

@@ -125,6 +125,8 @@ pub struct ServeConfig {
     pub metrics_token: Option<Secret>,
     #[command(flatten)]
     pub outbound: super::OutboundConfig,
+    #[command(flatten)]
+    pub sso: super::SsoConfig,
 }
 
 /// How webhook senders prove who they are.
@@ -221,6 +223,7 @@ impl ServeConfig {
             bench_noop: false,
             metrics_token: None,
             outbound: Default::default(),
+            sso: Default::default(),
         }
     }
 

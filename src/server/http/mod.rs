@@ -62,6 +62,8 @@ pub struct AppState {
     pub sender: outbound::Sender,
     /// Exports under way, for their pages' progress lines.
     pub exports: export_progress::Exports,
+    /// Single sign-on, when an OpenID Provider is configured.
+    pub sign_on: Option<Arc<crate::server::app::sso::SignOn>>,
     /// What of callers' words is redacted, where and for whom.
     pub redaction: Arc<crate::server::app::redaction::Redaction>,
     /// When this server started (epoch ms): calls not heard from since

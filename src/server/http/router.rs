@@ -61,6 +61,8 @@ pub fn router(state: AppState) -> Router {
         .route("/setup", post(auth::routes::setup))
         .route("/logout", post(auth::routes::logout))
         .route("/invite/{token}", post(auth::invite::redeem))
+        .route("/sso/start", get(auth::sso::start))
+        .route("/sso/callback", get(auth::sso::callback))
         .route("/theme", post(crate::server::http::theme::choose))
         .route("/deliveries/{id}/body", get(delivery_body))
         .route("/events/{id}/body", get(event_body))

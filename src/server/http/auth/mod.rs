@@ -9,6 +9,7 @@ pub mod password;
 pub mod permits;
 pub mod routes;
 pub mod setup_code;
+pub mod sso;
 pub mod throttle;
 
 use serde::{Deserialize, Serialize};

@@ -37,6 +37,13 @@ pub async fn login(
 ) -> Response {
     let username = password::capped_username(&form.username);
     let next = safe_next(&form.next);
+    if !state.config.sso.passwords {
+        return Redirect::to(&format!(
+            "/login?error=passwords-off&next={}",
+            query_path(next)
+        ))
+        .into_response();
+    }
     let back = |error: &str| {
         Redirect::to(&format!("/login?error={error}&next={}", query_path(next))).into_response()
     };

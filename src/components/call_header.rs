@@ -7,12 +7,12 @@ use leptos::prelude::*;
 
 use super::hydrated::use_hydrated;
 use super::{
-    CallParties, CounterLinks, Counters, LinkState, LiveIndicator, MetricsList, SourceBadge,
-    StatusBadge, When,
+    CallParties, ConfirmDelete, CounterLinks, Counters, LinkState, LiveIndicator, MetricsList,
+    Permitted, SourceBadge, StatusBadge, When,
 };
 use crate::model::metrics::CallMetrics;
 use crate::model::overview::Steps;
-use crate::model::{format, is_own_recording, safe_link, CallSummary, RawAccess};
+use crate::model::{format, is_own_recording, safe_link, Action, CallSummary, RawAccess};
 
 #[component]
 pub fn CallBar(
@@ -92,6 +92,10 @@ pub fn CallHeader(
                 {move || call.with(|c| c.last_speaker.clone()).filter(|_| call.with(CallSummary::is_live)).map(|s| view! {
                     <dt>"Last speaker"</dt><dd>{s}</dd>
                 })}
+                {move || Some(call.with(|c| c.n_redacted)).filter(|n| *n > 0).map(|n| view! {
+                    <dt>"Sensitive data"</dt>
+                    <dd data-testid="redacted"><a href="/?q=has:redacted">{format!("{n} redacted")}</a></dd>
+                })}
             </dl>
             <MetricsList metrics/>
             {move || call.with(|c| c.summary.clone()).map(|s| view! { <p class="summary">{s}</p> })}
@@ -106,6 +110,12 @@ pub fn CallHeader(
                     " — its deliveries with their timing; " <code>"calltrail simulate --from FILE"</code> " sends them again."
                 </p>
             })}
+            <Permitted action=Action::Administer>
+                <ConfirmDelete action="/settings/delete-call".to_string()
+                    field=("call_id", call.with_untracked(|c| c.call_id.clone()))
+                    what="this call".to_string()
+                    consequence="Its events, raw bodies, deliveries, search entries, metrics, alerts and queued forwards are deleted for good; the audit log keeps that you did it."/>
+            </Permitted>
         </header>
     }
 }

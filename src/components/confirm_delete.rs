@@ -11,12 +11,16 @@ pub fn ConfirmDelete(
     what: String,
     /// What else goes with it, said before the second click.
     consequence: &'static str,
+    /// A field the form posts besides (name, value).
+    #[prop(optional)]
+    field: Option<(&'static str, String)>,
 ) -> impl IntoView {
     view! {
         <details class="confirm">
             <summary class="button danger">"Delete…"</summary>
             <p class="muted">{consequence}</p>
             <form method="post" action=action>
+                {field.map(|(name, value)| view! { <input type="hidden" name=name value=value/> })}
                 <button type="submit" class="button danger">{format!("Delete {what}")}</button>
             </form>
         </details>

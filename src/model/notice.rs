@@ -68,6 +68,7 @@ messages! {
         UserEnabled = "user-enabled" => "Enabled the account; it can sign in again.",
         LinkRevoked = "link-revoked" => "Withdrew the link; it no longer works.",
         CallDeleted = "call-deleted" => "Deleted the call, its events, deliveries and search entries.",
+        RetentionSaved = "retention-saved" => "Saved each source's retention; it applies at the next retention run (every ten minutes).",
     }
 }
 
@@ -127,6 +128,7 @@ messages! {
         LastAdmin = "last-admin" => "That would leave no enabled admin: make another account admin first.",
         NoSuchLink = "no-such-link" => "There is no such link waiting.",
         NoSuchCall = "no-such-call" => "There is no such call.",
+        DaysInvalid = "days-invalid" => "Days must be a whole number from 1 (or blank for the installation's retention).",
     }
 }
 

@@ -7,6 +7,12 @@ use serde::{Deserialize, Serialize};
 pub struct SettingsPage {
     pub database: DatabaseInfo,
     pub retention: Vec<RetentionSetting>,
+    /// Every source with the days its calls are kept, when an admin set
+    /// days of its own (else the installation's retention holds).
+    pub source_retention: Vec<(String, String, Option<u32>)>,
+    /// When callers' sensitive data is redacted: the installation's mode,
+    /// and each source with another.
+    pub redaction: (String, Vec<(String, String)>),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -24,10 +24,14 @@ pub fn SettingsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading the settings…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Data { database, retention }) => view! {
+                    Ok(Data { database, retention, source_retention, redaction }) => view! {
                         <Permitted action=Action::Administer><Team/></Permitted>
                         <Database database/>
                         <Retention retention/>
+                        <Permitted action=Action::Administer>
+                            <SourceRetention sources=source_retention.clone()/>
+                        </Permitted>
+                        <Redaction mode=redaction.0.clone() sources=redaction.1.clone()/>
                         <Backup/>
                         <Password/>
                     }
@@ -129,6 +133,53 @@ fn Retention(retention: Vec<RetentionSetting>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+        </section>
+    }
+}
+
+/// Each source's own retention, for admins to set.
+#[component]
+fn SourceRetention(sources: Vec<(String, String, Option<u32>)>) -> impl IntoView {
+    view! {
+        <section class="settings-section" aria-labelledby="source-retention-head">
+            <h2 id="source-retention-head">"Retention per source"</h2>
+            <p class="muted">"Days each source's ended calls are kept after their last event, instead of the retention above. Blank: the installation's."</p>
+            <form method="post" action="/settings/retention" class="stacked narrow">
+                {sources.into_iter().map(|(name, label, days)| view! {
+                    <label>{label} " "
+                        <input type="number" min="1" name=format!("days_{name}")
+                            value=days.map(|d| d.to_string()).unwrap_or_default() placeholder="installation's"/>
+                    </label>
+                }).collect_view()}
+                <button type="submit" class="button">"Save retention"</button>
+            </form>
+        </section>
+    }
+}
+
+/// When callers' sensitive data is redacted, as configured.
+#[component]
+fn Redaction(mode: String, sources: Vec<(String, String)>) -> impl IntoView {
+    let says = |mode: &str| {
+        match mode {
+        "ingest" => "redacted before it is stored — this cannot be undone: nobody, admins included, can read what was taken out",
+        "display" => "stored whole; restricted viewers (and forwards that ask) get it redacted",
+        _ => "not redacted",
+    }
+    };
+    let ingest = mode == "ingest" || sources.iter().any(|(_, m)| m == "ingest");
+    view! {
+        <section class="settings-section" aria-labelledby="redaction-head">
+            <h2 id="redaction-head">"Callers' sensitive data"</h2>
+            <p data-testid="redaction-mode">"Phone numbers, e-mail addresses, cards, national ids and addresses in what callers say: "
+                <strong>{says(&mode)}</strong> "."</p>
+            {(!sources.is_empty()).then(|| view! {
+                <ul>{sources.into_iter().map(|(source, m)| view! { <li>{source} ": " {says(&m)}</li> }).collect_view()}</ul>
+            })}
+            {ingest.then(|| view! {
+                <p class="notice notice-warn" role="note">"Redaction at ingest cannot be undone: the database never held what it took out."</p>
+            })}
+            <p class="muted">"Set by " <code>"CALLTRAIL_REDACTION"</code> " and the provisioning file's " <code>"[redaction]"</code> "."</p>
         </section>
     }
 }

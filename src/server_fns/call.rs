@@ -30,13 +30,12 @@ pub async fn load_call(
     let timeline = page_data::call_timeline(&state.store, &call_id, before, state.stale_after_ms())
         .await
         .map_err(|e| page_data::internal("the call", e))?;
-    Ok(timeline.map(|mut timeline| {
-        timeline.raw = page_data::may(crate::model::Action::ReadRaw);
-        if let Some(lens) = page_data::restricted::lens(&state) {
-            page_data::restricted::timeline(&lens, &mut timeline);
-        }
-        timeline
-    }))
+    let Some(mut timeline) = timeline else {
+        return Ok(None);
+    };
+    timeline.raw = page_data::may(crate::model::Action::ReadRaw);
+    page_data::restricted::as_seen(&state, &mut timeline).await;
+    Ok(Some(timeline))
 }
 
 /// An event's stored body, pretty-printed and cut at
@@ -46,6 +45,8 @@ pub async fn load_call(
 pub async fn load_event_body(event_id: i64) -> Result<Option<BodyView>, PageError> {
     use crate::server::http::page_data;
     let state = page_data::permitted_state("load_event_body")?;
+    let said = "opened the event's raw body";
+    page_data::audit(&state, "raw.view", &format!("event {event_id}"), said).await;
     page_data::event_body(&state.store, event_id)
         .await
         .map_err(|e| page_data::internal("the event", e))

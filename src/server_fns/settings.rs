@@ -10,7 +10,7 @@ use crate::model::SettingsPage;
 pub async fn load_settings() -> Result<SettingsPage, PageError> {
     use crate::server::http::page_data;
     let state = page_data::permitted_state("load_settings")?;
-    page_data::settings_page(&state.store, &state.config)
+    page_data::settings_page(&state.store, &state.config, &state.redaction)
         .await
         .map_err(|e| page_data::internal("the settings", e))
 }

@@ -138,6 +138,7 @@ async fn ingest_p99_during_a_purge() {
     let retention = CallRetention {
         max_age_days: Some(30),
         max_events: None,
+        per_source: Vec::new(),
     };
     let purge = during(&router, "ingest during the purge", second, async {
         let started = Instant::now();

@@ -77,6 +77,7 @@ fn days(n: u32) -> CallRetention {
     CallRetention {
         max_age_days: Some(n),
         max_events: None,
+        per_source: Vec::new(),
     }
 }
 
@@ -167,6 +168,7 @@ async fn max_events_deletes_the_least_recently_active_ended_calls_whole(pool: Sq
     let limit = |n| CallRetention {
         max_age_days: None,
         max_events: Some(n),
+        per_source: Vec::new(),
     };
 
     // 14 stored, 9 allowed: b (3) is not enough, b and c (7) are; c spans
@@ -274,4 +276,28 @@ async fn checkpointed_size(pool: &SqlitePool, dir: &tempfile::TempDir) -> u64 {
     std::fs::metadata(dir.path().join("calltrail.db"))
         .unwrap()
         .len()
+}
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn a_source_keeps_its_calls_for_days_of_its_own(pool: SqlitePool) {
+    let app = app(pool.clone()).await;
+    call(&app, "old-ended", NOW - 40 * DAY, 2, Some("end")).await;
+    call(&app, "new-ended", NOW - 20 * DAY, 2, Some("end")).await;
+    let store = &app.state.store;
+    // Infer keeps 90 days: the installation's 30 do not apply to it.
+    let longer = CallRetention {
+        per_source: vec![("infer".into(), 90)],
+        ..days(30)
+    };
+    let purged = store.enforce_call_retention(longer, NOW, 2).await.unwrap();
+    assert_eq!(purged.calls, 0);
+    // Infer keeps 10 days, whatever the installation says.
+    let shorter = CallRetention {
+        max_age_days: None,
+        max_events: None,
+        per_source: vec![("infer".into(), 10)],
+    };
+    let purged = store.enforce_call_retention(shorter, NOW, 2).await.unwrap();
+    assert_eq!(purged.calls, 2);
+    assert!(store.call("new-ended").await.unwrap().is_none());
 }

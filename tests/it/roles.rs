@@ -93,7 +93,8 @@ const EXPECT: &[(&str, &str, Least)] = &[
     ("POST", "/settings/users/{}/disable", Least::Admin),
     ("POST", "/settings/users/{}/enable", Least::Admin),
     ("POST", "/settings/users/{}/reset", Least::Admin),
-    ("POST", "/calls/{}/delete", Least::Admin),
+    ("POST", "/settings/delete-call", Least::Admin),
+    ("POST", "/settings/retention", Least::Admin),
 ];
 
 /// Routes open on purpose (signing in), left out of the table.

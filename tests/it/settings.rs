@@ -22,7 +22,7 @@ async fn settings_view_reports_real_counts_and_sizes(pool: SqlitePool) {
         config.max_events = 2_000_000;
     })
     .await;
-    let empty = page_data::settings_page(&app.state.store, &app.state.config)
+    let empty = page_data::settings_page(&app.state.store, &app.state.config, &app.state.redaction)
         .await
         .unwrap();
     assert_eq!(
@@ -47,7 +47,7 @@ async fn settings_view_reports_real_counts_and_sizes(pool: SqlitePool) {
     )
     .await;
 
-    let page = page_data::settings_page(&app.state.store, &app.state.config)
+    let page = page_data::settings_page(&app.state.store, &app.state.config, &app.state.redaction)
         .await
         .unwrap();
     let db = &page.database;

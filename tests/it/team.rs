@@ -255,6 +255,17 @@ async fn the_audit_log_names_who_did_what_to_what(pool: SqlitePool) {
     .await;
     let (status, _) = page_as(&app, me, "/export?q=&format=csv").await;
     assert_eq!(status, StatusCode::OK);
+    crate::common::deliver(
+        &app,
+        serde_json::json!({"type": "conversation-update", "call_id": "pii-call",
+            "timestamp": "2025-04-12T14:32:00Z",
+            "metadata": {"role": "user", "message": "call me on 415-555-0123", "secondsFromStart": 1}}),
+    )
+    .await;
+    let (status, page) = page_as(&app, me, "/calls/pii-call").await;
+    assert!(status == StatusCode::OK && page.contains("415-555-0123"));
+    let (status, _) = page_as(&app, me, "/events/1/body").await;
+    assert_eq!(status, StatusCode::OK);
     let (status, csv) = page_as(&app, me, "/settings/audit/export?action=user.").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -309,6 +320,8 @@ async fn the_audit_log_names_who_did_what_to_what(pool: SqlitePool) {
     has("channel.save", ADMIN, "ops", "webhook to hooks.example.com");
     has("export.calls", ADMIN, "", "calls as CSV");
     has("audit.export", ADMIN, "audit log", "\"user.\"");
+    has("call.view-unredacted", ADMIN, "pii-call", "1 values a restricted viewer gets redacted");
+    has("raw.view", ADMIN, "event 1", "raw body");
     // Append-only: the database refuses to change or delete an entry.
     assert!(sqlx::query("UPDATE audit_log SET actor = 'x'")
         .execute(&pool)
@@ -318,4 +331,82 @@ async fn the_audit_log_names_who_did_what_to_what(pool: SqlitePool) {
         .execute(&pool)
         .await
         .is_err());
+}
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn an_admin_deletes_a_call_and_sets_retention_per_source(pool: SqlitePool) {
+    let app = app(pool.clone()).await;
+    let me = Some(app.cookie.as_str());
+    crate::common::deliver(
+        &app,
+        serde_json::json!({"type": "conversation-update", "call_id": "gone-call",
+            "timestamp": "2025-04-12T14:32:00Z",
+            "metadata": {"role": "user", "message": "please forget zanzibar", "secondsFromStart": 1}}),
+    )
+    .await;
+    let (_, found) = page_as(&app, me, "/?q=zanzibar").await;
+    assert!(found.contains("gone-call"));
+    // Not for an editor.
+    let link = invite(&app, "editor").await;
+    let editor = join(&app, &link, "eddie").await;
+    let (status, _, _) = submit_as(
+        &app,
+        Some(&editor),
+        "/settings/delete-call",
+        "call_id=gone-call",
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (_, to, _) = submit_as(&app, me, "/settings/delete-call", "call_id=gone-call").await;
+    assert_eq!(to, "/?notice=call-deleted");
+    assert!(app.state.store.call("gone-call").await.unwrap().is_none());
+    for table in ["events", "deliveries"] {
+        let left: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM {table} WHERE call_id = 'gone-call'"
+        ))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(left, 0, "{table}");
+    }
+    let indexed: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM event_text WHERE event_text MATCH 'zanzibar'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(indexed, 0);
+    let (_, to, _) = submit_as(&app, me, "/settings/delete-call", "call_id=gone-call").await;
+    assert_eq!(to, "/settings?error=no-such-call");
+
+    let (_, to, _) = submit_as(&app, me, "/settings/retention", "days_vapi=7&days_infer=").await;
+    assert_eq!(to, "/settings?notice=retention-saved");
+    assert_eq!(
+        app.state.store.source_retention().await.unwrap(),
+        vec![("vapi".to_string(), 7)]
+    );
+    let (_, to, _) = submit_as(&app, me, "/settings/retention", "days_vapi=0").await;
+    assert_eq!(to, "/settings?error=days-invalid");
+
+    let entries = app
+        .state
+        .store
+        .audit_entries(&AuditFilter::default(), 0, 50)
+        .await
+        .unwrap();
+    let has = |action: &str, target: &str, summary: &str| {
+        assert!(
+            entries.iter().any(|e| e.action == action
+                && e.actor == ADMIN
+                && e.target == target
+                && e.summary.contains(summary)),
+            "no {action} on {target} saying {summary:?} in {entries:#?}"
+        );
+    };
+    has("call.delete", "gone-call", "1 events, 1 deliveries");
+    has(
+        "settings.retention",
+        "retention per source",
+        "every source the installation's → vapi 7 days",
+    );
 }

@@ -45,6 +45,7 @@ pub fn call_limits(config: &ServeConfig) -> CallRetention {
     CallRetention {
         max_age_days: Some(config.retention_days).filter(|d| *d > 0),
         max_events: Some(config.max_events).filter(|n| *n > 0),
+        per_source: Vec::new(),
     }
 }
 
@@ -75,10 +76,16 @@ pub fn spawn_call_retention(
     config: &ServeConfig,
     stopping: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
-    let retention = call_limits(config);
+    let limits = call_limits(config);
     spawn_every(stopping, move || {
         let store = store.clone();
+        let mut retention = limits.clone();
         async move {
+            // Each source's own days, as an admin last set them.
+            match store.source_retention().await {
+                Ok(own) => retention.per_source = own,
+                Err(e) => tracing::warn!(error = %e, "could not read the sources' retention"),
+            }
             match store
                 .enforce_call_retention(retention, now_ms(), BATCH)
                 .await

@@ -8,15 +8,20 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use crate::model::{is_own_recording, EventDetail};
+use crate::server::app::audit;
 use crate::server::app::platforms::Platform;
+use crate::server::http::auth::actor::Acting;
 use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
 use crate::server::store::prelude::*;
 
 pub async fn recording(
     State(state): State<AppState>,
+    acting: Acting,
     Path((source, call_id)): Path<(String, String)>,
 ) -> Response {
+    let said = "played the call's recording";
+    audit::record(&state.store, &acting.actor, "raw.view", &call_id, said).await;
     let Some(read) = Platform::from_source(&source).and_then(|p| p.recording) else {
         return ApiError::not_found("recording").into_response();
     };

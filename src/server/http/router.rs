@@ -17,6 +17,8 @@ use serde_json::json;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::server::app::audit;
+use crate::server::http::auth::actor::Acting;
 use crate::server::http::error::ApiError;
 use crate::server::http::security::AllowedHosts;
 use crate::server::store;
@@ -132,13 +134,39 @@ pub fn router(state: AppState) -> Router {
 
 /// `GET /deliveries/{id}/body`: one delivery's whole body, as plain text
 /// (the delivery log shows only the start of each).
-async fn delivery_body(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+async fn delivery_body(
+    State(state): State<AppState>,
+    acting: Acting,
+    Path(id): Path<i64>,
+) -> Response {
+    let said = "opened the delivery's raw body";
+    audit::record(
+        &state.store,
+        &acting.actor,
+        "raw.view",
+        &format!("delivery {id}"),
+        said,
+    )
+    .await;
     stored_body(state.store.delivery_body(id).await, "delivery")
 }
 
 /// `GET /events/{id}/body`: the whole body one event was stored from, as
 /// plain text (a call page shows a bounded part of each).
-async fn event_body(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+async fn event_body(
+    State(state): State<AppState>,
+    acting: Acting,
+    Path(id): Path<i64>,
+) -> Response {
+    let said = "opened the event's raw body";
+    audit::record(
+        &state.store,
+        &acting.actor,
+        "raw.view",
+        &format!("event {id}"),
+        said,
+    )
+    .await;
     stored_body(state.store.event_body(id).await, "event")
 }
 

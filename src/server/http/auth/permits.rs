@@ -96,7 +96,8 @@ pub const PERMITS: &[(&str, &str, Action)] = &[
     ("POST", "/settings/users/{}/disable", Action::Administer),
     ("POST", "/settings/users/{}/enable", Action::Administer),
     ("POST", "/settings/users/{}/reset", Action::Administer),
-    ("POST", "/calls/{}/delete", Action::Administer),
+    ("POST", "/settings/delete-call", Action::Administer),
+    ("POST", "/settings/retention", Action::Administer),
 ];
 
 /// What a request needs.

@@ -10,6 +10,7 @@ mod channels;
 mod password;
 mod rules;
 mod saved_views;
+mod settings;
 mod users;
 
 use axum::http::{header, StatusCode};
@@ -68,6 +69,8 @@ pub fn routes() -> Router<AppState> {
             post(automation::redeliver),
         )
         .route("/settings/password", post(password::change))
+        .route("/settings/retention", post(settings::retention))
+        .route("/settings/delete-call", post(settings::delete_call))
         .route("/settings/users/invite", post(users::invite))
         .route("/settings/users/links/{id}/revoke", post(users::revoke))
         .route("/settings/users/{id}/role", post(users::set_role))

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::model::{CallTimeline, CallsPage, SearchHit, HIT_END, HIT_START};
-use crate::server::app::redaction::Redaction;
+use crate::server::app::redaction::{Mode, Redaction};
 use crate::server::http::AppState;
 
 use super::current_user;
@@ -16,6 +16,25 @@ pub fn lens(state: &AppState) -> Option<Arc<Redaction>> {
     current_user()
         .filter(|user| user.role.sees_redacted())
         .map(|_| state.redaction.clone())
+}
+
+/// A call's timeline as the signed-in account may read it: redacted for a
+/// restricted viewer; for anyone else, reading what a restricted viewer
+/// would get redacted is written to the audit log.
+pub async fn as_seen(state: &AppState, timeline: &mut CallTimeline) {
+    match lens(state) {
+        Some(r) => self::timeline(&r, timeline),
+        None => {
+            let call = &timeline.call;
+            if call.n_redacted > 0 && state.redaction.mode(&call.source) == Mode::Display {
+                let said = format!(
+                    "read the call unredacted ({} values a restricted viewer gets redacted)",
+                    call.n_redacted
+                );
+                super::audit(state, "call.view-unredacted", &call.call_id, &said).await;
+            }
+        }
+    }
 }
 
 pub fn timeline(r: &Redaction, timeline: &mut CallTimeline) {

@@ -3,6 +3,8 @@
 
 use crate::model::settings::thousands;
 use crate::model::{RetentionSetting, SettingsPage};
+use crate::server::app::platforms;
+use crate::server::app::redaction::Redaction;
 use crate::server::config::ServeConfig;
 use crate::server::store;
 use crate::server::store::prelude::*;
@@ -11,10 +13,29 @@ use crate::server::store::Store;
 pub async fn settings_page(
     store: &Store,
     config: &ServeConfig,
+    redaction: &Redaction,
 ) -> Result<SettingsPage, store::Error> {
+    let own = store.source_retention().await?;
+    let source_retention = platforms::listed()
+        .0
+        .into_iter()
+        .map(|p| {
+            let days = own.iter().find(|(s, _)| *s == p.name).map(|(_, d)| *d);
+            (p.name.to_string(), p.label.to_string(), days)
+        })
+        .collect();
+    let (mode, sources) = redaction.modes();
     Ok(SettingsPage {
         database: store.usage().await?,
         retention: retention_settings(config),
+        source_retention,
+        redaction: (
+            mode.as_str().to_string(),
+            sources
+                .into_iter()
+                .map(|(s, m)| (s, m.as_str().to_string()))
+                .collect(),
+        ),
     })
 }
 

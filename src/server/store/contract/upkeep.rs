@@ -55,6 +55,10 @@ areas! {
     SettingStore {
         fn webhook_token(&self) -> Result<Option<String>, Error>;
         fn set_webhook_token(&self, token: &str) -> Result<(), Error>;
+        /// Days each source's calls are kept instead of the installation's
+        /// retention, by source.
+        fn source_retention(&self) -> Result<Vec<(String, u32)>, Error>;
+        fn set_source_retention(&self, days: &[(String, u32)]) -> Result<(), Error>;
     }
     /// Saved views of the calls list.
     SavedViewStore {
@@ -81,6 +85,10 @@ areas! {
         /// Deletes every call past `retention` at `now` (epoch ms), `batch`
         /// events per transaction, oldest ended calls first; returns what went.
         fn enforce_call_retention(&self, retention: CallRetention, now: i64, batch: i64) -> Result<Purged, Error>;
+        /// Deletes one call and everything about it (events and their
+        /// search entries, deliveries, metrics, alerts, queued sends), live
+        /// or not; `None` when there is no such call.
+        fn delete_call_now(&self, call_id: &str) -> Result<Option<Purged>, Error>;
     }
     /// How much room the database takes.
     SpaceStore {

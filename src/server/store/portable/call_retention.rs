@@ -21,15 +21,18 @@ pub const BATCH: i64 = 100;
 const PAUSE: Duration = Duration::from_millis(20);
 
 /// How many calls to keep; `None` is no limit.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallRetention {
     pub max_age_days: Option<u32>,
     pub max_events: Option<u64>,
+    /// Sources kept for days of their own instead of `max_age_days` (the
+    /// event limit still counts their calls).
+    pub per_source: Vec<(String, u32)>,
 }
 
 impl CallRetention {
-    pub fn is_off(self) -> bool {
-        self.max_age_days.is_none() && self.max_events.is_none()
+    pub fn is_off(&self) -> bool {
+        self.max_age_days.is_none() && self.max_events.is_none() && self.per_source.is_empty()
     }
 }
 
@@ -51,8 +54,11 @@ impl std::ops::AddAssign for Purged {
 
 /// Where a purge stands between its transactions.
 struct Purge {
-    /// Ended calls whose last event is before this (epoch ms) go.
+    /// Ended calls whose last event is before this (epoch ms) go, but for
+    /// the sources of `own`.
     before: Option<i64>,
+    /// Sources with a retention of their own, and their `before`.
+    own: Vec<(String, i64)>,
     /// Events still to delete to get down to the event limit.
     excess: i64,
     /// A call too large for one transaction, partly deleted, and its last
@@ -90,27 +96,67 @@ portable! {
             }
             purge.current = None;
         }
-        let oldest: Option<Candidate> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM calls WHERE status <> 'live'
-             ORDER BY last_event_at, call_id LIMIT 1"
-        ))
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(call) = oldest else {
+        let chosen = Self::past_age(tx, purge).await?;
+        let chosen = match chosen {
+            Some(call) => Some(call),
+            None if purge.excess > 0 => sqlx::query_as(&format!(
+                "SELECT {COLUMNS} FROM calls WHERE status <> 'live'
+                 ORDER BY last_event_at, call_id LIMIT 1"
+            ))
+            .fetch_optional(&mut *tx)
+            .await?,
+            None => None,
+        };
+        let Some(call) = chosen else {
             return Ok(None);
         };
-        let too_old = purge.before.is_some_and(|b| call.last_event_at < b);
-        if !too_old && purge.excess <= 0 {
-            return Ok(None);
-        }
         purge.excess -= call.n_events;
         purge.current = Some((call.call_id.clone(), call.last_event_at));
         Ok(Some(call))
     }
 
+    /// The least recently active ended call past its age: its source's own
+    /// retention, else the installation's (for the other sources).
+    async fn past_age(
+        tx: &mut <Self as Dialect>::Conn,
+        purge: &Purge,
+    ) -> Result<Option<Candidate>, sqlx::Error> {
+        const COLUMNS: &str = "call_id, n_events, last_event_at";
+        for (source, before) in &purge.own {
+            let call: Option<Candidate> = sqlx::query_as(&format!(
+                "SELECT {COLUMNS} FROM calls WHERE status <> 'live' AND source = $1
+                   AND last_event_at < $2 ORDER BY last_event_at, call_id LIMIT 1"
+            ))
+            .bind(source)
+            .bind(before)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if call.is_some() {
+                return Ok(call);
+            }
+        }
+        let Some(before) = purge.before else {
+            return Ok(None);
+        };
+        let others: Vec<String> = (0..purge.own.len()).map(|i| format!("${}", i + 2)).collect();
+        let except = match others.is_empty() {
+            true => String::new(),
+            false => format!("AND source NOT IN ({})", others.join(", ")),
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM calls WHERE status <> 'live' AND last_event_at < $1 {except}
+             ORDER BY last_event_at, call_id LIMIT 1"
+        );
+        let mut query = sqlx::query_as(&sql).bind(before);
+        for (source, _) in &purge.own {
+            query = query.bind(source);
+        }
+        query.fetch_optional(&mut *tx).await
+    }
+
     /// Deletes at most `budget` of the call's events (oldest first) with their
     /// deliveries, and the call itself once none are left (`calls` is then 1).
-    async fn delete_call(
+    pub(super) async fn delete_call(
         tx: &mut <Self as Dialect>::Conn,
         call_id: &str,
         budget: i64,
@@ -188,10 +234,14 @@ portable! {
             }
             None => 0,
         };
+        let before = |days: u32| now.saturating_sub(i64::from(days).saturating_mul(DAY_MS));
         let mut purge = Purge {
-            before: retention
-                .max_age_days
-                .map(|days| now.saturating_sub(i64::from(days).saturating_mul(DAY_MS))),
+            before: retention.max_age_days.map(before),
+            own: retention
+                .per_source
+                .iter()
+                .map(|(source, days)| (source.clone(), before(*days)))
+                .collect(),
             excess,
             current: None,
         };

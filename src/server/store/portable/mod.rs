@@ -12,6 +12,7 @@ use std::ops::DerefMut;
 pub mod alerts;
 pub mod audit;
 pub mod automation;
+pub mod call_delete;
 pub mod call_metrics;
 pub mod call_retention;
 mod calls;

@@ -18,9 +18,13 @@ pub async fn load_alerts(
     use crate::server::http::page_data;
     let app = page_data::permitted_state("load_alerts")?;
     let state = state.as_deref().and_then(crate::model::AlertState::parse);
-    page_data::alerts_page(&app.store, state, rule, cause, page)
+    let mut alerts = page_data::alerts_page(&app.store, state, rule, cause, page)
         .await
-        .map_err(|e| page_data::internal("the alerts", e))
+        .map_err(|e| page_data::internal("the alerts", e))?;
+    if let Some(lens) = page_data::restricted::lens(&app) {
+        page_data::restricted::alerts(&lens, &mut alerts);
+    }
+    Ok(alerts)
 }
 
 /// The issues `/alerts` lists; demo calls' alerts only `with_demo`.
@@ -38,9 +42,13 @@ pub async fn load_issues(
         rule,
         with_demo,
     };
-    page_data::issues_page(&app.store, filter, page)
+    let mut issues = page_data::issues_page(&app.store, filter, page)
         .await
-        .map_err(|e| page_data::internal("the alerts", e))
+        .map_err(|e| page_data::internal("the alerts", e))?;
+    if let Some(lens) = page_data::restricted::lens(&app) {
+        page_data::restricted::issues(&lens, &mut issues);
+    }
+    Ok(issues)
 }
 
 #[server(endpoint = "load_rules")]

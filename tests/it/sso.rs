@@ -277,6 +277,7 @@ async fn each_untrustworthy_answer_is_refused(pool: SqlitePool) {
         ("wrong-nonce", "issued for another sign-in attempt"),
         ("expired", "has expired"),
         ("other-issuer", "unexpected issuer"),
+        ("bad-signature", "signature is not valid"),
     ] {
         provider.control(mode).await;
         let a = attempt(&app, "alice").await;

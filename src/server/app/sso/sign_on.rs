@@ -4,7 +4,7 @@
 //! account — found by issuer and subject, made at its first sign-in, its
 //! role set from its groups when roles are mapped.
 
-use tokio::sync::OnceCell;
+use tokio::sync::RwLock;
 
 use super::{Identity, ProviderSettings, Sso, SsoError};
 use crate::model::AccountRole;
@@ -15,7 +15,9 @@ use crate::server::store::{self, Store};
 
 pub struct SignOn {
     settings: ProviderSettings,
-    provider: OnceCell<Sso>,
+    /// Discovered at the first sign-in; forgotten when a token's signature
+    /// fails, so keys the provider rotated are read again.
+    provider: RwLock<Option<Sso>>,
     default_role: AccountRole,
     role_groups: Vec<(AccountRole, String)>,
     /// What the sign-in button says after "Sign in with".
@@ -58,7 +60,7 @@ impl SignOn {
                 groups_claim: Some(sso.groups_claim.clone()).filter(|c| !c.is_empty()),
                 scopes: sso.scopes.split_whitespace().map(str::to_string).collect(),
             },
-            provider: OnceCell::new(),
+            provider: RwLock::new(None),
             default_role: sso.default_role,
             role_groups: sso.role_map().map_err(anyhow::Error::msg)?,
             label: sso.label.clone(),
@@ -66,10 +68,23 @@ impl SignOn {
     }
 
     /// The provider, discovered now if it was not yet.
-    pub async fn provider(&self) -> Result<&Sso, SsoError> {
-        self.provider
-            .get_or_try_init(|| Sso::discover(self.settings.clone()))
-            .await
+    pub async fn provider(&self) -> Result<Sso, SsoError> {
+        if let Some(sso) = self.provider.read().await.as_ref() {
+            return Ok(sso.clone());
+        }
+        let mut slot = self.provider.write().await;
+        if let Some(sso) = slot.as_ref() {
+            return Ok(sso.clone());
+        }
+        let sso = Sso::discover(self.settings.clone()).await?;
+        *slot = Some(sso.clone());
+        Ok(sso)
+    }
+
+    /// Discovers the provider again at the next sign-in (its keys may have
+    /// changed).
+    pub async fn forget_provider(&self) {
+        *self.provider.write().await = None;
     }
 
     /// The role `groups` give, when roles are mapped from groups: the most

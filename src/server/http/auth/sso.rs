@@ -12,7 +12,7 @@ use super::guard::safe_next;
 use super::sign_in;
 use crate::model::format::query_path;
 use crate::server::app::audit::{self, Actor};
-use crate::server::app::sso::{AccountError, Pending};
+use crate::server::app::sso::{AccountError, Pending, SsoError};
 use crate::server::http::client_address::ClientIp;
 use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
@@ -127,6 +127,10 @@ pub async fn callback(
         Ok(identity) => identity,
         Err(e) => {
             tracing::warn!(error = %e, "single sign-on refused");
+            if e == SsoError::BadSignature {
+                // Maybe the provider rotated its keys: read them again next time.
+                sign_on.forget_provider().await;
+            }
             failed(format!("refused: {e}")).await;
             return refused("sso-invalid", &next);
         }

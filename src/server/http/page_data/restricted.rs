@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use crate::model::{CallTimeline, CallsPage, SearchHit, HIT_END, HIT_START};
+use crate::model::{
+    AlertsPage, CallTimeline, CallsPage, IssuesPage, SearchHit, HIT_END, HIT_START,
+};
 use crate::server::app::redaction::{Mode, Redaction};
 use crate::server::http::AppState;
 
@@ -53,6 +55,19 @@ pub fn calls(r: &Redaction, page: &mut CallsPage) {
         for hit in &mut search.hits {
             self::hit(r, hit);
         }
+    }
+}
+
+/// Alerts' reasons may quote what was said (a tool's error, a matched text).
+pub fn alerts(r: &Redaction, page: &mut AlertsPage) {
+    for alert in &mut page.alerts {
+        r.notice(&mut alert.reason);
+    }
+}
+
+pub fn issues(r: &Redaction, page: &mut IssuesPage) {
+    for issue in &mut page.issues {
+        r.notice(&mut issue.reason);
     }
 }
 

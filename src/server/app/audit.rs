@@ -2,7 +2,7 @@
 //! short before/after summary. An entry that cannot be written is logged as
 //! an error (the action itself already happened) — never silently dropped.
 
-use crate::server::store::audit::AuditEntry;
+use crate::model::accounts::AuditRow;
 use crate::server::store::prelude::*;
 use crate::server::store::{now_ms, Store};
 
@@ -26,8 +26,7 @@ impl Actor {
 /// Appends one entry: `action` (dotted, e.g. `user.role`), its `target`
 /// and what changed.
 pub async fn record(store: &Store, actor: &Actor, action: &str, target: &str, summary: &str) {
-    let entry = AuditEntry {
-        id: 0,
+    let entry = AuditRow {
         at: now_ms(),
         actor: actor.name.clone(),
         address: actor.address.clone(),

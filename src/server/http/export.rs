@@ -21,6 +21,7 @@ use crate::server::app::export_progress::Tracker;
 use crate::server::app::redaction::Redaction;
 use crate::server::http::auth::actor::Acting;
 use crate::server::http::error::ApiError;
+use crate::server::http::page_data::restricted::lens_of;
 use crate::server::http::AppState;
 use crate::server::store::prelude::*;
 use crate::server::store::{now_ms, SearchAt, SearchFrom, Store};
@@ -103,11 +104,7 @@ pub async fn export(
     )
     .await;
     // A restricted viewer's export is redacted as their pages are.
-    let restricted = acting
-        .user
-        .role
-        .sees_redacted()
-        .then(|| state.redaction.clone());
+    let restricted = lens_of(&state, &acting.user);
     let body = Body::from_stream(chunks(
         state.store.clone(),
         (query, at),

@@ -23,6 +23,7 @@ use crate::model::{clip, CallSummary, LiveUpdate};
 use crate::server::app::prometheus::{self, LiveClient};
 use crate::server::app::redaction::Redaction;
 use crate::server::http::auth::CurrentUser;
+use crate::server::http::page_data::restricted::lens_of;
 use crate::server::http::AppState;
 use crate::server::store;
 use crate::server::store::prelude::*;
@@ -80,7 +81,7 @@ pub async fn call_stream(
     let feed = CallFeed {
         store: state.store.clone(),
         call_id,
-        restricted: restricted(&state, &user),
+        restricted: lens_of(&state, &user),
     };
     open(
         &state,
@@ -101,7 +102,7 @@ pub async fn calls_stream(
 ) -> Response {
     let feed = CallsFeed {
         store: state.store.clone(),
-        restricted: restricted(&state, &user),
+        restricted: lens_of(&state, &user),
     };
     open(
         &state,
@@ -125,12 +126,6 @@ fn open<F: Feed>(
         return too_many_streams(state);
     };
     follow(state.hub.clone(), feed, after, watch)
-}
-
-/// The redaction a stream's reader sees through, when its role reads
-/// redacted calls.
-fn restricted(state: &AppState, user: &CurrentUser) -> Option<Arc<Redaction>> {
-    user.role.sees_redacted().then(|| state.redaction.clone())
 }
 
 /// A live update as `restricted` (when set) may read it.

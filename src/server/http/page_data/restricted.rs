@@ -8,16 +8,20 @@ use crate::model::{
     AlertsPage, CallTimeline, CallsPage, IssuesPage, SearchHit, HIT_END, HIT_START,
 };
 use crate::server::app::redaction::{Mode, Redaction};
+use crate::server::http::auth::CurrentUser;
 use crate::server::http::AppState;
 
 use super::current_user;
 
-/// The redaction the signed-in account reads through, when its role reads
-/// redacted calls.
+/// The redaction `user` reads through, when their role reads redacted
+/// calls: pages, live streams and exports all ask this.
+pub fn lens_of(state: &AppState, user: &CurrentUser) -> Option<Arc<Redaction>> {
+    user.role.sees_redacted().then(|| state.redaction.clone())
+}
+
+/// [`lens_of`] the signed-in account of the request being served.
 pub fn lens(state: &AppState) -> Option<Arc<Redaction>> {
-    current_user()
-        .filter(|user| user.role.sees_redacted())
-        .map(|_| state.redaction.clone())
+    current_user().and_then(|user| lens_of(state, &user))
 }
 
 /// A call's timeline as the signed-in account may read it: redacted for a

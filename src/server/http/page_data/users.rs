@@ -1,6 +1,7 @@
 //! What the users page, the audit log and a one-time link's page show.
 
-use crate::model::accounts::{AuditPage, AuditRow, InviteView, UsersPage};
+use super::Paging;
+use crate::model::accounts::{AuditPage, InviteView, UsersPage};
 use crate::server::app::accounts::{link_hash, link_view, user_view};
 use crate::server::store::audit::AuditFilter;
 use crate::server::store::prelude::*;
@@ -48,26 +49,15 @@ pub async fn audit_page(
     page: u32,
     filter: AuditFilter,
 ) -> Result<AuditPage, store::Error> {
-    let page = page.max(1);
-    let per_page = i64::from(AUDIT_PER_PAGE);
-    let mut entries = store
-        .audit_entries(&filter, i64::from(page - 1) * per_page, per_page + 1)
-        .await?;
-    let has_more = entries.len() as i64 > per_page;
-    entries.truncate(AUDIT_PER_PAGE as usize);
+    let paging = Paging::new(page, AUDIT_PER_PAGE);
+    let (rows, has_more) = paging.split(
+        store
+            .audit_entries(&filter, paging.offset, paging.limit)
+            .await?,
+    );
     Ok(AuditPage {
-        rows: entries
-            .into_iter()
-            .map(|e| AuditRow {
-                at: e.at,
-                actor: e.actor,
-                address: e.address,
-                action: e.action,
-                target: e.target,
-                summary: e.summary,
-            })
-            .collect(),
-        page,
+        rows,
+        page: paging.page,
         has_more,
         actor: filter.actor,
         action: filter.action,

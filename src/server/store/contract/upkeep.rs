@@ -1,7 +1,8 @@
 //! Accounts, settings, saved views, and keeping the database in bounds.
 
+use crate::model::accounts::AuditRow;
 use crate::model::{AccountRole, DatabaseInfo, SavedView};
-use crate::server::store::audit::{AuditEntry, AuditFilter};
+use crate::server::store::audit::AuditFilter;
 use crate::server::store::call_retention::{CallRetention, Purged};
 use crate::server::store::invitations::{Invitation, LinkFor, Redeemed};
 use crate::server::store::retention::DeliveryRetention;
@@ -47,9 +48,9 @@ areas! {
     }
     /// The append-only audit log.
     AuditStore {
-        fn record_audit(&self, entry: &AuditEntry) -> Result<(), Error>;
+        fn record_audit(&self, entry: &AuditRow) -> Result<(), Error>;
         /// Entries matching `filter`, newest first.
-        fn audit_entries(&self, filter: &AuditFilter, offset: i64, limit: i64) -> Result<Vec<AuditEntry>, Error>;
+        fn audit_entries(&self, filter: &AuditFilter, offset: i64, limit: i64) -> Result<Vec<AuditRow>, Error>;
     }
     /// Settings kept in the database.
     SettingStore {

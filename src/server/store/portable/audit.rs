@@ -1,21 +1,11 @@
 //! The audit log: who did what to what, kept append-only (the database
 //! refuses to change or delete an entry; see the `teams` migration).
 
-use sqlx::FromRow;
-
 use super::{portable, Backend as _};
+use crate::model::accounts::AuditRow;
 
-/// One entry, as written and as read back.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: i64,
-    pub actor: String,
-    pub address: Option<String>,
-    pub action: String,
-    pub target: String,
-    pub summary: String,
-}
+/// A stored entry's columns, in [`AuditRow`]'s order.
+type Columns = (i64, String, Option<String>, String, String, String);
 
 /// Which entries to read: every field narrows when set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,7 +18,7 @@ pub struct AuditFilter {
 }
 
 portable! {
-    pub async fn record_audit(&self, entry: &AuditEntry) -> Result<(), sqlx::Error> {
+    pub async fn record_audit(&self, entry: &AuditRow) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO audit_log (at, actor, address, action, target, summary)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -50,15 +40,15 @@ portable! {
         filter: &AuditFilter,
         offset: i64,
         limit: i64,
-    ) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    ) -> Result<Vec<AuditRow>, sqlx::Error> {
         let like = |v: &Option<String>, suffix: &str| {
             v.as_deref().map(|v| {
                 let escaped = v.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
                 format!("{escaped}{suffix}")
             })
         };
-        sqlx::query_as(
-            "SELECT id, at, actor, address, action, target, summary FROM audit_log
+        let rows: Vec<Columns> = sqlx::query_as(
+            "SELECT at, actor, address, action, target, summary FROM audit_log
              WHERE ($1 IS NULL OR actor = $1)
                AND ($2 IS NULL OR action LIKE $2 ESCAPE '\\')
                AND ($3 IS NULL OR target LIKE $3 ESCAPE '\\' OR summary LIKE $3 ESCAPE '\\')
@@ -70,6 +60,17 @@ portable! {
         .bind(limit)
         .bind(offset)
         .fetch_all(self.reader())
-        .await
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(at, actor, address, action, target, summary)| AuditRow {
+                at,
+                actor,
+                address,
+                action,
+                target,
+                summary,
+            })
+            .collect())
     }
 }

@@ -4,7 +4,7 @@
 
 use sqlx::FromRow;
 
-use super::users::User;
+use super::users::{User, USER_COLUMNS};
 use super::{portable, Backend as _};
 use crate::model::AccountRole;
 use crate::server::store::now_ms;
@@ -115,11 +115,11 @@ portable! {
         let user: Option<User> = match link {
             None => return Ok(Redeemed::Invalid),
             Some((_, purpose, role, _)) if purpose == "invite" => {
-                sqlx::query_as(
+                sqlx::query_as(&format!(
                     "INSERT INTO users (username, password_hash, created_at, password_changed_at, role)
                      VALUES ($1, $2, $3, $3, $4) ON CONFLICT (username) DO NOTHING
-                     RETURNING id, username, password_hash, password_changed_at, role, disabled_at, sso_identity, created_at",
-                )
+                     RETURNING {USER_COLUMNS}"
+                ))
                 .bind(username)
                 .bind(password_hash)
                 .bind(now)
@@ -128,10 +128,10 @@ portable! {
                 .await?
             }
             Some((_, _, _, user_id)) => {
-                sqlx::query_as(
+                sqlx::query_as(&format!(
                     "UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1
-                     RETURNING id, username, password_hash, password_changed_at, role, disabled_at, sso_identity, created_at",
-                )
+                     RETURNING {USER_COLUMNS}"
+                ))
                 .bind(user_id)
                 .bind(password_hash)
                 .bind(now)

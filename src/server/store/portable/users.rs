@@ -43,6 +43,9 @@ macro_rules! user_columns {
     };
 }
 
+/// The same columns, for queries written with `format!` (the one-time links').
+pub(super) const USER_COLUMNS: &str = user_columns!();
+
 /// Keeps a change to one account (`$1`) only while another enabled admin
 /// remains, or the account is not an enabled admin.
 const LEAVES_AN_ADMIN: &str = "(role <> 'admin' OR disabled_at IS NOT NULL

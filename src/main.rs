@@ -1,7 +1,9 @@
 //! The `calltrail` binary: `serve` (default), `simulate`, `user`, `bench`,
 //! `crash-check`, `backup` and `restore`.
 
-use calltrail::server::cli::{self, backup, bench, crash_check, serve, simulate, users};
+use calltrail::server::cli::{
+    self, backup, bench, client, crash_check, serve, simulate, tokens, users,
+};
 use calltrail::server::config::{Command, LogFormat};
 use calltrail::server::store;
 
@@ -36,7 +38,10 @@ async fn run() -> std::process::ExitCode {
     } else {
         "error"
     };
-    init_tracing(format, driver_level);
+    // Only the server logs to standard output: the other commands print
+    // their results there (`$(calltrail token create …)` takes the token).
+    let to_stdout = matches!(command, Command::Serve(_));
+    init_tracing(format, driver_level, to_stdout);
     let result = match command {
         Command::Serve(config) => serve::run(*config).await,
         Command::Simulate(config) => simulate::run(config).await,
@@ -46,17 +51,34 @@ async fn run() -> std::process::ExitCode {
         Command::Backup(args) => backup::run_backup(args).await,
         Command::Restore(args) => backup::run_restore(args).await,
         Command::MigrateData(args) => backup::run_migrate_data(args).await,
+        Command::Token(command) => tokens::run(command).await,
+        Command::Calls(args) => client::calls::run(args).await,
+        Command::Call(args) => client::call::run(args).await,
+        Command::Tail(args) => client::tail::run(args).await,
+        Command::Alerts(args) => client::alerts::run(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        // Output piped to a reader that stopped (`| head`) is not a failure.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            std::process::ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("calltrail: {e:#}");
-            std::process::ExitCode::FAILURE
+            // The API client's failures say which kind they are.
+            match e.downcast_ref::<client::Failure>() {
+                Some(failure) => std::process::ExitCode::from(failure.code),
+                None => std::process::ExitCode::FAILURE,
+            }
         }
     }
 }
 
-fn init_tracing(format: LogFormat, driver_level: &str) {
+fn init_tracing(format: LogFormat, driver_level: &str, to_stdout: bool) {
+    use tracing_subscriber::fmt::writer::BoxMakeWriter;
     use tracing_subscriber::EnvFilter;
     // The access log (one line per request) is named on its own, so it stays
     // on while tower_http's per-request noise stays off.
@@ -66,7 +88,14 @@ fn init_tracing(format: LogFormat, driver_level: &str) {
             store::DRIVER_LOG_TARGET
         ))
     });
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let writer = if to_stdout {
+        BoxMakeWriter::new(std::io::stdout)
+    } else {
+        BoxMakeWriter::new(std::io::stderr)
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer);
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),

@@ -9,7 +9,7 @@ use crate::components::{provide_viewer, Shortcuts, TopBar};
 use crate::model::platform::Platforms;
 use crate::pages::{
     AlertsPage, AuditLogPage, AutomationsPage, CallPage, CallsPage, DeliveriesPage, InsightsPage,
-    InvitePage, LoginPage, NotFound, RulesPage, SettingsPage, SetupPage, UsersPage,
+    InvitePage, LoginPage, NotFound, RulesPage, SettingsPage, SetupPage, TokensPage, UsersPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/automations") view=AutomationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/tokens") view=TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/audit") view=AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>

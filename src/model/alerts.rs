@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::RuleSpec;
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertState {
@@ -102,6 +103,7 @@ impl OnMatch {
 }
 
 /// One alert as the inbox shows it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AlertView {
     pub id: i64,

@@ -9,6 +9,7 @@ pub use super::transfer::TransferStage;
 
 /// Who spoke a turn. Platforms disagree on names ("bot", "assistant"), so they
 /// are folded into these; anything else is kept as it came.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -48,6 +49,7 @@ impl Role {
 }
 
 /// What happened, by kind. Unknown event types are kept, not rejected.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventDetail {
@@ -140,6 +142,7 @@ pub enum EventDetail {
 }
 
 /// One turn as an end-of-call report times it (ms from the call's start).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReportTurn {
     pub role: Role,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::{EventDetail, TimelineItem};
 
 /// One contiguous part of the silence before an answer.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LatencyPart {
@@ -72,6 +73,7 @@ impl LatencyPart {
 }
 
 /// A part and how long it took (ms).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartMs {
     pub part: LatencyPart,

@@ -68,6 +68,8 @@ messages! {
         UserEnabled = "user-enabled" => "Enabled the account; it can sign in again.",
         LinkRevoked = "link-revoked" => "Withdrew the link; it no longer works.",
         CallDeleted = "call-deleted" => "Deleted the call, its events, deliveries and search entries.",
+        TokenMade = "token-made" => "Made the token: copy it now — it is shown only this once.",
+        TokenRevoked = "token-revoked" => "Revoked the token; requests signed with it get 401 from now on.",
         RetentionSaved = "retention-saved" => "Saved each source's retention; it applies at the next retention run (every ten minutes).",
     }
 }
@@ -128,6 +130,10 @@ messages! {
         LastAdmin = "last-admin" => "That would leave no enabled admin: make another account admin first.",
         NoSuchLink = "no-such-link" => "There is no such link waiting.",
         NoSuchCall = "no-such-call" => "There is no such call.",
+        TokenNeedsName = "token-needs-name" => "Name the token after what will use it (at most 60 characters).",
+        NoSuchScope = "no-such-scope" => "Choose the scope from the list: read, or read and write.",
+        LifetimeInvalid = "lifetime-invalid" => "Choose how long the token works from the list.",
+        NoSuchToken = "no-such-token" => "There is no such working token of yours.",
         DaysInvalid = "days-invalid" => "Days must be a whole number from 1 (or blank for the installation's retention).",
     }
 }

@@ -24,7 +24,7 @@ pub use not_found::NotFound;
 pub use rules::RulesPage;
 pub use settings::SettingsPage;
 pub use setup::SetupPage;
-pub use team::{AuditLogPage, InvitePage, UsersPage};
+pub use team::{AuditLogPage, InvitePage, TokensPage, UsersPage};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -33,6 +33,7 @@ pub fn SettingsPage() -> impl IntoView {
                         </Permitted>
                         <Redaction mode=redaction.0.clone() sources=redaction.1.clone()/>
                         <Backup/>
+                        <ApiTokens/>
                         <Password/>
                     }
                     .into_any(),
@@ -205,6 +206,18 @@ fn Team() -> impl IntoView {
             <h2 id="team-head">"Team"</h2>
             <p><a href="/settings/users">"Users"</a> ": invite colleagues, set their roles, disable accounts. "
                <a href="/settings/audit">"Audit log"</a> ": who did what, and when."</p>
+        </section>
+    }
+}
+
+#[component]
+fn ApiTokens() -> impl IntoView {
+    view! {
+        <section class="settings-section" aria-labelledby="tokens-head">
+            <h2 id="tokens-head">"API tokens"</h2>
+            <p><a href="/settings/tokens">"Your API tokens"</a>
+               ": for scripts, " <code>"calltrail calls"</code> " and " <code>"tail"</code>
+               " in a terminal, and coding agents over MCP."</p>
         </section>
     }
 }

@@ -27,4 +27,6 @@ pub use error::PageError;
 pub use export::{load_export_progress, LoadExportProgress};
 pub use insights::{load_insights, LoadInsights};
 pub use settings::{load_settings, LoadSettings};
-pub use users::{load_audit, load_invite, load_users, LoadAudit, LoadInvite, LoadUsers};
+pub use users::{
+    load_audit, load_invite, load_tokens, load_users, LoadAudit, LoadInvite, LoadTokens, LoadUsers,
+};

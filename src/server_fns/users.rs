@@ -1,10 +1,12 @@
-//! Loads the users page, the audit log, and what a one-time link does.
+//! Loads the users page, the audit log, what a one-time link does, and
+//! the API tokens page.
 
 use leptos::prelude::*;
 
 use super::PageError;
 
 use crate::model::accounts::{AuditPage, InviteView, UsersPage};
+use crate::model::tokens::TokensPage;
 
 /// Every account and waiting link, with the link just made (once).
 #[server(endpoint = "load_users")]
@@ -60,4 +62,29 @@ pub async fn load_invite(token: String) -> Result<Option<InviteView>, PageError>
     page_data::invite_view(&state.store, &token)
         .await
         .map_err(|e| page_data::internal("the link", e))
+}
+
+/// The account's API tokens (an admin's: everyone's), with the token just
+/// made (once).
+#[server(endpoint = "load_tokens")]
+pub async fn load_tokens() -> Result<TokensPage, PageError> {
+    use crate::server::http::page_data;
+    use tower_sessions::Session;
+    let state = page_data::permitted_state("load_tokens")?;
+    let Some(you) = page_data::current_user() else {
+        return Err(PageError::NotSignedIn);
+    };
+    let session = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Session>().cloned());
+    let new_token = match session {
+        Some(session) => session
+            .remove::<String>(page_data::NEW_TOKEN)
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    page_data::tokens_page(&state.store, &you, new_token)
+        .await
+        .map_err(|e| page_data::internal("the tokens", e))
 }

@@ -9,6 +9,7 @@
 mod common;
 
 mod alerts;
+mod api;
 mod auth;
 mod automation_pages;
 mod backup;

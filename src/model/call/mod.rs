@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{EventDetail, Role, TimelineItem};
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CallStatus {
@@ -56,6 +57,7 @@ pub fn stale_after(stale_after_ms: i64, server_started_at: i64, now: i64) -> i64
 /// The start of the ids of calls calltrail makes itself.
 pub const SAMPLE_PREFIX: &str = "demo_";
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CallSummary {
     pub call_id: String,

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod api_tokens;
 pub mod audit;
 pub mod call_metrics;
 pub mod export_progress;

@@ -28,14 +28,22 @@ impl ServerProcess {
     /// Starts `calltrail serve` (this very binary, or `exe`) on a free port
     /// with `db`, and waits until it is healthy.
     pub async fn start(exe: &Path, db: &Path, extra_env: &[(&str, &str)]) -> anyhow::Result<Self> {
-        let port = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await?
-            .local_addr()?
-            .port();
+        // A free port, unless the caller names the address (a restart on
+        // the same one).
+        let addr = match extra_env.iter().find(|(k, _)| *k == "CALLTRAIL_ADDR") {
+            Some((_, addr)) => addr.to_string(),
+            None => {
+                let port = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await?
+                    .local_addr()?
+                    .port();
+                format!("127.0.0.1:{port}")
+            }
+        };
         let mut command = Command::new(exe);
         command
             .arg("serve")
-            .env("CALLTRAIL_ADDR", format!("127.0.0.1:{port}"))
+            .env("CALLTRAIL_ADDR", &addr)
             .env("CALLTRAIL_DB", db)
             .env("CALLTRAIL_ADMIN_USER", ADMIN)
             .env("CALLTRAIL_ADMIN_PASSWORD", ADMIN_PASSWORD)
@@ -56,7 +64,7 @@ impl ServerProcess {
         let mut server = ServerProcess {
             child,
             pid,
-            base: format!("http://127.0.0.1:{port}"),
+            base: format!("http://{addr}"),
             db: db.to_path_buf(),
         };
         server.wait_healthy().await?;

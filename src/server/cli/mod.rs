@@ -5,11 +5,13 @@
 pub mod backup;
 pub mod bench;
 pub mod child;
+pub mod client;
 pub mod crash_check;
 pub mod demo;
 pub mod memory;
 pub mod serve;
 pub mod simulate;
+pub mod tokens;
 pub mod users;
 
 use std::ffi::OsString;

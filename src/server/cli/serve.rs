@@ -123,6 +123,9 @@ pub async fn app_state(store: Store, hub: Hub, config: ServeConfig) -> anyhow::R
     )?;
     let sign_on = crate::server::app::sso::SignOn::from_config(&config)?.map(Arc::new);
     Ok(AppState {
+        api_rate: Arc::new(crate::server::http::api::caller::ApiRate::new(
+            config.api_rate_per_minute,
+        )),
         sign_on,
         redaction,
         started_at: crate::server::store::now_ms(),

@@ -3,6 +3,7 @@
 //! commands here, the server's settings in `serve.rs`, the other commands'
 //! in `tools.rs`.
 
+mod client;
 mod database;
 mod outbound;
 pub mod platform_keys;
@@ -14,6 +15,7 @@ use std::ffi::OsString;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+pub use client::{AlertsArgs, CallArgs, CallsArgs, ClientArgs, Output, TailArgs};
 pub use database::Database;
 pub use outbound::OutboundConfig;
 pub use platform_keys::{PlatformKeys, SecretSetting};
@@ -21,7 +23,7 @@ pub use serve::{LogFormat, Secret, ServeConfig, WebhookConfig};
 pub use sso::SsoConfig;
 pub use tools::{
     AddUserArgs, BackupArgs, BenchConfig, BenchPart, CrashCheckConfig, MigrateDataArgs,
-    RestoreArgs, SetRoleArgs, SimulateConfig, UserArgs,
+    RestoreArgs, SetRoleArgs, SimulateConfig, TokenCommand, TokenCreateArgs, UserArgs,
 };
 
 #[derive(Debug, Parser)]
@@ -98,6 +100,17 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Copy a SQLite installation into an empty PostgreSQL database, checked by counts.
     MigrateData(MigrateDataArgs),
+    /// Make API tokens from the server's shell.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// List calls from a server's API: `calltrail calls has:tool_error --since 1h`.
+    Calls(CallsArgs),
+    /// Print one call's timeline: turns, tool calls, errors, interruptions, latency.
+    Call(CallArgs),
+    /// Follow live calls' new events as they arrive.
+    Tail(TailArgs),
+    /// List alerts from a server's API.
+    Alerts(AlertsArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -66,6 +66,10 @@ pub struct ServeConfig {
     /// Seconds a request may take to arrive and be answered (live streams excepted).
     #[arg(long, env = "CALLTRAIL_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// Requests each API token may make per minute (/api/v1 and /mcp), in
+    /// bursts of up to a tenth of it; more get 429 with Retry-After.
+    #[arg(long, env = "CALLTRAIL_API_RATE", default_value_t = 1200, value_parser = clap::value_parser!(u32).range(1..))]
+    pub api_rate_per_minute: u32,
     /// Connections open at once; more wait until one closes (a warning is logged).
     #[arg(
         long,
@@ -207,6 +211,7 @@ impl ServeConfig {
             admin_user: None,
             admin_password: None,
             request_timeout_secs: 30,
+            api_rate_per_minute: 1200,
             max_connections: 1024,
             idle_timeout_secs: 60,
             delivery_retention_days: 30,

@@ -1,10 +1,11 @@
 //! The settings of calltrail's other commands: simulate, bench,
-//! crash-check, backup, restore and the account commands.
+//! crash-check, backup, restore, the account and token commands.
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, Subcommand};
 
+use crate::model::tokens::{parse_lifetime, TokenScope};
 use crate::model::AccountRole;
 
 use super::database::{database, sqlite_file, Database};
@@ -178,4 +179,42 @@ pub struct SimulateConfig {
     /// platform's webhook (--platform, --calls and --seed do not apply).
     #[arg(long, value_name = "FILE")]
     pub from: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make an API token for an account and print it, once (only its hash
+    /// is kept): for automated set-ups; people make theirs in the dashboard.
+    Create(TokenCreateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TokenCreateArgs {
+    /// The account the token acts as (its role is the token's ceiling).
+    #[arg(long)]
+    pub user: String,
+    /// read, or read+write (acknowledge alerts, change rules and destinations).
+    #[arg(long, default_value = "read", value_parser = scope)]
+    pub scope: TokenScope,
+    /// How long it works: e.g. 30d, 12h, or never.
+    #[arg(long, default_value = "90d", value_parser = lifetime)]
+    pub expires: Lifetime,
+    /// What the token is for, as the token list names it.
+    #[arg(long, default_value = "made from the shell")]
+    pub name: String,
+    /// The database: a SQLite file or a `postgres://` URL.
+    #[arg(long, env = "CALLTRAIL_DB", default_value = "data/calltrail.db", value_parser = database)]
+    pub db: Database,
+}
+
+fn scope(value: &str) -> Result<TokenScope, String> {
+    TokenScope::parse(value)
+}
+
+/// How long a token works, in ms (`None`: until revoked).
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetime(pub Option<i64>);
+
+fn lifetime(value: &str) -> Result<Lifetime, String> {
+    parse_lifetime(value).map(Lifetime)
 }

@@ -225,7 +225,7 @@ fn chunks(
     }
 }
 
-const CSV_HEADER: [&str; 19] = [
+pub(crate) const CSV_HEADER: [&str; 19] = [
     "call_id",
     "source",
     "status",
@@ -247,7 +247,7 @@ const CSV_HEADER: [&str; 19] = [
     "recording_url",
 ];
 
-fn csv_row(c: &CallSummary) -> [String; 19] {
+pub(crate) fn csv_row(c: &CallSummary) -> [String; 19] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     [
         c.call_id.clone(),

@@ -3,6 +3,7 @@
 //! It may import `app`, `config`, `store` and `model`; nothing below imports it.
 
 pub mod access_log;
+pub mod api;
 pub mod assets;
 pub mod audit_export;
 pub mod auth;
@@ -14,6 +15,7 @@ pub mod fixture;
 pub mod forms;
 pub mod listen;
 pub mod live;
+pub mod mcp;
 pub mod page_data;
 pub mod readiness;
 pub mod recordings;
@@ -66,6 +68,8 @@ pub struct AppState {
     pub sign_on: Option<Arc<crate::server::app::sso::SignOn>>,
     /// What of callers' words is redacted, where and for whom.
     pub redaction: Arc<crate::server::app::redaction::Redaction>,
+    /// Each API token's allowance of requests.
+    pub api_rate: Arc<api::caller::ApiRate>,
     /// When this server started (epoch ms): calls not heard from since
     /// before it read as stale sooner ([`AppState::stale_after_ms`]).
     pub started_at: i64,

@@ -24,8 +24,9 @@ use crate::server::http::security::AllowedHosts;
 use crate::server::store;
 use crate::server::store::prelude::*;
 use crate::server::{
-    app::prometheus, http::access_log, http::assets, http::auth, http::bench_routes, http::forms,
-    http::live, http::readiness, http::scrape, http::security, http::webhooks, http::AppState,
+    app::prometheus, http::access_log, http::api, http::assets, http::auth, http::bench_routes,
+    http::forms, http::live, http::mcp, http::readiness, http::scrape, http::security,
+    http::webhooks, http::AppState,
 };
 use crate::shell::{shell, App};
 
@@ -106,6 +107,9 @@ pub fn router(state: AppState) -> Router {
         // Loopback clients, or others with CALLTRAIL_METRICS_TOKEN (checked inside).
         .route("/metrics", get(scrape::scrape))
         .merge(webhooks::routes().layer(timeout))
+        // Signed with API tokens, not sessions (checked inside); streams are long.
+        .merge(api::routes(&state))
+        .merge(mcp::routes(&state))
         .merge(assets::routes(state.config.site_root.as_deref()));
     if state.config.bench_noop {
         tracing::warn!(

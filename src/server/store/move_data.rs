@@ -14,9 +14,10 @@ use sqlx::{Arguments, Connection, PgConnection, Row, SqliteConnection};
 /// The tables moved, in an order that keeps every reference valid. SQLite's
 /// word counts (`event_text_terms`) have no PostgreSQL counterpart, and
 /// sessions are not moved (everyone signs in again).
-const TABLES: [&str; 19] = [
+const TABLES: [&str; 20] = [
     "users",
     "invitations",
+    "api_tokens",
     "audit_log",
     "settings",
     "channels",

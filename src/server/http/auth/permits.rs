@@ -36,6 +36,7 @@ pub const PERMITS: &[(&str, &str, Action)] = &[
     ("GET", "/automations", Action::ReadCalls),
     ("GET", "/deliveries", Action::ReadRaw),
     ("GET", "/settings", Action::OwnAccount),
+    ("GET", "/settings/tokens", Action::OwnAccount),
     ("GET", "/settings/users", Action::Administer),
     ("GET", "/settings/audit", Action::Administer),
     // Bodies, recordings, exports and streams.
@@ -49,6 +50,29 @@ pub const PERMITS: &[(&str, &str, Action)] = &[
     ("GET", "/api/live/calls/{}", Action::ReadCalls),
     ("GET", "/api/live/alerts", Action::ReadCalls),
     ("GET", "/api/live/deliveries", Action::ReadRaw),
+    // The API (signed with tokens, whose scope must allow the action too).
+    ("GET", "/api/v1/calls", Action::ReadCalls),
+    // A call's id may hold a `/` (sent as %2F): its page and its stream.
+    ("GET", "/api/v1/calls/*", Action::ReadCalls),
+    ("GET", "/api/v1/stream", Action::ReadCalls),
+    ("GET", "/api/v1/events/{}", Action::ReadCalls),
+    ("GET", "/api/v1/events/{}/body", Action::ReadRaw),
+    ("GET", "/api/v1/deliveries", Action::ReadRaw),
+    ("GET", "/api/v1/alerts", Action::ReadCalls),
+    ("POST", "/api/v1/alerts/{}/acknowledge", Action::Edit),
+    ("POST", "/api/v1/alerts/{}/resolve", Action::Edit),
+    ("GET", "/api/v1/rules", Action::ReadCalls),
+    ("POST", "/api/v1/rules", Action::Edit),
+    ("PUT", "/api/v1/rules/{}", Action::Edit),
+    ("DELETE", "/api/v1/rules/{}", Action::Edit),
+    ("GET", "/api/v1/destinations", Action::ReadCalls),
+    ("POST", "/api/v1/destinations/{}/pause", Action::Edit),
+    ("POST", "/api/v1/destinations/{}/resume", Action::Edit),
+    ("DELETE", "/api/v1/destinations/{}", Action::Edit),
+    ("GET", "/api/v1/insights", Action::ReadCalls),
+    // The MCP server: each tool reads as the API does (raw payloads only
+    // for accounts that may read them).
+    ("POST", "/mcp", Action::ReadCalls),
     // Server functions.
     ("POST", "/api/load_viewer", Action::OwnAccount),
     ("POST", "/api/setup_needs_code", Action::OwnAccount),
@@ -65,10 +89,13 @@ pub const PERMITS: &[(&str, &str, Action)] = &[
     ("POST", "/api/load_event_body", Action::ReadRaw),
     ("POST", "/api/send_test_event", Action::Edit),
     ("POST", "/api/rotate_webhook_token", Action::Administer),
+    ("POST", "/api/load_tokens", Action::OwnAccount),
     ("POST", "/api/load_users", Action::Administer),
     ("POST", "/api/load_audit", Action::Administer),
     // Forms.
     ("POST", "/settings/password", Action::OwnAccount),
+    ("POST", "/settings/tokens", Action::OwnAccount),
+    ("POST", "/settings/tokens/{}/revoke", Action::OwnAccount),
     ("POST", "/alerts/{}/act", Action::Edit),
     ("POST", "/alerts/issues/act", Action::Edit),
     ("POST", "/alerts/rules", Action::Edit),

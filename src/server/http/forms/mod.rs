@@ -11,6 +11,7 @@ mod password;
 mod rules;
 mod saved_views;
 mod settings;
+mod tokens;
 mod users;
 
 use axum::http::{header, StatusCode};
@@ -71,6 +72,8 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/password", post(password::change))
         .route("/settings/retention", post(settings::retention))
         .route("/settings/delete-call", post(settings::delete_call))
+        .route("/settings/tokens", post(tokens::create))
+        .route("/settings/tokens/{id}/revoke", post(tokens::revoke))
         .route("/settings/users/invite", post(users::invite))
         .route("/settings/users/links/{id}/revoke", post(users::revoke))
         .route("/settings/users/{id}/role", post(users::set_role))

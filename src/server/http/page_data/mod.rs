@@ -24,6 +24,7 @@ mod call;
 mod insights;
 pub mod restricted;
 mod settings;
+mod tokens;
 mod users;
 pub use crate::server::app::platforms::listed as platforms;
 use crate::server::store::prelude::*;
@@ -31,6 +32,7 @@ pub use alerts::{alerts_page, automations_page, issues_page, rules_page};
 pub use call::{call_timeline, event_body, first_window, window_holding, TIMELINE_WINDOW};
 pub use insights::insights_page;
 pub use settings::{retention_settings, settings_page};
+pub use tokens::{tokens_page, NEW_TOKEN};
 pub use users::{audit_filter, audit_page, invite_view, users_page, AUDIT_PER_PAGE, NEW_LINK};
 
 /// Past calls per page on `/`.

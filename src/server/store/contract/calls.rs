@@ -43,6 +43,12 @@ areas! {
         /// ([`clip::page`](crate::model::clip::page)), parsed one at a time, so a window of 1 MiB events
         /// never sits whole in memory.
         fn timeline_window(&self, call_id: &str, before: Option<TimelinePoint>, limit: i64) -> Result<Vec<TimelineItem>, Error>;
+        /// Up to `limit` of a call's events just after `after` (from the first
+        /// when `None`), in timeline order, without their bodies (`raw` is
+        /// empty) but whole: what the API pages through.
+        fn timeline_after(&self, call_id: &str, after: Option<TimelinePoint>, limit: i64) -> Result<Vec<TimelineItem>, Error>;
+        /// Event `id`, without its body; `None` when there is none.
+        fn event(&self, id: i64) -> Result<Option<TimelineItem>, Error>;
         /// The body event `id` was stored from, as delivered.
         fn event_body(&self, id: i64) -> Result<Option<String>, Error>;
         /// The place of a call's `n`-th event (from 0) in time order; `None`
@@ -72,6 +78,9 @@ areas! {
         fn deliveries(&self, offset: i64, limit: i64) -> Result<Vec<Delivery>, Error>;
         /// One page of the deliveries `filter` keeps, newest first.
         fn find_deliveries(&self, filter: &DeliveryFilter, offset: i64, limit: i64) -> Result<Vec<Delivery>, Error>;
+        /// Up to `limit` deliveries matching `filter` logged before row
+        /// `before` (the newest when `None`), newest first: the API's pages.
+        fn deliveries_before(&self, filter: &DeliveryFilter, before: Option<i64>, limit: i64) -> Result<Vec<Delivery>, Error>;
         /// Up to `limit` deliveries `filter` keeps that came after delivery
         /// `after`, oldest first: what a live delivery log has not shown yet.
         fn deliveries_since(&self, filter: &DeliveryFilter, after: i64, limit: i64) -> Result<Vec<Delivery>, Error>;
@@ -97,6 +106,9 @@ areas! {
         fn search_calls(&self, query: &Query, at: SearchAt, from: From, limit: i64) -> Result<Vec<SearchHit>, Error>;
         /// How many calls `query` selects.
         fn count_calls(&self, query: &Query, at: SearchAt) -> Result<i64, Error>;
+        /// Which of `call_ids` the query selects, with each one's source
+        /// (what a live stream of a query's calls sends).
+        fn calls_matching(&self, query: &Query, at: SearchAt, call_ids: &[&str]) -> Result<Vec<(String, String)>, Error>;
     }
     /// Voice metrics, measured per call in the background.
     CallMetricsStore {

@@ -45,5 +45,5 @@ pub use calls::{
 };
 pub use upkeep::{
     AuditStore, CallRetentionStore, RetentionStore, SavedViewStore, SettingStore, SpaceStore,
-    UserStore,
+    TokenStore, UserStore,
 };

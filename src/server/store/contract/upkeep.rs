@@ -1,7 +1,9 @@
 //! Accounts, settings, saved views, and keeping the database in bounds.
 
 use crate::model::accounts::AuditRow;
+use crate::model::tokens::{TokenScope, TokenView};
 use crate::model::{AccountRole, DatabaseInfo, SavedView};
+use crate::server::store::api_tokens::TokenHolder;
 use crate::server::store::audit::AuditFilter;
 use crate::server::store::call_retention::{CallRetention, Purged};
 use crate::server::store::invitations::{Invitation, LinkFor, Redeemed};
@@ -45,6 +47,23 @@ areas! {
         fn redeem_link(&self, token_hash: &str, username: &str, password_hash: &str) -> Result<Redeemed, Error>;
         /// Withdraws an unused link; false when there is none.
         fn revoke_link(&self, id: i64) -> Result<bool, Error>;
+    }
+    /// API tokens, kept by the hash of their secret.
+    TokenStore {
+        /// Keeps a new token of account `user_id`; returns its id.
+        fn create_token(&self, user_id: i64, name: &str, scope: TokenScope, token_hash: &str, expires_at: Option<i64>) -> Result<i64, Error>;
+        /// The token with this hash and its account as they are now, revoked
+        /// or expired ones included (the caller decides whether it works).
+        fn token_holder(&self, token_hash: &str) -> Result<Option<TokenHolder>, Error>;
+        /// Notes a use at `now`, unless one after `unless_after` is noted
+        /// already (so a busy token writes once a minute, not per request);
+        /// true when it wrote.
+        fn touch_token(&self, id: i64, now: i64, unless_after: i64) -> Result<bool, Error>;
+        /// `owner`'s tokens (everyone's for `None`), newest first.
+        fn tokens(&self, owner: Option<i64>) -> Result<Vec<TokenView>, Error>;
+        /// Revokes a working token (only `owner`'s, unless `None`); returns
+        /// its name, `None` when there is no such working token.
+        fn revoke_token(&self, id: i64, owner: Option<i64>) -> Result<Option<String>, Error>;
     }
     /// The append-only audit log.
     AuditStore {

@@ -82,6 +82,20 @@ portable! {
         self.fetch_deliveries(sql).await
     }
 
+    pub async fn deliveries_before(
+        &self,
+        filter: &DeliveryFilter,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Delivery>, sqlx::Error> {
+        let mut sql = kept_by::<Self>(filter);
+        sql.push(" AND d.id < ")
+            .push_bind(before.unwrap_or(i64::MAX))
+            .push(" ORDER BY d.id DESC LIMIT ")
+            .push_bind(limit);
+        self.fetch_deliveries(sql).await
+    }
+
     pub async fn deliveries_since(
         &self,
         filter: &DeliveryFilter,

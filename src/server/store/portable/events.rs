@@ -56,6 +56,39 @@ portable! {
         Ok(clip::page(rows.into_iter().map(TimelineItem::from)))
     }
 
+    pub async fn timeline_after(
+        &self,
+        call_id: &str,
+        after: Option<TimelinePoint>,
+        limit: i64,
+    ) -> Result<Vec<TimelineItem>, sqlx::Error> {
+        let after = after.unwrap_or(TimelinePoint {
+            at: i64::MIN,
+            id: i64::MIN,
+        });
+        let rows: Vec<EventRow> = sqlx::query_as(&format!(
+            "SELECT {EVENT_COLUMNS_WITHOUT_BODY} FROM events WHERE call_id = $1 AND (occurred_at, id) > ($2, $3)
+             ORDER BY occurred_at, id LIMIT $4"
+        ))
+        .bind(call_id)
+        .bind(after.at)
+        .bind(after.id)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows.into_iter().map(TimelineItem::from).collect())
+    }
+
+    pub async fn event(&self, id: i64) -> Result<Option<TimelineItem>, sqlx::Error> {
+        let row: Option<EventRow> = sqlx::query_as(&format!(
+            "SELECT {EVENT_COLUMNS_WITHOUT_BODY} FROM events WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await?;
+        Ok(row.map(TimelineItem::from))
+    }
+
     pub async fn event_body(&self, id: i64) -> Result<Option<String>, sqlx::Error> {
         sqlx::query_scalar("SELECT raw FROM events WHERE id = $1")
             .bind(id)

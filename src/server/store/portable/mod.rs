@@ -10,6 +10,7 @@ use std::future::Future;
 use std::ops::DerefMut;
 
 pub mod alerts;
+pub mod api_tokens;
 pub mod audit;
 pub mod automation;
 pub mod call_delete;

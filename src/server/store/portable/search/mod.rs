@@ -108,6 +108,26 @@ portable! {
     }
 
 
+    pub async fn calls_matching(
+        &self,
+        query: &Query,
+        at: SearchAt,
+        call_ids: &[&str],
+    ) -> Result<Vec<(String, String)>, sqlx::Error> {
+        if call_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql =
+            QueryBuilder::<<Self as Dialect>::Db>::new("SELECT call_id, source FROM calls WHERE call_id IN (");
+        let mut ids = sql.separated(", ");
+        for id in call_ids {
+            ids.push_bind(id.to_string());
+        }
+        sql.push(")");
+        Self::selects(&mut sql, query, at);
+        sql.build_query_as().fetch_all(self.reader()).await
+    }
+
     pub async fn count_calls(&self, query: &Query, at: SearchAt) -> Result<i64, sqlx::Error> {
         let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new("SELECT COUNT(*) FROM calls WHERE TRUE");
         Self::selects(&mut sql, query, at);

@@ -1,0 +1,141 @@
+//! The versioned JSON API under `/api/v1`, for scripts, `calltrail calls` /
+//! `call` / `tail` / `alerts`, and (through the same reads) the MCP server.
+//! Every route is registered through `utoipa-axum`'s `routes!`, so each
+//! has its entry in the OpenAPI 3.1 document served at
+//! `/api/v1/openapi.json`; every route is signed with an API token
+//! ([`caller`]) and named in the permission table with its action.
+
+pub mod alerts;
+pub mod automation;
+pub mod caller;
+pub mod calls;
+pub mod deliveries;
+pub mod insights;
+pub mod paging;
+pub mod problem;
+pub mod reader;
+pub mod stream;
+pub mod types;
+
+use std::sync::{Arc, OnceLock};
+
+use axum::http::header;
+use axum::middleware::from_fn_with_state;
+use axum::routing::get;
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::OpenApi as Document;
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::server::http::AppState;
+
+/// Where the API lives.
+pub const PREFIX: &str = "/api/v1";
+/// Where its OpenAPI document is served (to anyone: it holds no data).
+pub const DOCUMENT_PATH: &str = "/api/v1/openapi.json";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "calltrail API",
+        description = "Calls, timelines, events, deliveries, alerts, rules, destinations and insights of a calltrail server, for scripts and coding agents. Sign every request with an API token (`Authorization: Bearer …`, made at /settings/tokens): it reads what its account may read (redacted for a restricted viewer), and changes things only with the `read+write` scope. Errors are RFC 9457 problem details."
+    ),
+    modifiers(&BearerTokens),
+    tags(
+        (name = "calls", description = "Calls, their timelines and events, live streams"),
+        (name = "alerts", description = "The alert inbox"),
+        (name = "automation", description = "Alert rules and forwarding destinations"),
+        (name = "deliveries", description = "The delivery log"),
+        (name = "insights", description = "Aggregates over calls"),
+    )
+)]
+struct ApiDoc;
+
+/// Every operation is signed with an API token.
+struct BearerTokens;
+
+impl Modify for BearerTokens {
+    fn modify(&self, openapi: &mut Document) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("calltrail API token (ctk_…)")
+                    .description(Some(
+                        "Make one at /settings/tokens, or `calltrail token create`.",
+                    ))
+                    .build(),
+            ),
+        );
+        openapi.security = Some(vec![SecurityRequirement::new(
+            "token",
+            Vec::<String>::new(),
+        )]);
+    }
+}
+
+/// The API's routes, each with its spec entry, before the token check.
+fn documented() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(calls::list_calls))
+        .routes(routes!(calls::get_call))
+        .routes(routes!(stream::stream_call))
+        .routes(routes!(stream::stream_events))
+        .routes(routes!(calls::get_event))
+        .routes(routes!(calls::get_event_body))
+        .routes(routes!(deliveries::list_deliveries))
+        .routes(routes!(alerts::list_alerts))
+        .routes(routes!(alerts::acknowledge_alert))
+        .routes(routes!(alerts::resolve_alert))
+        .routes(routes!(automation::list_rules, automation::create_rule))
+        .routes(routes!(automation::update_rule, automation::delete_rule))
+        .routes(routes!(automation::list_destinations))
+        .routes(routes!(automation::pause_destination))
+        .routes(routes!(automation::resume_destination))
+        .routes(routes!(automation::delete_destination))
+        .routes(routes!(insights::get_insights))
+}
+
+/// The API's routes and its document, split apart.
+fn parts() -> (Router<AppState>, Document) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest(PREFIX, documented())
+        .split_for_parts()
+}
+
+/// The OpenAPI document, made once.
+pub fn document() -> &'static Document {
+    static DOCUMENT: OnceLock<Document> = OnceLock::new();
+    DOCUMENT.get_or_init(|| parts().1)
+}
+
+/// The document as JSON, pretty-printed (what `/api/v1/openapi.json` serves).
+pub fn document_json() -> Arc<str> {
+    static JSON: OnceLock<Arc<str>> = OnceLock::new();
+    JSON.get_or_init(|| {
+        document()
+            .to_pretty_json()
+            .expect("the OpenAPI document serializes")
+            .into()
+    })
+    .clone()
+}
+
+/// `/api/v1/…` behind the token check, and the document, open to anyone.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let (api, _) = parts();
+    api.layer(from_fn_with_state(state.clone(), caller::require_token))
+        .route(
+            DOCUMENT_PATH,
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    document_json().to_string(),
+                )
+            }),
+        )
+}

@@ -59,7 +59,7 @@ pub struct Delivery {
     pub call_id: Option<String>,
     pub event_id: Option<i64>,
     /// The start of the body as text (invalid UTF-8 replaced), at most
-    /// [`BODY_PREVIEW_BYTES`]; the whole body is at `/deliveries/{id}/body`.
+    /// 2,048 bytes (`BODY_PREVIEW_BYTES`); the whole body is at `/deliveries/{id}/body`.
     pub body: String,
     /// The stored body's length in bytes.
     pub body_len: i64,

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How far a transfer got. Platforms that report only a finished transfer
-/// (Infer, Vapi's `transfer-update`) send [`TransferStage::Done`].
+/// (Infer, Vapi's `transfer-update`) send `done`.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

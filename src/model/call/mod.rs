@@ -92,7 +92,7 @@ pub struct CallSummary {
     /// delivery order), which say what the call was about.
     pub first_user_text: Option<String>,
     pub first_user_at: Option<i64>,
-    /// Who the platform says is on the call (see [`super::Parties`]).
+    /// Who the platform says is on the call (see `Parties`).
     pub caller: Option<String>,
     pub agent: Option<String>,
     /// The function of a tool request still without its result, and when
@@ -100,7 +100,7 @@ pub struct CallSummary {
     pub waiting_tool: Option<String>,
     pub waiting_since: Option<i64>,
     /// What the call cost, as the report says (in its platform's currency,
-    /// [`crate::model::platform::Platforms::cost`]).
+    /// as `Platforms::cost` names it).
     pub cost: Option<f64>,
     /// Redaction marks in the call's events (made at ingest, or what display
     /// redaction finds): `has:redacted` finds the calls with any.

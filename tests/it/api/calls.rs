@@ -397,6 +397,97 @@ async fn lists_and_writes_of_rules_destinations_deliveries_and_insights(pool: Sq
     )
     .await;
     assert_eq!(missing.0, StatusCode::NOT_FOUND);
+
+    // Destinations are checked as the automations form checks them.
+    let crm = json!({"name": "crm", "url": "https://8.8.8.8/hook", "events": ["tool_call"],
+        "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "condition": {"op": "contains", "value": "refund"}});
+    let (status, _, made) = call(
+        &app,
+        Method::POST,
+        "/api/v1/destinations",
+        Some(&editor),
+        Some(crm.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(
+        (made["signed"].as_bool(), made["events"].clone()),
+        (Some(true), json!(["tool_call"]))
+    );
+    assert!(made.get("secret").is_none(), "never shown");
+    let (status, _, problem) = call(
+        &app,
+        Method::POST,
+        "/api/v1/destinations",
+        Some(&editor),
+        Some(crm),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    let private = json!({"name": "inside", "url": "http://127.0.0.1:9/x"});
+    let (status, _, problem) = call(
+        &app,
+        Method::POST,
+        "/api/v1/destinations",
+        Some(&editor),
+        Some(private),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["title"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad destination"))
+    );
+    assert!(
+        problem["detail"].as_str().unwrap().contains("private"),
+        "{problem}"
+    );
+    let id = made["id"].as_i64().unwrap();
+    let moved = json!({"name": "crm", "url": "https://8.8.4.4/hook"});
+    let (status, _, changed) = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/destinations/{id}"),
+        Some(&editor),
+        Some(moved),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(
+        (changed["url"].as_str(), changed["signed"].as_bool()),
+        (Some("https://8.8.4.4/hook"), Some(true)),
+        "the secret is kept"
+    );
+    let renamed = json!({"name": "erp", "url": "https://8.8.4.4/hook"});
+    let (status, _, _) = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/destinations/{id}"),
+        Some(&editor),
+        Some(renamed),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, paused) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/destinations/{id}/pause"),
+        Some(&editor),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, paused["paused"].as_bool()),
+        (StatusCode::OK, Some(true))
+    );
+    let (status, _, _) = call(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/destinations/{id}"),
+        Some(&editor),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
 }
 
 /// Opens an API stream; its body.

@@ -121,6 +121,20 @@ pub const TOKEN_EXPECT: &[(&str, &str, &str, AccountRole, bool)] = &[
     ),
     (
         "POST",
+        "/api/v1/destinations",
+        "/api/v1/destinations",
+        AccountRole::Editor,
+        true,
+    ),
+    (
+        "PUT",
+        "/api/v1/destinations/{}",
+        "/api/v1/destinations/1",
+        AccountRole::Editor,
+        true,
+    ),
+    (
+        "POST",
         "/api/v1/destinations/{}/pause",
         "/api/v1/destinations/1/pause",
         AccountRole::Editor,

@@ -3,6 +3,7 @@
 //! never to internal addresses unless allowed.
 
 pub mod channel;
+pub mod destinations;
 mod email;
 pub mod envelope;
 pub mod guard;

@@ -93,10 +93,16 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(alerts::resolve_alert))
         .routes(routes!(automation::list_rules, automation::create_rule))
         .routes(routes!(automation::update_rule, automation::delete_rule))
-        .routes(routes!(automation::list_destinations))
+        .routes(routes!(
+            automation::list_destinations,
+            automation::create_destination
+        ))
+        .routes(routes!(
+            automation::update_destination,
+            automation::delete_destination
+        ))
         .routes(routes!(automation::pause_destination))
         .routes(routes!(automation::resume_destination))
-        .routes(routes!(automation::delete_destination))
         .routes(routes!(insights::get_insights))
 }
 

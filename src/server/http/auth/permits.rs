@@ -66,6 +66,8 @@ pub const PERMITS: &[(&str, &str, Action)] = &[
     ("PUT", "/api/v1/rules/{}", Action::Edit),
     ("DELETE", "/api/v1/rules/{}", Action::Edit),
     ("GET", "/api/v1/destinations", Action::ReadCalls),
+    ("POST", "/api/v1/destinations", Action::Edit),
+    ("PUT", "/api/v1/destinations/{}", Action::Edit),
     ("POST", "/api/v1/destinations/{}/pause", Action::Edit),
     ("POST", "/api/v1/destinations/{}/resume", Action::Edit),
     ("DELETE", "/api/v1/destinations/{}", Action::Edit),

@@ -5,14 +5,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::channels::refused_url;
 use super::{back, back_keeping, storage, Fields, Outcome};
-use crate::model::{Condition, FormError, MatchOp, Notice, FORWARD_KINDS};
-use crate::server::app::alerts::condition::Compiled;
+use crate::model::{FormError, Notice};
 use crate::server::app::alerts::{replay as queue_replay, ReplayFrom};
 use crate::server::app::audit;
-use crate::server::app::outbound::guard::check_url;
-use crate::server::app::webhook_auth::SigningKey;
+use crate::server::app::outbound::destinations::{checked, ConditionRequest, DestinationRequest};
 use crate::server::http::auth::actor::Acting;
 use crate::server::http::AppState;
 use crate::server::store::automation::DestinationSettings;
@@ -114,20 +111,8 @@ pub async fn test_destination(State(state): State<AppState>, Path(id): Path<i64>
     back(PAGE, None, outcome)
 }
 
+/// The destination the form asks for, checked.
 fn destination_of(fields: &Fields, allow_private: bool) -> Result<DestinationSettings, FormError> {
-    let name = fields
-        .get("name")
-        .ok_or(FormError::DestinationNeedsName)?
-        .to_string();
-    let url = fields
-        .get("url")
-        .ok_or(FormError::DestinationNeedsUrl)?
-        .to_string();
-    check_url(&url, allow_private).map_err(|e| refused_url(&e))?;
-    let secret = fields.get("secret").map(str::to_string);
-    if let Some(s) = &secret {
-        SigningKey::parse(s).map_err(|_| FormError::SecretInvalid)?;
-    }
     let mut events: Vec<String> = fields.all("event").into_iter().map(String::from).collect();
     if let Some(list) = fields.get("events") {
         events.extend(
@@ -137,49 +122,23 @@ fn destination_of(fields: &Fields, allow_private: bool) -> Result<DestinationSet
                 .map(String::from),
         );
     }
-    if let Some(unknown) = events.iter().find(|e| !is_forward_kind(e)) {
-        tracing::debug!(kind = %unknown, "a destination form named an unknown kind");
-        return Err(FormError::UnknownKind);
-    }
     let condition = match (fields.get("cond_op"), fields.get("cond_value")) {
         (None, None) => None,
-        (op, value) => {
-            let op = match op {
-                None => MatchOp::Contains,
-                Some(op) => MatchOp::parse(op).ok_or(FormError::UnknownComparison)?,
-            };
-            let condition = Condition {
-                field: fields.get("cond_field").map(str::to_string),
-                op,
-                value: value.unwrap_or("").to_string(),
-            };
-            Compiled::new(&condition).map_err(|_| FormError::PatternInvalid)?;
-            Some(condition)
-        }
+        (op, value) => Some(ConditionRequest {
+            field: fields.get("cond_field").map(str::to_string),
+            op: op.map(str::to_string),
+            value: value.unwrap_or("").to_string(),
+        }),
     };
-    Ok(DestinationSettings {
-        name,
-        url,
+    let request = DestinationRequest {
+        name: fields.get("name").map(str::to_string),
+        url: fields.get("url").map(str::to_string),
+        secret: fields.get("secret").map(str::to_string),
         events,
         condition,
-        secret,
         redact: fields.ticked("redact"),
-    })
-}
-
-/// A kind a destination can take: calltrail's own, or one of Infer's event
-/// types (which destinations named before there were kinds).
-fn is_forward_kind(name: &str) -> bool {
-    const INFER_TYPES: [&str; 7] = [
-        "conversation-update",
-        "tool-call",
-        "user-interrupted",
-        "hang-notification",
-        "transfer-call",
-        "end-call",
-        "end-of-call-report",
-    ];
-    FORWARD_KINDS.iter().any(|(kind, _)| *kind == name) || INFER_TYPES.contains(&name)
+    };
+    checked(request, allow_private)
 }
 
 /// `POST /automations/destinations/{id}/pause`
@@ -343,6 +302,7 @@ pub async fn redeliver(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::MatchOp;
 
     #[test]
     fn destinations_read_from_the_form() {

@@ -10,7 +10,7 @@ use super::{back, back_keeping, storage, Fields};
 use crate::model::{ChannelKind, FormError, Notice};
 use crate::server::app::audit;
 use crate::server::app::outbound::channel::{ChannelConfig, ChannelError, EmailConfig, Tls};
-use crate::server::app::outbound::guard::GuardError;
+use crate::server::app::outbound::destinations::refused_url;
 use crate::server::http::auth::actor::Acting;
 use crate::server::http::AppState;
 use crate::server::store::now_ms;
@@ -99,17 +99,6 @@ fn channel_of(fields: &Fields, allow_private: bool) -> Result<(String, ChannelCo
         }
     })?;
     Ok((name, config))
-}
-
-/// The form's error for a URL or host the outbound guard refused (the log
-/// keeps the guard's own words, which name the address).
-pub(super) fn refused_url(e: &GuardError) -> FormError {
-    tracing::info!(error = %e, "a form's URL was refused");
-    match e {
-        GuardError::NotUrl(_) | GuardError::Scheme | GuardError::NoHost => FormError::UrlInvalid,
-        GuardError::NotHost(_) | GuardError::Unresolved(_) => FormError::HostInvalid,
-        GuardError::Private(_) | GuardError::PrivateName(_) => FormError::AddressPrivate,
-    }
 }
 
 /// `POST /automations/channels/{id}/test`: sends a test notification and

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::paging::{cursor, json_with_etag, page_size, Cursor};
-use super::problem::{not_found, Problem};
+use super::problem::{not_found, EditRefusals, Problem, Refusals};
 use super::reader::Reader;
 use super::types::{AlertList, AlertStateFilter};
 use crate::model::AlertView;
@@ -82,7 +82,7 @@ pub async fn find_alerts(
         (status = 200, description = "One page of alerts", body = AlertList),
         (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
         (status = 400, description = "A parameter does not read", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or one that does not work", body = Problem, content_type = "application/problem+json"),
+        Refusals,
     )
 )]
 pub async fn list_alerts(
@@ -106,9 +106,8 @@ pub async fn list_alerts(
     params(("alert_id" = i64, Path, description = "The alert's id")),
     responses(
         (status = 200, description = "The alert, acknowledged", body = AlertView),
-        (status = 401, description = "No token, or one that does not work", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read token, or an account that may not edit", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such alert", body = Problem, content_type = "application/problem+json"),
+        EditRefusals,
     )
 )]
 pub async fn acknowledge_alert(
@@ -135,9 +134,8 @@ pub async fn acknowledge_alert(
     params(("alert_id" = i64, Path, description = "The alert's id")),
     responses(
         (status = 200, description = "The alert, resolved", body = AlertView),
-        (status = 401, description = "No token, or one that does not work", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read token, or an account that may not edit", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such alert", body = Problem, content_type = "application/problem+json"),
+        EditRefusals,
     )
 )]
 pub async fn resolve_alert(

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::paging::{cursor, json_with_etag, page_size, Cursor};
-use super::problem::{bad_request, not_found, Problem};
+use super::problem::{bad_request, not_found, Problem, Refusals};
 use super::reader::Reader;
 use super::types::{Call, CallList, CallTimeline, Event};
 use crate::model::query::Query as CallQuery;
@@ -148,9 +148,8 @@ pub async fn find_calls(
         (status = 200, description = "One page of calls", body = CallList),
         (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
         (status = 400, description = "The query, sort or cursor does not read", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or one that does not work", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token may not search for this", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "The token's rate is used up", body = Problem, content_type = "application/problem+json"),
+        Refusals,
     )
 )]
 pub async fn list_calls(
@@ -233,8 +232,8 @@ pub fn timeline_cursor(text: Option<&str>) -> Result<Option<TimelinePoint>, Prob
         (status = 200, description = "The call and a page of its events", body = CallTimeline),
         (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
         (status = 400, description = "The cursor does not read", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or one that does not work", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
+        Refusals,
     )
 )]
 pub async fn get_call(
@@ -278,8 +277,8 @@ pub async fn find_event(
     responses(
         (status = 200, description = "The event", body = Event),
         (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
-        (status = 401, description = "No token, or one that does not work", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        Refusals,
     )
 )]
 pub async fn get_event(
@@ -306,9 +305,9 @@ pub async fn get_event(
     params(("event_id" = i64, Path, description = "The event's id")),
     responses(
         (status = 200, description = "The stored body", content_type = "application/json", body = Object),
-        (status = 401, description = "No token, or one that does not work", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's account may not read raw payloads", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        Refusals,
     )
 )]
 pub async fn get_event_body(

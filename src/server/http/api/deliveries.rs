@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::paging::{cursor, json_with_etag, page_size, Cursor};
-use super::problem::Problem;
+use super::problem::{Problem, Refusals};
 use super::reader::Reader;
 use super::types::DeliveryList;
 use crate::model::{DeliveryFilter, DeliveryOutcome};
@@ -50,8 +50,8 @@ pub struct DeliveriesQuery {
         (status = 200, description = "One page of the delivery log", body = DeliveryList),
         (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
         (status = 400, description = "A parameter does not read", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or one that does not work", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's account may not read the delivery log", body = Problem, content_type = "application/problem+json"),
+        Refusals,
     )
 )]
 pub async fn list_deliveries(

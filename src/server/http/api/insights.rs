@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 
 use super::calls::query_of;
 use super::paging::json_with_etag;
-use super::problem::Problem;
+use super::problem::{Problem, Refusals};
 use super::reader::Reader;
 use crate::server::http::page_data::insights_page;
 use crate::server::http::AppState;
@@ -40,7 +40,7 @@ pub struct InsightsQuery {
         (status = 200, description = "The figures", body = Object),
         (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
         (status = 400, description = "The query does not read", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or one that does not work", body = Problem, content_type = "application/problem+json"),
+        Refusals,
     )
 )]
 pub async fn get_insights(

@@ -6,14 +6,15 @@
 //! ([`caller`]) and named in the permission table with its action.
 
 pub mod alerts;
-pub mod automation;
 pub mod caller;
 pub mod calls;
 pub mod deliveries;
+pub mod destinations;
 pub mod insights;
 pub mod paging;
 pub mod problem;
 pub mod reader;
+pub mod rules;
 pub mod stream;
 pub mod types;
 
@@ -43,6 +44,7 @@ pub const DOCUMENT_PATH: &str = "/api/v1/openapi.json";
         description = "Calls, timelines, events, deliveries, alerts, rules, destinations and insights of a calltrail server, for scripts and coding agents. Sign every request with an API token (`Authorization: Bearer …`, made at /settings/tokens): it reads what its account may read (redacted for a restricted viewer), and changes things only with the `read+write` scope. Errors are RFC 9457 problem details."
     ),
     modifiers(&BearerTokens),
+    components(schemas(problem::Problem)),
     tags(
         (name = "calls", description = "Calls, their timelines and events, live streams"),
         (name = "alerts", description = "The alert inbox"),
@@ -91,18 +93,18 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(alerts::list_alerts))
         .routes(routes!(alerts::acknowledge_alert))
         .routes(routes!(alerts::resolve_alert))
-        .routes(routes!(automation::list_rules, automation::create_rule))
-        .routes(routes!(automation::update_rule, automation::delete_rule))
+        .routes(routes!(rules::list_rules, rules::create_rule))
+        .routes(routes!(rules::update_rule, rules::delete_rule))
         .routes(routes!(
-            automation::list_destinations,
-            automation::create_destination
+            destinations::list_destinations,
+            destinations::create_destination
         ))
         .routes(routes!(
-            automation::update_destination,
-            automation::delete_destination
+            destinations::update_destination,
+            destinations::delete_destination
         ))
-        .routes(routes!(automation::pause_destination))
-        .routes(routes!(automation::resume_destination))
+        .routes(routes!(destinations::pause_destination))
+        .routes(routes!(destinations::resume_destination))
         .routes(routes!(insights::get_insights))
 }
 

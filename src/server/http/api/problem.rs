@@ -76,3 +76,55 @@ pub fn bad_request(error: &'static str, detail: impl Into<String>) -> Problem {
 pub fn not_found(what: &str) -> Problem {
     ApiError::not_found(what).into()
 }
+
+/// A problem answer as the OpenAPI document describes it.
+fn described(description: &str) -> utoipa::openapi::Response {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            CONTENT_TYPE,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+const NO_TOKEN: &str =
+    "No token, or one that does not work (revoked, expired, its account disabled)";
+const RATE: &str = "The token's rate is used up: retry after `Retry-After`";
+
+/// What every API route may answer besides its own: no working token, or
+/// a token past its rate.
+pub struct Refusals;
+
+impl utoipa::IntoResponses for Refusals {
+    fn responses(
+    ) -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+        utoipa::openapi::ResponsesBuilder::new()
+            .response("401", described(NO_TOKEN))
+            .response("429", described(RATE))
+            .build()
+            .into()
+    }
+}
+
+/// What every route that changes something may answer besides its own:
+/// [`Refusals`], and a token whose scope or account may not change things.
+pub struct EditRefusals;
+
+impl utoipa::IntoResponses for EditRefusals {
+    fn responses(
+    ) -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+        utoipa::openapi::ResponsesBuilder::new()
+            .response("401", described(NO_TOKEN))
+            .response(
+                "403",
+                described("A read token, or a token of an account that may not edit"),
+            )
+            .response("429", described(RATE))
+            .build()
+            .into()
+    }
+}

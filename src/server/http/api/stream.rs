@@ -18,7 +18,7 @@ use tokio::sync::broadcast::error::RecvError;
 use utoipa::IntoParams;
 
 use super::calls::query_of;
-use super::problem::{not_found, Problem};
+use super::problem::{not_found, Problem, Refusals};
 use super::reader::Reader;
 use super::types::Event;
 use crate::model::query::Query as CallQuery;
@@ -71,7 +71,7 @@ pub struct CallStreamQuery {
     responses(
         (status = 200, description = "Server-Sent Events, each an `Event` as JSON", content_type = "text/event-stream", body = Event),
         (status = 400, description = "The query does not read", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or one that does not work", body = Problem, content_type = "application/problem+json"),
+        Refusals,
     )
 )]
 pub async fn stream_events(
@@ -102,8 +102,8 @@ pub async fn stream_events(
     params(("call_id" = String, Path, description = "The call's id"), CallStreamQuery, ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event id")),
     responses(
         (status = 200, description = "Server-Sent Events, each an `Event` as JSON", content_type = "text/event-stream", body = Event),
-        (status = 401, description = "No token, or one that does not work", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
+        Refusals,
     )
 )]
 pub async fn stream_call(

@@ -4,12 +4,12 @@
 use std::time::Duration;
 
 use crate::common;
+use crate::common::sse::read;
 use crate::common::{app, call_sequence, post, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use calltrail::server::app::live::Hub;
 use http_body_util::BodyExt;
-use serde_json::Value;
 use sqlx::SqlitePool;
 use tower::ServiceExt;
 
@@ -38,35 +38,6 @@ async fn open_fixture_call_after(app: &TestApp, after: i64) -> Body {
         None,
     )
     .await
-}
-
-/// Reads SSE messages (id + JSON data) until `n` have arrived.
-async fn read(body: &mut Body, n: usize) -> Vec<(i64, Value)> {
-    let mut text = String::new();
-    let mut messages = Vec::new();
-    while messages.len() < n {
-        let frame = tokio::time::timeout(Duration::from_secs(5), body.frame())
-            .await
-            .expect("a message within 5 s")
-            .expect("stream open")
-            .expect("frame");
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        text.push_str(std::str::from_utf8(&data).unwrap());
-        while let Some(end) = text.find("\n\n") {
-            let block: String = text.drain(..end + 2).collect();
-            let id = block
-                .lines()
-                .find_map(|l| l.strip_prefix("id: "))
-                .map(|v| v.parse().unwrap());
-            let data = block.lines().find_map(|l| l.strip_prefix("data: "));
-            if let (Some(id), Some(data)) = (id, data) {
-                messages.push((id, serde_json::from_str(data).unwrap()));
-            }
-        }
-    }
-    messages
 }
 
 async fn post_sequence(app: &TestApp, lines: &[String]) -> Vec<i64> {

@@ -5,16 +5,19 @@
 
 mod calls;
 mod cli;
+mod lists;
 mod mcp;
 mod openapi;
 pub mod permissions;
+mod stream;
 mod tokens;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
-use serde_json::Value;
+use serde_json::{json, Value};
 
-use crate::common::{exchange, TestApp, ADMIN};
+use crate::common::events::said;
+use crate::common::{call_sequence, deliver, exchange, TestApp, ADMIN};
 use calltrail::model::tokens::TokenScope;
 use calltrail::model::AccountRole;
 use calltrail::server::app::api_tokens;
@@ -108,4 +111,29 @@ pub async fn status(
         .await
         .unwrap();
     (response.status(), response.headers().clone())
+}
+
+/// The fixture call (`dental`, with a tool error), a finished café call
+/// about a refund, and a live call.
+pub async fn three_calls(app: &TestApp) {
+    for line in call_sequence() {
+        let mut event: Value = serde_json::from_str(&line).unwrap();
+        event["call_id"] = json!("dental");
+        deliver(app, event).await;
+    }
+    let turn = |call: &str, role: &str, text: &str, secs: f64| {
+        said(call, role, text)
+            .at("2026-03-14T16:02:11Z")
+            .secs(secs)
+            .json()
+    };
+    deliver(app, turn("cafe", "user", "I want a refund please", 1.0)).await;
+    deliver(app, turn("cafe", "agent", "A refund is on its way", 3.0)).await;
+    deliver(
+        app,
+        json!({"type": "end-call", "call_id": "cafe", "timestamp": "2026-03-14T16:02:20Z",
+               "metadata": {"ended_by": "user"}}),
+    )
+    .await;
+    deliver(app, turn("open", "user", "Hello, is anyone there?", 1.0)).await;
 }

@@ -6,6 +6,7 @@
 pub mod events;
 pub mod pg;
 pub mod receiver;
+pub mod sse;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};

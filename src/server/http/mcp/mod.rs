@@ -5,6 +5,8 @@
 //! any instance behind a load balancer can answer any request.
 
 mod compact;
+mod params;
+mod reads;
 mod tools;
 
 use std::sync::Arc;

@@ -12,84 +12,21 @@ use rmcp::model::{
     ResourceContents, ResourceTemplate, ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
-use rmcp::{schemars, tool, tool_handler, tool_router, ErrorData, RoleServer, ServerHandler};
-use serde::Deserialize;
+use rmcp::{tool, tool_handler, tool_router, ErrorData, RoleServer, ServerHandler};
 
-use super::compact;
-use crate::model::{Action, TimelinePoint};
+use super::params::{CallMetrics, GetCall, GetEvent, ListAlerts, SearchCalls};
+use super::{compact, reads};
 use crate::server::http::api::alerts::{find_alerts, AlertsQuery};
 use crate::server::http::api::caller::ApiCaller;
-use crate::server::http::api::calls::{
-    call_page, find_calls, find_event, query_of, timeline_cursor, CallsQuery,
-};
-use crate::server::http::api::paging::Cursor;
+use crate::server::http::api::calls::{find_calls, query_of, CallsQuery};
 use crate::server::http::api::problem::Problem;
 use crate::server::http::api::reader::Reader;
 use crate::server::http::api::types::AlertStateFilter;
 use crate::server::http::page_data::insights_page;
 use crate::server::http::AppState;
-use crate::server::store::prelude::*;
 
 /// The resource that holds a call's timeline.
 const TIMELINE: &str = "calltrail://calls/{id}/timeline";
-/// Events read per step while filling an answer.
-const STEP: i64 = 400;
-/// Events shown before the one `around_event` names.
-const CONTEXT: i64 = 5;
-
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-pub struct SearchCalls {
-    /// Calls list query: words, "phrases", has:tool_error|hang|interruption|transfer, tool:NAME, status:live|ended, agent:, caller:, source:, duration>120, -term. Empty: all calls.
-    #[serde(default)]
-    pub query: Option<String>,
-    /// Only calls started this recently: 30m, 1h, 7d.
-    #[serde(default)]
-    pub since: Option<String>,
-    /// Calls to return, 1-100 (default 20).
-    #[serde(default)]
-    pub limit: Option<u32>,
-    /// The cursor a previous answer gave.
-    #[serde(default)]
-    pub cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-pub struct GetCall {
-    /// The call's id.
-    pub id: String,
-    /// Start a few events before this event id instead of at the beginning.
-    #[serde(default)]
-    pub around_event: Option<i64>,
-    /// The cursor a previous answer gave.
-    #[serde(default)]
-    pub cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-pub struct GetEvent {
-    /// The event id (the [id] of a get_call line).
-    pub id: i64,
-}
-
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-pub struct ListAlerts {
-    /// open (default), acknowledged, snoozed, resolved or all.
-    #[serde(default)]
-    pub state: Option<String>,
-    /// The cursor a previous answer gave.
-    #[serde(default)]
-    pub cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-pub struct CallMetrics {
-    /// Calls list query selecting the calls (empty: all).
-    #[serde(default)]
-    pub query: Option<String>,
-    /// Only calls started this recently: 30m, 1h, 7d.
-    #[serde(default)]
-    pub since: Option<String>,
-}
 
 /// The MCP server of one calltrail (one is made per request; it holds
 /// only the server's shared state).
@@ -144,8 +81,14 @@ impl Calltrail {
     ) -> Answer {
         let reader = reader(&self.state, &parts)?;
         answer(
-            self.timeline_text(&reader, &args.id, args.around_event, args.cursor.as_deref())
-                .await,
+            reads::timeline_text(
+                &self.state,
+                &reader,
+                &args.id,
+                args.around_event,
+                args.cursor.as_deref(),
+            )
+            .await,
         )
     }
 
@@ -158,7 +101,7 @@ impl Calltrail {
         Extension(parts): Extension<Parts>,
     ) -> Answer {
         let reader = reader(&self.state, &parts)?;
-        answer(self.event_text(&reader, args.id).await)
+        answer(reads::event_text(&self.state, &reader, args.id).await)
     }
 
     #[tool(
@@ -214,119 +157,6 @@ impl Calltrail {
     }
 }
 
-impl Calltrail {
-    /// A call's heading (on its first part) and as many events as fit.
-    async fn timeline_text(
-        &self,
-        reader: &Reader,
-        id: &str,
-        around: Option<i64>,
-        cursor: Option<&str>,
-    ) -> Result<String, Problem> {
-        let mut after = timeline_cursor(cursor)?;
-        if let (None, Some(event)) = (after, around) {
-            after = self.before_event(id, event).await?;
-        }
-        let first = cursor.is_none();
-        let Some(page) = call_page(&self.state, reader, id, after, STEP).await? else {
-            return Err(crate::server::http::api::problem::not_found("call"));
-        };
-        let (text, left_out) = compact::timeline(&page, first);
-        let next = match left_out {
-            // The first event that did not fit: the next part starts just before it.
-            Some(i) => {
-                let e = &page.events[i];
-                Some(
-                    Cursor::Events {
-                        at: e.occurred_at,
-                        id: e.id - 1,
-                    }
-                    .encode(),
-                )
-            }
-            None if page.events.len() as i64 == STEP => page.next_cursor.clone(),
-            None => None,
-        };
-        Ok(match next {
-            Some(cursor) => {
-                format!("{text}more: call get_call again with id and cursor=\"{cursor}\"")
-            }
-            None if page.call.summary.is_live() => {
-                format!("{text}(the call is still going: more may come)")
-            }
-            None => format!("{text}(end of the call's events)"),
-        })
-    }
-
-    /// Where to start so that `event` comes after a few of the events before it.
-    async fn before_event(
-        &self,
-        call_id: &str,
-        event: i64,
-    ) -> Result<Option<TimelinePoint>, Problem> {
-        let Some(item) = self.state.store.event(event).await? else {
-            return Err(crate::server::http::api::problem::not_found("event"));
-        };
-        if item.call_id != call_id {
-            return Err(crate::server::http::api::problem::bad_request(
-                "bad event",
-                format!("event {event} is not one of call {call_id}'s"),
-            ));
-        }
-        let at = TimelinePoint::of(&item);
-        let before = self
-            .state
-            .store
-            .timeline_window(call_id, Some(at), CONTEXT)
-            .await?;
-        let start = before.first().map_or(at, TimelinePoint::of);
-        Ok(Some(TimelinePoint {
-            at: start.at,
-            id: start.id - 1,
-        }))
-    }
-
-    async fn event_text(&self, reader: &Reader, id: i64) -> Result<String, Problem> {
-        let Some(event) = find_event(&self.state, reader, id).await? else {
-            return Err(crate::server::http::api::problem::not_found("event"));
-        };
-        let understood = serde_json::to_string_pretty(&event).unwrap_or_default();
-        let mut out = compact::Bounded::new();
-        out.push(&format!(
-            "event {id} of call {}, as calltrail understood it:",
-            event.call_id
-        ));
-        out.push(&understood);
-        if !reader.caller.may(Action::ReadRaw) {
-            return Ok(out.close("(the payload it was stored from is not shown: this token's account reads calls redacted)"));
-        }
-        let Some(body) = self.state.store.event_body(id).await? else {
-            return Ok(out.into_text());
-        };
-        let target = format!("event {id}");
-        let said = "opened the event's raw body through MCP";
-        crate::server::app::audit::record(
-            &self.state.store,
-            &reader.caller.actor(),
-            "raw.view",
-            &target,
-            said,
-        )
-        .await;
-        let pretty = serde_json::from_str::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|v| serde_json::to_string_pretty(&v).ok())
-            .unwrap_or(body);
-        out.push("the payload it was stored from:");
-        if !out.push(&pretty) {
-            let room = compact::BUDGET.saturating_sub(understood.len() + 400);
-            let cut: String = pretty.chars().take(room).collect();
-            return Ok(out.close(&format!("{cut}\n… (cut: the payload is {} bytes; GET /api/v1/events/{id}/body has it whole)", pretty.len())));
-        }
-        Ok(out.into_text())
-    }
-}
-
 #[tool_handler(router = self.tool_router)]
 impl ServerHandler for Calltrail {
     fn get_info(&self) -> ServerConfig {
@@ -377,7 +207,7 @@ impl ServerHandler for Calltrail {
             .ok_or_else(|| {
                 ErrorData::resource_not_found(format!("no such resource: {}", request.uri), None)
             })?;
-        match self.timeline_text(&reader, &id, None, None).await {
+        match reads::timeline_text(&self.state, &reader, &id, None, None).await {
             Ok(text) => {
                 Ok(ReadResourceResult::new(vec![
                     ResourceContents::text(text, request.uri.clone()).with_mime_type("text/plain")

@@ -58,6 +58,14 @@ impl TryFrom<String> for TokenScope {
     }
 }
 
+/// The role a token acts with: its account's role now, never above the
+/// one the account had when the token was made (a promotion does not
+/// widen old tokens; a demotion narrows them at once).
+pub fn acting_role(now: AccountRole, made_as: AccountRole) -> AccountRole {
+    // Roles are ordered from most to least trusted.
+    now.max(made_as)
+}
+
 /// Whether a request made with a token of `scope`, by an account with
 /// `role`, may do `action`: both must allow it.
 pub fn token_may(role: AccountRole, scope: TokenScope, action: Action) -> bool {
@@ -70,6 +78,8 @@ pub struct TokenView {
     pub id: i64,
     pub name: String,
     pub scope: TokenScope,
+    /// The account's role when the token was made: the most it may do.
+    pub made_as: AccountRole,
     /// Whose token it is (admins see everyone's).
     pub owner: String,
     pub created_at: i64,
@@ -141,6 +151,14 @@ mod tests {
         assert!(token_may(Restricted, Read, Action::ReadCalls));
         assert!(!token_may(Admin, ReadWrite, Action::Administer));
         assert!(!token_may(Admin, ReadWrite, Action::OwnAccount));
+    }
+
+    #[test]
+    fn a_token_never_acts_above_the_role_it_was_made_with() {
+        use AccountRole::*;
+        assert_eq!(acting_role(Admin, Viewer), Viewer, "promoted later");
+        assert_eq!(acting_role(Viewer, Admin), Viewer, "demoted later");
+        assert_eq!(acting_role(Editor, Editor), Editor);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::model::insights::InsightsPage;
 pub async fn load_insights(q: Option<String>) -> Result<InsightsPage, PageError> {
     use crate::server::http::page_data;
     let state = page_data::permitted_state("load_insights")?;
+    page_data::restricted::check_query(&state, q.as_deref())?;
     page_data::insights_page(&state.store, q, state.stale_after_ms())
         .await
         .map_err(|e| page_data::internal("the insights", e))

@@ -69,7 +69,7 @@ fn Tokens(data: Data) -> impl IntoView {
                 " "
                 <button type="submit" class="button primary">"Make the token"</button>
             </form>
-            <p class="muted">"A token acts as you, never beyond your role: a restricted viewer's token reads calls redacted. "
+            <p class="muted">"A token acts as you, never beyond your role now or the role you have when you make it: a restricted viewer's token reads calls redacted. "
                "Read and write also acknowledges and resolves alerts and changes rules and destinations, when your role may."</p>
         </section>
         <section class="settings-section" aria-labelledby="tokens-list-head">
@@ -82,7 +82,7 @@ fn Tokens(data: Data) -> impl IntoView {
                         <thead><tr>
                             <th>"Name"</th>
                             {everyone.then(|| view! { <th>"Account"</th> })}
-                            <th>"Scope"</th><th>"Made"</th><th>"Last used"</th><th>"Works until"</th>
+                            <th>"Scope"</th><th>"At most"</th><th>"Made"</th><th>"Last used"</th><th>"Works until"</th>
                             <th><span class="sr-only">"Actions"</span></th>
                         </tr></thead>
                         <tbody>{tokens.into_iter().map(|token| view! { <TokenRow token everyone now/> }).collect_view()}</tbody>
@@ -116,6 +116,7 @@ fn TokenRow(token: TokenView, everyone: bool, now: i64) -> impl IntoView {
             <td>{token.name.clone()}</td>
             {everyone.then(|| view! { <td>{token.owner.clone()}</td> })}
             <td>{scope_label(token.scope)}</td>
+            <td>{token.made_as.label()}</td>
             <td><Moment at=token.created_at/></td>
             <td data-testid="last-used">{match token.last_used_at {
                 Some(at) => view! { <Moment at/> }.into_any(),

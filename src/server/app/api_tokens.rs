@@ -1,8 +1,8 @@
 //! API tokens: their secrets, and whether the one a request carries works.
-//! A token acts as its account with the account's role as it is now (a
-//! demoted account's tokens are demoted with it), within its scope.
+//! A token acts as its account within its scope, with the account's role
+//! as it is now but never above the role it had when the token was made.
 
-use crate::model::tokens::TokenScope;
+use crate::model::tokens::{acting_role, TokenScope};
 use crate::model::AccountRole;
 use crate::server::app::accounts::{link_hash, new_link_secret};
 use crate::server::store::api_tokens::TokenHolder;
@@ -25,6 +25,7 @@ pub struct Caller {
     pub scope: TokenScope,
     pub user_id: i64,
     pub username: String,
+    /// The role the token acts with ([`acting_role`]).
     pub role: AccountRole,
     /// The token's first use in an hour (or ever): worth an audit entry.
     pub first_use_in_a_while: bool,
@@ -35,20 +36,22 @@ pub struct Caller {
 pub enum Refused {
     #[error("the token is not one of this server's")]
     Unknown,
-    #[error("the token {0:?} was revoked")]
-    Revoked(String),
-    #[error("the token {0:?} expired")]
-    Expired(String),
-    #[error("the account of the token {0:?} is disabled")]
-    Disabled(String),
+    #[error("the token {name:?} was revoked")]
+    Revoked { id: i64, name: String },
+    #[error("the token {name:?} expired")]
+    Expired { id: i64, name: String },
+    #[error("the account of the token {name:?} is disabled")]
+    Disabled { id: i64, name: String },
 }
 
 impl Refused {
-    /// The token's name, when the secret was a real token.
-    pub fn token_name(&self) -> Option<&str> {
+    /// The token's id and name, when the secret was a real token.
+    pub fn token(&self) -> Option<(i64, &str)> {
         match self {
             Refused::Unknown => None,
-            Refused::Revoked(name) | Refused::Expired(name) | Refused::Disabled(name) => Some(name),
+            Refused::Revoked { id, name }
+            | Refused::Expired { id, name }
+            | Refused::Disabled { id, name } => Some((*id, name)),
         }
     }
 }
@@ -86,35 +89,44 @@ pub async fn check(store: &Store, secret: &str) -> Result<Result<Caller, Refused
     if let Some(refused) = refusal(&holder, now) {
         return Ok(Err(refused));
     }
-    if holder
+    // Only the request that notes the use may call it a first use, so
+    // parallel first requests write one audit entry; noting it is
+    // bookkeeping, which never fails the request.
+    let touched = holder
         .last_used_at
         .is_none_or(|at| at < now - NOTE_USE_EVERY_MS)
-    {
-        store
+        && match store
             .touch_token(holder.id, now, now - NOTE_USE_EVERY_MS)
-            .await?;
-    }
+            .await
+        {
+            Ok(touched) => touched,
+            Err(e) => {
+                tracing::warn!(error = %e, token = holder.id, "could not note a token's use");
+                false
+            }
+        };
     Ok(Ok(Caller {
         token_id: holder.id,
-        first_use_in_a_while: holder
-            .last_used_at
-            .is_none_or(|at| at < now - AUDIT_USE_AFTER_MS),
+        first_use_in_a_while: touched
+            && holder
+                .last_used_at
+                .is_none_or(|at| at < now - AUDIT_USE_AFTER_MS),
         token_name: holder.name,
         scope: holder.scope,
         user_id: holder.user_id,
         username: holder.username,
-        role: holder.role,
+        role: acting_role(holder.role, holder.made_as),
     }))
 }
 
 fn refusal(holder: &TokenHolder, now: i64) -> Option<Refused> {
-    let name = || holder.name.clone();
+    let (id, name) = (holder.id, holder.name.clone());
     if holder.revoked_at.is_some() {
-        Some(Refused::Revoked(name()))
+        Some(Refused::Revoked { id, name })
     } else if holder.expires_at.is_some_and(|at| at <= now) {
-        Some(Refused::Expired(name()))
+        Some(Refused::Expired { id, name })
     } else if holder.disabled_at.is_some() {
-        Some(Refused::Disabled(name()))
+        Some(Refused::Disabled { id, name })
     } else {
         None
     }

@@ -265,6 +265,16 @@ async fn a_restricted_viewers_token_reads_redacted_and_no_raw_payloads(pool: Sql
         "searching for the value would tell who has it: {problem}"
     );
 
+    // Nor through anything else that takes a query: its figures or its
+    // live events would tell as much.
+    for uri in [
+        "/api/v1/insights?q=%22415%20555%200100%22",
+        "/api/v1/stream?q=%22415%20555%200100%22",
+    ] {
+        let (status, _) = super::status(&app, Method::GET, uri, Some(&restricted), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{uri}");
+    }
+
     let viewer = token(&app, AccountRole::Viewer, TokenScope::Read).await;
     let (_, _, page) = get(&app, "/api/v1/calls/pii", &viewer).await;
     assert_eq!(page["events"][0]["text"], phone, "a viewer reads it whole");

@@ -41,8 +41,7 @@ async fn lists_and_writes_of_rules_destinations_deliveries_and_insights(pool: Sq
         "{insights}"
     );
 
-    let rule =
-        json!({"name": "loops", "spec": {"kind": "tool-loop", "count": 5}, "cooldown_secs": 60});
+    let rule = json!({"name": "refunds", "spec": {"kind": "match", "value": "refund"}, "cooldown_secs": 60});
     let (status, _, made) = call(
         &app,
         Method::POST,
@@ -52,10 +51,9 @@ async fn lists_and_writes_of_rules_destinations_deliveries_and_insights(pool: Sq
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
-    assert_eq!(made["spec"]["count"], 5);
+    assert_eq!(made["spec"]["value"], "refund");
     let id = made["id"].as_i64().unwrap();
-    let changed =
-        json!({"name": "loops", "spec": {"kind": "tool-loop", "count": 9}, "enabled": false});
+    let changed = json!({"name": "refunds", "spec": {"kind": "match", "value": "chargeback"}, "enabled": false});
     let (status, _, rule) = call(
         &app,
         Method::PUT,
@@ -67,12 +65,12 @@ async fn lists_and_writes_of_rules_destinations_deliveries_and_insights(pool: Sq
     assert_eq!(
         (
             status,
-            rule["spec"]["count"].as_i64(),
+            rule["spec"]["value"].as_str(),
             rule["enabled"].as_bool()
         ),
-        (StatusCode::OK, Some(9), Some(false))
+        (StatusCode::OK, Some("chargeback"), Some(false))
     );
-    let bad = json!({"name": "x", "spec": {"kind": "tool-loop", "cuont": 9}});
+    let bad = json!({"name": "x", "spec": {"kind": "match", "valeu": "x"}});
     let (status, _, problem) = call(
         &app,
         Method::POST,
@@ -86,6 +84,27 @@ async fn lists_and_writes_of_rules_destinations_deliveries_and_insights(pool: Sq
         (StatusCode::BAD_REQUEST, Some("bad rule")),
         "{problem}"
     );
+    // Built-in kinds exist once each; a rule keeps its name and kind.
+    let builtin = json!({"name": "loops", "spec": {"kind": "tool-loop", "count": 5}});
+    let (status, _, problem) = call(
+        &app,
+        Method::POST,
+        "/api/v1/rules",
+        Some(&editor),
+        Some(builtin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    let renamed = json!({"name": "other", "spec": {"kind": "match", "value": "x"}});
+    let (status, _, _) = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/rules/{id}"),
+        Some(&editor),
+        Some(renamed),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _, _) = call(
         &app,
         Method::DELETE,

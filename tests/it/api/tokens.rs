@@ -252,6 +252,38 @@ async fn writes_need_a_read_write_token_of_an_account_that_may_edit(pool: Sqlite
         .unwrap();
     let (status, _, _) = call(&app, Method::POST, &uri, Some(&editor), None).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "demoted: its token is too");
+    // … and never above the role it was made with.
+    app.state
+        .store
+        .set_role(user.id, AccountRole::Admin)
+        .await
+        .unwrap();
+    let (status, _, _) = call(&app, Method::POST, &uri, Some(&editor), None).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "back to editor: the token edits again"
+    );
+    let viewer_user = app
+        .state
+        .store
+        .users()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.role == AccountRole::Viewer)
+        .unwrap();
+    app.state
+        .store
+        .set_role(viewer_user.id, AccountRole::Admin)
+        .await
+        .unwrap();
+    let (status, _, _) = call(&app, Method::POST, &uri, Some(&viewer), None).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "promoted: a viewer's old token still only reads"
+    );
 }
 
 #[sqlx::test(migrations = "migrations/sqlite")]

@@ -16,6 +16,9 @@ use crate::server::http::api::types::Event;
 
 /// The longest wait between attempts to reconnect.
 const MAX_WAIT: Duration = Duration::from_secs(5);
+/// How long a stream may say nothing before it counts as dead (the server
+/// sends a keep-alive every 15 s).
+const SILENCE: Duration = Duration::from_secs(45);
 
 pub async fn run(args: TailArgs) -> anyhow::Result<()> {
     let server = Server::from_args(&args.client)?;
@@ -52,7 +55,7 @@ async fn follow(
         request = request.header("Last-Event-ID", id.to_string());
     }
     let response = server.send(request).await?;
-    let mut events = response.bytes_stream().eventsource();
+    let mut events = std::pin::pin!(watched(response).eventsource());
     while let Some(message) = events.next().await {
         let message = message
             .map_err(|e| Failure::new(exit::UNREACHABLE, format!("the stream broke: {e}")))?;
@@ -80,12 +83,35 @@ async fn follow(
                 None => Ok(()),
             }
         };
-        // A closed pipe (`| head`) ends the command.
-        if printed.and_then(|()| out.flush()).is_err() {
-            std::process::exit(0);
+        match printed.and_then(|()| out.flush()) {
+            Ok(()) => {}
+            // A closed pipe (`| head`) ends the command, as it should.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+            Err(e) => return Err(Failure::new(1, format!("cannot print: {e}"))),
         }
     }
     Ok(())
+}
+
+/// The response's bytes, ending in an error when nothing arrives for
+/// [`SILENCE`]: the server sends a keep-alive every 15 s, so a connection
+/// silent for longer is dead, whatever TCP thinks.
+fn watched(
+    response: reqwest::Response,
+) -> impl futures::Stream<Item = Result<axum::body::Bytes, std::io::Error>> {
+    async_stream::stream! {
+        let mut bytes = std::pin::pin!(response.bytes_stream());
+        loop {
+            match tokio::time::timeout(SILENCE, bytes.next()).await {
+                Err(_) => {
+                    yield Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "the stream went silent"));
+                    return;
+                }
+                Ok(None) => return,
+                Ok(Some(chunk)) => yield chunk.map_err(std::io::Error::other),
+            }
+        }
+    }
 }
 
 fn line(colour: bool, event: &Event) -> Option<String> {

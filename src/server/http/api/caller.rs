@@ -106,23 +106,11 @@ pub async fn require_token(
     };
     let caller = match api_tokens::check(&state.store, secret).await {
         Ok(Ok(caller)) => ApiCaller { caller, address },
-        Ok(Err(refused)) => {
-            if let Some(name) = refused.token_name() {
-                let target = format!("token {name:?}");
-                let summary = format!("refused: {refused}");
-                let actor = actor_of("(a token)", address);
-                audit::record(&state.store, &actor, "token.refused", &target, &summary).await;
-            }
-            return unauthorized("invalid token", &refused_detail(&refused));
-        }
+        Ok(Err(refused)) => return refuse(&state, &refused, address).await,
         Err(e) => return Problem::from(e).into_response(),
     };
     if let Some(secs) = state.api_rate.wait(caller.caller.token_id) {
-        let detail = format!(
-            "this token made more than {} requests in a minute; retry in {secs} s",
-            state.config.api_rate_per_minute
-        );
-        return Problem::from(ApiError::busy("rate limited", detail, secs)).into_response();
+        return rate_limited(&state, secs);
     }
     if caller.caller.first_use_in_a_while {
         let summary = "used the token (its first use in an hour)";
@@ -155,6 +143,30 @@ pub async fn require_token(
             .insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     }
     response
+}
+
+/// A real token that does not work: `401`, and an audit entry — held to
+/// the token's rate like its working requests, so a forgotten job that
+/// keeps sending a revoked token fills neither the log nor the database.
+async fn refuse(state: &AppState, refused: &Refused, address: Option<IpAddr>) -> Response {
+    if let Some((id, name)) = refused.token() {
+        if let Some(secs) = state.api_rate.wait(id) {
+            return rate_limited(state, secs);
+        }
+        let target = format!("token {name:?}");
+        let summary = format!("refused: {refused}");
+        let actor = actor_of("(a token)", address);
+        audit::record(&state.store, &actor, "token.refused", &target, &summary).await;
+    }
+    unauthorized("invalid token", &refused_detail(refused))
+}
+
+fn rate_limited(state: &AppState, secs: u32) -> Response {
+    let detail = format!(
+        "this token made more than {} requests in a minute; retry in {secs} s",
+        state.config.api_rate_per_minute
+    );
+    Problem::from(ApiError::busy("rate limited", detail, secs)).into_response()
 }
 
 /// The token of `Authorization: Bearer …`.

@@ -40,13 +40,27 @@ pub struct CallsQuery {
 }
 
 /// The query a request asks for: `q` and `since` together, read strictly.
-pub fn query_of(q: Option<&str>, since: Option<&str>) -> Result<(String, CallQuery), Problem> {
+/// A reader who sees calls redacted may not search for a sensitive value
+/// itself (the calls it selects, or their count, would tell who holds it):
+/// every route and tool that takes a query reads it here.
+pub fn query_of(
+    reader: &Reader,
+    q: Option<&str>,
+    since: Option<&str>,
+) -> Result<(String, CallQuery), Problem> {
     let mut text = q.unwrap_or_default().trim().to_string();
     if let Some(since) = since.map(str::trim).filter(|s| !s.is_empty()) {
         let span = since.trim_start_matches('-');
         text = format!("{text} started>-{span}").trim().to_string();
     }
     let query = CallQuery::parse(&text).map_err(|e| bad_request("bad query", e.to_string()))?;
+    if reader.asks_for_sensitive(&text) {
+        return Err(ApiError::forbidden(
+            "not permitted",
+            "this token's account reads calls redacted, so it cannot search for a phone number, e-mail address, card or other such value",
+        )
+        .into());
+    }
     Ok((text, query))
 }
 
@@ -57,14 +71,7 @@ pub async fn find_calls(
     params: &CallsQuery,
     max: u32,
 ) -> Result<CallList, Problem> {
-    let (text, query) = query_of(params.q.as_deref(), params.since.as_deref())?;
-    if reader.asks_for_sensitive(&text) {
-        return Err(ApiError::forbidden(
-            "not permitted",
-            "this token's account reads calls redacted, so it cannot search for a phone number, e-mail address, card or other such value",
-        )
-        .into());
-    }
+    let (_, query) = query_of(reader, params.q.as_deref(), params.since.as_deref())?;
     let sort_text = params
         .sort
         .as_deref()
@@ -190,7 +197,10 @@ pub async fn call_page(
     let more = items.len() as i64 > limit;
     items.truncate(limit as usize);
     let next = items.last().map(TimelinePoint::of);
-    reader.note_unredacted(state, &summary).await;
+    // Noted once per read of the call, on its first page.
+    if after.is_none() {
+        reader.note_unredacted(state, &summary).await;
+    }
     for item in &mut items {
         reader.event(&summary.source, item);
     }
@@ -260,9 +270,9 @@ pub async fn find_event(
     let Some(mut item) = state.store.event(id).await? else {
         return Ok(None);
     };
-    if reader.lens.is_some() {
-        let source = state.store.call(&item.call_id).await?.map(|c| c.source);
-        reader.event(source.as_deref().unwrap_or_default(), &mut item);
+    if let Some(call) = state.store.call(&item.call_id).await? {
+        reader.event(&call.source, &mut item);
+        reader.note_unredacted(state, &call).await;
     }
     Ok(Some(Event::from(item)))
 }

@@ -40,16 +40,17 @@ pub struct InsightsQuery {
         (status = 200, description = "The figures", body = Object),
         (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
         (status = 400, description = "The query does not read", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's account reads calls redacted and the query asks for a sensitive value", body = Problem, content_type = "application/problem+json"),
         Refusals,
     )
 )]
 pub async fn get_insights(
     State(state): State<AppState>,
-    _reader: Reader,
+    reader: Reader,
     Query(params): Query<InsightsQuery>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let (text, _) = query_of(params.q.as_deref(), params.since.as_deref())?;
+    let (text, _) = query_of(&reader, params.q.as_deref(), params.since.as_deref())?;
     let page = insights_page(&state.store, Some(text), state.stale_after_ms()).await?;
     Ok(json_with_etag(&headers, &page))
 }

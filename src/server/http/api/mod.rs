@@ -22,7 +22,8 @@ use std::sync::{Arc, OnceLock};
 
 use axum::http::header;
 use axum::middleware::from_fn_with_state;
-use axum::routing::get;
+use axum::response::IntoResponse;
+use axum::routing::{any, get};
 use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::OpenApi as Document;
@@ -133,10 +134,13 @@ pub fn document_json() -> Arc<str> {
     .clone()
 }
 
-/// `/api/v1/…` behind the token check, and the document, open to anyone.
+/// `/api/v1/…` behind the token check, and the document, open to anyone;
+/// any other path under `/api/v1/` is a problem document's `404`, not the
+/// dashboard's sign-in.
 pub fn routes(state: &AppState) -> Router<AppState> {
     let (api, _) = parts();
     api.layer(from_fn_with_state(state.clone(), caller::require_token))
+        .route("/api/v1/{*rest}", any(no_such_route))
         .route(
             DOCUMENT_PATH,
             get(|| async {
@@ -146,4 +150,13 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 )
             }),
         )
+}
+
+async fn no_such_route() -> axum::response::Response {
+    problem::Problem::from(crate::server::http::error::ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "no such route",
+        "the API has no such route: /api/v1/openapi.json lists them",
+    ))
+    .into_response()
 }

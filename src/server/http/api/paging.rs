@@ -40,12 +40,20 @@ impl Cursor {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).expect("a cursor serializes"))
     }
 
-    /// Reads a cursor a client sent back; a broken one is the client's error.
+    /// Reads a cursor a client sent back; a broken one (or one that
+    /// could not have come from here, like a negative offset) is the
+    /// client's error.
     pub fn decode(text: &str) -> Result<Cursor, Problem> {
         URL_SAFE_NO_PAD
             .decode(text.trim())
             .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .and_then(|bytes| serde_json::from_slice::<Cursor>(&bytes).ok())
+            .filter(|cursor| match cursor {
+                Cursor::CallsOffset { offset, .. } | Cursor::AlertsOffset { offset } => {
+                    *offset >= 0
+                }
+                _ => true,
+            })
             .ok_or_else(|| {
                 bad_request(
                     "bad cursor",
@@ -125,6 +133,8 @@ mod tests {
         };
         assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);
         assert!(Cursor::decode("not a cursor").is_err());
+        let forged = Cursor::AlertsOffset { offset: -5 }.encode();
+        assert!(Cursor::decode(&forged).is_err());
         let other = Cursor::Events { at: 1, id: 2 }.encode();
         let calls = cursor(Some(&other), |c| match c {
             Cursor::CallsAfter { .. } => Some(()),

@@ -57,9 +57,6 @@ impl IntoResponse for Problem {
     }
 }
 
-/// What an API handler returns when it fails.
-pub type Failed = Problem;
-
 impl From<crate::server::store::Error> for Problem {
     fn from(e: crate::server::store::Error) -> Self {
         tracing::error!(error = %e, "an API request could not be answered from the database");

@@ -21,6 +21,10 @@ use crate::server::http::AppState;
 use crate::server::store::prelude::*;
 use crate::server::store::rules::{Rule as StoredRule, RuleSettings};
 
+/// The kinds of rule that may be added (the others are built in, once
+/// each), as on the rules page.
+const ADDED_KINDS: [&str; 2] = ["match", "rate"];
+
 /// An alert rule.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Rule {
@@ -130,7 +134,7 @@ pub async fn list_rules(
     request_body = RuleInput,
     responses(
         (status = 201, description = "The rule, added", body = Rule),
-        (status = 400, description = "The rule does not read", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The rule does not read, or is not a match or rate rule", body = Problem, content_type = "application/problem+json"),
         EditRefusals,
     )
 )]
@@ -140,6 +144,15 @@ pub async fn create_rule(
     body: Bytes,
 ) -> Result<Response, Problem> {
     let settings = json_body::<RuleInput>(&body)?.settings()?;
+    if !ADDED_KINDS.contains(&settings.spec.kind()) {
+        return Err(bad_request(
+            "bad rule",
+            format!(
+                "a {} rule is built in, once: change it with PUT /api/v1/rules/{{id}}; new rules are match or rate rules",
+                settings.spec.kind()
+            ),
+        ));
+    }
     let id = state.store.save_rule(None, &settings).await?;
     let summary = format!("added through the API: {}", settings.spec.describe());
     audit::record(
@@ -177,6 +190,16 @@ pub async fn update_rule(
 ) -> Result<Json<Rule>, Problem> {
     let settings = json_body::<RuleInput>(&body)?.settings()?;
     let before = stored(&state, rule_id).await?;
+    if settings.name != before.name || settings.spec.kind() != before.spec.kind() {
+        return Err(bad_request(
+            "bad rule",
+            format!(
+                "a rule keeps its name and kind ({:?}, {}); add another rule for another",
+                before.name,
+                before.spec.kind()
+            ),
+        ));
+    }
     state.store.save_rule(Some(rule_id), &settings).await?;
     let summary = format!(
         "through the API: {} → {}",

@@ -24,7 +24,7 @@ use super::types::Event;
 use crate::model::query::Query as CallQuery;
 use crate::model::TimelineItem;
 use crate::server::app::api_tokens;
-use crate::server::http::live::resume_after;
+use crate::server::http::error::ApiError;
 use crate::server::http::AppState;
 use crate::server::store::prelude::*;
 use crate::server::store::{self, now_ms, SearchAt};
@@ -71,6 +71,8 @@ pub struct CallStreamQuery {
     responses(
         (status = 200, description = "Server-Sent Events, each an `Event` as JSON", content_type = "text/event-stream", body = Event),
         (status = 400, description = "The query does not read", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's account reads calls redacted and the query asks for a sensitive value", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The token has as many streams open as it may", body = Problem, content_type = "application/problem+json"),
         Refusals,
     )
 )]
@@ -80,14 +82,12 @@ pub async fn stream_events(
     Query(params): Query<StreamQuery>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let (_, query) = query_of(params.q.as_deref(), None)?;
-    let after = match resume_after(&headers, params.after) {
-        0 if params.after.is_none() && !headers.contains_key("last-event-id") => {
-            state.store.latest_event_id().await?
-        }
-        after => after,
+    let (_, query) = query_of(&reader, params.q.as_deref(), None)?;
+    let after = match resume_point(&headers, params.after) {
+        Some(after) => after,
+        None => state.store.latest_event_id().await?,
     };
-    Ok(follow(state, reader, headers, Scope::Query(query), after))
+    follow(state, reader, headers, Scope::Query(query), after)
 }
 
 /// Follow one call
@@ -103,6 +103,7 @@ pub async fn stream_events(
     responses(
         (status = 200, description = "Server-Sent Events, each an `Event` as JSON", content_type = "text/event-stream", body = Event),
         (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The token has as many streams open as it may", body = Problem, content_type = "application/problem+json"),
         Refusals,
     )
 )]
@@ -116,12 +117,23 @@ pub async fn stream_call(
     let Some(call) = state.store.call(&call_id).await? else {
         return Err(not_found("call"));
     };
-    let after = resume_after(&headers, params.after);
+    let after = resume_point(&headers, params.after).unwrap_or(0);
     let scope = Scope::Call {
         call_id,
         source: call.source,
     };
-    Ok(follow(state, reader, headers, scope, after))
+    follow(state, reader, headers, scope, after)
+}
+
+/// Where a client resumes: its `Last-Event-ID` (one that does not read is
+/// as good as none), else `?after=`; `None` when it says neither.
+fn resume_point(headers: &HeaderMap, after: Option<i64>) -> Option<i64> {
+    headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .or(after)
+        .map(|id| id.max(0))
 }
 
 /// Which events a stream sends.
@@ -139,10 +151,14 @@ impl Scope {
         reader: &Reader,
         after: i64,
     ) -> Result<(Vec<(i64, String)>, i64, bool), store::Error> {
-        let items = match self {
-            Scope::Call { call_id, .. } => state.store.events_after(call_id, after, BATCH).await?,
-            Scope::Query(_) => state.store.events_since(after, BATCH).await?,
+        let call_id = match self {
+            Scope::Call { call_id, .. } => Some(call_id.as_str()),
+            Scope::Query(_) => None,
         };
+        let items = state
+            .store
+            .events_after_without_bodies(call_id, after, BATCH)
+            .await?;
         let full = items.len() as i64 == BATCH;
         let seen = items.last().map_or(after, |i| i.id);
         let sources = self.sources(state, &items).await?;
@@ -191,7 +207,20 @@ fn follow(
     headers: HeaderMap,
     scope: Scope,
     mut last: i64,
-) -> Response {
+) -> Result<Response, Problem> {
+    // A token holds as many streams at once as a session may.
+    let holder = format!("token:{}", reader.caller.caller.token_id);
+    let Some(slot) = state
+        .streams
+        .slots
+        .take(&holder, state.config.max_streams_per_session)
+    else {
+        let detail = format!(
+            "this token has {} streams open already; close one first",
+            state.config.max_streams_per_session
+        );
+        return Err(ApiError::busy("too many streams", detail, 5).into());
+    };
     let secret = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -203,6 +232,8 @@ fn follow(
         Scope::Query(_) => state.hub.subscribe(),
     };
     let stream = stream! {
+        // Held while the stream lives, however it ends.
+        let _slot = slot;
         yield Ok::<_, Infallible>(Sse::default().retry(Duration::from_secs(1)).comment("calltrail events"));
         // Where the stream starts, so a client that reconnects before any
         // event came resumes from here (`Last-Event-ID`), not from "now".
@@ -244,7 +275,7 @@ fn follow(
             }
         }
     };
-    axum::response::sse::Sse::new(stream)
+    Ok(axum::response::sse::Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
-        .into_response()
+        .into_response())
 }

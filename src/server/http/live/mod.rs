@@ -19,7 +19,7 @@ pub use alerts::alerts_stream;
 pub use deliveries::deliveries_stream;
 pub use limits::{StreamSlot, StreamSlots};
 pub use session::SessionChecks;
-pub use sse::{call_stream, calls_stream, resume_after};
+pub use sse::{call_stream, calls_stream};
 
 pub use crate::server::app::live::{to_json, Hub, Published};
 

@@ -44,7 +44,7 @@ fn resume_point(headers: &HeaderMap, query: &Resume) -> i64 {
 
 /// The id a stream resumes after: the browser's `Last-Event-ID`, else
 /// `after` (`?after=` on a first connection), else the start.
-pub fn resume_after(headers: &HeaderMap, after: Option<i64>) -> i64 {
+pub(super) fn resume_after(headers: &HeaderMap, after: Option<i64>) -> i64 {
     headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())

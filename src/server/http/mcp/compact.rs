@@ -36,6 +36,24 @@ impl Bounded {
         true
     }
 
+    /// Adds as much of `text` as fits, cut at a character boundary and
+    /// followed by `note` when cut; true when it went in whole.
+    pub fn push_cut(&mut self, text: &str, note: &str) -> bool {
+        if self.push(text) {
+            return true;
+        }
+        let room = BUDGET.saturating_sub(self.text.len() + note.len() + 2);
+        let mut end = room.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.text.push_str(&text[..end]);
+        self.text.push('\n');
+        self.text.push_str(note);
+        self.text.push('\n');
+        false
+    }
+
     /// Adds `line` whatever the budget (a closing note: the cursor).
     pub fn close(mut self, line: &str) -> String {
         self.text.push_str(line);
@@ -235,5 +253,21 @@ fn cut(text: &str, chars: usize) -> String {
     match text.char_indices().nth(chars) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cut_answer_stays_within_the_budget_at_a_character() {
+        let mut out = Bounded::new();
+        out.push("head");
+        let long = "é".repeat(BUDGET);
+        assert!(!out.push_cut(&long, "… (cut)"));
+        let text = out.into_text();
+        assert!(text.len() <= BUDGET, "{}", text.len());
+        assert!(text.ends_with("… (cut)\n"));
     }
 }

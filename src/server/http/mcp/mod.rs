@@ -37,8 +37,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .with_json_response(true)
         .with_sse_keep_alive(None)
         // Tokens, not cookies, sign each request, so a page another site
-        // points at this server (DNS rebinding) has nothing to send: the
-        // server's own Host checks (CALLTRAIL_ALLOWED_HOSTS) suffice.
+        // points at this server (DNS rebinding) has nothing to send: no
+        // Host check is needed (the dashboard's does not cover /mcp either).
         .disable_allowed_hosts();
     let server = {
         let state = state.clone();

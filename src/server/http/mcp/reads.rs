@@ -44,8 +44,8 @@ pub async fn timeline_text(
                 .encode(),
             )
         }
-        None if page.events.len() as i64 == STEP => page.next_cursor.clone(),
-        None => None,
+        // A full page, or a live call's last: more follow, or may.
+        None => page.next_cursor.clone(),
     };
     Ok(match next {
         Some(cursor) => {
@@ -95,7 +95,10 @@ pub async fn event_text(state: &AppState, reader: &Reader, id: i64) -> Result<St
         "event {id} of call {}, as calltrail understood it:",
         event.call_id
     ));
-    out.push(&understood);
+    let whole = format!("(cut: GET /api/v1/events/{id} has the event whole)");
+    if !out.push_cut(&understood, &whole) {
+        return Ok(out.into_text());
+    }
     if !reader.caller.may(Action::ReadRaw) {
         return Ok(out.close("(the payload it was stored from is not shown: this token's account reads calls redacted)"));
     }
@@ -117,13 +120,10 @@ pub async fn event_text(state: &AppState, reader: &Reader, id: i64) -> Result<St
         .and_then(|v| serde_json::to_string_pretty(&v).ok())
         .unwrap_or(body);
     out.push("the payload it was stored from:");
-    if !out.push(&pretty) {
-        let room = compact::BUDGET.saturating_sub(understood.len() + 400);
-        let cut: String = pretty.chars().take(room).collect();
-        return Ok(out.close(&format!(
-            "{cut}\n… (cut: the payload is {} bytes; GET /api/v1/events/{id}/body has it whole)",
-            pretty.len()
-        )));
-    }
+    let note = format!(
+        "… (cut: the payload is {} bytes; GET /api/v1/events/{id}/body has it whole)",
+        pretty.len()
+    );
+    out.push_cut(&pretty, &note);
     Ok(out.into_text())
 }

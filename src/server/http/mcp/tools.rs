@@ -146,9 +146,9 @@ impl Calltrail {
         Parameters(args): Parameters<CallMetrics>,
         Extension(parts): Extension<Parts>,
     ) -> Answer {
-        reader(&self.state, &parts)?;
+        let reader = reader(&self.state, &parts)?;
         let figures = async {
-            let (text, _) = query_of(args.query.as_deref(), args.since.as_deref())?;
+            let (text, _) = query_of(&reader, args.query.as_deref(), args.since.as_deref())?;
             let page =
                 insights_page(&self.state.store, Some(text), self.state.stale_after_ms()).await?;
             Ok::<_, Problem>(compact::metrics(&page))

@@ -12,6 +12,7 @@ use crate::server::http::auth::CurrentUser;
 use crate::server::http::AppState;
 
 use super::current_user;
+use crate::server_fns::PageError;
 
 /// The redaction `user` reads through, when their role reads redacted
 /// calls: pages, live streams and exports all ask this.
@@ -93,4 +94,15 @@ fn hit(r: &Redaction, hit: &mut SearchHit) {
 /// which calls hold it, so it is refused.
 pub fn asks_for_sensitive(r: &Redaction, query: &str) -> bool {
     r.redactor().text("", query).1 > 0
+}
+
+/// Refuses a query that asks for a sensitive value itself when the
+/// signed-in account reads calls redacted ([`asks_for_sensitive`]).
+pub fn check_query(state: &AppState, q: Option<&str>) -> Result<(), PageError> {
+    match (lens(state), q) {
+        (Some(lens), Some(q)) if asks_for_sensitive(&lens, q) => Err(PageError::Refused(
+            "Your account reads calls with sensitive data redacted, so it cannot search for a phone number, e-mail address, card or other such value.".into(),
+        )),
+        _ => Ok(()),
+    }
 }

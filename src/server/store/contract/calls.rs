@@ -65,6 +65,10 @@ areas! {
         /// least one), so a step of an export stays small whatever the bodies'
         /// size. Also whether more follow.
         fn events_after_within(&self, call_id: &str, after_id: i64, limit: i64, max_bytes: i64) -> Result<(Vec<TimelineItem>, bool), Error>;
+        /// Events stored after `after_id` (of one call, or of every call for
+        /// `None`), in commit order, without their bodies: what an API
+        /// stream sends.
+        fn events_after_without_bodies(&self, call_id: Option<&str>, after_id: i64, limit: i64) -> Result<Vec<TimelineItem>, Error>;
         /// Events of every call stored after `after_id`, in commit order: what
         /// the effects cursor has not handled yet.
         fn events_since(&self, after_id: i64, limit: i64) -> Result<Vec<TimelineItem>, Error>;

@@ -20,8 +20,12 @@ pub struct TokenHolder {
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
     pub last_used_at: Option<i64>,
+    /// The account's role when the token was made: its ceiling.
+    #[sqlx(try_from = "String")]
+    pub made_as: AccountRole,
     pub user_id: i64,
     pub username: String,
+    /// The account's role now.
     #[sqlx(try_from = "String")]
     pub role: AccountRole,
     pub disabled_at: Option<i64>,
@@ -33,6 +37,8 @@ struct TokenRow {
     name: String,
     #[sqlx(try_from = "String")]
     scope: TokenScope,
+    #[sqlx(try_from = "String")]
+    role: AccountRole,
     owner: String,
     created_at: i64,
     expires_at: Option<i64>,
@@ -46,6 +52,7 @@ impl From<TokenRow> for TokenView {
             id: row.id,
             name: row.name,
             scope: row.scope,
+            made_as: row.role,
             owner: row.owner,
             created_at: row.created_at,
             expires_at: row.expires_at,
@@ -55,7 +62,7 @@ impl From<TokenRow> for TokenView {
     }
 }
 
-const LISTED: &str = "SELECT t.id, t.name, t.scope, u.username AS owner, t.created_at,
+const LISTED: &str = "SELECT t.id, t.name, t.scope, t.role, u.username AS owner, t.created_at,
             t.expires_at, t.last_used_at, t.revoked_at
      FROM api_tokens t JOIN users u ON u.id = t.user_id";
 
@@ -68,9 +75,10 @@ portable! {
         token_hash: &str,
         expires_at: Option<i64>,
     ) -> Result<i64, sqlx::Error> {
+        // The account's role now becomes the token's ceiling.
         sqlx::query_scalar(
-            "INSERT INTO api_tokens (user_id, name, scope, token_hash, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO api_tokens (user_id, name, scope, role, token_hash, created_at, expires_at)
+             SELECT id, $2, $3, role, $4, $5, $6 FROM users WHERE id = $1 RETURNING id",
         )
         .bind(user_id)
         .bind(name)
@@ -85,7 +93,7 @@ portable! {
     pub async fn token_holder(&self, token_hash: &str) -> Result<Option<TokenHolder>, sqlx::Error> {
         sqlx::query_as(
             "SELECT t.id, t.name, t.scope, t.expires_at, t.revoked_at, t.last_used_at,
-                    u.id AS user_id, u.username, u.role, u.disabled_at
+                    t.role AS made_as, u.id AS user_id, u.username, u.role, u.disabled_at
              FROM api_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.token_hash = $1",
         )

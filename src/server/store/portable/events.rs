@@ -215,6 +215,36 @@ portable! {
         Ok(rows.into_iter().map(TimelineItem::from).collect())
     }
 
+    pub async fn events_after_without_bodies(
+        &self,
+        call_id: Option<&str>,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<TimelineItem>, sqlx::Error> {
+        let rows: Vec<EventRow> = match call_id {
+            Some(call_id) => {
+                sqlx::query_as(&format!(
+                    "SELECT {EVENT_COLUMNS_WITHOUT_BODY} FROM events WHERE call_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+                ))
+                .bind(call_id)
+                .bind(after_id)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?
+            }
+            None => {
+                sqlx::query_as(&format!(
+                    "SELECT {EVENT_COLUMNS_WITHOUT_BODY} FROM events WHERE id > $1 ORDER BY id LIMIT $2"
+                ))
+                .bind(after_id)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?
+            }
+        };
+        Ok(rows.into_iter().map(TimelineItem::from).collect())
+    }
+
     pub async fn event_id_before(&self, at: i64) -> Result<i64, sqlx::Error> {
         let first: Option<i64> =
             sqlx::query_scalar("SELECT MIN(id) FROM events WHERE received_at >= $1")

@@ -231,7 +231,8 @@ pub fn timeline_cursor(text: Option<&str>) -> Result<Option<TimelinePoint>, Prob
 ///
 /// The call's summary and voice metrics, and its events in timeline order,
 /// a page at a time (follow `next_cursor`; a live call's last page has
-/// one too, for what comes next).
+/// one too, for what comes next, though an event arriving late with an
+/// earlier time sorts before it: follow a live call with its stream).
 #[utoipa::path(
     get,
     path = "/calls/{call_id}",

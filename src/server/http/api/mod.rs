@@ -19,12 +19,14 @@ pub mod stream;
 pub mod types;
 
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use axum::Router;
+use tower_http::timeout::TimeoutLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
@@ -81,13 +83,29 @@ impl Modify for BearerTokens {
     }
 }
 
-/// The API's routes, each with its spec entry, before the token check.
-fn documented() -> OpenApiRouter<AppState> {
+/// The API's routes, each with its spec entry, before the token check:
+/// every answer but a stream's within `timeout` (`None`: no limit, for
+/// the document alone).
+fn documented(timeout: Option<Duration>) -> OpenApiRouter<AppState> {
+    let streams = OpenApiRouter::new()
+        .routes(routes!(stream::stream_call))
+        .routes(routes!(stream::stream_events));
+    let answers = answers();
+    let answers = match timeout {
+        Some(limit) => answers.layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            limit,
+        )),
+        None => answers,
+    };
+    answers.merge(streams)
+}
+
+/// The routes that answer once (everything but the streams).
+fn answers() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(calls::list_calls))
         .routes(routes!(calls::get_call))
-        .routes(routes!(stream::stream_call))
-        .routes(routes!(stream::stream_events))
         .routes(routes!(calls::get_event))
         .routes(routes!(calls::get_event_body))
         .routes(routes!(deliveries::list_deliveries))
@@ -110,16 +128,16 @@ fn documented() -> OpenApiRouter<AppState> {
 }
 
 /// The API's routes and its document, split apart.
-fn parts() -> (Router<AppState>, Document) {
+fn parts(timeout: Option<Duration>) -> (Router<AppState>, Document) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest(PREFIX, documented())
+        .nest(PREFIX, documented(timeout))
         .split_for_parts()
 }
 
 /// The OpenAPI document, made once.
 pub fn document() -> &'static Document {
     static DOCUMENT: OnceLock<Document> = OnceLock::new();
-    DOCUMENT.get_or_init(|| parts().1)
+    DOCUMENT.get_or_init(|| parts(None).1)
 }
 
 /// The document as JSON, pretty-printed (what `/api/v1/openapi.json` serves).
@@ -138,7 +156,8 @@ pub fn document_json() -> Arc<str> {
 /// any other path under `/api/v1/` is a problem document's `404`, not the
 /// dashboard's sign-in.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let (api, _) = parts();
+    let limit = Duration::from_secs(state.config.request_timeout_secs);
+    let (api, _) = parts(Some(limit));
     api.layer(from_fn_with_state(state.clone(), caller::require_token))
         .route("/api/v1/{*rest}", any(no_such_route))
         .route(

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 /// Where the server is and how to sign requests.
 #[derive(Debug, Clone, Args)]
 pub struct ClientArgs {
-    /// The calltrail server, e.g. https://calls.example.com (else the
+    /// The calltrail server, e.g. `https://calls.example.com` (else the
     /// config file's `url`).
     #[arg(id = "server_url", long = "url", env = "CALLTRAIL_URL")]
     pub url: Option<String>,

@@ -108,6 +108,10 @@ async fn tail_follows_a_live_call_across_a_restart_without_repeats() {
         say(&base, "live-call", text).await;
         let stored = Instant::now();
         let line = next_line(&lines, Duration::from_secs(5)).expect("tail printed the event");
+        eprintln!(
+            "tail printed event {i} {:?} after its 2xx",
+            stored.elapsed()
+        );
         assert!(
             stored.elapsed() < Duration::from_secs(1),
             "event {i} took {:?}",

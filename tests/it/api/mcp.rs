@@ -79,6 +79,7 @@ async fn the_official_mcp_client_searches_and_reads_calls_in_bounded_answers(poo
     );
 
     let sizes: Vec<u64> = serde_json::from_value(out["get_call_sizes"].clone()).unwrap();
+    eprintln!("get_call on a 10,000-event call: parts of {sizes:?} bytes");
     assert_eq!(sizes.len(), 2, "a cursor to read on");
     assert!(sizes.iter().all(|s| *s < 32 * 1024), "{sizes:?}");
     let first = out["get_call_text"].as_str().unwrap();

@@ -1,7 +1,7 @@
 //! Who is calling the API (`/api/v1`) or the MCP server (`/mcp`): the
 //! bearer token is checked before anything else, then the route's action
 //! is looked up in the same permission table as the pages
-//! ([`permits`](crate::server::http::auth::permits)) and must be allowed
+//! ([`permits`]) and must be allowed
 //! by both the account's role and the token's scope. Refusals and a
 //! token's first use in an hour go to the audit log; each token is held to
 //! a rate.

@@ -66,7 +66,12 @@ test('the same failure on several calls is one issue, and ticked issues are ackn
   const slots = page.locator('li.issue', { hasText: `slots${tag}` });
   const book = page.locator('li.issue', { hasText: `book${tag}` });
   await expect(slots.locator('svg.spark')).toHaveAttribute('aria-label', /^3 in the last 24 hours$/);
+  await expect(page.locator('[data-link]')).toHaveAttribute('data-link', 'live');
   await slots.getByRole('checkbox').check();
+  // A new alert redraws the list: the tick stays.
+  await deliver(request, toolCall(newCallId('bulk'), 1, `late${tag}`, { error: 'late failure' }));
+  await expect(page.locator('li.issue', { hasText: `late${tag}` })).toHaveCount(1);
+  await expect(slots.getByRole('checkbox')).toBeChecked();
   await book.getByRole('checkbox').check();
   await page.locator('form#bulk').getByRole('button', { name: 'Acknowledge' }).click();
   // Back to the open ones: both left them.

@@ -2,11 +2,18 @@
 //! sparkline of the last day and where it stands; tick several and act on
 //! them at once, or act on one from its row.
 
+use std::collections::HashSet;
+
 use leptos::prelude::*;
 
 use crate::components::{Pager, Permitted};
 use crate::model::issues::SPARK_HOURS;
 use crate::model::{event_link, format, Action, AlertState, IssueView, IssuesPage as Data};
+
+/// The issues ticked on the page (by key), kept while the list is drawn
+/// anew for each new alert.
+#[derive(Clone, Copy, Default)]
+pub struct Ticked(RwSignal<HashSet<String>>);
 
 #[component]
 pub fn IssuesView(data: Data) -> impl IntoView {
@@ -110,7 +117,7 @@ fn IssueRow(issue: IssueView, back: String, now: i64) -> impl IntoView {
     };
     view! {
         <li class=format!("issue issue-{}", state.as_str()) data-issue=key data-state=state.as_str()>
-            <input type="checkbox" form="bulk" name="issue" value=tick_key aria-label=format!("Tick the issue {named}")/>
+            <TickBox key=tick_key named=named.clone()/>
             <div class="issue-main">
                 <div class="issue-head">
                     <span class=format!("tag tag-{}", state.as_str())>{state.label()}</span>
@@ -152,5 +159,26 @@ fn Spark(bars: Vec<u32>) -> impl IntoView {
                 view! { <rect x=(i * 4).to_string() y=format!("{:.1}", 20.0 - h) width="3" height=format!("{h:.1}") class:empty=n == 0/> }
             }).collect_view()}
         </svg>
+    }
+}
+
+/// An issue's tick for the bulk form; its state lives in [`Ticked`].
+#[component]
+fn TickBox(key: String, named: String) -> impl IntoView {
+    let ticked = use_context::<Ticked>().unwrap_or_default().0;
+    let (shown, changed) = (key.clone(), key.clone());
+    view! {
+        <input type="checkbox" form="bulk" name="issue" value=key aria-label=format!("Tick the issue {named}")
+            prop:checked=move || ticked.with(|t| t.contains(&shown))
+            on:change=move |ev| {
+                let on = event_target_checked(&ev);
+                ticked.update(|t| {
+                    if on {
+                        t.insert(changed.clone());
+                    } else {
+                        t.remove(&changed);
+                    }
+                });
+            }/>
     }
 }

@@ -51,6 +51,9 @@ pub fn AlertsPage() -> impl IntoView {
             }
         },
     );
+    // The issues ticked for a bulk action outlive the list's re-renders
+    // when new alerts arrive, so a tick is never lost under the cursor.
+    provide_context(issues::Ticked::default());
     let link = use_live_stream("/api/live/alerts".into(), 0, move |_| data.refetch());
     view! {
         <Title text="Alerts"/>

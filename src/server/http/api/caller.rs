@@ -52,18 +52,12 @@ impl ApiCaller {
 
     /// The audit log's actor: the account, through its token.
     pub fn actor(&self) -> Actor {
-        actor_of(
-            &format!(
-                "{} (token {:?})",
-                self.caller.username, self.caller.token_name
-            ),
-            self.address,
-        )
+        let name = format!(
+            "{} (token {:?})",
+            self.caller.username, self.caller.token_name
+        );
+        Actor::new(name, self.address)
     }
-}
-
-fn actor_of(name: &str, address: Option<IpAddr>) -> Actor {
-    Actor::new(name, address)
 }
 
 /// Each token's allowance of requests.
@@ -155,7 +149,7 @@ async fn refuse(state: &AppState, refused: &Refused, address: Option<IpAddr>) ->
         }
         let target = format!("token {name:?}");
         let summary = format!("refused: {refused}");
-        let actor = actor_of("(a token)", address);
+        let actor = Actor::new("(a token)", address);
         audit::record(&state.store, &actor, "token.refused", &target, &summary).await;
     }
     unauthorized("invalid token", &refused_detail(refused))

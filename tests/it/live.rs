@@ -4,30 +4,18 @@
 use std::time::Duration;
 
 use crate::common;
-use crate::common::sse::read;
+use crate::common::sse::{self, read};
 use crate::common::{app, call_sequence, post, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use calltrail::server::app::live::Hub;
 use http_body_util::BodyExt;
 use sqlx::SqlitePool;
-use tower::ServiceExt;
 
-/// Opens a stream, optionally resuming with `Last-Event-ID`, and returns its body.
+/// Opens a dashboard stream as the signed-in admin; its body.
 async fn open(app: &TestApp, uri: &str, last_event_id: Option<i64>) -> Body {
-    let mut request = Request::get(uri).header("cookie", &app.cookie);
-    if let Some(id) = last_event_id {
-        request = request.header("last-event-id", id.to_string());
-    }
-    let response = app
-        .router
-        .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["content-type"], "text/event-stream");
-    response.into_body()
+    let request = Request::get(uri).header("cookie", &app.cookie);
+    sse::open(app, request, last_event_id).await
 }
 
 /// Opens the fixture call's stream on its first connection: `?after=`.

@@ -2,32 +2,20 @@
 //! with `Last-Event-ID` without a gap, and one call's events from its start.
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::Request;
 use sqlx::SqlitePool;
-use tower::ServiceExt;
 
 use super::token;
 use crate::common::events::said;
-use crate::common::sse::read;
+use crate::common::sse::{self, read};
 use crate::common::{app, deliver, TestApp};
 use calltrail::model::tokens::TokenScope;
 use calltrail::model::AccountRole;
 
-/// Opens an API stream; its body.
+/// Opens an API stream signed with `token`; its body.
 async fn open(app: &TestApp, uri: &str, token: &str, last_event_id: Option<i64>) -> Body {
-    let mut request = Request::get(uri).header("authorization", format!("Bearer {token}"));
-    if let Some(id) = last_event_id {
-        request = request.header("last-event-id", id.to_string());
-    }
-    let response = app
-        .router
-        .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["content-type"], "text/event-stream");
-    response.into_body()
+    let request = Request::get(uri).header("authorization", format!("Bearer {token}"));
+    sse::open(app, request, last_event_id).await
 }
 
 #[sqlx::test(migrations = "migrations/sqlite")]

@@ -5,8 +5,31 @@
 use std::time::Duration;
 
 use axum::body::Body;
+use axum::http::request::Builder;
+use axum::http::StatusCode;
 use http_body_util::BodyExt;
 use serde_json::Value;
+use tower::ServiceExt;
+
+use super::TestApp;
+
+/// Opens a stream with `request` (its URI and credentials), resuming with
+/// `Last-Event-ID` when given; its body.
+pub async fn open(app: &TestApp, request: Builder, last_event_id: Option<i64>) -> Body {
+    let request = match last_event_id {
+        Some(id) => request.header("last-event-id", id.to_string()),
+        None => request,
+    };
+    let response = app
+        .router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    response.into_body()
+}
 
 /// Reads messages until `n` have arrived (each within 5 s).
 pub async fn read(body: &mut Body, n: usize) -> Vec<(i64, Value)> {

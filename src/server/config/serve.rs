@@ -210,7 +210,9 @@ impl ServeConfig {
             session_max_hours: 7 * 24,
             admin_user: None,
             admin_password: None,
-            request_timeout_secs: 30,
+            // A loaded CI machine can take long over a render; a page that
+            // shows a secret once must not be asked for twice.
+            request_timeout_secs: 120,
             api_rate_per_minute: 1200,
             max_connections: 1024,
             idle_timeout_secs: 60,

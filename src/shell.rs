@@ -8,8 +8,9 @@ use leptos_router::{path, SsrMode};
 use crate::components::{provide_viewer, Shortcuts, TopBar};
 use crate::model::platform::Platforms;
 use crate::pages::{
-    AlertsPage, AuditLogPage, AutomationsPage, CallPage, CallsPage, DeliveriesPage, InsightsPage,
-    InvitePage, LoginPage, NotFound, RulesPage, SettingsPage, SetupPage, TokensPage, UsersPage,
+    AlertsPage, AuditLogPage, AutomationsPage, CallPage, CallsPage, ComparePage, DeliveriesPage,
+    InsightsPage, InvitePage, LoginPage, NotFound, ReviewPage, RulesPage, SettingsPage, SetupPage,
+    SharedCallPage, TokensPage, UsersPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -68,6 +69,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/calls/*id") view=CallPage ssr=SsrMode::Async/>
                     <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async/>
                     <Route path=path!("/insights") view=InsightsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/review") view=ReviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/compare") view=ComparePage ssr=SsrMode::Async/>
+                    <Route path=path!("/share/:secret") view=SharedCallPage ssr=SsrMode::Async/>
                     <Route path=path!("/alerts") view=AlertsPage ssr=SsrMode::Async/>
                     <Route path=path!("/alerts/rules") view=RulesPage ssr=SsrMode::Async/>
                     <Route path=path!("/automations") view=AutomationsPage ssr=SsrMode::Async/>

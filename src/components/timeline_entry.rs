@@ -22,6 +22,9 @@ pub fn TimelineEntry(
     /// The call's first error or hang: the calls list links here.
     #[prop(into)]
     first_problem: Signal<bool>,
+    /// What reviewers said of the item, under it.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let anchor = event_anchor(item.id);
     let href = format!("#{anchor}");
@@ -44,6 +47,7 @@ pub fn TimelineEntry(
                 {move || first_problem.get().then(|| view! { <span id="first-problem" class="anchor"></span> })}
                 {body}
                 {RawAccess::here().then(|| view! { <StoredBody event_id=item.id clipped=item.clipped/> })}
+                {children.map(|c| c())}
             </div>
         </li>
     }

@@ -59,8 +59,9 @@ pub fn TopBar() -> impl IntoView {
 }
 
 /// The sections of the site, in the bar's order, with what opening each takes.
-const SECTIONS: [(&str, &str, Action); 5] = [
+const SECTIONS: [(&str, &str, Action); 6] = [
     ("/", "Calls", Action::ReadCalls),
+    ("/review", "Review", Action::ReadCalls),
     ("/insights", "Insights", Action::ReadCalls),
     ("/deliveries", "Deliveries", Action::ReadRaw),
     ("/automations", "Automations", Action::ReadCalls),
@@ -72,6 +73,7 @@ fn section(path: &str) -> Option<&'static str> {
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
     match first {
         "" | "calls" => Some("/"),
+        "review" | "compare" => Some("/review"),
         "insights" => Some("/insights"),
         "deliveries" => Some("/deliveries"),
         "automations" => Some("/automations"),

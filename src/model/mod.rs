@@ -9,6 +9,7 @@ mod automation;
 mod call;
 pub mod call_text;
 pub mod clip;
+pub mod compare;
 mod delivery;
 pub mod endings;
 pub mod error_body;
@@ -27,6 +28,7 @@ mod parties;
 pub mod platform;
 pub mod query;
 pub mod rates;
+pub mod review;
 mod rules;
 mod search;
 pub mod settings;
@@ -47,6 +49,7 @@ pub use automation::{
     AttemptView, AutomationsPage, ChannelKind, ChannelView, DestinationView, Sending,
 };
 pub use call::{stale_after, words, CallStatus, CallSummary, SAMPLE_PREFIX};
+pub use compare::ComparePage;
 pub use delivery::{Delivery, DeliveryFilter, DeliveryOutcome, BODY_PREVIEW_BYTES, EVENT_KINDS};
 pub use event::{
     event_anchor, insert_sorted, EventDetail, LiveUpdate, ReportTurn, Role, TimelineItem,

@@ -59,6 +59,18 @@ pub struct CallTimeline {
     pub metrics: Option<CallMetrics>,
     /// The viewer may open raw payloads, recordings and fixtures.
     pub raw: bool,
+    /// What reviewers concluded about the call.
+    #[serde(default)]
+    pub review: super::review::CallReview,
+    /// What the reader may do about it (nothing on a shared link).
+    #[serde(default)]
+    pub desk: super::review::ReviewDesk,
+    /// The call's shared links, for a reader who may share it.
+    #[serde(default)]
+    pub shares: Option<Vec<super::review::ShareLink>>,
+    /// A shared link just made, shown once.
+    #[serde(default)]
+    pub new_share: Option<String>,
 }
 
 /// Whether the page's viewer may open raw payloads and recordings: the call

@@ -34,6 +34,9 @@ pub enum Action {
     Edit,
     /// Users, settings, secrets, the audit log, deleting calls.
     Administer,
+    /// Notes, flags, scores and "reviewed" marks: editors and admins, and
+    /// viewers when an admin lets them ([`AccountRole::may_review`]).
+    Review,
 }
 
 impl AccountRole {
@@ -52,7 +55,15 @@ impl AccountRole {
             Action::ReadRaw => matches!(self, Admin | Editor | Viewer),
             Action::Edit => matches!(self, Admin | Editor),
             Action::Administer => self == Admin,
+            Action::Review => matches!(self, Admin | Editor),
         }
+    }
+
+    /// Whether the role may review calls, when admins do (`viewers`) or do
+    /// not let viewers review. Restricted viewers never do: their notes
+    /// would be about text they cannot read.
+    pub fn may_review(self, viewers: bool) -> bool {
+        self.may(Action::Review) || (viewers && self == AccountRole::Viewer)
     }
 
     /// Whether what this role reads is redacted.
@@ -114,10 +125,10 @@ mod tests {
     fn the_table() {
         use AccountRole::*;
         let rows = [
-            (Admin, [true, true, true, true, true]),
-            (Editor, [true, true, true, true, false]),
-            (Viewer, [true, true, true, false, false]),
-            (Restricted, [true, true, false, false, false]),
+            (Admin, [true, true, true, true, true, true]),
+            (Editor, [true, true, true, true, false, true]),
+            (Viewer, [true, true, true, false, false, false]),
+            (Restricted, [true, true, false, false, false, false]),
         ];
         let actions = [
             Action::OwnAccount,
@@ -125,12 +136,15 @@ mod tests {
             Action::ReadRaw,
             Action::Edit,
             Action::Administer,
+            Action::Review,
         ];
         for (role, allowed) in rows {
             for (action, want) in actions.iter().zip(allowed) {
                 assert_eq!(role.may(*action), want, "{role} {action:?}");
             }
         }
+        assert!(Viewer.may_review(true) && !Viewer.may_review(false));
+        assert!(!Restricted.may_review(true) && Editor.may_review(false));
         assert!(Restricted.sees_redacted());
         assert!(!Viewer.sees_redacted());
     }

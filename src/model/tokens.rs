@@ -23,7 +23,7 @@ impl TokenScope {
     pub fn allows(self, action: Action) -> bool {
         match action {
             Action::ReadCalls | Action::ReadRaw => true,
-            Action::Edit => self == TokenScope::ReadWrite,
+            Action::Edit | Action::Review => self == TokenScope::ReadWrite,
             Action::OwnAccount | Action::Administer => false,
         }
     }

@@ -35,7 +35,31 @@ pub async fn load_call(
     };
     timeline.raw = page_data::may(crate::model::Action::ReadRaw);
     page_data::restricted::as_seen(&state, &mut timeline).await;
+    if let Some(user) = page_data::current_user() {
+        let new_share = take_new_share(&call_id).await;
+        page_data::add_review(&state, &user, &mut timeline, new_share)
+            .await
+            .map_err(|e| page_data::internal("the call's review", e))?;
+    }
     Ok(Some(timeline))
+}
+
+/// The shared link just made (its call and path), taken from the session:
+/// it is shown once.
+#[cfg(feature = "ssr")]
+async fn take_new_share(call_id: &str) -> Option<(String, String)> {
+    use crate::server::http::page_data;
+    let session = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<tower_sessions::Session>().cloned())?;
+    let made: (String, String) = session.get(page_data::NEW_SHARE).await.ok().flatten()?;
+    // Only the page of the call it was made for takes it.
+    if made.0 != call_id {
+        return None;
+    }
+    let _ = session
+        .remove::<(String, String)>(page_data::NEW_SHARE)
+        .await;
+    Some(made)
 }
 
 /// An event's stored body, pretty-printed and cut at

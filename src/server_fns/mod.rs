@@ -9,6 +9,7 @@ mod deliveries;
 mod error;
 mod export;
 mod insights;
+mod review;
 mod settings;
 mod users;
 
@@ -26,6 +27,9 @@ pub use deliveries::{load_deliveries, LoadDeliveries};
 pub use error::PageError;
 pub use export::{load_export_progress, LoadExportProgress};
 pub use insights::{load_insights, LoadInsights};
+pub use review::{
+    load_comparison, load_queues, load_shared_call, LoadComparison, LoadQueues, LoadSharedCall,
+};
 pub use settings::{load_settings, LoadSettings};
 pub use users::{
     load_audit, load_invite, load_tokens, load_users, LoadAudit, LoadInvite, LoadTokens, LoadUsers,

@@ -39,6 +39,7 @@ mod purge_latency;
 mod query_limits;
 mod redaction;
 mod retention;
+mod review;
 mod roles;
 mod scale_out;
 mod search;

@@ -44,6 +44,8 @@ const EXPECT: &[(&str, &str, Least)] = &[
     ("GET", "/settings/tokens", Least::Anyone),
     ("GET", "/settings/users", Least::Admin),
     ("GET", "/settings/audit", Least::Admin),
+    ("GET", "/review", Least::Restricted),
+    ("GET", "/compare", Least::Restricted),
     ("GET", "/deliveries/{}/body", Least::Viewer),
     ("GET", "/events/{}/body", Least::Viewer),
     ("GET", "/recordings/{}/{}", Least::Viewer),
@@ -72,6 +74,8 @@ const EXPECT: &[(&str, &str, Least)] = &[
     ("POST", "/api/load_tokens", Least::Anyone),
     ("POST", "/api/load_users", Least::Admin),
     ("POST", "/api/load_audit", Least::Admin),
+    ("POST", "/api/load_queues", Least::Restricted),
+    ("POST", "/api/load_comparison", Least::Restricted),
     ("POST", "/settings/password", Least::Anyone),
     ("POST", "/settings/tokens", Least::Anyone),
     ("POST", "/settings/tokens/{}/revoke", Least::Anyone),
@@ -100,15 +104,32 @@ const EXPECT: &[(&str, &str, Least)] = &[
     ("POST", "/settings/users/{}/reset", Least::Admin),
     ("POST", "/settings/delete-call", Least::Admin),
     ("POST", "/settings/retention", Least::Admin),
+    // Reviewing: viewers only when an admin lets them (tests/it/review/).
+    ("POST", "/review/notes", Least::Editor),
+    ("POST", "/review/notes/{}", Least::Editor),
+    ("POST", "/review/notes/{}/delete", Least::Editor),
+    ("POST", "/review/flag", Least::Editor),
+    ("POST", "/review/verdict", Least::Editor),
+    ("GET", "/review/queues/{}/next", Least::Editor),
+    ("POST", "/review/queues", Least::Editor),
+    ("POST", "/review/queues/{}/delete", Least::Editor),
+    ("POST", "/review/shares", Least::Editor),
+    ("POST", "/review/shares/{}/revoke", Least::Editor),
+    ("POST", "/review/reasons", Least::Admin),
+    ("POST", "/review/reasons/{}/retire", Least::Admin),
+    ("POST", "/review/viewers", Least::Admin),
 ];
 
 /// Routes open on purpose (signing in), left out of the table.
-const SIGN_IN_PAGES: [&str; 5] = [
+const SIGN_IN_PAGES: [&str; 7] = [
     "/login",
     "/setup",
     "/invite/{}",
     "/api/load_invite",
     "/api/sign_in_options",
+    // A shared link's call (tests/it/review/shares.rs).
+    "/share/{}",
+    "/api/load_shared_call",
 ];
 
 const PASSWORD: &str = "a long enough password";

@@ -268,8 +268,9 @@ async fn exports_stream_exactly_what_the_query_selects(pool: SqlitePool) {
     assert!(lines[0].starts_with("call_id,source,status,started_at"));
     assert!(lines[1].starts_with("cafe,infer,ended,"), "{}", lines[1]);
     assert!(
-        // headline, caller, agent (Infer names neither), recording
-        lines[1].ends_with(",0,0,I want a refund: the café was fermé,,,"),
+        // headline, caller, agent (Infer names neither), recording, then
+        // no flags, score or reviewers, and no notes
+        lines[1].ends_with(",0,0,I want a refund: the café was fermé,,,,,,,0"),
         "{}",
         lines[1]
     );

@@ -4,7 +4,9 @@
 //! `tool:NAME`, `source:infer|vapi|retell`, `duration>120` (seconds; `<`,
 //! `<=`, `>=`, `=` too), `started>2026-05-01` (a date, a date and time, or
 //! `-1h` / `-24h` / `-7d` back from now), `caller:` and `agent:` (part of
-//! a name or number). `-term` negates any of them. A query that cannot be
+//! a name or number); and what reviewers concluded: `flag:REASON`,
+//! `has:note`, `reviewed:yes|no`, `score<3` (some reviewer's score, 1–5),
+//! `reviewer:NAME`. `-term` negates any of them. A query that cannot be
 //! read says what is wrong and where; so does one too long to search
 //! quickly, or one holding a NUL character (no database stores one).
 
@@ -50,6 +52,14 @@ pub enum Filter {
     Started(Cmp, When),
     /// Started on this UTC day (its midnight, epoch ms): `started:2026-05-01`.
     StartedOn(i64),
+    /// Flagged (the call or an item) for this reason's code.
+    Flag(String),
+    /// Marked reviewed by someone (`true`) or by nobody.
+    Reviewed(bool),
+    /// Some reviewer's score compares so (1–5).
+    Score(Cmp, i64),
+    /// Reviewed, scored or flagged by the account of this name, any case.
+    Reviewer(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +78,8 @@ pub enum Feature {
     Transfer,
     /// Redaction marks: sensitive data found (and, at ingest, taken out).
     Redacted,
+    /// A reviewer's note.
+    Note,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,7 +143,7 @@ pub const MAX_QUERY_CHARS: usize = 1_000;
 /// join or a condition of the search.
 pub const MAX_TERMS: usize = 32;
 
-const KEYS: &str = "status, ended_by, has, tool, source, caller, agent, duration, started";
+const KEYS: &str = "status, ended_by, has, tool, source, caller, agent, duration, started, flag, reviewed, score, reviewer";
 
 /// `key:value` as the query bar reads it: the value quoted when it has a
 /// space (a value holds no quotes: any are dropped).
@@ -214,13 +226,27 @@ fn term(token: &Token) -> Result<Term, QueryError> {
                     "interruption" => Feature::Interruption,
                     "transfer" => Feature::Transfer,
                     "redacted" => Feature::Redacted,
+                    "note" | "notes" => Feature::Note,
                     _ => {
                         return Err(error(format!(
-                            "unknown `has:{value}`: use tool_error, hang, interruption, transfer or redacted"
+                            "unknown `has:{value}`: use tool_error, hang, interruption, transfer, redacted or note"
                         )))
                     }
                 }))?,
                 "tool" => colon(Filter::Tool(value.to_string()))?,
+                "flag" => colon(Filter::Flag(lower))?,
+                "reviewer" => colon(Filter::Reviewer(lower))?,
+                "reviewed" => colon(Filter::Reviewed(match lower.as_str() {
+                    "yes" | "true" => true,
+                    "no" | "false" => false,
+                    _ => return Err(error(format!("`reviewed` is yes or no, not `{value}`"))),
+                }))?,
+                "score" => {
+                    let score = value.parse::<i64>().ok().filter(|s| (1..=5).contains(s)).ok_or_else(|| {
+                        error(format!("`score` is a whole number from 1 to 5, like score<3, not `{value}`"))
+                    })?;
+                    Filter::Score(cmp(op).ok_or_else(|| error(format!("`score` compares with < <= > >= =, not `{op}`")))?, score)
+                }
                 "source" => colon(Filter::Source(lower))?,
                 "caller" => colon(Filter::Caller(lower))?,
                 "agent" => colon(Filter::Agent(lower))?,

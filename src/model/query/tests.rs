@@ -199,3 +199,20 @@ fn long_queries_many_terms_and_nul_are_refused() {
         );
     }
 }
+
+#[test]
+fn review_terms() {
+    assert_eq!(
+        one("flag:Tool_Failed").filter,
+        Filter::Flag("tool_failed".into())
+    );
+    assert_eq!(one("has:note").filter, Filter::Has(Feature::Note));
+    assert_eq!(one("reviewed:yes").filter, Filter::Reviewed(true));
+    assert_eq!(one("reviewed:no").filter, Filter::Reviewed(false));
+    assert_eq!(one("score<3").filter, Filter::Score(Cmp::Lt, 3));
+    assert_eq!(one("score>=4").filter, Filter::Score(Cmp::Ge, 4));
+    assert_eq!(one("reviewer:Ann").filter, Filter::Reviewer("ann".into()));
+    assert!(fails("score<9").message.contains("1 to 5"));
+    assert!(fails("reviewed:maybe").message.contains("yes or no"));
+    assert!(fails("flag>2").message.contains("flag:value"));
+}

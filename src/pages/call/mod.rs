@@ -10,18 +10,22 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 mod live;
+mod review;
 
 use super::{LoadError, NotFound};
 use crate::components::{
     follow, use_clock, use_live_stream, CallBar, CallHeader, OverviewStrip, TimelineEntry,
 };
+use crate::components::{FormNotice, ItemReview, Reviewing};
 use crate::model::metrics;
 use crate::model::overview::{self, Steps};
+use crate::model::review::{quote_of, ReviewUpdate};
 use crate::model::{
     event_link, format, CallSummary, CallTimeline, LiveUpdate, RawAccess, TimelinePoint,
 };
 use crate::server_fns::load_call;
 use live::{LiveBatch, Window};
+use review::ReviewPanel;
 
 #[component]
 pub fn CallPage() -> impl IntoView {
@@ -72,8 +76,19 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
         stale_after_ms,
         metrics: stored_metrics,
         raw,
+        review,
+        desk,
+        shares,
+        new_share,
     } = timeline;
     provide_context(RawAccess(raw));
+    let reviewing = Reviewing {
+        review: RwSignal::new(review),
+        desk: StoredValue::new(desk),
+        call_id: StoredValue::new(call.call_id.clone()),
+    };
+    provide_context(reviewing);
+    let opened_at = now;
     // The whole timeline is on the page: measured here, live; else as stored.
     let whole = earlier.is_none() && before.is_none();
     let page_path = event_link(&call.call_id, None);
@@ -109,6 +124,8 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
     let link = use_live_stream(stream_path, cursor, move |data| {
         if let Ok(update) = serde_json::from_str::<LiveUpdate>(&data) {
             batch.push(update);
+        } else if let Ok(ReviewUpdate { review }) = serde_json::from_str(&data) {
+            reviewing.review.set(review);
         }
     });
     Effect::new(move || {
@@ -156,6 +173,7 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
     });
     let (playing, set_playing) = signal(None::<i64>);
     view! {
+        <FormNotice/>
         <div class="page-head">
             <a href="/" class="back">"← Calls"</a>
             <span class="muted shortcut-hint">"Press " <kbd>"?"</kbd> " for shortcuts"</span>
@@ -186,13 +204,16 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
             <For each=move || items.get() key=|item| item.id let(item)>
                 {
                     let id = item.id;
+                    let quote = quote_of(&item.detail);
                     view! {
                         <TimelineEntry
                             item
                             started_at
                             notes=Memo::new(move |_| overview.with(|o| o.notes(id)))
                             first_problem=Memo::new(move |_| steps.with(|s| s.first_problem() == Some(id)))
-                        />
+                        >
+                            <ItemReview event_id=id quote=quote.clone()/>
+                        </TimelineEntry>
                     }
                 }
             </For>
@@ -206,6 +227,7 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
         <Show when=move || before.is_none() && call.with(|c| c.is_live())>
             <p class="muted waiting">"Call in progress — new events appear here as they arrive."</p>
         </Show>
+        <ReviewPanel reviewing shares new_share now=opened_at/>
         <Show when=move || { unseen.get() > 0 }>
             <button class="new-events" on:click=move |_| follow_again.run(())>
                 {move || format!("{} new event{} ↓", unseen.get(), if unseen.get() == 1 { "" } else { "s" })}

@@ -62,6 +62,8 @@ type Channel = broadcast::Sender<Arc<Published>>;
 #[derive(Clone)]
 pub struct Hub {
     all: Channel,
+    /// Ids of calls whose review (notes, flags, verdicts) changed.
+    reviews: broadcast::Sender<Arc<str>>,
     calls: Arc<Mutex<HashMap<String, Channel>>>,
     capacity: usize,
     shutdown: watch::Receiver<bool>,
@@ -77,8 +79,10 @@ impl Hub {
     /// small one to make subscribers fall behind).
     pub fn with_capacity(shutdown: watch::Receiver<bool>, capacity: usize) -> Self {
         let (all, _) = broadcast::channel(capacity);
+        let (reviews, _) = broadcast::channel(capacity);
         Hub {
             all,
+            reviews,
             calls: Arc::default(),
             capacity,
             shutdown,
@@ -105,6 +109,18 @@ impl Hub {
     pub fn publisher(&self) -> crate::server::store::Publish {
         let hub = self.clone();
         Arc::new(move |updates| hub.publish(updates))
+    }
+
+    /// Says that call `call_id`'s review changed (its page's streams then
+    /// send the review as it is now).
+    pub fn review_changed(&self, call_id: &str) {
+        // No subscriber is not an error: nobody is watching.
+        let _ = self.reviews.send(call_id.into());
+    }
+
+    /// Ids of calls whose review changed.
+    pub fn subscribe_reviews(&self) -> broadcast::Receiver<Arc<str>> {
+        self.reviews.subscribe()
     }
 
     /// Every update (the calls list).

@@ -18,6 +18,7 @@ pub mod prometheus;
 pub mod provision;
 pub mod redaction;
 pub mod retention;
+pub mod review;
 pub mod side_effects;
 pub mod sso;
 pub mod webhook_auth;

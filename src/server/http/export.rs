@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::model::export::valid_progress_id;
 use crate::model::format::iso;
 use crate::model::query::Query;
+use crate::model::review::ReviewMarks;
 use crate::model::{CallSummary, Sort, TimelineItem};
 use std::sync::Arc;
 
@@ -166,14 +167,28 @@ fn chunks(
                     r.call_for_restricted(&mut hit.call);
                 }
             }
+            let ids: Vec<String> = hits.iter().map(|h| h.call.call_id.clone()).collect();
+            let marks = match format {
+                Format::Jsonl => Default::default(),
+                _ => match store.review_marks(&ids).await {
+                    Ok(marks) => marks,
+                    Err(e) => {
+                        yield Err(std::io::Error::other(e));
+                        return;
+                    }
+                },
+            };
+            let none = ReviewMarks::default();
             for hit in &hits {
+                let review = marks.get(&hit.call.call_id).unwrap_or(&none);
                 match format {
-                    Format::Csv => out.push_str(&csv_line(&csv_row(&hit.call))),
+                    Format::Csv => out.push_str(&csv_line(&csv_row(&hit.call, review))),
                     Format::Json => {
                         if !first {
                             out.push(',');
                         }
-                        out.push_str(&serde_json::to_string(&hit.call).unwrap_or_default());
+                        let row = ExportedCall { call: &hit.call, review };
+                        out.push_str(&serde_json::to_string(&row).unwrap_or_default());
                     }
                     Format::Jsonl => {
                         let mut after = 0;
@@ -225,7 +240,7 @@ fn chunks(
     }
 }
 
-pub(crate) const CSV_HEADER: [&str; 19] = [
+pub(crate) const CSV_HEADER: [&str; 23] = [
     "call_id",
     "source",
     "status",
@@ -245,9 +260,15 @@ pub(crate) const CSV_HEADER: [&str; 19] = [
     "caller",
     "agent",
     "recording_url",
+    "flags",
+    "score",
+    "reviewed_by",
+    "notes",
 ];
 
-pub(crate) fn csv_row(c: &CallSummary) -> [String; 19] {
+/// A call's CSV record: its row, then what reviewers concluded (flag
+/// reasons and reviewers space-separated, the mean score).
+pub(crate) fn csv_row(c: &CallSummary, review: &ReviewMarks) -> [String; 23] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     [
         c.call_id.clone(),
@@ -272,7 +293,19 @@ pub(crate) fn csv_row(c: &CallSummary) -> [String; 19] {
         opt(&c.caller),
         opt(&c.agent),
         opt(&c.recording_url),
+        review.flags.join(" "),
+        review.score_text(),
+        review.reviewed_by.join(" "),
+        review.notes.to_string(),
     ]
+}
+
+/// A call as the JSON export writes it: its row and its review.
+#[derive(serde::Serialize)]
+struct ExportedCall<'a> {
+    #[serde(flatten)]
+    call: &'a CallSummary,
+    review: &'a ReviewMarks,
 }
 
 /// One CSV record (RFC 4180): a field with a comma, quote or line break is

@@ -93,6 +93,14 @@ impl AppState {
         )
     }
 
+    /// What a query is run against now: the clock and the stale time.
+    pub fn search_at(&self) -> crate::server::store::SearchAt {
+        crate::server::store::SearchAt {
+            now_ms: crate::server::store::now_ms(),
+            stale_after_ms: self.stale_after_ms(),
+        }
+    }
+
     /// The parts of the state the side effects (alerts, metrics, outbox) run on.
     pub fn side_effects(&self) -> side_effects::SideEffects {
         side_effects::SideEffects {

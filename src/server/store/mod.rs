@@ -35,8 +35,8 @@ pub use portable::insights::Insights;
 pub use portable::search::{From as SearchFrom, SearchAt};
 pub use portable::users::User;
 pub use portable::{
-    alerts, api_tokens, audit, automation, call_retention, effects, invitations, outbox, retention,
-    rules, saved_views, users,
+    alerts, api_tokens, audit, automation, call_retention, effects, invitations, outbox, queues,
+    retention, review, rules, saved_views, shares, users,
 };
 pub use sessions::Sessions;
 pub use sqlite::{backup, fill, naive, offline, space};

@@ -14,7 +14,7 @@ use sqlx::{Arguments, Connection, PgConnection, Row, SqliteConnection};
 /// The tables moved, in an order that keeps every reference valid. SQLite's
 /// word counts (`event_text_terms`) have no PostgreSQL counterpart, and
 /// sessions are not moved (everyone signs in again).
-const TABLES: [&str; 20] = [
+const TABLES: [&str; 27] = [
     "users",
     "invitations",
     "api_tokens",
@@ -35,6 +35,13 @@ const TABLES: [&str; 20] = [
     "saved_views",
     "call_metrics",
     "call_tools",
+    "flag_reasons",
+    "review_notes",
+    "review_flags",
+    "reviews",
+    "share_links",
+    "review_queues",
+    "review_queue_calls",
 ];
 
 /// Rows per INSERT (PostgreSQL takes at most 65,535 parameters a statement).

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::{Mode, Redaction};
+use crate::model::review::CallReview;
 use crate::model::{CallSummary, EventDetail, Parties, TimelineItem};
 
 impl Redaction {
@@ -103,6 +104,18 @@ impl Redaction {
         {
             *recording_url = None;
             *stereo_recording_url = None;
+        }
+    }
+
+    /// Reviewers' notes as someone who may not see sensitive data reads
+    /// them: the quotes of the call and the notes' own words redacted.
+    pub fn review_for_restricted(&self, source: &str, review: &mut CallReview) {
+        if self.mode(source) == Mode::Off {
+            return;
+        }
+        for note in &mut review.notes {
+            self.maybe_text(source, &mut note.quote);
+            self.text(source, &mut note.body);
         }
     }
 

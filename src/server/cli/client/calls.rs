@@ -104,7 +104,7 @@ fn write_csv(out: &mut impl Write, calls: &[Call]) -> std::io::Result<()> {
     let header: Vec<String> = CSV_HEADER.iter().map(|h| h.to_string()).collect();
     out.write_all(csv_line(&header).as_bytes())?;
     for call in calls {
-        out.write_all(csv_line(&csv_row(&call.summary)).as_bytes())?;
+        out.write_all(csv_line(&csv_row(&call.summary, &call.review)).as_bytes())?;
     }
     Ok(())
 }

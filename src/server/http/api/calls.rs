@@ -124,6 +124,8 @@ pub async fn find_calls(
     };
     let ids: Vec<&str> = hits.iter().map(|h| h.call.call_id.as_str()).collect();
     let mut metrics = state.store.call_metrics(&ids).await?;
+    let owned: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+    let mut marks = state.store.review_marks(&owned).await?;
     let calls = hits
         .into_iter()
         .map(|hit| {
@@ -131,6 +133,7 @@ pub async fn find_calls(
             reader.call(&mut summary);
             Call {
                 metrics: metrics.remove(&summary.call_id),
+                review: marks.remove(&summary.call_id).unwrap_or_default(),
                 summary,
             }
         })
@@ -213,7 +216,16 @@ pub async fn call_page(
         _ => None,
     };
     Ok(Some(CallTimeline {
-        call: Call { summary, metrics },
+        call: Call {
+            review: state
+                .store
+                .review_marks(std::slice::from_ref(&summary.call_id))
+                .await?
+                .remove(&summary.call_id)
+                .unwrap_or_default(),
+            summary,
+            metrics,
+        },
         events: items.into_iter().map(Event::from).collect(),
         next_cursor: next_cursor.map(|c| c.encode()),
     }))

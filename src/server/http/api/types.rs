@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::model::metrics::CallMetrics;
+use crate::model::review::ReviewMarks;
 use crate::model::{AlertState, AlertView, CallSummary, Delivery, EventDetail, TimelineItem};
 
 /// A call: what the calls list shows of it, with its voice metrics.
@@ -16,6 +17,10 @@ pub struct Call {
     /// until the call is measured (a few seconds after its events).
     #[schema(value_type = Option<Object>)]
     pub metrics: Option<CallMetrics>,
+    /// What reviewers concluded: flag reasons, mean score, who marked it
+    /// reviewed, how many notes.
+    #[serde(default)]
+    pub review: ReviewMarks,
 }
 
 /// One page of calls.

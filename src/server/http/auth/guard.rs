@@ -45,6 +45,12 @@ async fn admit(state: &AppState, session: &Session, mut request: Request, next: 
         }
     };
     let has_users = || async { state.store.has_users().await.unwrap_or(true) };
+    let allowed = match (need, &user) {
+        (Need::Permit(action), Some(user)) => {
+            permits::allowed(&state.store, user.role, action).await
+        }
+        _ => false,
+    };
     match (path, need, user) {
         ("/login" | "/setup", _, Some(_)) if is_get => Redirect::to("/").into_response(),
         ("/login", _, None) if is_get && !has_users().await => {
@@ -59,7 +65,7 @@ async fn admit(state: &AppState, session: &Session, mut request: Request, next: 
             }
             next.run(request).await
         }
-        (_, Need::Permit(action), Some(user)) if user.role.may(action) => {
+        (_, Need::Permit(_), Some(user)) if allowed => {
             request.extensions_mut().insert(user);
             next.run(request).await
         }

@@ -6,13 +6,15 @@
 
 use axum::http::Method;
 
-use crate::model::Action;
+use crate::model::{AccountRole, Action};
+use crate::server::store::prelude::*;
+use crate::server::store::Store;
 
 /// Routes anyone may use, signed in or not: signing in and out, first-run
 /// setup, the theme cookie, and one-time links and single sign-on, which
 /// sign a person in. Only their exact spelling is open (a `{}` is one
 /// segment of letters, digits, `-` and `_`): openness is never guessed.
-const OPEN: [&str; 9] = [
+const OPEN: [&str; 11] = [
     "/login",
     "/setup",
     "/logout",
@@ -22,6 +24,9 @@ const OPEN: [&str; 9] = [
     "/api/sign_in_options",
     "/sso/start",
     "/sso/callback",
+    // A shared link shows one call, read-only, to whoever holds it.
+    "/share/{}",
+    "/api/load_shared_call",
 ];
 
 /// `(method, path pattern, action)`: a pattern's `{}` is one segment, a
@@ -39,6 +44,8 @@ pub const PERMITS: &[(&str, &str, Action)] = &[
     ("GET", "/settings/tokens", Action::OwnAccount),
     ("GET", "/settings/users", Action::Administer),
     ("GET", "/settings/audit", Action::Administer),
+    ("GET", "/review", Action::ReadCalls),
+    ("GET", "/compare", Action::ReadCalls),
     // Bodies, recordings, exports and streams.
     ("GET", "/deliveries/{}/body", Action::ReadRaw),
     ("GET", "/events/{}/body", Action::ReadRaw),
@@ -94,6 +101,8 @@ pub const PERMITS: &[(&str, &str, Action)] = &[
     ("POST", "/api/load_tokens", Action::OwnAccount),
     ("POST", "/api/load_users", Action::Administer),
     ("POST", "/api/load_audit", Action::Administer),
+    ("POST", "/api/load_queues", Action::ReadCalls),
+    ("POST", "/api/load_comparison", Action::ReadCalls),
     // Forms.
     ("POST", "/settings/password", Action::OwnAccount),
     ("POST", "/settings/tokens", Action::OwnAccount),
@@ -127,7 +136,39 @@ pub const PERMITS: &[(&str, &str, Action)] = &[
     ("POST", "/settings/users/{}/reset", Action::Administer),
     ("POST", "/settings/delete-call", Action::Administer),
     ("POST", "/settings/retention", Action::Administer),
+    // Reviewing: notes, flags and verdicts; shared links; queues; reasons.
+    ("POST", "/review/notes", Action::Review),
+    ("POST", "/review/notes/{}", Action::Review),
+    ("POST", "/review/notes/{}/delete", Action::Review),
+    ("POST", "/review/flag", Action::Review),
+    ("POST", "/review/verdict", Action::Review),
+    ("GET", "/review/queues/{}/next", Action::Review),
+    ("POST", "/review/queues", Action::Edit),
+    ("POST", "/review/queues/{}/delete", Action::Edit),
+    ("POST", "/review/shares", Action::Edit),
+    ("POST", "/review/shares/{}/revoke", Action::Edit),
+    ("POST", "/review/reasons", Action::Administer),
+    ("POST", "/review/reasons/{}/retire", Action::Administer),
+    ("POST", "/review/viewers", Action::Administer),
 ];
+
+/// Whether `role` may do `action` now: the table, and for reviewing, the
+/// admins' word on viewers (an unreadable setting says no, logged).
+pub async fn allowed(store: &Store, role: AccountRole, action: Action) -> bool {
+    if role.may(action) {
+        return true;
+    }
+    if action != Action::Review || role != AccountRole::Viewer {
+        return false;
+    }
+    match store.viewers_review().await {
+        Ok(viewers) => role.may_review(viewers),
+        Err(e) => {
+            tracing::error!(error = %e, "could not read whether viewers may review");
+            false
+        }
+    }
+}
 
 /// What a request needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

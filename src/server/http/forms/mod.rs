@@ -8,15 +8,18 @@ mod alerts;
 mod automation;
 mod channels;
 mod password;
+mod queues;
+mod review;
 mod rules;
 mod saved_views;
 mod settings;
+mod shares;
 mod tokens;
 mod users;
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::model::{FormError, Notice};
@@ -80,6 +83,19 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/users/{id}/disable", post(users::disable))
         .route("/settings/users/{id}/enable", post(users::enable))
         .route("/settings/users/{id}/reset", post(users::reset))
+        .route("/review/notes", post(review::add_note))
+        .route("/review/notes/{id}", post(review::edit_note))
+        .route("/review/notes/{id}/delete", post(review::delete_note))
+        .route("/review/flag", post(review::flag))
+        .route("/review/verdict", post(review::verdict))
+        .route("/review/shares", post(shares::create))
+        .route("/review/shares/{id}/revoke", post(shares::revoke))
+        .route("/review/queues", post(queues::create))
+        .route("/review/queues/{id}/delete", post(queues::delete))
+        .route("/review/queues/{id}/next", get(queues::next))
+        .route("/review/reasons", post(queues::add_reason))
+        .route("/review/reasons/{code}/retire", post(queues::retire_reason))
+        .route("/review/viewers", post(queues::viewers))
         .route("/views", post(saved_views::save))
         .route("/views/{id}/delete", post(saved_views::delete))
 }

@@ -19,9 +19,11 @@ use tower_sessions::Session;
 
 use super::session::{too_many_streams, SessionWatch};
 use super::{opening, respond, to_json, Hub, Published};
+use crate::model::review::{CallReview, ReviewUpdate};
 use crate::model::{clip, CallSummary, LiveUpdate};
 use crate::server::app::prometheus::{self, LiveClient};
 use crate::server::app::redaction::Redaction;
+use crate::server::app::review;
 use crate::server::http::auth::CurrentUser;
 use crate::server::http::page_data::restricted::lens_of;
 use crate::server::http::AppState;
@@ -67,6 +69,12 @@ trait Feed: Send + Sync + 'static {
     fn pick(&self, update: &Published) -> Option<Arc<str>>;
     /// The hub channel this feed listens to.
     fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<Published>>;
+    /// The message this feed sends when call `changed`'s review changed
+    /// (`None`: when the stream opens), if it follows that call's review.
+    fn review(&self, changed: Option<&str>) -> impl Future<Output = Option<Arc<str>>> + Send {
+        let _ = changed;
+        async { None }
+    }
 }
 
 /// `/api/live/calls/{call_id}`
@@ -183,6 +191,21 @@ impl Feed for CallFeed {
     fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<Published>> {
         hub.subscribe_call(&self.call_id)
     }
+
+    async fn review(&self, changed: Option<&str>) -> Option<Arc<str>> {
+        if changed.is_some_and(|id| id != self.call_id) {
+            return None;
+        }
+        match review::seen(&self.store, &self.call_id, self.restricted.as_deref()).await {
+            // A stream opening on a call nobody reviewed says nothing.
+            Ok(review) if changed.is_none() && review == CallReview::default() => None,
+            Ok(review) => Some(to_json(&ReviewUpdate { review })),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read a call's review for its stream");
+                None
+            }
+        }
+    }
 }
 
 struct CallsFeed {
@@ -232,6 +255,7 @@ enum Wake {
     Stop,
     CheckSession,
     Update(Result<Arc<Published>, RecvError>),
+    Review(Result<Arc<str>, RecvError>),
 }
 
 /// The stream every feed shares: replay what was missed, then forward live
@@ -240,10 +264,15 @@ enum Wake {
 fn follow<F: Feed>(hub: Hub, feed: F, mut last: i64, mut watch: SessionWatch) -> Response {
     // Subscribe before the first replay so nothing committed in between is missed.
     let mut rx = feed.subscribe(&hub);
+    let mut reviews = hub.subscribe_reviews();
     let stream = stream! {
         // Counted while the stream lives, however it ends.
         let _client = LiveClient::start();
         yield Ok(opening("calltrail live"));
+        // Review messages carry no id: they are not events to resume after.
+        if let Some(review) = feed.review(None).await {
+            yield Ok(Event::default().data(&*review));
+        }
         let mut behind = true;
         loop {
             while behind {
@@ -266,6 +295,7 @@ fn follow<F: Feed>(hub: Hub, feed: F, mut last: i64, mut watch: SessionWatch) ->
                 _ = hub.stopping() => Wake::Stop,
                 _ = watch.due() => Wake::CheckSession,
                 received = rx.recv() => Wake::Update(received),
+                changed = reviews.recv() => Wake::Review(changed),
             };
             match wake {
                 Wake::Stop => return,
@@ -286,6 +316,18 @@ fn follow<F: Feed>(hub: Hub, feed: F, mut last: i64, mut watch: SessionWatch) ->
                     behind = true;
                 }
                 Wake::Update(Err(RecvError::Closed)) => return,
+                Wake::Review(Ok(call_id)) => {
+                    if let Some(review) = feed.review(Some(&call_id)).await {
+                        yield Ok(Event::default().data(&*review));
+                    }
+                }
+                // Behind on reviews: the whole review again, if it follows one.
+                Wake::Review(Err(RecvError::Lagged(_))) => {
+                    if let Some(review) = feed.review(None).await {
+                        yield Ok(Event::default().data(&*review));
+                    }
+                }
+                Wake::Review(Err(RecvError::Closed)) => return,
             }
         }
     };

@@ -80,6 +80,10 @@ pub async fn call_timeline(
         stale_after_ms,
         metrics,
         raw: true,
+        review: Default::default(),
+        desk: Default::default(),
+        shares: None,
+        new_share: None,
     }))
 }
 

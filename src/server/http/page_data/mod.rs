@@ -21,8 +21,10 @@ use crate::server_fns::PageError;
 
 mod alerts;
 mod call;
+mod compare;
 mod insights;
 pub mod restricted;
+mod review;
 mod settings;
 mod tokens;
 mod users;
@@ -30,7 +32,9 @@ pub use crate::server::app::platforms::listed as platforms;
 use crate::server::store::prelude::*;
 pub use alerts::{alerts_page, automations_page, issues_page, rules_page};
 pub use call::{call_timeline, event_body, first_window, window_holding, TIMELINE_WINDOW};
+pub use compare::compare_page;
 pub use insights::insights_page;
+pub use review::{add_review, first_problem, queues_page, review_desk, shared_call, NEW_SHARE};
 pub use settings::{retention_settings, settings_page};
 pub use tokens::{tokens_page, NEW_TOKEN};
 pub use users::{audit_filter, audit_page, invite_view, users_page, AUDIT_PER_PAGE, NEW_LINK};
@@ -226,6 +230,12 @@ pub async fn audit(state: &AppState, action: &str, target: &str, summary: &str) 
 }
 
 /// Who is acting in the request being served, for the audit log.
+/// The address of the client of the request being served.
+pub fn client_address(state: &AppState) -> Option<std::net::IpAddr> {
+    let parts = use_context::<axum::http::request::Parts>();
+    parts.as_ref().and_then(|parts| client_ip(parts, state))
+}
+
 fn actor(state: &AppState) -> Actor {
     let parts = use_context::<axum::http::request::Parts>();
     let address = parts.as_ref().and_then(|parts| client_ip(parts, state));

@@ -37,12 +37,14 @@ macro_rules! areas {
 
 mod automation;
 mod calls;
+mod review;
 mod upkeep;
 
 pub use automation::{AlertStore, AutomationStore, EffectStore, OutboxStore, RuleStore};
 pub use calls::{
     CallMetricsStore, CallStore, DeliveryStore, EventStore, InsightStore, SearchStore,
 };
+pub use review::{QueueStore, ReviewStore, ShareStore};
 pub use upkeep::{
     AuditStore, CallRetentionStore, RetentionStore, SavedViewStore, SettingStore, SpaceStore,
     TokenStore, UserStore,

@@ -74,6 +74,9 @@ areas! {
     /// Settings kept in the database.
     SettingStore {
         fn webhook_token(&self) -> Result<Option<String>, Error>;
+        /// Whether admins let viewers review calls (notes, flags, scores).
+        fn viewers_review(&self) -> Result<bool, Error>;
+        fn set_viewers_review(&self, on: bool) -> Result<(), Error>;
         fn set_webhook_token(&self, token: &str) -> Result<(), Error>;
         /// Days each source's calls are kept instead of the installation's
         /// retention, by source.

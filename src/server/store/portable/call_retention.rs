@@ -186,7 +186,15 @@ portable! {
             .await?
             .rows_affected();
         let calls = if cut == i64::MAX {
-            for table in ["call_metrics", "call_tools"] {
+            for table in [
+                "call_metrics",
+                "call_tools",
+                "review_notes",
+                "review_flags",
+                "reviews",
+                "share_links",
+                "review_queue_calls",
+            ] {
                 sqlx::query(&format!("DELETE FROM {table} WHERE call_id = $1"))
                     .bind(call_id)
                     .execute(&mut *tx)

@@ -26,11 +26,14 @@ pub mod insights;
 pub mod invitations;
 pub mod issues;
 pub mod outbox;
+pub mod queues;
 pub mod retention;
+pub mod review;
 pub mod rules;
 pub mod saved_views;
 pub(super) mod search;
 mod settings;
+pub mod shares;
 pub mod unmapped;
 pub mod users;
 

@@ -104,6 +104,7 @@ portable! {
                     Feature::Interruption => "n_interruptions > 0",
                     Feature::Transfer => "n_transfers > 0",
                     Feature::Redacted => "n_redacted > 0",
+                    Feature::Note => "call_id IN (SELECT call_id FROM review_notes)",
                 });
             }
             Filter::Tool(name) => {
@@ -116,6 +117,33 @@ portable! {
             }
             Filter::Source(source) => {
                 sql.push("source = ").push_bind(source.clone());
+            }
+            Filter::Flag(reason) => {
+                sql.push("call_id IN (SELECT call_id FROM review_flags WHERE reason = ")
+                    .push_bind(reason.clone())
+                    .push(")");
+            }
+            Filter::Reviewed(yes) => {
+                sql.push(if *yes { "call_id IN" } else { "call_id NOT IN" })
+                    .push(" (SELECT call_id FROM reviews WHERE reviewed_at IS NOT NULL)");
+            }
+            Filter::Score(cmp, score) => {
+                sql.push("call_id IN (SELECT call_id FROM reviews WHERE score ")
+                    .push(cmp.sql())
+                    .push(" ")
+                    .push_bind(*score)
+                    .push(")");
+            }
+            Filter::Reviewer(name) => {
+                sql.push(
+                    "call_id IN (SELECT r.call_id FROM reviews r JOIN users u ON u.id = r.reviewer_id
+                     WHERE lower(u.username) = ",
+                )
+                .push_bind(name.clone())
+                .push(") OR call_id IN (SELECT f.call_id FROM review_flags f JOIN users u ON u.id = f.author_id
+                     WHERE lower(u.username) = ")
+                .push_bind(name.clone())
+                .push(")");
             }
             Filter::Caller(part) => Self::holds_part(sql, "caller", part),
             Filter::Agent(part) => Self::holds_part(sql, "agent", part),

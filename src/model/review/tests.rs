@@ -1,0 +1,109 @@
+use super::*;
+
+fn note(id: i64, event_id: Option<i64>, author_id: i64) -> Note {
+    Note {
+        id,
+        call_id: "c".into(),
+        event_id,
+        at_ms: None,
+        quote: None,
+        body: "b".into(),
+        author: format!("user{author_id}"),
+        author_id,
+        created_at: 0,
+        edited_at: None,
+    }
+}
+
+fn flag(event_id: Option<i64>, reason: &str, author: &str) -> Flag {
+    Flag {
+        event_id,
+        reason: reason.into(),
+        author: author.into(),
+        created_at: 0,
+    }
+}
+
+#[test]
+fn marks_sum_a_review_up() {
+    let review = CallReview {
+        notes: vec![note(1, Some(7), 1), note(2, None, 2)],
+        flags: vec![
+            flag(None, "tool_failed", "ann"),
+            flag(Some(7), "tool_failed", "bob"),
+            flag(Some(7), "too_slow", "bob"),
+        ],
+        verdicts: vec![
+            Verdict {
+                reviewer: "ann".into(),
+                reviewer_id: 1,
+                score: Some(2),
+                reviewed_at: Some(5),
+            },
+            Verdict {
+                reviewer: "bob".into(),
+                reviewer_id: 2,
+                score: Some(5),
+                reviewed_at: None,
+            },
+        ],
+    };
+    let marks = review.marks();
+    assert_eq!(marks.flags, ["tool_failed", "too_slow"]);
+    assert_eq!(marks.score, Some(3.5));
+    assert_eq!(marks.score_text(), "3.5");
+    assert_eq!(marks.reviewed_by, ["ann"]);
+    assert_eq!(marks.notes, 2);
+    assert_eq!(review.reasons_on(Some(7)), ["tool_failed", "too_slow"]);
+    assert_eq!(review.reasons_on(None), ["tool_failed"]);
+    assert_eq!(review.notes_on(7).count(), 1);
+    assert!(review.flagged_by("bob", Some(7), "too_slow"));
+    assert!(!review.flagged_by("ann", Some(7), "too_slow"));
+    assert!(CallReview::default().marks().is_empty());
+    assert_eq!(score_text(2.0), "2");
+}
+
+#[test]
+fn authors_and_admins_change_notes() {
+    let mut desk = ReviewDesk {
+        reasons: Vec::new(),
+        you: 1,
+        may_review: true,
+        admin: false,
+    };
+    assert!(desk.may_change(&note(1, None, 1)));
+    assert!(!desk.may_change(&note(1, None, 2)));
+    desk.admin = true;
+    assert!(desk.may_change(&note(1, None, 2)));
+    desk.may_review = false;
+    assert!(!desk.may_change(&note(1, None, 1)));
+}
+
+#[test]
+fn notes_quotes_and_moments_are_bounded() {
+    assert_eq!(note_body("  hi "), Ok("hi".to_string()));
+    assert_eq!(note_body(" \n"), Err(NoteProblem::Empty));
+    assert_eq!(
+        note_body(&"x".repeat(MAX_NOTE_CHARS + 1)),
+        Err(NoteProblem::TooLong)
+    );
+    assert_eq!(quote("  "), None);
+    let long = quote(&"é".repeat(MAX_QUOTE_CHARS + 10)).unwrap();
+    assert_eq!(long.chars().count(), MAX_QUOTE_CHARS + 1);
+    assert!(long.ends_with('…'));
+    assert_eq!(parse_moment("1:05"), Some(65_000));
+    assert_eq!(parse_moment("1:00:01.5"), Some(3_601_500));
+    assert_eq!(parse_moment("42"), Some(42_000));
+    assert_eq!(parse_moment("1::2"), None);
+    assert_eq!(parse_moment("-3"), None);
+    assert_eq!(parse_moment("x"), None);
+}
+
+#[test]
+fn share_lifetimes_come_from_the_list() {
+    assert_eq!(
+        parse_share_lifetime("1h"),
+        Some(crate::model::time::HOUR_MS)
+    );
+    assert_eq!(parse_share_lifetime("31d"), None);
+}

@@ -1,0 +1,133 @@
+//! `/compare?a=…&b=…`: two calls side by side — turns aligned by order and
+//! by matching text, tool calls compared by arguments and result, the
+//! latency of each answer, and how each call ended; what differs is marked.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::super::LoadError;
+use crate::model::compare::{ToolDiff, ToolRow, TurnDiff, TurnRow, TurnSide};
+use crate::model::{event_link, ComparePage as Data};
+use crate::server_fns::load_comparison;
+
+#[component]
+pub fn ComparePage() -> impl IntoView {
+    let query = use_query_map();
+    let ids = move || {
+        let q = query.read();
+        (
+            q.get("a").unwrap_or_default(),
+            q.get("b").unwrap_or_default(),
+        )
+    };
+    let data = Resource::new(ids, |(a, b)| load_comparison(a, b));
+    view! {
+        <Title text="Compare calls"/>
+        <div class="page-head"><a href="/review" class="back">"← Review"</a><h1>"Two calls side by side"</h1></div>
+        <Suspense fallback=|| view! { <p class="loading">"Comparing…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Some(data)) => view! { <Compared data/> }.into_any(),
+                    Ok(None) => view! { <p class="notice notice-error" role="alert">"Both calls must exist: give two call ids (from the calls list or a call's page)."</p> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Compared(data: Data) -> impl IntoView {
+    let Data {
+        a,
+        b,
+        comparison,
+        tools,
+    } = data;
+    let differences = comparison.differences();
+    let tool =
+        move |id: Option<i64>| id.and_then(|id| tools.iter().find(|(t, _, _)| *t == id).cloned());
+    let ending = comparison.ending.clone();
+    view! {
+        <p data-testid="differences">{match differences {
+            0 => "No differences in turns, tool calls or endings.".to_string(),
+            1 => "1 difference, marked below.".to_string(),
+            n => format!("{n} differences, marked below."),
+        }}</p>
+        {comparison.by_order.then(|| view! { <p class="muted">"These calls are long: turns are paired by order only."</p> })}
+        <table class="compare">
+            <thead><tr>
+                <th></th>
+                <th><a href=event_link(&a.call_id, None)>{format!("A: {}", a.call_id)}</a></th>
+                <th><a href=event_link(&b.call_id, None)>{format!("B: {}", b.call_id)}</a></th>
+            </tr></thead>
+            <tbody>
+                <tr><th colspan="3" class="compare-section">"Turns"</th></tr>
+                {comparison.turns.into_iter().map(turn_row).collect_view()}
+                <tr><th colspan="3" class="compare-section">"Tool calls"</th></tr>
+                {comparison.tools.into_iter().map(|row| tool_row(row, &tool)).collect_view()}
+                <tr class:differs=ending.differs data-diff=if ending.differs { "ending" } else { "same" }>
+                    <th>"Ended"</th>
+                    <td>{ending.a.unwrap_or_else(|| "—".into())}</td>
+                    <td>{ending.b.unwrap_or_else(|| "—".into())}</td>
+                </tr>
+            </tbody>
+        </table>
+    }
+}
+
+fn side(side: Option<TurnSide>) -> impl IntoView {
+    side.map(|s| {
+        let latency = s
+            .latency
+            .as_ref()
+            .and_then(|l| l.heard_ms)
+            .map(|ms| format!(" · answered in {ms} ms"));
+        view! {
+            <span class="who">{s.role.label().to_string()}</span>
+            " " <span class="muted">{crate::model::format::offset(s.offset_ms)}{latency}</span>
+            <p class="text">{s.text}</p>
+        }
+    })
+}
+
+fn turn_row(row: TurnRow) -> impl IntoView {
+    let (label, code) = match row.diff {
+        TurnDiff::Same => ("", "same"),
+        TurnDiff::Changed => ("changed", "changed"),
+        TurnDiff::OnlyA => ("only in A", "only-a"),
+        TurnDiff::OnlyB => ("only in B", "only-b"),
+    };
+    view! {
+        <tr class:differs=row.diff != TurnDiff::Same data-diff=code data-testid="turn-row">
+            <th>{label}</th>
+            <td>{side(row.a)}</td>
+            <td>{side(row.b)}</td>
+        </tr>
+    }
+}
+
+fn tool_row(
+    row: ToolRow,
+    tool: &impl Fn(Option<i64>) -> Option<(i64, String, String)>,
+) -> impl IntoView {
+    let (label, code) = match row.diff {
+        ToolDiff::Same => ("", "same"),
+        ToolDiff::ArgsDiffer => ("arguments differ", "args"),
+        ToolDiff::ResultDiffers => ("result differs", "result"),
+        ToolDiff::ArgsAndResultDiffer => ("arguments and result differ", "args-result"),
+        ToolDiff::OnlyA => ("only in A", "only-a"),
+        ToolDiff::OnlyB => ("only in B", "only-b"),
+    };
+    let cell = |shown: Option<(i64, String, String)>| {
+        shown.map(|(_, call, result)| view! { <code>{call}</code><br/><span>"→ " {result}</span> })
+    };
+    view! {
+        <tr class:differs=row.diff != ToolDiff::Same data-diff=code data-testid="tool-row">
+            <th>{label}</th>
+            <td>{cell(tool(row.a))}</td>
+            <td>{cell(tool(row.b))}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,52 @@
+//! Two calls side by side: the same call told twice, once with another
+//! tool result and one more turn, shows exactly those two differences.
+
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+use sqlx::SqlitePool;
+
+use super::fixture_call;
+use crate::common::{app, call_sequence, deliver, page_as};
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn two_calls_differ_in_a_tool_result_and_one_turn(pool: SqlitePool) {
+    let app = app(pool).await;
+    fixture_call(&app, "before").await;
+    for line in call_sequence() {
+        let mut event: Value = serde_json::from_str(&line).unwrap();
+        event["call_id"] = json!("after");
+        if event["metadata"]["functionName"] == "findAppointment" {
+            event["metadata"]["response"]["when"] = json!("2026-03-18T10:00:00");
+        }
+        deliver(&app, event).await;
+    }
+    let extra = json!({"type": "conversation-update", "call_id": "after",
+        "timestamp": "2026-03-14T16:02:40.000Z",
+        "metadata": {"role": "assistant", "message": "Is there anything else I can help you with today?"}});
+    deliver(&app, extra).await;
+    let (status, page) = page_as(&app, Some(&app.cookie), "/compare?a=before&b=after").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("2 differences"),
+        "{}",
+        &page[page.find("differences").unwrap_or(0).saturating_sub(80)..][..200]
+    );
+    let marked: Vec<&str> = page
+        .match_indices("data-diff=\"")
+        .map(|(at, m)| {
+            let rest = &page[at + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .filter(|d| *d != "same")
+        .collect();
+    assert_eq!(marked, ["only-b", "result"]);
+    assert!(page.contains("Is there anything else I can help you with today?"));
+    assert!(
+        page.contains("2026-03-18T10:00:00"),
+        "the other result is shown"
+    );
+    let (_, same) = page_as(&app, Some(&app.cookie), "/compare?a=before&b=before").await;
+    assert!(same.contains("No differences"));
+    let (_, missing) = page_as(&app, Some(&app.cookie), "/compare?a=before&b=nope").await;
+    assert!(missing.contains("Both calls must exist"));
+}

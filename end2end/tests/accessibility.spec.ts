@@ -12,7 +12,7 @@ for (const theme of ['light', 'dark'] as const) {
       test.setTimeout(90_000);
       const id = newCallId('axe');
       await deliverFixtureCall(request, id);
-      const pages = ['/', '/?q=refund%20has%3Atool_error', '/?q=status%3Abogus', `/calls/${id}`, '/deliveries', '/insights', '/insights?q=has%3Atool_error', '/alerts', '/alerts/rules', '/automations', '/settings', '/settings/tokens', '/no-such-page'];
+      const pages = ['/', '/?q=refund%20has%3Atool_error', '/?q=status%3Abogus', `/calls/${id}`, '/deliveries', '/insights', '/insights?q=has%3Atool_error', '/alerts', '/alerts/rules', '/automations', '/settings', '/settings/tokens', '/review', `/compare?a=${id}&b=${id}`, '/no-such-page'];
       for (const path of pages) {
         await page.goto(path);
         await expect(page.locator('main')).not.toContainText('Loading');

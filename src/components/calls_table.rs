@@ -8,7 +8,42 @@ use leptos::prelude::*;
 use super::{Ago, CallParties, CounterLinks, Counters, MetricCells, SourceBadge, StatusBadge};
 use crate::model::metrics::CallMetrics;
 use crate::model::platform::Platforms;
+use crate::model::review::ReviewMarks;
 use crate::model::{event_link, format, highlight, CallSummary, ListOrder, SearchHit, SortKey};
+
+/// The review marks of the calls a list shows, by call id (the list's
+/// page provides them).
+#[derive(Clone, Copy)]
+pub struct ListReviews(pub StoredValue<HashMap<String, ReviewMarks>>);
+
+/// A row's review: the mean score and the flags, and a box to tick it for
+/// comparing (with the form [`CompareTicked`] adds).
+#[component]
+fn ReviewCell(call_id: String) -> impl IntoView {
+    let marks = use_context::<ListReviews>()
+        .and_then(|l| l.0.with_value(|m| m.get(&call_id).cloned()))
+        .unwrap_or_default();
+    let flags = marks.flags.join(", ");
+    let tick = format!("Compare call {call_id}");
+    view! {
+        <span class="review-cell" data-testid="review-marks">
+            {marks.score.map(|_| view! { <span class="tag" title="mean score">{format!("★{}", marks.score_text())}</span> })}
+            {(!flags.is_empty()).then(|| view! { <span class="tag tag-flag" title=flags.clone()>{format!("⚑{}", marks.flags.len())}</span> })}
+            {(!marks.reviewed_by.is_empty()).then(|| view! { <span class="tag tag-ok" title=marks.reviewed_by.join(", ")>"✓"</span> })}
+            <input type="checkbox" name="c" value=call_id form="compare-ticked" aria-label=tick class="compare-tick"/>
+        </span>
+    }
+}
+
+/// "Compare the two ticked": the form a list's row boxes belong to.
+#[component]
+pub fn CompareTicked() -> impl IntoView {
+    view! {
+        <form id="compare-ticked" method="get" action="/compare/ticked" class="compare-ticked">
+            <button type="submit" class="button">"Compare the two ticked calls"</button>
+        </form>
+    }
+}
 
 /// Calls as rows without search hits.
 pub fn plain_rows(calls: Vec<CallSummary>) -> Vec<SearchHit> {
@@ -68,6 +103,7 @@ pub fn CallsTable(
                 <col class="col-metric"/>
                 <col class="col-tools"/>
                 <col class="col-problems"/>
+                <col class="col-review"/>
             </colgroup>
             <thead>
                 <tr>
@@ -81,6 +117,7 @@ pub fn CallsTable(
                     {header(SortKey::Stall, "Stall")}
                     {header(SortKey::ToolErrors, "Tools")}
                     <th scope="col">"Problems"</th>
+                    <th scope="col">"Review"</th>
                 </tr>
             </thead>
             <tbody>
@@ -163,6 +200,7 @@ fn CallRow(
             <td data-label="Problems">
                 <Counters call=Signal::stored(call.clone()) links=CounterLinks::FirstProblem(problem) compact=true/>
             </td>
+            <td data-label="Review"><ReviewCell call_id=call.call_id.clone()/></td>
         </tr>
     }
 }

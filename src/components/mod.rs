@@ -33,7 +33,7 @@ mod when;
 
 pub use alert_bell::{mute as toast_mute, AlertBell};
 pub use call_header::{CallBar, CallHeader};
-pub use calls_table::{plain_rows, CallsTable};
+pub use calls_table::{plain_rows, CallsTable, CompareTicked, ListReviews};
 pub use clock::use_clock;
 pub use confirm_delete::ConfirmDelete;
 pub use connect_panel::ConnectPanel;

@@ -146,6 +146,7 @@ messages! {
         NoSuchScope = "no-such-scope" => "Choose the scope from the list: read, or read and write.",
         LifetimeInvalid = "lifetime-invalid" => "Choose how long the token works from the list.",
         NoSuchToken = "no-such-token" => "There is no such working token of yours.",
+        TickTwo = "tick-two" => "Tick exactly two calls to compare them.",
         NoteInvalid = "note-invalid" => "Write the note: some words, at most 4,000 characters.",
         NotesFull = "notes-full" => "This call has its fill of notes (500); delete one first.",
         NoSuchNote = "no-such-note" => "There is no such note on this call.",

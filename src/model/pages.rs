@@ -38,6 +38,9 @@ pub struct CallsPage {
     pub sort: Sort,
     /// The voice metrics of the calls shown that have been measured.
     pub metrics: HashMap<String, CallMetrics>,
+    /// What reviewers concluded about the calls shown that have a review.
+    #[serde(default)]
+    pub review: HashMap<String, super::review::ReviewMarks>,
 }
 
 /// `/calls/{id}`: the call and one window of its timeline (the newest, or

@@ -46,6 +46,7 @@ const EXPECT: &[(&str, &str, Least)] = &[
     ("GET", "/settings/audit", Least::Admin),
     ("GET", "/review", Least::Restricted),
     ("GET", "/compare", Least::Restricted),
+    ("GET", "/compare/ticked", Least::Restricted),
     ("GET", "/deliveries/{}/body", Least::Viewer),
     ("GET", "/events/{}/body", Least::Viewer),
     ("GET", "/recordings/{}/{}", Least::Viewer),

@@ -12,8 +12,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::{page_param, LoadError};
 use crate::components::{
-    plain_rows, use_clock, use_live_stream, CallsTable, ConnectPanel, EstimatesNote, FormNotice,
-    LiveIndicator, Pager,
+    plain_rows, use_clock, use_live_stream, CallsTable, CompareTicked, ConnectPanel, EstimatesNote,
+    FormNotice, ListReviews, LiveIndicator, Pager,
 };
 use crate::model::{CallSummary, CallsPage as Data, ConnectInfo, ListOrder};
 use crate::server_fns::load_calls;
@@ -58,8 +58,10 @@ fn CallsView(data: Data) -> impl IntoView {
         saved,
         sort,
         metrics,
+        review,
     } = data;
     let metrics = StoredValue::new(metrics);
+    provide_context(ListReviews(StoredValue::new(review)));
     let order = StoredValue::new(ListOrder {
         q: search.as_ref().map(|s| s.q.clone()).unwrap_or_default(),
         sort,
@@ -201,6 +203,7 @@ fn CallsView(data: Data) -> impl IntoView {
                         <Pager base="/" page has_more/>
                     </section>
                     <EstimatesNote metrics/>
+                    <CompareTicked/>
                     </div>
                 }.into_any(),
             }}

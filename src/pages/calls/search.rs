@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use super::exports::ExportLinks;
-use crate::components::{CallsTable, EstimatesNote, Pager, Permitted};
+use crate::components::{CallsTable, CompareTicked, EstimatesNote, Pager, Permitted};
 use crate::model::metrics::CallMetrics;
 use crate::model::{
     format, Action, CallSummary, ListOrder, SavedView, SearchHit, SearchResults, Sort,
@@ -142,6 +142,7 @@ pub(super) fn Results(
                 fallback=|| view! { <p class="muted">"No call matches this query."</p> }
             >
                 <CallsTable calls=rows now stale_after_ms caption="Calls matching the query" metrics order/>
+                <CompareTicked/>
             </Show>
             <Pager base=base.clone() page has_more/>
             <EstimatesNote metrics/>

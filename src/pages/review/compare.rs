@@ -29,7 +29,7 @@ pub fn ComparePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(Some(data)) => view! { <Compared data/> }.into_any(),
-                    Ok(None) => view! { <p class="notice notice-error" role="alert">"Both calls must exist: give two call ids (from the calls list or a call's page)."</p> }.into_any(),
+                    Ok(None) => view! { <p class="notice notice-error" role="alert">"Compare needs two calls that exist: tick two in the calls list, or give their ids on the Review page."</p> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
@@ -58,7 +58,7 @@ fn Compared(data: Data) -> impl IntoView {
         {comparison.by_order.then(|| view! { <p class="muted">"These calls are long: turns are paired by order only."</p> })}
         <table class="compare">
             <thead><tr>
-                <th></th>
+                <th>"Difference"</th>
                 <th><a href=event_link(&a.call_id, None)>{format!("A: {}", a.call_id)}</a></th>
                 <th><a href=event_link(&b.call_id, None)>{format!("B: {}", b.call_id)}</a></th>
             </tr></thead>
@@ -94,7 +94,7 @@ fn side(side: Option<TurnSide>) -> impl IntoView {
 
 fn turn_row(row: TurnRow) -> impl IntoView {
     let (label, code) = match row.diff {
-        TurnDiff::Same => ("", "same"),
+        TurnDiff::Same => ("same", "same"),
         TurnDiff::Changed => ("changed", "changed"),
         TurnDiff::OnlyA => ("only in A", "only-a"),
         TurnDiff::OnlyB => ("only in B", "only-b"),
@@ -113,7 +113,7 @@ fn tool_row(
     tool: &impl Fn(Option<i64>) -> Option<(i64, String, String)>,
 ) -> impl IntoView {
     let (label, code) = match row.diff {
-        ToolDiff::Same => ("", "same"),
+        ToolDiff::Same => ("same", "same"),
         ToolDiff::ArgsDiffer => ("arguments differ", "args"),
         ToolDiff::ResultDiffers => ("result differs", "result"),
         ToolDiff::ArgsAndResultDiffer => ("arguments and result differ", "args-result"),

@@ -96,8 +96,9 @@ pub async fn move_data(from: &Path, to: &str) -> Result<Counts, MoveError> {
     // One snapshot of SQLite, one transaction on PostgreSQL.
     let mut read = sqlite.begin().await?;
     let mut write = pg.begin().await?;
-    // The rules and cursors a new database starts with give way to the copy's.
-    for table in ["rule_channels", "rules", "cursors"] {
+    // The rules, cursors and flag reasons a new database starts with give
+    // way to the copy's.
+    for table in ["rule_channels", "rules", "cursors", "flag_reasons"] {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut *write)
             .await?;

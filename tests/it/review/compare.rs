@@ -48,5 +48,21 @@ async fn two_calls_differ_in_a_tool_result_and_one_turn(pool: SqlitePool) {
     let (_, same) = page_as(&app, Some(&app.cookie), "/compare?a=before&b=before").await;
     assert!(same.contains("No differences"));
     let (_, missing) = page_as(&app, Some(&app.cookie), "/compare?a=before&b=nope").await;
-    assert!(missing.contains("Both calls must exist"));
+    assert!(missing.contains("Compare needs two calls that exist"));
+    let ticked = axum::http::Request::get("/compare/ticked?c=before&c=after")
+        .header("cookie", &app.cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (status, headers, _) = crate::common::exchange(&app, ticked).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers["location"], "/compare?a=before&b=after",
+        "two rows ticked"
+    );
+    let one = axum::http::Request::get("/compare/ticked?c=before")
+        .header("cookie", &app.cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (_, headers, _) = crate::common::exchange(&app, one).await;
+    assert_eq!(headers["location"], "/?error=tick-two");
 }

@@ -46,6 +46,7 @@ pub const PERMITS: &[(&str, &str, Action)] = &[
     ("GET", "/settings/audit", Action::Administer),
     ("GET", "/review", Action::ReadCalls),
     ("GET", "/compare", Action::ReadCalls),
+    ("GET", "/compare/ticked", Action::ReadCalls),
     // Bodies, recordings, exports and streams.
     ("GET", "/deliveries/{}/body", Action::ReadRaw),
     ("GET", "/events/{}/body", Action::ReadRaw),

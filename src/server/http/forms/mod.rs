@@ -83,6 +83,7 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/users/{id}/disable", post(users::disable))
         .route("/settings/users/{id}/enable", post(users::enable))
         .route("/settings/users/{id}/reset", post(users::reset))
+        .route("/compare/ticked", get(review::compare_ticked))
         .route("/review/notes", post(review::add_note))
         .route("/review/notes/{id}", post(review::edit_note))
         .route("/review/notes/{id}/delete", post(review::delete_note))

@@ -222,6 +222,20 @@ pub async fn verdict(State(state): State<AppState>, acting: Acting, body: Bytes)
     to_call(&call_id, None, outcome)
 }
 
+/// `GET /compare/ticked?c=…&c=…`: the two rows ticked in a calls list,
+/// side by side (`/compare?a=…&b=…`); back to the list unless two were.
+pub async fn compare_ticked(uri: axum::http::Uri) -> Response {
+    let fields = Fields::parse(uri.query().unwrap_or_default().as_bytes());
+    match fields.all("c").as_slice() {
+        [a, b] => see_other(format!(
+            "/compare?a={}&b={}",
+            format::url_segment(a),
+            format::url_segment(b)
+        )),
+        _ => super::back("/", None, Err(FormError::TickTwo)),
+    }
+}
+
 /// Tells the call's open pages that its review changed.
 fn changed(state: &AppState, call_id: &str, outcome: &Outcome) {
     if outcome.is_ok() {

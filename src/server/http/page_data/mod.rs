@@ -106,6 +106,8 @@ pub async fn calls_page(
         .map(|c| c.call_id.as_str())
         .collect();
     let metrics = store.call_metrics(&shown).await?;
+    let owned: Vec<String> = shown.iter().map(|id| id.to_string()).collect();
+    let review = store.review_marks(&owned).await?;
     Ok(CallsPage {
         live,
         past,
@@ -123,6 +125,7 @@ pub async fn calls_page(
         },
         sort: sort.unwrap_or_default(),
         metrics,
+        review,
     })
 }
 

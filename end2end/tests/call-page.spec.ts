@@ -28,7 +28,7 @@ test('the fixture call reads at a glance, and its problems are a click or a key 
   const cutTurn = page.locator('.turn .bubble.was-cut');
   await expect(cutTurn.locator('.said')).toHaveText('I found your cleaning on Tuesday at nine thirty. Which day next week works better for');
   await expect(cutTurn.locator('.cut-mark')).toHaveAttribute('aria-label', 'cut off at 15.1 s');
-  await expect(cutTurn.locator('.cut-note')).toHaveText('cut off at 15.1 s');
+  await expect(cutTurn.locator('.cut-note')).toHaveText('cut off at 15.1 s — the caller heard all of it');
   await expect(page.locator('.interruption .marker-text')).toHaveText(/Speech cut off at 15\.1 s — see the turn/);
 
   // Agent turns say how long after the caller they answered (an estimate).

@@ -42,6 +42,8 @@ test('a note arrives live, a flag and a score are found and exported', async ({ 
   const theirTool = theirs.locator('li[data-kind="tool_call"]').filter({ hasText: 'listOpenSlots' });
   await expect(theirTool.getByTestId('note')).toContainText('The slot lookup timed out');
   await expect(theirTool.getByTestId('note')).toContainText('admin');
+  // …and on the overview strip, at the tool call's moment.
+  await expect(theirs.locator('.strip .note-pin')).toHaveCount(1);
 
   // The editor flags the call and scores it.
   const review = theirs.getByRole('form', { name: 'Your review' });

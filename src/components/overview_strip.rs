@@ -11,6 +11,7 @@ use super::hydrated::use_hydrated;
 use crate::model::event_anchor;
 use crate::model::format;
 use crate::model::overview::{BarKind, Lane, Overview};
+use crate::model::review::Pin;
 
 /// Height of one lane in SVG units.
 const LANE: f64 = 10.0;
@@ -22,6 +23,9 @@ pub fn OverviewStrip(
     overview: Memo<Overview>,
     /// Where the recording is playing (ms from call start).
     playing: ReadSignal<Option<i64>>,
+    /// Reviewers' notes, each at its moment.
+    #[prop(optional, into)]
+    pins: Option<Signal<Vec<Pin>>>,
 ) -> impl IntoView {
     let zoom = RwSignal::new(0usize);
     // Where the zoomed window starts, as a share of what lies outside it.
@@ -78,6 +82,19 @@ pub fn OverviewStrip(
             <line class="playhead" x1=at x2=at y1=0 y2=LANE * Lane::ALL.len() as f64 vector-effect="non-scaling-stroke"/>
         })
     };
+    let pinned = pins.is_some();
+    let pins = move || {
+        pins.map(|pins| {
+            pins.get()
+                .into_iter()
+                .map(|pin| view! {
+                    <line class="note-pin" data-event=pin.event_id x1=pin.at_ms x2=pin.at_ms y1=0 y2=LANE * Lane::ALL.len() as f64 vector-effect="non-scaling-stroke">
+                        <title>{format!("note at {}: {}", format::offset(pin.at_ms), pin.label)}</title>
+                    </line>
+                })
+                .collect_view()
+        })
+    };
     let summary = move || {
         overview.with(|o| {
             format!(
@@ -106,6 +123,7 @@ pub fn OverviewStrip(
                 >
                     <g class="silences">{silences}</g>
                     <g class="bars">{bars}</g>
+                    <g class="pins">{pins}</g>
                     {playhead}
                 </svg>
             </div>
@@ -115,6 +133,9 @@ pub fn OverviewStrip(
                 }).collect_view()}
                 <li><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect class="silence" width="10" height="10"/></svg>
                     {format!("silence of {} s or more", crate::model::overview::SILENCE_MS / 1000)}</li>
+                {pinned.then(|| view! {
+                    <li><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect class="note-pin-swatch" width="10" height="10"/></svg>"a reviewer's note"</li>
+                })}
             </ul>
             <figcaption class="axis">
                 <span>{move || format::offset(window().0 as i64)}</span>

@@ -70,24 +70,36 @@ fn seek_recording(ms: i64) {
     let _ = ms;
 }
 
-/// A turn's text; when it was cut off, the spoken part as it was said, the
-/// cut marked, and the unspoken rest faded.
+/// A turn's text; when it was cut off, what the caller heard: the spoken
+/// part as it was said, the cut marked, and the generated rest struck
+/// through — or, when the source does not say how much was spoken, that it
+/// is not reported.
 fn turn_text(text: String, cut: Option<Cut>) -> AnyView {
     let Some(cut) = cut else {
         return view! { <p class="text">{text}</p> }.into_any();
     };
-    let (said, unsaid) = match cut.spoken {
-        Some(at) if at <= text.len() => (text[..at].to_string(), text[at..].to_string()),
-        _ => (text, String::new()),
+    let at = format!("cut off at {}", format::seconds(cut.at_ms as f64 / 1000.0));
+    let (said, unsaid, heard) = match cut.spoken {
+        Some(end) if end <= text.len() => {
+            let heard = match end == text.len() {
+                true => "the caller heard all of it",
+                false => "the caller heard up to the cut; the rest was never spoken",
+            };
+            (text[..end].to_string(), text[end..].to_string(), heard)
+        }
+        _ => (
+            text,
+            String::new(),
+            "how much the caller heard: not reported",
+        ),
     };
-    let mark = format!("cut off at {}", format::seconds(cut.at_ms as f64 / 1000.0));
     view! {
         <p class="text">
             <span class="said">{said}</span>
-            <span class="cut-mark" role="img" aria-label=mark.clone() title=mark.clone()>"✂"</span>
-            {(!unsaid.is_empty()).then(|| view! { <span class="unsaid" title="not spoken">{unsaid}</span> })}
+            <span class="cut-mark" role="img" aria-label=at.clone() title=at.clone()>"✂"</span>
+            {(!unsaid.is_empty()).then(|| view! { <s class="unsaid" title="generated, not spoken">{unsaid}</s> })}
         </p>
-        <p class="cut-note">{mark}</p>
+        <p class="cut-note">{at}<span class="heard">{format!(" — {heard}")}</span></p>
     }
     .into_any()
 }

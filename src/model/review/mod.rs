@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::EventDetail;
+use crate::model::{EventDetail, TimelineItem};
 
 mod queue;
 mod reasons;
@@ -108,6 +108,33 @@ impl CallReview {
             .any(|f| f.author == author && f.event_id == event_id && f.reason == reason)
     }
 
+    /// Where each note sits on the call's time axis, for the overview strip:
+    /// at its moment, else at its item's (notes on an item not in `items`,
+    /// and notes on the call as a whole, have no place).
+    pub fn pins(&self, items: &[TimelineItem], started_at: i64) -> Vec<Pin> {
+        self.notes
+            .iter()
+            .filter_map(|note| {
+                let at_ms = note.at_ms.or_else(|| {
+                    let id = note.event_id?;
+                    items
+                        .iter()
+                        .find(|i| i.id == id)
+                        .map(|i| i.offset_ms(started_at))
+                })?;
+                Some(Pin {
+                    at_ms,
+                    event_id: note.event_id,
+                    label: format!(
+                        "{}: {}",
+                        note.author,
+                        crate::model::format::one_line(&note.body, 80)
+                    ),
+                })
+            })
+            .collect()
+    }
+
     /// What the calls list and exports show of it.
     pub fn marks(&self) -> ReviewMarks {
         let mut flags: Vec<String> = Vec::new();
@@ -129,6 +156,17 @@ impl CallReview {
             notes: self.notes.len() as i64,
         }
     }
+}
+
+/// A note's place on the overview strip.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pin {
+    /// From the call's start.
+    pub at_ms: i64,
+    /// The item it is about, which clicking the pin scrolls to.
+    pub event_id: Option<i64>,
+    /// Its author and first words.
+    pub label: String,
 }
 
 /// A call's review in a line: for the calls list, exports and the API.

@@ -107,3 +107,33 @@ fn share_lifetimes_come_from_the_list() {
     );
     assert_eq!(parse_share_lifetime("31d"), None);
 }
+
+#[test]
+fn pins_sit_at_their_moment_or_their_item() {
+    let mut at = note(1, None, 1);
+    at.at_ms = Some(5_000);
+    let on_item = note(2, Some(7), 1);
+    let gone = note(3, Some(99), 1);
+    let whole = note(4, None, 1);
+    let review = CallReview {
+        notes: vec![at, on_item, gone, whole],
+        ..Default::default()
+    };
+    let item = crate::model::TimelineItem {
+        id: 7,
+        call_id: "c".into(),
+        occurred_at: 1_000 + 12_000,
+        seconds_from_start: None,
+        received_at: 0,
+        detail: EventDetail::Hang {
+            after_seconds: None,
+            message: None,
+        },
+        raw: String::new(),
+        clipped: false,
+    };
+    let pins = review.pins(&[item], 1_000);
+    let places: Vec<(i64, Option<i64>)> = pins.iter().map(|p| (p.at_ms, p.event_id)).collect();
+    assert_eq!(places, [(5_000, None), (12_000, Some(7))]);
+    assert_eq!(pins[0].label, "user1: b");
+}

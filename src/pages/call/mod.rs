@@ -172,6 +172,11 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
         false => stored_metrics.clone(),
     });
     let (playing, set_playing) = signal(None::<i64>);
+    let pins = Signal::derive(move || {
+        reviewing
+            .review
+            .with(|r| items.with(|items| r.pins(items, started_at.get())))
+    });
     view! {
         <FormNotice/>
         <div class="page-head">
@@ -180,7 +185,7 @@ fn Timeline(timeline: CallTimeline) -> impl IntoView {
         </div>
         <div class="call-sticky">
             <CallBar call now stale_after_ms steps link following on_follow=follow_again/>
-            <OverviewStrip overview playing/>
+            <OverviewStrip overview playing pins/>
         </div>
         <CallHeader call now playing=set_playing metrics/>
         {

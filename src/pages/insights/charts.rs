@@ -283,6 +283,7 @@ mod tests {
         let start = 1_780_000_000_000 / HOUR_MS * HOUR_MS;
         InsightsPage {
             latency_parts: Vec::new(),
+            flags: Default::default(),
             q: "source:infer".into(),
             error: None,
             step: Step::Hour,

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::LoadError;
 use crate::model::format;
-use crate::model::insights::{InsightsPage as Data, PartSpread};
+use crate::model::insights::{bucket_label, FlagCounts, InsightsPage as Data, PartSpread, Step};
 use crate::model::latency::LatencyPart;
 use crate::server_fns::load_insights;
 
@@ -111,8 +111,59 @@ fn Charts(data: Data) -> impl IntoView {
                 <p class="legend"><span class="swatch p50"></span>"p50 " <span class="swatch p95"></span>"p95 — hover a point for how many were estimates"</p>
             </figure>
             <LatencyParts parts=data.latency_parts.clone()/>
+            <Flags flags=data.flags.clone() step=data.step/>
         </section>
     }
+}
+
+/// The reasons reviewers flagged the calls for, per bucket and per agent.
+#[component]
+fn Flags(flags: FlagCounts, step: Step) -> impl IntoView {
+    if flags.is_empty() {
+        return view! {
+            <figure>
+                <figcaption>"Flag reasons"</figcaption>
+                <p class="muted">"No selected call was flagged by a reviewer yet (see "<a href="/review">"Review"</a>")."</p>
+            </figure>
+        }
+        .into_any();
+    }
+    let reasons = flags.reasons();
+    let head = || {
+        reasons
+            .iter()
+            .map(|r| view! { <th scope="col"><code>{r.clone()}</code></th> })
+            .collect_view()
+    };
+    let cells = |counts: Vec<i64>| {
+        counts
+            .into_iter()
+            .map(|n| view! { <td class="num">{n}</td> })
+            .collect_view()
+    };
+    let over_time = FlagCounts::table(&flags.over_time, &reasons);
+    let by_agent = FlagCounts::table(&flags.by_agent, &reasons);
+    view! {
+        <figure>
+            <figcaption>{format!("Calls flagged, by reason, per {}", step.label())}</figcaption>
+            <table class="latency-parts-table" data-testid="flags-over-time">
+                <thead><tr><th scope="col">"From"</th>{head()}</tr></thead>
+                <tbody>{over_time.into_iter().map(|(start, counts)| view! {
+                    <tr><th scope="row">{bucket_label(start, step)}</th>{cells(counts)}</tr>
+                }).collect_view()}</tbody>
+            </table>
+        </figure>
+        <figure>
+            <figcaption>"Calls flagged, by reason, per agent"</figcaption>
+            <table class="latency-parts-table" data-testid="flags-by-agent">
+                <thead><tr><th scope="col">"Agent"</th>{head()}</tr></thead>
+                <tbody>{by_agent.into_iter().map(|(agent, counts)| view! {
+                    <tr><th scope="row">{if agent.is_empty() { "(not named by the source)".to_string() } else { agent }}</th>{cells(counts)}</tr>
+                }).collect_view()}</tbody>
+            </table>
+        </figure>
+    }
+    .into_any()
 }
 
 /// The latency parts sources measured: p50 and p95 of the calls' medians,

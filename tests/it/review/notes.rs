@@ -105,6 +105,24 @@ async fn flags_and_scores_are_searched_and_exported(pool: SqlitePool) {
     )
     .await;
     assert_eq!(found(&app, "flag:wrong_answer has:note").await, ["fine"]);
+    // Insights count the flagged calls per reason (Infer names no agent).
+    let all = Query::parse("").unwrap();
+    let insights = app
+        .state
+        .store
+        .insights(&all, app.state.search_at())
+        .await
+        .unwrap();
+    let by_agent: Vec<(String, String, i64)> = ["too_slow", "tool_failed", "wrong_answer"]
+        .map(|r| (String::new(), r.to_string(), 1))
+        .to_vec();
+    assert_eq!(insights.flags.by_agent, by_agent);
+    assert_eq!(insights.flags.reasons().len(), 3);
+    let (_, page) = page_as(&app, Some(&app.cookie), "/insights").await;
+    assert!(
+        page.contains("data-testid=\"flags-by-agent\""),
+        "insights show the flags"
+    );
     // A reason not on the list, or a score out of range, is refused.
     let (_, to) = post(&app, &bob, "/review/verdict", "call_id=fine&reason=made_up").await;
     assert!(to.contains("error=no-such-reason"), "{to}");

@@ -24,6 +24,7 @@ pub async fn insights_page(
         buckets: Vec::new(),
         tools: Vec::new(),
         latency_parts: Vec::new(),
+        flags: Default::default(),
         total: 0,
         cut: false,
     };
@@ -35,6 +36,7 @@ pub async fn insights_page(
             page.buckets = found.buckets;
             page.tools = found.tools;
             page.latency_parts = found.latency_parts;
+            page.flags = found.flags;
             page.total = found.total;
             page.cut = found.cut;
         }

@@ -8,7 +8,7 @@ use sqlx::{QueryBuilder, Row};
 
 use super::search::SearchAt;
 use super::{portable, Backend as _, Dialect};
-use crate::model::insights::{fill, Bucket, PartSpread, Step, ToolRate};
+use crate::model::insights::{fill, Bucket, FlagCounts, PartSpread, Step, ToolRate};
 use crate::model::latency::PartMs;
 use crate::model::metrics::{Latency, Measured};
 use crate::model::query::Query;
@@ -22,6 +22,7 @@ pub struct Insights {
     pub buckets: Vec<Bucket>,
     pub tools: Vec<ToolRate>,
     pub latency_parts: Vec<PartSpread>,
+    pub flags: FlagCounts,
     pub total: i64,
     pub cut: bool,
 }
@@ -58,6 +59,7 @@ portable! {
                 buckets: Vec::new(),
                 tools: Vec::new(),
                 latency_parts: Vec::new(),
+                flags: FlagCounts::default(),
                 total,
                 cut: false,
             });
@@ -66,14 +68,59 @@ portable! {
         let found = self.buckets(query, at, step).await?;
         let (mut buckets, cut) = fill(found, step, first, last);
         self.add_latencies(query, at, step, &mut buckets).await?;
+        let drawn_from = buckets.first().map(|b| b.start);
         Ok(Insights {
             step,
             buckets,
             tools: self.tool_rates(query, at).await?,
             latency_parts: self.latency_parts(query, at).await?,
+            flags: self.flag_counts(query, at, step, drawn_from).await?,
             total,
             cut,
         })
+    }
+
+    /// The selected calls flagged for each reason, per bucket (from `first`,
+    /// the first bucket drawn) and per agent.
+    async fn flag_counts(&self, query: &Query, at: SearchAt, step: Step, first: Option<i64>) -> Result<FlagCounts, sqlx::Error> {
+        let Some(first) = first else {
+            return Ok(FlagCounts::default());
+        };
+        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new("SELECT (c.started_at / ");
+        sql.push_bind(step.ms())
+            .push(") * ")
+            .push_bind(step.ms())
+            .push(
+                " AS start, f.reason AS reason, COUNT(DISTINCT f.call_id) AS calls
+                 FROM review_flags f JOIN calls c ON c.call_id = f.call_id
+                 WHERE c.started_at >= ",
+            )
+            .push_bind(first)
+            .push(" AND f.call_id IN ");
+        Self::selected(&mut sql, query, at);
+        sql.push(" GROUP BY start, f.reason ORDER BY start, f.reason");
+        let over_time = sql
+            .build()
+            .fetch_all(self.reader())
+            .await?
+            .into_iter()
+            .map(|r| Ok((r.try_get("start")?, r.try_get("reason")?, r.try_get("calls")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new(
+            "SELECT coalesce(c.agent, '') AS agent, f.reason AS reason, COUNT(DISTINCT f.call_id) AS calls
+             FROM review_flags f JOIN calls c ON c.call_id = f.call_id
+             WHERE f.call_id IN ",
+        );
+        Self::selected(&mut sql, query, at);
+        sql.push(" GROUP BY coalesce(c.agent, ''), f.reason ORDER BY agent, f.reason");
+        let by_agent = sql
+            .build()
+            .fetch_all(self.reader())
+            .await?
+            .into_iter()
+            .map(|r| Ok((r.try_get("agent")?, r.try_get("reason")?, r.try_get("calls")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        Ok(FlagCounts { over_time, by_agent })
     }
 
     /// Each latency part's spread over the selected calls whose source

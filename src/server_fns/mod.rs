@@ -28,7 +28,8 @@ pub use error::PageError;
 pub use export::{load_export_progress, LoadExportProgress};
 pub use insights::{load_insights, LoadInsights};
 pub use review::{
-    load_comparison, load_queues, load_shared_call, LoadComparison, LoadQueues, LoadSharedCall,
+    load_comparison, load_queues, load_search_comparison, load_shared_call, LoadComparison,
+    LoadQueues, LoadSearchComparison, LoadSharedCall,
 };
 pub use settings::{load_settings, LoadSettings};
 pub use users::{

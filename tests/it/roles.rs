@@ -77,6 +77,7 @@ const EXPECT: &[(&str, &str, Least)] = &[
     ("POST", "/api/load_audit", Least::Admin),
     ("POST", "/api/load_queues", Least::Restricted),
     ("POST", "/api/load_comparison", Least::Restricted),
+    ("POST", "/api/load_search_comparison", Least::Restricted),
     ("POST", "/settings/password", Least::Anyone),
     ("POST", "/settings/tokens", Least::Anyone),
     ("POST", "/settings/tokens/{}/revoke", Least::Anyone),

@@ -4,6 +4,7 @@
 //! shown beside each answer but never counted as a difference.
 
 mod align;
+mod searches;
 mod turns;
 
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,7 @@ use crate::model::{EventDetail, Role, TimelineItem};
 use align::{align, Match, Pair};
 
 pub use align::MAX_ALIGNED;
+pub use searches::{FigureRow, SearchSummary, SearchesPage};
 pub use turns::{normalise, SIMILAR};
 
 /// Two calls compared, row by row.

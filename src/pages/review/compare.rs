@@ -1,18 +1,80 @@
 //! `/compare?a=…&b=…`: two calls side by side — turns aligned by order and
 //! by matching text, tool calls compared by arguments and result, the
 //! latency of each answer, and how each call ended; what differs is marked.
+//! `/compare?qa=…&qb=…`: two searches' calls summed up side by side.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::super::LoadError;
-use crate::model::compare::{ToolDiff, ToolRow, TurnDiff, TurnRow, TurnSide};
-use crate::model::{event_link, ComparePage as Data};
-use crate::server_fns::load_comparison;
+use crate::model::compare::{SearchesPage, ToolDiff, ToolRow, TurnDiff, TurnRow, TurnSide};
+use crate::model::{event_link, format, ComparePage as Data};
+use crate::server_fns::{load_comparison, load_search_comparison};
 
 #[component]
 pub fn ComparePage() -> impl IntoView {
+    let query = use_query_map();
+    let searches = move || {
+        let q = query.read();
+        q.get("qa").zip(q.get("qb"))
+    };
+    view! {
+        {move || match searches() {
+            Some((qa, qb)) => view! { <Searches qa qb/> }.into_any(),
+            None => view! { <Calls/> }.into_any(),
+        }}
+    }
+}
+
+/// Two searches' calls summed up, side by side.
+#[component]
+fn Searches(qa: String, qb: String) -> impl IntoView {
+    let data = Resource::new(
+        move || (qa.clone(), qb.clone()),
+        |(qa, qb)| load_search_comparison(qa, qb),
+    );
+    view! {
+        <Title text="Compare searches"/>
+        <div class="page-head"><a href="/review" class="back">"← Review"</a><h1>"Two searches side by side"</h1></div>
+        <Suspense fallback=|| view! { <p class="loading">"Comparing…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(page) => view! { <Figures page/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Figures(page: SearchesPage) -> impl IntoView {
+    let rows = page.rows();
+    let differing = rows.iter().filter(|r| r.differs).count();
+    let link = |q: &str| format!("/?q={}", format::url_segment(q));
+    view! {
+        <p data-testid="differences">{format!("{differing} of {} figures differ by a tenth or more, marked below.", rows.len())}</p>
+        <table class="compare">
+            <thead><tr>
+                <th>"Figure"</th>
+                <th><a href=link(&page.qa)>"A: "<code>{if page.qa.is_empty() { "all calls".to_string() } else { page.qa.clone() }}</code></a></th>
+                <th><a href=link(&page.qb)>"B: "<code>{if page.qb.is_empty() { "all calls".to_string() } else { page.qb.clone() }}</code></a></th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|r| view! {
+                    <tr class:differs=r.differs data-diff=if r.differs { "figure" } else { "same" }>
+                        <th>{r.label}</th><td>{r.a}</td><td>{r.b}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Two calls, turn by turn.
+#[component]
+fn Calls() -> impl IntoView {
     let query = use_query_map();
     let ids = move || {
         let q = query.read();

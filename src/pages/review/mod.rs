@@ -62,11 +62,16 @@ fn Queues(data: Data) -> impl IntoView {
         </section>
         {may_edit.then(|| view! { <NewQueue/> })}
         <section aria-labelledby="compare-head">
-            <h2 id="compare-head">"Compare two calls"</h2>
+            <h2 id="compare-head">"Compare"</h2>
             <form method="get" action="/compare" class="inline">
                 <label>"Call A " <input type="text" name="a" required/></label>
                 " " <label>"Call B " <input type="text" name="b" required/></label>
                 " " <button type="submit" class="button">"Compare"</button>
+            </form>
+            <form method="get" action="/compare" class="inline">
+                <label>"Search A " <input type="text" name="qa" placeholder="agent:v1"/></label>
+                " " <label>"Search B " <input type="text" name="qb" placeholder="agent:v2"/></label>
+                " " <button type="submit" class="button">"Compare searches"</button>
             </form>
         </section>
         <section aria-labelledby="reasons-head">

@@ -66,3 +66,35 @@ async fn two_calls_differ_in_a_tool_result_and_one_turn(pool: SqlitePool) {
     let (_, headers, _) = crate::common::exchange(&app, one).await;
     assert_eq!(headers["location"], "/?error=tick-two");
 }
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn two_searches_are_summed_up_side_by_side(pool: SqlitePool) {
+    let app = app(pool).await;
+    fixture_call(&app, "plain").await;
+    fixture_call(&app, "flagged").await;
+    let form = "call_id=flagged&reason=tool_failed&score=2&reviewed=1";
+    super::post(&app, &app.cookie, "/review/verdict", form).await;
+    let uri = "/compare?qa=-flag%3Atool_failed&qb=flag%3Atool_failed";
+    let (status, page) = page_as(&app, Some(&app.cookie), uri).await;
+    assert_eq!(status, StatusCode::OK);
+    let marked: Vec<&str> = page
+        .match_indices("data-diff=\"figure\"")
+        .map(|(at, _)| {
+            let rest = &page[at..];
+            let rest = &rest[rest.find("<th>").unwrap() + 4..];
+            &rest[..rest.find('<').unwrap()]
+        })
+        .collect();
+    assert_eq!(
+        marked,
+        ["Reviewed", "Mean score", "Flagged tool_failed"],
+        "{}",
+        &page[page.find("<table").unwrap_or(0)..][..900]
+    );
+    assert!(page.contains("3 of 10 figures differ"));
+    let (_, bad) = page_as(&app, Some(&app.cookie), "/compare?qa=has%3Aeverything&qb=").await;
+    assert!(
+        bad.contains("unknown `has:everything`"),
+        "the query's error is said"
+    );
+}

@@ -104,6 +104,7 @@ pub const PERMITS: &[(&str, &str, Action)] = &[
     ("POST", "/api/load_audit", Action::Administer),
     ("POST", "/api/load_queues", Action::ReadCalls),
     ("POST", "/api/load_comparison", Action::ReadCalls),
+    ("POST", "/api/load_search_comparison", Action::ReadCalls),
     // Forms.
     ("POST", "/settings/password", Action::OwnAccount),
     ("POST", "/settings/tokens", Action::OwnAccount),

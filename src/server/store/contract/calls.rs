@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::model::compare::SearchSummary;
 use crate::model::metrics::CallMetrics;
 use crate::model::query::Query;
 use crate::model::unmapped::Unmapped;
@@ -129,5 +130,8 @@ areas! {
     /// Aggregates for the insights page.
     InsightStore {
         fn insights(&self, query: &Query, at: SearchAt) -> Result<Insights, Error>;
+        /// The calls `query` selects summed up: counts, outcomes, tools,
+        /// the median answer time, flags and scores.
+        fn search_summary(&self, query: &Query, at: SearchAt) -> Result<SearchSummary, Error>;
     }
 }

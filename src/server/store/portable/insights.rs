@@ -37,7 +37,7 @@ struct Measurement {
 
 portable! {
     /// `SELECT call_id FROM calls WHERE` the query: for the tables beside it.
-    fn selected(sql: &mut QueryBuilder<'_, <Self as Dialect>::Db>, query: &Query, at: SearchAt) {
+    pub(in crate::server::store) fn selected(sql: &mut QueryBuilder<'_, <Self as Dialect>::Db>, query: &Query, at: SearchAt) {
         sql.push("(SELECT call_id FROM calls WHERE TRUE");
         Self::selects(sql, query, at);
         sql.push(")");

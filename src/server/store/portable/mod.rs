@@ -32,6 +32,7 @@ pub mod review;
 pub mod rules;
 pub mod saved_views;
 pub(super) mod search;
+mod search_summary;
 mod settings;
 pub mod shares;
 pub mod unmapped;

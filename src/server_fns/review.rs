@@ -44,26 +44,16 @@ pub async fn load_comparison(a: String, b: String) -> Result<Option<ComparePage>
         .map_err(|e| page_data::internal("the calls", e))
 }
 
-/// Two searches side by side: each one's calls summed up. `Err` with what
-/// is wrong when a query cannot be read.
+/// Two searches side by side: each one's calls summed up. Refused, saying
+/// what is wrong, when a query cannot be read.
 #[server(endpoint = "load_search_comparison")]
 pub async fn load_search_comparison(qa: String, qb: String) -> Result<SearchesPage, PageError> {
-    use crate::model::query::Query;
     use crate::server::http::page_data;
-    use crate::server::store::prelude::*;
     let state = page_data::permitted_state("load_search_comparison")?;
-    let mut summaries = Vec::new();
-    for q in [&qa, &qb] {
-        page_data::restricted::check_query(&state, Some(q))?;
-        let query = Query::parse(q).map_err(|e| PageError::Refused(format!("“{q}”: {e}")))?;
-        let summary = state
-            .store
-            .search_summary(&query, state.search_at())
-            .await
-            .map_err(|e| page_data::internal("the calls", e))?;
-        summaries.push(summary);
-    }
-    let b = summaries.pop().unwrap_or_default();
-    let a = summaries.pop().unwrap_or_default();
-    Ok(SearchesPage { qa, qb, a, b })
+    page_data::restricted::check_query(&state, Some(&qa))?;
+    page_data::restricted::check_query(&state, Some(&qb))?;
+    page_data::searches_page(&state, qa, qb)
+        .await
+        .map_err(|e| page_data::internal("the calls", e))?
+        .map_err(PageError::Refused)
 }

@@ -246,3 +246,20 @@ mod kill {
         );
     }
 }
+
+#[tokio::test]
+async fn a_review_changed_on_one_instance_reaches_the_others_pages() {
+    let Some(server) =
+        pg::server_or_skip("scale_out::a_review_changed_on_one_instance_reaches_the_others_pages")
+    else {
+        return;
+    };
+    let (a, b) = two_instances(&server).await;
+    let mut on_b = b.state.hub.subscribe_reviews();
+    a.state.store.announce_review("call-7").await.unwrap();
+    let told = tokio::time::timeout(Duration::from_secs(5), on_b.recv())
+        .await
+        .expect("instance B hears of it within 5 s")
+        .expect("B's hub is open");
+    assert_eq!(&*told, "call-7");
+}

@@ -122,6 +122,15 @@ pub async fn app_state(store: Store, hub: Hub, config: ServeConfig) -> anyhow::R
         redaction.clone(),
     )?;
     let sign_on = crate::server::app::sso::SignOn::from_config(&config)?.map(Arc::new);
+    // Review changes made on other instances reach this one's call pages.
+    let told = hub.clone();
+    let stopping = hub.clone();
+    store
+        .watch_reviews(
+            Arc::new(move |call_id: &str| told.review_changed(call_id)),
+            async move { stopping.stopping().await },
+        )
+        .await?;
     Ok(AppState {
         api_rate: Arc::new(crate::server::http::api::caller::ApiRate::new(
             config.api_rate_per_minute,

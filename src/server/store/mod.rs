@@ -7,6 +7,8 @@
 mod contract;
 mod database;
 /// The store's area traits, for `use crate::server::store::prelude::*;`.
+use std::sync::Arc;
+
 pub mod prelude {
     pub use super::contract::*;
 }
@@ -63,6 +65,20 @@ impl Store {
                 Store::Postgres(postgres::PgStore::open(url, publish).await?)
             }
         })
+    }
+
+    /// Calls `on_change` with the call's id whenever any instance says a
+    /// call's review changed ([`ReviewStore::announce_review`]), until
+    /// `stop` resolves. On SQLite there is one instance: nothing to follow.
+    pub async fn watch_reviews(
+        &self,
+        on_change: Arc<dyn Fn(&str) + Send + Sync>,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), Error> {
+        match self {
+            Store::Sqlite(_) => Ok(()),
+            Store::Postgres(p) => Ok(p.watch_reviews(on_change, stop).await?),
+        }
     }
 
     /// A SQLite store over one migrated pool on a database file (tests use

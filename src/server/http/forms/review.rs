@@ -81,7 +81,7 @@ pub async fn add_note(State(state): State<AppState>, acting: Acting, body: Bytes
         }
     }
     .await;
-    changed(&state, &call_id, &outcome);
+    changed(&state, &call_id, &outcome).await;
     to_call(&call_id, event_id, outcome)
 }
 
@@ -106,7 +106,7 @@ pub async fn edit_note(
         note_outcome(change.map_err(storage)?, Notice::NoteSaved)
     }
     .await;
-    changed(&state, &call_id, &outcome);
+    changed(&state, &call_id, &outcome).await;
     to_call(&call_id, event_id, outcome)
 }
 
@@ -129,7 +129,7 @@ pub async fn delete_note(
         Ok(change) => note_outcome(change, Notice::NoteDeleted),
         Err(e) => Err(storage(e)),
     };
-    changed(&state, &call_id, &outcome);
+    changed(&state, &call_id, &outcome).await;
     to_call(&call_id, event_id, outcome)
 }
 
@@ -178,7 +178,7 @@ pub async fn flag(State(state): State<AppState>, acting: Acting, body: Bytes) ->
         Ok(Notice::ReviewSaved)
     }
     .await;
-    changed(&state, &call_id, &outcome);
+    changed(&state, &call_id, &outcome).await;
     to_call(&call_id, event_id, outcome)
 }
 
@@ -212,7 +212,7 @@ pub async fn verdict(State(state): State<AppState>, acting: Acting, body: Bytes)
         Ok(Notice::ReviewSaved)
     }
     .await;
-    changed(&state, &call_id, &outcome);
+    changed(&state, &call_id, &outcome).await;
     // From a queue: on to its next call.
     if let (Ok(_), Some(queue)) = (&outcome, fields.get("queue")) {
         if let Ok(queue) = queue.parse::<i64>() {
@@ -236,9 +236,13 @@ pub async fn compare_ticked(uri: axum::http::Uri) -> Response {
     }
 }
 
-/// Tells the call's open pages that its review changed.
-fn changed(state: &AppState, call_id: &str, outcome: &Outcome) {
+/// Tells the call's open pages that its review changed: this instance's
+/// at once, the other instances' (on PostgreSQL) through the database.
+async fn changed(state: &AppState, call_id: &str, outcome: &Outcome) {
     if outcome.is_ok() {
         state.hub.review_changed(call_id);
+        if let Err(e) = state.store.announce_review(call_id).await {
+            tracing::warn!(error = %e, "could not tell the other instances of a review change");
+        }
     }
 }

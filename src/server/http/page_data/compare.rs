@@ -1,7 +1,8 @@
 //! `/compare`: two calls' timelines aligned turn by turn and tool by tool
 //! ([`crate::model::compare`]), as the reader may read them.
 
-use crate::model::compare::compare;
+use crate::model::compare::{compare, SearchesPage};
+use crate::model::query::Query;
 use crate::model::{tool_line, ComparePage, EventDetail, TimelineItem};
 use crate::server::http::AppState;
 use crate::server::store;
@@ -44,6 +45,31 @@ pub async fn compare_page(
         comparison,
         tools,
     }))
+}
+
+/// Two searches' calls summed up; `Err` says which query cannot be read
+/// and why.
+pub async fn searches_page(
+    state: &AppState,
+    qa: String,
+    qb: String,
+) -> Result<Result<SearchesPage, String>, store::Error> {
+    let mut summaries = Vec::new();
+    for q in [&qa, &qb] {
+        let query = match Query::parse(q) {
+            Ok(query) => query,
+            Err(e) => return Ok(Err(format!("“{q}”: {e}"))),
+        };
+        summaries.push(
+            state
+                .store
+                .search_summary(&query, state.search_at())
+                .await?,
+        );
+    }
+    let b = summaries.pop().unwrap_or_default();
+    let a = summaries.pop().unwrap_or_default();
+    Ok(Ok(SearchesPage { qa, qb, a, b }))
 }
 
 /// A tool call's arguments and result, each in a line.

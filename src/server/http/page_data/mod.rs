@@ -32,7 +32,7 @@ pub use crate::server::app::platforms::listed as platforms;
 use crate::server::store::prelude::*;
 pub use alerts::{alerts_page, automations_page, issues_page, rules_page};
 pub use call::{call_timeline, event_body, first_window, window_holding, TIMELINE_WINDOW};
-pub use compare::compare_page;
+pub use compare::{compare_page, searches_page};
 pub use insights::insights_page;
 pub use review::{add_review, first_problem, queues_page, review_desk, shared_call, NEW_SHARE};
 pub use settings::{retention_settings, settings_page};

@@ -38,6 +38,9 @@ areas! {
         /// Keeps a reviewer's verdict in one transaction: their flags on the
         /// call (not its items) become its reasons; their score and mark are set.
         fn save_verdict(&self, call_id: &str, reviewer_id: i64, verdict: &NewVerdict) -> Result<(), Error>;
+        /// Tells the other instances that the call's review changed (on
+        /// PostgreSQL; SQLite has one instance).
+        fn announce_review(&self, call_id: &str) -> Result<(), Error>;
     }
     /// Read-only links to one call, kept by the hash of their secret.
     ShareStore {

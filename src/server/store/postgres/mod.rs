@@ -6,6 +6,7 @@
 //! (`follow.rs`).
 
 mod follow;
+mod reviews;
 mod search;
 mod space;
 mod write;

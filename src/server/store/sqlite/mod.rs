@@ -62,6 +62,12 @@ impl std::ops::DerefMut for Turn {
 }
 
 impl SqliteStore {
+    /// One instance: its own hub hears every review change already.
+    pub async fn announce_review(&self, call_id: &str) -> Result<(), sqlx::Error> {
+        let _ = call_id;
+        Ok(())
+    }
+
     /// Opens (creating if missing) the database file at `path`, applies the
     /// migrations and starts the writer task. `publish` is called with each
     /// committed batch, in commit order.

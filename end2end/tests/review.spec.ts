@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures';
-import { deliverFixtureCall, newCallId } from './events';
+import { deliver, deliverFixtureCall, newCallId, turn } from './events';
 
 const PASSWORD = 'an editor password';
 
@@ -128,13 +128,15 @@ test('a shared link opens one call for someone without an account', async ({ pag
 test('two calls ticked in the list are compared', async ({ page }) => {
   const a = newCallId('cmp-a');
   const b = newCallId('cmp-b');
-  await deliverFixtureCall(page.request, a);
-  await deliverFixtureCall(page.request, b);
-  await page.goto('/');
+  const word = `comparable${Date.now().toString(36)}`;
+  await deliver(page.request, turn(a, 'user', `A ${word} question`, 1));
+  await deliver(page.request, turn(b, 'user', `A ${word} question`, 1));
+  await deliver(page.request, turn(b, 'agent', 'And one more answer', 2));
+  await page.goto(`/?q=${word}`);
   await page.getByLabel(`Compare call ${a}`).check();
   await page.getByLabel(`Compare call ${b}`).check();
   await page.getByRole('button', { name: 'Compare the two ticked calls' }).first().click();
   await expect(page).toHaveURL(/\/compare\?a=/);
-  await expect(page.getByTestId('differences')).toHaveText('No differences in turns, tool calls or endings.');
-  await expect(page.locator('tr[data-diff="same"]').first()).toBeVisible();
+  await expect(page.getByTestId('differences')).toHaveText('1 difference, marked below.');
+  await expect(page.locator('tr[data-diff="only-b"]')).toContainText('And one more answer');
 });

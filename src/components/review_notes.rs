@@ -28,21 +28,41 @@ pub fn ItemReview(event_id: i64, quote: String) -> impl IntoView {
             .review
             .with(|r| r.notes_on(event_id).cloned().collect::<Vec<_>>())
     };
+    // Each reason once, with whether the reader flagged it (and may clear it).
     let flags = move || {
         reviewing.review.with(|r| {
-            r.reasons_on(Some(event_id))
-                .into_iter()
-                .map(|code| reviewing.desk.with_value(|d| d.label(code).to_string()))
-                .collect::<Vec<_>>()
+            reviewing.desk.with_value(|d| {
+                r.reasons_on(Some(event_id))
+                    .into_iter()
+                    .map(|code| {
+                        let yours = d.may_review && r.flagged_by(&d.name, Some(event_id), code);
+                        (code.to_string(), d.label(code).to_string(), yours)
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
     };
     let may_review = reviewing.desk.with_value(|d| d.may_review);
+    let call_id = reviewing.call_id.get_value();
     view! {
         {move || {
             let flags = flags();
+            let call_id = call_id.clone();
             (!flags.is_empty()).then(|| view! {
                 <p class="item-flags" data-testid="item-flags">
-                    {flags.into_iter().map(|label| view! { <span class="tag tag-flag">"⚑ " {label}</span> }).collect_view()}
+                    {flags.into_iter().map(|(code, label, yours)| view! {
+                        <span class="tag tag-flag">"⚑ " {label.clone()}
+                            {yours.then(|| view! {
+                                <form method="post" action="/review/flag" class="inline unflag">
+                                    <input type="hidden" name="call_id" value=call_id.clone()/>
+                                    <input type="hidden" name="event_id" value=event_id/>
+                                    <input type="hidden" name="reason" value=code/>
+                                    <input type="hidden" name="on" value="0"/>
+                                    <button type="submit" class="unflag-button" aria-label=format!("Clear your flag {label}")>"×"</button>
+                                </form>
+                            })}
+                        </span>
+                    }).collect_view()}
                 </p>
             })
         }}

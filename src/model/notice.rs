@@ -163,6 +163,7 @@ messages! {
         SamplingInvalid = "sampling-invalid" => "Choose a sampling rule with its number: every 1–1000th, 1–100 %, or 1–10000 a day.",
         ReviewsNeededInvalid = "reviews-needed-invalid" => "A call needs 1 to 10 reviewers.",
         NoSuchQueue = "no-such-queue" => "There is no such queue.",
+        QueueNotYours = "queue-not-yours" => "That queue is for its own reviewers; ask an editor to add you to it.",
         ReasonInvalid = "reason-invalid" => "A reason needs a label of letters or digits, at most 40 characters.",
         ReasonTaken = "reason-taken" => "That reason is on the list already.",
         DaysInvalid = "days-invalid" => "Days must be a whole number from 1 (or blank for the installation's retention).",

@@ -112,13 +112,13 @@ const EXPECT: &[(&str, &str, Least)] = &[
     ("POST", "/review/notes/{}/delete", Least::Editor),
     ("POST", "/review/flag", Least::Editor),
     ("POST", "/review/verdict", Least::Editor),
-    ("GET", "/review/queues/{}/next", Least::Editor),
+    ("POST", "/review/queues/{}/next", Least::Editor),
     ("POST", "/review/queues", Least::Editor),
     ("POST", "/review/queues/{}/delete", Least::Editor),
     ("POST", "/review/shares", Least::Editor),
     ("POST", "/review/shares/{}/revoke", Least::Editor),
     ("POST", "/review/reasons", Least::Admin),
-    ("POST", "/review/reasons/{}/retire", Least::Admin),
+    ("POST", "/review/reasons/retire", Least::Admin),
     ("POST", "/review/viewers", Least::Admin),
 ];
 

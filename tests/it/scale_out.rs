@@ -256,7 +256,10 @@ async fn a_review_changed_on_one_instance_reaches_the_others_pages() {
     };
     let (a, b) = two_instances(&server).await;
     let mut on_b = b.state.hub.subscribe_reviews();
-    a.state.store.announce_review("call-7").await.unwrap();
+    assert!(
+        a.state.store.announce_review("call-7").await.unwrap(),
+        "others hear it"
+    );
     let told = tokio::time::timeout(Duration::from_secs(5), on_b.recv())
         .await
         .expect("instance B hears of it within 5 s")

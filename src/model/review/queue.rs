@@ -76,6 +76,11 @@ fn ordinal(n: u32) -> String {
     format!("{n}{suffix}")
 }
 
+/// Whether a queue for `reviewers` (anyone, when empty) is `name`'s.
+pub fn is_for(reviewers: &[String], name: &str) -> bool {
+    reviewers.is_empty() || reviewers.iter().any(|r| r.eq_ignore_ascii_case(name))
+}
+
 /// A queue as its page lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Queue {
@@ -110,6 +115,9 @@ pub struct QueuesPage {
     pub admin: bool,
     /// Admins let viewers review.
     pub viewers_review: bool,
+    /// The reader's account name.
+    #[serde(default)]
+    pub you: String,
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::EventDetail;
 
 fn note(id: i64, event_id: Option<i64>, author_id: i64) -> Note {
     Note {
@@ -68,6 +69,7 @@ fn authors_and_admins_change_notes() {
     let mut desk = ReviewDesk {
         reasons: Vec::new(),
         you: 1,
+        name: "user1".into(),
         may_review: true,
         admin: false,
     };

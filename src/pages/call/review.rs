@@ -69,25 +69,15 @@ fn YourReview(reviewing: Reviewing) -> impl IntoView {
     };
     let desk = reviewing.desk.get_value();
     let call_id = reviewing.call_id.get_value();
-    let you = desk.you;
-    let mine = reviewing.review.with_untracked(|r| {
-        let verdict = r.verdict_of(you).cloned();
-        let name = verdict.as_ref().map(|v| v.reviewer.clone());
+    let (verdict, flagged) = reviewing.review.with_untracked(|r| {
         let flagged: Vec<String> = desk
             .reasons
             .iter()
-            .filter(|reason| {
-                r.flags.iter().any(|f| {
-                    f.event_id.is_none()
-                        && f.reason == reason.code
-                        && Some(&f.author) == name.as_ref()
-                })
-            })
+            .filter(|reason| r.flagged_by(&desk.name, None, &reason.code))
             .map(|reason| reason.code.clone())
             .collect();
-        (verdict, flagged)
+        (r.verdict_of(desk.you).cloned(), flagged)
     });
-    let (verdict, flagged) = mine;
     let score = verdict.as_ref().and_then(|v| v.score);
     let reviewed = verdict.as_ref().is_some_and(|v| v.reviewed_at.is_some());
     view! {

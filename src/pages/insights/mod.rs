@@ -153,6 +153,7 @@ fn Flags(flags: FlagCounts, step: Step) -> impl IntoView {
                 }).collect_view()}</tbody>
             </table>
         </figure>
+        {(!by_agent.is_empty()).then(|| view! {
         <figure>
             <figcaption>"Calls flagged, by reason, per agent"</figcaption>
             <table class="latency-parts-table" data-testid="flags-by-agent">
@@ -162,6 +163,7 @@ fn Flags(flags: FlagCounts, step: Step) -> impl IntoView {
                 }).collect_view()}</tbody>
             </table>
         </figure>
+        })}
     }
     .into_any()
 }

@@ -13,7 +13,7 @@ pub use share::SharedCallPage;
 
 use super::LoadError;
 use crate::components::FormNotice;
-use crate::model::review::{Queue, QueuesPage as Data};
+use crate::model::review::{self as review, Queue, QueuesPage as Data};
 use crate::server_fns::load_queues;
 
 #[component]
@@ -43,6 +43,7 @@ fn Queues(data: Data) -> impl IntoView {
         reasons,
         admin,
         viewers_review,
+        you,
     } = data;
     view! {
         <section aria-labelledby="queues-head">
@@ -55,7 +56,7 @@ fn Queues(data: Data) -> impl IntoView {
                 false => view! {
                     <table class="queues">
                         <thead><tr><th>"Queue"</th><th>"Calls"</th><th>"Needs"</th><th>"Progress"</th><th>"For you"</th><th></th></tr></thead>
-                        <tbody>{queues.into_iter().map(|q| view! { <QueueRow q may_edit may_review/> }).collect_view()}</tbody>
+                        <tbody>{queues.into_iter().map(|q| view! { <QueueRow may_review=may_review && review::is_for(&q.reviewers, &you) q may_edit/> }).collect_view()}</tbody>
                     </table>
                 }.into_any(),
             }}
@@ -78,12 +79,15 @@ fn Queues(data: Data) -> impl IntoView {
             <h2 id="reasons-head">"Flag reasons"</h2>
             <ul class="reasons">
                 {reasons.into_iter().map(|r| {
-                    let action = format!("/review/reasons/{}/retire", r.code);
+                    let code = r.code.clone();
                     view! {
                         <li>
                             {r.label} " " <code class="muted">{format!("flag:{}", r.code)}</code>
                             {admin.then(|| view! {
-                                <form method="post" action=action class="inline">" " <button type="submit" class="button">"Take off the list"</button></form>
+                                <form method="post" action="/review/reasons/retire" class="inline">
+                                    <input type="hidden" name="code" value=code/>
+                                    " " <button type="submit" class="button">"Take off the list"</button>
+                                </form>
                             })}
                         </li>
                     }
@@ -118,9 +122,13 @@ fn QueueRow(q: Queue, may_edit: bool, may_review: bool) -> impl IntoView {
             <td>{q.sampling.describe()}{reviewers}</td>
             <td>{format!("{} reviewer{}", q.reviews_needed, if q.reviews_needed == 1 { "" } else { "s" })}</td>
             <td data-testid="queue-progress">{format!("{}/{}", q.done, q.total)}</td>
-            <td>{q.waiting_for_you}</td>
+            <td>{if may_review { q.waiting_for_you.to_string() } else { "—".to_string() }}</td>
             <td>
-                {may_review.then(|| view! { <a class="button primary" href=next>"Next call"</a> })}
+                {may_review.then(|| view! {
+                    <form method="post" action=next class="inline">
+                        <button type="submit" class="button primary">"Next call"</button>
+                    </form>
+                })}
                 {may_edit.then(|| view! {
                     <form method="post" action=delete class="inline">" " <button type="submit" class="button danger">"Delete"</button></form>
                 })}

@@ -51,6 +51,8 @@ fn Shared(shared: SharedCall) -> impl IntoView {
         redacted,
     } = shared;
     let started_at = timeline.call.started_at;
+    // A long call's link shows its first window of events.
+    let cut = timeline.before.map(|_| timeline.items.len());
     let notes = overview::overview(&timeline.items, started_at, None);
     let reviewing = Reviewing {
         review: RwSignal::new(timeline.review),
@@ -77,6 +79,7 @@ fn Shared(shared: SharedCall) -> impl IntoView {
                 crate::model::format::datetime(expires_at))}
         </p>
         <CallHeader call now playing metrics=Signal::derive(|| None)/>
+        {cut.map(|n| view! { <p class="muted" data-testid="shared-cut">{format!("This link shows the call's first {n} events.")}</p> })}
         <ol class="timeline" aria-label="timeline">
             {timeline.items.into_iter().map(|item| {
                 let id = item.id;

@@ -26,6 +26,21 @@ pub async fn seen(
     Ok(review)
 }
 
+/// A review as a shared link shows it: what reviewers concluded, not who
+/// they are (their accounts' names may be e-mail addresses). Scores and
+/// "reviewed" marks stay with the team.
+pub fn anonymous(mut review: CallReview) -> CallReview {
+    for note in &mut review.notes {
+        note.author = "a reviewer".into();
+        note.author_id = 0;
+    }
+    for flag in &mut review.flags {
+        flag.author = "a reviewer".into();
+    }
+    review.verdicts.clear();
+    review
+}
+
 /// The path a shared link's secret opens.
 pub fn share_path(secret: &str) -> String {
     format!("/share/{secret}")
@@ -76,20 +91,37 @@ pub fn order_links(mut links: Vec<ShareLink>, now: i64) -> Vec<ShareLink> {
     links
 }
 
-/// The next call queue `id` offers `reader`, after the queue has looked
-/// at the calls that ended since it last looked. `None` when the queue is
-/// gone or nothing waits; an error when its stored query no longer reads.
+/// What "Next call" finds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    Call(String),
+    /// Nothing waits for this reviewer.
+    Empty,
+    /// The queue is for other reviewers.
+    NotYours,
+    Gone,
+}
+
+/// The next call queue `id` offers the reviewer `(id, name)`, after the
+/// queue has looked at the calls that ended since it last looked; an error
+/// when its stored query no longer reads.
 pub async fn next_in_queue(
     store: &Store,
     id: i64,
-    reader: i64,
+    (reader, name): (i64, &str),
     at: SearchAt,
-) -> Result<Option<String>, store::Error> {
-    let Some((query, sampling)) = store.queue_rule(id).await? else {
-        return Ok(None);
+) -> Result<Next, store::Error> {
+    let Some(rule) = store.queue_rule(id).await? else {
+        return Ok(Next::Gone);
     };
-    let query = Query::parse(&query)
+    if !crate::model::review::is_for(&rule.reviewers, name) {
+        return Ok(Next::NotYours);
+    }
+    let query = Query::parse(&rule.query)
         .map_err(|e| store::Error::corrupt(format!("queue {id}'s query: {e}")))?;
-    store.fill_queue(id, &query, sampling, at).await?;
-    store.next_in_queue(id, reader).await
+    store.fill_queue(id, &query, rule.sampling, at).await?;
+    Ok(match store.next_in_queue(id, reader).await? {
+        Some(call) => Next::Call(call),
+        None => Next::Empty,
+    })
 }

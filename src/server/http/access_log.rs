@@ -1,7 +1,9 @@
 //! One `info` line per answered request (target `calltrail::access`): method,
 //! path, status and milliseconds, so an operator sees traffic in either log
 //! format. The path is logged without its query, which may hold the webhook
-//! token. For a live stream the time is until its headers were sent.
+//! token, and without the secret of a one-time or shared link
+//! (`/share/…`, `/invite/…`). For a live stream the time is until its
+//! headers were sent.
 
 use std::time::Instant;
 
@@ -16,7 +18,7 @@ pub const TARGET: &str = "calltrail::access";
 pub async fn access_log(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let path = without_secret(request.uri().path());
     let response = next.run(request).await;
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(
@@ -30,9 +32,28 @@ pub async fn access_log(request: Request, next: Next) -> Response {
     response
 }
 
+/// `path` with the secret of a link (the segment after `/share/` or
+/// `/invite/`) replaced by `…`.
+fn without_secret(path: &str) -> String {
+    for prefix in ["/share/", "/invite/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let tail = rest.find('/').map_or("", |at| &rest[at..]);
+            return format!("{prefix}…{tail}");
+        }
+    }
+    path.to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use std::io;
+
+    #[test]
+    fn link_secrets_stay_out_of_the_log() {
+        assert_eq!(super::without_secret("/share/AbC_123"), "/share/…");
+        assert_eq!(super::without_secret("/invite/xyz/more"), "/invite/…/more");
+        assert_eq!(super::without_secret("/calls/c1"), "/calls/c1");
+    }
     use std::sync::{Arc, Mutex};
 
     use axum::body::Body;

@@ -4,11 +4,11 @@
 //! Everything that touches SQL lives in this module; the rest of the server
 //! sees only [`Store`]'s methods and the types they take and return.
 
+use std::sync::Arc;
+
 mod contract;
 mod database;
 /// The store's area traits, for `use crate::server::store::prelude::*;`.
-use std::sync::Arc;
-
 pub mod prelude {
     pub use super::contract::*;
 }

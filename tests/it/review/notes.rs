@@ -204,3 +204,66 @@ async fn restricted_viewers_read_notes_redacted(pool: SqlitePool) {
     let (_, page) = page_as(&app, Some(&app.cookie), "/calls/c1").await;
     assert!(page.contains("415-555-0134"), "an admin reads it whole");
 }
+
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn admins_keep_the_reasons_and_a_retired_one_stays_on_its_calls(pool: SqlitePool) {
+    let app = app(pool).await;
+    fixture_call(&app, "c1").await;
+    let (_, to) = post(&app, &app.cookie, "/review/reasons", "label=Wrong+language").await;
+    assert_eq!(to, "/review?notice=reason-added");
+    let (_, to) = post(&app, &app.cookie, "/review/reasons", "label=wrong+LANGUAGE").await;
+    assert_eq!(to, "/review?error=reason-taken");
+    let (_, to) = post(&app, &app.cookie, "/review/reasons", "label=%21%21").await;
+    assert_eq!(to, "/review?error=reason-invalid");
+    let form = "call_id=c1&reason=wrong_language&reason=other";
+    post(&app, &app.cookie, "/review/verdict", form).await;
+    let (_, to) = post(
+        &app,
+        &app.cookie,
+        "/review/reasons/retire",
+        "code=wrong_language",
+    )
+    .await;
+    assert_eq!(to, "/review?notice=reason-retired");
+    let reasons = app.state.store.flag_reasons().await.unwrap();
+    assert!(
+        !reasons.iter().any(|r| r.code == "wrong_language"),
+        "off the list"
+    );
+    assert_eq!(reasons.last().unwrap().code, "other");
+    // Saving the verdict again (the form no longer offers it) keeps it.
+    post(&app, &app.cookie, "/review/verdict", "call_id=c1&score=3").await;
+    let review = app.state.store.call_review("c1").await.unwrap();
+    let flags: Vec<&str> = review.flags.iter().map(|f| f.reason.as_str()).collect();
+    assert_eq!(flags, ["wrong_language"]);
+    // It is offered again once back on the list, at its end.
+    let (_, to) = post(&app, &app.cookie, "/review/reasons", "label=Wrong+language").await;
+    assert_eq!(to, "/review?notice=reason-added");
+    let reasons = app.state.store.flag_reasons().await.unwrap();
+    assert_eq!(reasons.last().unwrap().code, "wrong_language");
+    // An item's flag is cleared by its author.
+    let tool = event_of(&app, "c1", "tool_call").await;
+    let flag = format!("call_id=c1&event_id={tool}&reason=too_slow");
+    post(&app, &app.cookie, "/review/flag", &flag).await;
+    let on_item = |r: &calltrail::model::review::CallReview| r.reasons_on(Some(tool)).len();
+    assert_eq!(
+        on_item(&app.state.store.call_review("c1").await.unwrap()),
+        1
+    );
+    post(&app, &app.cookie, "/review/flag", &format!("{flag}&on=0")).await;
+    assert_eq!(
+        on_item(&app.state.store.call_review("c1").await.unwrap()),
+        0
+    );
+    // An item of another call is refused.
+    fixture_call(&app, "c2").await;
+    let other = event_of(&app, "c2", "tool_call").await;
+    let (_, to) = post(
+        &app,
+        &app.cookie,
+        "/review/flag",
+        &format!("call_id=c1&event_id={other}&reason=other"),
+    )
+    .await;
+    assert!(to.contains("error=no-such-item"), "{to}");
+}

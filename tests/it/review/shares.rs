@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use sqlx::SqlitePool;
 
 use super::{fixture_call, member, post};
-use crate::common::{app, page_as, TestApp};
+use crate::common::{app, deliver, fixture, page_as, TestApp};
 use calltrail::model::AccountRole;
 use calltrail::server::store::audit::AuditFilter;
 use calltrail::server::store::prelude::*;
@@ -62,6 +62,15 @@ async fn a_shared_link_opens_one_call_and_nothing_else(pool: SqlitePool) {
     assert!(page.contains("Call c1"), "the call");
     assert!(page.contains("listOpenSlots"), "its timeline");
     assert!(page.contains("Check the slot lookup"), "its notes");
+    assert!(
+        page.contains("a reviewer"),
+        "signed by nobody in particular"
+    );
+    assert!(
+        !page.contains("\"author\":\"admin\""),
+        "no account name, not even in the page's data"
+    );
+    assert!(!page.contains("example.com/rec"), "no recording");
     assert!(
         page.contains("callers&#x27; data redacted") || page.contains("callers' data redacted"),
         "redacted by default"
@@ -155,7 +164,15 @@ async fn only_editors_share_and_an_unredacted_link_shows_raw_text(pool: SqlitePo
     );
     let (_, to) = post(&app, &app.cookie, "/review/shares", "call_id=c1&expires=2y").await;
     assert!(to.contains("error=share-lifetime-invalid"), "{to}");
+    let mut report: serde_json::Value =
+        serde_json::from_str(&fixture("end-of-call-report.json")).unwrap();
+    report["call_id"] = "c1".into();
+    deliver(&app, report).await;
     let path = share(&app, "c1", "expires=30d").await;
     let (_, page) = page_as(&app, None, &path).await;
+    assert!(
+        !page.contains("example.com/rec"),
+        "no recording, unredacted or not"
+    );
     assert!(page.contains("A shared call: read-only."), "not redacted");
 }

@@ -95,16 +95,7 @@ impl Redaction {
         if self.mode(source) != Mode::Off {
             self.detail(source, &mut item.detail);
         }
-        item.raw = String::new();
-        if let EventDetail::Report {
-            recording_url,
-            stereo_recording_url,
-            ..
-        } = &mut item.detail
-        {
-            *recording_url = None;
-            *stereo_recording_url = None;
-        }
+        without_raw(item);
     }
 
     /// Reviewers' notes as someone who may not see sensitive data reads
@@ -130,6 +121,21 @@ impl Redaction {
         self.maybe_text(&source, &mut call.first_user_text);
         self.maybe_text(&source, &mut call.caller);
         self.maybe_text(&source, &mut call.agent);
+    }
+}
+
+/// A timeline item without its raw payload and recordings: what a page
+/// that may not open them (a restricted viewer's, a shared link's) gets.
+pub fn without_raw(item: &mut TimelineItem) {
+    item.raw = String::new();
+    if let EventDetail::Report {
+        recording_url,
+        stereo_recording_url,
+        ..
+    } = &mut item.detail
+    {
+        *recording_url = None;
+        *stereo_recording_url = None;
     }
 }
 

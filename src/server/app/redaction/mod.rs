@@ -17,6 +17,7 @@
 //! id is silent data loss.
 
 mod apply;
+pub use apply::without_raw;
 mod checks;
 mod detectors;
 mod ingest;

@@ -144,13 +144,13 @@ pub const PERMITS: &[(&str, &str, Action)] = &[
     ("POST", "/review/notes/{}/delete", Action::Review),
     ("POST", "/review/flag", Action::Review),
     ("POST", "/review/verdict", Action::Review),
-    ("GET", "/review/queues/{}/next", Action::Review),
+    ("POST", "/review/queues/{}/next", Action::Review),
     ("POST", "/review/queues", Action::Edit),
     ("POST", "/review/queues/{}/delete", Action::Edit),
     ("POST", "/review/shares", Action::Edit),
     ("POST", "/review/shares/{}/revoke", Action::Edit),
     ("POST", "/review/reasons", Action::Administer),
-    ("POST", "/review/reasons/{}/retire", Action::Administer),
+    ("POST", "/review/reasons/retire", Action::Administer),
     ("POST", "/review/viewers", Action::Administer),
 ];
 

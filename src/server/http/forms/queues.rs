@@ -9,6 +9,7 @@ use super::{back, see_other, storage, Fields};
 use crate::model::query::Query;
 use crate::model::review::{reason_code, Sampling};
 use crate::model::{event_link, FormError, Notice};
+use crate::server::app::review::Next;
 use crate::server::app::{audit, review};
 use crate::server::http::auth::actor::Acting;
 use crate::server::http::AppState;
@@ -114,12 +115,18 @@ pub async fn delete(
     back(PAGE, None, outcome)
 }
 
-/// `GET /review/queues/{id}/next`: the queue's next call for the reader,
-/// opened at its first problem, with the review form set to return here.
+/// `POST /review/queues/{id}/next`: the queue's next call for the reader.
 pub async fn next(State(state): State<AppState>, acting: Acting, Path(id): Path<i64>) -> Response {
+    next_call(&state, &acting, id).await
+}
+
+/// The queue's next call for the reader, opened at its first problem, with
+/// the review form set to come back for the one after.
+pub(super) async fn next_call(state: &AppState, acting: &Acting, id: i64) -> Response {
     let at = state.search_at();
-    match review::next_in_queue(&state.store, id, acting.user.id, at).await {
-        Ok(Some(call_id)) => {
+    let reader = (acting.user.id, acting.user.username.as_str());
+    match review::next_in_queue(&state.store, id, reader, at).await {
+        Ok(Next::Call(call_id)) => {
             let first =
                 match crate::server::http::page_data::first_problem(&state.store, &call_id).await {
                     Ok(first) => first,
@@ -137,7 +144,9 @@ pub async fn next(State(state): State<AppState>, acting: Acting, Path(id): Path<
             };
             see_other(format!("{path}{sep}queue={id}#{fragment}"))
         }
-        Ok(None) => back(PAGE, None, Ok(Notice::QueueEmpty)),
+        Ok(Next::Empty) => back(PAGE, None, Ok(Notice::QueueEmpty)),
+        Ok(Next::NotYours) => back(PAGE, None, Err(FormError::QueueNotYours)),
+        Ok(Next::Gone) => back(PAGE, None, Err(FormError::NoSuchQueue)),
         Err(e) => back(PAGE, None, Err(storage(e))),
     }
 }
@@ -161,12 +170,10 @@ pub async fn add_reason(State(state): State<AppState>, acting: Acting, body: Byt
     back(PAGE, None, outcome)
 }
 
-/// `POST /review/reasons/{code}/retire`.
-pub async fn retire_reason(
-    State(state): State<AppState>,
-    acting: Acting,
-    Path(code): Path<String>,
-) -> Response {
+/// `POST /review/reasons/retire`: `code`.
+pub async fn retire_reason(State(state): State<AppState>, acting: Acting, body: Bytes) -> Response {
+    let fields = Fields::parse(&body);
+    let code = fields.get("code").unwrap_or_default().to_string();
     let outcome = match state.store.retire_flag_reason(&code).await {
         Ok(true) => {
             audit::record(

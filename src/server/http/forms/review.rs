@@ -166,8 +166,16 @@ pub async fn flag(State(state): State<AppState>, acting: Acting, body: Bytes) ->
     let event_id = fields.get("event_id").and_then(|v| v.parse().ok());
     let outcome = async {
         let event_id = item_of(&state, &call_id, &fields).await?;
-        let reasons = reasons_of(&state, &fields).await?;
         let on = fields.get("on") != Some("0");
+        // A flag for a reason since taken off the list can still be cleared.
+        let reasons = match on {
+            true => reasons_of(&state, &fields).await?,
+            false => fields
+                .all("reason")
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        };
         for reason in &reasons {
             state
                 .store
@@ -216,33 +224,49 @@ pub async fn verdict(State(state): State<AppState>, acting: Acting, body: Bytes)
     // From a queue: on to its next call.
     if let (Ok(_), Some(queue)) = (&outcome, fields.get("queue")) {
         if let Ok(queue) = queue.parse::<i64>() {
-            return see_other(format!("/review/queues/{queue}/next"));
+            return super::queues::next_call(&state, &acting, queue).await;
         }
     }
     to_call(&call_id, None, outcome)
 }
 
 /// `GET /compare/ticked?c=…&c=…`: the two rows ticked in a calls list,
-/// side by side (`/compare?a=…&b=…`); back to the list unless two were.
-pub async fn compare_ticked(uri: axum::http::Uri) -> Response {
+/// side by side (`/compare?a=…&b=…`, the one that started first as A);
+/// back to the list unless two were.
+pub async fn compare_ticked(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
     let fields = Fields::parse(uri.query().unwrap_or_default().as_bytes());
-    match fields.all("c").as_slice() {
-        [a, b] => see_other(format!(
-            "/compare?a={}&b={}",
-            format::url_segment(a),
-            format::url_segment(b)
-        )),
-        _ => super::back("/", None, Err(FormError::TickTwo)),
-    }
+    let [a, b] = fields.all("c")[..] else {
+        return super::back("/", None, Err(FormError::TickTwo));
+    };
+    let started = |id: &str| {
+        let store = state.store.clone();
+        let id = id.to_string();
+        async move { store.call(&id).await.ok().flatten().map(|c| c.started_at) }
+    };
+    let (a, b) = match (started(a).await, started(b).await) {
+        (Some(sa), Some(sb)) if (sb, b) < (sa, a) => (b, a),
+        _ => (a, b),
+    };
+    see_other(format!(
+        "/compare?a={}&b={}",
+        format::url_segment(a),
+        format::url_segment(b)
+    ))
 }
 
-/// Tells the call's open pages that its review changed: this instance's
-/// at once, the other instances' (on PostgreSQL) through the database.
+/// Tells the call's open pages that its review changed: through the
+/// database to every instance on PostgreSQL, else (or when that fails)
+/// this instance's own.
 async fn changed(state: &AppState, call_id: &str, outcome: &Outcome) {
-    if outcome.is_ok() {
-        state.hub.review_changed(call_id);
-        if let Err(e) = state.store.announce_review(call_id).await {
+    if outcome.is_err() {
+        return;
+    }
+    match state.store.announce_review(call_id).await {
+        Ok(true) => {}
+        Ok(false) => state.hub.review_changed(call_id),
+        Err(e) => {
             tracing::warn!(error = %e, "could not tell the other instances of a review change");
+            state.hub.review_changed(call_id);
         }
     }
 }

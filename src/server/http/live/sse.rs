@@ -69,10 +69,15 @@ trait Feed: Send + Sync + 'static {
     fn pick(&self, update: &Published) -> Option<Arc<str>>;
     /// The hub channel this feed listens to.
     fn subscribe(&self, hub: &Hub) -> broadcast::Receiver<Arc<Published>>;
-    /// The message this feed sends when call `changed`'s review changed
-    /// (`None`: when the stream opens), if it follows that call's review.
-    fn review(&self, changed: Option<&str>) -> impl Future<Output = Option<Arc<str>>> + Send {
-        let _ = changed;
+    /// The message this feed sends about its call's review, if it follows
+    /// one: when call `changed`'s review changed, or (`None`) as the whole
+    /// review — on opening, an empty one is not sent (`opening`).
+    fn review(
+        &self,
+        changed: Option<&str>,
+        opening: bool,
+    ) -> impl Future<Output = Option<Arc<str>>> + Send {
+        let _ = (changed, opening);
         async { None }
     }
 }
@@ -192,13 +197,13 @@ impl Feed for CallFeed {
         hub.subscribe_call(&self.call_id)
     }
 
-    async fn review(&self, changed: Option<&str>) -> Option<Arc<str>> {
+    async fn review(&self, changed: Option<&str>, opening: bool) -> Option<Arc<str>> {
         if changed.is_some_and(|id| id != self.call_id) {
             return None;
         }
         match review::seen(&self.store, &self.call_id, self.restricted.as_deref()).await {
             // A stream opening on a call nobody reviewed says nothing.
-            Ok(review) if changed.is_none() && review == CallReview::default() => None,
+            Ok(review) if opening && review == CallReview::default() => None,
             Ok(review) => Some(to_json(&ReviewUpdate { review })),
             Err(e) => {
                 tracing::warn!(error = %e, "could not read a call's review for its stream");
@@ -270,7 +275,7 @@ fn follow<F: Feed>(hub: Hub, feed: F, mut last: i64, mut watch: SessionWatch) ->
         let _client = LiveClient::start();
         yield Ok(opening("calltrail live"));
         // Review messages carry no id: they are not events to resume after.
-        if let Some(review) = feed.review(None).await {
+        if let Some(review) = feed.review(None, true).await {
             yield Ok(Event::default().data(&*review));
         }
         let mut behind = true;
@@ -317,13 +322,13 @@ fn follow<F: Feed>(hub: Hub, feed: F, mut last: i64, mut watch: SessionWatch) ->
                 }
                 Wake::Update(Err(RecvError::Closed)) => return,
                 Wake::Review(Ok(call_id)) => {
-                    if let Some(review) = feed.review(Some(&call_id)).await {
+                    if let Some(review) = feed.review(Some(&call_id), false).await {
                         yield Ok(Event::default().data(&*review));
                     }
                 }
                 // Behind on reviews: the whole review again, if it follows one.
                 Wake::Review(Err(RecvError::Lagged(_))) => {
-                    if let Some(review) = feed.review(None).await {
+                    if let Some(review) = feed.review(None, false).await {
                         yield Ok(Event::default().data(&*review));
                     }
                 }

@@ -232,16 +232,15 @@ pub async fn audit(state: &AppState, action: &str, target: &str, summary: &str) 
     crate::server::app::audit::record(&state.store, &actor(state), action, target, summary).await;
 }
 
-/// Who is acting in the request being served, for the audit log.
 /// The address of the client of the request being served.
 pub fn client_address(state: &AppState) -> Option<std::net::IpAddr> {
     let parts = use_context::<axum::http::request::Parts>();
     parts.as_ref().and_then(|parts| client_ip(parts, state))
 }
 
+/// Who is acting in the request being served, for the audit log.
 fn actor(state: &AppState) -> Actor {
-    let parts = use_context::<axum::http::request::Parts>();
-    let address = parts.as_ref().and_then(|parts| client_ip(parts, state));
+    let address = client_address(state);
     let name = current_user().map_or_else(|| "(nobody)".to_string(), |u| u.username);
     Actor::new(name, address)
 }

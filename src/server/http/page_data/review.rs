@@ -6,6 +6,7 @@ use crate::model::overview::Steps;
 use crate::model::review::{QueuesPage, ReviewDesk, SharedCall};
 use crate::model::{Action, CallTimeline};
 use crate::server::app::audit::{self, Actor};
+use crate::server::app::redaction::without_raw;
 use crate::server::app::review::{self, ShareRefused};
 use crate::server::http::auth::{permits, CurrentUser};
 use crate::server::http::AppState;
@@ -30,6 +31,7 @@ pub async fn review_desk(state: &AppState, user: &CurrentUser) -> Result<ReviewD
     Ok(ReviewDesk {
         reasons: state.store.flag_reasons().await?,
         you: user.id,
+        name: user.username.clone(),
         may_review: permits::allowed(&state.store, user.role, Action::Review).await,
         admin: user.role.may(Action::Administer),
     })
@@ -67,6 +69,7 @@ pub async fn queues_page(state: &AppState, user: &CurrentUser) -> Result<QueuesP
         reasons: state.store.flag_reasons().await?,
         admin: user.role.may(Action::Administer),
         viewers_review: state.store.viewers_review().await?,
+        you: user.username.clone(),
     })
 }
 
@@ -95,13 +98,12 @@ pub async fn shared_call(
         Some(r) => restricted::timeline(r, &mut timeline),
         None => {
             // Nobody's raw payloads or recordings through a link.
-            for item in &mut timeline.items {
-                item.raw = String::new();
-            }
+            timeline.items.iter_mut().for_each(without_raw);
             timeline.call.recording_url = None;
         }
     }
-    timeline.review = review::seen(&state.store, &link.call_id, lens.as_deref()).await?;
+    let review = review::seen(&state.store, &link.call_id, lens.as_deref()).await?;
+    timeline.review = review::anonymous(review);
     state.store.note_share_view(link.id, now).await?;
     let actor = Actor::new(format!("shared link {}", link.id), address);
     let said = if link.redacted {

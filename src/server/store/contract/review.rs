@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::model::query::Query;
 use crate::model::review::{CallReview, Queue, Reason, ReviewMarks, Sampling, ShareLink};
-use crate::server::store::queues::NewQueue;
+use crate::server::store::queues::{NewQueue, QueueRule};
 use crate::server::store::review::{NewNote, NewVerdict, NoteChange};
 use crate::server::store::shares::SharedTo;
 use crate::server::store::{Error, SearchAt, Store};
@@ -38,9 +38,10 @@ areas! {
         /// Keeps a reviewer's verdict in one transaction: their flags on the
         /// call (not its items) become its reasons; their score and mark are set.
         fn save_verdict(&self, call_id: &str, reviewer_id: i64, verdict: &NewVerdict) -> Result<(), Error>;
-        /// Tells the other instances that the call's review changed (on
-        /// PostgreSQL; SQLite has one instance).
-        fn announce_review(&self, call_id: &str) -> Result<(), Error>;
+        /// Tells every instance listening ([`Store::watch_reviews`]) that the
+        /// call's review changed; false when there are no others to tell
+        /// (SQLite has one instance): the caller tells its own.
+        fn announce_review(&self, call_id: &str) -> Result<bool, Error>;
     }
     /// Read-only links to one call, kept by the hash of their secret.
     ShareStore {
@@ -65,8 +66,8 @@ areas! {
         fn delete_queue(&self, id: i64) -> Result<bool, Error>;
         /// Every queue by name, with its progress and what waits for `reader`.
         fn queues(&self, reader: i64) -> Result<Vec<Queue>, Error>;
-        /// A queue's query (as typed) and sampling rule.
-        fn queue_rule(&self, id: i64) -> Result<Option<(String, Sampling)>, Error>;
+        /// A queue's query (as typed), sampling rule and reviewers.
+        fn queue_rule(&self, id: i64) -> Result<Option<QueueRule>, Error>;
         /// Looks at the ended calls `query` finds that the queue has not
         /// looked at, oldest first, and offers those its rule picks (each
         /// call is looked at once, so "every 2nd" counts every call found

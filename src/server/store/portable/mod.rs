@@ -21,6 +21,7 @@ pub(super) mod counts;
 pub mod deliveries;
 pub mod effects;
 mod events;
+mod flag_reasons;
 mod hits;
 pub mod insights;
 pub mod invitations;

@@ -27,6 +27,16 @@ pub struct NewQueue {
     pub reviewers: Vec<String>,
 }
 
+/// What a queue offers, and to whom.
+#[derive(Debug, Clone)]
+pub struct QueueRule {
+    /// The calls list's query, as typed.
+    pub query: String,
+    pub sampling: Sampling,
+    /// Who the queue is for (anyone who may review, when empty).
+    pub reviewers: Vec<String>,
+}
+
 #[derive(FromRow)]
 struct QueueRow {
     id: i64,
@@ -131,17 +141,22 @@ portable! {
         rows.into_iter().map(Queue::try_from).collect()
     }
 
-    /// The query and rule of queue `id`.
-    pub async fn queue_rule(&self, id: i64) -> Result<Option<(String, Sampling)>, sqlx::Error> {
-        let row: Option<(String, String, i64)> =
-            sqlx::query_as("SELECT query, sampling, sample_n FROM review_queues WHERE id = $1")
-                .bind(id)
-                .fetch_optional(self.reader())
-                .await?;
-        row.map(|(query, kind, n)| {
-            Sampling::parse(&kind, n)
-                .map(|s| (query, s))
-                .ok_or_else(|| crate::server::store::decode(format!("a sampling rule {kind} {n}")))
+    /// The query, rule and reviewers of queue `id`.
+    pub async fn queue_rule(&self, id: i64) -> Result<Option<QueueRule>, sqlx::Error> {
+        let row: Option<(String, String, i64, String)> = sqlx::query_as(
+            "SELECT query, sampling, sample_n, reviewers FROM review_queues WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(|(query, kind, n, reviewers)| {
+            let sampling = Sampling::parse(&kind, n)
+                .ok_or_else(|| crate::server::store::decode(format!("a sampling rule {kind} {n}")))?;
+            Ok(QueueRule {
+                query,
+                sampling,
+                reviewers: reviewers.lines().map(str::to_string).collect(),
+            })
         })
         .transpose()
     }
@@ -152,6 +167,15 @@ portable! {
     pub async fn fill_queue(&self, id: i64, query: &Query, sampling: Sampling, at: SearchAt) -> Result<i64, sqlx::Error> {
         let mut looked = 0;
         loop {
+            let mut conn = self.write_turn().await?;
+            let mut tx = Self::begin_write(&mut conn).await?;
+            // One filler per queue at a time (a row lock on PostgreSQL; on
+            // SQLite the write transaction is alone already), and the calls
+            // found inside it, so two "Next call"s cannot place one call twice.
+            sqlx::query("UPDATE review_queues SET name = name WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new(
                 "SELECT call_id, started_at FROM calls WHERE status <> 'live'
                  AND call_id NOT IN (SELECT call_id FROM review_queue_calls WHERE queue_id = ",
@@ -159,12 +183,10 @@ portable! {
             sql.push_bind(id).push(")");
             Self::selects(&mut sql, query, at);
             sql.push(" ORDER BY started_at, call_id LIMIT ").push_bind(STEP);
-            let found: Vec<(String, i64)> = sql.build_query_as().fetch_all(self.reader()).await?;
+            let found: Vec<(String, i64)> = sql.build_query_as().fetch_all(&mut *tx).await?;
             if found.is_empty() {
                 return Ok(looked);
             }
-            let mut conn = self.write_turn().await?;
-            let mut tx = Self::begin_write(&mut conn).await?;
             let mut position: i64 = sqlx::query_scalar(
                 "SELECT coalesce(max(position), 0) FROM review_queue_calls WHERE queue_id = $1",
             )
@@ -188,7 +210,7 @@ portable! {
                 }
                 sqlx::query(
                     "INSERT INTO review_queue_calls (queue_id, call_id, position, picked, day)
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                     VALUES ($1, $2, $3, $4, $5)",
                 )
                 .bind(id)
                 .bind(call_id)

@@ -1,14 +1,12 @@
-//! Reviewing calls: notes pinned to a moment, flags with reasons, each
-//! reviewer's score and "reviewed" mark, and the list of reasons.
+//! Reviewing calls: notes pinned to a moment, flags with reasons, and each
+//! reviewer's score and "reviewed" mark.
 
 use std::collections::HashMap;
 
 use sqlx::FromRow;
 
 use super::{portable, Backend as _, Dialect};
-use crate::model::review::{
-    CallReview, Flag, Note, Reason, ReviewMarks, Verdict, MAX_NOTES_PER_CALL,
-};
+use crate::model::review::{CallReview, Flag, Note, ReviewMarks, Verdict, MAX_NOTES_PER_CALL};
 use crate::server::store::now_ms;
 
 /// A note as written: what the form or the API asked for, checked.
@@ -82,46 +80,6 @@ fn score_of(score: Option<i64>) -> Result<Option<u8>, sqlx::Error> {
 }
 
 portable! {
-    /// The reasons on the list, in its order.
-    pub async fn flag_reasons(&self) -> Result<Vec<Reason>, sqlx::Error> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT code, label FROM flag_reasons WHERE retired_at IS NULL ORDER BY position, code",
-        )
-        .fetch_all(self.reader())
-        .await?;
-        Ok(rows.into_iter().map(|(code, label)| Reason { code, label }).collect())
-    }
-
-    /// Adds a reason at the end of the list (or brings a retired one
-    /// back); false when it is on the list already.
-    pub async fn add_flag_reason(&self, code: &str, label: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "INSERT INTO flag_reasons (code, label, position)
-             SELECT $1, $2, coalesce(max(position), 0) + 1 FROM flag_reasons
-             ON CONFLICT (code) DO UPDATE SET label = excluded.label, retired_at = NULL,
-                 position = excluded.position
-             WHERE flag_reasons.retired_at IS NOT NULL",
-        )
-        .bind(code)
-        .bind(label)
-        .execute(&mut *self.write_turn().await?)
-        .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    /// Takes a reason off the list; flags given keep it. False when it is
-    /// not on the list.
-    pub async fn retire_flag_reason(&self, code: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE flag_reasons SET retired_at = $2 WHERE code = $1 AND retired_at IS NULL",
-        )
-        .bind(code)
-        .bind(now_ms())
-        .execute(&mut *self.write_turn().await?)
-        .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
     pub async fn call_review(&self, call_id: &str) -> Result<CallReview, sqlx::Error> {
         let notes: Vec<NoteRow> = sqlx::query_as(
             "SELECT n.id, n.call_id, n.event_id, n.at_ms, n.quote, n.body, u.username AS author,
@@ -316,7 +274,11 @@ portable! {
         let now = now_ms();
         let mut conn = self.write_turn().await?;
         let mut tx = Self::begin_write(&mut conn).await?;
-        sqlx::query("DELETE FROM review_flags WHERE call_id = $1 AND event_id = 0 AND author_id = $2")
+        // Flags for reasons no longer on the list stay: the form does not offer them.
+        sqlx::query(
+            "DELETE FROM review_flags WHERE call_id = $1 AND event_id = 0 AND author_id = $2
+             AND reason IN (SELECT code FROM flag_reasons WHERE retired_at IS NULL)",
+        )
             .bind(call_id)
             .bind(reviewer_id)
             .execute(&mut *tx)

@@ -14,13 +14,14 @@ use super::PgStore;
 const CHANNEL: &str = "calltrail_reviews";
 
 impl PgStore {
-    pub async fn announce_review(&self, call_id: &str) -> Result<(), sqlx::Error> {
+    /// Every instance hears it, this one too.
+    pub async fn announce_review(&self, call_id: &str) -> Result<bool, sqlx::Error> {
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
             .bind(call_id)
             .execute(self.pool())
             .await?;
-        Ok(())
+        Ok(true)
     }
 
     /// Listens for review changes until `stop`; a dropped connection is

@@ -62,10 +62,10 @@ impl std::ops::DerefMut for Turn {
 }
 
 impl SqliteStore {
-    /// One instance: its own hub hears every review change already.
-    pub async fn announce_review(&self, call_id: &str) -> Result<(), sqlx::Error> {
+    /// One instance: there is nobody else to tell.
+    pub async fn announce_review(&self, call_id: &str) -> Result<bool, sqlx::Error> {
         let _ = call_id;
-        Ok(())
+        Ok(false)
     }
 
     /// Opens (creating if missing) the database file at `path`, applies the

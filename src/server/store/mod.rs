@@ -68,7 +68,7 @@ impl Store {
     }
 
     /// Calls `on_change` with the call's id whenever any instance says a
-    /// call's review changed ([`ReviewStore::announce_review`]), until
+    /// call's review changed ([`prelude::ReviewStore::announce_review`]), until
     /// `stop` resolves. On SQLite there is one instance: nothing to follow.
     pub async fn watch_reviews(
         &self,

@@ -194,18 +194,33 @@ portable! {
         .await
     }
 
+    /// `Done` when note `id` of `call_id` is `by`'s, or `admin` changes it.
+    async fn may_change_note(
+        conn: &mut <Self as Dialect>::Conn,
+        call_id: &str,
+        id: i64,
+        by: i64,
+        admin: bool,
+    ) -> Result<NoteChange, sqlx::Error> {
+        let author: Option<i64> =
+            sqlx::query_scalar("SELECT author_id FROM review_notes WHERE id = $1 AND call_id = $2")
+                .bind(id)
+                .bind(call_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        Ok(match author {
+            None => NoteChange::Missing,
+            Some(author) if author != by && !admin => NoteChange::NotYours,
+            Some(_) => NoteChange::Done,
+        })
+    }
+
     /// Changes a note's text (its author's, or anyone's for `admin`).
     pub async fn edit_note(&self, call_id: &str, id: i64, by: i64, admin: bool, body: &str) -> Result<NoteChange, sqlx::Error> {
         let mut turn = self.write_turn().await?;
-        let author: Option<i64> = sqlx::query_scalar("SELECT author_id FROM review_notes WHERE id = $1 AND call_id = $2")
-            .bind(id)
-            .bind(call_id)
-            .fetch_optional(&mut *turn)
-            .await?;
-        match author {
-            None => return Ok(NoteChange::Missing),
-            Some(author) if author != by && !admin => return Ok(NoteChange::NotYours),
-            Some(_) => {}
+        let may = Self::may_change_note(&mut turn, call_id, id, by, admin).await?;
+        if may != NoteChange::Done {
+            return Ok(may);
         }
         sqlx::query("UPDATE review_notes SET body = $1, edited_at = $2 WHERE id = $3")
             .bind(body)
@@ -219,15 +234,9 @@ portable! {
     /// Deletes a note (its author's, or anyone's for `admin`).
     pub async fn delete_note(&self, call_id: &str, id: i64, by: i64, admin: bool) -> Result<NoteChange, sqlx::Error> {
         let mut turn = self.write_turn().await?;
-        let author: Option<i64> = sqlx::query_scalar("SELECT author_id FROM review_notes WHERE id = $1 AND call_id = $2")
-            .bind(id)
-            .bind(call_id)
-            .fetch_optional(&mut *turn)
-            .await?;
-        match author {
-            None => return Ok(NoteChange::Missing),
-            Some(author) if author != by && !admin => return Ok(NoteChange::NotYours),
-            Some(_) => {}
+        let may = Self::may_change_note(&mut turn, call_id, id, by, admin).await?;
+        if may != NoteChange::Done {
+            return Ok(may);
         }
         sqlx::query("DELETE FROM review_notes WHERE id = $1")
             .bind(id)

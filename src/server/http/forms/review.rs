@@ -57,8 +57,9 @@ async fn item_of(
 /// `event_id` (an item), `at` (`m:ss` from the start), `quote`.
 pub async fn add_note(State(state): State<AppState>, acting: Acting, body: Bytes) -> Response {
     let fields = Fields::parse(&body);
-    let Ok(call_id) = call_of(&state, &fields).await else {
-        return super::back("/", None, Err(FormError::NoSuchCall));
+    let call_id = match call_of(&state, &fields).await {
+        Ok(call_id) => call_id,
+        Err(error) => return super::back("/", None, Err(error)),
     };
     let event_id = fields.get("event_id").and_then(|v| v.parse().ok());
     let outcome = async {
@@ -160,8 +161,9 @@ async fn reasons_of(state: &AppState, fields: &Fields) -> Result<Vec<String>, Fo
 /// the flag, `0` clears it).
 pub async fn flag(State(state): State<AppState>, acting: Acting, body: Bytes) -> Response {
     let fields = Fields::parse(&body);
-    let Ok(call_id) = call_of(&state, &fields).await else {
-        return super::back("/", None, Err(FormError::NoSuchCall));
+    let call_id = match call_of(&state, &fields).await {
+        Ok(call_id) => call_id,
+        Err(error) => return super::back("/", None, Err(error)),
     };
     let event_id = fields.get("event_id").and_then(|v| v.parse().ok());
     let outcome = async {
@@ -194,8 +196,9 @@ pub async fn flag(State(state): State<AppState>, acting: Acting, body: Bytes) ->
 /// or blank), `reviewed` (a checkbox).
 pub async fn verdict(State(state): State<AppState>, acting: Acting, body: Bytes) -> Response {
     let fields = Fields::parse(&body);
-    let Ok(call_id) = call_of(&state, &fields).await else {
-        return super::back("/", None, Err(FormError::NoSuchCall));
+    let call_id = match call_of(&state, &fields).await {
+        Ok(call_id) => call_id,
+        Err(error) => return super::back("/", None, Err(error)),
     };
     let outcome = async {
         let score = fields

@@ -185,6 +185,9 @@ portable! {
             sql.push(" ORDER BY started_at, call_id LIMIT ").push_bind(STEP);
             let found: Vec<(String, i64)> = sql.build_query_as().fetch_all(&mut *tx).await?;
             if found.is_empty() {
+                // Ended now: a dropped transaction would hold the write lock
+                // (on PostgreSQL) until its connection's next use.
+                tx.commit().await?;
                 return Ok(looked);
             }
             let mut position: i64 = sqlx::query_scalar(

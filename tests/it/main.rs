@@ -22,6 +22,7 @@ mod elevenlabs;
 mod fixture;
 mod forwarding;
 mod glance;
+mod horizon;
 mod ingest;
 mod insights;
 mod layers;

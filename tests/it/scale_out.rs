@@ -12,15 +12,17 @@ use crate::common::{assemble, fixture, pg, post, TestApp};
 use calltrail::server::app::live::Hub;
 use calltrail::server::store::prelude::*;
 
-/// Two apps on one new database.
-async fn two_instances(server: &str) -> (TestApp, TestApp) {
+/// Two apps on one new database (each with its URL in `pg_url`).
+pub async fn two_instances(server: &str) -> (TestApp, TestApp) {
     let url = pg::fresh_database(server).await;
     let mut apps = Vec::new();
     for _ in 0..2 {
         let (stop, stopping) = watch::channel(false);
         let hub = Hub::new(stopping);
         let store = pg::store_on(&url, hub.publisher()).await;
-        apps.push(assemble(store, hub, stop, |_| {}).await);
+        let mut app = assemble(store, hub, stop, |_| {}).await;
+        app.pg_url = Some(url.clone());
+        apps.push(app);
     }
     let b = apps.pop().unwrap();
     (apps.pop().unwrap(), b)

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sqlx::{QueryBuilder, Row};
 
-use super::{portable, Backend as _, Dialect};
+use super::{portable, Backend as _, Dialect, IdSequence};
 use crate::model::metrics::CallMetrics;
 
 /// The cursor the metrics runner follows over `events`.
@@ -16,10 +16,13 @@ portable! {
         &self,
         position: i64,
     ) -> Result<(Vec<String>, Option<i64>), sqlx::Error> {
+        let horizon = self.horizon(IdSequence::Events).await?;
         let rows = sqlx::query(
-            "SELECT call_id, MAX(id) AS last FROM events WHERE id > $1 GROUP BY call_id ORDER BY last",
+            "SELECT call_id, MAX(id) AS last FROM events WHERE id > $1 AND id <= $2
+             GROUP BY call_id ORDER BY last",
         )
         .bind(position)
+        .bind(horizon)
         .fetch_all(self.reader())
         .await?;
         let mut calls = Vec::with_capacity(rows.len());

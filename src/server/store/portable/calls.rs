@@ -2,7 +2,7 @@
 //! each batch's transaction (`write/calls.rs`): the calls list and the live
 //! streams read it.
 
-use super::{portable, Backend as _};
+use super::{portable, Backend as _, IdSequence};
 use crate::model::CallSummary;
 use crate::server::store::rows::CALL_COLUMNS as COLUMNS;
 
@@ -67,17 +67,24 @@ portable! {
         after_event_id: i64,
         limit: i64,
     ) -> Result<Vec<CallSummary>, sqlx::Error> {
+        let horizon = self.horizon(IdSequence::Events).await?;
         sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM calls WHERE last_event_id > $1 ORDER BY last_event_id LIMIT $2"
+            "SELECT {COLUMNS} FROM calls WHERE last_event_id > $1 AND last_event_id <= $3
+             ORDER BY last_event_id LIMIT $2"
         ))
         .bind(after_event_id)
         .bind(limit)
+        .bind(horizon)
         .fetch_all(self.reader())
         .await
     }
 
+    /// The newest event id a cursor may start from: every event up to it
+    /// is committed.
     pub async fn latest_event_id(&self) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+        let horizon = self.horizon(IdSequence::Events).await?;
+        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events WHERE id <= $1")
+            .bind(horizon)
             .fetch_one(self.reader())
             .await
     }

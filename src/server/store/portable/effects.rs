@@ -3,7 +3,7 @@
 //! says how far that has gone — all in one transaction, so a crash between
 //! an event's commit and its side effects neither loses nor repeats one.
 
-use super::{portable, Backend as _, Dialect};
+use super::{portable, Backend as _, Dialect, IdSequence};
 
 /// The cursor over `events` that the rules follow.
 pub const EFFECTS: &str = "effects";
@@ -172,19 +172,25 @@ portable! {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<(i64, i64, String)>, sqlx::Error> {
+        let horizon = self.horizon(IdSequence::Deliveries).await?;
         sqlx::query_as(
-            "SELECT id, received_at, outcome FROM deliveries WHERE id > $1 ORDER BY id LIMIT $2",
+            "SELECT id, received_at, outcome FROM deliveries WHERE id > $1 AND id <= $3
+             ORDER BY id LIMIT $2",
         )
         .bind(after_id)
         .bind(limit)
+        .bind(horizon)
         .fetch_all(self.reader())
         .await
     }
 
     pub async fn delivery_marks(&self) -> Result<(i64, Option<i64>), sqlx::Error> {
-        let last_delivery: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM deliveries")
-            .fetch_one(self.reader())
-            .await?;
+        let horizon = self.horizon(IdSequence::Deliveries).await?;
+        let last_delivery: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM deliveries WHERE id <= $1")
+                .bind(horizon)
+                .fetch_one(self.reader())
+                .await?;
         let last_event: Option<i64> =
             sqlx::query_scalar("SELECT received_at FROM events ORDER BY id DESC LIMIT 1")
                 .fetch_optional(self.reader())

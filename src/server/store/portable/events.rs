@@ -1,6 +1,6 @@
 //! Reading a call's events back as timeline items.
 
-use super::{portable, Backend as _};
+use super::{portable, Backend as _, IdSequence};
 use crate::model::{clip, TimelineItem, TimelinePoint};
 use crate::server::store::rows::{EventRow, EVENT_COLUMNS as COLUMNS, EVENT_COLUMNS_WITHOUT_BODY};
 
@@ -151,12 +151,15 @@ portable! {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<TimelineItem>, sqlx::Error> {
+        let horizon = self.horizon(IdSequence::Events).await?;
         let rows: Vec<EventRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM events WHERE call_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+            "SELECT {COLUMNS} FROM events WHERE call_id = $1 AND id > $2 AND id <= $4
+             ORDER BY id LIMIT $3"
         ))
         .bind(call_id)
         .bind(after_id)
         .bind(limit)
+        .bind(horizon)
         .fetch_all(self.reader())
         .await?;
         Ok(rows.into_iter().map(TimelineItem::from).collect())
@@ -205,11 +208,13 @@ portable! {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<TimelineItem>, sqlx::Error> {
+        let horizon = self.horizon(IdSequence::Events).await?;
         let rows: Vec<EventRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM events WHERE id > $1 ORDER BY id LIMIT $2"
+            "SELECT {COLUMNS} FROM events WHERE id > $1 AND id <= $3 ORDER BY id LIMIT $2"
         ))
         .bind(after_id)
         .bind(limit)
+        .bind(horizon)
         .fetch_all(self.reader())
         .await?;
         Ok(rows.into_iter().map(TimelineItem::from).collect())
@@ -221,23 +226,28 @@ portable! {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<TimelineItem>, sqlx::Error> {
+        let horizon = self.horizon(IdSequence::Events).await?;
         let rows: Vec<EventRow> = match call_id {
             Some(call_id) => {
                 sqlx::query_as(&format!(
-                    "SELECT {EVENT_COLUMNS_WITHOUT_BODY} FROM events WHERE call_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+                    "SELECT {EVENT_COLUMNS_WITHOUT_BODY} FROM events
+                     WHERE call_id = $1 AND id > $2 AND id <= $4 ORDER BY id LIMIT $3"
                 ))
                 .bind(call_id)
                 .bind(after_id)
                 .bind(limit)
+                .bind(horizon)
                 .fetch_all(self.reader())
                 .await?
             }
             None => {
                 sqlx::query_as(&format!(
-                    "SELECT {EVENT_COLUMNS_WITHOUT_BODY} FROM events WHERE id > $1 ORDER BY id LIMIT $2"
+                    "SELECT {EVENT_COLUMNS_WITHOUT_BODY} FROM events
+                     WHERE id > $1 AND id <= $3 ORDER BY id LIMIT $2"
                 ))
                 .bind(after_id)
                 .bind(limit)
+                .bind(horizon)
                 .fetch_all(self.reader())
                 .await?
             }

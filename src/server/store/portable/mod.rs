@@ -63,6 +63,17 @@ pub(in crate::server::store) trait Backend: Dialect {
     ) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
     /// Retention deleted or changed call rows (the writer may cache them).
     fn call_rows_changed(&self);
+    /// The newest id of `ids` up to which every id is committed (or given
+    /// up): how far a cursor that follows them may read now and never skip
+    /// one committed later.
+    fn horizon(&self, ids: IdSequence) -> impl Future<Output = Result<i64, sqlx::Error>> + Send;
+}
+
+/// The ids that cursors follow.
+#[derive(Clone, Copy, Debug)]
+pub(in crate::server::store) enum IdSequence {
+    Events,
+    Deliveries,
 }
 
 /// What the portable queries write differently on each engine: the few

@@ -5,6 +5,9 @@
 //! connection, an instance busy) loses nothing: the follower also looks
 //! every [`POLL`] and after reconnecting, and its cursor, not the
 //! notification, says what is new, as `Last-Event-ID` does for a browser.
+//! It reads only up to the horizon (`horizon.rs`): an event of a batch
+//! still in flight on another instance holds back those after it, which
+//! are published in order once it commits.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,8 +16,10 @@ use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use tokio::sync::{watch, Notify};
 
+use super::horizon::horizon;
 use crate::model::{CallSummary, LiveUpdate, TimelineItem};
 use crate::server::store::job::Publish;
+use crate::server::store::portable::IdSequence;
 use crate::server::store::rows::{EventRow, CALL_COLUMNS, EVENT_COLUMNS};
 
 /// The channel commits are announced on.
@@ -111,11 +116,13 @@ impl Task {
     /// with its call's row as it stands now.
     async fn catch_up(&mut self) -> Result<(), sqlx::Error> {
         loop {
+            let upto = horizon(&self.pool, IdSequence::Events).await?;
             let rows: Vec<EventRow> = sqlx::query_as(&format!(
-                "SELECT {EVENT_COLUMNS} FROM events WHERE id > $1 ORDER BY id LIMIT $2"
+                "SELECT {EVENT_COLUMNS} FROM events WHERE id > $1 AND id <= $3 ORDER BY id LIMIT $2"
             ))
             .bind(self.cursor)
             .bind(PAGE)
+            .bind(upto)
             .fetch_all(&self.pool)
             .await?;
             let Some(last) = rows.last().map(|r| r.id) else {
@@ -147,9 +154,11 @@ impl Task {
     }
 }
 
-/// The newest event id stored.
+/// The newest event id stored up to the horizon.
 pub(super) async fn latest_event_id(pool: &PgPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+    let upto = horizon(pool, IdSequence::Events).await?;
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events WHERE id <= $1")
+        .bind(upto)
         .fetch_one(pool)
         .await
 }

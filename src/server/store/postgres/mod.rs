@@ -1,11 +1,12 @@
 //! The PostgreSQL backend: any number of calltrail instances on one
-//! database. Each instance's writer commits its deliveries in batches, one
-//! batch at a time across all instances (`write.rs`), and each instance
+//! database. Each instance's writer commits its deliveries in batches,
+//! beside the other instances' batches (`write/`), and each instance
 //! publishes every committed event, its own and the others', by reading
 //! the rows after its cursor when a notification says there are some
 //! (`follow.rs`).
 
 mod follow;
+mod horizon;
 mod reviews;
 mod search;
 mod space;
@@ -18,7 +19,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
 
 use super::job::Publish;
-use super::portable::Backend;
+use super::portable::{Backend, IdSequence};
 use super::writer::Writer;
 
 /// How every connection is made: the server's TCP keep-alives notice a
@@ -157,4 +158,9 @@ impl Backend for PgStore {
     /// Retention deleted or changed call rows. The writer caches none here:
     /// it reads each call's row inside its batch.
     fn call_rows_changed(&self) {}
+
+    /// Up to the oldest mark of the batches in flight (`horizon.rs`).
+    async fn horizon(&self, ids: IdSequence) -> Result<i64, sqlx::Error> {
+        horizon::horizon(&self.pool, ids).await
+    }
 }

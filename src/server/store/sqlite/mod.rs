@@ -22,7 +22,7 @@ use sqlx::{Sqlite, SqlitePool};
 use tokio::sync::OwnedMutexGuard;
 
 use super::job::Publish;
-use super::portable::Backend;
+use super::portable::{Backend, IdSequence};
 use super::writer::Writer;
 pub use write::fill;
 
@@ -224,5 +224,11 @@ impl Backend for SqliteStore {
     /// Retention deleted or changed call rows: the writer drops its cache.
     fn call_rows_changed(&self) {
         self.calls_removed.mark();
+    }
+
+    /// No limit: one writer commits ids in order, so a reader that sees
+    /// one has seen every id before it.
+    async fn horizon(&self, _ids: IdSequence) -> Result<i64, sqlx::Error> {
+        Ok(i64::MAX)
     }
 }

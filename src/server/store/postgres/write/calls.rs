@@ -1,6 +1,9 @@
 //! The `calls` read model in the batch's transaction: the rows of the calls
-//! the batch touches are read once (inside the writers' lock), each new
-//! event is folded in, and every row is written back with one statement.
+//! the batch touches are read once, each new event is folded in, and every
+//! row is written back with one statement. Batches in flight at once (other
+//! instances') take turns on each call they share: a call's lock is held
+//! from before its row is read until the commit, so no two batches fold
+//! from the same stale row.
 
 use std::collections::HashMap;
 
@@ -21,6 +24,7 @@ pub(super) async fn fold(
     let mut ids: Vec<&str> = fresh.iter().map(|(_, e, _)| e.call_id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
+    take_turns(tx, &ids).await?;
     let stored: Vec<CallSummary> = sqlx::query_as(&format!(
         "SELECT {CALL_COLUMNS} FROM calls WHERE call_id = ANY($1)"
     ))
@@ -39,6 +43,26 @@ pub(super) async fn fold(
         call.n_redacted += i64::from(event.redactions);
     }
     save(tx, calls.values().collect()).await
+}
+
+/// The advisory lock namespace of calls' turns ("call" in ASCII); its keys
+/// are two numbers, so they never meet the writers' single-number keys.
+const CALL_TURNS: i32 = 0x6361_6c6c;
+
+/// Waits for this transaction's turn on each of `calls` (all batches take
+/// them in the same order, so two never wait for each other). Calls whose
+/// ids hash alike share a turn, which costs only a wait.
+async fn take_turns(tx: &mut Tx<'_>, calls: &[&str]) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "SELECT pg_advisory_xact_lock($1, turn) FROM (
+            SELECT DISTINCT hashtext(call_id) AS turn FROM UNNEST($2::text[]) call_id ORDER BY turn
+         ) turns",
+    )
+    .bind(CALL_TURNS)
+    .bind(calls)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Writes each row whole, inserted or replacing the stored one.

@@ -6,13 +6,14 @@
 //! (`rows.rs`, `calls.rs`). Round trips, not PostgreSQL's work, are what a
 //! batch costs.
 //!
-//! Every instance's writer takes the same transaction-scoped advisory lock
-//! before its batch, so batches commit one at a time across instances, in
-//! the order their ids were handed out. That keeps what SQLite's single
-//! writer gives for free: a reader that sees event N has seen every event
-//! before it, so the id cursors (live streams, alerts, forwarding) never
-//! skip one committed late. A call's row is read inside the lock, folded
-//! and written back, so two instances never fold from the same stale row.
+//! Instances' batches commit in parallel. Each batch holds the writers'
+//! advisory lock shared, so the other writes that need the writers to
+//! themselves (retention, `begin_write`) take it exclusively and wait for
+//! the batches in flight. Two batches folding the same call take turns on
+//! that call alone (`calls.rs`). Since batches now commit out of id order,
+//! each marks itself before it takes ids, and the id cursors (live streams,
+//! alerts, forwarding, metrics) read only up to the horizon those marks
+//! give (`../horizon.rs`): nothing committed late is skipped.
 
 mod calls;
 mod rows;
@@ -22,6 +23,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::follow::{Follower, CHANNEL};
+use super::horizon;
 use crate::model::TimelineItem;
 use crate::server::store::job::{DeliveryLog, Job, NewDelivery, NewEvent, Stored};
 use crate::server::store::writer::Writer;
@@ -30,21 +32,34 @@ use rows::{EventRow, LoggedDelivery};
 /// The advisory lock key all writers take ("calltrail" in ASCII, cut to 64 bits).
 const WRITER_LOCK: i64 = 0x63_616c_6c74_7261;
 
-/// Starts a transaction holding the writers' lock (retention takes it too,
-/// so it never deletes a call row a batch is folding). A writer that waits
-/// longer than this for it gives up (the batch is answered with an error
-/// and the senders retry) rather than hang behind an instance that vanished
-/// mid-transaction, which PostgreSQL ends after `IDLE` of silence.
+/// Starts a transaction that has the writers' lock to itself: it waits for
+/// the batches in flight, and new ones wait for it (retention takes it, so
+/// it never deletes a call row a batch is folding). A writer that waits
+/// longer than this for it gives up (the senders of a batch are answered
+/// with an error and retry) rather than hang behind an instance that
+/// vanished mid-transaction, which PostgreSQL ends after `IDLE` of silence.
 pub(in crate::server::store) async fn begin_locked(
     conn: &mut sqlx::PgConnection,
 ) -> Result<Tx<'_>, sqlx::Error> {
+    begin(conn, "pg_advisory_xact_lock($1)").await
+}
+
+/// Starts a batch's transaction: the writers' lock shared with the other
+/// batches, and marked for the id cursors before it takes any id.
+async fn begin_batch(conn: &mut sqlx::PgConnection) -> Result<Tx<'_>, sqlx::Error> {
+    let locks = format!("pg_advisory_xact_lock_shared($1), {}", horizon::marks());
+    begin(conn, &locks).await
+}
+
+/// A transaction with this session's limits that takes `locks` (SQL, `$1`
+/// the writers' lock's key) in the same round trip.
+async fn begin<'c>(conn: &'c mut sqlx::PgConnection, locks: &str) -> Result<Tx<'c>, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
-    // One round trip: the limits for this transaction, then the lock.
-    sqlx::query(
+    sqlx::query(&format!(
         "SELECT set_config('lock_timeout', '30s', true),
             set_config('idle_in_transaction_session_timeout', '20s', true),
-            pg_advisory_xact_lock($1)",
-    )
+            {locks}"
+    ))
     .bind(WRITER_LOCK)
     .execute(&mut *tx)
     .await?;
@@ -86,7 +101,7 @@ pub(super) fn spawn(pool: PgPool, follower: Follower) -> Writer {
 /// Commits `jobs` in one transaction; returns what became of each, in order.
 pub(super) async fn commit(pool: &PgPool, jobs: &[Job]) -> Result<Vec<Stored>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
-    let mut tx = begin_locked(&mut conn).await?;
+    let mut tx = begin_batch(&mut conn).await?;
     let events: Vec<(usize, &NewDelivery, &NewEvent)> = jobs
         .iter()
         .enumerate()

@@ -75,6 +75,12 @@ pub(super) async fn insert_events(
     if rows.is_empty() {
         return Ok(HashSet::new());
     }
+    // In key order, as every batch inserts: two batches in flight with the
+    // same events wait for each other's keys in one order, never in a
+    // cycle. The sort is stable, so of a key repeated in the batch the
+    // first (lowest id) is the one inserted.
+    let mut rows: Vec<&EventRow> = rows.iter().collect();
+    rows.sort_by_key(|r| r.dedup_key);
     let ids: Vec<i64> = sqlx::query_scalar(
         "INSERT INTO events (id, call_id, source, kind, occurred_at, seconds_from_start,
             received_at, dedup_key, normalized, raw)

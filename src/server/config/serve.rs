@@ -119,7 +119,7 @@ pub struct ServeConfig {
     pub redaction_detectors: String,
     #[command(flatten)]
     pub webhook: WebhookConfig,
-    /// Adds `POST /bench/noop`, which only reads the body, and `POST
+    /// Adds `POST /bench/noop`, which only reads and parses the body, and `POST
     /// /bench/naive`, one autocommit INSERT per request (for `calltrail bench`).
     #[arg(long, env = "CALLTRAIL_BENCH_NOOP", hide = true)]
     pub bench_noop: bool,

@@ -13,8 +13,8 @@ use super::{PlatformKeys, Secret};
 
 #[derive(Debug, Clone, Args)]
 pub struct BenchConfig {
-    /// Concurrent senders (one long simulated call each).
-    #[arg(long, default_value_t = 32)]
+    /// Connections of the load generator, and senders of the paced phases.
+    #[arg(long, default_value_t = 64)]
     pub concurrency: usize,
     /// SSE clients watching those calls.
     #[arg(long, default_value_t = 100)]

@@ -1,5 +1,5 @@
 //! Routes only `calltrail bench` turns on (`CALLTRAIL_BENCH_NOOP`): the
-//! ceiling (a route that only reads the body) and the naive baseline (one
+//! ceiling (a route that only reads and parses the body) and the naive baseline (one
 //! autocommit INSERT per request), served by the same server as ingest so
 //! the three are compared on equal terms.
 
@@ -36,9 +36,16 @@ pub fn routes<S: Clone + Send + Sync + 'static>(naive_db: PathBuf) -> Router<S> 
         .route("/bench/naive", post(naive_insert).with_state(naive))
 }
 
-/// `POST /bench/noop`: reads the body and answers, touching nothing else.
-async fn noop(body: Bytes) -> impl IntoResponse {
-    Json(json!({"status": "ok", "bytes": body.len()}))
+/// `POST /bench/noop`: reads the body and parses its JSON (as any receiver
+/// must), then answers, touching nothing else.
+async fn noop(body: Bytes) -> Response {
+    match serde_json::from_slice::<Value>(&body) {
+        Ok(value) => {
+            Json(json!({"status": "ok", "fields": value.as_object().map_or(0, |o| o.len())}))
+                .into_response()
+        }
+        Err(_) => (StatusCode::BAD_REQUEST, "not JSON").into_response(),
+    }
 }
 
 /// `POST /bench/naive`: parses the JSON and inserts it, one commit per request.

@@ -15,7 +15,7 @@ use axum::routing::post;
 use axum::Router;
 
 use super::stats::{ms, Summary};
-use super::{drive, report, Rig};
+use super::{drive, Load, Rig};
 use crate::server::cli::child::{ServerProcess, TOKEN};
 
 /// Rounds of ingest without and with side effects: one round's figures
@@ -123,6 +123,8 @@ async fn server(
 pub async fn run(rig: Rig<'_>, rate: u32) -> anyhow::Result<()> {
     let (client, exe, dir, calls, phase) = rig.parts();
     let url = |s: &ServerProcess| format!("{}/webhooks/infer", s.base);
+    let load = Load::new(client, dir, calls);
+    let by = load.generator();
 
     // Rounds of each, alternating, each on a fresh server: the machine's
     // drift over a minute weighs on both sides alike. The last busy server
@@ -132,11 +134,12 @@ pub async fn run(rig: Rig<'_>, rate: u32) -> anyhow::Result<()> {
     let mut last = None;
     for round in 1..=ROUNDS {
         let plain = server(exe, dir, &format!("no-rules-{round}"), &provisioning(None)).await?;
-        let sent = drive(client, &url(&plain), calls, "plain", None, phase).await?;
-        without += report(
+        let sent = load
+            .blast(&[&plain], "/webhooks/infer", "plain", phase)
+            .await?;
+        without += sent.report(
             &format!("durable ingest, no rules or destinations (round {round})"),
-            &sent,
-            phase,
+            by,
         );
         plain.stop().await?;
 
@@ -144,11 +147,12 @@ pub async fn run(rig: Rig<'_>, rate: u32) -> anyhow::Result<()> {
         let provision = provisioning(Some(&sink_base));
         let busy = server(exe, dir, &format!("rules-{round}"), &provision).await?;
         let started = Instant::now();
-        let sent = drive(client, &url(&busy), calls, "busy", None, phase).await?;
-        with += report(
+        let sent = load
+            .blast(&[&busy], "/webhooks/infer", "busy", phase)
+            .await?;
+        with += sent.report(
             &format!("durable ingest, 3 rules and 2 destinations (round {round})"),
-            &sent,
-            phase,
+            by,
         );
         if round == ROUNDS {
             last = Some((busy, sink, started));
@@ -181,12 +185,17 @@ pub async fn run(rig: Rig<'_>, rate: u32) -> anyhow::Result<()> {
         }
     );
 
-    // Notification latency under the paced load.
+    // Notification latency under the paced load, on a fresh server: the
+    // generator's thousands of calls above each opened an alert, and their
+    // notifications would still be queued ahead of these.
+    busy.stop().await?;
+    let (sink_base, sink) = start_sink().await?;
+    let busy = server(exe, dir, "notify", &provisioning(Some(&sink_base))).await?;
     let pace = Duration::from_secs_f64(calls.len() as f64 / f64::from(rate.max(1)));
     let alerts = tokio::spawn(failing_tools(client.clone(), url(&busy), phase));
     drive(client, &url(&busy), calls, "busy-paced", Some(pace), phase).await?;
     let posted = alerts.await??;
-    // The ingest phase's calls notify too: wait for these calls' own.
+    // The paced calls notify too: wait for these calls' own.
     wait_for(
         || {
             let notified = sink.notified.lock().unwrap();

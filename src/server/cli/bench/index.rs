@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{drive, report, Rig};
+use super::{Load, Rig};
 use crate::server::cli::child::ServerProcess;
 use crate::server::store::offline;
 
@@ -14,24 +14,24 @@ const ROUNDS: u32 = 3;
 
 pub async fn run(rig: Rig<'_>) -> anyhow::Result<()> {
     let (client, exe, dir, calls, phase) = rig.parts();
-    let url = |s: &ServerProcess| format!("{}/webhooks/infer", s.base);
+    let load = Load::new(client, dir, calls);
+    let by = load.generator();
+    let ingest = "/webhooks/infer";
     let (mut without, mut with) = (0.0, 0.0);
     for round in 1..=ROUNDS {
         let plain = unindexed(exe, dir.join(format!("unindexed-{round}.db"))).await?;
-        let sent = drive(client, &url(&plain), calls, "unindexed", None, phase).await?;
-        without += report(
+        let sent = load.blast(&[&plain], ingest, "unindexed", phase).await?;
+        without += sent.report(
             &format!("durable ingest without the search index (round {round})"),
-            &sent,
-            phase,
+            by,
         );
         plain.stop().await?;
         let indexed =
             ServerProcess::start(exe, &dir.join(format!("indexed-{round}.db")), &[]).await?;
-        let sent = drive(client, &url(&indexed), calls, "indexed", None, phase).await?;
-        with += report(
+        let sent = load.blast(&[&indexed], ingest, "indexed", phase).await?;
+        with += sent.report(
             &format!("durable ingest with the search index (round {round})"),
-            &sent,
-            phase,
+            by,
         );
         indexed.stop().await?;
     }

@@ -4,51 +4,43 @@
 //! both as a load balancer would. Each phase gets a fresh database.
 
 use std::path::Path;
-use std::time::Duration;
 
-use super::{drive_spread, report, Rig};
+use super::{Load, Rig};
 use crate::server::cli::child::ServerProcess;
 use crate::server::store::postgres::create_database;
 
 pub async fn run(rig: Rig<'_>, pg_server: &str) -> anyhow::Result<()> {
     let (client, exe, dir, calls, phase) = rig.parts();
-    println!(
-        "durable ingest, {} concurrent senders, {} s per phase",
-        calls.len(),
-        phase.as_secs()
-    );
+    let load = Load::new(client, dir, calls);
+    let by = load.generator();
+    println!("durable ingest, {} s per phase", phase.as_secs());
+    let ingest = "/webhooks/infer";
     let sqlite = ServerProcess::start(exe, &dir.join("scale.db"), &[]).await?;
-    let on_sqlite = ingest(client, &[&sqlite], calls, "sqlite", phase).await?;
+    let on_sqlite = load.blast(&[&sqlite], ingest, "sqlite", phase).await?;
     sqlite.stop().await?;
-    report("SQLite, one instance", &on_sqlite, phase);
+    let sqlite_rps = on_sqlite.report("SQLite, one instance", by);
 
     let one_db = create_database(pg_server, "calltrail_bench_one").await?;
     let one = ServerProcess::start(exe, Path::new(&one_db), &[]).await?;
-    let on_one = ingest(client, &[&one], calls, "pg-one", phase).await?;
+    let on_one = load.blast(&[&one], ingest, "pg-one", phase).await?;
     one.stop().await?;
-    report("PostgreSQL, one instance", &on_one, phase);
+    let one_rps = on_one.report("PostgreSQL, one instance", by);
 
     let two_db = create_database(pg_server, "calltrail_bench_two").await?;
     // One after the other: the first creates the admin account.
     let a = ServerProcess::start(exe, Path::new(&two_db), &[]).await?;
     let b = ServerProcess::start(exe, Path::new(&two_db), &[]).await?;
-    let on_two = ingest(client, &[&a, &b], calls, "pg-two", phase).await?;
+    let on_two = load.blast(&[&a, &b], ingest, "pg-two", phase).await?;
     a.stop().await?;
     b.stop().await?;
-    report("PostgreSQL, two instances on one database", &on_two, phase);
+    let two_rps = on_two.report("PostgreSQL, two instances on one database", by);
+    println!(
+        "  PostgreSQL one instance / SQLite: {:.0} % (target ≥ 50 %)",
+        100.0 * one_rps / sqlite_rps.max(1e-9)
+    );
+    println!(
+        "  two instances / one: {:.0} % (target ≥ 100 %)",
+        100.0 * two_rps / one_rps.max(1e-9)
+    );
     Ok(())
-}
-
-async fn ingest(
-    client: &reqwest::Client,
-    servers: &[&ServerProcess],
-    calls: &[String],
-    label: &str,
-    phase: Duration,
-) -> anyhow::Result<Vec<super::load::Sent>> {
-    let urls: Vec<String> = servers
-        .iter()
-        .map(|s| format!("{}/webhooks/infer", s.base))
-        .collect();
-    drive_spread(client, &urls, calls, label, None, phase).await
 }

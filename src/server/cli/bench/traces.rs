@@ -8,7 +8,7 @@ use prost::Message;
 use tokio::task::JoinSet;
 
 use super::load::Sent;
-use super::{drive, report, Rig};
+use super::{report, Load, Rig};
 use crate::server::app::platforms::spans::sample;
 use crate::server::app::platforms::TRACERS;
 use crate::server::cli::child::{ServerProcess, TOKEN};
@@ -75,9 +75,11 @@ async fn send(client: reqwest::Client, url: String, worker: usize, until: Instan
 pub async fn alone(rig: Rig<'_>) -> anyhow::Result<()> {
     let (client, exe, dir, calls, phase) = rig.parts();
     let server = ServerProcess::start(exe, &dir.join("traces.db"), &[]).await?;
-    let url = format!("{}/webhooks/infer", server.base);
-    let webhooks = drive(client, &url, calls, "ingest", None, phase).await?;
-    let webhooks_rps = report("durable ingest (webhooks)", &webhooks, phase);
+    let load = Load::new(client, dir, calls);
+    let webhooks = load
+        .blast(&[&server], "/webhooks/infer", "ingest", phase)
+        .await?;
+    let webhooks_rps = webhooks.report("durable ingest (webhooks)", load.generator());
     let spans = run(client, &server.base, calls.len(), phase).await?;
     println!("  webhooks {webhooks_rps:.0}/s, spans {spans:.0}/s");
     server.stop().await?;

@@ -97,6 +97,21 @@ pub async fn stored_events(db: &Path, call_prefix: &str) -> Result<Stored, Error
     })
 }
 
+/// How many deliveries of the calls whose ids start with `call_prefix`
+/// were stored as new events.
+pub async fn accepted_deliveries(db: &Path, call_prefix: &str) -> Result<u64, Error> {
+    let pool = open(db).await?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM deliveries
+         WHERE outcome = 'accepted' AND substr(call_id, 1, length(?1)) = ?1",
+    )
+    .bind(call_prefix)
+    .fetch_one(&pool)
+    .await?;
+    pool.close().await;
+    Ok(u64::try_from(n).unwrap_or_default())
+}
+
 /// How many events of each kind are stored.
 pub async fn event_kinds(db: &Path) -> Result<HashMap<String, u64>, Error> {
     let pool = open(db).await?;

@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::routing::post;
 use axum::Router;
 
-use super::stats::{ms, Summary};
+use super::stats::{ms, share, Summary};
 use super::{drive, Load, Rig};
 use crate::server::cli::child::{ServerProcess, TOKEN};
 
@@ -23,7 +23,7 @@ use crate::server::cli::child::{ServerProcess, TOKEN};
 const ROUNDS: u32 = 3;
 
 /// Failing tool calls per second in the notification phase, each in a call
-/// of its own (so each opens an alert and notifies once).
+/// of its own with a tool of its own (so each opens an issue and notifies).
 const ALERTS_PER_SECOND: u64 = 20;
 
 /// What the local sink received.
@@ -161,10 +161,7 @@ pub async fn run(rig: Rig<'_>, rate: u32) -> anyhow::Result<()> {
         }
     }
     let (busy, sink, started) = last.expect("the last round keeps its server");
-    println!(
-        "  with / without: {:.0} % (target ≥ 90 %)",
-        100.0 * with / without.max(1e-9)
-    );
+    share("with / without", with, without, 90);
     // Forwards owed: every event to "all", tool calls and ends to "tools".
     let owed = forwards_owed(&busy).await?;
     let drained = wait_for(
@@ -246,9 +243,12 @@ async fn failing_tools(
         tick.tick().await;
         let call = format!("bench-alert-{n}");
         n += 1;
+        // A tool of its own, named in letters: alerts with one cause join
+        // one issue, which notifies once (digits would not tell them apart).
+        let tool = format!("charge_{}", letters(n));
         let body = serde_json::json!({"type": "tool-call", "call_id": call,
             "timestamp": "2026-01-01T00:00:00Z",
-            "metadata": {"functionName": "charge", "arguments": {}, "error": "declined"}});
+            "metadata": {"functionName": tool, "arguments": {}, "error": "declined"}});
         let sent = Instant::now();
         client
             .post(&url)
@@ -261,6 +261,20 @@ async fn failing_tools(
         posted.push((call, sent));
     }
     Ok(posted)
+}
+
+/// `n` in base 26, as letters: 0 → "a", 25 → "z", 26 → "ba".
+fn letters(mut n: u64) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'a' + (n % 26) as u8);
+        n /= 26;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII letters")
 }
 
 /// Forwards the busy server owes after its ingest phase, from its database.
@@ -283,4 +297,13 @@ async fn wait_for(mut done: impl FnMut() -> bool, at_most: Duration) -> bool {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     done()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn letters_count_in_base_26() {
+        let names: Vec<String> = [0, 25, 26, 27, 675, 676].map(super::letters).into();
+        assert_eq!(names, ["a", "z", "ba", "bb", "zz", "baa"]);
+    }
 }

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::stats::share;
 use super::{Load, Rig};
 use crate::server::cli::child::ServerProcess;
 use crate::server::store::offline;
@@ -35,10 +36,7 @@ pub async fn run(rig: Rig<'_>) -> anyhow::Result<()> {
         );
         indexed.stop().await?;
     }
-    println!(
-        "  with the index / without: {:.0} % (target ≥ 85 %)",
-        100.0 * with / without.max(1e-9)
-    );
+    share("with the index / without", with, without, 85);
     Ok(())
 }
 

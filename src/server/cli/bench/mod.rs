@@ -31,7 +31,7 @@ use crate::server::store::offline;
 use load::{Sent, Worker};
 use reads::{reads, LARGE_CALL};
 pub use rig::Rig;
-use stats::{ms, Summary};
+use stats::{ms, share, Summary};
 use wrk::{Load, Throughput};
 
 pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
@@ -167,10 +167,7 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         .blast(&[&server], "/webhooks/infer", "ingest", phase)
         .await?;
     let ingest_rps = ingest.report("durable ingest (2xx after commit)", by);
-    println!(
-        "  ingest / no-op: {:.0} % (target ≥ 30 %)",
-        100.0 * ingest_rps / noop_rps.max(1e-9)
-    );
+    share("ingest / no-op", ingest_rps, noop_rps, 30);
     println!(
         "  ingest / naive: {:.1}× (target ≥ 5×)",
         ingest_rps / naive_rps.max(1e-9)
@@ -298,29 +295,25 @@ pub(super) async fn drive_spread(
     Ok(sent.into_iter().map(|(_, s)| s).collect())
 }
 
-/// Prints a phase's line; returns its requests per second.
+/// Prints an in-process phase's line; returns its requests per second.
 pub(super) fn report(name: &str, sent: &[Sent], phase: Duration) -> f64 {
-    let latencies: Vec<Duration> = sent
-        .iter()
-        .flat_map(|s| s.ack_latency.iter().copied())
-        .collect();
-    let failed: u64 = sent.iter().map(|s| s.failed).sum();
-    let ack = Summary::of(latencies);
-    let rps = ack.count as f64 / phase.as_secs_f64();
+    let t = Throughput::of_sent(sent, phase);
     println!(
-        "{name}: {rps:.0} requests/s ({} requests, {failed} failed); ack p50 {}  p99 {}  max {}",
-        ack.count,
-        ms(ack.p50),
-        ms(ack.p99),
-        ms(ack.max)
+        "{name}: {:.0} requests/s ({} requests, {} failed); ack p50 {}  p99 {}  max {}",
+        t.rps,
+        t.latency.count,
+        t.non_2xx,
+        ms(t.latency.p50),
+        ms(t.latency.p99),
+        ms(t.latency.max)
     );
-    rps
+    t.rps
 }
 
-/// Every delivery a throughput phase's generator saw acknowledged (of calls
-/// named `prefix`…) is stored as a new event, and none was refused. The generator counts only answers
-/// it read before it stopped, so up to one request per connection may be
-/// stored without being counted.
+/// Every delivery a throughput phase's generator saw acknowledged (of
+/// calls named `prefix`…) is stored as a new event, and none was refused.
+/// The generator counts only answers it read before it stopped, so up to
+/// one request per connection may be stored without being counted.
 async fn all_stored(
     server: &ServerProcess,
     prefix: &str,

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use super::stats::share;
 use super::{Load, Rig};
 use crate::server::cli::child::ServerProcess;
 use crate::server::store::postgres::create_database;
@@ -34,13 +35,7 @@ pub async fn run(rig: Rig<'_>, pg_server: &str) -> anyhow::Result<()> {
     a.stop().await?;
     b.stop().await?;
     let two_rps = on_two.report("PostgreSQL, two instances on one database", by);
-    println!(
-        "  PostgreSQL one instance / SQLite: {:.0} % (target ≥ 50 %)",
-        100.0 * one_rps / sqlite_rps.max(1e-9)
-    );
-    println!(
-        "  two instances / one: {:.0} % (target ≥ 100 %)",
-        100.0 * two_rps / one_rps.max(1e-9)
-    );
+    share("PostgreSQL one instance / SQLite", one_rps, sqlite_rps, 50);
+    share("two instances / one", two_rps, one_rps, 100);
     Ok(())
 }

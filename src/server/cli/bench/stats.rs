@@ -27,6 +27,14 @@ impl Summary {
     }
 }
 
+/// Prints `part` as a share of `whole` beside its target (in %).
+pub fn share(what: &str, part: f64, whole: f64, target: u32) {
+    println!(
+        "  {what}: {:.0} % (target ≥ {target} %)",
+        100.0 * part / whole.max(1e-9)
+    );
+}
+
 /// Milliseconds with two decimals.
 pub fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)

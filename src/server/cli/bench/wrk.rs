@@ -47,6 +47,8 @@ pub struct Throughput {
     pub generator_cores: f64,
     /// CPU the servers used, in cores.
     pub server_cores: f64,
+    /// CPU this machine's PostgreSQL processes used, in cores.
+    pub postgres_cores: f64,
 }
 
 impl<'a> Load<'a> {
@@ -107,6 +109,7 @@ impl<'a> Load<'a> {
                 .sum::<f64>()
         };
         let (servers_before, children_before) = (server_cpu(), own_children_cpu());
+        let postgres_before = cpu_of_all("postgres");
         let started = Instant::now();
         let mut figures = match &self.wrk {
             Some(wrk) => self.wrk_phase(wrk, &urls, label, phase).await?,
@@ -114,6 +117,7 @@ impl<'a> Load<'a> {
         };
         let took = started.elapsed().as_secs_f64();
         figures.server_cores = (server_cpu() - servers_before) / took;
+        figures.postgres_cores = (cpu_of_all("postgres") - postgres_before).max(0.0) / took;
         if self.wrk.is_some() {
             figures.generator_cores = (own_children_cpu() - children_before) / took;
         }
@@ -219,9 +223,15 @@ impl Throughput {
 
     /// Prints the phase's line; returns its requests per second.
     pub fn report(&self, name: &str, generator: &str) -> f64 {
+        // PostgreSQL's share, when it did any of the work.
+        let postgres = if self.postgres_cores >= 0.01 {
+            format!(", postgres {:.2} cores", self.postgres_cores)
+        } else {
+            String::new()
+        };
         println!(
             "{name}: {:.0} requests/s ({} 2xx, {} non-2xx, {} socket errors); \
-             answer p50 {}  p99 {}  max {}; CPU: server {:.2} cores, {generator} {:.2} cores",
+             answer p50 {}  p99 {}  max {}; CPU: server {:.2} cores{postgres}, {generator} {:.2} cores",
             self.rps,
             self.ok,
             self.non_2xx,
@@ -293,6 +303,21 @@ fn cpu_seconds(pid: u32, children: bool) -> Option<f64> {
     let ticks: u64 =
         fields.get(at)?.parse::<u64>().ok()? + fields.get(at + 1)?.parse::<u64>().ok()?;
     Some(ticks as f64 / rustix::param::clock_ticks_per_second() as f64)
+}
+
+/// CPU seconds the running processes called `name` have used (Linux):
+/// PostgreSQL's backends on this machine, beside the bench.
+fn cpu_of_all(name: &str) -> f64 {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    dir.flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == name)
+        })
+        .filter_map(|pid| cpu_seconds(pid, false))
+        .sum()
 }
 
 fn own_cpu() -> f64 {

@@ -14,6 +14,7 @@ use sqlx::{Connection, PgConnection};
 
 use crate::common::{pg, post, TestApp};
 use crate::scale_out::two_instances;
+use calltrail::model::DeliveryFilter;
 use calltrail::server::store::prelude::*;
 use calltrail::server::store::Store;
 
@@ -32,6 +33,7 @@ struct Seen {
     calls_list: Vec<String>,
     resumed: Vec<(String, Vec<i64>)>,
     deliveries: usize,
+    delivery_log: usize,
 }
 
 async fn seen(store: &Store, from: (i64, i64)) -> Seen {
@@ -60,6 +62,11 @@ async fn seen(store: &Store, from: (i64, i64)) -> Seen {
             .collect(),
         resumed,
         deliveries: store.deliveries_after(delivery, 100).await.unwrap().len(),
+        delivery_log: store
+            .deliveries_since(&DeliveryFilter::default(), delivery, 100)
+            .await
+            .unwrap()
+            .len(),
     }
 }
 
@@ -111,6 +118,7 @@ async fn a_batch_held_open_holds_every_cursor_back_and_none_skips_it() {
         store.delivery_marks().await.unwrap().0,
     );
     assert_eq!(from.0, first);
+    assert_eq!(store.latest_delivery_id().await.unwrap(), from.1);
 
     // The test holds call "held"'s row: A's next batch on it takes its ids
     // and inserts its event, then waits to write the call's row.
@@ -143,6 +151,7 @@ async fn a_batch_held_open_holds_every_cursor_back_and_none_skips_it() {
         calls_list: vec![],
         resumed: vec![("held".into(), vec![]), ("other".into(), vec![])],
         deliveries: 0,
+        delivery_log: 0,
     };
     assert_eq!(during, nothing, "a cursor read past the batch in flight");
     assert_eq!(published_during, None, "published past the batch in flight");
@@ -166,7 +175,7 @@ async fn a_batch_held_open_holds_every_cursor_back_and_none_skips_it() {
             ("other".to_string(), vec![other])
         ]
     );
-    assert_eq!(after.deliveries, 2);
+    assert_eq!((after.deliveries, after.delivery_log), (2, 2));
     let mut published = Vec::new();
     while published.len() < 2 {
         let p = tokio::time::timeout(Duration::from_secs(5), live.recv())

@@ -65,6 +65,8 @@ async fn a_sqlite_installation_moves_to_postgres_whole() {
     let call_id = calls.iter().chain(&live).next().unwrap().call_id.clone();
     let timeline = old.timeline(&call_id).await.unwrap();
     let deliveries = old.deliveries(0, 100).await.unwrap();
+    let newest = old.latest_event_id().await.unwrap();
+    assert!(newest > 0);
     old.close().await;
     drop(app);
 
@@ -87,6 +89,9 @@ async fn a_sqlite_installation_moves_to_postgres_whole() {
         user.id
     );
     assert_eq!(moved.saved_views(user.id).await.unwrap().len(), 1);
+    // Cursors start after the moved events, not before them: the id
+    // sequences are set past them but not used yet.
+    assert_eq!(moved.latest_event_id().await.unwrap(), newest);
     // Search finds the moved text; new rows get ids after the moved ones.
     assert!(moved.call(gone).await.unwrap().is_none());
     let other = moved

@@ -3,7 +3,7 @@
 
 use sqlx::{FromRow, QueryBuilder, Row};
 
-use super::{portable, Backend as _, Dialect};
+use super::{portable, Backend as _, Dialect, IdSequence};
 use crate::model::{Delivery, DeliveryFilter, DeliveryOutcome, BODY_PREVIEW_BYTES};
 
 /// Deliveries (`d`) with the event (`e`) whose `raw` is the body of those
@@ -102,16 +102,23 @@ portable! {
         after: i64,
         limit: i64,
     ) -> Result<Vec<Delivery>, sqlx::Error> {
+        let horizon = self.horizon(IdSequence::Deliveries).await?;
         let mut sql = kept_by::<Self>(filter);
         sql.push(" AND d.id > ")
             .push_bind(after)
+            .push(" AND d.id <= ")
+            .push_bind(horizon)
             .push(" ORDER BY d.id LIMIT ")
             .push_bind(limit);
         self.fetch_deliveries(sql).await
     }
 
+    /// The newest delivery id a cursor may start from: every delivery up
+    /// to it is committed.
     pub async fn latest_delivery_id(&self) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM deliveries")
+        let horizon = self.horizon(IdSequence::Deliveries).await?;
+        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM deliveries WHERE id <= $1")
+            .bind(horizon)
             .fetch_one(self.reader())
             .await
     }

@@ -255,19 +255,23 @@ portable! {
         Ok(rows.into_iter().map(TimelineItem::from).collect())
     }
 
+    /// Where a cursor starts to read the events received from `at` on: at
+    /// the horizon at the latest, so an event still in flight is read too.
     pub async fn event_id_before(&self, at: i64) -> Result<i64, sqlx::Error> {
+        let horizon = self.horizon(IdSequence::Events).await?;
         let first: Option<i64> =
             sqlx::query_scalar("SELECT MIN(id) FROM events WHERE received_at >= $1")
                 .bind(at)
                 .fetch_one(self.reader())
                 .await?;
-        match first {
-            Some(id) => Ok(id - 1),
+        let before = match first {
+            Some(id) => id - 1,
             None => {
                 sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
                     .fetch_one(self.reader())
-                    .await
+                    .await?
             }
-        }
+        };
+        Ok(before.min(horizon))
     }
 }

@@ -43,7 +43,16 @@ fn offset(ids: IdSequence) -> i64 {
     }
 }
 
-/// The newest id taken from the sequence of `ids` so far (0 before any).
+/// The table whose ids come from the sequence of `ids`.
+fn table(ids: IdSequence) -> &'static str {
+    match ids {
+        IdSequence::Events => "events",
+        IdSequence::Deliveries => "deliveries",
+    }
+}
+
+/// The newest id taken from the sequence of `ids` so far; 0 when none was
+/// taken since it was set (a lower bound: enough for a mark).
 fn last_value(ids: IdSequence) -> String {
     format!("COALESCE(pg_sequence_last_value({}), 0)", sequence(ids))
 }
@@ -65,9 +74,16 @@ pub(super) fn marks() -> String {
 /// The newest id of `ids` below which every id handed out has committed or
 /// been given up (see the module's text).
 pub(super) async fn horizon(pool: &PgPool, ids: IdSequence) -> Result<i64, sqlx::Error> {
-    let handed_out: i64 = sqlx::query_scalar(&format!("SELECT {}", last_value(ids)))
-        .fetch_one(pool)
-        .await?;
+    // A sequence set but not used since (`migrate-data` sets it past the
+    // ids it copied) has handed out nothing: every stored id was written
+    // as it is, and committed.
+    let handed_out: i64 = sqlx::query_scalar(&format!(
+        "SELECT COALESCE(pg_sequence_last_value({}), (SELECT MAX(id) FROM {}), 0)",
+        sequence(ids),
+        table(ids)
+    ))
+    .fetch_one(pool)
+    .await?;
     let running: Option<i64> = sqlx::query_scalar(
         "SELECT MIN((mark - 1) / 2) FROM (
             SELECT -((classid::int8 << 32) | objid::int8) AS mark FROM pg_locks

@@ -135,20 +135,6 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         );
     }
 
-    // 1. The ceiling: same server, same bodies, a route that only parses
-    //    them. Each throughput phase gets the same generator and connections.
-    let load = Load::new(&client, dir.path(), &calls);
-    let by = load.generator();
-    let noop = load.blast(&[&server], "/bench/noop", "noop", phase).await?;
-    let noop_rps = noop.report("no-op route (parses the JSON)", by);
-
-    // 2. The naive baseline: one autocommit INSERT per request, as most
-    //    hand-written receivers do (WAL, synchronous=NORMAL).
-    let naive = load
-        .blast(&[&server], "/bench/naive", "naive", phase)
-        .await?;
-    let naive_rps = naive.report("naive receiver (autocommit INSERT per request)", by);
-
     // SSE clients watch the calls from here on (spread evenly over them).
     let cookie = server.sign_in().await?;
     let (stop_watching, stopping) = watch::channel(false);
@@ -161,20 +147,6 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
             .spawn(async move { (call, load::watch_call(client, url, cookie, stopping).await) });
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-
-    // 3. Durable ingest at the same concurrency.
-    let ingest = load
-        .blast(&[&server], "/webhooks/infer", "ingest", phase)
-        .await?;
-    let ingest_rps = ingest.report("durable ingest (2xx after commit)", by);
-    share("ingest / no-op", ingest_rps, noop_rps, 30);
-    println!(
-        "  ingest / naive: {:.1}× (target ≥ 5×)",
-        ingest_rps / naive_rps.max(1e-9)
-    );
-    // 3b. The same for traces: OTLP exports of new spans, beside webhooks.
-    let spans = traces::run(&client, &server.base, config.concurrency, phase).await?;
-    println!("  webhooks {ingest_rps:.0}/s, spans {spans:.0}/s");
 
     // 4. Live latency at a set rate, measured at the SSE clients from when
     //    each request was due.
@@ -234,6 +206,14 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
 
     reads(&client, &server, &cookie, config.prefill / 100).await?;
 
+    // 1–3. Throughput, driven by the load generator. After the paced
+    //      phases: the backlog of rules and metrics it leaves behind would
+    //      weigh on their latency.
+    let ingest = throughput(&client, dir.path(), &calls, &server, phase).await?;
+    if let Some(kib) = server.peak_rss_kib() {
+        println!("  server peak RSS: {:.1} MiB", kib as f64 / 1024.0);
+    }
+
     let all: Vec<&Sent> = paced.iter().collect();
     let ok = correctness(&server, &calls, &all, &seen).await?
         && all_stored(&server, "bench-ingest-", &ingest, calls.len()).await?;
@@ -243,6 +223,47 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     automations::run(rig(&client), config.rate).await?;
     anyhow::ensure!(ok && focused, "the correctness check failed");
     Ok(())
+}
+
+/// The no-op route, the naive receiver and durable ingest, each driven by
+/// the same generator and connections, then OTLP exports; prints their lines
+/// and ratios, and returns durable ingest's figures.
+async fn throughput(
+    client: &reqwest::Client,
+    dir: &std::path::Path,
+    calls: &[String],
+    server: &ServerProcess,
+    phase: Duration,
+) -> anyhow::Result<Throughput> {
+    // 1. The ceiling: same server, same bodies, a route that only parses
+    //    them. Each throughput phase gets the same generator and connections.
+    let load = Load::new(client, dir, calls);
+    let by = load.generator();
+    let noop = load.blast(&[server], "/bench/noop", "noop", phase).await?;
+    let noop_rps = noop.report("no-op route (parses the JSON)", by);
+
+    // 2. The naive baseline: one autocommit INSERT per request, as most
+    //    hand-written receivers do (WAL, synchronous=NORMAL).
+    let naive = load
+        .blast(&[server], "/bench/naive", "naive", phase)
+        .await?;
+    let naive_rps = naive.report("naive receiver (autocommit INSERT per request)", by);
+
+    // 3. Durable ingest at the same concurrency.
+    let ingest = load
+        .blast(&[server], "/webhooks/infer", "ingest", phase)
+        .await?;
+    let ingest_rps = ingest.report("durable ingest (2xx after commit)", by);
+    share("ingest / no-op", ingest_rps, noop_rps, 30);
+    println!(
+        "  ingest / naive: {:.1}× (target ≥ 5×)",
+        ingest_rps / naive_rps.max(1e-9)
+    );
+    // 3b. The same for traces: OTLP exports of new spans, beside webhooks.
+    let spans = traces::run(client, &server.base, calls.len(), phase).await?;
+    println!("  webhooks {ingest_rps:.0}/s, spans {spans:.0}/s");
+
+    Ok(ingest)
 }
 
 /// Runs one worker per call against `url` for `phase`; what each saw, in

@@ -224,7 +224,7 @@ impl Throughput {
     /// Prints the phase's line; returns its requests per second.
     pub fn report(&self, name: &str, generator: &str) -> f64 {
         // PostgreSQL's share, when it did any of the work.
-        let postgres = if self.postgres_cores >= 0.01 {
+        let postgres = if self.postgres_cores >= 0.05 {
             format!(", postgres {:.2} cores", self.postgres_cores)
         } else {
             String::new()

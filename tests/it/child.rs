@@ -97,8 +97,16 @@ async fn a_call_of_huge_events_makes_a_small_page_in_little_memory() {
     assert!(html.contains("Open the whole stored event"));
     assert!(!html.contains("k59999"), "no body rides along");
     assert!(html.len() < 2_000_000, "{} bytes", html.len());
-    assert!(peak < 200 * 1024, "peak RSS {peak} KiB");
-    assert!(after < 200 * 1024, "RSS after {after} KiB");
+    // What the page itself takes, over what ingest left (20 bodies of a
+    // megabyte each, freed within seconds: 145–180 MiB here, more under
+    // the test suite's load), and the whole.
+    assert!(
+        peak.saturating_sub(ingested) < 64 * 1024,
+        "the page took {} KiB",
+        peak.saturating_sub(ingested)
+    );
+    assert!(peak < 256 * 1024, "peak RSS {peak} KiB");
+    assert!(after < 256 * 1024, "RSS after {after} KiB");
     // Freed memory goes back to the system within seconds.
     tokio::time::sleep(Duration::from_secs(5)).await;
     let settled = server.rss_kib().expect("Linux reports memory");

@@ -39,6 +39,7 @@ mod private;
 mod purge_latency;
 mod query_limits;
 mod redaction;
+mod renders;
 mod retention;
 mod review;
 mod roles;

@@ -2,7 +2,7 @@
 //! static assets, and the dashboard — pages, server functions, live streams,
 //! sign-in, the not-found fallback — behind a session.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use axum::extract::{Path, Request, State};
@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use serde_json::json;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -30,6 +30,16 @@ use crate::server::{
 };
 use crate::shell::{shell, App};
 
+/// The app's page routes, generated once per process. Generating them raises
+/// a process-wide flag in leptos that leaves every resource first polled
+/// meanwhile pending for good (leptos-rs/leptos#4773): a router built while
+/// another serves (each test, each in-process instance) must not generate
+/// them again.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+    ROUTES.clone()
+}
+
 /// Builds the whole application router over `state`.
 ///
 /// Two halves: what is open (health and readiness, metrics and the webhook
@@ -41,7 +51,7 @@ use crate::shell::{shell, App};
 pub fn router(state: AppState) -> Router {
     // Before any request, so the first deliveries are counted too.
     prometheus::install();
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())

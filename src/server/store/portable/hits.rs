@@ -109,6 +109,34 @@ portable! {
         Ok(())
     }
 
+    /// The issue `hit` joins as it stands: the state (and snoozing) of
+    /// another of its rule's alerts with its cause that is not resolved,
+    /// open before snoozed before acknowledged; `None` when there is none.
+    /// Each state is one probe of `alerts_by_cause_state`: an issue of a
+    /// hundred thousand alerts is looked up as fast as one of a few.
+    async fn standing_issue(
+        tx: &mut <Self as Dialect>::Conn,
+        hit: &Hit,
+        reopen: Option<i64>,
+    ) -> Result<Option<(AlertState, Option<i64>)>, sqlx::Error> {
+        for state in [AlertState::Open, AlertState::Snoozed, AlertState::Acknowledged] {
+            let found: Option<Option<i64>> = sqlx::query_scalar(
+                "SELECT snoozed_until FROM alerts
+                 WHERE rule_id = $1 AND cause = $2 AND state = $3 AND id <> $4 LIMIT 1",
+            )
+            .bind(hit.rule_id)
+            .bind(&hit.cause)
+            .bind(state.as_str())
+            .bind(reopen.unwrap_or(0))
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(snoozed_until) = found {
+                return Ok(Some((state, snoozed_until)));
+            }
+        }
+        Ok(None)
+    }
+
     /// Opens the hit's alert (`reopen`: the one that stands, resolved or
     /// snoozed) and queues its notifications; returns its id, and whether
     /// it notified. The alert joins its issue as the issue stands: into an
@@ -121,18 +149,10 @@ portable! {
         reopen: Option<i64>,
         now: i64,
     ) -> Result<(i64, bool), sqlx::Error> {
-        let issue: Option<(String, Option<i64>)> = sqlx::query_as(
-            "SELECT state, snoozed_until FROM alerts
-             WHERE rule_id = $1 AND cause = $2 AND state <> 'resolved' AND id <> $3
-             ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'snoozed' THEN 1 ELSE 2 END LIMIT 1",
-        )
-        .bind(hit.rule_id)
-        .bind(&hit.cause)
-        .bind(reopen.unwrap_or(0))
-        .fetch_optional(&mut *tx)
-        .await?;
+        let issue = Self::standing_issue(tx, hit, reopen).await?;
         let notifies = issue.is_none();
-        let (state, snoozed_until) = issue.unwrap_or(("open".to_string(), None));
+        let (state, snoozed_until) = issue.unwrap_or((AlertState::Open, None));
+        let state = state.as_str();
         let id: i64 =
             match reopen {
                 None => sqlx::query_scalar(
@@ -146,7 +166,7 @@ portable! {
                 .bind(hit.event_id)
                 .bind(&hit.reason)
                 .bind(&hit.cause)
-                .bind(&state)
+                .bind(state)
                 .bind(snoozed_until)
                 .bind(hit.count.unwrap_or(1))
                 .bind(now)
@@ -165,7 +185,7 @@ portable! {
                     .bind(&hit.reason)
                     .bind(hit.count)
                     .bind(now)
-                    .bind(&state)
+                    .bind(state)
                     .bind(snoozed_until)
                     .bind(&hit.cause)
                     .execute(&mut *tx)

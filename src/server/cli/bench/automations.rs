@@ -123,7 +123,7 @@ async fn server(
 pub async fn run(rig: Rig<'_>, rate: u32) -> anyhow::Result<()> {
     let (client, exe, dir, calls, phase) = rig.parts();
     let url = |s: &ServerProcess| format!("{}/webhooks/infer", s.base);
-    let load = Load::new(client, dir, calls);
+    let load = Load::new(client, dir, calls)?;
     let by = load.generator();
 
     // Rounds of each, alternating, each on a fresh server: the machine's

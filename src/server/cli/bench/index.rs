@@ -15,7 +15,7 @@ const ROUNDS: u32 = 3;
 
 pub async fn run(rig: Rig<'_>) -> anyhow::Result<()> {
     let (client, exe, dir, calls, phase) = rig.parts();
-    let load = Load::new(client, dir, calls);
+    let load = Load::new(client, dir, calls)?;
     let by = load.generator();
     let ingest = "/webhooks/infer";
     let (mut without, mut with) = (0.0, 0.0);

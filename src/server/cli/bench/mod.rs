@@ -237,7 +237,7 @@ async fn throughput(
 ) -> anyhow::Result<Throughput> {
     // 1. The ceiling: same server, same bodies, a route that only parses
     //    them. Each throughput phase gets the same generator and connections.
-    let load = Load::new(client, dir, calls);
+    let load = Load::new(client, dir, calls)?;
     let by = load.generator();
     let noop = load.blast(&[server], "/bench/noop", "noop", phase).await?;
     let noop_rps = noop.report("no-op route (parses the JSON)", by);

@@ -12,7 +12,7 @@ use crate::server::store::postgres::create_database;
 
 pub async fn run(rig: Rig<'_>, pg_server: &str) -> anyhow::Result<()> {
     let (client, exe, dir, calls, phase) = rig.parts();
-    let load = Load::new(client, dir, calls);
+    let load = Load::new(client, dir, calls)?;
     let by = load.generator();
     println!("durable ingest, {} s per phase", phase.as_secs());
     let ingest = "/webhooks/infer";

@@ -75,7 +75,7 @@ async fn send(client: reqwest::Client, url: String, worker: usize, until: Instan
 pub async fn alone(rig: Rig<'_>) -> anyhow::Result<()> {
     let (client, exe, dir, calls, phase) = rig.parts();
     let server = ServerProcess::start(exe, &dir.join("traces.db"), &[]).await?;
-    let load = Load::new(client, dir, calls);
+    let load = Load::new(client, dir, calls)?;
     let webhooks = load
         .blast(&[&server], "/webhooks/infer", "ingest", phase)
         .await?;

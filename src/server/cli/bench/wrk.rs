@@ -25,12 +25,33 @@ const CALL: &str = "@CALL@";
 
 /// What drives the throughput phases.
 pub struct Load<'a> {
-    /// wrk's path, or none: the in-process client.
-    wrk: Option<PathBuf>,
+    /// wrk and its files, or none: the in-process client.
+    wrk: Option<Wrk>,
     client: &'a reqwest::Client,
-    dir: &'a Path,
     /// Connections (wrk) or senders (the in-process client), one call each.
     calls: &'a [String],
+}
+
+/// wrk's path, and the script and templates every phase gives it (written
+/// once, beside the bench's databases).
+struct Wrk {
+    path: PathBuf,
+    script: PathBuf,
+    templates: PathBuf,
+}
+
+impl Wrk {
+    fn ready(path: PathBuf, dir: &Path) -> anyhow::Result<Self> {
+        let script = dir.join("calltrail.lua");
+        std::fs::write(&script, SCRIPT)?;
+        let templates = dir.join("calltrail-bodies.txt");
+        std::fs::write(&templates, load::bodies(CALL, 0).join("\n") + "\n")?;
+        Ok(Wrk {
+            path,
+            script,
+            templates,
+        })
+    }
 }
 
 /// One throughput phase's figures.
@@ -54,11 +75,15 @@ pub struct Throughput {
 impl<'a> Load<'a> {
     /// wrk from `CALLTRAIL_WRK` or the `PATH`, else the in-process client
     /// (said on stdout).
-    pub fn new(client: &'a reqwest::Client, dir: &'a Path, calls: &'a [String]) -> Self {
-        let wrk = std::env::var_os("CALLTRAIL_WRK")
+    pub fn new(
+        client: &'a reqwest::Client,
+        dir: &Path,
+        calls: &'a [String],
+    ) -> anyhow::Result<Self> {
+        let found = std::env::var_os("CALLTRAIL_WRK")
             .map(PathBuf::from)
             .or_else(|| on_path("wrk"));
-        match &wrk {
+        match &found {
             Some(path) => println!(
                 "load generator: {} ({} connections, {} threads)",
                 path.display(),
@@ -72,12 +97,11 @@ impl<'a> Load<'a> {
                 calls.len()
             ),
         }
-        Load {
-            wrk,
+        Ok(Load {
+            wrk: found.map(|path| Wrk::ready(path, dir)).transpose()?,
             client,
-            dir,
             calls,
-        }
+        })
     }
 
     /// Who generates the load, for the figures' lines.
@@ -126,27 +150,23 @@ impl<'a> Load<'a> {
 
     async fn wrk_phase(
         &self,
-        wrk: &Path,
+        wrk: &Wrk,
         urls: &[String],
         label: &str,
         phase: Duration,
     ) -> anyhow::Result<Throughput> {
-        let script = self.dir.join("calltrail.lua");
-        std::fs::write(&script, SCRIPT)?;
-        let templates = self.dir.join("calltrail-bodies.txt");
-        std::fs::write(&templates, load::bodies(CALL, 0).join("\n") + "\n")?;
         let connections = (self.calls.len() / urls.len()).max(1);
         let threads = threads(connections, urls.len());
         let runs = urls.iter().enumerate().map(|(i, url)| {
-            tokio::process::Command::new(wrk)
+            tokio::process::Command::new(&wrk.path)
                 .arg(format!("--threads={threads}"))
                 .arg(format!("--connections={connections}"))
                 .arg(format!("--duration={}s", phase.as_secs().max(1)))
                 .arg("--timeout=10s")
-                .arg(format!("--script={}", script.display()))
+                .arg(format!("--script={}", wrk.script.display()))
                 .arg(url)
                 .arg("--")
-                .arg(&templates)
+                .arg(&wrk.templates)
                 .arg(format!("bench-{label}-{i}"))
                 .arg(TOKEN)
                 .arg((connections / threads).max(1).to_string())

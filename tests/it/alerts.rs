@@ -221,6 +221,50 @@ async fn every_event_rule_kind_fires_once_per_call(pool: SqlitePool) {
     assert_eq!(got, want);
 }
 
+/// The runner reads events without their stored bodies unless a condition
+/// needs one: a text condition reads the body of an event calltrail does not
+/// understand, so such a rule alone must still make it read them.
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn a_text_condition_reads_the_body_of_an_unknown_event(pool: SqlitePool) {
+    let app = app(pool).await;
+    let store = &app.state.store;
+    let recall = RuleSettings {
+        name: "recall".into(),
+        spec: serde_json::from_value(
+            json!({"kind": "match", "op": "contains", "value": "product recall"}),
+        )
+        .unwrap(),
+        enabled: true,
+        cooldown_secs: 300,
+        channels: vec![],
+    };
+    store.save_rule(None, &recall).await.unwrap();
+    let mut runner = runner(&app).await;
+    for body in [
+        event(
+            "u",
+            "crm-sync",
+            json!({"note": "asked about the product recall"}),
+        ),
+        event(
+            "v",
+            "crm-sync",
+            json!({"note": "asked about opening hours"}),
+        ),
+    ] {
+        assert_eq!(post(&app, &body).await.0, StatusCode::OK);
+    }
+    runner.catch_up().await.unwrap();
+
+    let got: Vec<(String, Option<String>)> = alerts(store)
+        .await
+        .into_iter()
+        .filter(|a| a.rule_name == "recall")
+        .map(|a| (a.rule_name, a.call_id))
+        .collect();
+    assert_eq!(got, [("recall".to_string(), Some("u".to_string()))]);
+}
+
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn a_stuck_call_alerts_with_no_further_event(pool: SqlitePool) {
     let app = app(pool).await;

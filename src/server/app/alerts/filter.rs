@@ -44,6 +44,13 @@ impl Filter {
             .collect())
     }
 
+    /// Whether filtering reads an event's stored body: any condition may
+    /// (a field of its JSON, or the text of an event calltrail does not
+    /// understand).
+    pub fn reads_raw(&self) -> bool {
+        self.condition.is_some()
+    }
+
     pub fn needs_body(&self) -> bool {
         self.condition.as_ref().is_some_and(Compiled::needs_body)
     }

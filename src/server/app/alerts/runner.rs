@@ -134,18 +134,24 @@ impl Runner {
     /// forwards back, each batch of events is read once for both.
     pub async fn catch_up(&mut self) -> Result<(), store::Error> {
         loop {
+            let rules = self.event_rules().await?;
+            let filters = Filter::load(&self.store).await?;
+            let rules_read_raw = rules.iter().any(|r| r.condition.is_some());
+            let forwards_read_raw = filters.iter().any(Filter::reads_raw);
             let rules_at = self.rules.position(&self.store).await?;
-            let events = self.store.events_since(rules_at, BATCH).await?;
+            let events = self
+                .events_after(rules_at, rules_read_raw || forwards_read_raw)
+                .await?;
             let mut more = events.len() == BATCH as usize;
-            self.rule_pass(&events).await?;
+            self.rule_pass(&rules, &events).await?;
             if !self.store.writer().saturated() {
                 let forwards_at = self.forwards.position(&self.store).await?;
                 if forwards_at == rules_at {
-                    self.forward_pass(&events).await?;
+                    self.forward_pass(&filters, &events).await?;
                 } else {
-                    let behind = self.store.events_since(forwards_at, BATCH).await?;
+                    let behind = self.events_after(forwards_at, forwards_read_raw).await?;
                     more |= behind.len() == BATCH as usize;
-                    self.forward_pass(&behind).await?;
+                    self.forward_pass(&filters, &behind).await?;
                 }
             }
             if !more {
@@ -154,22 +160,46 @@ impl Runner {
         }
     }
 
+    /// A batch of committed events after `position`; their stored bodies
+    /// only when a condition reads them (most rules look at what calltrail
+    /// understood, and the bodies are most of what a read moves).
+    async fn events_after(
+        &self,
+        position: i64,
+        raw: bool,
+    ) -> Result<Vec<TimelineItem>, store::Error> {
+        if raw {
+            self.store.events_since(position, BATCH).await
+        } else {
+            self.store
+                .events_after_without_bodies(None, position, BATCH)
+                .await
+        }
+    }
+
     /// Evaluates the rules on a batch of events after their cursor. On a
     /// failure the batch is read again from the cursor, so the counts it
     /// took in are dropped (they are read back from the database).
-    async fn rule_pass(&mut self, events: &[TimelineItem]) -> Result<(), store::Error> {
-        let passed = self.rule_pass_once(events).await;
+    async fn rule_pass(
+        &mut self,
+        rules: &[Loaded],
+        events: &[TimelineItem],
+    ) -> Result<(), store::Error> {
+        let passed = self.rule_pass_once(rules, events).await;
         if passed.is_err() {
             self.tally = Tally::default();
         }
         passed
     }
 
-    async fn rule_pass_once(&mut self, events: &[TimelineItem]) -> Result<(), store::Error> {
+    async fn rule_pass_once(
+        &mut self,
+        rules: &[Loaded],
+        events: &[TimelineItem],
+    ) -> Result<(), store::Error> {
         let Some(last) = events.last().map(|e| e.id) else {
             return Ok(());
         };
-        let rules = self.event_rules().await?;
         let specs: Vec<&RuleSpec> = rules.iter().map(|r| &r.rule.spec).collect();
         let needs_body = rules
             .iter()
@@ -182,7 +212,7 @@ impl Runner {
             let body = body_of(item, needs_body);
             let needs = Needs::of(&specs, &item.detail);
             let facts = self.tally.facts(&self.store, needs, item).await?;
-            for loaded in &rules {
+            for loaded in rules {
                 if let Some(reason) = on_event(
                     &loaded.rule.spec,
                     loaded.condition.as_ref(),
@@ -210,11 +240,14 @@ impl Runner {
 
     /// Queues each of a batch of events after the forwards' cursor for the
     /// destinations whose filter it passes.
-    async fn forward_pass(&mut self, events: &[TimelineItem]) -> Result<(), store::Error> {
+    async fn forward_pass(
+        &mut self,
+        filters: &[Filter],
+        events: &[TimelineItem],
+    ) -> Result<(), store::Error> {
         let Some(last) = events.last().map(|e| e.id) else {
             return Ok(());
         };
-        let filters = Filter::load(&self.store).await?;
         let needs_body = filters.iter().any(Filter::needs_body);
         let mut effects = Effects {
             cursor: Some((FORWARDS, last)),

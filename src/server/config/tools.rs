@@ -25,9 +25,13 @@ pub struct BenchConfig {
     /// Seconds each phase runs.
     #[arg(long, default_value_t = 15)]
     pub duration: u64,
-    /// Also store this many events (in calls of 100) before measuring reads.
+    /// Measure at scale (the `scale` part) on this many stored events.
     #[arg(long, default_value_t = 0)]
     pub prefill: i64,
+    /// Leave the bench's folder (its databases, wrk's script) in place, and
+    /// say where, for a closer look afterwards.
+    #[arg(long)]
+    pub keep: bool,
     /// Run only these phases (all when omitted).
     #[arg(long, value_enum)]
     pub only: Option<BenchPart>,
@@ -44,9 +48,11 @@ pub enum BenchPart {
     Automations,
     /// Durable ingest with and without the search index, alternating.
     Index,
-    /// Queries, insights and exports over `--prefill` events (a million
-    /// when not given), on a server of its own.
-    Search,
+    /// calltrail over `--prefill` stored events (a million when not
+    /// given), on a server of its own: size, memory, pages, an export,
+    /// ingest on the full database and while retention deletes.
+    #[value(alias = "search")]
+    Scale,
     /// Durable ingest on SQLite, then on PostgreSQL (`--pg`) with one
     /// instance and with two on one database.
     Postgres,

@@ -12,13 +12,14 @@ mod load;
 mod prefill;
 mod reads;
 mod rig;
+mod scale;
 mod scale_out;
-mod search;
 mod stats;
 mod traces;
 mod wrk;
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -40,6 +41,15 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     let dir = tempfile::Builder::new()
         .prefix("calltrail-bench-")
         .tempdir()?;
+    let keep = config.keep;
+    let ran = parts(config, dir.path()).await;
+    if keep {
+        println!("the bench's folder is kept: {}", dir.keep().display());
+    }
+    ran
+}
+
+async fn parts(config: BenchConfig, dir: &Path) -> anyhow::Result<()> {
     let exe = std::env::current_exe()?;
     let calls: Vec<String> = (0..config.concurrency)
         .map(|w| format!("bench-call-{w}"))
@@ -48,12 +58,17 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     let rig = |client| Rig {
         client,
         exe: &exe,
-        dir: dir.path(),
+        dir,
         calls: &calls,
         phase,
     };
-    if config.only == Some(BenchPart::Search) {
-        return search::run(&exe, dir.path(), config.prefill).await;
+    let scale =
+        config.only == Some(BenchPart::Scale) || config.only.is_none() && config.prefill > 0;
+    if scale {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(config.concurrency)
+            .build()?;
+        return scale::run(rig(&client), config.prefill).await;
     }
     if config.only == Some(BenchPart::Index) {
         let client = reqwest::Client::builder()
@@ -84,7 +99,7 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     }
     let server = ServerProcess::start(
         &exe,
-        &dir.path().join("bench.db"),
+        &dir.join("bench.db"),
         &[
             ("CALLTRAIL_BENCH_NOOP", "true"),
             // Every SSE client of the bench shares one session.
@@ -125,15 +140,6 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
         "prefilled a {LARGE_CALL}-event call in {:.1} s",
         took.as_secs_f64()
     );
-    if config.prefill > 0 {
-        let n_calls = (config.prefill / 100).max(1);
-        let took = prefill::calls(&server.db, "bench-bulk-", n_calls, 100).await?;
-        println!(
-            "prefilled {} events in {n_calls} calls in {:.1} s",
-            n_calls * 100,
-            took.as_secs_f64()
-        );
-    }
 
     // SSE clients watch the calls from here on (spread evenly over them).
     let cookie = server.sign_in().await?;
@@ -204,12 +210,12 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
     // 5. The same rate again, every event to 10 clients of its call.
     let focused = focus::run(&client, &server, &cookie, config.rate, phase).await?;
 
-    reads(&client, &server, &cookie, config.prefill / 100).await?;
+    reads(&client, &server, &cookie).await?;
 
     // 1–3. Throughput, driven by the load generator. After the paced
     //      phases: the backlog of rules and metrics it leaves behind would
     //      weigh on their latency.
-    let ingest = throughput(&client, dir.path(), &calls, &server, phase).await?;
+    let ingest = throughput(&client, dir, &calls, &server, phase).await?;
     if let Some(kib) = server.peak_rss_kib() {
         println!("  server peak RSS: {:.1} MiB", kib as f64 / 1024.0);
     }
@@ -230,7 +236,7 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<()> {
 /// and ratios, and returns durable ingest's figures.
 async fn throughput(
     client: &reqwest::Client,
-    dir: &std::path::Path,
+    dir: &Path,
     calls: &[String],
     server: &ServerProcess,
     phase: Duration,

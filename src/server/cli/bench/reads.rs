@@ -10,15 +10,14 @@ pub(super) const LARGE_CALL: i64 = 10_000;
 /// Requests per read measurement.
 const READS: usize = 30;
 
-/// Times server-rendered pages: the large call's first view, the calls list,
-/// and (with bulk data) an ordinary call's first page.
+/// Times server-rendered pages: the large call's first view and the calls
+/// list.
 pub(super) async fn reads(
     client: &reqwest::Client,
     server: &ServerProcess,
     cookie: &str,
-    bulk_calls: i64,
 ) -> anyhow::Result<()> {
-    let mut pages = vec![
+    let pages = [
         (
             format!("{LARGE_CALL}-event call, first view"),
             "/calls/bench-large-0".to_string(),
@@ -26,10 +25,6 @@ pub(super) async fn reads(
         ),
         ("calls list".to_string(), "/".to_string(), 50),
     ];
-    if bulk_calls > 0 {
-        let path = format!("/calls/bench-bulk-{}", bulk_calls / 2);
-        pages.push(("a call's first page, among the bulk".into(), path, 50));
-    }
     for (name, path, target) in pages {
         let s = time_page(client, server, cookie, &path).await?;
         println!(

@@ -122,3 +122,18 @@ pub async fn event_kinds(db: &Path) -> Result<HashMap<String, u64>, Error> {
     pool.close().await;
     Ok(rows?.into_iter().map(|(k, n)| (k, n as u64)).collect())
 }
+
+/// How many ended calls had their last event before `at` (epoch ms): what
+/// retention by age has still to delete.
+pub async fn ended_calls_before(db: &Path, at: i64) -> Result<i64, Error> {
+    let pool =
+        SqlitePool::connect_with(SqliteConnectOptions::new().filename(db).read_only(true)).await?;
+    let n = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM calls WHERE status != 'live' AND last_event_at < ?1",
+    )
+    .bind(at)
+    .fetch_one(&pool)
+    .await;
+    pool.close().await;
+    Ok(n?)
+}

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::latency::{LatencyPart, PartMs};
+use super::latency::LatencyPart;
 pub use super::review::FlagCounts;
 
 use super::format::url_segment;
@@ -101,6 +101,54 @@ impl Bucket {
     }
 }
 
+/// A row a percentile query picked: the value at `index` of its group's
+/// values in order, the group's size, and how many of them were marked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Picked {
+    pub value: i64,
+    pub index: i64,
+    pub size: i64,
+    pub marked: i64,
+}
+
+/// A group's p50 and p95 (its values at [`Percentiles::at`] in order), its
+/// size and how many of its values were marked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Percentiles {
+    pub n: i64,
+    pub p50: i64,
+    pub p95: i64,
+    pub marked: i64,
+}
+
+impl Percentiles {
+    /// Where percentile `p` of `n` values in order stands (0-based).
+    pub fn at(n: i64, p: i64) -> i64 {
+        (n - 1) * p / 100
+    }
+
+    /// Each group's figures from the rows picked for it.
+    pub fn fold<G: std::hash::Hash + Eq>(
+        rows: Vec<(G, Picked)>,
+    ) -> std::collections::HashMap<G, Percentiles> {
+        let mut groups = std::collections::HashMap::new();
+        for (group, row) in rows {
+            let g = groups.entry(group).or_insert(Percentiles {
+                n: row.size,
+                marked: row.marked,
+                ..Percentiles::default()
+            });
+            if row.index == Self::at(row.size, 50) {
+                g.p50 = row.value;
+            }
+            if row.index == Self::at(row.size, 95) {
+                g.p95 = row.value;
+            }
+        }
+        groups
+    }
+}
+
 /// How one latency part spread over the selected calls: p50 and p95 of
 /// the calls' medians, over the calls whose source reported it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,29 +161,32 @@ pub struct PartSpread {
 }
 
 impl PartSpread {
-    /// Each part's spread from the calls' medians (`heard`: each call's
-    /// median silence; `parts`: each call's part medians), the whole first,
-    /// then every part in order, a part no call reported left out.
-    pub fn of(heard: &[i64], parts: &[Vec<PartMs>]) -> Vec<PartSpread> {
-        let spread = |part: Option<LatencyPart>, mut ms: Vec<i64>| {
-            ms.sort_unstable();
-            let at = |p: usize| ms[(ms.len() - 1) * p / 100];
-            (!ms.is_empty()).then(|| PartSpread {
+    /// Each part's spread from each group's [`Percentiles`] (`""`: the whole
+    /// silence heard; else a part's key), the whole first, then every part
+    /// in order, a part no call reported left out. A group that names no
+    /// part is an error.
+    pub fn of(
+        groups: &std::collections::HashMap<String, Percentiles>,
+    ) -> Result<Vec<PartSpread>, String> {
+        if let Some(odd) = groups
+            .keys()
+            .find(|k| !k.is_empty() && !LatencyPart::ALL.iter().any(|p| p.key() == *k))
+        {
+            return Err(format!("{odd:?} is not a latency part"));
+        }
+        let spread = |part: Option<LatencyPart>| {
+            let key = part.map_or("", LatencyPart::key);
+            groups.get(key).map(|p| PartSpread {
                 part,
-                calls: ms.len() as i64,
-                p50_ms: at(50),
-                p95_ms: at(95),
+                calls: p.n,
+                p50_ms: p.p50,
+                p95_ms: p.p95,
             })
         };
-        let whole = spread(None, heard.to_vec());
-        let each = LatencyPart::ALL.into_iter().filter_map(|part| {
-            let ms = parts
-                .iter()
-                .filter_map(|call| call.iter().find(|p| p.part == part).map(|p| p.ms))
-                .collect();
-            spread(Some(part), ms)
-        });
-        whole.into_iter().chain(each).collect()
+        Ok(std::iter::once(None)
+            .chain(LatencyPart::ALL.into_iter().map(Some))
+            .filter_map(spread)
+            .collect())
     }
 
     pub fn label(&self) -> &'static str {
@@ -287,19 +338,28 @@ mod part_tests {
 
     #[test]
     fn parts_spread_over_the_calls_that_report_them() {
-        let p = |part, ms| PartMs { part, ms };
-        let calls = [
-            vec![p(LatencyPart::Llm, 400), p(LatencyPart::Tts, 200)],
-            vec![p(LatencyPart::Llm, 300)],
-            vec![p(LatencyPart::Llm, 900)],
-        ];
-        let spread = PartSpread::of(&[1200, 1000], &calls);
+        // What a percentile query picks of three calls' LLM parts (300,
+        // 400, 900: p50 and p95 both at index 1), one call's voice part,
+        // and the whole heard on two calls (1000, 1200: both at index 0).
+        let row = |value, index, size| Picked {
+            value,
+            index,
+            size,
+            marked: 0,
+        };
+        let picked = Percentiles::fold(vec![
+            (String::new(), row(1000, 0, 2)),
+            ("llm".to_string(), row(400, 1, 3)),
+            ("tts".to_string(), row(200, 0, 1)),
+        ]);
+        let spread = PartSpread::of(&picked).unwrap();
         let row = |part| {
             spread
                 .iter()
                 .find(|s| s.part == part)
                 .map(|s| (s.calls, s.p50_ms, s.p95_ms))
         };
+        assert_eq!(spread[0].part, None, "the whole first");
         assert_eq!(row(None), Some((2, 1000, 1000)));
         assert_eq!(row(Some(LatencyPart::Llm)), Some((3, 400, 400)));
         assert_eq!(row(Some(LatencyPart::Tts)), Some((1, 200, 200)));
@@ -308,7 +368,62 @@ mod part_tests {
             None,
             "not reported is not zero"
         );
-        assert!(PartSpread::of(&[], &[]).is_empty());
+        assert!(PartSpread::of(&Default::default()).unwrap().is_empty());
+        let odd = Percentiles::fold(vec![("warp".to_string(), row_of(1))]);
+        assert!(PartSpread::of(&odd).is_err(), "an unknown part is an error");
+    }
+
+    fn row_of(value: i64) -> Picked {
+        Picked {
+            value,
+            index: 0,
+            size: 1,
+            marked: 0,
+        }
+    }
+
+    #[test]
+    fn percentiles_are_the_rows_at_their_places() {
+        // 20 values: p50 at index 9, p95 at index 18.
+        let picked = Percentiles::fold(vec![
+            (
+                7,
+                Picked {
+                    value: 510,
+                    index: 9,
+                    size: 20,
+                    marked: 3,
+                },
+            ),
+            (
+                7,
+                Picked {
+                    value: 990,
+                    index: 18,
+                    size: 20,
+                    marked: 3,
+                },
+            ),
+            (8, row_of(42)),
+        ]);
+        assert_eq!(
+            picked[&7],
+            Percentiles {
+                n: 20,
+                p50: 510,
+                p95: 990,
+                marked: 3
+            }
+        );
+        assert_eq!(
+            picked[&8],
+            Percentiles {
+                n: 1,
+                p50: 42,
+                p95: 42,
+                marked: 0
+            }
+        );
     }
 }
 

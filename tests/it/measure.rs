@@ -7,9 +7,12 @@ use crate::common::{app, post, TestApp};
 use serde_json::json;
 use sqlx::SqlitePool;
 
+use calltrail::model::query::Query;
 use calltrail::model::{SearchResults, Sort, SortKey};
 use calltrail::server::app::call_metrics;
 use calltrail::server::http::page_data;
+use calltrail::server::store::prelude::*;
+use calltrail::server::store::{SearchAt, SearchFrom};
 
 fn turn(call: &str, role: &str, text: &str, secs: f64) -> String {
     said(call, role, text)
@@ -113,6 +116,58 @@ async fn calls_are_measured_and_the_list_sorts_by_a_metric(pool: SqlitePool) {
         .unwrap()
         .unwrap();
     assert_eq!(timeline.metrics.as_ref(), Some(&page.metrics["quick"]));
+}
+
+/// A sort by a measure walks the measured calls in its order, then lists
+/// the calls not measured yet, newest first: a page may straddle the two,
+/// or start past every measured call; a query narrows both.
+#[sqlx::test(migrations = "migrations/sqlite")]
+async fn pages_sorted_by_a_measure_go_on_to_the_calls_not_measured(pool: SqlitePool) {
+    let app = app(pool).await;
+    for (call, answer_ms) in [("quick", 400), ("slow", 4_000), ("middle", 1_500)] {
+        deliver(&app, &turn(call, "user", "Hi", 1.0)).await;
+        deliver(
+            &app,
+            &turn(call, "agent", "Hello", (3000 + answer_ms) as f64 / 1000.0),
+        )
+        .await;
+        deliver(&app, &report(call, answer_ms)).await;
+    }
+    call_metrics::catch_up(&app.state.store).await.unwrap();
+    // Not measured yet (started at the same time: by id, newest first).
+    for call in ["new1", "new2"] {
+        deliver(&app, &turn(call, "user", "Hi there", 1.0)).await;
+    }
+    let page = |q: &'static str, offset: i64, ascending: bool| {
+        let store = app.state.store.clone();
+        async move {
+            let sort = Sort {
+                key: SortKey::Latency,
+                ascending,
+            };
+            let at = SearchAt {
+                now_ms: calltrail::server::store::now_ms(),
+                stale_after_ms: 900_000,
+            };
+            let query = Query::parse(q).unwrap();
+            let hits = store
+                .search_calls(&query, at, SearchFrom::Offset(offset, sort), 2)
+                .await
+                .unwrap();
+            hits.into_iter().map(|h| h.call.call_id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(page("", 0, false).await, ["slow", "middle"]);
+    assert_eq!(page("", 2, false).await, ["quick", "new2"]);
+    assert_eq!(page("", 4, false).await, ["new1"]);
+    assert_eq!(page("", 0, true).await, ["quick", "middle"]);
+    assert_eq!(page("", 2, true).await, ["slow", "new2"]);
+    assert!(page("", 6, true).await.is_empty());
+    // Only the ended (measured) calls, or only the live ones: the others
+    // are left out at every step.
+    assert_eq!(page("-status:live", 2, false).await, ["quick"]);
+    assert_eq!(page("status:live", 0, false).await, ["new2", "new1"]);
+    assert_eq!(page("status:live", 1, false).await, ["new1"]);
 }
 
 #[sqlx::test(migrations = "migrations/sqlite")]

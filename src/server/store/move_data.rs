@@ -14,7 +14,7 @@ use sqlx::{Arguments, Connection, PgConnection, Row, SqliteConnection};
 /// The tables moved, in an order that keeps every reference valid. SQLite's
 /// word counts (`event_text_terms`) have no PostgreSQL counterpart, and
 /// sessions are not moved (everyone signs in again).
-const TABLES: [&str; 27] = [
+const TABLES: [&str; 28] = [
     "users",
     "invitations",
     "api_tokens",
@@ -35,6 +35,7 @@ const TABLES: [&str; 27] = [
     "saved_views",
     "call_metrics",
     "call_tools",
+    "call_latency_parts",
     "flag_reasons",
     "review_notes",
     "review_flags",

@@ -79,6 +79,18 @@ portable! {
                 .execute(&mut *tx)
                 .await?;
             }
+            sqlx::query("DELETE FROM call_latency_parts WHERE call_id = $1")
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?;
+            for part in &m.latency_parts {
+                sqlx::query("INSERT INTO call_latency_parts (call_id, part, ms) VALUES ($1, $2, $3)")
+                    .bind(call_id)
+                    .bind(part.part.key())
+                    .bind(part.ms)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         if let Some(position) = position {
             Self::move_cursor(&mut tx, METRICS, position).await?;

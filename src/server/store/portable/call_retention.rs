@@ -189,6 +189,7 @@ portable! {
             for table in [
                 "call_metrics",
                 "call_tools",
+                "call_latency_parts",
                 "review_notes",
                 "review_flags",
                 "reviews",

@@ -2,15 +2,13 @@
 //! per hour or day from the `calls` read model, latencies and tools from the
 //! calls' measurements (`call_metrics`).
 
-use std::collections::HashMap;
-
 use sqlx::{QueryBuilder, Row};
 
 use super::search::SearchAt;
 use super::{portable, Backend as _, Dialect};
-use crate::model::insights::{fill, Bucket, FlagCounts, PartSpread, Step, ToolRate};
-use crate::model::latency::PartMs;
-use crate::model::metrics::{Latency, Measured};
+use crate::model::insights::{
+    fill, Bucket, FlagCounts, PartSpread, Percentiles, Picked, Step, ToolRate,
+};
 use crate::model::query::Query;
 
 /// Functions listed by tool error rate.
@@ -27,12 +25,21 @@ pub struct Insights {
     pub cut: bool,
 }
 
-/// What the latency spread reads of a call's measurement.
-#[derive(serde::Deserialize)]
-struct Measurement {
-    latency: Measured<Latency>,
-    #[serde(default)]
-    latency_parts: Vec<PartMs>,
+/// Opens a query that picks, of the rows of the query pushed next (a group
+/// `g`, a value `v`, a mark `x` of 0 or 1), each group's rows at its p50
+/// and p95 ([`Percentiles::at`]), with the group's size and marks.
+fn open_percentiles<DB: sqlx::Database>(sql: &mut QueryBuilder<'_, DB>) {
+    sql.push(
+        "SELECT g, v, i, n, marked FROM (SELECT g, v,
+             ROW_NUMBER() OVER (PARTITION BY g ORDER BY v) - 1 AS i,
+             COUNT(*) OVER (PARTITION BY g) AS n,
+             SUM(x) OVER (PARTITION BY g) AS marked FROM (",
+    );
+}
+
+/// Closes what [`open_percentiles`] opened.
+fn close_percentiles<DB: sqlx::Database>(sql: &mut QueryBuilder<'_, DB>) {
+    sql.push(") grouped) ranked WHERE i = (n - 1) * 50 / 100 OR i = (n - 1) * 95 / 100");
 }
 
 portable! {
@@ -41,6 +48,25 @@ portable! {
         sql.push("(SELECT call_id FROM calls WHERE TRUE");
         Self::selects(sql, query, at);
         sql.push(")");
+    }
+
+    /// A row [`open_percentiles`] picked.
+    fn picked_row(r: &<<Self as Dialect>::Db as sqlx::Database>::Row) -> Result<Picked, sqlx::Error> {
+        Ok(Picked {
+            value: r.try_get("v")?,
+            index: r.try_get("i")?,
+            size: r.try_get("n")?,
+            marked: r.try_get("marked")?,
+        })
+    }
+
+    /// ` AND {column} IN` the calls the query selects; nothing when it
+    /// selects every call (a lookup per row that keeps every row).
+    fn within(sql: &mut QueryBuilder<'_, <Self as Dialect>::Db>, column: &str, query: &Query, at: SearchAt) {
+        if !query.terms.is_empty() {
+            sql.push(format!(" AND {column} IN "));
+            Self::selected(sql, query, at);
+        }
     }
 
     pub async fn insights(&self, query: &Query, at: SearchAt) -> Result<Insights, sqlx::Error> {
@@ -95,9 +121,8 @@ portable! {
                  FROM review_flags f JOIN calls c ON c.call_id = f.call_id
                  WHERE c.started_at >= ",
             )
-            .push_bind(first)
-            .push(" AND f.call_id IN ");
-        Self::selected(&mut sql, query, at);
+            .push_bind(first);
+        Self::within(&mut sql, "f.call_id", query, at);
         sql.push(" GROUP BY start, f.reason ORDER BY start, f.reason");
         let over_time = sql
             .build()
@@ -108,10 +133,9 @@ portable! {
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new(
             "SELECT coalesce(c.agent, '') AS agent, f.reason AS reason, COUNT(DISTINCT f.call_id) AS calls
-             FROM review_flags f JOIN calls c ON c.call_id = f.call_id
-             WHERE f.call_id IN ",
+             FROM review_flags f JOIN calls c ON c.call_id = f.call_id WHERE TRUE",
         );
-        Self::selected(&mut sql, query, at);
+        Self::within(&mut sql, "f.call_id", query, at);
         sql.push(" GROUP BY coalesce(c.agent, ''), f.reason ORDER BY agent, f.reason");
         let by_agent = sql
             .build()
@@ -124,23 +148,28 @@ portable! {
     }
 
     /// Each latency part's spread over the selected calls whose source
-    /// reported parts (read from their measurements).
+    /// reported parts, after the whole silence heard on those calls (their
+    /// trusted latencies): picked by the database, two rows a part.
     async fn latency_parts(&self, query: &Query, at: SearchAt) -> Result<Vec<PartSpread>, sqlx::Error> {
-        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new(
-            "SELECT detail FROM call_metrics WHERE detail LIKE '%\"latency_parts\"%' AND call_id IN ",
-        );
-        Self::selected(&mut sql, query, at);
+        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new("");
+        open_percentiles(&mut sql);
+        sql.push(format!(
+            "SELECT '' AS g, m.latency_p50_ms AS v, 0 AS x FROM call_metrics m {}
+             WHERE m.latency_p50_ms IS NOT NULL AND NOT m.latency_estimated
+               AND m.call_id IN (SELECT call_id FROM call_latency_parts)",
+            Self::through_index("call_metrics_keys")
+        ));
+        Self::within(&mut sql, "m.call_id", query, at);
+        sql.push(" UNION ALL SELECT part AS g, ms AS v, 0 AS x FROM call_latency_parts WHERE TRUE");
+        Self::within(&mut sql, "call_id", query, at);
+        close_percentiles(&mut sql);
         let rows = sql.build().fetch_all(self.reader()).await?;
-        let mut heard = Vec::new();
-        let mut parts = Vec::new();
-        for r in rows {
-            let detail: String = r.try_get("detail")?;
-            let m: Measurement =
-                serde_json::from_str(&detail).map_err(|e| sqlx::Error::Decode(e.into()))?;
-            heard.extend(m.latency.value.filter(|_| m.latency.is_trusted()).map(|l| l.p50_ms));
-            parts.push(m.latency_parts);
-        }
-        Ok(PartSpread::of(&heard, &parts))
+        let picked = Percentiles::fold(
+            rows.into_iter()
+                .map(|r| Ok((r.try_get::<String, _>("g")?, Self::picked_row(&r)?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()?,
+        );
+        PartSpread::of(&picked).map_err(|e| sqlx::Error::Decode(e.into()))
     }
 
     async fn buckets(
@@ -181,7 +210,8 @@ portable! {
             .collect()
     }
 
-    /// Each bucket's p50 and p95 of its calls' median turn latency.
+    /// Each bucket's p50 and p95 of its calls' median turn latency, picked
+    /// by the database (two rows a bucket, not every call's).
     async fn add_latencies(
         &self,
         query: &Query,
@@ -192,37 +222,33 @@ portable! {
         let Some(first) = buckets.first().map(|b| b.start) else {
             return Ok(());
         };
-        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new("SELECT (c.started_at / ");
-        sql.push_bind(step.ms())
+        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new("");
+        open_percentiles(&mut sql);
+        sql.push("SELECT (c.started_at / ")
+            .push_bind(step.ms())
             .push(") * ")
             .push_bind(step.ms())
             .push(format!(
-                " AS start, m.latency_p50_ms AS latency, m.latency_estimated AS estimated
+                " AS g, m.latency_p50_ms AS v, CASE WHEN m.latency_estimated THEN 1 ELSE 0 END AS x
                  FROM call_metrics m {} JOIN calls c ON c.call_id = m.call_id
                  WHERE m.latency_p50_ms IS NOT NULL AND c.started_at >= ",
                 Self::through_index("call_metrics_keys")
             ))
-            .push_bind(first)
-            .push(" AND m.call_id IN ");
-        Self::selected(&mut sql, query, at);
-        sql.push(" ORDER BY start, latency");
+            .push_bind(first);
+        Self::within(&mut sql, "m.call_id", query, at);
+        close_percentiles(&mut sql);
         let rows = sql.build().fetch_all(self.reader()).await?;
-        // Each bucket's latencies, in order (the query sorted them).
-        let mut by_bucket: HashMap<i64, Vec<(i64, bool)>> = HashMap::new();
-        for r in rows {
-            by_bucket
-                .entry(r.try_get("start")?)
-                .or_default()
-                .push((r.try_get("latency")?, r.try_get("estimated")?));
-        }
+        let picked = Percentiles::fold(
+            rows.into_iter()
+                .map(|r| Ok((r.try_get::<i64, _>("g")?, Self::picked_row(&r)?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()?,
+        );
         for bucket in buckets.iter_mut() {
-            let Some(inside) = by_bucket.get(&bucket.start) else {
-                continue;
-            };
-            let at = |p: usize| inside.get((inside.len() - 1) * p / 100).map(|l| l.0);
-            bucket.latency_p50 = at(50);
-            bucket.latency_p95 = at(95);
-            bucket.latency_estimated = inside.iter().filter(|l| l.1).count() as i64;
+            if let Some(p) = picked.get(&bucket.start) {
+                bucket.latency_p50 = Some(p.p50);
+                bucket.latency_p95 = Some(p.p95);
+                bucket.latency_estimated = p.marked;
+            }
         }
         Ok(())
     }
@@ -231,9 +257,9 @@ portable! {
     async fn tool_rates(&self, query: &Query, at: SearchAt) -> Result<Vec<ToolRate>, sqlx::Error> {
         let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new(
             "SELECT function, CAST(SUM(calls) AS BIGINT) AS calls, CAST(SUM(errors) AS BIGINT) AS errors
-             FROM call_tools WHERE call_id IN ",
+             FROM call_tools WHERE TRUE",
         );
-        Self::selected(&mut sql, query, at);
+        Self::within(&mut sql, "call_id", query, at);
         sql.push(" GROUP BY function ORDER BY SUM(errors) * 1.0 / SUM(calls) DESC, SUM(calls) DESC LIMIT ")
             .push_bind(TOOLS_SHOWN);
         let rows = sql.build().fetch_all(self.reader()).await?;

@@ -8,6 +8,7 @@
 
 mod common;
 
+mod ack_timeout;
 mod alerts;
 mod api;
 mod auth;

@@ -66,6 +66,16 @@ pub struct ServeConfig {
     /// Seconds a request may take to arrive and be answered (live streams excepted).
     #[arg(long, env = "CALLTRAIL_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// Seconds a webhook or trace export waits for its events' commit; past
+    /// it the sender gets 503 with Retry-After (an event committed later is
+    /// a duplicate when sent again, answered 200).
+    #[arg(
+        long,
+        env = "CALLTRAIL_ACK_TIMEOUT",
+        default_value_t = 5,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub ack_timeout_secs: u64,
     /// Requests each API token may make per minute (/api/v1 and /mcp), in
     /// bursts of up to a tenth of it; more get 429 with Retry-After.
     #[arg(long, env = "CALLTRAIL_API_RATE", default_value_t = 1200, value_parser = clap::value_parser!(u32).range(1..))]
@@ -213,6 +223,7 @@ impl ServeConfig {
             // A loaded CI machine can take long over a render; a page that
             // shows a secret once must not be asked for twice.
             request_timeout_secs: 120,
+            ack_timeout_secs: 5,
             api_rate_per_minute: 1200,
             max_connections: 1024,
             idle_timeout_secs: 60,

@@ -11,7 +11,7 @@ mod rejection;
 mod traces;
 
 use std::net::IpAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
@@ -262,13 +262,15 @@ async fn log_refusal(
         }
     }
     state.redaction.refused_body(&mut delivery);
-    let logged = state
+    let waited = Duration::from_secs(state.config.ack_timeout_secs);
+    let logging = state
         .store
         .writer()
-        .store_rejected(delivery, rejection.error, logged_detail)
-        .await;
-    if let Err(e) = logged {
-        tracing::error!(error = %e, "could not log a rejected delivery");
+        .store_rejected(delivery, rejection.error, logged_detail);
+    match tokio::time::timeout(waited, logging).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::error!(error = %e, "could not log a rejected delivery"),
+        Err(_) => tracing::error!("a rejected delivery was not logged within the ack timeout"),
     }
     tracing::info!(status, error = rejection.error, "delivery rejected");
 }
@@ -316,11 +318,16 @@ async fn commit(
         std::iter::once(&mut event).chain(more.iter_mut()).collect();
     state.redaction.on_ingest(&mut delivery, &mut events);
     let call_id = event.call_id.clone();
-    let stored = state
-        .store
-        .writer()
-        .store_event(delivery, event, more)
-        .await;
+    let waited = Duration::from_secs(state.config.ack_timeout_secs);
+    let writing = state.store.writer().store_event(delivery, event, more);
+    let Ok(stored) = tokio::time::timeout(waited, writing).await else {
+        // Still queued: it may commit yet, and its retry is then a duplicate.
+        tracing::warn!(call_id, "an event was not committed within the ack timeout");
+        return Err(Rejection::storage(&format!(
+            "the database did not commit the event within {} s; retry later",
+            waited.as_secs()
+        )));
+    };
     let (outcome, event_id, delivery_id) = match stored {
         Ok(Stored::Accepted {
             event_id,

@@ -101,16 +101,6 @@ impl Bucket {
     }
 }
 
-/// A row a percentile query picked: the value at `index` of its group's
-/// values in order, the group's size, and how many of them were marked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Picked {
-    pub value: i64,
-    pub index: i64,
-    pub size: i64,
-    pub marked: i64,
-}
-
 /// A group's p50 and p95 (its values at [`Percentiles::at`] in order), its
 /// size and how many of its values were marked.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -127,25 +117,27 @@ impl Percentiles {
         (n - 1) * p / 100
     }
 
-    /// Each group's figures from the rows picked for it.
-    pub fn fold<G: std::hash::Hash + Eq>(
-        rows: Vec<(G, Picked)>,
-    ) -> std::collections::HashMap<G, Percentiles> {
-        let mut groups = std::collections::HashMap::new();
-        for (group, row) in rows {
-            let g = groups.entry(group).or_insert(Percentiles {
-                n: row.size,
-                marked: row.marked,
-                ..Percentiles::default()
-            });
-            if row.index == Self::at(row.size, 50) {
-                g.p50 = row.value;
-            }
-            if row.index == Self::at(row.size, 95) {
-                g.p95 = row.value;
-            }
-        }
-        groups
+    /// A group's figures from its whole numbers as the database lists them
+    /// (comma-separated, in any order); anything else in the list is an
+    /// error.
+    pub fn of_listed(listed: &str, marked: i64) -> Result<Percentiles, String> {
+        let mut values = listed
+            .split(',')
+            .map(|v| {
+                v.trim()
+                    .parse::<i64>()
+                    .map_err(|_| format!("{v:?} in a listed group is not a whole number"))
+            })
+            .collect::<Result<Vec<i64>, String>>()?;
+        values.sort_unstable();
+        let n = values.len() as i64;
+        let at = |p| values[Self::at(n, p) as usize];
+        Ok(Percentiles {
+            n,
+            p50: at(50),
+            p95: at(95),
+            marked,
+        })
     }
 }
 
@@ -338,21 +330,15 @@ mod part_tests {
 
     #[test]
     fn parts_spread_over_the_calls_that_report_them() {
-        // What a percentile query picks of three calls' LLM parts (300,
-        // 400, 900: p50 and p95 both at index 1), one call's voice part,
-        // and the whole heard on two calls (1000, 1200: both at index 0).
-        let row = |value, index, size| Picked {
-            value,
-            index,
-            size,
-            marked: 0,
-        };
-        let picked = Percentiles::fold(vec![
-            (String::new(), row(1000, 0, 2)),
-            ("llm".to_string(), row(400, 1, 3)),
-            ("tts".to_string(), row(200, 0, 1)),
+        // Three calls' LLM parts, one call's voice part, and the whole
+        // heard on two calls, as the database lists them.
+        let listed = |l: &str| Percentiles::of_listed(l, 0).unwrap();
+        let groups = std::collections::HashMap::from([
+            (String::new(), listed("1200,1000")),
+            ("llm".to_string(), listed("400,300,900")),
+            ("tts".to_string(), listed("200")),
         ]);
-        let spread = PartSpread::of(&picked).unwrap();
+        let spread = PartSpread::of(&groups).unwrap();
         let row = |part| {
             spread
                 .iter()
@@ -369,61 +355,25 @@ mod part_tests {
             "not reported is not zero"
         );
         assert!(PartSpread::of(&Default::default()).unwrap().is_empty());
-        let odd = Percentiles::fold(vec![("warp".to_string(), row_of(1))]);
+        let odd = std::collections::HashMap::from([("warp".to_string(), listed("1"))]);
         assert!(PartSpread::of(&odd).is_err(), "an unknown part is an error");
     }
 
-    fn row_of(value: i64) -> Picked {
-        Picked {
-            value,
-            index: 0,
-            size: 1,
-            marked: 0,
-        }
-    }
-
     #[test]
-    fn percentiles_are_the_rows_at_their_places() {
-        // 20 values: p50 at index 9, p95 at index 18.
-        let picked = Percentiles::fold(vec![
-            (
-                7,
-                Picked {
-                    value: 510,
-                    index: 9,
-                    size: 20,
-                    marked: 3,
-                },
-            ),
-            (
-                7,
-                Picked {
-                    value: 990,
-                    index: 18,
-                    size: 20,
-                    marked: 3,
-                },
-            ),
-            (8, row_of(42)),
-        ]);
+    fn percentiles_of_a_listed_group() {
+        // 20 values, listed out of order: p50 at index 9, p95 at index 18.
+        let listed: Vec<String> = (1..=20).rev().map(|v| (v * 10).to_string()).collect();
         assert_eq!(
-            picked[&7],
-            Percentiles {
+            Percentiles::of_listed(&listed.join(","), 3),
+            Ok(Percentiles {
                 n: 20,
-                p50: 510,
-                p95: 990,
+                p50: 100,
+                p95: 190,
                 marked: 3
-            }
+            })
         );
-        assert_eq!(
-            picked[&8],
-            Percentiles {
-                n: 1,
-                p50: 42,
-                p95: 42,
-                marked: 0
-            }
-        );
+        assert!(Percentiles::of_listed("12,x", 0).is_err());
+        assert!(Percentiles::of_listed("", 0).is_err());
     }
 }
 

@@ -37,6 +37,20 @@ async fn deliver(app: &TestApp, body: &str) {
     assert!(status.is_success(), "{answer}");
 }
 
+/// Calls answered in 0.4 s (`quick`), 4 s (`slow`) and 1.5 s (`middle`),
+/// ended with a report.
+async fn three_calls(app: &TestApp) {
+    for (call, answer_ms) in [("quick", 400), ("slow", 4_000), ("middle", 1_500)] {
+        deliver(app, &turn(call, "user", "Hi", 1.0)).await;
+        deliver(
+            app,
+            &turn(call, "agent", "Hello", (3000 + answer_ms) as f64 / 1000.0),
+        )
+        .await;
+        deliver(app, &report(call, answer_ms)).await;
+    }
+}
+
 async fn list(app: &TestApp, sort: &str) -> (Vec<String>, calltrail::model::CallsPage) {
     let page = page_data::calls_page(
         &app.state.store,
@@ -59,15 +73,7 @@ async fn list(app: &TestApp, sort: &str) -> (Vec<String>, calltrail::model::Call
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn calls_are_measured_and_the_list_sorts_by_a_metric(pool: SqlitePool) {
     let app = app(pool).await;
-    for (call, answer_ms) in [("quick", 400), ("slow", 4_000), ("middle", 1_500)] {
-        deliver(&app, &turn(call, "user", "Hi", 1.0)).await;
-        deliver(
-            &app,
-            &turn(call, "agent", "Hello", (3000 + answer_ms) as f64 / 1000.0),
-        )
-        .await;
-        deliver(&app, &report(call, answer_ms)).await;
-    }
+    three_calls(&app).await;
     // Not measured yet: the calls are listed, their metrics absent.
     let (_, before) = list(&app, "latency").await;
     assert!(before.metrics.is_empty());
@@ -124,15 +130,7 @@ async fn calls_are_measured_and_the_list_sorts_by_a_metric(pool: SqlitePool) {
 #[sqlx::test(migrations = "migrations/sqlite")]
 async fn pages_sorted_by_a_measure_go_on_to_the_calls_not_measured(pool: SqlitePool) {
     let app = app(pool).await;
-    for (call, answer_ms) in [("quick", 400), ("slow", 4_000), ("middle", 1_500)] {
-        deliver(&app, &turn(call, "user", "Hi", 1.0)).await;
-        deliver(
-            &app,
-            &turn(call, "agent", "Hello", (3000 + answer_ms) as f64 / 1000.0),
-        )
-        .await;
-        deliver(&app, &report(call, answer_ms)).await;
-    }
+    three_calls(&app).await;
     call_metrics::catch_up(&app.state.store).await.unwrap();
     // Not measured yet (started at the same time: by id, newest first).
     for call in ["new1", "new2"] {

@@ -6,10 +6,13 @@ use sqlx::{QueryBuilder, Row};
 
 use super::search::SearchAt;
 use super::{portable, Backend as _, Dialect};
-use crate::model::insights::{
-    fill, Bucket, FlagCounts, PartSpread, Percentiles, Picked, Step, ToolRate,
-};
+use crate::model::insights::{fill, Bucket, FlagCounts, PartSpread, Percentiles, Step, ToolRate};
 use crate::model::query::Query;
+
+/// A figure the database handed over that cannot be read.
+fn decode(why: String) -> sqlx::Error {
+    sqlx::Error::Decode(why.into())
+}
 
 /// Functions listed by tool error rate.
 const TOOLS_SHOWN: i64 = 20;
@@ -25,39 +28,12 @@ pub struct Insights {
     pub cut: bool,
 }
 
-/// Opens a query that picks, of the rows of the query pushed next (a group
-/// `g`, a value `v`, a mark `x` of 0 or 1), each group's rows at its p50
-/// and p95 ([`Percentiles::at`]), with the group's size and marks.
-fn open_percentiles<DB: sqlx::Database>(sql: &mut QueryBuilder<'_, DB>) {
-    sql.push(
-        "SELECT g, v, i, n, marked FROM (SELECT g, v,
-             ROW_NUMBER() OVER (PARTITION BY g ORDER BY v) - 1 AS i,
-             COUNT(*) OVER (PARTITION BY g) AS n,
-             SUM(x) OVER (PARTITION BY g) AS marked FROM (",
-    );
-}
-
-/// Closes what [`open_percentiles`] opened.
-fn close_percentiles<DB: sqlx::Database>(sql: &mut QueryBuilder<'_, DB>) {
-    sql.push(") grouped) ranked WHERE i = (n - 1) * 50 / 100 OR i = (n - 1) * 95 / 100");
-}
-
 portable! {
     /// `SELECT call_id FROM calls WHERE` the query: for the tables beside it.
     pub(in crate::server::store) fn selected(sql: &mut QueryBuilder<'_, <Self as Dialect>::Db>, query: &Query, at: SearchAt) {
         sql.push("(SELECT call_id FROM calls WHERE TRUE");
         Self::selects(sql, query, at);
         sql.push(")");
-    }
-
-    /// A row [`open_percentiles`] picked.
-    fn picked_row(r: &<<Self as Dialect>::Db as sqlx::Database>::Row) -> Result<Picked, sqlx::Error> {
-        Ok(Picked {
-            value: r.try_get("v")?,
-            index: r.try_get("i")?,
-            size: r.try_get("n")?,
-            marked: r.try_get("marked")?,
-        })
     }
 
     /// ` AND {column} IN` the calls the query selects; nothing when it
@@ -149,27 +125,29 @@ portable! {
 
     /// Each latency part's spread over the selected calls whose source
     /// reported parts, after the whole silence heard on those calls (their
-    /// trusted latencies): picked by the database, two rows a part.
+    /// trusted latencies). Each group's values come back as one list (rows
+    /// cost more to hand over than numbers to sort).
     async fn latency_parts(&self, query: &Query, at: SearchAt) -> Result<Vec<PartSpread>, sqlx::Error> {
-        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new("");
-        open_percentiles(&mut sql);
-        sql.push(format!(
-            "SELECT '' AS g, m.latency_p50_ms AS v, 0 AS x FROM call_metrics m {}
-             WHERE m.latency_p50_ms IS NOT NULL AND NOT m.latency_estimated
-               AND m.call_id IN (SELECT call_id FROM call_latency_parts)",
+        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new(format!(
+            "SELECT '' AS g, {} AS v FROM (SELECT DISTINCT call_id FROM call_latency_parts) p
+             JOIN call_metrics m {} ON m.call_id = p.call_id
+             WHERE m.latency_p50_ms IS NOT NULL AND NOT m.latency_estimated",
+            Self::listed("m.latency_p50_ms"),
             Self::through_index("call_metrics_keys")
         ));
         Self::within(&mut sql, "m.call_id", query, at);
-        sql.push(" UNION ALL SELECT part AS g, ms AS v, 0 AS x FROM call_latency_parts WHERE TRUE");
+        sql.push(format!(" UNION ALL SELECT part AS g, {} AS v FROM call_latency_parts WHERE TRUE", Self::listed("ms")));
         Self::within(&mut sql, "call_id", query, at);
-        close_percentiles(&mut sql);
-        let rows = sql.build().fetch_all(self.reader()).await?;
-        let picked = Percentiles::fold(
-            rows.into_iter()
-                .map(|r| Ok((r.try_get::<String, _>("g")?, Self::picked_row(&r)?)))
-                .collect::<Result<Vec<_>, sqlx::Error>>()?,
-        );
-        PartSpread::of(&picked).map_err(|e| sqlx::Error::Decode(e.into()))
+        sql.push(" GROUP BY part");
+        let mut groups = std::collections::HashMap::new();
+        for r in sql.build().fetch_all(self.reader()).await? {
+            // The whole is one row, without values when no call reported parts.
+            if let Some(listed) = r.try_get::<Option<String>, _>("v")? {
+                let spread = Percentiles::of_listed(&listed, 0).map_err(decode)?;
+                groups.insert(r.try_get::<String, _>("g")?, spread);
+            }
+        }
+        PartSpread::of(&groups).map_err(decode)
     }
 
     async fn buckets(
@@ -210,8 +188,8 @@ portable! {
             .collect()
     }
 
-    /// Each bucket's p50 and p95 of its calls' median turn latency, picked
-    /// by the database (two rows a bucket, not every call's).
+    /// Each bucket's p50 and p95 of its calls' median turn latency, from
+    /// each bucket's latencies listed in one row.
     async fn add_latencies(
         &self,
         query: &Query,
@@ -222,29 +200,29 @@ portable! {
         let Some(first) = buckets.first().map(|b| b.start) else {
             return Ok(());
         };
-        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new("");
-        open_percentiles(&mut sql);
-        sql.push("SELECT (c.started_at / ")
-            .push_bind(step.ms())
+        let mut sql = QueryBuilder::<<Self as Dialect>::Db>::new("SELECT (c.started_at / ");
+        sql.push_bind(step.ms())
             .push(") * ")
             .push_bind(step.ms())
             .push(format!(
-                " AS g, m.latency_p50_ms AS v, CASE WHEN m.latency_estimated THEN 1 ELSE 0 END AS x
-                 FROM call_metrics m {} JOIN calls c ON c.call_id = m.call_id
+                " AS start, {} AS latencies,
+                 CAST(SUM(CASE WHEN m.latency_estimated THEN 1 ELSE 0 END) AS BIGINT) AS estimated
+                 FROM calls c JOIN call_metrics m {} ON m.call_id = c.call_id
                  WHERE m.latency_p50_ms IS NOT NULL AND c.started_at >= ",
+                Self::listed("m.latency_p50_ms"),
                 Self::through_index("call_metrics_keys")
             ))
             .push_bind(first);
-        Self::within(&mut sql, "m.call_id", query, at);
-        close_percentiles(&mut sql);
-        let rows = sql.build().fetch_all(self.reader()).await?;
-        let picked = Percentiles::fold(
-            rows.into_iter()
-                .map(|r| Ok((r.try_get::<i64, _>("g")?, Self::picked_row(&r)?)))
-                .collect::<Result<Vec<_>, sqlx::Error>>()?,
-        );
+        Self::within(&mut sql, "c.call_id", query, at);
+        sql.push(" GROUP BY start");
+        let mut by_bucket = std::collections::HashMap::new();
+        for r in sql.build().fetch_all(self.reader()).await? {
+            let listed: String = r.try_get("latencies")?;
+            let spread = Percentiles::of_listed(&listed, r.try_get("estimated")?).map_err(decode)?;
+            by_bucket.insert(r.try_get::<i64, _>("start")?, spread);
+        }
         for bucket in buckets.iter_mut() {
-            if let Some(p) = picked.get(&bucket.start) {
+            if let Some(p) = by_bucket.get(&bucket.start) {
                 bucket.latency_p50 = Some(p.p50);
                 bucket.latency_p95 = Some(p.p95);
                 bucket.latency_estimated = p.marked;

@@ -98,6 +98,9 @@ pub(super) trait Dialect {
     const GREATEST: &'static str;
     /// A hint to read `table` through `index` (SQLite's planner takes one).
     fn through_index(index: &str) -> String;
+    /// An aggregate of a group's whole numbers `expr`, as text: each in
+    /// decimal, comma-separated, in no particular order.
+    fn listed(expr: &str) -> String;
     /// A text column as bytes (to join it with a bytes column).
     fn bytes_of_text(column: &str) -> String;
     /// Bytes that hold UTF-8 text (an accepted body), as text.
@@ -123,6 +126,9 @@ impl Dialect for super::sqlite::SqliteStore {
     }
     fn through_index(index: &str) -> String {
         format!("INDEXED BY {index}")
+    }
+    fn listed(expr: &str) -> String {
+        format!("group_concat({expr}, ',')")
     }
     fn bytes_of_text(column: &str) -> String {
         format!("CAST({column} AS BLOB)")
@@ -155,6 +161,9 @@ impl Dialect for super::postgres::PgStore {
     // PostgreSQL's planner takes no hints.
     fn through_index(_index: &str) -> String {
         String::new()
+    }
+    fn listed(expr: &str) -> String {
+        format!("string_agg(CAST({expr} AS TEXT), ',')")
     }
     fn bytes_of_text(column: &str) -> String {
         format!("convert_to({column}, 'UTF8')")

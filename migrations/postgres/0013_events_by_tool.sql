@@ -1,0 +1,4 @@
+-- The calls that called a tool (`tool:NAME` in a query): their tool events
+-- by function, so a query reads those instead of every tool event's JSON.
+CREATE INDEX events_by_tool ON events ((CAST(normalized AS json) ->> 'function'), call_id)
+    WHERE kind IN ('tool_call', 'tool_request');

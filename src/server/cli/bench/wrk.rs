@@ -104,6 +104,12 @@ impl<'a> Load<'a> {
         })
     }
 
+    /// The in-process client and the call ids of its senders, for phases
+    /// that must send at a set pace.
+    pub fn senders(&self) -> (&'a reqwest::Client, &'a [String]) {
+        (self.client, self.calls)
+    }
+
     /// Who generates the load, for the figures' lines.
     pub fn generator(&self) -> &'static str {
         if self.wrk.is_some() {

@@ -2,6 +2,8 @@
 //! day by outcome, tool error rate per function, hangs and interruptions per
 //! call, turn latency p50 / p95 — each point linking to the calls behind it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -157,9 +159,7 @@ impl PartSpread {
     /// silence heard; else a part's key), the whole first, then every part
     /// in order, a part no call reported left out. A group that names no
     /// part is an error.
-    pub fn of(
-        groups: &std::collections::HashMap<String, Percentiles>,
-    ) -> Result<Vec<PartSpread>, String> {
+    pub fn of(groups: &HashMap<String, Percentiles>) -> Result<Vec<PartSpread>, String> {
         if let Some(odd) = groups
             .keys()
             .find(|k| !k.is_empty() && !LatencyPart::ALL.iter().any(|p| p.key() == *k))
@@ -333,7 +333,7 @@ mod part_tests {
         // Three calls' LLM parts, one call's voice part, and the whole
         // heard on two calls, as the database lists them.
         let listed = |l: &str| Percentiles::of_listed(l, 0).unwrap();
-        let groups = std::collections::HashMap::from([
+        let groups = HashMap::from([
             (String::new(), listed("1200,1000")),
             ("llm".to_string(), listed("400,300,900")),
             ("tts".to_string(), listed("200")),
@@ -355,7 +355,7 @@ mod part_tests {
             "not reported is not zero"
         );
         assert!(PartSpread::of(&Default::default()).unwrap().is_empty());
-        let odd = std::collections::HashMap::from([("warp".to_string(), listed("1"))]);
+        let odd = HashMap::from([("warp".to_string(), listed("1"))]);
         assert!(PartSpread::of(&odd).is_err(), "an unknown part is an error");
     }
 

@@ -2,6 +2,8 @@
 //! per hour or day from the `calls` read model, latencies and tools from the
 //! calls' measurements (`call_metrics`).
 
+use std::collections::HashMap;
+
 use sqlx::{QueryBuilder, Row};
 
 use super::search::SearchAt;
@@ -139,7 +141,7 @@ portable! {
         sql.push(format!(" UNION ALL SELECT part AS g, {} AS v FROM call_latency_parts WHERE TRUE", Self::listed("ms")));
         Self::within(&mut sql, "call_id", query, at);
         sql.push(" GROUP BY part");
-        let mut groups = std::collections::HashMap::new();
+        let mut groups = HashMap::new();
         for r in sql.build().fetch_all(self.reader()).await? {
             // The whole is one row, without values when no call reported parts.
             if let Some(listed) = r.try_get::<Option<String>, _>("v")? {
@@ -215,7 +217,7 @@ portable! {
             .push_bind(first);
         Self::within(&mut sql, "c.call_id", query, at);
         sql.push(" GROUP BY start");
-        let mut by_bucket = std::collections::HashMap::new();
+        let mut by_bucket = HashMap::new();
         for r in sql.build().fetch_all(self.reader()).await? {
             let listed: String = r.try_get("latencies")?;
             let spread = Percentiles::of_listed(&listed, r.try_get("estimated")?).map_err(decode)?;

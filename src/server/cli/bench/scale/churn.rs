@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use super::super::stats::share;
 use super::super::{drive, report, Load};
-use super::{DAY_MS, PER_CALL};
+use super::PER_CALL;
+use crate::model::time::DAY_MS;
 use crate::server::cli::child::ServerProcess;
 use crate::server::store::{now_ms, offline};
 

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use super::prefill::{self, Filled, Spread};
 use super::reads::LARGE_CALL;
 use super::{Load, Rig};
+use crate::model::time::DAY_MS;
 use crate::server::cli::child::{ServerProcess, TOKEN};
 use crate::server::store::offline;
 
@@ -23,7 +24,6 @@ use crate::server::store::offline;
 const PER_CALL: i64 = 50;
 /// The prefilled calls start over this many days, ending yesterday.
 const DAYS: i64 = 90;
-const DAY_MS: i64 = 86_400_000;
 /// Prefilled calls' ids start with this.
 const PREFIX: &str = "bench-find-";
 
